@@ -1,0 +1,117 @@
+//! `kubarium`: Kubarium's shell in a terminal, and `kubarium run FILE` to run a script of
+//! commands in a fresh cluster and print what the terminal would show.
+
+use std::io::{self, BufRead, Read, Write};
+use std::process::ExitCode;
+
+use kubarium_core::session::Session;
+
+const USAGE: &str = "Usage:\n  kubarium [--seed N]              interactive shell on a fresh cluster\n  kubarium run [--seed N] FILE|-   run each line of FILE (or stdin) as if typed; print the output\n";
+
+fn parse_seed(args: &mut Vec<String>) -> Result<u64, String> {
+    let mut seed = 1;
+    while let Some(i) = args.iter().position(|a| a == "--seed" || a.starts_with("--seed=")) {
+        let value = if let Some(v) = args[i].strip_prefix("--seed=") {
+            let v = v.to_string();
+            args.remove(i);
+            v
+        } else {
+            args.remove(i);
+            if i >= args.len() {
+                return Err("--seed needs a number".into());
+            }
+            args.remove(i)
+        };
+        seed = value.parse().map_err(|_| format!("invalid seed: {value}"))?;
+    }
+    Ok(seed)
+}
+
+fn run_file(seed: u64, path: &str) -> Result<(), String> {
+    let script = if path == "-" {
+        let mut s = String::new();
+        io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?
+    };
+    let mut session = Session::new(seed);
+    let mut stdout = io::stdout().lock();
+    for line in script.lines() {
+        let out = session.input(line);
+        stdout.write_all(out.text().as_bytes()).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn interactive(seed: u64) -> Result<(), String> {
+    let mut session = Session::new(seed);
+    let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
+    println!("Kubarium: a simulated Kubernetes cluster. Type 'help' for a start, Ctrl-D to leave.");
+    loop {
+        match editor.readline(&session.prompt()) {
+            Ok(line) => {
+                let _ = editor.add_history_entry(line.as_str());
+                let out = session.input(&line);
+                if out.clear {
+                    print!("\x1b[2J\x1b[H");
+                }
+                print!("{}", out.text());
+                let _ = io::stdout().flush();
+            }
+            Err(rustyline::error::ReadlineError::Interrupted) => {
+                session.shell.interrupt();
+                println!("^C");
+            }
+            Err(rustyline::error::ReadlineError::Eof) => return Ok(()),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let seed = match parse_seed(&mut args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kubarium: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match args.as_slice() {
+        [] => {
+            if atty_stdin() {
+                interactive(seed)
+            } else {
+                // Not a terminal: read commands from stdin like `run -`.
+                let stdin = io::stdin();
+                let mut session = Session::new(seed);
+                for line in stdin.lock().lines().map_while(Result::ok) {
+                    print!("{}", session.input(&line).text());
+                }
+                Ok(())
+            }
+        }
+        [cmd, file] if cmd == "run" => run_file(seed, file),
+        [h] if h == "-h" || h == "--help" || h == "help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kubarium: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn atty_stdin() -> bool {
+    use std::io::IsTerminal;
+    io::stdin().is_terminal()
+}

@@ -1,0 +1,32 @@
+//! The admission chain: mutating plugins, then validating plugins, run on every create.
+
+pub mod default_toleration_seconds;
+pub mod namespace_lifecycle;
+pub mod service_account;
+
+use std::any::Any;
+
+use super::errors::ApiError;
+use super::resources::Resource;
+use crate::rng::Rng;
+use crate::store::Store;
+
+/// What admission sees of a request.
+pub struct Attributes<'a> {
+    pub resource: &'static Resource,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    pub store: &'a Store,
+}
+
+/// Runs the mutating plugins, in the order the API server enables them.
+pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
+    service_account::admit(attrs, obj, rng)?;
+    default_toleration_seconds::admit(attrs, obj);
+    Ok(())
+}
+
+/// Runs the validating plugins.
+pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
+    namespace_lifecycle::validate(attrs)
+}

@@ -1,0 +1,362 @@
+//! The API server: decoding, defaulting, admission, validation, resourceVersion and
+//! graceful deletion in front of the store. Every component talks to the cluster through it.
+
+pub mod admission;
+pub mod decode;
+pub mod errors;
+pub mod registry;
+pub mod resources;
+pub mod strategy;
+pub mod validation;
+
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod, Service};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::clock::{to_time, Clock, Millis, SECOND};
+use crate::rng::Rng;
+use crate::store::{Store, StoreError};
+use errors::{ApiError, FieldError};
+use resources::Resource;
+use strategy::{Ctx, Strategy};
+
+/// What a delete did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deleted {
+    /// The object is gone; this was its last state.
+    Gone(Value),
+    /// The object is being deleted gracefully or waits for finalizers.
+    Terminating(Value),
+}
+
+/// The API server and the state behind it.
+#[derive(Debug, Clone)]
+pub struct ApiServer {
+    pub store: Store,
+    pub clock: Clock,
+    pub rng: Rng,
+}
+
+fn name_of(v: &Value) -> String {
+    v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+/// Fills `metadata.resourceVersion` from the store's mod revision, as a read does.
+fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
+    let mut v = value.clone();
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("resourceVersion".into(), Value::String(mod_revision.to_string()));
+    }
+    v
+}
+
+/// Serializes a typed object for the store, without resourceVersion (etcd keeps it as the
+/// key's mod revision).
+fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
+    let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
+    if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("resourceVersion");
+    }
+    v
+}
+
+impl ApiServer {
+    pub fn new(seed: u64) -> Self {
+        ApiServer { store: Store::new(), clock: Clock::default(), rng: Rng::new(seed) }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
+    /// Creates an object of `resource` in `namespace` from a request body.
+    pub fn create(&mut self, resource: &'static Resource, namespace: &str, body: Value, dry_run: bool) -> Result<Value, ApiError> {
+        match resource.kind {
+            "Pod" => self.create_typed::<Pod>(resource, namespace, body, dry_run),
+            "Node" => self.create_typed::<Node>(resource, namespace, body, dry_run),
+            "Namespace" => self.create_typed::<Namespace>(resource, namespace, body, dry_run),
+            "Event" => self.create_typed::<Event>(resource, namespace, body, dry_run),
+            "Service" => self.create_typed::<Service>(resource, namespace, body, dry_run),
+            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+        }
+    }
+
+    /// Replaces an object (the main resource; its status is kept).
+    pub fn update(&mut self, resource: &'static Resource, namespace: &str, body: Value) -> Result<Value, ApiError> {
+        self.update_any(resource, namespace, body, false)
+    }
+
+    /// Replaces an object's status (the status subresource; its spec is kept).
+    pub fn update_status(&mut self, resource: &'static Resource, namespace: &str, body: Value) -> Result<Value, ApiError> {
+        self.update_any(resource, namespace, body, true)
+    }
+
+    fn update_any(&mut self, resource: &'static Resource, namespace: &str, body: Value, status: bool) -> Result<Value, ApiError> {
+        match resource.kind {
+            "Pod" => self.update_typed::<Pod>(resource, namespace, body, status),
+            "Node" => self.update_typed::<Node>(resource, namespace, body, status),
+            "Namespace" => self.update_typed::<Namespace>(resource, namespace, body, status),
+            "Event" => self.update_typed::<Event>(resource, namespace, body, status),
+            "Service" => self.update_typed::<Service>(resource, namespace, body, status),
+            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+        }
+    }
+
+    /// Deletes an object; objects with a grace period or finalizers are only marked.
+    pub fn delete(&mut self, resource: &'static Resource, namespace: &str, name: &str, grace: Option<i64>) -> Result<Deleted, ApiError> {
+        if resource.plural == "namespaces" {
+            admission::namespace_lifecycle::check_delete(name)?;
+        }
+        match resource.kind {
+            "Pod" => self.delete_typed::<Pod>(resource, namespace, name, grace),
+            "Node" => self.delete_typed::<Node>(resource, namespace, name, grace),
+            "Namespace" => self.delete_typed::<Namespace>(resource, namespace, name, grace),
+            "Event" => self.delete_typed::<Event>(resource, namespace, name, grace),
+            "Service" => self.delete_typed::<Service>(resource, namespace, name, grace),
+            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+        }
+    }
+
+    /// Reads one object.
+    pub fn get(&self, resource: &Resource, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        let key = resource.key(namespace, name);
+        self.store
+            .get(&key)
+            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
+            .ok_or_else(|| ApiError::not_found(&resource.group_resource(), name))
+    }
+
+    /// Lists objects in a namespace, or in all namespaces with `None`, in key order.
+    pub fn list(&self, resource: &Resource, namespace: Option<&str>) -> Vec<Value> {
+        let prefix = resource.prefix(namespace);
+        self.store.range(&prefix).map(|kv| with_resource_version(&kv.value, kv.mod_revision)).collect()
+    }
+
+    /// Reads one object as its typed form.
+    pub fn get_typed<T: DeserializeOwned>(&self, resource: &Resource, namespace: &str, name: &str) -> Option<T> {
+        self.get(resource, namespace, name).ok().and_then(|v| serde_json::from_value(v).ok())
+    }
+
+    /// Lists objects as their typed form.
+    pub fn list_typed<T: DeserializeOwned>(&self, resource: &Resource, namespace: Option<&str>) -> Vec<T> {
+        let prefix = resource.prefix(namespace);
+        self.store
+            .range(&prefix)
+            .filter_map(|kv| serde_json::from_value(with_resource_version(&kv.value, kv.mod_revision)).ok())
+            .collect()
+    }
+
+    /// The pods/binding subresource: assigns a pod to a node, once.
+    pub fn bind(&mut self, namespace: &str, name: &str, node: &str) -> Result<(), ApiError> {
+        let r = &resources::PODS;
+        let key = r.key(namespace, name);
+        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found("pods", name))?;
+        let mut pod = (*kv.value).clone();
+        if pod.pointer("/metadata/deletionTimestamp").is_some() {
+            return Err(ApiError::conflict("pods", name));
+        }
+        if pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty()) {
+            return Err(ApiError::new(
+                errors::Reason::Conflict,
+                format!("Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{}\"", pod["spec"]["nodeName"].as_str().unwrap_or("")),
+            ));
+        }
+        if let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.insert("nodeName".into(), Value::String(node.into()));
+        }
+        let now = to_time(self.now());
+        let condition = serde_json::json!({
+            "type": "PodScheduled", "status": "True", "lastProbeTime": null,
+            "lastTransitionTime": now,
+        });
+        if let Some(status) = pod.get_mut("status").and_then(Value::as_object_mut) {
+            let conditions = status.entry("conditions").or_insert_with(|| Value::Array(vec![]));
+            if let Some(list) = conditions.as_array_mut() {
+                list.retain(|c| c["type"] != "PodScheduled");
+                list.push(condition);
+            }
+        }
+        self.store.put(&key, pod, Some(kv.mod_revision)).map_err(|_| ApiError::conflict("pods", name))?;
+        Ok(())
+    }
+
+    /// The namespaces/finalize subresource: drops the `kubernetes` finalizer so a
+    /// terminating namespace can go.
+    pub fn finalize_namespace(&mut self, name: &str) -> Result<(), ApiError> {
+        let r = &resources::NAMESPACES;
+        let key = r.key("", name);
+        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found("namespaces", name))?;
+        let mut ns: Namespace = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        if let Some(spec) = ns.spec.as_mut() {
+            spec.finalizers = Some(vec![]);
+        }
+        if ns.metadata.deletion_timestamp.is_some() && !ns.blocks_deletion() {
+            self.store.delete(&key, None).map_err(|_| ApiError::not_found("namespaces", name))?;
+        } else {
+            self.store.put(&key, to_stored(&ns), Some(kv.mod_revision)).map_err(|_| ApiError::conflict("namespaces", name))?;
+        }
+        Ok(())
+    }
+
+    fn create_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, body: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let mut obj: T = decode::strict(&body, r)?;
+        let meta = obj.metadata_mut();
+        if r.namespaced {
+            match meta.namespace.as_deref() {
+                Some(ns) if !ns.is_empty() && ns != namespace => {
+                    return Err(ApiError::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request",
+                    ))
+                }
+                _ => meta.namespace = Some(namespace.to_string()),
+            }
+        } else {
+            meta.namespace = None;
+        }
+        if meta.name.as_deref().unwrap_or("").is_empty() {
+            if let Some(prefix) = meta.generate_name.clone().filter(|g| !g.is_empty()) {
+                let prefix: String = prefix.chars().take(58).collect();
+                meta.name = Some(format!("{prefix}{}", self.rng.name_suffix(5)));
+            }
+        }
+        let name = meta.name.clone().unwrap_or_default();
+        if name.is_empty() {
+            return Err(ApiError::invalid(
+                r.kind,
+                "",
+                vec![FieldError::required("metadata.name").with_detail("Required value: name or generateName is required")],
+            ));
+        }
+        // System fields are the server's to set.
+        meta.uid = None;
+        meta.resource_version = None;
+        meta.creation_timestamp = None;
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        meta.generation = None;
+        let now = self.now();
+        obj.prepare_for_create(&mut Ctx { now, rng: &mut self.rng, store: &self.store });
+        let attrs = admission::Attributes { resource: r, namespace, name: &name, store: &self.store };
+        admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
+        let attrs = admission::Attributes { resource: r, namespace, name: &name, store: &self.store };
+        admission::validate(&attrs)?;
+        let mut errs: Vec<FieldError> = T::validate_name(&name)
+            .into_iter()
+            .map(|m| FieldError::invalid("metadata.name", &name, &m))
+            .collect();
+        errs.extend(validation::labels(obj.metadata().labels.as_ref(), "metadata.labels"));
+        errs.extend(obj.validate());
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(r.kind, &name, errs));
+        }
+        let key = r.key(namespace, &name);
+        if self.store.get(&key).is_some() {
+            return Err(ApiError::already_exists(&r.group_resource(), &name));
+        }
+        let meta = obj.metadata_mut();
+        meta.uid = Some(self.rng.uuid());
+        meta.creation_timestamp = Some(to_time(now));
+        if T::HAS_GENERATION {
+            meta.generation = Some(1);
+        }
+        let value = to_stored(&obj);
+        if dry_run {
+            return Ok(value);
+        }
+        let kv = self.store.put(&key, value, Some(0)).map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
+        Ok(with_resource_version(&kv.value, kv.mod_revision))
+    }
+
+    fn update_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, body: Value, status: bool) -> Result<Value, ApiError> {
+        let mut obj: T = decode::strict(&body, r)?;
+        let name = obj.metadata().name.clone().unwrap_or_default();
+        let ns = if r.namespaced { namespace } else { "" };
+        let key = r.key(ns, &name);
+        let gr = r.group_resource();
+        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(&gr, &name))?;
+        let old: T = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        if let Some(rv) = obj.metadata().resource_version.as_deref().filter(|rv| !rv.is_empty()) {
+            if rv != kv.mod_revision.to_string() {
+                return Err(ApiError::conflict(&gr, &name));
+            }
+        }
+        {
+            let (om, nm) = (old.metadata(), obj.metadata_mut());
+            nm.uid = om.uid.clone();
+            nm.creation_timestamp = om.creation_timestamp.clone();
+            nm.deletion_timestamp = om.deletion_timestamp.clone();
+            nm.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            nm.namespace = om.namespace.clone();
+            nm.generation = om.generation;
+            nm.resource_version = None;
+            if status {
+                nm.labels = om.labels.clone();
+                nm.annotations = om.annotations.clone();
+                nm.finalizers = om.finalizers.clone();
+                nm.owner_references = om.owner_references.clone();
+            }
+        }
+        let mut errs = vec![];
+        if status {
+            obj.prepare_for_status_update(&old);
+        } else {
+            errs.extend(obj.prepare_for_update(&old));
+            errs.extend(validation::labels(obj.metadata().labels.as_ref(), "metadata.labels"));
+            errs.extend(obj.validate());
+        }
+        if !errs.is_empty() {
+            return Err(ApiError::invalid(r.kind, &name, errs));
+        }
+        let mut old_cmp = old.clone();
+        old_cmp.metadata_mut().resource_version = None;
+        if obj == old_cmp {
+            return Ok(with_resource_version(&kv.value, kv.mod_revision));
+        }
+        if T::HAS_GENERATION && obj.spec_changed(&old) {
+            obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
+        }
+        if obj.metadata().deletion_timestamp.is_some() && !obj.blocks_deletion() && old.blocks_deletion() {
+            let gone = self.store.delete(&key, Some(kv.mod_revision)).map_err(|_| ApiError::conflict(&gr, &name))?;
+            return Ok(with_resource_version(&to_stored(&obj), gone.mod_revision));
+        }
+        let kv = self.store.put(&key, to_stored(&obj), Some(kv.mod_revision)).map_err(|e| match e {
+            StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
+            _ => ApiError::not_found(&gr, &name),
+        })?;
+        Ok(with_resource_version(&kv.value, kv.mod_revision))
+    }
+
+    fn delete_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, name: &str, grace: Option<i64>) -> Result<Deleted, ApiError> {
+        let ns = if r.namespaced { namespace } else { "" };
+        let key = r.key(ns, name);
+        let gr = r.group_resource();
+        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let mut obj: T = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        let grace = obj.grace_period(grace);
+        let now = self.now();
+        if grace == 0 && !obj.blocks_deletion() {
+            let gone = self.store.delete(&key, None).map_err(|_| ApiError::not_found(&gr, name))?;
+            return Ok(Deleted::Gone(with_resource_version(&gone.value, gone.mod_revision)));
+        }
+        let meta = obj.metadata_mut();
+        let deadline = now + grace * SECOND;
+        let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
+            (Some(_), Some(g)) => grace < g,
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        if shortens {
+            meta.deletion_timestamp = Some(to_time(deadline));
+            meta.deletion_grace_period_seconds = Some(grace);
+            obj.mark_terminating();
+            let kv = self.store.put(&key, to_stored(&obj), Some(kv.mod_revision)).map_err(|_| ApiError::conflict(&gr, name))?;
+            return Ok(Deleted::Terminating(with_resource_version(&kv.value, kv.mod_revision)));
+        }
+        Ok(Deleted::Terminating(with_resource_version(&kv.value, kv.mod_revision)))
+    }
+
+    /// Name of the object in `value` (empty if none).
+    pub fn object_name(value: &Value) -> String {
+        name_of(value)
+    }
+}

@@ -1,0 +1,282 @@
+//! Pod strategy: API defaults, validation, the update rules, and graceful deletion.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1::{Container, Pod, PodSecurityContext, PodStatus, ResourceRequirements};
+
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::validation;
+use crate::quantity;
+
+const RESTART_POLICIES: &[&str] = &["Always", "OnFailure", "Never"];
+const DNS_POLICIES: &[&str] = &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
+const PULL_POLICIES: &[&str] = &["Always", "IfNotPresent", "Never"];
+const PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+
+/// `Always` for `:latest` or untagged images, `IfNotPresent` otherwise (digests too).
+pub fn default_pull_policy(image: &str) -> &'static str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    if image.contains('@') {
+        return "IfNotPresent";
+    }
+    match last.split_once(':') {
+        Some((_, "latest")) | None => "Always",
+        Some(_) => "IfNotPresent",
+    }
+}
+
+fn default_container(c: &mut Container) {
+    if c.image_pull_policy.is_none() {
+        c.image_pull_policy = Some(default_pull_policy(c.image.as_deref().unwrap_or("")).into());
+    }
+    c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+    c.termination_message_policy.get_or_insert_with(|| "File".into());
+    let res = c.resources.get_or_insert_with(ResourceRequirements::default);
+    // Requests default to limits where only limits are given.
+    if let Some(limits) = res.limits.clone() {
+        let requests = res.requests.get_or_insert_with(Default::default);
+        for (k, v) in limits {
+            requests.entry(k).or_insert(v);
+        }
+    }
+    for p in c.ports.iter_mut().flatten() {
+        p.protocol.get_or_insert_with(|| "TCP".into());
+    }
+    for e in c.env.iter_mut().flatten() {
+        if let Some(fr) = e.value_from.as_mut().and_then(|vf| vf.field_ref.as_mut()) {
+            fr.api_version.get_or_insert_with(|| "v1".into());
+        }
+    }
+}
+
+/// The pod's QoS class, from its containers' requests and limits.
+pub fn qos_class(pod: &Pod) -> &'static str {
+    let containers = pod.spec.iter().flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()));
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in containers {
+        let res = c.resources.clone().unwrap_or_default();
+        let requests = res.requests.unwrap_or_default();
+        let limits = res.limits.unwrap_or_default();
+        for r in ["cpu", "memory"] {
+            if requests.contains_key(r) || limits.contains_key(r) {
+                any = true;
+            }
+            match (requests.get(r), limits.get(r)) {
+                (_, None) => guaranteed = false,
+                (Some(q), Some(l)) if quantity::parse(&q.0) != quantity::parse(&l.0) => guaranteed = false,
+                _ => {}
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+fn validate_containers(containers: &[Container], path: &str, names: &mut BTreeSet<String>) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for (i, c) in containers.iter().enumerate() {
+        let field = format!("{path}[{i}]");
+        if c.name.is_empty() {
+            errs.push(FieldError::required(format!("{field}.name")));
+        } else {
+            for msg in validation::dns1123_label(&c.name) {
+                errs.push(FieldError::invalid(format!("{field}.name"), &c.name, &msg));
+            }
+            if !names.insert(c.name.clone()) {
+                errs.push(FieldError::duplicate(format!("{field}.name"), &c.name));
+            }
+        }
+        if c.image.as_deref().unwrap_or("").trim().is_empty() {
+            errs.push(FieldError::required(format!("{field}.image")));
+        }
+        if let Some(p) = c.image_pull_policy.as_deref() {
+            if !PULL_POLICIES.contains(&p) {
+                errs.push(FieldError::unsupported(format!("{field}.imagePullPolicy"), p, PULL_POLICIES));
+            }
+        }
+        for (j, port) in c.ports.iter().flatten().enumerate() {
+            if !(1..=65535).contains(&port.container_port) {
+                errs.push(FieldError {
+                    field: format!("{field}.ports[{j}].containerPort"),
+                    detail: format!(
+                        "Invalid value: {}: must be between 1 and 65535, inclusive",
+                        port.container_port
+                    ),
+                });
+            }
+            if let Some(proto) = port.protocol.as_deref() {
+                if !PROTOCOLS.contains(&proto) {
+                    errs.push(FieldError::unsupported(format!("{field}.ports[{j}].protocol"), proto, PROTOCOLS));
+                }
+            }
+        }
+        let res = c.resources.clone().unwrap_or_default();
+        for (kind, map) in [("requests", res.requests.as_ref()), ("limits", res.limits.as_ref())] {
+            for (name, q) in map.into_iter().flatten() {
+                if quantity::parse(&q.0).is_none() {
+                    errs.push(FieldError::invalid(
+                        format!("{field}.resources.{kind}[{name}]"),
+                        &q.0,
+                        "must match the regex ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$",
+                    ));
+                }
+            }
+        }
+        if let (Some(req), Some(lim)) = (res.requests.as_ref(), res.limits.as_ref()) {
+            for (name, q) in req {
+                if let (Some(r), Some(l)) = (quantity::parse(&q.0), lim.get(name).and_then(|l| quantity::parse(&l.0))) {
+                    if r > l {
+                        errs.push(FieldError::invalid(
+                            format!("{field}.resources.requests"),
+                            &q.0,
+                            &format!("must be less than or equal to {name} limit of {}", lim[name].0),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errs
+}
+
+impl Strategy for Pod {
+    const HAS_GENERATION: bool = true;
+
+    fn prepare_for_create(&mut self, ctx: &mut Ctx<'_>) {
+        let _ = &ctx;
+        let spec = self.spec.get_or_insert_with(Default::default);
+        spec.restart_policy.get_or_insert_with(|| "Always".into());
+        spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+        spec.termination_grace_period_seconds.get_or_insert(30);
+        spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
+        spec.security_context.get_or_insert_with(PodSecurityContext::default);
+        spec.enable_service_links.get_or_insert(true);
+        for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+            default_container(c);
+        }
+        let qos = qos_class(self);
+        self.status = Some(PodStatus { phase: Some("Pending".into()), qos_class: Some(qos.into()), ..Default::default() });
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errs = vec![];
+        let Some(spec) = &self.spec else {
+            return vec![FieldError::required("spec.containers")];
+        };
+        if spec.containers.is_empty() {
+            errs.push(FieldError::required("spec.containers"));
+        }
+        let mut names = BTreeSet::new();
+        errs.extend(validate_containers(&spec.containers, "spec.containers", &mut names));
+        if let Some(init) = &spec.init_containers {
+            errs.extend(validate_containers(init, "spec.initContainers", &mut names));
+        }
+        if let Some(p) = spec.restart_policy.as_deref() {
+            if !RESTART_POLICIES.contains(&p) {
+                errs.push(FieldError::unsupported("spec.restartPolicy", p, RESTART_POLICIES));
+            }
+        }
+        if let Some(p) = spec.dns_policy.as_deref() {
+            if !DNS_POLICIES.contains(&p) {
+                errs.push(FieldError::unsupported("spec.dnsPolicy", p, DNS_POLICIES));
+            }
+        }
+        if let Some(g) = spec.termination_grace_period_seconds {
+            if g < 0 {
+                errs.push(FieldError {
+                    field: "spec.terminationGracePeriodSeconds".into(),
+                    detail: format!("Invalid value: {g}: must be greater than or equal to 0"),
+                });
+            }
+        }
+        for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+            let op = t.operator.as_deref().unwrap_or("Equal");
+            if !["Equal", "Exists"].contains(&op) {
+                errs.push(FieldError::unsupported(format!("spec.tolerations[{i}].operator"), op, &["Equal", "Exists"]));
+            }
+            if op == "Exists" && !t.value.as_deref().unwrap_or("").is_empty() {
+                errs.push(FieldError::invalid(
+                    format!("spec.tolerations[{i}].operator"),
+                    op,
+                    "value must be empty when `operator` is 'Exists'",
+                ));
+            }
+            if let Some(e) = t.effect.as_deref() {
+                if !e.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e) {
+                    errs.push(FieldError::unsupported(
+                        format!("spec.tolerations[{i}].effect"),
+                        e,
+                        &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                    ));
+                }
+            }
+        }
+        errs
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        self.status = old.status.clone();
+        // Only images, activeDeadlineSeconds, added tolerations and the grace period may change.
+        let (Some(new_spec), Some(old_spec)) = (&self.spec, &old.spec) else {
+            return vec![];
+        };
+        let mut a = new_spec.clone();
+        let b = old_spec;
+        for (ca, cb) in a.containers.iter_mut().zip(b.containers.iter()) {
+            ca.image = cb.image.clone();
+        }
+        if let (Some(ia), Some(ib)) = (a.init_containers.as_mut(), b.init_containers.as_ref()) {
+            for (ca, cb) in ia.iter_mut().zip(ib.iter()) {
+                ca.image = cb.image.clone();
+            }
+        }
+        a.active_deadline_seconds = b.active_deadline_seconds;
+        a.termination_grace_period_seconds = b.termination_grace_period_seconds;
+        let old_tolerations = b.tolerations.clone().unwrap_or_default();
+        let new_tolerations = a.tolerations.clone().unwrap_or_default();
+        if old_tolerations.iter().all(|t| new_tolerations.contains(t)) {
+            a.tolerations = b.tolerations.clone();
+        }
+        if a.node_name.is_none() {
+            a.node_name = b.node_name.clone();
+        }
+        if &a != b {
+            return vec![FieldError::forbidden(
+                "spec",
+                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+            )];
+        }
+        vec![]
+    }
+
+    fn prepare_for_status_update(&mut self, old: &Self) {
+        self.spec = old.spec.clone();
+    }
+
+    fn spec_changed(&self, old: &Self) -> bool {
+        self.spec != old.spec
+    }
+
+    fn grace_period(&self, requested: Option<i64>) -> i64 {
+        let spec = self.spec.as_ref();
+        let unscheduled = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("").is_empty();
+        let finished = matches!(
+            self.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded") | Some("Failed")
+        );
+        if unscheduled || finished {
+            return 0;
+        }
+        requested
+            .or_else(|| spec.and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(30)
+            .max(0)
+    }
+}

@@ -1,0 +1,64 @@
+//! What differs between kinds on the request path: defaults, validation, update rules and
+//! graceful deletion (the shape of pkg/registry/*/strategy.go).
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::errors::FieldError;
+use super::validation;
+use crate::clock::Millis;
+use crate::rng::Rng;
+use crate::store::Store;
+
+/// What a strategy may read or draw on while defaulting.
+pub struct Ctx<'a> {
+    pub now: Millis,
+    pub rng: &'a mut Rng,
+    pub store: &'a Store,
+}
+
+pub trait Strategy:
+    Serialize + DeserializeOwned + Clone + PartialEq + k8s_openapi::Metadata<Ty = ObjectMeta> + 'static
+{
+    /// Whether `metadata.generation` is kept (kinds whose spec the user changes).
+    const HAS_GENERATION: bool = false;
+
+    /// How names of this kind are validated.
+    fn validate_name(name: &str) -> Vec<String> {
+        validation::dns1123_subdomain(name)
+    }
+
+    /// Sets defaults and the initial status of a new object.
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {}
+
+    /// Kind-specific validation of the whole object.
+    fn validate(&self) -> Vec<FieldError>;
+
+    /// Carries over what a main-resource update may not change (usually the status) and
+    /// returns errors for forbidden changes.
+    fn prepare_for_update(&mut self, _old: &Self) -> Vec<FieldError> {
+        vec![]
+    }
+
+    /// Carries over the spec on a status update.
+    fn prepare_for_status_update(&mut self, _old: &Self) {}
+
+    /// Whether the spec (what bumps `generation`) differs from `old`.
+    fn spec_changed(&self, _old: &Self) -> bool {
+        false
+    }
+
+    /// The grace period a delete gets, given what the client asked for.
+    fn grace_period(&self, _requested: Option<i64>) -> i64 {
+        0
+    }
+
+    /// Whether something still has to happen before the object may go (finalizers).
+    fn blocks_deletion(&self) -> bool {
+        self.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty())
+    }
+
+    /// Marks the object as being deleted (beyond setting deletionTimestamp).
+    fn mark_terminating(&mut self) {}
+}

@@ -1,0 +1,298 @@
+//! The simulated cluster: the API server and every control loop, advanced together in
+//! virtual time, and the default cluster shaped like a fresh kubeadm install.
+
+use serde_json::{json, Value};
+
+use crate::apiserver::resources::{NAMESPACES, NODES, PODS, SERVICES};
+use crate::apiserver::ApiServer;
+use crate::clock::{Millis, MINUTE, SECOND};
+use crate::controllers::namespace::NamespaceController;
+use crate::events::Recorder;
+use crate::kubelet::Kubelet;
+use crate::scheduler::Scheduler;
+
+pub const KUBERNETES_VERSION: &str = "v1.33.4";
+/// How often the API server compacts the store's history.
+const COMPACTION_INTERVAL: Millis = 5 * MINUTE;
+
+/// A node of the default cluster.
+struct NodeSpec {
+    name: &'static str,
+    ip: &'static str,
+    cidr: u8,
+    control_plane: bool,
+}
+
+const DEFAULT_NODES: &[NodeSpec] = &[
+    NodeSpec { name: "controlplane", ip: "172.30.1.2", cidr: 0, control_plane: true },
+    NodeSpec { name: "node01", ip: "172.30.2.2", cidr: 1, control_plane: false },
+    NodeSpec { name: "node02", ip: "172.30.2.3", cidr: 2, control_plane: false },
+];
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub api: ApiServer,
+    pub scheduler: Scheduler,
+    pub kubelets: Vec<Kubelet>,
+    pub recorder: Recorder,
+    namespaces: NamespaceController,
+    compacted_at: Millis,
+    compact_next: i64,
+}
+
+impl Cluster {
+    /// A cluster with nothing in it (no namespaces, no nodes).
+    pub fn empty(seed: u64) -> Self {
+        Cluster {
+            api: ApiServer::new(seed),
+            scheduler: Scheduler::new(),
+            kubelets: vec![],
+            recorder: Recorder::default(),
+            namespaces: NamespaceController,
+            compacted_at: 0,
+            compact_next: 0,
+        }
+    }
+
+    /// The default cluster: a control-plane node and two workers, twelve minutes after
+    /// `kubeadm init`, with the system pods running.
+    pub fn new(seed: u64) -> Self {
+        let mut c = Cluster::empty(seed);
+        c.bootstrap();
+        c
+    }
+
+    pub fn now(&self) -> Millis {
+        self.api.now()
+    }
+
+    /// Runs every control loop at the current instant until nothing changes.
+    pub fn settle(&mut self) {
+        for _ in 0..64 {
+            let before = self.api.store.revision();
+            self.scheduler.sync(&mut self.api, &mut self.recorder);
+            for k in self.kubelets.iter_mut() {
+                k.sync(&mut self.api, &mut self.recorder);
+            }
+            self.namespaces.sync(&mut self.api);
+            if self.api.store.revision() == before {
+                break;
+            }
+        }
+    }
+
+    /// The next instant some component has work.
+    pub fn next_wake(&self) -> Option<Millis> {
+        self.kubelets
+            .iter()
+            .filter_map(Kubelet::next_wake)
+            .chain(self.scheduler.next_wake())
+            .min()
+    }
+
+    /// Lets `ms` of virtual time pass, with every reaction at its own instant.
+    pub fn advance(&mut self, ms: Millis) {
+        let target = self.now() + ms.max(0);
+        self.advance_until(target, |_| false);
+    }
+
+    /// Advances until `done` holds (checked after each step) or time reaches `limit`.
+    /// Returns whether `done` held.
+    pub fn advance_until(&mut self, limit: Millis, done: impl Fn(&Cluster) -> bool) -> bool {
+        self.settle();
+        for _ in 0..1_000_000 {
+            if done(self) {
+                return true;
+            }
+            let now = self.now();
+            match self.next_wake() {
+                Some(t) if t <= limit => self.api.clock.set(t.max(now + 1)),
+                _ => break,
+            }
+            self.settle();
+            self.compact();
+        }
+        self.api.clock.set(limit);
+        self.settle();
+        self.compact();
+        done(self)
+    }
+
+    /// Compacts history older than one interval, as the API server does every 5 minutes.
+    fn compact(&mut self) {
+        if self.now() - self.compacted_at >= COMPACTION_INTERVAL {
+            self.api.store.compact(self.compact_next);
+            self.compact_next = self.api.store.revision();
+            self.compacted_at = self.now();
+            self.recorder.forget_missing(&self.api);
+        }
+    }
+
+    fn bootstrap(&mut self) {
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let _ = self.api.create(&NAMESPACES, "", json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}), false);
+        }
+        self.add_node(&DEFAULT_NODES[0]);
+        for (component, image, cpu) in [
+            ("etcd", "registry.k8s.io/etcd:3.5.21-0".to_string(), "100m"),
+            ("kube-apiserver", format!("registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"), "250m"),
+            ("kube-controller-manager", format!("registry.k8s.io/kube-controller-manager:{KUBERNETES_VERSION}"), "200m"),
+            ("kube-scheduler", format!("registry.k8s.io/kube-scheduler:{KUBERNETES_VERSION}"), "100m"),
+        ] {
+            self.kubelets[0].preload(&image);
+            let _ = self.api.create(&PODS, "kube-system", static_pod(component, &image, cpu), false);
+        }
+        self.kubelets[0].preload("registry.k8s.io/pause:3.10");
+        let _ = self.api.create(&SERVICES, "default", json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}
+        }), false);
+        let _ = self.api.create(&SERVICES, "kube-system", json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kube-dns", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                         "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+            "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}
+        }), false);
+        self.advance(20 * SECOND);
+        let _ = self.api.create(&PODS, "kube-system", kube_proxy_pod("controlplane"), false);
+        for _ in 0..2 {
+            let _ = self.api.create(&PODS, "kube-system", coredns_pod(), false);
+        }
+        self.advance(40 * SECOND);
+        for spec in &DEFAULT_NODES[1..] {
+            self.add_node(spec);
+            let _ = self.api.create(&PODS, "kube-system", kube_proxy_pod(spec.name), false);
+            self.advance(15 * SECOND);
+        }
+        let arrive = 12 * MINUTE;
+        self.advance(arrive - self.now());
+    }
+
+    fn add_node(&mut self, spec: &NodeSpec) {
+        let node = node_object(spec, &mut self.api.rng);
+        let _ = self.api.create(&NODES, "", node, false);
+        self.kubelets.push(Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr)));
+    }
+}
+
+fn node_object(spec: &NodeSpec, rng: &mut crate::rng::Rng) -> Value {
+    let mut labels = json!({
+        "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
+    });
+    let mut taints = json!([]);
+    if spec.control_plane {
+        labels["node-role.kubernetes.io/control-plane"] = json!("");
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
+        taints = json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
+    }
+    let cidr = format!("10.244.{}.0/24", spec.cidr);
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| {
+        json!({"type": type_, "status": status, "reason": reason, "message": message,
+               "lastHeartbeatTime": crate::clock::to_time(0), "lastTransitionTime": crate::clock::to_time(0)})
+    };
+    let mut node = json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {
+            "name": spec.name,
+            "labels": labels,
+            "annotations": {
+                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
+        "status": {
+            "addresses": [{"type": "InternalIP", "address": spec.ip}, {"type": "Hostname", "address": spec.name}],
+            "capacity": {"cpu": "2", "ephemeral-storage": "20134592Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "4015876Ki", "pods": "110"},
+            "allocatable": {"cpu": "2", "ephemeral-storage": "18556039957", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "3913476Ki", "pods": "110"},
+            "conditions": [
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {
+                "architecture": "amd64", "bootID": rng.uuid(), "containerRuntimeVersion": "containerd://1.7.27",
+                "kernelVersion": "6.8.0-58-generic", "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
+                "machineID": rng.uuid().replace('-', ""), "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
+                "systemUUID": rng.uuid(),
+            },
+        },
+    });
+    if spec.control_plane {
+        node["spec"]["taints"] = taints;
+    }
+    node
+}
+
+fn static_pod(component: &str, image: &str, cpu: &str) -> Value {
+    let mut requests = json!({"cpu": cpu});
+    if component == "etcd" {
+        requests["memory"] = json!("100Mi");
+    }
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {
+            "name": format!("{component}-controlplane"),
+            "labels": {"component": component, "tier": "control-plane"},
+            "annotations": {
+                "kubernetes.io/config.mirror": format!("{:x}", component.len() * 0x9e37_79b9),
+                "kubernetes.io/config.source": "file",
+            },
+        },
+        "spec": {
+            "nodeName": "controlplane",
+            "hostNetwork": true,
+            "priority": 2000001000,
+            "priorityClassName": "system-node-critical",
+            "containers": [{"name": component, "image": image, "command": [component], "resources": {"requests": requests}}],
+            "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
+            "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+        }
+    })
+}
+
+fn kube_proxy_pod(node: &str) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"generateName": "kube-proxy-", "labels": {"k8s-app": "kube-proxy", "controller-revision-hash": "7b9c8d6f5d", "pod-template-generation": "1"}},
+        "spec": {
+            "hostNetwork": true,
+            "priority": 2000001000,
+            "priorityClassName": "system-node-critical",
+            "serviceAccountName": "kube-proxy",
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}},
+            "nodeSelector": {"kubernetes.io/os": "linux"},
+            "containers": [{"name": "kube-proxy", "image": format!("registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}"),
+                            "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+                            "securityContext": {"privileged": true}}],
+            "tolerations": [{"operator": "Exists"}],
+        }
+    })
+}
+
+fn coredns_pod() -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"generateName": "coredns-674b8bbfcf-", "labels": {"k8s-app": "kube-dns", "pod-template-hash": "674b8bbfcf"}},
+        "spec": {
+            "priority": 2000000000,
+            "priorityClassName": "system-cluster-critical",
+            "serviceAccountName": "coredns",
+            "dnsPolicy": "Default",
+            "nodeSelector": {"kubernetes.io/os": "linux"},
+            "containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.12.0", "args": ["-conf", "/etc/coredns/Corefile"],
+                            "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"}, {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
+                            "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}],
+            "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
+        }
+    })
+}

@@ -1,0 +1,32 @@
+//! The namespace controller: empties a terminating namespace, then finalizes it.
+
+use crate::apiserver::resources::{ALL, NAMESPACES};
+use crate::apiserver::ApiServer;
+
+#[derive(Debug, Clone, Default)]
+pub struct NamespaceController;
+
+impl NamespaceController {
+    pub fn sync(&mut self, api: &mut ApiServer) {
+        let terminating: Vec<String> = api
+            .list(&NAMESPACES, None)
+            .iter()
+            .filter(|ns| !ns["metadata"]["deletionTimestamp"].is_null())
+            .filter_map(|ns| ns["metadata"]["name"].as_str().map(String::from))
+            .collect();
+        let namespaced = || ALL.iter().filter(|r| r.namespaced);
+        for ns in terminating {
+            for r in namespaced() {
+                for obj in api.list(r, Some(&ns)) {
+                    if obj["metadata"]["deletionTimestamp"].is_null() {
+                        let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
+                        let _ = api.delete(r, &ns, &name, None);
+                    }
+                }
+            }
+            if namespaced().all(|r| api.list(r, Some(&ns)).is_empty()) {
+                let _ = api.finalize_namespace(&ns);
+            }
+        }
+    }
+}

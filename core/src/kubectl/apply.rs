@@ -1,0 +1,240 @@
+//! `kubectl apply -f` and `kubectl create -f`: create what is new; apply also updates
+//! what exists with a three-way merge against the last-applied configuration.
+
+use serde_json::{Map, Value};
+
+use super::flags::Parsed;
+use super::get::{output_format, print_objects};
+use super::{fail, manifest, Ctx};
+use crate::apiserver::errors::ApiError;
+use crate::shell::{CmdResult, Output};
+
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Apply,
+    Create,
+}
+
+/// How `--dry-run` was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+pub fn dry_run(p: &Parsed) -> Result<DryRun, CmdResult> {
+    match p.get("dry-run") {
+        None | Some("none") | Some("false") => Ok(DryRun::None),
+        Some("client") | Some("true") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some(v) => Err(fail(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."))),
+    }
+}
+
+impl DryRun {
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+/// Merges lists of objects by `name` (a strategic merge on the common merge key); other
+/// lists are replaced.
+fn merge_list(live: &[Value], desired: &[Value], last: &[Value]) -> Vec<Value> {
+    let keyed = |l: &[Value]| !l.is_empty() && l.iter().all(|v| v.get("name").is_some_and(Value::is_string));
+    if !keyed(desired) || !keyed(live) {
+        return desired.to_vec();
+    }
+    desired
+        .iter()
+        .map(|d| {
+            let name = &d["name"];
+            let l = live.iter().find(|x| &x["name"] == name);
+            let la = last.iter().find(|x| &x["name"] == name).cloned().unwrap_or(Value::Null);
+            match l {
+                Some(l) => merge(l, d, &la),
+                None => d.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Three-way merge: fields in `desired` win; fields that were in `last` but are no longer
+/// in `desired` are removed; everything else in `live` (defaults, status) stays.
+pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
+    match (live, desired) {
+        (Value::Object(l), Value::Object(d)) => {
+            let empty = Map::new();
+            let la = last.as_object().unwrap_or(&empty);
+            let mut out = l.clone();
+            for (k, dv) in d {
+                let merged = match l.get(k) {
+                    Some(lv) => merge(lv, dv, la.get(k).unwrap_or(&Value::Null)),
+                    None => dv.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            for k in la.keys() {
+                if !d.contains_key(k) {
+                    out.remove(k);
+                }
+            }
+            Value::Object(out)
+        }
+        (Value::Array(l), Value::Array(d)) => Value::Array(merge_list(l, d, last.as_array().map_or(&[], |v| v))),
+        _ => desired.clone(),
+    }
+}
+
+fn with_source(e: &ApiError, verb: &str, source: &str) -> String {
+    match e.reason {
+        crate::apiserver::errors::Reason::Invalid => e.kubectl_message(),
+        r => format!("Error from server ({r}): error when {verb} \"{source}\": {}", e.message),
+    }
+}
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
+    let files = p.all("filename");
+    if files.is_empty() {
+        return fail("error: must specify one of -f and -k");
+    }
+    let format = match output_format(p) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let dry = match dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let docs = match manifest::read(ctx, &files) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    let mut printed = vec![];
+    for doc in docs {
+        let r = match manifest::resource_of(&doc) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let ns = match manifest::namespace_of(&doc, p.get("namespace")) {
+            Ok(n) => n,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let name = doc.value["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let mut body = doc.value.clone();
+        if mode == Mode::Apply {
+            let mut last = body.clone();
+            if let Some(m) = last.get_mut("metadata").and_then(Value::as_object_mut) {
+                if let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut) {
+                    a.remove(LAST_APPLIED);
+                }
+            }
+            let text = format!("{}\n", serde_json::to_string(&last).unwrap_or_default());
+            let meta = body.as_object_mut().and_then(|o| o.entry("metadata").or_insert_with(|| Value::Object(Map::new())).as_object_mut());
+            if let Some(meta) = meta {
+                let ann = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+                if let Some(a) = ann.as_object_mut() {
+                    a.insert(LAST_APPLIED.into(), Value::String(text));
+                }
+            }
+        }
+        let existing = if name.is_empty() { None } else { ctx.cluster.api.get(r, &ns, &name).ok() };
+        let api = &mut ctx.cluster.api;
+        let kind = r.kubectl_kind();
+        match (existing, mode) {
+            (None, _) | (Some(_), Mode::Create) => {
+                if dry == DryRun::Client {
+                    out.out(format!("{kind}/{name} created{}\n", dry.suffix()));
+                    continue;
+                }
+                match api.create(r, &ns, body, dry == DryRun::Server) {
+                    Ok(obj) => {
+                        if format.is_empty() {
+                            out.out(format!("{kind}/{} created{}\n", obj["metadata"]["name"].as_str().unwrap_or(""), dry.suffix()));
+                        }
+                        printed.push(obj);
+                    }
+                    Err(e) => errors.push(with_source(&e, "creating", &doc.source)),
+                }
+            }
+            (Some(live), Mode::Apply) => {
+                let last: Value = live["metadata"]["annotations"][LAST_APPLIED]
+                    .as_str()
+                    .and_then(|s| serde_json::from_str(s).ok())
+                    .unwrap_or(Value::Null);
+                if last.is_null() {
+                    out.err(format!("Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.group_resource()));
+                }
+                let mut merged = merge(&live, &body, &last);
+                // Apply never touches status.
+                merged["status"] = live["status"].clone();
+                if merged == live {
+                    if format.is_empty() {
+                        out.out(format!("{kind}/{name} unchanged{}\n", dry.suffix()));
+                    }
+                    printed.push(live);
+                    continue;
+                }
+                if dry != DryRun::None {
+                    out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
+                    continue;
+                }
+                match api.update(r, &ns, merged) {
+                    Ok(obj) => {
+                        if format.is_empty() {
+                            out.out(format!("{kind}/{name} configured\n"));
+                        }
+                        printed.push(obj);
+                    }
+                    Err(e) => errors.push(e.kubectl_message()),
+                }
+            }
+        }
+    }
+    if !format.is_empty() && !printed.is_empty() {
+        if format == "name" {
+            for o in &printed {
+                out.out(format!("{}/{}\n", o["kind"].as_str().unwrap_or("").to_ascii_lowercase(), o["metadata"]["name"].as_str().unwrap_or("")));
+            }
+        } else {
+            let single = printed.len() == 1;
+            out.out(print_objects(printed, &format, single));
+        }
+    }
+    let code = if errors.is_empty() { 0 } else { 1 };
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    CmdResult { output: out, code }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn three_way_merge_keeps_defaults_and_drops_removed_fields() {
+        let live = json!({"spec": {"containers": [{"name": "a", "image": "nginx:1", "imagePullPolicy": "IfNotPresent"}]}, "metadata": {"labels": {"x": "1", "y": "2"}}});
+        let last = json!({"spec": {"containers": [{"name": "a", "image": "nginx:1"}]}, "metadata": {"labels": {"x": "1", "y": "2"}}});
+        let desired = json!({"spec": {"containers": [{"name": "a", "image": "nginx:2"}]}, "metadata": {"labels": {"x": "1"}}});
+        let m = merge(&live, &desired, &last);
+        assert_eq!(m["spec"]["containers"][0]["image"], "nginx:2");
+        assert_eq!(m["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert!(m["metadata"]["labels"].get("y").is_none());
+    }
+}

@@ -1,0 +1,52 @@
+//! `kubectl create -f` and `kubectl create namespace`.
+
+use serde_json::json;
+
+use super::apply::{self, dry_run, DryRun, Mode};
+use super::flags::Parsed;
+use super::get::{output_format, print_objects};
+use super::{fail, Ctx};
+use crate::apiserver::resources::NAMESPACES;
+use crate::shell::CmdResult;
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    if p.given("filename") {
+        return apply::run(p, ctx, Mode::Create);
+    }
+    let Some(sub) = p.positional.first() else {
+        return fail("error: must specify one of -f and -k");
+    };
+    if sub != "namespace" && sub != "ns" {
+        return fail(format!("error: \"kubectl create {sub}\" is not supported in Kubarium yet"));
+    }
+    let names = &p.positional[1..];
+    if names.len() != 1 {
+        return fail(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create namespace -h' for help and examples", names.len()));
+    }
+    let format = match output_format(p) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let dry = match dry_run(p) {
+        Ok(d) => d,
+        Err(e) => return e,
+    };
+    let name = &names[0];
+    if dry == DryRun::Client {
+        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"creationTimestamp": null, "name": name}, "spec": {}, "status": {}});
+        return match format.as_str() {
+            "" => CmdResult::ok(format!("namespace/{name} created (dry run)\n")),
+            "name" => CmdResult::ok(format!("namespace/{name}\n")),
+            f => CmdResult::ok(print_objects(vec![obj], f, true)),
+        };
+    }
+    let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
+    match ctx.cluster.api.create(&NAMESPACES, "", body, dry == DryRun::Server) {
+        Ok(obj) => match format.as_str() {
+            "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),
+            "name" => CmdResult::ok(format!("namespace/{name}\n")),
+            f => CmdResult::ok(print_objects(vec![obj], f, true)),
+        },
+        Err(e) => fail(e.kubectl_message()),
+    }
+}

@@ -1,0 +1,91 @@
+//! `kubectl describe`: pods and nodes (by name, name prefix, or all), with their events.
+
+use serde_json::Value;
+
+use super::flags::Parsed;
+use super::selector::Selector;
+use super::{fail, namespace, resource_type, Ctx};
+use crate::apiserver::resources::{EVENTS, PODS};
+use crate::printers::describe;
+use crate::shell::{CmdResult, Output};
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let Some(first) = p.positional.first() else {
+        return fail("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
+    };
+    let (type_name, mut names) = match first.split_once('/') {
+        Some((t, n)) => (t.to_string(), vec![n.to_string()]),
+        None => (first.clone(), vec![]),
+    };
+    names.extend(p.positional[1..].iter().cloned());
+    let r = match resource_type(&type_name) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    if r.kind != "Pod" && r.kind != "Node" {
+        return fail(format!("error: \"kubectl describe {}\" is not supported in Kubarium yet", r.plural));
+    }
+    let selector = match p.get("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let ns = namespace(p);
+    let all_ns = p.on("all-namespaces");
+    let api = &ctx.cluster.api;
+    let now = ctx.cluster.now();
+    let list_ns = if all_ns || !r.namespaced { None } else { Some(ns.as_str()) };
+    let candidates = api.list(r, list_ns);
+    let mut targets: Vec<Value> = vec![];
+    let mut out = Output::default();
+    let mut code = 0;
+    if names.is_empty() {
+        targets = candidates;
+        if let Some(sel) = &selector {
+            targets.retain(|o| sel.matches(o));
+        }
+        if targets.is_empty() {
+            if r.namespaced && !all_ns {
+                out.err(format!("No resources found in {ns} namespace.\n"));
+            } else {
+                out.err("No resources found\n");
+            }
+            return CmdResult { output: out, code: 0 };
+        }
+    } else {
+        for n in &names {
+            match api.get(r, &ns, n) {
+                Ok(o) => targets.push(o),
+                Err(e) => {
+                    // describe falls back to objects whose names start with the argument.
+                    let prefixed: Vec<Value> = candidates
+                        .iter()
+                        .filter(|o| o["metadata"]["name"].as_str().is_some_and(|x| x.starts_with(n.as_str())))
+                        .cloned()
+                        .collect();
+                    if prefixed.is_empty() {
+                        out.err(format!("{}\n", e.kubectl_message()));
+                        code = 1;
+                    }
+                    targets.extend(prefixed);
+                }
+            }
+        }
+    }
+    let events = if p.get("show-events") == Some("false") { vec![] } else { api.list(&EVENTS, None) };
+    let mut texts = vec![];
+    for t in &targets {
+        let text = match r.kind {
+            "Pod" => describe::pod(t, &events, now),
+            _ => {
+                let node = t["metadata"]["name"].as_str().unwrap_or("");
+                let pods: Vec<Value> = api.list(&PODS, None).into_iter().filter(|p| p["spec"]["nodeName"] == node).collect();
+                describe::node(t, &pods, &events, now)
+            }
+        };
+        texts.push(text);
+    }
+    let mut res = CmdResult::ok(texts.join("\n\n"));
+    res.output.chunks.extend(out.chunks);
+    res.code = code;
+    res
+}

@@ -1,0 +1,188 @@
+//! Command-line flags, each defined once with the verbs that accept it, parsed the way
+//! kubectl's cobra/pflag does (`--flag=v`, `--flag v`, `-n v`, `-nv`, `--`).
+
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Flag {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// Whether it takes a value (bool flags don't).
+    pub value: bool,
+    /// Whether Kubarium implements it; others parse but answer "not supported".
+    pub supported: bool,
+    /// Verbs that accept it; empty means every verb (global flags).
+    pub verbs: &'static [&'static str],
+}
+
+const fn f(long: &'static str, short: Option<char>, value: bool, supported: bool, verbs: &'static [&'static str]) -> Flag {
+    Flag { long, short, value, supported, verbs }
+}
+
+const GET_LIKE: &[&str] = &["get", "describe", "delete"];
+const OUTPUT: &[&str] = &["get", "run", "apply", "create"];
+const DRY_RUN: &[&str] = &["run", "apply", "create"];
+const FILES: &[&str] = &["get", "describe", "delete", "apply", "create"];
+
+/// Every flag Kubarium knows.
+pub const FLAGS: &[Flag] = &[
+    f("namespace", Some('n'), true, true, &[]),
+    f("help", Some('h'), false, true, &[]),
+    f("context", None, true, false, &[]),
+    f("kubeconfig", None, true, false, &[]),
+    f("as", None, true, false, &[]),
+    f("request-timeout", None, true, false, &[]),
+    f("v", Some('v'), true, false, &[]),
+    f("all-namespaces", Some('A'), false, true, GET_LIKE),
+    f("selector", Some('l'), true, true, &["get", "describe", "delete"]),
+    f("labels", Some('l'), true, true, &["run"]),
+    f("output", Some('o'), true, true, OUTPUT),
+    f("show-labels", None, false, true, &["get"]),
+    f("no-headers", None, false, true, &["get"]),
+    f("watch", Some('w'), false, false, &["get"]),
+    f("sort-by", None, true, false, &["get"]),
+    f("field-selector", None, true, false, &["get", "delete"]),
+    f("label-columns", Some('L'), true, false, &["get"]),
+    f("filename", Some('f'), true, true, FILES),
+    f("recursive", Some('R'), false, false, FILES),
+    f("dry-run", None, true, true, DRY_RUN),
+    f("image", None, true, true, &["run"]),
+    f("env", None, true, true, &["run"]),
+    f("port", None, true, true, &["run"]),
+    f("restart", None, true, true, &["run"]),
+    f("command", None, false, true, &["run"]),
+    f("image-pull-policy", None, true, true, &["run"]),
+    f("annotations", None, true, true, &["run"]),
+    f("overrides", None, true, false, &["run"]),
+    f("expose", None, false, false, &["run"]),
+    f("rm", None, false, false, &["run"]),
+    f("stdin", Some('i'), false, false, &["run"]),
+    f("tty", Some('t'), false, false, &["run"]),
+    f("grace-period", None, true, true, &["delete"]),
+    f("force", None, false, true, &["delete"]),
+    f("now", None, false, true, &["delete"]),
+    f("all", None, false, true, &["delete"]),
+    f("wait", None, false, true, &["delete"]),
+    f("ignore-not-found", None, false, true, &["delete", "get"]),
+    f("save-config", None, false, false, &["create"]),
+    f("validate", None, true, true, &["apply", "create"]),
+    f("show-events", None, false, true, &["describe"]),
+    f("client", None, false, true, &["version"]),
+];
+
+/// Parsed arguments.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub positional: Vec<String>,
+    values: BTreeMap<&'static str, Vec<String>>,
+    /// Words after `--`.
+    pub rest: Vec<String>,
+    pub dashdash: bool,
+}
+
+impl Parsed {
+    /// The last value given for a flag.
+    pub fn get(&self, long: &str) -> Option<&str> {
+        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+    }
+
+    /// Every value given for a repeatable flag.
+    pub fn all(&self, long: &str) -> Vec<String> {
+        self.values.get(long).cloned().unwrap_or_default()
+    }
+
+    /// Whether a bool flag is on.
+    pub fn on(&self, long: &str) -> bool {
+        self.get(long).is_some_and(|v| v != "false")
+    }
+
+    pub fn given(&self, long: &str) -> bool {
+        self.values.contains_key(long)
+    }
+
+    /// The first flag that was given but is not implemented.
+    pub fn unsupported(&self) -> Option<&'static str> {
+        FLAGS.iter().find(|f| !f.supported && self.values.contains_key(f.long)).map(|f| f.long)
+    }
+}
+
+fn for_verb(verb: &str) -> impl Iterator<Item = &'static Flag> + '_ {
+    FLAGS.iter().filter(move |f| f.verbs.is_empty() || f.verbs.contains(&verb))
+}
+
+/// Parses `args` for `verb`, with pflag's error texts.
+pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
+    let usage = format!("See 'kubectl {verb} --help' for usage.");
+    let mut p = Parsed::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if p.dashdash {
+            p.rest.push(a.clone());
+            i += 1;
+            continue;
+        }
+        if a == "--" {
+            p.dashdash = true;
+            i += 1;
+            continue;
+        }
+        if let Some(body) = a.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (body, None),
+            };
+            let Some(flag) = for_verb(verb).find(|f| f.long == name) else {
+                return Err(format!("error: unknown flag: --{name}\n{usage}"));
+            };
+            let value = if flag.value {
+                match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                        }
+                    }
+                }
+            } else {
+                inline.unwrap_or_else(|| "true".into())
+            };
+            p.values.entry(flag.long).or_default().push(value);
+            i += 1;
+            continue;
+        }
+        if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let Some(flag) = for_verb(verb).find(|f| f.short == Some(c)) else {
+                    return Err(format!("error: unknown shorthand flag: '{c}' in {a}\n{usage}"));
+                };
+                if flag.value {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest.strip_prefix('=').map(String::from).unwrap_or(rest)
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.clone(),
+                            None => return Err(format!("error: flag needs an argument: '{c}' in -{c}\n{usage}")),
+                        }
+                    };
+                    p.values.entry(flag.long).or_default().push(value);
+                    break;
+                }
+                p.values.entry(flag.long).or_default().push("true".into());
+                j += 1;
+            }
+            i += 1;
+            continue;
+        }
+        p.positional.push(a.clone());
+        i += 1;
+    }
+    Ok(p)
+}

@@ -1,0 +1,214 @@
+//! `kubectl get`: tables (default, wide, with labels), YAML, JSON and names.
+
+use serde_json::{json, Value};
+
+use super::flags::Parsed;
+use super::selector::Selector;
+use super::{fail, manifest, namespace, resource_type, Ctx};
+use crate::apiserver::errors::ApiError;
+use crate::apiserver::resources::{Resource, PODS, SERVICES};
+use crate::printers::{json::to_json, table, yaml::to_yaml};
+use crate::shell::{CmdResult, Output};
+
+/// The output formats kubectl knows; Kubarium implements the first five.
+const FORMATS: &[&str] = &["", "wide", "yaml", "json", "name"];
+const KUBECTL_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+/// Checks `-o`; returns the format or the error to print.
+pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
+    let o = p.get("output").unwrap_or("").to_string();
+    if FORMATS.contains(&o.as_str()) {
+        return Ok(o);
+    }
+    let base = o.split('=').next().unwrap_or("");
+    if KUBECTL_FORMATS.split(',').any(|f| f == base) {
+        return Err(fail(format!("error: output format \"{base}\" is not supported in Kubarium yet")));
+    }
+    Err(fail(format!(
+        "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: {KUBECTL_FORMATS}"
+    )))
+}
+
+/// Adds the fields Go prints as `null` that the typed model leaves out.
+pub fn go_view(mut obj: Value) -> Value {
+    if let Some(conds) = obj.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+        if obj_kind_is_pod(conds) {
+            for c in conds.iter_mut() {
+                if let Some(m) = c.as_object_mut() {
+                    m.entry("lastProbeTime").or_insert(Value::Null);
+                }
+            }
+        }
+    }
+    obj
+}
+
+fn obj_kind_is_pod(conds: &[Value]) -> bool {
+    conds.iter().any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
+}
+
+/// Prints objects as one document or a `List`.
+pub fn print_objects(objs: Vec<Value>, format: &str, single: bool) -> String {
+    let objs: Vec<Value> = objs.into_iter().map(go_view).collect();
+    let value = if single && objs.len() == 1 {
+        objs.into_iter().next().unwrap_or(Value::Null)
+    } else {
+        json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
+    };
+    if format == "json" {
+        to_json(&value)
+    } else {
+        to_yaml(&value)
+    }
+}
+
+/// A `get` request: one resource type with zero or more names.
+struct Request {
+    resource: &'static Resource,
+    names: Vec<String>,
+}
+
+/// Turns `pods`, `pods a b`, `pod/a svc/b`, `pods,svc` and `all` into requests.
+fn requests(args: &[String]) -> Result<Vec<Request>, String> {
+    let mut out: Vec<Request> = vec![];
+    if args.iter().any(|a| a.contains('/')) {
+        for a in args {
+            let Some((t, n)) = a.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            let r = resource_type(t)?;
+            match out.iter_mut().find(|q| std::ptr::eq(q.resource, r)) {
+                Some(q) => q.names.push(n.to_string()),
+                None => out.push(Request { resource: r, names: vec![n.to_string()] }),
+            }
+        }
+        return Ok(out);
+    }
+    let types = &args[0];
+    for t in types.split(',').filter(|t| !t.is_empty()) {
+        if t == "all" {
+            out.push(Request { resource: &PODS, names: vec![] });
+            out.push(Request { resource: &SERVICES, names: vec![] });
+            continue;
+        }
+        out.push(Request { resource: resource_type(t)?, names: vec![] });
+    }
+    if args.len() > 1 {
+        if out.len() > 1 {
+            return Err("error: arguments in resource/name form must have a single resource and name".into());
+        }
+        if let Some(q) = out.first_mut() {
+            q.names = args[1..].to_vec();
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let format = match output_format(p) {
+        Ok(f) => f,
+        Err(e) => return e,
+    };
+    let selector = match p.get("selector").map(Selector::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let all_ns = p.on("all-namespaces");
+    let ns = namespace(p);
+    let now = ctx.cluster.now();
+    let reqs = if p.given("filename") {
+        let docs = match manifest::read(ctx, &p.all("filename")) {
+            Ok(d) => d,
+            Err(e) => return fail(e),
+        };
+        let mut reqs: Vec<Request> = vec![];
+        for d in &docs {
+            let r = match manifest::resource_of(d) {
+                Ok(r) => r,
+                Err(e) => return fail(e),
+            };
+            reqs.push(Request { resource: r, names: vec![d.value["metadata"]["name"].as_str().unwrap_or("").to_string()] });
+        }
+        reqs
+    } else {
+        if p.positional.is_empty() {
+            return fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        }
+        match requests(&p.positional) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        }
+    };
+    let is_all = p.positional.first().is_some_and(|t| t.split(',').any(|x| x == "all"));
+    let with_kind = is_all || reqs.len() > 1;
+    let single = reqs.len() == 1 && reqs[0].names.len() == 1;
+    let mut errors: Vec<String> = vec![];
+    let mut sections: Vec<(&'static Resource, Vec<Value>)> = vec![];
+    let api = &ctx.cluster.api;
+    for q in &reqs {
+        let mut objs = vec![];
+        if q.names.is_empty() {
+            let list_ns = if all_ns { None } else { Some(ns.as_str()) };
+            objs = api.list(q.resource, list_ns);
+            if let Some(sel) = &selector {
+                objs.retain(|o| sel.matches(o));
+            }
+        } else {
+            for n in &q.names {
+                match api.get(q.resource, &ns, n) {
+                    Ok(o) => objs.push(o),
+                    Err(e) if p.on("ignore-not-found") && e.reason == crate::apiserver::errors::Reason::NotFound => {}
+                    Err(e) => errors.push(ApiError::kubectl_message(&e)),
+                }
+            }
+        }
+        sections.push((q.resource, objs));
+    }
+    let mut out = Output::default();
+    let total: usize = sections.iter().map(|(_, o)| o.len()).sum();
+    match format.as_str() {
+        "yaml" | "json" => {
+            if total > 0 || errors.is_empty() {
+                let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
+                out.out(print_objects(objs, &format, single));
+            }
+        }
+        "name" => {
+            for (r, objs) in &sections {
+                for o in objs {
+                    out.out(format!("{}/{}\n", r.kubectl_kind(), o["metadata"]["name"].as_str().unwrap_or("")));
+                }
+            }
+        }
+        _ => {
+            let opts = table::TableOptions {
+                wide: format == "wide",
+                with_namespace: all_ns,
+                show_labels: p.on("show-labels"),
+                with_kind,
+                no_headers: p.on("no-headers"),
+            };
+            let mut first = true;
+            for (r, objs) in sections.iter().filter(|(_, o)| !o.is_empty()) {
+                if !first {
+                    out.out("\n");
+                }
+                first = false;
+                out.out(table::table(r, objs, now, &opts));
+            }
+        }
+    }
+    if total == 0 && errors.is_empty() && format != "yaml" && format != "json" {
+        let namespaced = reqs.iter().all(|q| q.resource.namespaced);
+        if all_ns || !namespaced {
+            out.err("No resources found\n");
+        } else {
+            out.err(format!("No resources found in {ns} namespace.\n"));
+        }
+    }
+    let code = if errors.is_empty() { 0 } else { 1 };
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    CmdResult { output: out, code }
+}

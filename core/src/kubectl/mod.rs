@@ -1,0 +1,153 @@
+//! kubectl: the verbs Kubarium implements, against the simulated API server, with
+//! kubectl's output and error texts. Verbs it lacks say so plainly.
+
+pub mod apply;
+pub mod create;
+pub mod delete;
+pub mod describe;
+pub mod flags;
+pub mod get;
+pub mod info;
+pub mod manifest;
+pub mod run;
+pub mod selector;
+
+use crate::apiserver::resources::{self, Resource};
+use crate::cluster::Cluster;
+use crate::shell::fs::Fs;
+use crate::shell::CmdResult;
+
+/// What a kubectl invocation can reach.
+pub struct Ctx<'a> {
+    pub cluster: &'a mut Cluster,
+    pub fs: &'a Fs,
+    pub cwd: &'a str,
+    pub stdin: Option<String>,
+}
+
+/// kubectl verbs Kubarium does not implement yet.
+const NOT_YET: &[&str] = &[
+    "edit", "patch", "replace", "expose", "scale", "rollout", "set", "label", "annotate", "taint", "cordon",
+    "uncordon", "drain", "logs", "exec", "attach", "port-forward", "top", "explain", "auth", "config", "wait",
+    "events", "diff", "certificate", "autoscale", "cp", "proxy", "debug", "kustomize", "plugin", "completion",
+    "api-versions", "alpha", "options",
+];
+
+/// Resource names a real cluster serves that Kubarium does not yet.
+const UPSTREAM_ONLY: &[&str] = &[
+    "deployments", "deployment", "deploy", "replicasets", "replicaset", "rs", "daemonsets", "daemonset", "ds",
+    "statefulsets", "statefulset", "sts", "jobs", "job", "cronjobs", "cronjob", "cj", "configmaps", "configmap",
+    "cm", "secrets", "secret", "serviceaccounts", "serviceaccount", "sa", "persistentvolumes", "persistentvolume",
+    "pv", "persistentvolumeclaims", "persistentvolumeclaim", "pvc", "storageclasses", "storageclass", "sc",
+    "ingresses", "ingress", "ing", "networkpolicies", "networkpolicy", "netpol", "roles", "role", "rolebindings",
+    "rolebinding", "clusterroles", "clusterrole", "clusterrolebindings", "clusterrolebinding",
+    "replicationcontrollers", "replicationcontroller", "rc", "endpoints", "ep", "endpointslices", "resourcequotas",
+    "resourcequota", "quota", "limitranges", "limitrange", "limits", "horizontalpodautoscalers", "hpa",
+    "priorityclasses", "priorityclass", "pc", "poddisruptionbudgets", "pdb", "certificatesigningrequests", "csr",
+    "customresourcedefinitions", "crd", "crds", "leases", "lease", "ingressclasses", "gateways", "httproutes",
+    "componentstatuses", "cs", "volumeattachments", "csidrivers", "csinodes", "runtimeclasses",
+];
+
+/// Kinds a real cluster serves that Kubarium does not yet (for manifests).
+pub const UPSTREAM_KINDS: &[&str] = &[
+    "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "ConfigMap", "Secret",
+    "ServiceAccount", "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Ingress", "NetworkPolicy",
+    "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "ReplicationController", "Endpoints",
+    "EndpointSlice", "ResourceQuota", "LimitRange", "HorizontalPodAutoscaler", "PriorityClass",
+    "PodDisruptionBudget", "CertificateSigningRequest", "CustomResourceDefinition", "Lease", "IngressClass",
+    "Gateway", "HTTPRoute", "RuntimeClass", "PodTemplate", "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration", "APIService", "VolumeAttachment", "CSIDriver",
+];
+
+/// Finds a resource type by any of its names, with kubectl's errors otherwise.
+pub fn resource_type(name: &str) -> Result<&'static Resource, String> {
+    if let Some(r) = resources::lookup(name) {
+        return Ok(r);
+    }
+    let base = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    if UPSTREAM_ONLY.contains(&base.as_str()) {
+        return Err(format!("error: \"{name}\" is not supported in Kubarium yet"));
+    }
+    Err(format!("error: the server doesn't have a resource type \"{name}\""))
+}
+
+/// The namespace a command works in (`-n`, else `default`).
+pub fn namespace(p: &flags::Parsed) -> String {
+    p.get("namespace").unwrap_or("default").to_string()
+}
+
+/// An error line for the terminal, with a trailing newline.
+pub fn fail(msg: impl Into<String>) -> CmdResult {
+    let mut m = msg.into();
+    if !m.ends_with('\n') {
+        m.push('\n');
+    }
+    CmdResult::fail(m, 1)
+}
+
+fn not_supported(what: &str) -> CmdResult {
+    fail(format!("error: \"kubectl {what}\" is not supported in Kubarium yet"))
+}
+
+const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n\
+Commands Kubarium implements:\n\
+  run            Run a particular image on the cluster\n\
+  get            Display one or many resources\n\
+  describe       Show details of a specific resource or group of resources\n\
+  delete         Delete resources by file names, stdin, resources and names, or by resources and label selector\n\
+  apply          Apply a configuration to a resource by file name or stdin\n\
+  create         Create a resource from a file or from stdin (and create namespace)\n\
+  api-resources  Print the supported API resources on the server\n\
+  cluster-info   Display cluster information\n\
+  version        Print the client and server version information\n\n\
+Usage:\n  kubectl [flags] [options]\n";
+
+/// Runs `kubectl <args>`.
+pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
+    // Global flags may come before the verb (`kubectl -n kube-system get pods`).
+    let mut i = 0;
+    let mut leading: Vec<String> = vec![];
+    while i < args.len() && args[i].starts_with('-') {
+        leading.push(args[i].clone());
+        let takes_value = matches!(args[i].as_str(), "-n" | "--namespace" | "--context" | "--kubeconfig");
+        if takes_value && i + 1 < args.len() {
+            leading.push(args[i + 1].clone());
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(verb) = args.get(i) else {
+        return CmdResult::ok(HELP);
+    };
+    let mut rest: Vec<String> = args[i + 1..].to_vec();
+    rest.extend(leading);
+    let verb = verb.as_str();
+    if NOT_YET.contains(&verb) {
+        return not_supported(verb);
+    }
+    let known = ["get", "describe", "delete", "apply", "create", "run", "version", "cluster-info", "api-resources", "help"];
+    if !known.contains(&verb) {
+        return fail(format!("error: unknown command \"{verb}\" for \"kubectl\""));
+    }
+    let parsed = match flags::parse(verb, &rest) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    if parsed.on("help") || verb == "help" {
+        return CmdResult::ok(HELP);
+    }
+    if let Some(flag) = parsed.unsupported() {
+        return fail(format!("error: \"kubectl {verb} --{flag}\" is not supported in Kubarium yet"));
+    }
+    match verb {
+        "get" => get::run(&parsed, ctx),
+        "describe" => describe::run(&parsed, ctx),
+        "delete" => delete::run(&parsed, ctx),
+        "apply" => apply::run(&parsed, ctx, apply::Mode::Apply),
+        "create" => create::run(&parsed, ctx),
+        "run" => run::run(&parsed, ctx),
+        "version" => info::version(&parsed),
+        "cluster-info" => info::cluster_info(&parsed),
+        _ => info::api_resources(),
+    }
+}

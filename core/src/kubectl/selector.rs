@@ -1,0 +1,82 @@
+//! Label selectors as `-l` takes them: `k=v`, `k==v`, `k!=v`, `k`, `!k`,
+//! `k in (a,b)`, `k notin (a,b)`, joined by commas.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Req {
+    Eq(String, String),
+    Ne(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selector(Vec<Req>);
+
+fn split_top(s: &str) -> Vec<String> {
+    let mut parts = vec![];
+    let mut depth = 0;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    parts
+}
+
+impl Selector {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let mut reqs = vec![];
+        for part in split_top(s).iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+            let set = |rest: &str| -> Option<Vec<String>> {
+                let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+                Some(inner.split(',').map(|v| v.trim().to_string()).collect())
+            };
+            let req = if let Some((k, v)) = part.split_once("!=") {
+                Req::Ne(k.trim().into(), v.trim().into())
+            } else if let Some((k, v)) = part.split_once("==") {
+                Req::Eq(k.trim().into(), v.trim().into())
+            } else if let Some((k, v)) = part.split_once('=') {
+                Req::Eq(k.trim().into(), v.trim().into())
+            } else if let Some((k, rest)) = part.split_once(" notin ") {
+                Req::NotIn(k.trim().into(), set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
+            } else if let Some((k, rest)) = part.split_once(" in ") {
+                Req::In(k.trim().into(), set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
+            } else if let Some(k) = part.strip_prefix('!') {
+                Req::NotExists(k.trim().into())
+            } else if part.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+                Req::Exists(part.into())
+            } else {
+                return Err(format!("unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"));
+            };
+            reqs.push(req);
+        }
+        Ok(Selector(reqs))
+    }
+
+    /// Whether an object's labels match.
+    pub fn matches(&self, obj: &Value) -> bool {
+        let labels = &obj["metadata"]["labels"];
+        let get = |k: &str| labels.get(k).and_then(Value::as_str);
+        self.0.iter().all(|r| match r {
+            Req::Eq(k, v) => get(k) == Some(v.as_str()),
+            Req::Ne(k, v) => get(k) != Some(v.as_str()),
+            Req::In(k, vs) => get(k).is_some_and(|x| vs.iter().any(|v| v == x)),
+            Req::NotIn(k, vs) => get(k).is_none_or(|x| !vs.iter().any(|v| v == x)),
+            Req::Exists(k) => get(k).is_some(),
+            Req::NotExists(k) => get(k).is_none(),
+        })
+    }
+}

@@ -1,0 +1,725 @@
+//! The kubelet, one per node: watches the pods bound to its node and runs them in a
+//! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
+//! back-off), container start, exits and CrashLoopBackOff, graceful termination.
+
+pub mod images;
+pub mod process;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use crate::apiserver::resources::PODS;
+use crate::apiserver::ApiServer;
+use crate::clock::{from_time, to_time, Millis, MINUTE, SECOND};
+use crate::events::{ObjectRef, Recorder, Source};
+use crate::store::EventType;
+use process::Behaviour;
+
+const MAX_BACKOFF: Millis = 5 * MINUTE;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Terminated {
+    exit_code: i32,
+    reason: String,
+    message: Option<String>,
+    started_at: Millis,
+    finished_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Next {
+    /// Pull (or find) the image, then start.
+    Pull,
+    /// The pull in progress finishes; then start.
+    Pulled { took: Millis },
+    /// Start the container.
+    Start,
+    /// Show ImagePullBackOff after an ErrImagePull.
+    PullBackOff,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Waiting { reason: String, message: Option<String>, next: Next, at: Millis },
+    Running { started_at: Millis, exit: Option<(Millis, i32)>, graceful: bool },
+    Terminated(Terminated),
+}
+
+#[derive(Debug, Clone)]
+struct Container {
+    name: String,
+    image: String,
+    pull_policy: String,
+    command: Vec<String>,
+    args: Vec<String>,
+    state: State,
+    restart_count: i32,
+    last: Option<Terminated>,
+    /// Exits since the back-off was last reset.
+    exits: u32,
+    pull_failures: u32,
+    container_id: String,
+    image_id: String,
+    stop_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone)]
+struct PodRuntime {
+    namespace: String,
+    name: String,
+    uid: String,
+    restart_policy: String,
+    host_network: bool,
+    started: Millis,
+    sandbox_at: Millis,
+    ip: Option<String>,
+    init: Vec<Container>,
+    containers: Vec<Container>,
+    deleting: Option<Millis>,
+    last_status: Value,
+}
+
+/// A node's agent.
+#[derive(Debug, Clone)]
+pub struct Kubelet {
+    pub node: String,
+    pub host_ip: String,
+    pod_cidr_prefix: String,
+    last_revision: i64,
+    pods: BTreeMap<String, PodRuntime>,
+    images: BTreeSet<String>,
+    used_ips: BTreeSet<u8>,
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+fn hex_digest(seed: &str, salt: u64) -> String {
+    let mut out = String::with_capacity(64);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    for round in 0..4u64 {
+        for b in seed.bytes().chain(round.to_le_bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        out.push_str(&format!("{h:016x}"));
+    }
+    out
+}
+
+fn container_from_spec(c: &Value) -> Container {
+    let image = c["image"].as_str().unwrap_or("").to_string();
+    Container {
+        name: c["name"].as_str().unwrap_or("").to_string(),
+        pull_policy: c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string(),
+        command: strings(&c["command"]),
+        args: strings(&c["args"]),
+        state: State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: Millis::MAX },
+        image,
+        restart_count: 0,
+        last: None,
+        exits: 0,
+        pull_failures: 0,
+        container_id: String::new(),
+        image_id: String::new(),
+        stop_at: None,
+    }
+}
+
+impl Kubelet {
+    pub fn new(node: &str, host_ip: &str, pod_cidr_prefix: &str) -> Self {
+        Kubelet {
+            node: node.into(),
+            host_ip: host_ip.into(),
+            pod_cidr_prefix: pod_cidr_prefix.into(),
+            last_revision: 0,
+            pods: BTreeMap::new(),
+            images: BTreeSet::new(),
+            used_ips: BTreeSet::new(),
+        }
+    }
+
+    /// Marks images as already present (pre-pulled on a fresh node).
+    pub fn preload(&mut self, image: &str) {
+        self.images.insert(images::parse_reference(image).full);
+    }
+
+    /// The earliest time this kubelet has something to do.
+    pub fn next_wake(&self) -> Option<Millis> {
+        let mut next = None::<Millis>;
+        let mut consider = |t: Millis| next = Some(next.map_or(t, |n: Millis| n.min(t)));
+        for p in self.pods.values() {
+            if p.ip.is_none() {
+                consider(p.sandbox_at);
+            }
+            for c in p.init.iter().chain(p.containers.iter()) {
+                match &c.state {
+                    State::Waiting { at, .. } if *at != Millis::MAX => consider(*at),
+                    State::Running { exit: Some((at, _)), .. } => consider(*at),
+                    _ => {}
+                }
+                if let Some(t) = c.stop_at {
+                    consider(t);
+                }
+            }
+            if let Some(d) = p.deleting {
+                consider(d);
+            }
+        }
+        next
+    }
+
+    /// Number of pods this kubelet runs.
+    pub fn pod_count(&self) -> usize {
+        self.pods.len()
+    }
+
+    /// Reacts to pod changes since the last sync, then does what is due.
+    pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
+        self.watch_pods(api);
+        let keys: Vec<String> = self.pods.keys().cloned().collect();
+        for key in keys {
+            self.sync_pod(api, rec, &key);
+        }
+    }
+
+    fn watch_pods(&mut self, api: &mut ApiServer) {
+        let events: Vec<(EventType, Value)> = match api.store.watch("/registry/pods/", self.last_revision) {
+            Ok(evs) => evs.iter().map(|e| (e.kind, (*e.kv.value).clone())).collect(),
+            Err(_) => {
+                // History compacted: relist.
+                self.pods.retain(|k, _| {
+                    let (ns, name) = k.split_once('/').unwrap_or(("", ""));
+                    api.store.get(&PODS.key(ns, name)).is_some()
+                });
+                api.store.range("/registry/pods/").map(|kv| (EventType::Put, (*kv.value).clone())).collect()
+            }
+        };
+        self.last_revision = api.store.revision();
+        for (kind, pod) in events {
+            if pod["spec"]["nodeName"].as_str() != Some(&self.node) {
+                continue;
+            }
+            let ns = pod["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+            let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let key = format!("{ns}/{name}");
+            let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
+            if kind == EventType::Delete {
+                if let Some(rt) = self.pods.remove(&key) {
+                    self.release_ip(&rt);
+                }
+                continue;
+            }
+            if self.pods.get(&key).is_some_and(|rt| rt.uid != uid) {
+                if let Some(rt) = self.pods.remove(&key) {
+                    self.release_ip(&rt);
+                }
+            }
+            let now = api.now();
+            let rt = self.pods.entry(key).or_insert_with(|| {
+                let spec = &pod["spec"];
+                let delay = api.rng.between(300, 900);
+                PodRuntime {
+                    namespace: ns.clone(),
+                    name: name.clone(),
+                    uid: uid.clone(),
+                    restart_policy: spec["restartPolicy"].as_str().unwrap_or("Always").to_string(),
+                    host_network: spec["hostNetwork"].as_bool().unwrap_or(false),
+                    started: now,
+                    sandbox_at: now + delay,
+                    ip: None,
+                    init: spec["initContainers"].as_array().map(|a| a.iter().map(container_from_spec).collect()).unwrap_or_default(),
+                    containers: spec["containers"].as_array().map(|a| a.iter().map(container_from_spec).collect()).unwrap_or_default(),
+                    deleting: None,
+                    last_status: Value::Null,
+                }
+            });
+            // Image updates on a running pod restart that container with the new image.
+            if let Some(specs) = pod["spec"]["containers"].as_array() {
+                for (c, s) in rt.containers.iter_mut().zip(specs) {
+                    let image = s["image"].as_str().unwrap_or("");
+                    if c.image != image {
+                        c.image = image.to_string();
+                        c.stop_at = Some(now);
+                    }
+                }
+            }
+            if let Some(ts) = pod["metadata"]["deletionTimestamp"].as_str() {
+                if rt.deleting.is_none() {
+                    let deadline: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time> =
+                        serde_json::from_value(Value::String(ts.to_string())).ok();
+                    rt.deleting = Some(deadline.map_or(now, |d| from_time(&d)).max(now));
+                }
+            }
+        }
+    }
+
+    fn release_ip(&mut self, rt: &PodRuntime) {
+        if let Some(last) = rt.ip.as_deref().and_then(|ip| ip.rsplit('.').next()).and_then(|o| o.parse().ok()) {
+            if !rt.host_network {
+                self.used_ips.remove(&last);
+            }
+        }
+    }
+
+    fn allocate_ip(&mut self) -> String {
+        let octet = (2..=254u8).find(|o| !self.used_ips.contains(o)).unwrap_or(254);
+        self.used_ips.insert(octet);
+        format!("{}{octet}", self.pod_cidr_prefix)
+    }
+
+    fn sync_pod(&mut self, api: &mut ApiServer, rec: &mut Recorder, key: &str) {
+        let Some(mut rt) = self.pods.remove(key) else { return };
+        let now = api.now();
+        let pod_ref = ObjectRef {
+            kind: "Pod".into(),
+            namespace: rt.namespace.clone(),
+            name: rt.name.clone(),
+            uid: rt.uid.clone(),
+            api_version: "v1".into(),
+            ..Default::default()
+        };
+        let host = self.node.clone();
+        let mut say = |api: &mut ApiServer, c: Option<&str>, type_: &str, reason: &str, msg: String| {
+            let obj = match c {
+                Some(name) => pod_ref.clone().with_field_path(format!("spec.containers{{{name}}}")),
+                None => pod_ref.clone(),
+            };
+            rec.record(api, &obj, type_, reason, &msg, Source::Kubelet { host: &host });
+        };
+
+        if let Some(deadline) = rt.deleting {
+            let mut all_stopped = true;
+            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                if let State::Running { started_at, graceful, .. } = c.state {
+                    let stop = match c.stop_at {
+                        Some(t) => t,
+                        None => {
+                            say(api, Some(&c.name), "Normal", "Killing", format!("Stopping container {}", c.name));
+                            let t = if graceful { (now + api.rng.between(100, 600)).min(deadline) } else { deadline };
+                            c.stop_at = Some(t);
+                            t
+                        }
+                    };
+                    if stop <= now {
+                        let code = if graceful && stop < deadline { 0 } else { 137 };
+                        c.state = State::Terminated(Terminated {
+                            exit_code: code,
+                            reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                            message: None,
+                            started_at,
+                            finished_at: stop,
+                        });
+                    } else {
+                        all_stopped = false;
+                    }
+                }
+            }
+            if all_stopped {
+                self.release_ip(&rt);
+                let _ = api.delete(&PODS, &rt.namespace, &rt.name, Some(0));
+                return;
+            }
+            self.write_status(api, &mut rt);
+            self.pods.insert(key.to_string(), rt);
+            return;
+        }
+
+        if rt.ip.is_none() {
+            if now < rt.sandbox_at {
+                self.write_status(api, &mut rt);
+                self.pods.insert(key.to_string(), rt);
+                return;
+            }
+            let ip = if rt.host_network { self.host_ip.clone() } else { self.allocate_ip() };
+            rt.ip = Some(ip);
+            let first_at = now;
+            if let Some(c) = rt.init.first_mut().or(rt.containers.first_mut()) {
+                if let State::Waiting { at, .. } = &mut c.state {
+                    *at = first_at;
+                }
+            }
+        }
+
+        // Init containers run one at a time, each to success, before the app containers.
+        let pod_desc = format!("{}_{}({})", rt.name, rt.namespace, rt.uid);
+        let mut init_done = true;
+        let n_init = rt.init.len();
+        for i in 0..n_init {
+            let done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
+            if done {
+                continue;
+            }
+            if let State::Waiting { at, .. } = &mut rt.init[i].state {
+                if *at == Millis::MAX {
+                    *at = now;
+                }
+            }
+            let policy = if rt.restart_policy == "Never" { "Never" } else { "OnFailure" };
+            self.drive(api, &mut say, &mut rt.init[i], policy, &pod_desc);
+            init_done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
+            if init_done && i + 1 == n_init {
+                break;
+            }
+            if init_done {
+                if let State::Waiting { at, .. } = &mut rt.init[i + 1].state {
+                    *at = now;
+                }
+            }
+            init_done = false;
+            break;
+        }
+        if init_done {
+            let policy = rt.restart_policy.clone();
+            // The runtime starts containers in order; each waits for the one before to start.
+            let mut ready_to_start = true;
+            for c in rt.containers.iter_mut() {
+                if let State::Waiting { at, next: Next::Pull, .. } = &mut c.state {
+                    if *at == Millis::MAX && ready_to_start {
+                        *at = now;
+                    }
+                }
+                if c.stop_at.is_some_and(|t| t <= now) {
+                    // The spec changed (new image): kill and recreate.
+                    c.stop_at = None;
+                    say(api, Some(&c.name), "Normal", "Killing", format!("Container {} definition changed, will be restarted", c.name));
+                    if let State::Running { started_at, .. } = c.state {
+                        c.last = Some(Terminated { exit_code: 0, reason: "Completed".into(), message: None, started_at, finished_at: now });
+                        c.restart_count += 1;
+                    }
+                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+                }
+                self.drive(api, &mut say, c, &policy, &pod_desc);
+                ready_to_start = !matches!(c.state, State::Waiting { next: Next::Pull | Next::Pulled { .. } | Next::Start, .. });
+            }
+        }
+        self.write_status(api, &mut rt);
+        self.pods.insert(key.to_string(), rt);
+    }
+
+    /// Advances one container through every transition that is due.
+    fn drive(
+        &mut self,
+        api: &mut ApiServer,
+        say: &mut impl FnMut(&mut ApiServer, Option<&str>, &str, &str, String),
+        c: &mut Container,
+        restart_policy: &str,
+        pod_desc: &str,
+    ) {
+        let now = api.now();
+        for _ in 0..8 {
+            match c.state.clone() {
+                State::Waiting { at, .. } if at > now => return,
+                State::Waiting { next: Next::Pull, .. } => {
+                    let reference = images::parse_reference(&c.image);
+                    let present = self.images.contains(&reference.full);
+                    if present && c.pull_policy != "Always" {
+                        say(api, Some(&c.name), "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image));
+                        c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Start, at: now };
+                        continue;
+                    }
+                    if c.pull_policy == "Never" {
+                        let msg = format!("Container image \"{}\" is not present with pull policy of Never", c.image);
+                        say(api, Some(&c.name), "Warning", "ErrImageNeverPull", msg.clone());
+                        c.state = State::Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg), next: Next::Pull, at: now + 10 * SECOND };
+                        return;
+                    }
+                    say(api, Some(&c.name), "Normal", "Pulling", format!("Pulling image \"{}\"", c.image));
+                    match images::pull(&c.image) {
+                        Ok(img) => {
+                            let took = if present {
+                                api.rng.between(300, 900)
+                            } else {
+                                (img.size_bytes / 30_000) as Millis + api.rng.between(400, 1500)
+                            };
+                            let reason = match &c.state {
+                                State::Waiting { reason, .. } if reason != "ErrImagePull" && reason != "ImagePullBackOff" => reason.clone(),
+                                _ => "ContainerCreating".into(),
+                            };
+                            c.state = State::Waiting { reason, message: None, next: Next::Pulled { took }, at: now + took };
+                        }
+                        Err(e) => {
+                            c.pull_failures += 1;
+                            let msg = format!("Failed to pull image \"{}\": {e}", c.image);
+                            say(api, Some(&c.name), "Warning", "Failed", msg.clone());
+                            say(api, Some(&c.name), "Warning", "Failed", "Error: ErrImagePull".into());
+                            c.state = State::Waiting {
+                                reason: "ErrImagePull".into(),
+                                message: Some(format!("rpc error: code = NotFound desc = {e}")),
+                                next: Next::PullBackOff,
+                                at: now + api.rng.between(800, 2000),
+                            };
+                            return;
+                        }
+                    }
+                }
+                State::Waiting { next: Next::PullBackOff, .. } => {
+                    let backoff = (10 * SECOND << (c.pull_failures.saturating_sub(1)).min(5)).min(MAX_BACKOFF);
+                    say(api, Some(&c.name), "Normal", "BackOff", format!("Back-off pulling image \"{}\"", c.image));
+                    say(api, Some(&c.name), "Warning", "Failed", "Error: ImagePullBackOff".into());
+                    c.state = State::Waiting {
+                        reason: "ImagePullBackOff".into(),
+                        message: Some(format!("Back-off pulling image \"{}\"", c.image)),
+                        next: Next::Pull,
+                        at: now + backoff,
+                    };
+                    return;
+                }
+                State::Waiting { next: Next::Pulled { took }, .. } => {
+                    let reference = images::parse_reference(&c.image);
+                    let size = images::pull(&c.image).map(|i| i.size_bytes).unwrap_or(0);
+                    self.images.insert(reference.full);
+                    let secs = format!("{}.{:03}s", took / 1000, took % 1000);
+                    say(api, Some(&c.name), "Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs} ({secs} including waiting). Image size: {size} bytes.", c.image));
+                    c.pull_failures = 0;
+                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Start, at: now };
+                }
+                State::Waiting { next: Next::Start, .. } => {
+                    let reference = images::parse_reference(&c.image);
+                    c.image_id = format!("{}@sha256:{}", reference.full.rsplit_once(':').map_or(reference.full.as_str(), |(r, _)| r), hex_digest(&reference.full, 0));
+                    c.container_id = format!("containerd://{}", hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64()));
+                    let behaviour = match images::pull(&c.image) {
+                        Ok(img) => process::behaviour(img, &c.command, &c.args),
+                        Err(e) => Behaviour::StartError(e),
+                    };
+                    say(api, Some(&c.name), "Normal", "Created", format!("Created container: {}", c.name));
+                    match behaviour {
+                        Behaviour::StartError(msg) => {
+                            say(api, Some(&c.name), "Warning", "Failed", format!("Error: {msg}"));
+                            let t = Terminated { exit_code: 128, reason: "StartError".into(), message: Some(msg), started_at: now, finished_at: now };
+                            self.exited(api, say, c, t, restart_policy, pod_desc);
+                        }
+                        b => {
+                            say(api, Some(&c.name), "Normal", "Started", format!("Started container {}", c.name));
+                            let (exit, graceful) = match b {
+                                Behaviour::Exits { after, code } => (Some((now + after.max(50), code)), false),
+                                Behaviour::Forever { graceful } => (None, graceful),
+                                Behaviour::StartError(_) => (None, false),
+                            };
+                            c.state = State::Running { started_at: now, exit, graceful };
+                        }
+                    }
+                }
+                State::Running { started_at, exit: Some((at, code)), .. } if at <= now => {
+                    let t = Terminated {
+                        exit_code: code,
+                        reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                        message: None,
+                        started_at,
+                        finished_at: at,
+                    };
+                    if at - started_at > 10 * MINUTE {
+                        c.exits = 0;
+                    }
+                    self.exited(api, say, c, t, restart_policy, pod_desc);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn exited(
+        &mut self,
+        api: &mut ApiServer,
+        say: &mut impl FnMut(&mut ApiServer, Option<&str>, &str, &str, String),
+        c: &mut Container,
+        t: Terminated,
+        restart_policy: &str,
+        pod_desc: &str,
+    ) {
+        let now = api.now();
+        let restart = match restart_policy {
+            "Always" => true,
+            "OnFailure" => t.exit_code != 0,
+            _ => false,
+        };
+        if !restart {
+            c.state = State::Terminated(t);
+            return;
+        }
+        c.exits += 1;
+        c.last = Some(t);
+        c.restart_count += 1;
+        let delay = if c.exits <= 1 { 0 } else { (10 * SECOND << (c.exits - 2).min(5)).min(MAX_BACKOFF) };
+        if delay == 0 {
+            c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+        } else {
+            say(api, Some(&c.name), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {pod_desc}", c.name));
+            c.state = State::Waiting {
+                reason: "CrashLoopBackOff".into(),
+                message: Some(format!("back-off {} restarting failed container={} pod={pod_desc}", crate::printers::age::go_duration(delay), c.name)),
+                next: Next::Pull,
+                at: now + delay,
+            };
+        }
+    }
+
+    fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {
+        let Ok(mut pod) = api.get(&PODS, &rt.namespace, &rt.name) else { return };
+        if pod["metadata"]["uid"].as_str() != Some(&rt.uid) {
+            return;
+        }
+        let composed = self.compose_status(rt, &pod);
+        if composed == rt.last_status {
+            return;
+        }
+        let mut status = composed.clone();
+        // A condition keeps its transition time unless its status changes.
+        let now = json!(to_time(api.now()));
+        let previous = pod["status"]["conditions"].as_array().cloned().unwrap_or_default();
+        for c in status["conditions"].as_array_mut().into_iter().flatten() {
+            match previous.iter().find(|p| p["type"] == c["type"]) {
+                Some(p) if p["status"] == c["status"] => c["lastTransitionTime"] = p["lastTransitionTime"].clone(),
+                Some(_) => c["lastTransitionTime"] = now.clone(),
+                None => {}
+            }
+        }
+        pod["status"] = status.clone();
+        if api.update_status(&PODS, &rt.namespace, pod).is_ok() {
+            rt.last_status = composed;
+        }
+    }
+
+    fn compose_status(&self, rt: &PodRuntime, pod: &Value) -> Value {
+        let ts = |t: Millis| json!(to_time(t));
+        let sandbox_ready = rt.ip.is_some();
+        let init_pending = rt.init.iter().any(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+        let container_status = |c: &Container, init: bool| -> Value {
+            let state = match &c.state {
+                State::Waiting { reason, message, .. } => {
+                    let reason = if !init && reason == "ContainerCreating" && init_pending { "PodInitializing".to_string() } else { reason.clone() };
+                    match message {
+                        Some(m) => json!({"waiting": {"reason": reason, "message": m}}),
+                        None => json!({"waiting": {"reason": reason}}),
+                    }
+                }
+                State::Running { started_at, .. } => json!({"running": {"startedAt": ts(*started_at)}}),
+                State::Terminated(t) => terminated_json(t, &c.container_id),
+            };
+            let running = matches!(c.state, State::Running { .. });
+            let mut s = json!({
+                "name": c.name,
+                "image": if c.image_id.is_empty() { c.image.clone() } else { images::parse_reference(&c.image).full },
+                "imageID": c.image_id,
+                "ready": running && !init,
+                "restartCount": c.restart_count,
+                "started": running,
+                "state": state,
+                "lastState": c.last.as_ref().map_or(json!({}), |t| terminated_json(t, &c.container_id)),
+            });
+            if init {
+                s["ready"] = json!(matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+            }
+            if !c.container_id.is_empty() {
+                s["containerID"] = json!(c.container_id);
+            }
+            s
+        };
+        let init_done = rt.init.iter().all(|c| matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+        let all_ready = init_done && rt.containers.iter().all(|c| matches!(c.state, State::Running { .. }));
+        let phase = pod_phase(rt, init_done);
+        let not_ready: Vec<String> = rt.containers.iter().filter(|c| !matches!(c.state, State::Running { .. })).map(|c| c.name.clone()).collect();
+        let cond = |type_: &str, ok: bool, reason: Option<String>, message: Option<String>| {
+            let mut c = json!({"type": type_, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": ts(rt.started)});
+            if !ok {
+                if let Some(r) = reason {
+                    c["reason"] = json!(r);
+                }
+                if let Some(m) = message {
+                    c["message"] = json!(m);
+                }
+            }
+            c
+        };
+        let unready_msg = format!("containers with unready status: [{}]", not_ready.join(" "));
+        let finished = phase == "Succeeded" || phase == "Failed";
+        let ready_reason = if finished { "PodCompleted" } else { "ContainersNotReady" };
+        let mut conditions = vec![
+            cond("PodReadyToStartContainers", sandbox_ready && !finished, None, None),
+            cond(
+                "Initialized",
+                init_done,
+                Some("ContainersNotInitialized".into()),
+                Some(format!("containers with incomplete status: [{}]", rt.init.iter().filter(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0)).map(|c| c.name.clone()).collect::<Vec<_>>().join(" "))),
+            ),
+            cond("Ready", all_ready, Some(ready_reason.into()), Some(unready_msg.clone())),
+            cond("ContainersReady", all_ready, Some(ready_reason.into()), Some(unready_msg)),
+        ];
+        if let Some(sched) = pod["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled")) {
+            conditions.push(sched.clone());
+        }
+        let mut status = json!({
+            "phase": phase,
+            "conditions": conditions,
+            "hostIP": self.host_ip,
+            "hostIPs": [{"ip": self.host_ip}],
+            "startTime": ts(rt.started),
+            "containerStatuses": rt.containers.iter().map(|c| container_status(c, false)).collect::<Vec<_>>(),
+            "qosClass": pod["status"]["qosClass"].clone(),
+        });
+        if !rt.init.is_empty() {
+            status["initContainerStatuses"] = json!(rt.init.iter().map(|c| container_status(c, true)).collect::<Vec<_>>());
+        }
+        if let Some(ip) = &rt.ip {
+            status["podIP"] = json!(ip);
+            status["podIPs"] = json!([{"ip": ip}]);
+        }
+        status
+    }
+}
+
+fn terminated_json(t: &Terminated, container_id: &str) -> Value {
+    let mut v = json!({
+        "exitCode": t.exit_code,
+        "reason": t.reason,
+        "startedAt": to_time(t.started_at),
+        "finishedAt": to_time(t.finished_at),
+    });
+    if !container_id.is_empty() {
+        v["containerID"] = json!(container_id);
+    }
+    if let Some(m) = &t.message {
+        v["message"] = json!(m);
+    }
+    json!({"terminated": v})
+}
+
+/// The pod phase from its containers, as the kubelet computes it.
+fn pod_phase(rt: &PodRuntime, init_done: bool) -> &'static str {
+    if !init_done {
+        let init_failed = rt.restart_policy == "Never" && rt.init.iter().any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
+        return if init_failed { "Failed" } else { "Pending" };
+    }
+    let mut waiting_fresh = 0;
+    let mut running = 0;
+    let mut failed = 0;
+    let mut terminated = 0;
+    for c in &rt.containers {
+        match &c.state {
+            State::Running { .. } => running += 1,
+            State::Terminated(t) => {
+                terminated += 1;
+                if t.exit_code != 0 {
+                    failed += 1;
+                }
+            }
+            State::Waiting { .. } if c.last.is_none() => waiting_fresh += 1,
+            State::Waiting { .. } => running += 1,
+        }
+    }
+    if waiting_fresh > 0 {
+        "Pending"
+    } else if running > 0 {
+        "Running"
+    } else if terminated == rt.containers.len() && terminated > 0 {
+        if failed > 0 {
+            "Failed"
+        } else {
+            "Succeeded"
+        }
+    } else {
+        "Pending"
+    }
+}

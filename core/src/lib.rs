@@ -1,0 +1,19 @@
+//! Kubarium's core: a simulated Kubernetes cluster (store, API server, scheduler,
+//! kubelets, controllers) with a shell and kubectl in front. Pure and deterministic: no
+//! IO, no real clock, no OS randomness.
+
+pub mod apiserver;
+pub mod clock;
+pub mod cluster;
+pub mod controllers;
+pub mod events;
+pub mod kubectl;
+pub mod kubelet;
+pub mod printers;
+pub mod quantity;
+pub mod rng;
+pub mod scheduler;
+pub mod session;
+pub mod shell;
+pub mod store;
+pub mod view;

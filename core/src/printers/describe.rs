@@ -1,0 +1,442 @@
+//! `kubectl describe` for pods and nodes, laid out as kubectl's describers do (prefix
+//! writer levels, tab-aligned blocks, an Events table at the end).
+
+use serde_json::Value;
+
+use super::age::human;
+use super::table::node_roles;
+use super::tabwriter;
+use crate::clock::{from_time, Millis, EPOCH_SECONDS};
+use crate::quantity;
+
+fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+fn time_of(v: &Value) -> Option<Millis> {
+    let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time = serde_json::from_value(v.clone()).ok()?;
+    Some(from_time(&t))
+}
+
+/// RFC 1123 with numeric zone, as describe prints times: `Mon, 05 Jan 2026 08:12:00 +0000`.
+pub fn rfc1123z(t: Millis) -> String {
+    let secs = EPOCH_SECONDS + t.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!(
+        "{}, {d:02} {} {y} {:02}:{:02}:{:02} +0000",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[(m - 1) as usize],
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+/// Writes `key=value` maps the way describe does: first on the key's line, the rest
+/// indented under it.
+fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
+    match map.as_object() {
+        Some(m) if !m.is_empty() => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for (i, k) in keys.iter().enumerate() {
+                let v = m[*k].as_str().unwrap_or("");
+                if i == 0 {
+                    out.push_str(&format!("{prefix}{label}:\t{k}={v}\n"));
+                } else {
+                    out.push_str(&format!("{prefix}\t{k}={v}\n"));
+                }
+            }
+        }
+        _ => out.push_str(&format!("{prefix}{label}:\t<none>\n")),
+    }
+}
+
+fn write_events(out: &mut String, events: &[Value], now: Millis) {
+    if events.is_empty() {
+        out.push_str("Events:\t<none>\n");
+        return;
+    }
+    out.push_str("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n");
+    for e in events {
+        let last = time_of(&e["series"]["lastObservedTime"])
+            .or_else(|| time_of(&e["lastTimestamp"]))
+            .or_else(|| time_of(&e["eventTime"]));
+        let first = time_of(&e["firstTimestamp"]).or_else(|| time_of(&e["eventTime"]));
+        let count = e["count"].as_i64().or_else(|| e["series"]["count"].as_i64()).unwrap_or(1);
+        let age = match (last, first) {
+            (Some(l), Some(f)) if count > 1 => format!("{} (x{count} over {})", human(now - l), human(now - f)),
+            (Some(l), _) => human(now - l),
+            _ => "<unknown>".into(),
+        };
+        let from = match s(e, "/source/component") {
+            "" => s(e, "/reportingComponent").to_string(),
+            c => c.to_string(),
+        };
+        out.push_str(&format!("  {}\t{}\t{age}\t{from}\t{}\n", s(e, "/type"), s(e, "/reason"), s(e, "/message").trim()));
+    }
+}
+
+fn events_for(events: &[Value], uid: &str) -> Vec<Value> {
+    let mut evs: Vec<Value> = events.iter().filter(|e| s(e, "/involvedObject/uid") == uid).cloned().collect();
+    let key = |e: &Value| time_of(&e["firstTimestamp"]).or_else(|| time_of(&e["eventTime"])).unwrap_or(0);
+    evs.sort_by_key(key);
+    evs
+}
+
+fn container_state(out: &mut String, label: &str, state: &Value) {
+    if let Some(r) = state.get("running") {
+        out.push_str(&format!("    {label}:\tRunning\n"));
+        out.push_str(&format!("      Started:\t{}\n", time_of(&r["startedAt"]).map_or(String::new(), rfc1123z)));
+    } else if let Some(w) = state.get("waiting") {
+        out.push_str(&format!("    {label}:\tWaiting\n"));
+        out.push_str(&format!("      Reason:\t{}\n", s(w, "/reason")));
+        if !s(w, "/message").is_empty() && label == "State" && s(w, "/reason") != "CrashLoopBackOff" {
+            out.push_str(&format!("      Message:\t{}\n", s(w, "/message")));
+        }
+    } else if let Some(t) = state.get("terminated") {
+        out.push_str(&format!("    {label}:\tTerminated\n"));
+        out.push_str(&format!("      Reason:\t{}\n", s(t, "/reason")));
+        if !s(t, "/message").is_empty() {
+            out.push_str(&format!("      Message:\t{}\n", s(t, "/message")));
+        }
+        out.push_str(&format!("      Exit Code:\t{}\n", t["exitCode"].as_i64().unwrap_or(0)));
+        out.push_str(&format!("      Started:\t{}\n", time_of(&t["startedAt"]).map_or(String::new(), rfc1123z)));
+        out.push_str(&format!("      Finished:\t{}\n", time_of(&t["finishedAt"]).map_or(String::new(), rfc1123z)));
+    } else {
+        out.push_str(&format!("    {label}:\tWaiting\n"));
+    }
+}
+
+fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
+    let empty = Value::Null;
+    let st = status.unwrap_or(&empty);
+    out.push_str(&format!("  {}:\n", s(c, "/name")));
+    if !s(st, "/containerID").is_empty() {
+        out.push_str(&format!("    Container ID:\t{}\n", s(st, "/containerID")));
+    }
+    out.push_str(&format!("    Image:\t{}\n", s(c, "/image")));
+    out.push_str(&format!("    Image ID:\t{}\n", s(st, "/imageID")));
+    let ports = c["ports"].as_array().cloned().unwrap_or_default();
+    if ports.is_empty() {
+        out.push_str("    Port:\t<none>\n    Host Port:\t<none>\n");
+    } else {
+        let fmt = |key: &str| ports.iter().map(|p| format!("{}/{}", p[key].as_i64().unwrap_or(0), p["protocol"].as_str().unwrap_or("TCP"))).collect::<Vec<_>>().join(", ");
+        let label = if ports.len() > 1 { "Ports" } else { "Port" };
+        let host_label = if ports.len() > 1 { "Host Ports" } else { "Host Port" };
+        out.push_str(&format!("    {label}:\t{}\n    {host_label}:\t{}\n", fmt("containerPort"), fmt("hostPort")));
+    }
+    for (label, key) in [("Command", "command"), ("Args", "args")] {
+        if let Some(list) = c[key].as_array().filter(|l| !l.is_empty()) {
+            out.push_str(&format!("    {label}:\n"));
+            for a in list {
+                out.push_str(&format!("      {}\n", a.as_str().unwrap_or("")));
+            }
+        }
+    }
+    container_state(out, "State", &st["state"]);
+    if st["lastState"].as_object().is_some_and(|m| !m.is_empty()) {
+        container_state(out, "Last State", &st["lastState"]);
+    }
+    out.push_str(&format!("    Ready:\t{}\n", if st["ready"] == true { "True" } else { "False" }));
+    out.push_str(&format!("    Restart Count:\t{}\n", st["restartCount"].as_i64().unwrap_or(0)));
+    for (label, key) in [("Limits", "limits"), ("Requests", "requests")] {
+        if let Some(m) = c["resources"][key].as_object().filter(|m| !m.is_empty()) {
+            out.push_str(&format!("    {label}:\n"));
+            for (k, v) in m {
+                out.push_str(&format!("      {k}:\t{}\n", v.as_str().unwrap_or("")));
+            }
+        }
+    }
+    match c["env"].as_array().filter(|e| !e.is_empty()) {
+        Some(env) => {
+            out.push_str("    Environment:\n");
+            for e in env {
+                let value = if let Some(fr) = e["valueFrom"]["fieldRef"].as_object() {
+                    format!(" ({}:{})", fr.get("apiVersion").and_then(Value::as_str).unwrap_or("v1"), fr.get("fieldPath").and_then(Value::as_str).unwrap_or(""))
+                } else {
+                    s(e, "/value").to_string()
+                };
+                out.push_str(&format!("      {}:\t{value}\n", s(e, "/name")));
+            }
+        }
+        None => out.push_str("    Environment:\t<none>\n"),
+    }
+    let mounts = c["volumeMounts"].as_array().cloned().unwrap_or_default();
+    if mounts.is_empty() {
+        out.push_str("    Mounts:\t<none>\n");
+    } else {
+        out.push_str("    Mounts:\n");
+        for m in mounts {
+            let mode = if m["readOnly"] == true { "ro" } else { "rw" };
+            out.push_str(&format!("      {} from {} ({mode})\n", s(&m, "/mountPath"), s(&m, "/name")));
+        }
+    }
+}
+
+fn describe_volume(out: &mut String, v: &Value) {
+    out.push_str(&format!("  {}:\n", s(v, "/name")));
+    if let Some(p) = v.get("projected") {
+        out.push_str("    Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        for src in p["sources"].as_array().into_iter().flatten() {
+            if let Some(t) = src.get("serviceAccountToken") {
+                out.push_str(&format!("    TokenExpirationSeconds:\t{}\n", t["expirationSeconds"].as_i64().unwrap_or(3607)));
+            }
+            if let Some(cm) = src.get("configMap") {
+                out.push_str(&format!("    ConfigMapName:\t{}\n    Optional:\t{}\n", s(cm, "/name"), cm["optional"].as_bool().unwrap_or(false)));
+            }
+            if src.get("downwardAPI").is_some() {
+                out.push_str("    DownwardAPI:\ttrue\n");
+            }
+        }
+    } else if let Some(e) = v.get("emptyDir") {
+        out.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n");
+        out.push_str(&format!("    Medium:\t{}\n    SizeLimit:\t{}\n", s(e, "/medium"), if s(e, "/sizeLimit").is_empty() { "<unset>" } else { s(e, "/sizeLimit") }));
+    } else if let Some(h) = v.get("hostPath") {
+        out.push_str("    Type:\tHostPath (bare host directory volume)\n");
+        out.push_str(&format!("    Path:\t{}\n    HostPathType:\t{}\n", s(h, "/path"), s(h, "/type")));
+    } else if let Some(cm) = v.get("configMap") {
+        out.push_str("    Type:\tConfigMap (a volume populated by a ConfigMap)\n");
+        out.push_str(&format!("    Name:\t{}\n    Optional:\t{}\n", s(cm, "/name"), cm["optional"].as_bool().unwrap_or(false)));
+    } else if let Some(sec) = v.get("secret") {
+        out.push_str("    Type:\tSecret (a volume populated by a Secret)\n");
+        out.push_str(&format!("    SecretName:\t{}\n    Optional:\t{}\n", s(sec, "/secretName"), sec["optional"].as_bool().unwrap_or(false)));
+    } else if let Some(pvc) = v.get("persistentVolumeClaim") {
+        out.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
+        out.push_str(&format!("    ClaimName:\t{}\n    ReadOnly:\t{}\n", s(pvc, "/claimName"), pvc["readOnly"].as_bool().unwrap_or(false)));
+    }
+}
+
+fn toleration_text(t: &Value) -> String {
+    let key = s(t, "/key");
+    let mut text = key.to_string();
+    if !s(t, "/value").is_empty() {
+        text.push('=');
+        text.push_str(s(t, "/value"));
+    }
+    if !s(t, "/effect").is_empty() {
+        text.push(':');
+        text.push_str(s(t, "/effect"));
+    }
+    if s(t, "/operator") == "Exists" && s(t, "/value").is_empty() {
+        text.push_str(if key.is_empty() && s(t, "/effect").is_empty() { "op=Exists" } else { " op=Exists" });
+    }
+    if let Some(secs) = t["tolerationSeconds"].as_i64() {
+        text.push_str(&format!(" for {secs}s"));
+    }
+    text
+}
+
+/// `kubectl describe pod`.
+pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
+    let mut out = String::new();
+    let spec = &pod["spec"];
+    let status = &pod["status"];
+    out.push_str(&format!("Name:\t{}\n", s(pod, "/metadata/name")));
+    out.push_str(&format!("Namespace:\t{}\n", s(pod, "/metadata/namespace")));
+    out.push_str(&format!("Priority:\t{}\n", spec["priority"].as_i64().unwrap_or(0)));
+    if !s(spec, "/priorityClassName").is_empty() {
+        out.push_str(&format!("Priority Class Name:\t{}\n", s(spec, "/priorityClassName")));
+    }
+    out.push_str(&format!("Service Account:\t{}\n", s(spec, "/serviceAccountName")));
+    let node = s(spec, "/nodeName");
+    if node.is_empty() {
+        out.push_str("Node:\t<none>\n");
+    } else {
+        out.push_str(&format!("Node:\t{node}/{}\n", s(status, "/hostIP")));
+    }
+    if let Some(t) = time_of(&status["startTime"]) {
+        out.push_str(&format!("Start Time:\t{}\n", rfc1123z(t)));
+    }
+    write_map(&mut out, "", "Labels", &pod["metadata"]["labels"]);
+    write_map(&mut out, "", "Annotations", &pod["metadata"]["annotations"]);
+    if let Some(t) = time_of(&pod["metadata"]["deletionTimestamp"]) {
+        let grace = pod["metadata"]["deletionGracePeriodSeconds"].as_i64().unwrap_or(0);
+        out.push_str(&format!("Status:\tTerminating (lasts {})\n", human(now - (t - grace * 1000))));
+        out.push_str(&format!("Termination Grace Period:\t{grace}s\n"));
+    } else {
+        out.push_str(&format!("Status:\t{}\n", s(status, "/phase")));
+    }
+    if !s(status, "/reason").is_empty() {
+        out.push_str(&format!("Reason:\t{}\n", s(status, "/reason")));
+    }
+    if !s(status, "/message").is_empty() {
+        out.push_str(&format!("Message:\t{}\n", s(status, "/message")));
+    }
+    out.push_str(&format!("IP:\t{}\n", s(status, "/podIP")));
+    match status["podIPs"].as_array().filter(|a| !a.is_empty()) {
+        Some(ips) => {
+            out.push_str("IPs:\n");
+            for ip in ips {
+                out.push_str(&format!("  IP:\t{}\n", s(ip, "/ip")));
+            }
+        }
+        None => out.push_str("IPs:\t<none>\n"),
+    }
+    let statuses = |key: &str, name: &str| status[key].as_array().and_then(|a| a.iter().find(|c| s(c, "/name") == name)).cloned();
+    if let Some(inits) = spec["initContainers"].as_array().filter(|a| !a.is_empty()) {
+        out.push_str("Init Containers:\n");
+        for c in inits {
+            describe_container(&mut out, c, statuses("initContainerStatuses", s(c, "/name")).as_ref());
+        }
+    }
+    out.push_str("Containers:\n");
+    for c in spec["containers"].as_array().into_iter().flatten() {
+        describe_container(&mut out, c, statuses("containerStatuses", s(c, "/name")).as_ref());
+    }
+    if let Some(conds) = status["conditions"].as_array().filter(|a| !a.is_empty()) {
+        out.push_str("Conditions:\n  Type\tStatus\n");
+        for c in conds {
+            out.push_str(&format!("  {} \t{} \n", s(c, "/type"), s(c, "/status")));
+        }
+    }
+    match spec["volumes"].as_array().filter(|v| !v.is_empty()) {
+        Some(vols) => {
+            out.push_str("Volumes:\n");
+            for v in vols {
+                describe_volume(&mut out, v);
+            }
+        }
+        None => out.push_str("Volumes:\t<none>\n"),
+    }
+    out.push_str(&format!("QoS Class:\t{}\n", s(status, "/qosClass")));
+    write_map(&mut out, "", "Node-Selectors", &spec["nodeSelector"]);
+    let tolerations = spec["tolerations"].as_array().cloned().unwrap_or_default();
+    if tolerations.is_empty() {
+        out.push_str("Tolerations:\t<none>\n");
+    } else {
+        for (i, t) in tolerations.iter().enumerate() {
+            let label = if i == 0 { "Tolerations:" } else { "" };
+            out.push_str(&format!("{label}\t{}\n", toleration_text(t)));
+        }
+    }
+    let uid = s(pod, "/metadata/uid");
+    write_events(&mut out, &events_for(events, uid), now);
+    tabwriter::align(&out, 0, 2)
+}
+
+/// `kubectl describe node`.
+pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> String {
+    let mut out = String::new();
+    let status = &node["status"];
+    out.push_str(&format!("Name:\t{}\n", s(node, "/metadata/name")));
+    out.push_str(&format!("Roles:\t{}\n", node_roles(node)));
+    write_map(&mut out, "", "Labels", &node["metadata"]["labels"]);
+    write_map(&mut out, "", "Annotations", &node["metadata"]["annotations"]);
+    if let Some(t) = time_of(&node["metadata"]["creationTimestamp"]) {
+        out.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
+    }
+    let taints = node["spec"]["taints"].as_array().cloned().unwrap_or_default();
+    if taints.is_empty() {
+        out.push_str("Taints:\t<none>\n");
+    } else {
+        for (i, t) in taints.iter().enumerate() {
+            let label = if i == 0 { "Taints:" } else { "" };
+            let value = if s(t, "/value").is_empty() { String::new() } else { format!("={}", s(t, "/value")) };
+            out.push_str(&format!("{label}\t{}{value}:{}\n", s(t, "/key"), s(t, "/effect")));
+        }
+    }
+    out.push_str(&format!("Unschedulable:\t{}\n", node["spec"]["unschedulable"].as_bool().unwrap_or(false)));
+    out.push_str(&format!("Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n", s(node, "/metadata/name"), rfc1123z(now)));
+    out.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n  ----\t------\t-----------------\t------------------\t------\t-------\n");
+    for c in status["conditions"].as_array().into_iter().flatten() {
+        let hb = time_of(&c["lastHeartbeatTime"]).map_or(String::new(), rfc1123z);
+        let tr = time_of(&c["lastTransitionTime"]).map_or(String::new(), rfc1123z);
+        out.push_str(&format!("  {}\t{}\t{hb}\t{tr}\t{}\t{}\n", s(c, "/type"), s(c, "/status"), s(c, "/reason"), s(c, "/message")));
+    }
+    out.push_str("Addresses:\n");
+    for a in status["addresses"].as_array().into_iter().flatten() {
+        out.push_str(&format!("  {}:\t{}\n", s(a, "/type"), s(a, "/address")));
+    }
+    for (label, key) in [("Capacity", "capacity"), ("Allocatable", "allocatable")] {
+        out.push_str(&format!("{label}:\n"));
+        if let Some(m) = status[key].as_object() {
+            for (k, v) in m {
+                out.push_str(&format!("  {k}:\t{}\n", v.as_str().unwrap_or("")));
+            }
+        }
+    }
+    let info = &status["nodeInfo"];
+    out.push_str("System Info:\n");
+    for (label, key) in [
+        ("Machine ID", "machineID"),
+        ("System UUID", "systemUUID"),
+        ("Boot ID", "bootID"),
+        ("Kernel Version", "kernelVersion"),
+        ("OS Image", "osImage"),
+        ("Operating System", "operatingSystem"),
+        ("Architecture", "architecture"),
+        ("Container Runtime Version", "containerRuntimeVersion"),
+        ("Kubelet Version", "kubeletVersion"),
+        ("Kube-Proxy Version", "kubeProxyVersion"),
+    ] {
+        out.push_str(&format!("  {label}:\t{}\n", s(info, &format!("/{key}"))));
+    }
+    out.push_str(&format!("PodCIDR:\t{}\n", s(node, "/spec/podCIDR")));
+    out.push_str("PodCIDRs:\t");
+    out.push_str(&node["spec"]["podCIDRs"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")).unwrap_or_default());
+    out.push('\n');
+    let active: Vec<&Value> = pods.iter().filter(|p| !matches!(s(p, "/status/phase"), "Succeeded" | "Failed")).collect();
+    out.push_str(&format!("Non-terminated Pods:\t({} in total)\n", active.len()));
+    out.push_str("  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n  ---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
+    let alloc = |k: &str| status["allocatable"][k].as_str().and_then(quantity::parse).unwrap_or(0);
+    let pct = |v: i128, total: i128| if total > 0 { v * 100 / total } else { 0 };
+    let sum = |p: &Value, kind: &str, res: &str| -> i128 {
+        p["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse)).sum()
+    };
+    let (mut cr, mut cl, mut mr, mut ml) = (0, 0, 0, 0);
+    for p in &active {
+        let (a, b, c, d) = (sum(p, "requests", "cpu"), sum(p, "limits", "cpu"), sum(p, "requests", "memory"), sum(p, "limits", "memory"));
+        cr += a;
+        cl += b;
+        mr += c;
+        ml += d;
+        let age = time_of(&p["metadata"]["creationTimestamp"]).map_or(String::new(), |t| human(now - t));
+        out.push_str(&format!(
+            "  {}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{age}\n",
+            s(p, "/metadata/namespace"),
+            s(p, "/metadata/name"),
+            quantity::format_cpu(a),
+            pct(a, alloc("cpu")),
+            quantity::format_cpu(b),
+            pct(b, alloc("cpu")),
+            quantity::format_memory(c),
+            pct(c, alloc("memory")),
+            quantity::format_memory(d),
+            pct(d, alloc("memory")),
+        ));
+    }
+    out.push_str("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n  Resource\tRequests\tLimits\n  --------\t--------\t------\n");
+    out.push_str(&format!("  cpu\t{} ({}%)\t{} ({}%)\n", quantity::format_cpu(cr), pct(cr, alloc("cpu")), quantity::format_cpu(cl), pct(cl, alloc("cpu"))));
+    out.push_str(&format!("  memory\t{} ({}%)\t{} ({}%)\n", quantity::format_memory(mr), pct(mr, alloc("memory")), quantity::format_memory(ml), pct(ml, alloc("memory"))));
+    for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
+        out.push_str(&format!("  {r}\t0 (0%)\t0 (0%)\n"));
+    }
+    let uid = s(node, "/metadata/uid");
+    write_events(&mut out, &events_for(events, uid), now);
+    tabwriter::align(&out, 0, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(rfc1123z(0), "Mon, 05 Jan 2026 08:00:00 +0000");
+        assert_eq!(rfc1123z(86_400_000 * 60), "Fri, 06 Mar 2026 08:00:00 +0000");
+    }
+}

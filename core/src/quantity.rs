@@ -1,0 +1,76 @@
+//! Resource quantities (`100m`, `1.5Gi`, `2`) parsed into milli-units, and formatted back.
+
+/// Parses a Kubernetes quantity into thousandths of its unit (cores -> millicores,
+/// bytes -> millibytes). `None` if it is not a valid quantity.
+pub fn parse(s: &str) -> Option<i128> {
+    let s = s.trim();
+    let split = s
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '+' || *c == '-'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    if num.is_empty() || num == "." {
+        return None;
+    }
+    let value: f64 = num.parse().ok()?;
+    let multiplier: f64 = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024.0 * 1024.0,
+        "Gi" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    Some((value * multiplier * 1000.0).round() as i128)
+}
+
+/// Formats millicores as kubectl shows CPU totals (`750m`, `2`).
+pub fn format_cpu(milli: i128) -> String {
+    if milli % 1000 == 0 {
+        format!("{}", milli / 1000)
+    } else {
+        format!("{milli}m")
+    }
+}
+
+/// Formats milli-bytes as kubectl shows memory totals (`170Mi`, `0`).
+pub fn format_memory(milli: i128) -> String {
+    let bytes = milli / 1000;
+    for (suffix, unit) in [("Gi", 1i128 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+        if bytes != 0 && bytes % unit == 0 {
+            return format!("{}{suffix}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats() {
+        assert_eq!(parse("100m"), Some(100));
+        assert_eq!(parse("2"), Some(2000));
+        assert_eq!(parse("0.5"), Some(500));
+        assert_eq!(parse("128Mi"), Some(128 * 1024 * 1024 * 1000));
+        assert_eq!(parse("1G"), Some(1_000_000_000_000));
+        assert_eq!(parse("abc"), None);
+        assert_eq!(parse("1Zi"), None);
+        assert_eq!(format_cpu(750), "750m");
+        assert_eq!(format_cpu(2000), "2");
+        assert_eq!(format_memory(170 * 1024 * 1024 * 1000), "170Mi");
+        assert_eq!(format_memory(0), "0");
+    }
+}

@@ -1,0 +1,383 @@
+//! The shell's commands: kubectl, file and text utilities, `sleep` (advances virtual
+//! time), aliases and variables. Commands a real node has but Kubarium lacks say so.
+
+use super::{fs, CmdResult, Output, Shell};
+use crate::clock::SECOND;
+use crate::cluster::Cluster;
+
+/// Commands a real Linux node has that Kubarium does not implement yet.
+const NOT_YET: &[&str] = &[
+    "awk", "sed", "cut", "tr", "xargs", "jq", "yq", "base64", "curl", "wget", "vi", "vim", "nano", "ssh", "scp",
+    "etcdctl", "etcdutl", "kubeadm", "kubelet", "systemctl", "journalctl", "crictl", "docker", "watch", "less", "more",
+    "tee", "diff", "openssl", "helm", "uniq", "find", "cp", "mv", "chmod", "ps", "top", "nslookup", "ping", "apt",
+    "apt-get", "service", "ip", "iptables", "netstat", "ss", "date", "uptime", "free", "df", "du", "tar", "source",
+];
+
+/// Runs one command with its arguments and optional standard input.
+pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option<String>) -> CmdResult {
+    let Some(name) = argv.first() else { return CmdResult::default() };
+    let args = &argv[1..];
+    match name.as_str() {
+        "kubectl" => {
+            let res = crate::kubectl::run(args, &mut crate::kubectl::Ctx { cluster, fs: &sh.fs, cwd: &sh.cwd, stdin });
+            cluster.settle();
+            res
+        }
+        "echo" => echo(args),
+        "cat" => cat(sh, args, stdin),
+        "ls" => ls(sh, args),
+        "grep" => grep(sh, args, stdin),
+        "head" | "tail" => head_tail(sh, name == "head", args, stdin),
+        "wc" => wc(sh, args, stdin),
+        "sort" => sort(sh, args, stdin),
+        "sleep" => sleep(cluster, args),
+        "clear" => CmdResult { output: Output { chunks: vec![], clear: true }, code: 0 },
+        "alias" => alias(sh, args),
+        "unalias" => {
+            for a in args {
+                if sh.aliases.remove(a).is_none() {
+                    return CmdResult::fail(format!("bash: unalias: {a}: not found\n"), 1);
+                }
+            }
+            CmdResult::default()
+        }
+        "export" => {
+            for a in args {
+                if let Some((k, v)) = a.split_once('=') {
+                    sh.vars.insert(k.to_string(), v.to_string());
+                }
+            }
+            CmdResult::default()
+        }
+        "unset" => {
+            for a in args {
+                sh.vars.remove(a);
+            }
+            CmdResult::default()
+        }
+        "env" | "printenv" => {
+            let text: String = sh.vars.iter().filter(|(k, _)| k.as_str() != "?").map(|(k, v)| format!("{k}={v}\n")).collect();
+            CmdResult::ok(text)
+        }
+        "history" => {
+            let text: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:>5}  {l}\n", i + 1)).collect();
+            CmdResult::ok(text)
+        }
+        "pwd" => CmdResult::ok(format!("{}\n", sh.cwd)),
+        "cd" => {
+            let target = fs::resolve(&sh.cwd, args.first().map_or("~", String::as_str));
+            if sh.fs.is_dir(&target) {
+                sh.cwd = target;
+                CmdResult::default()
+            } else {
+                CmdResult::fail(format!("bash: cd: {}: No such file or directory\n", args[0]), 1)
+            }
+        }
+        "mkdir" => {
+            let parents = args.iter().any(|a| a == "-p");
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                if let Err(e) = sh.fs.mkdir(&fs::resolve(&sh.cwd, a), parents) {
+                    return CmdResult::fail(format!("mkdir: cannot create directory '{a}': {e}\n"), 1);
+                }
+            }
+            CmdResult::default()
+        }
+        "rm" => {
+            let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                if !sh.fs.remove(&fs::resolve(&sh.cwd, a)) && !force {
+                    return CmdResult::fail(format!("rm: cannot remove '{a}': No such file or directory\n"), 1);
+                }
+            }
+            CmdResult::default()
+        }
+        "touch" => {
+            for a in args {
+                let p = fs::resolve(&sh.cwd, a);
+                if sh.fs.read(&p).is_none() {
+                    if let Err(e) = sh.fs.write(&p, "", true) {
+                        return CmdResult::fail(format!("touch: cannot touch '{a}': {e}\n"), 1);
+                    }
+                }
+            }
+            CmdResult::default()
+        }
+        "true" | ":" => CmdResult::default(),
+        "false" => CmdResult { code: 1, ..Default::default() },
+        "whoami" => CmdResult::ok("root\n"),
+        "hostname" => CmdResult::ok("controlplane\n"),
+        "help" => CmdResult::ok(HELP),
+        n if NOT_YET.contains(&n) => CmdResult::fail(format!("{n}: not supported in Kubarium yet\n"), 127),
+        n => CmdResult::fail(format!("bash: {n}: command not found\n"), 127),
+    }
+}
+
+const HELP: &str = "Kubarium: a Kubernetes cluster simulated in your browser.\n\
+Type kubectl commands as on a real cluster (alias k=kubectl works), for example:\n\
+  kubectl get nodes\n\
+  kubectl run nginx --image=nginx\n\
+  kubectl get pods -o wide\n\
+  kubectl describe pod nginx\n\
+Shell: echo, cat, ls, grep, head, tail, wc, sort, sleep N (advances the clock), alias,\n\
+export, history, clear; pipes, > and >> redirection, and cat <<EOF heredocs.\n";
+
+fn echo(args: &[String]) -> CmdResult {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut words = args;
+    while let Some(first) = words.first() {
+        match first.as_str() {
+            "-n" => newline = false,
+            "-e" => escapes = true,
+            "-ne" | "-en" => {
+                newline = false;
+                escapes = true;
+            }
+            _ => break,
+        }
+        words = &words[1..];
+    }
+    let mut text = words.join(" ");
+    if escapes {
+        text = text.replace("\\n", "\n").replace("\\t", "\t");
+    }
+    if newline {
+        text.push('\n');
+    }
+    CmdResult::ok(text)
+}
+
+/// Reads the named files, or stdin when there are none (or `-`).
+fn inputs(sh: &Shell, cmd: &str, files: &[&String], stdin: Option<String>) -> Result<String, CmdResult> {
+    if files.is_empty() {
+        return Ok(stdin.unwrap_or_default());
+    }
+    let mut text = String::new();
+    for f in files {
+        if f.as_str() == "-" {
+            text.push_str(stdin.as_deref().unwrap_or(""));
+            continue;
+        }
+        let path = fs::resolve(&sh.cwd, f);
+        match sh.fs.read(&path) {
+            Some(c) => text.push_str(c),
+            None if sh.fs.is_dir(&path) => return Err(CmdResult::fail(format!("{cmd}: {f}: Is a directory\n"), 1)),
+            None => return Err(CmdResult::fail(format!("{cmd}: {f}: No such file or directory\n"), 1)),
+        }
+    }
+    Ok(text)
+}
+
+fn cat(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.as_str() == "-").collect();
+    match inputs(sh, "cat", &files, stdin) {
+        Ok(t) => CmdResult::ok(t),
+        Err(e) => e,
+    }
+}
+
+fn ls(sh: &Shell, args: &[String]) -> CmdResult {
+    let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
+    let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let dir = targets.first().map_or(sh.cwd.clone(), |t| fs::resolve(&sh.cwd, t));
+    if !sh.fs.is_dir(&dir) {
+        if sh.fs.read(&dir).is_some() {
+            return CmdResult::ok(format!("{}\n", targets[0]));
+        }
+        return CmdResult::fail(format!("ls: cannot access '{}': No such file or directory\n", targets.first().map_or("", |s| s.as_str())), 2);
+    }
+    let names = sh.fs.list(&dir);
+    if names.is_empty() {
+        return CmdResult::default();
+    }
+    if long {
+        let mut text = format!("total {}\n", names.len() * 4);
+        for n in names {
+            let path = fs::resolve(&dir, &n);
+            match sh.fs.read(&path) {
+                Some(c) => text.push_str(&format!("-rw-r--r-- 1 root root {:>5} Jan  5 08:00 {n}\n", c.len())),
+                None => text.push_str(&format!("drwxr-xr-x 2 root root  4096 Jan  5 08:00 {n}\n")),
+            }
+        }
+        return CmdResult::ok(text);
+    }
+    CmdResult::ok(format!("{}\n", names.join("  ")))
+}
+
+fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+    let (mut ignore, mut invert, mut count, mut extended, mut word) = (false, false, false, false, false);
+    let mut rest = vec![];
+    let mut explicit_pattern = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-e" {
+            explicit_pattern = args.get(i + 1).cloned();
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") {
+            for c in a[1..].chars() {
+                match c {
+                    'i' => ignore = true,
+                    'v' => invert = true,
+                    'c' => count = true,
+                    'E' => extended = true,
+                    'w' => word = true,
+                    _ => return CmdResult::fail(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"), 2),
+                }
+            }
+        } else {
+            rest.push(a);
+        }
+        i += 1;
+    }
+    let pattern = match explicit_pattern.or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone())) {
+        Some(p) => p,
+        None => return CmdResult::fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", 2),
+    };
+    let text = match inputs(sh, "grep", &rest, stdin) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let alternatives: Vec<String> = if extended { pattern.split('|').map(String::from).collect() } else { vec![pattern.replace("\\|", "|")] };
+    let alternatives: Vec<String> = if !extended && pattern.contains("\\|") { pattern.split("\\|").map(String::from).collect() } else { alternatives };
+    let matches = |line: &str| {
+        let l = if ignore { line.to_lowercase() } else { line.to_string() };
+        alternatives.iter().any(|p| {
+            let p = if ignore { p.to_lowercase() } else { p.clone() };
+            let (anchored_start, p) = match p.strip_prefix('^') {
+                Some(rest) => (true, rest.to_string()),
+                None => (false, p),
+            };
+            let (anchored_end, p) = match p.strip_suffix('$') {
+                Some(rest) => (true, rest.to_string()),
+                None => (false, p),
+            };
+            if anchored_start && anchored_end {
+                return l == p;
+            }
+            if anchored_start {
+                return l.starts_with(&p);
+            }
+            if anchored_end {
+                return l.ends_with(&p);
+            }
+            if word {
+                return l.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == p);
+            }
+            l.contains(&p)
+        })
+    };
+    let selected: Vec<&str> = text.lines().filter(|l| matches(l) != invert).collect();
+    let code = if selected.is_empty() { 1 } else { 0 };
+    let out = if count { format!("{}\n", selected.len()) } else { selected.iter().map(|l| format!("{l}\n")).collect() };
+    CmdResult { output: CmdResult::ok(out).output, code }
+}
+
+fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {
+    let mut n = 10usize;
+    let mut files = vec![];
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-n" {
+            n = args.get(i + 1).and_then(|v| v.trim_start_matches('+').parse().ok()).unwrap_or(10);
+            i += 2;
+            continue;
+        }
+        if let Some(num) = a.strip_prefix("-n").or_else(|| a.strip_prefix('-')).and_then(|v| v.parse().ok()) {
+            n = num;
+        } else {
+            files.push(a);
+        }
+        i += 1;
+    }
+    let name = if head { "head" } else { "tail" };
+    let text = match inputs(sh, name, &files, stdin) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let picked = if head { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
+    CmdResult::ok(picked.iter().map(|l| format!("{l}\n")).collect::<String>())
+}
+
+fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+    let flags: String = args.iter().filter(|a| a.starts_with('-')).map(|a| a.trim_start_matches('-')).collect();
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let text = match inputs(sh, "wc", &files, stdin) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let lines = text.matches('\n').count();
+    let words = text.split_whitespace().count();
+    let bytes = text.len();
+    let suffix = files.first().map(|f| format!(" {f}")).unwrap_or_default();
+    let out = match flags.as_str() {
+        "l" => format!("{lines}{suffix}\n"),
+        "w" => format!("{words}{suffix}\n"),
+        "c" | "m" => format!("{bytes}{suffix}\n"),
+        _ if files.is_empty() => format!("{lines:>7} {words:>7} {bytes:>7}\n"),
+        _ => format!("{lines} {words} {bytes}{suffix}\n"),
+    };
+    CmdResult::ok(out)
+}
+
+fn sort(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+    let reverse = args.iter().any(|a| a == "-r");
+    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let text = match inputs(sh, "sort", &files, stdin) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort();
+    if reverse {
+        lines.reverse();
+    }
+    CmdResult::ok(lines.iter().map(|l| format!("{l}\n")).collect::<String>())
+}
+
+fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {
+    let Some(arg) = args.first() else {
+        return CmdResult::fail("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1);
+    };
+    let (num, mult) = match arg.chars().last() {
+        Some('s') => (&arg[..arg.len() - 1], 1.0),
+        Some('m') => (&arg[..arg.len() - 1], 60.0),
+        Some('h') => (&arg[..arg.len() - 1], 3600.0),
+        _ => (arg.as_str(), 1.0),
+    };
+    match num.parse::<f64>() {
+        Ok(n) if n >= 0.0 && n <= 7.0 * 86400.0 => {
+            cluster.advance((n * mult * SECOND as f64) as i64);
+            CmdResult::default()
+        }
+        _ => CmdResult::fail(format!("sleep: invalid time interval '{arg}'\nTry 'sleep --help' for more information.\n"), 1),
+    }
+}
+
+fn alias(sh: &mut Shell, args: &[String]) -> CmdResult {
+    if args.is_empty() {
+        let text: String = sh.aliases.iter().map(|(k, v)| format!("alias {k}='{v}'\n")).collect();
+        return CmdResult::ok(text);
+    }
+    let mut out = Output::default();
+    let mut code = 0;
+    for a in args {
+        match a.split_once('=') {
+            Some((k, v)) => {
+                sh.aliases.insert(k.to_string(), v.to_string());
+            }
+            None => match sh.aliases.get(a) {
+                Some(v) => out.out(format!("alias {a}='{v}'\n")),
+                None => {
+                    out.err(format!("bash: alias: {a}: not found\n"));
+                    code = 1;
+                }
+            },
+        }
+    }
+    CmdResult { output: out, code }
+}

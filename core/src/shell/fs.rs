@@ -1,0 +1,113 @@
+//! The virtual filesystem behind the shell: files and directories under the learner's home.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const HOME: &str = "/root";
+
+#[derive(Debug, Clone)]
+pub struct Fs {
+    files: BTreeMap<String, String>,
+    dirs: BTreeSet<String>,
+}
+
+impl Default for Fs {
+    fn default() -> Self {
+        let mut dirs = BTreeSet::new();
+        for d in ["/", "/root", "/tmp", "/etc", "/etc/kubernetes", "/etc/kubernetes/manifests"] {
+            dirs.insert(d.to_string());
+        }
+        Fs { files: BTreeMap::new(), dirs }
+    }
+}
+
+/// Normalises `path` against `cwd` (handles `~`, `.`, `..`).
+pub fn resolve(cwd: &str, path: &str) -> String {
+    let joined = if let Some(rest) = path.strip_prefix('~') {
+        format!("{HOME}{rest}")
+    } else if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
+    let mut parts: Vec<&str> = vec![];
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn parent(path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some(("", _)) => "/".into(),
+        Some((p, _)) => p.into(),
+        None => "/".into(),
+    }
+}
+
+impl Fs {
+    pub fn read(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        self.dirs.contains(path)
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.is_dir(path) || self.files.contains_key(path)
+    }
+
+    /// Writes a file; fails if its directory does not exist or it is a directory.
+    pub fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
+        if self.is_dir(path) {
+            return Err("Is a directory".into());
+        }
+        if !self.is_dir(&parent(path)) {
+            return Err("No such file or directory".into());
+        }
+        let entry = self.files.entry(path.to_string()).or_default();
+        if !append {
+            entry.clear();
+        }
+        entry.push_str(content);
+        Ok(())
+    }
+
+    pub fn remove(&mut self, path: &str) -> bool {
+        self.files.remove(path).is_some()
+    }
+
+    pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        if self.exists(path) {
+            return if parents { Ok(()) } else { Err("File exists".into()) };
+        }
+        if !self.is_dir(&parent(path)) {
+            if !parents {
+                return Err("No such file or directory".into());
+            }
+            self.mkdir(&parent(path), true)?;
+        }
+        self.dirs.insert(path.to_string());
+        Ok(())
+    }
+
+    /// Names directly inside `dir`, sorted.
+    pub fn list(&self, dir: &str) -> Vec<String> {
+        let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
+        let direct = |p: &String| p.strip_prefix(&prefix).filter(|rest| !rest.is_empty() && !rest.contains('/')).map(String::from);
+        let mut names: Vec<String> = self.files.keys().filter_map(direct).chain(self.dirs.iter().filter_map(direct)).collect();
+        names.sort();
+        names
+    }
+
+    /// All files, for saving a session.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.files.iter()
+    }
+}

@@ -1,0 +1,1 @@
+//! Plain data about the cluster for the UI map.
