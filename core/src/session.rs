@@ -42,3 +42,32 @@ impl Session {
         out
     }
 }
+
+impl Session {
+    /// Completes the last word of `line`; returns the new line and the candidates shown
+    /// when there is more than one.
+    pub fn complete(&self, line: &str) -> (String, Vec<String>) {
+        let candidates = crate::shell::complete::complete(line, &self.cluster, &self.shell.aliases);
+        let partial_len = if line.ends_with(' ') { 0 } else { line.split_whitespace().last().map_or(0, str::len) };
+        let base = &line[..line.len() - partial_len];
+        match candidates.len() {
+            0 => (line.to_string(), vec![]),
+            1 => (format!("{base}{} ", candidates[0]), vec![]),
+            _ => {
+                let prefix = crate::shell::complete::common_prefix(&candidates);
+                (format!("{base}{prefix}"), candidates)
+            }
+        }
+    }
+}
+
+impl Session {
+    /// Applies a manifest from the editor (`kubectl apply -f -`), returning the output.
+    pub fn apply_manifest(&mut self, text: &str) -> Output {
+        let args: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
+        let mut ctx = crate::kubectl::Ctx { cluster: &mut self.cluster, fs: &self.shell.fs, cwd: &self.shell.cwd, stdin: Some(text.to_string()) };
+        let res = crate::kubectl::run(&args, &mut ctx);
+        self.cluster.settle();
+        res.output
+    }
+}

@@ -134,3 +134,38 @@ pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>) -> Result<String, String> 
         (None, None) => Ok("default".to_string()),
     }
 }
+
+/// Where in a manifest a problem is: 1-based line and column, and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Finds the line of the first key named like the last segment of `field`
+/// (`spec.containers[0].imagee` -> the `imagee:` line).
+pub fn locate_field(text: &str, field: &str) -> Option<(usize, usize)> {
+    let last = field.rsplit('.').next()?.split('[').next()?;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
+        if trimmed.starts_with(&format!("{last}:")) {
+            let col = line.len() - trimmed.len() + 1;
+            return Some((i + 1, col));
+        }
+    }
+    None
+}
+
+/// Checks YAML syntax without touching the cluster.
+pub fn check_syntax(text: &str) -> Result<(), Located> {
+    for de in serde_yaml::Deserializer::from_str(text) {
+        if let Err(e) = <serde_yaml::Value as serde::Deserialize>::deserialize(de) {
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let msg = e.to_string();
+            let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            return Err(Located { line, column, message: problem });
+        }
+    }
+    Ok(())
+}

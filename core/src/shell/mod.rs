@@ -2,6 +2,7 @@
 //! virtual home directory, here-documents, and the commands a CKA learner types.
 
 pub mod builtins;
+pub mod complete;
 pub mod fs;
 pub mod parse;
 

@@ -1,0 +1,78 @@
+// End-to-end: open the release build in headless Chromium, run `kubectl run nginx`,
+// see the nginx chip Running on a worker's card, save a screenshot, and fail on any
+// console error. Run with `node --test tests/e2e/`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const root = path.resolve(process.env.DIST_DIR || 'dist');
+const shots = path.resolve('target/e2e');
+
+async function open() {
+  const server = await serve(root);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    // Playwright runs headless with a fresh, empty profile of its own.
+    timeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  return { server, browser, page, errors, url };
+}
+
+async function run(page, line) {
+  await page.fill('#prompt', line);
+  await page.press('#prompt', 'Enter');
+}
+
+test('kubectl run nginx ends Running on a worker in the map', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    const start = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    const readyMs = Date.now() - start;
+    console.log(`page open to ready prompt: ${readyMs} ms`);
+    fs.writeFileSync(path.join(shots, 'ready-ms.txt'), `${readyMs}\n`);
+    await run(page, 'kubectl run nginx --image=nginx');
+    await page.waitForSelector('text=pod/nginx created');
+    const chip = page.locator('g.node:not([data-node="controlplane"]) g.chip[data-pod="default/nginx"][data-status="Running"]');
+    await chip.waitFor({ timeout: 30000 });
+    await run(page, 'kubectl get pods -o wide');
+    await page.waitForSelector('text=NOMINATED NODE');
+    await page.screenshot({ path: path.join(shots, 'playground.png') });
+    const text = await page.locator('.screen').innerText();
+    assert.match(text, /nginx\s+1\/1\s+Running\s+0\s+\d+s\s+10\.244\.[12]\.\d+\s+node0[12]/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('a reload continues the saved session', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, 'kubectl create namespace saved');
+    await page.waitForSelector('text=namespace/saved created');
+    await page.reload();
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, 'kubectl get ns saved');
+    await page.waitForSelector('text=Active');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

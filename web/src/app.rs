@@ -1,0 +1,305 @@
+//! The app: terminal, cluster map, time controls and YAML panel around one Session.
+
+use gloo_timers::callback::Interval;
+use kubarium_core::clock::Millis;
+use kubarium_core::session::Session;
+use kubarium_core::view::cluster_view;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::storage::{self, Step};
+use crate::terminal::Scrollback;
+use crate::{editor, map};
+
+const TICK_MS: u32 = 250;
+const DEFAULT_SEED: u64 = 1;
+
+pub enum Msg {
+    Key(KeyboardEvent),
+    Tick,
+    TogglePlay,
+    Speed(u32),
+    YamlInput(String),
+    Apply,
+    Reset,
+    Focus,
+}
+
+pub struct App {
+    session: Session,
+    seed: u64,
+    steps: Vec<Step>,
+    scrollback: Scrollback,
+    history_pos: Option<usize>,
+    playing: bool,
+    speed: u32,
+    yaml: String,
+    yaml_status: Option<(bool, String)>,
+    input: NodeRef,
+    screen: NodeRef,
+    _ticker: Interval,
+}
+
+fn banner() -> &'static str {
+    "Welcome to Kubarium: a Kubernetes v1.33 cluster simulated in your browser.\n\
+controlplane, node01 and node02 are ready. Try:  kubectl get nodes   kubectl run nginx --image=nginx   kubectl get pods -o wide\n"
+}
+
+impl App {
+    fn record(&mut self, step: Step) {
+        self.steps.push(step);
+        storage::save(self.seed, &self.steps);
+    }
+
+    fn run_line(&mut self, line: &str) {
+        let prompt = self.session.prompt();
+        self.scrollback.push("cmd", format!("{prompt}{line}"));
+        self.record(Step::Line(self.session.cluster.now(), line.to_string()));
+        let out = self.session.input(line);
+        self.scrollback.output(&out);
+    }
+
+    fn input_value(&self) -> String {
+        self.input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+    }
+
+    fn set_input(&self, v: &str) {
+        if let Some(i) = self.input.cast::<HtmlInputElement>() {
+            i.set_value(v);
+        }
+    }
+
+    fn clock_text(&self) -> String {
+        let t: Millis = self.session.cluster.now();
+        let secs = kubarium_core::clock::EPOCH_SECONDS + t / 1000;
+        let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+        format!("{h:02}:{m:02}:{s:02}")
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let link = ctx.link().clone();
+        let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
+        let (saved_seed, steps, dropped) = storage::load();
+        let seed = saved_seed.unwrap_or(DEFAULT_SEED);
+        let mut session = Session::new(seed);
+        let mut scrollback = Scrollback::default();
+        scrollback.push("banner", banner());
+        for (label, out) in storage::replay(&mut session, &steps) {
+            scrollback.push("cmd", label);
+            scrollback.output(&out);
+        }
+        if let Some(line) = dropped {
+            scrollback.push("err", format!("Kubarium crashed on the last command of your saved session, so it was left out: {line}\n"));
+        }
+        let mut app = App {
+            session,
+            seed,
+            steps,
+            scrollback,
+            history_pos: None,
+            playing: true,
+            speed: 1,
+            yaml: editor::EXAMPLE.to_string(),
+            yaml_status: None,
+            input: NodeRef::default(),
+            screen: NodeRef::default(),
+            _ticker: ticker,
+        };
+        storage::save(app.seed, &app.steps);
+        app.history_pos = None;
+        app
+    }
+
+    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Tick => {
+                if !self.playing {
+                    return false;
+                }
+                self.session.tick(i64::from(TICK_MS * self.speed));
+                true
+            }
+            Msg::TogglePlay => {
+                self.playing = !self.playing;
+                true
+            }
+            Msg::Speed(s) => {
+                self.speed = s;
+                self.playing = true;
+                true
+            }
+            Msg::Focus => {
+                if let Some(i) = self.input.cast::<HtmlInputElement>() {
+                    let _ = i.focus();
+                }
+                false
+            }
+            Msg::YamlInput(v) => {
+                self.yaml = v;
+                self.yaml_status = None;
+                false
+            }
+            Msg::Apply => {
+                let yaml = self.yaml.clone();
+                if let Err(e) = kubarium_core::kubectl::manifest::check_syntax(&yaml) {
+                    self.yaml_status = Some((false, format!("line {}, column {}: {}", e.line, e.column, e.message)));
+                    return true;
+                }
+                self.scrollback.push("cmd", "# kubectl apply -f - (from the editor)");
+                self.record(Step::Apply(self.session.cluster.now(), yaml.clone()));
+                let out = self.session.apply_manifest(&yaml);
+                let err = out.chunks.iter().filter(|(s, _)| *s == kubarium_core::shell::Stream::Err).map(|(_, t)| t.clone()).collect::<String>();
+                self.yaml_status = Some(if err.is_empty() {
+                    (true, out.text().trim().to_string())
+                } else {
+                    (false, editor::locate(&yaml, &err).unwrap_or_else(|| err.trim().to_string()))
+                });
+                self.scrollback.output(&out);
+                true
+            }
+            Msg::Reset => {
+                storage::clear();
+                self.steps.clear();
+                self.session = Session::new(self.seed);
+                self.scrollback = Scrollback::default();
+                self.scrollback.push("banner", banner());
+                storage::save(self.seed, &self.steps);
+                true
+            }
+            Msg::Key(e) => {
+                let key = e.key();
+                let ctrl = e.ctrl_key();
+                match key.as_str() {
+                    "Enter" => {
+                        e.prevent_default();
+                        let line = self.input_value();
+                        self.set_input("");
+                        self.history_pos = None;
+                        self.run_line(&line);
+                        true
+                    }
+                    "ArrowUp" | "ArrowDown" => {
+                        e.prevent_default();
+                        let hist = &self.session.shell.history;
+                        if hist.is_empty() {
+                            return false;
+                        }
+                        let pos = match (key.as_str(), self.history_pos) {
+                            ("ArrowUp", None) => Some(hist.len() - 1),
+                            ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
+                            ("ArrowDown", Some(p)) if p + 1 < hist.len() => Some(p + 1),
+                            _ => None,
+                        };
+                        self.history_pos = pos;
+                        let v = pos.map(|p| hist[p].clone()).unwrap_or_default();
+                        self.set_input(&v);
+                        false
+                    }
+                    "Tab" => {
+                        e.prevent_default();
+                        let line = self.input_value();
+                        let (completed, candidates) = self.session.complete(&line);
+                        self.set_input(&completed);
+                        if candidates.len() > 1 {
+                            let prompt = self.session.prompt();
+                            self.scrollback.push("cmd", format!("{prompt}{line}"));
+                            self.scrollback.push("out", format!("{}\n", candidates.join("  ")));
+                            return true;
+                        }
+                        false
+                    }
+                    "c" if ctrl => {
+                        e.prevent_default();
+                        let line = self.input_value();
+                        let prompt = self.session.prompt();
+                        self.scrollback.push("cmd", format!("{prompt}{line}^C"));
+                        self.session.shell.interrupt();
+                        self.set_input("");
+                        true
+                    }
+                    "l" if ctrl => {
+                        e.prevent_default();
+                        self.scrollback.blocks.clear();
+                        true
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if let Some(screen) = self.screen.cast::<web_sys::Element>() {
+            screen.set_scroll_top(screen.scroll_height());
+        }
+        if first_render {
+            if let Some(i) = self.input.cast::<HtmlInputElement>() {
+                let _ = i.focus();
+            }
+            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = body.set_attribute("data-ready", "true");
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let view = cluster_view(&self.session.cluster);
+        let speed_button = |s: u32| {
+            let active = self.playing && self.speed == s;
+            html! { <button class={classes!("speed", active.then_some("active"))} onclick={link.callback(move |_| Msg::Speed(s))}>{ format!("{s}x") }</button> }
+        };
+        let status = self.yaml_status.as_ref().map(|(ok, text)| {
+            html! { <div class={classes!("yaml-status", if *ok { "ok" } else { "error" })}>{ text }</div> }
+        });
+        html! {
+            <div class="app">
+                <header>
+                    <div class="brand"><span class="logo">{"⎈"}</span>{" Kubarium"}<span class="tag">{"Kubernetes v1.33 · simulated in your browser"}</span></div>
+                    <div class="time">
+                        <span class="clock" title="Cluster time">{ self.clock_text() }</span>
+                        <button class="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ if self.playing { "❚❚ Pause" } else { "▶ Play" } }</button>
+                        { speed_button(1) }{ speed_button(10) }{ speed_button(60) }
+                        <button class="reset" onclick={link.callback(|_| Msg::Reset)} title="Start over with a fresh cluster">{"Reset"}</button>
+                    </div>
+                </header>
+                <main>
+                    <section class="terminal" onclick={link.callback(|_| Msg::Focus)}>
+                        <div class="screen" ref={self.screen.clone()}>
+                            { self.scrollback.view() }
+                            <div class="prompt-line">
+                                <span class="prompt">{ self.session.prompt() }</span>
+                                <input id="prompt" ref={self.input.clone()} type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
+                                    aria-label="Command" onkeydown={link.callback(Msg::Key)} />
+                            </div>
+                        </div>
+                    </section>
+                    <aside>
+                        <section class="map-panel">
+                            <h2>{"Cluster"}</h2>
+                            { map::view(&view) }
+                            <div class="legend">
+                                <span class="dot running"></span>{"Running"}
+                                <span class="dot starting"></span>{"Starting"}
+                                <span class="dot failing"></span>{"Failing"}
+                                <span class="dot terminating"></span>{"Terminating"}
+                                <span class="dot done"></span>{"Completed"}
+                            </div>
+                        </section>
+                        <section class="yaml-panel">
+                            <h2>{"Manifest"}<button class="apply" onclick={link.callback(|_| Msg::Apply)}>{"kubectl apply"}</button></h2>
+                            <textarea spellcheck="false" value={self.yaml.clone()}
+                                oninput={link.callback(|e: InputEvent| Msg::YamlInput(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                            { status.unwrap_or_default() }
+                        </section>
+                    </aside>
+                </main>
+            </div>
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The terminal's scrollback: what was typed and what came back, by stream.
+
+use kubarium_core::shell::{Output, Stream};
+use yew::prelude::*;
+
+/// Lines kept in the scrollback.
+const MAX_BLOCKS: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub class: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scrollback {
+    pub blocks: Vec<Block>,
+}
+
+impl Scrollback {
+    pub fn push(&mut self, class: &'static str, text: impl Into<String>) {
+        let text = text.into();
+        if text.is_empty() {
+            return;
+        }
+        self.blocks.push(Block { class, text });
+        if self.blocks.len() > MAX_BLOCKS {
+            let excess = self.blocks.len() - MAX_BLOCKS;
+            self.blocks.drain(..excess);
+        }
+    }
+
+    /// Appends a command's output, or clears the screen if it asked to.
+    pub fn output(&mut self, out: &Output) {
+        if out.clear {
+            self.blocks.clear();
+        }
+        for (stream, text) in &out.chunks {
+            self.push(if *stream == Stream::Err { "err" } else { "out" }, text.clone());
+        }
+    }
+
+    pub fn view(&self) -> Html {
+        self.blocks
+            .iter()
+            .map(|b| html! { <div class={classes!("term-block", b.class)}>{ &b.text }</div> })
+            .collect()
+    }
+}
