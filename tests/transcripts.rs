@@ -1,0 +1,59 @@
+//! Transcript tests: each file in tests/transcripts is a script of commands with the
+//! exact output a terminal shows, run in a fresh default cluster (seed 1).
+//! `UPDATE_TRANSCRIPTS=1 cargo test -p kubarium-tests --test transcripts` rewrites them.
+
+use kubarium_core::session::Session;
+use kubarium_tests::{workspace, Transcript};
+
+fn main() {
+    let dir = workspace().join("tests/transcripts");
+    let update = std::env::var_os("UPDATE_TRANSCRIPTS").is_some();
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter(|p| filter.as_ref().is_none_or(|f| p.to_string_lossy().contains(f.as_str())))
+        .collect();
+    files.sort();
+    let base = Session::new(1);
+    let (mut passed, mut failed) = (0, 0);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let t = Transcript::parse(&text);
+        let mut session = base.clone();
+        let mut actual = vec![];
+        let mut first_diff = None;
+        for (i, step) in t.steps.iter().enumerate() {
+            let mut out = String::new();
+            for line in &step.input {
+                out.push_str(&session.input(line).text());
+            }
+            if out != step.expected && first_diff.is_none() {
+                first_diff = Some(i);
+            }
+            actual.push(out);
+        }
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        match first_diff {
+            None => {
+                passed += 1;
+                println!("test {name} ... ok");
+            }
+            Some(_) if update => {
+                std::fs::write(&path, t.render(&actual)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                passed += 1;
+                println!("test {name} ... updated");
+            }
+            Some(i) => {
+                failed += 1;
+                println!("test {name} ... FAILED at `$ {}`", t.steps[i].input[0]);
+                println!("--- expected\n{}--- actual\n{}---", t.steps[i].expected, actual[i]);
+            }
+        }
+    }
+    println!("\ntranscripts: {passed} passed, {failed} failed");
+    if failed > 0 || passed == 0 {
+        std::process::exit(1);
+    }
+}

@@ -173,13 +173,14 @@ impl Cluster {
     }
 
     fn add_node(&mut self, spec: &NodeSpec) {
-        let node = node_object(spec, &mut self.api.rng);
+        let now = self.now();
+        let node = node_object(spec, now, &mut self.api.rng);
         let _ = self.api.create(&NODES, "", node, false);
-        self.kubelets.push(Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr)));
+        self.kubelets.push(Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr), now));
     }
 }
 
-fn node_object(spec: &NodeSpec, rng: &mut crate::rng::Rng) -> Value {
+fn node_object(spec: &NodeSpec, now: Millis, rng: &mut crate::rng::Rng) -> Value {
     let mut labels = json!({
         "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
@@ -193,7 +194,7 @@ fn node_object(spec: &NodeSpec, rng: &mut crate::rng::Rng) -> Value {
     let cidr = format!("10.244.{}.0/24", spec.cidr);
     let condition = |type_: &str, status: &str, reason: &str, message: &str| {
         json!({"type": type_, "status": status, "reason": reason, "message": message,
-               "lastHeartbeatTime": crate::clock::to_time(0), "lastTransitionTime": crate::clock::to_time(0)})
+               "lastHeartbeatTime": crate::clock::to_time(now), "lastTransitionTime": crate::clock::to_time(now)})
     };
     let mut node = json!({
         "apiVersion": "v1", "kind": "Node",

@@ -92,6 +92,28 @@ pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
     }
 }
 
+/// What of a manifest apply compares and merges: no status, no server-set metadata, no
+/// nulls (a `creationTimestamp: null` from a dry run changes nothing).
+fn desired_state(body: &Value) -> Value {
+    fn strip_nulls(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), strip_nulls(v))).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut d = strip_nulls(body);
+    if let Some(o) = d.as_object_mut() {
+        o.remove("status");
+    }
+    if let Some(m) = d.get_mut("metadata").and_then(Value::as_object_mut) {
+        for k in ["creationTimestamp", "resourceVersion", "uid", "generation", "managedFields", "selfLink"] {
+            m.remove(k);
+        }
+    }
+    d
+}
+
 fn with_source(e: &ApiError, verb: &str, source: &str) -> String {
     match e.reason {
         crate::apiserver::errors::Reason::Invalid => e.kubectl_message(),
@@ -116,6 +138,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         Ok(d) => d,
         Err(e) => return fail(e),
     };
+    if docs.is_empty() {
+        return fail(format!("error: no objects passed to {}", if mode == Mode::Apply { "apply" } else { "create" }));
+    }
     let mut out = Output::default();
     let mut errors = vec![];
     let mut printed = vec![];
@@ -179,7 +204,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 if last.is_null() {
                     out.err(format!("Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.group_resource()));
                 }
-                let mut merged = merge(&live, &body, &last);
+                let mut merged = merge(&live, &desired_state(&body), &desired_state(&last));
                 // Apply never touches status.
                 merged["status"] = live["status"].clone();
                 if merged == live {

@@ -6,7 +6,7 @@ use super::selector::Selector;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::Reason;
 use crate::apiserver::resources::Resource;
-use crate::clock::{MINUTE, SECOND};
+use crate::clock::MINUTE;
 use crate::shell::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
@@ -77,14 +77,19 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
             let names = &p.positional[1..];
-            if names.is_empty() && !p.on("all") && selector.is_none() {
-                return fail(format!("error: resource(s) were provided, but no name was specified"));
+            let fields = match p.get("field-selector").map(|f| types.iter().map(|r| super::fields::FieldSelector::parse(f, r)).collect::<Result<Vec<_>, _>>()).transpose() {
+                Ok(f) => f,
+                Err(e) => return fail(e),
+            };
+            if names.is_empty() && !p.on("all") && selector.is_none() && fields.is_none() {
+                return fail("error: resource(s) were provided, but no name was specified");
             }
-            for r in types {
+            for (i, r) in types.into_iter().enumerate() {
                 if names.is_empty() {
                     let list_ns = if all_ns { None } else { Some(ns.as_str()) };
                     for o in ctx.cluster.api.list(r, list_ns) {
-                        if selector.as_ref().is_none_or(|s| s.matches(&o)) && o["metadata"]["deletionTimestamp"].is_null() {
+                        let field_ok = fields.as_ref().is_none_or(|f| f[i].matches(&o));
+                        if field_ok && selector.as_ref().is_none_or(|s| s.matches(&o)) && o["metadata"]["deletionTimestamp"].is_null() {
                             let ons = o["metadata"]["namespace"].as_str().unwrap_or("").to_string();
                             targets.push((r, ons, o["metadata"]["name"].as_str().unwrap_or("").to_string()));
                         }
@@ -96,7 +101,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
             if targets.is_empty() {
-                out.err(if all_ns { "No resources found\n".to_string() } else { format!("No resources found\n") });
+                out.err("No resources found\n");
                 return CmdResult { output: out, code: 0 };
             }
         }
@@ -132,7 +137,6 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             })
         };
         ctx.cluster.advance_until(limit, gone);
-        let _ = SECOND;
     }
     CmdResult { output: out, code }
 }

@@ -41,7 +41,7 @@ pub const FLAGS: &[Flag] = &[
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, false, &["get"]),
     f("sort-by", None, true, false, &["get"]),
-    f("field-selector", None, true, false, &["get", "delete"]),
+    f("field-selector", None, true, true, &["get", "delete"]),
     f("label-columns", Some('L'), true, false, &["get"]),
     f("filename", Some('f'), true, true, FILES),
     f("recursive", Some('R'), false, false, FILES),

@@ -153,6 +153,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             if let Some(sel) = &selector {
                 objs.retain(|o| sel.matches(o));
             }
+            if let Some(fs) = p.get("field-selector") {
+                match super::fields::FieldSelector::parse(fs, q.resource) {
+                    Ok(f) => objs.retain(|o| f.matches(o)),
+                    Err(e) => return fail(e),
+                }
+            }
         } else {
             for n in &q.names {
                 match api.get(q.resource, &ns, n) {

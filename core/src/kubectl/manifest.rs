@@ -14,12 +14,28 @@ pub struct Doc {
     pub source: String,
 }
 
+/// libyaml's parser errors; go-yaml reports these with the 0-based line of the problem,
+/// and scanner errors with the 1-based one.
+const PARSER_ERRORS: &[&str] = &[
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "did not find expected node content",
+    "did not find expected <document start>",
+    "did not find expected ',' or ']'",
+    "did not find expected ',' or '}'",
+];
+
 /// Converts serde_yaml's error text to go-yaml's (`yaml: line N: <problem>`).
 fn yaml_error(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
     let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    match e.location() {
-        Some(loc) => format!("yaml: line {}: {problem}", loc.line()),
+    let line = e.location().map(|l| l.line());
+    if let Some(key) = problem.strip_prefix("duplicate entry with key ").or_else(|| problem.split(": duplicate entry with key ").nth(1)) {
+        return format!("yaml: unmarshal errors:\n  line {}: key {key} already set in map", line.unwrap_or(0));
+    }
+    match line {
+        Some(l) if PARSER_ERRORS.contains(&problem.as_str()) => format!("yaml: line {}: {problem}", l.saturating_sub(1)),
+        Some(l) => format!("yaml: line {l}: {problem}"),
         None => format!("yaml: {problem}"),
     }
 }

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod fields;
 pub mod flags;
 pub mod get;
 pub mod info;

@@ -17,6 +17,8 @@ use crate::store::EventType;
 use process::Behaviour;
 
 const MAX_BACKOFF: Millis = 5 * MINUTE;
+/// How long the kubelet takes to notice an exited container (its PLEG relist period).
+const PLEG_RELIST: Millis = SECOND;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Terminated {
@@ -37,6 +39,8 @@ enum Next {
     Start,
     /// Show ImagePullBackOff after an ErrImagePull.
     PullBackOff,
+    /// Start the next instance of a container that exited.
+    Restart,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +66,8 @@ struct Container {
     container_id: String,
     image_id: String,
     stop_at: Option<Millis>,
+    /// When an exited container is started again.
+    restart_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone)]
@@ -90,7 +96,12 @@ pub struct Kubelet {
     pods: BTreeMap<String, PodRuntime>,
     images: BTreeSet<String>,
     used_ips: BTreeSet<u8>,
+    /// When the node status is next reported (every 5 minutes when nothing changes).
+    heartbeat_at: Millis,
 }
+
+/// How often an unchanged node status is reported (nodeStatusReportFrequency).
+const NODE_STATUS_REPORT: Millis = 5 * MINUTE;
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
@@ -125,11 +136,12 @@ fn container_from_spec(c: &Value) -> Container {
         container_id: String::new(),
         image_id: String::new(),
         stop_at: None,
+        restart_at: None,
     }
 }
 
 impl Kubelet {
-    pub fn new(node: &str, host_ip: &str, pod_cidr_prefix: &str) -> Self {
+    pub fn new(node: &str, host_ip: &str, pod_cidr_prefix: &str, now: Millis) -> Self {
         Kubelet {
             node: node.into(),
             host_ip: host_ip.into(),
@@ -138,6 +150,7 @@ impl Kubelet {
             pods: BTreeMap::new(),
             images: BTreeSet::new(),
             used_ips: BTreeSet::new(),
+            heartbeat_at: now + NODE_STATUS_REPORT,
         }
     }
 
@@ -148,7 +161,7 @@ impl Kubelet {
 
     /// The earliest time this kubelet has something to do.
     pub fn next_wake(&self) -> Option<Millis> {
-        let mut next = None::<Millis>;
+        let mut next = Some(self.heartbeat_at);
         let mut consider = |t: Millis| next = Some(next.map_or(t, |n: Millis| n.min(t)));
         for p in self.pods.values() {
             if p.ip.is_none() {
@@ -160,7 +173,7 @@ impl Kubelet {
                     State::Running { exit: Some((at, _)), .. } => consider(*at),
                     _ => {}
                 }
-                if let Some(t) = c.stop_at {
+                if let Some(t) = c.stop_at.or(c.restart_at) {
                     consider(t);
                 }
             }
@@ -178,6 +191,9 @@ impl Kubelet {
 
     /// Reacts to pod changes since the last sync, then does what is due.
     pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
+        if api.now() >= self.heartbeat_at {
+            self.report_node_status(api);
+        }
         self.watch_pods(api);
         let keys: Vec<String> = self.pods.keys().cloned().collect();
         for key in keys {
@@ -254,6 +270,17 @@ impl Kubelet {
                 }
             }
         }
+    }
+
+    /// Posts the node status: conditions keep their transition times, heartbeats move.
+    fn report_node_status(&mut self, api: &mut ApiServer) {
+        let now = api.now();
+        self.heartbeat_at = now + NODE_STATUS_REPORT;
+        let Ok(mut node) = api.get(&crate::apiserver::resources::NODES, "", &self.node) else { return };
+        for c in node["status"]["conditions"].as_array_mut().into_iter().flatten() {
+            c["lastHeartbeatTime"] = json!(to_time(now));
+        }
+        let _ = api.update_status(&crate::apiserver::resources::NODES, "", node);
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
@@ -409,9 +436,20 @@ impl Kubelet {
         pod_desc: &str,
     ) {
         let now = api.now();
+        if c.restart_at.is_some_and(|t| t <= now) {
+            c.restart_at = None;
+            if let State::Terminated(t) = &c.state {
+                c.last = Some(t.clone());
+            }
+            c.state = State::Waiting { reason: "CrashLoopBackOff".into(), message: None, next: Next::Restart, at: now };
+        }
         for _ in 0..8 {
             match c.state.clone() {
                 State::Waiting { at, .. } if at > now => return,
+                State::Waiting { next: Next::Restart, .. } => {
+                    c.restart_count += 1;
+                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+                }
                 State::Waiting { next: Next::Pull, .. } => {
                     let reference = images::parse_reference(&c.image);
                     let present = self.images.contains(&reference.full);
@@ -540,17 +578,18 @@ impl Kubelet {
             return;
         }
         c.exits += 1;
-        c.last = Some(t);
-        c.restart_count += 1;
         let delay = if c.exits <= 1 { 0 } else { (10 * SECOND << (c.exits - 2).min(5)).min(MAX_BACKOFF) };
         if delay == 0 {
-            c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+            // Seen as exited until the kubelet's next relist starts it again.
+            c.state = State::Terminated(t);
+            c.restart_at = Some(now + PLEG_RELIST);
         } else {
+            c.last = Some(t);
             say(api, Some(&c.name), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {pod_desc}", c.name));
             c.state = State::Waiting {
                 reason: "CrashLoopBackOff".into(),
                 message: Some(format!("back-off {} restarting failed container={} pod={pod_desc}", crate::printers::age::go_duration(delay), c.name)),
-                next: Next::Pull,
+                next: Next::Restart,
                 at: now + delay,
             };
         }
@@ -699,6 +738,7 @@ fn pod_phase(rt: &PodRuntime, init_done: bool) -> &'static str {
     for c in &rt.containers {
         match &c.state {
             State::Running { .. } => running += 1,
+            State::Terminated(_) if c.restart_at.is_some() => running += 1,
             State::Terminated(t) => {
                 terminated += 1;
                 if t.exit_code != 0 {

@@ -8,10 +8,8 @@ pub fn align(text: &str, min_width: usize, padding: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut widths = Vec::new();
     format(&lines, 0, lines.len(), &mut widths, min_width, padding, &mut out);
-    // `split` yields a last empty line after a trailing newline; drop its separator.
-    if !text.ends_with('\n') {
-        out.pop();
-    }
+    // `split` gives one more line than there are newlines; drop the extra separator.
+    out.pop();
     out
 }
 

@@ -206,6 +206,7 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
 
 fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
     let (mut ignore, mut invert, mut count, mut extended, mut word) = (false, false, false, false, false);
+    let (mut after, mut before) = (0usize, 0usize);
     let mut rest = vec![];
     let mut explicit_pattern = None;
     let mut i = 0;
@@ -214,6 +215,21 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         if a == "-e" {
             explicit_pattern = args.get(i + 1).cloned();
             i += 2;
+            continue;
+        }
+        if let Some(kind @ ('A' | 'B' | 'C')) = a.strip_prefix('-').and_then(|r| r.chars().next()) {
+            let inline = &a[2..];
+            let (value, used) = if inline.is_empty() { (args.get(i + 1).cloned().unwrap_or_default(), 2) } else { (inline.to_string(), 1) };
+            let Ok(n) = value.parse::<usize>() else {
+                return CmdResult::fail(format!("grep: {value}: invalid context length argument\n"), 2);
+            };
+            if kind != 'B' {
+                after = n;
+            }
+            if kind != 'A' {
+                before = n;
+            }
+            i += used;
             continue;
         }
         if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") {
@@ -269,9 +285,36 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
             l.contains(&p)
         })
     };
-    let selected: Vec<&str> = text.lines().filter(|l| matches(l) != invert).collect();
-    let code = if selected.is_empty() { 1 } else { 0 };
-    let out = if count { format!("{}\n", selected.len()) } else { selected.iter().map(|l| format!("{l}\n")).collect() };
+    let lines: Vec<&str> = text.lines().collect();
+    let hits: Vec<usize> = (0..lines.len()).filter(|&i| matches(lines[i]) != invert).collect();
+    let code = if hits.is_empty() { 1 } else { 0 };
+    let out = if count {
+        format!("{}\n", hits.len())
+    } else if after == 0 && before == 0 {
+        hits.iter().map(|&i| format!("{}\n", lines[i])).collect()
+    } else {
+        // Context lines, with `--` between groups that do not touch, like GNU grep.
+        let mut out = String::new();
+        let mut last_printed: Option<usize> = None;
+        for &h in &hits {
+            let from = h.saturating_sub(before);
+            let to = (h + after).min(lines.len().saturating_sub(1));
+            let start = match last_printed {
+                Some(l) if from <= l + 1 => l + 1,
+                Some(_) => {
+                    out.push_str("--\n");
+                    from
+                }
+                None => from,
+            };
+            for line in lines.iter().take(to + 1).skip(start) {
+                out.push_str(line);
+                out.push('\n');
+            }
+            last_printed = Some(last_printed.map_or(to, |l| l.max(to)));
+        }
+        out
+    };
     CmdResult { output: CmdResult::ok(out).output, code }
 }
 
