@@ -244,7 +244,7 @@ fn static_pod(component: &str, image: &str, cpu: &str) -> Value {
             "name": format!("{component}-controlplane"),
             "labels": {"component": component, "tier": "control-plane"},
             "annotations": {
-                "kubernetes.io/config.mirror": format!("{:x}", component.len() * 0x9e37_79b9),
+                "kubernetes.io/config.mirror": format!("{:032x}", u128::from(crate::rng::fnv1a(component)) << 64 | u128::from(crate::rng::fnv1a(image))),
                 "kubernetes.io/config.source": "file",
             },
         },

@@ -65,3 +65,8 @@ impl Rng {
             .collect()
     }
 }
+
+/// FNV-1a over `s`: a stable 64-bit hash, the same on every platform.
+pub fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}

@@ -1,13 +1,5 @@
-//! Kubarium's browser playground: a Yew app around the core's Session.
-
-mod app;
-mod editor;
-mod map;
-mod panic;
-mod storage;
-mod terminal;
+//! Entry point of the web build.
 
 fn main() {
-    panic::install();
-    yew::Renderer::<app::App>::new().render();
+    kubarium_web::start();
 }

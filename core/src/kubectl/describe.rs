@@ -71,9 +71,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
-    let events = if p.get("show-events") == Some("false") { vec![] } else { api.list(&EVENTS, None) };
     let mut texts = vec![];
     for t in &targets {
+        // Events about an object live in its namespace (cluster-scoped ones in default).
+        let events_ns = t["metadata"]["namespace"].as_str().unwrap_or("default");
+        let events = if p.get("show-events") == Some("false") { vec![] } else { api.list(&EVENTS, Some(events_ns)) };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
             _ => {

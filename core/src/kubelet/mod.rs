@@ -86,6 +86,31 @@ struct PodRuntime {
     last_status: Value,
 }
 
+impl PodRuntime {
+    /// The next time something is due for this pod, if anything is.
+    fn next_due(&self) -> Option<Millis> {
+        let mut next: Option<Millis> = None;
+        let mut consider = |t: Millis| next = Some(next.map_or(t, |n| n.min(t)));
+        if self.ip.is_none() {
+            consider(self.sandbox_at);
+        }
+        for c in self.init.iter().chain(self.containers.iter()) {
+            match &c.state {
+                State::Waiting { at, .. } if *at != Millis::MAX => consider(*at),
+                State::Running { exit: Some((at, _)), .. } => consider(*at),
+                _ => {}
+            }
+            if let Some(t) = c.stop_at.or(c.restart_at) {
+                consider(t);
+            }
+        }
+        if let Some(d) = self.deleting {
+            consider(d);
+        }
+        next
+    }
+}
+
 /// A node's agent.
 #[derive(Debug, Clone)]
 pub struct Kubelet {
@@ -98,6 +123,8 @@ pub struct Kubelet {
     used_ips: BTreeSet<u8>,
     /// When the node status is next reported (every 5 minutes when nothing changes).
     heartbeat_at: Millis,
+    /// Pods changed by the API since their last sync.
+    dirty: BTreeSet<String>,
 }
 
 /// How often an unchanged node status is reported (nodeStatusReportFrequency).
@@ -151,6 +178,7 @@ impl Kubelet {
             images: BTreeSet::new(),
             used_ips: BTreeSet::new(),
             heartbeat_at: now + NODE_STATUS_REPORT,
+            dirty: BTreeSet::new(),
         }
     }
 
@@ -161,27 +189,7 @@ impl Kubelet {
 
     /// The earliest time this kubelet has something to do.
     pub fn next_wake(&self) -> Option<Millis> {
-        let mut next = Some(self.heartbeat_at);
-        let mut consider = |t: Millis| next = Some(next.map_or(t, |n: Millis| n.min(t)));
-        for p in self.pods.values() {
-            if p.ip.is_none() {
-                consider(p.sandbox_at);
-            }
-            for c in p.init.iter().chain(p.containers.iter()) {
-                match &c.state {
-                    State::Waiting { at, .. } if *at != Millis::MAX => consider(*at),
-                    State::Running { exit: Some((at, _)), .. } => consider(*at),
-                    _ => {}
-                }
-                if let Some(t) = c.stop_at.or(c.restart_at) {
-                    consider(t);
-                }
-            }
-            if let Some(d) = p.deleting {
-                consider(d);
-            }
-        }
-        next
+        self.pods.values().filter_map(PodRuntime::next_due).chain([self.heartbeat_at]).min()
     }
 
     /// Number of pods this kubelet runs.
@@ -195,7 +203,10 @@ impl Kubelet {
             self.report_node_status(api);
         }
         self.watch_pods(api);
-        let keys: Vec<String> = self.pods.keys().cloned().collect();
+        // Only pods that changed or have something due: the rest are as they were.
+        let now = api.now();
+        let mut keys = std::mem::take(&mut self.dirty);
+        keys.extend(self.pods.iter().filter(|(_, rt)| rt.next_due().is_some_and(|t| t <= now)).map(|(k, _)| k.clone()));
         for key in keys {
             self.sync_pod(api, rec, &key);
         }
@@ -234,6 +245,7 @@ impl Kubelet {
                 }
             }
             let now = api.now();
+            self.dirty.insert(key.clone());
             let rt = self.pods.entry(key).or_insert_with(|| {
                 let spec = &pod["spec"];
                 let delay = api.rng.between(300, 900);

@@ -1,0 +1,51 @@
+# Kubarium: `make serve` to play, `make test` to check everything. Both install what
+# they need first (see scripts/install-tools.sh); a second run reinstalls nothing.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+WASM := --target wasm32-unknown-unknown
+
+.PHONY: serve dist test bench tools browser-tools check-style unit wasm e2e clean
+
+tools:
+	@scripts/install-tools.sh
+
+browser-tools:
+	@scripts/install-tools.sh browser
+
+## Serve the playground on http://127.0.0.1:8080 (release build).
+serve: tools
+	trunk serve --release --offline
+
+## Build the static site into dist/ (deployable to any static host).
+dist: tools
+	trunk build --release --offline
+
+## Everything CI checks.
+test: browser-tools check-style unit wasm e2e
+
+check-style:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --exclude kubarium-web --all-targets -- -D warnings
+	cargo clippy -p kubarium-web --all-targets $(WASM) -- -D warnings
+
+unit:
+	cargo test --workspace --exclude kubarium-web
+
+wasm:
+	cargo build -p kubarium-core $(WASM)
+	cargo test -p kubarium-web $(WASM)
+
+e2e: dist
+	node --test --test-timeout=180000 tests/e2e/
+
+## Bundle sizes, page-to-prompt time, and native command timings.
+bench: dist
+	node scripts/bundle-size.mjs dist
+	node scripts/ready-time.mjs dist
+	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
+
+clean:
+	cargo clean
+	rm -rf dist

@@ -1,0 +1,88 @@
+//! `kubarium-bench` (run by `make bench`): native timings of the simulation against the
+//! budgets in DESIGN.md. Wall-clock numbers belong here, never in tests.
+
+use std::time::{Duration, Instant};
+
+use kubarium_core::session::Session;
+
+/// A lesson-sized script: the commands a learner types in a scheduling/lifecycle lesson.
+const LESSON: &str = include_str!("../../../tests/transcripts/03-scheduling.txt");
+
+fn commands(transcript: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![];
+    for line in transcript.lines() {
+        if let Some(c) = line.strip_prefix("$ ") {
+            out.push(vec![c.to_string()]);
+        } else if let (Some(c), Some(last)) = (line.strip_prefix("> ").or((line == ">").then_some("")), out.last_mut()) {
+            last.push(c.to_string());
+        }
+    }
+    out
+}
+
+fn stats(label: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let n = samples.len().max(1);
+    let total: Duration = samples.iter().sum();
+    let p = |q: f64| samples.get(((n as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    println!(
+        "{label:<44} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
+        total.as_secs_f64() * 1000.0 / n as f64,
+        p(0.5).as_secs_f64() * 1000.0,
+        p(0.99).as_secs_f64() * 1000.0,
+        samples.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
+    );
+}
+
+fn main() {
+    let mut boot = vec![];
+    for seed in 0..5 {
+        let t = Instant::now();
+        let _ = Session::new(seed);
+        boot.push(t.elapsed());
+    }
+    stats("bootstrap default cluster (12 min simulated)", boot);
+
+    // Lesson scale: every command of a lesson script, each timed with its reactions.
+    let base = Session::new(1);
+    let mut per_cmd = vec![];
+    for _ in 0..20 {
+        let mut s = base.clone();
+        for cmd in commands(LESSON) {
+            let t = Instant::now();
+            for line in &cmd {
+                let _ = s.input(line);
+            }
+            if !cmd[0].starts_with("sleep") {
+                per_cmd.push(t.elapsed());
+            }
+        }
+    }
+    stats("lesson script, per kubectl command", per_cmd);
+
+    // ~300 objects: 100 pods with their events, then typical reads and writes.
+    let mut s = base.clone();
+    for i in 0..100 {
+        let _ = s.input(&format!("kubectl run p{i} --image=nginx"));
+    }
+    let _ = s.input("sleep 30");
+    let objects = s.cluster.api.store.len();
+    let mut reads = vec![];
+    let mut writes = vec![];
+    for i in 0..50 {
+        for line in ["kubectl get pods -A", "kubectl get pods -o wide", "kubectl get events", "kubectl describe node node01"] {
+            let t = Instant::now();
+            let _ = s.input(line);
+            reads.push(t.elapsed());
+        }
+        let t = Instant::now();
+        let _ = s.input(&format!("kubectl run extra{i} --image=nginx"));
+        writes.push(t.elapsed());
+    }
+    stats(&format!("{objects} objects: get/describe"), reads);
+    stats(&format!("{objects} objects: kubectl run (with scheduling)"), writes);
+    let t = Instant::now();
+    let _ = s.input("sleep 60");
+    println!("{:<44} {:>8.3} ms", "60 s of virtual time with ~150 pods", t.elapsed().as_secs_f64() * 1000.0);
+    println!("budget: any kubectl command at lesson scale under 16 ms");
+}

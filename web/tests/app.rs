@@ -1,0 +1,55 @@
+//! The app mounted in a real browser: the map shows the cluster, and a command typed at
+//! the prompt runs and prints kubectl's table.
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount() -> Element {
+    let window = web_sys::window().expect("window");
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.clear();
+    }
+    let doc = window.document().expect("document");
+    let root = doc.create_element("div").expect("div");
+    doc.body().expect("body").append_child(&root).expect("append");
+    yew::Renderer::<kubarium_web::app::App>::with_root(root.clone()).render();
+    root
+}
+
+async fn type_line(root: &Element, line: &str) {
+    let input: HtmlInputElement = root.query_selector("#prompt").ok().flatten().expect("prompt").dyn_into().expect("input");
+    input.set_value(line);
+    let init = KeyboardEventInit::new();
+    init.set_key("Enter");
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    TimeoutFuture::new(50).await;
+}
+
+/// Waits (up to 10 s) until `selector` matches inside `root`.
+async fn wait_for(root: &Element, selector: &str) {
+    for _ in 0..200 {
+        if root.query_selector(selector).ok().flatten().is_some() {
+            return;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    panic!("{selector} never appeared");
+}
+
+#[wasm_bindgen_test]
+async fn map_and_prompt() {
+    let root = mount();
+    wait_for(&root, "#prompt").await;
+    let nodes = root.query_selector_all("g.node").expect("query");
+    assert_eq!(nodes.length(), 3, "one card per node");
+    type_line(&root, "kubectl get nodes").await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("node02"), "kubectl get nodes printed the nodes: {text}");
+    type_line(&root, "kubectl run web --image=nginx").await;
+    wait_for(&root, "g.chip[data-pod=\"default/web\"]").await;
+}
