@@ -32,9 +32,19 @@ impl Transcript {
             }
         }
         for line in lines {
-            if let Some(cmd) = line.strip_prefix("$ ").or_else(|| (line == "$").then_some("")) {
-                t.steps.push(Step { input: vec![cmd.to_string()], expected: String::new() });
-            } else if let (Some(cont), Some(step)) = (line.strip_prefix("> ").or_else(|| (line == ">").then_some("")), t.steps.last_mut()) {
+            if let Some(cmd) = line
+                .strip_prefix("$ ")
+                .or_else(|| (line == "$").then_some(""))
+            {
+                t.steps.push(Step {
+                    input: vec![cmd.to_string()],
+                    expected: String::new(),
+                });
+            } else if let (Some(cont), Some(step)) = (
+                line.strip_prefix("> ")
+                    .or_else(|| (line == ">").then_some("")),
+                t.steps.last_mut(),
+            ) {
                 if step.expected.is_empty() {
                     step.input.push(cont.to_string());
                     continue;

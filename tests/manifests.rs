@@ -12,18 +12,37 @@ const UPSTREAM: &[&str] = kubarium_core::kubectl::UPSTREAM_KINDS;
 
 /// Manifests of served kinds that a real API server rejects too, and why.
 const REAL_REJECTIONS: &[(&str, &str)] = &[
-    ("website-current/content/en/examples/pods/pod-with-node-affinity.yaml", "requiredDuringSchedulingIgnoredDuringExecution is a list, not a NodeSelector"),
-    ("kubernetes-examples-repo/_archived/volumes/rbd/rbd.yaml", "imagefeatures and imageformat are not RBDVolumeSource fields"),
-    ("kubernetes-examples-repo/_archived/volumes/storageos/storageos-pod.yaml", "StorageOSVolumeSource has no pool field"),
-    ("kubernetes-examples-repo/_archived/volumes/fibre_channel/fc.yaml", "lun is the placeholder string \"<ADD LUN ID Here>\""),
-    ("kubernetes-examples-repo/_archived/volumes/scaleio/pod.yaml", "protectionDoamin is a typo"),
+    (
+        "website-current/content/en/examples/pods/pod-with-node-affinity.yaml",
+        "requiredDuringSchedulingIgnoredDuringExecution is a list, not a NodeSelector",
+    ),
+    (
+        "kubernetes-examples-repo/_archived/volumes/rbd/rbd.yaml",
+        "imagefeatures and imageformat are not RBDVolumeSource fields",
+    ),
+    (
+        "kubernetes-examples-repo/_archived/volumes/storageos/storageos-pod.yaml",
+        "StorageOSVolumeSource has no pool field",
+    ),
+    (
+        "kubernetes-examples-repo/_archived/volumes/fibre_channel/fc.yaml",
+        "lun is the placeholder string \"<ADD LUN ID Here>\"",
+    ),
+    (
+        "kubernetes-examples-repo/_archived/volumes/scaleio/pod.yaml",
+        "protectionDoamin is a typo",
+    ),
 ];
 
 #[test]
 fn corpus_manifests_apply() {
     let dir = corpus_dir();
-    let index = std::fs::read_to_string(dir.join("INDEX.tsv"))
-        .unwrap_or_else(|e| panic!("the manifest corpus is missing at {} ({e}); set KUBARIUM_CORPUS", dir.display()));
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap_or_else(|e| {
+        panic!(
+            "the manifest corpus is missing at {} ({e}); set KUBARIUM_CORPUS",
+            dir.display()
+        )
+    });
     let base = Session::new(1);
     let mut accepted = 0;
     let mut refused = 0;
@@ -31,18 +50,27 @@ fn corpus_manifests_apply() {
     let mut problems = vec![];
     for row in index.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
-        let (Some(path), Some(kinds)) = (cols.first(), cols.get(2)) else { continue };
+        let (Some(path), Some(kinds)) = (cols.first(), cols.get(2)) else {
+            continue;
+        };
         let text = std::fs::read_to_string(dir.join(path)).unwrap_or_default();
         let mut s = base.clone();
-        s.shell.fs.write("/root/m.yaml", &text, false).unwrap_or_default();
+        s.shell
+            .fs
+            .write("/root/m.yaml", &text, false)
+            .unwrap_or_default();
         let out = s.input("kubectl apply -f m.yaml").text();
         let kinds: Vec<&str> = kinds.split("; ").collect();
         let served = kinds.iter().all(|k| SERVED.contains(k));
         let errored = out.contains("rror");
-        let upstream = kinds.iter().any(|k| UPSTREAM.iter().any(|u| k.ends_with(&format!("/{u}"))));
+        let upstream = kinds
+            .iter()
+            .any(|k| UPSTREAM.iter().any(|u| k.ends_with(&format!("/{u}"))));
         // A namespace the manifest expects to exist is missing in a fresh cluster too.
-        let missing_namespace = out.contains("Error from server (NotFound)") && out.contains("namespaces \"");
-        let real_rejection = missing_namespace || (errored && REAL_REJECTIONS.iter().any(|(p, _)| p == path));
+        let missing_namespace =
+            out.contains("Error from server (NotFound)") && out.contains("namespaces \"");
+        let real_rejection =
+            missing_namespace || (errored && REAL_REJECTIONS.iter().any(|(p, _)| p == path));
         if served {
             if !errored {
                 accepted += 1;
@@ -55,15 +83,24 @@ fn corpus_manifests_apply() {
             if out.contains("not supported in Kubarium yet") {
                 refused += 1;
             } else {
-                problems.push(format!("{path}: unsupported kinds ({kinds:?}) but no honest refusal:\n{out}"));
+                problems.push(format!(
+                    "{path}: unsupported kinds ({kinds:?}) but no honest refusal:\n{out}"
+                ));
             }
         } else if out.starts_with("error: ") || out.contains("\nerror: ") {
             rejected_like_real += 1;
         } else {
-            problems.push(format!("{path}: invalid input ({kinds:?}) without a clear error:\n{out}"));
+            problems.push(format!(
+                "{path}: invalid input ({kinds:?}) without a clear error:\n{out}"
+            ));
         }
     }
     println!("corpus: {accepted} accepted, {refused} refused as not supported yet, {rejected_like_real} rejected as a real cluster would");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(accepted > 150, "only {accepted} manifests accepted");
 }

@@ -13,7 +13,11 @@ fn main() {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .filter(|p| filter.as_ref().is_none_or(|f| p.to_string_lossy().contains(f.as_str())))
+        .filter(|p| {
+            filter
+                .as_ref()
+                .is_none_or(|f| p.to_string_lossy().contains(f.as_str()))
+        })
         .collect();
     files.sort();
     let base = Session::new(1);
@@ -34,21 +38,28 @@ fn main() {
             }
             actual.push(out);
         }
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         match first_diff {
             None => {
                 passed += 1;
                 println!("test {name} ... ok");
             }
             Some(_) if update => {
-                std::fs::write(&path, t.render(&actual)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                std::fs::write(&path, t.render(&actual))
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 passed += 1;
                 println!("test {name} ... updated");
             }
             Some(i) => {
                 failed += 1;
                 println!("test {name} ... FAILED at `$ {}`", t.steps[i].input[0]);
-                println!("--- expected\n{}--- actual\n{}---", t.steps[i].expected, actual[i]);
+                println!(
+                    "--- expected\n{}--- actual\n{}---",
+                    t.steps[i].expected, actual[i]
+                );
             }
         }
     }

@@ -10,7 +10,10 @@ const USAGE: &str = "Usage:\n  kubarium [--seed N]              interactive shel
 
 fn parse_seed(args: &mut Vec<String>) -> Result<u64, String> {
     let mut seed = 1;
-    while let Some(i) = args.iter().position(|a| a == "--seed" || a.starts_with("--seed=")) {
+    while let Some(i) = args
+        .iter()
+        .position(|a| a == "--seed" || a.starts_with("--seed="))
+    {
         let value = if let Some(v) = args[i].strip_prefix("--seed=") {
             let v = v.to_string();
             args.remove(i);
@@ -22,7 +25,9 @@ fn parse_seed(args: &mut Vec<String>) -> Result<u64, String> {
             }
             args.remove(i)
         };
-        seed = value.parse().map_err(|_| format!("invalid seed: {value}"))?;
+        seed = value
+            .parse()
+            .map_err(|_| format!("invalid seed: {value}"))?;
     }
     Ok(seed)
 }
@@ -30,7 +35,9 @@ fn parse_seed(args: &mut Vec<String>) -> Result<u64, String> {
 fn run_file(seed: u64, path: &str) -> Result<(), String> {
     let script = if path == "-" {
         let mut s = String::new();
-        io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| e.to_string())?;
         s
     } else {
         std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?
@@ -39,7 +46,9 @@ fn run_file(seed: u64, path: &str) -> Result<(), String> {
     let mut stdout = io::stdout().lock();
     for line in script.lines() {
         let out = session.input(line);
-        stdout.write_all(out.text().as_bytes()).map_err(|e| e.to_string())?;
+        stdout
+            .write_all(out.text().as_bytes())
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

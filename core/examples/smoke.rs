@@ -5,7 +5,13 @@ fn main() {
     let mut c = Cluster::new(1);
     println!("bootstrap {:?} rev {}", t.elapsed(), c.api.store.revision());
     for p in c.api.list(&PODS, None) {
-        println!("{} {} {} {}", p["metadata"]["name"], p["spec"]["nodeName"], p["status"]["phase"], p["status"]["podIP"]);
+        println!(
+            "{} {} {} {}",
+            p["metadata"]["name"],
+            p["spec"]["nodeName"],
+            p["status"]["phase"],
+            p["status"]["podIP"]
+        );
     }
     c.api.create(&PODS, "default", serde_json::json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":"nginx"},"spec":{"containers":[{"name":"nginx","image":"nginx"}]}}), false).unwrap();
     c.settle();

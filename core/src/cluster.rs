@@ -24,9 +24,24 @@ struct NodeSpec {
 }
 
 const DEFAULT_NODES: &[NodeSpec] = &[
-    NodeSpec { name: "controlplane", ip: "172.30.1.2", cidr: 0, control_plane: true },
-    NodeSpec { name: "node01", ip: "172.30.2.2", cidr: 1, control_plane: false },
-    NodeSpec { name: "node02", ip: "172.30.2.3", cidr: 2, control_plane: false },
+    NodeSpec {
+        name: "controlplane",
+        ip: "172.30.1.2",
+        cidr: 0,
+        control_plane: true,
+    },
+    NodeSpec {
+        name: "node01",
+        ip: "172.30.2.2",
+        cidr: 1,
+        control_plane: false,
+    },
+    NodeSpec {
+        name: "node02",
+        ip: "172.30.2.3",
+        cidr: 2,
+        control_plane: false,
+    },
 ];
 
 #[derive(Debug, Clone)]
@@ -130,17 +145,39 @@ impl Cluster {
 
     fn bootstrap(&mut self) {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            let _ = self.api.create(&NAMESPACES, "", json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}), false);
+            let _ = self.api.create(
+                &NAMESPACES,
+                "",
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                false,
+            );
         }
         self.add_node(&DEFAULT_NODES[0]);
         for (component, image, cpu) in [
             ("etcd", "registry.k8s.io/etcd:3.5.21-0".to_string(), "100m"),
-            ("kube-apiserver", format!("registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"), "250m"),
-            ("kube-controller-manager", format!("registry.k8s.io/kube-controller-manager:{KUBERNETES_VERSION}"), "200m"),
-            ("kube-scheduler", format!("registry.k8s.io/kube-scheduler:{KUBERNETES_VERSION}"), "100m"),
+            (
+                "kube-apiserver",
+                format!("registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"),
+                "250m",
+            ),
+            (
+                "kube-controller-manager",
+                format!("registry.k8s.io/kube-controller-manager:{KUBERNETES_VERSION}"),
+                "200m",
+            ),
+            (
+                "kube-scheduler",
+                format!("registry.k8s.io/kube-scheduler:{KUBERNETES_VERSION}"),
+                "100m",
+            ),
         ] {
             self.kubelets[0].preload(&image);
-            let _ = self.api.create(&PODS, "kube-system", static_pod(component, &image, cpu), false);
+            let _ = self.api.create(
+                &PODS,
+                "kube-system",
+                static_pod(component, &image, cpu),
+                false,
+            );
         }
         self.kubelets[0].preload("registry.k8s.io/pause:3.10");
         let _ = self.api.create(&SERVICES, "default", json!({
@@ -158,14 +195,18 @@ impl Cluster {
                 {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}
         }), false);
         self.advance(20 * SECOND);
-        let _ = self.api.create(&PODS, "kube-system", kube_proxy_pod("controlplane"), false);
+        let _ = self
+            .api
+            .create(&PODS, "kube-system", kube_proxy_pod("controlplane"), false);
         for _ in 0..2 {
             let _ = self.api.create(&PODS, "kube-system", coredns_pod(), false);
         }
         self.advance(40 * SECOND);
         for spec in &DEFAULT_NODES[1..] {
             self.add_node(spec);
-            let _ = self.api.create(&PODS, "kube-system", kube_proxy_pod(spec.name), false);
+            let _ = self
+                .api
+                .create(&PODS, "kube-system", kube_proxy_pod(spec.name), false);
             self.advance(15 * SECOND);
         }
         let arrive = 12 * MINUTE;
@@ -176,7 +217,12 @@ impl Cluster {
         let now = self.now();
         let node = node_object(spec, now, &mut self.api.rng);
         let _ = self.api.create(&NODES, "", node, false);
-        self.kubelets.push(Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr), now));
+        self.kubelets.push(Kubelet::new(
+            spec.name,
+            spec.ip,
+            &format!("10.244.{}.", spec.cidr),
+            now,
+        ));
     }
 }
 

@@ -24,7 +24,13 @@ pub struct ObjectRef {
 impl ObjectRef {
     /// A reference to an object given as JSON.
     pub fn of(value: &Value) -> Self {
-        let s = |p: &str| value.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
+        let s = |p: &str| {
+            value
+                .pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         ObjectRef {
             kind: s("/kind"),
             namespace: s("/metadata/namespace"),
@@ -58,22 +64,43 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn record(&mut self, api: &mut ApiServer, obj: &ObjectRef, type_: &str, reason: &str, message: &str, source: Source<'_>) {
-        let ns = if obj.namespace.is_empty() { "default".to_string() } else { obj.namespace.clone() };
+    pub fn record(
+        &mut self,
+        api: &mut ApiServer,
+        obj: &ObjectRef,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        source: Source<'_>,
+    ) {
+        let ns = if obj.namespace.is_empty() {
+            "default".to_string()
+        } else {
+            obj.namespace.clone()
+        };
         let now = to_time(api.now());
         let (component, host) = match source {
             Source::Kubelet { host } => ("kubelet", Some(host)),
             Source::Scheduler => ("default-scheduler", None),
             Source::Controller(c) => (c, None),
         };
-        let key = format!("{}|{}|{}|{}|{}|{}", obj.uid, obj.field_path.as_deref().unwrap_or(""), type_, reason, message, component);
+        let key = format!(
+            "{}|{}|{}|{}|{}|{}",
+            obj.uid,
+            obj.field_path.as_deref().unwrap_or(""),
+            type_,
+            reason,
+            message,
+            component
+        );
         if let Some((ev_ns, name)) = self.seen.get(&key) {
             if let Ok(mut ev) = api.get(&EVENTS, ev_ns, name) {
                 let count = ev["count"].as_i64().unwrap_or(1) + 1;
                 ev["count"] = json!(count);
                 ev["lastTimestamp"] = json!(now);
                 if ev.get("series").is_some() || ev.get("eventTime").is_some_and(|t| !t.is_null()) {
-                    ev["series"] = json!({"count": count, "lastObservedTime": micro_time(api.now())});
+                    ev["series"] =
+                        json!({"count": count, "lastObservedTime": micro_time(api.now())});
                 }
                 if api.update(&EVENTS, ev_ns, ev).is_ok() {
                     return;
@@ -81,7 +108,9 @@ impl Recorder {
             }
         }
         self.sequence += 1;
-        let nanos = (EPOCH_SECONDS as u128 * 1_000_000_000) + (api.now().max(0) as u128 * 1_000_000) + u128::from(self.sequence % 1_000_000);
+        let nanos = (EPOCH_SECONDS as u128 * 1_000_000_000)
+            + (api.now().max(0) as u128 * 1_000_000)
+            + u128::from(self.sequence % 1_000_000);
         let name = format!("{}.{:x}", obj.name, nanos);
         let mut involved = json!({
             "kind": obj.kind, "name": obj.name, "uid": obj.uid, "apiVersion": obj.api_version,
@@ -107,7 +136,11 @@ impl Recorder {
                 ev["eventTime"] = json!(micro_time(api.now()));
                 ev["reportingComponent"] = json!("default-scheduler");
                 ev["reportingInstance"] = json!("default-scheduler-controlplane");
-                ev["action"] = json!(if reason == "Scheduled" { "Binding" } else { "Scheduling" });
+                ev["action"] = json!(if reason == "Scheduled" {
+                    "Binding"
+                } else {
+                    "Scheduling"
+                });
                 ev["source"] = json!({});
                 ev["firstTimestamp"] = Value::Null;
                 ev["lastTimestamp"] = Value::Null;
@@ -131,13 +164,21 @@ impl Recorder {
 
     /// Forgets events that no longer exist (deleted with their namespace, or expired).
     pub fn forget_missing(&mut self, api: &ApiServer) {
-        self.seen.retain(|_, (ns, name)| api.store.get(&EVENTS.key(ns, name)).is_some());
+        self.seen
+            .retain(|_, (ns, name)| api.store.get(&EVENTS.key(ns, name)).is_some());
     }
 }
 
 /// A MicroTime string (`2026-01-05T08:00:01.000000Z`).
 pub fn micro_time(t: crate::clock::Millis) -> String {
     let base = to_time(t - t.rem_euclid(1000));
-    let s = serde_json::to_value(&base).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-    format!("{}.{:06}Z", s.trim_end_matches('Z'), t.rem_euclid(1000) * 1000)
+    let s = serde_json::to_value(&base)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default();
+    format!(
+        "{}.{:06}Z",
+        s.trim_end_matches('Z'),
+        t.rem_euclid(1000) * 1000
+    )
 }

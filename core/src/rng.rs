@@ -40,7 +40,12 @@ impl Rng {
     pub fn uuid(&mut self) -> String {
         let a = self.next_u64();
         let b = self.next_u64();
-        let bytes: Vec<u8> = a.to_be_bytes().iter().chain(b.to_be_bytes().iter()).copied().collect();
+        let bytes: Vec<u8> = a
+            .to_be_bytes()
+            .iter()
+            .chain(b.to_be_bytes().iter())
+            .copied()
+            .collect();
         let mut s = String::with_capacity(36);
         for (i, byte) in bytes.iter().enumerate() {
             let byte = match i {
@@ -68,5 +73,7 @@ impl Rng {
 
 /// FNV-1a over `s`: a stable 64-bit hash, the same on every platform.
 pub fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

@@ -14,7 +14,10 @@ pub struct Session {
 impl Session {
     /// A fresh default cluster with the given seed.
     pub fn new(seed: u64) -> Self {
-        Session { cluster: Cluster::new(seed), shell: Shell::default() }
+        Session {
+            cluster: Cluster::new(seed),
+            shell: Shell::default(),
+        }
     }
 
     /// Takes one line as if typed at the prompt.
@@ -48,7 +51,11 @@ impl Session {
     /// when there is more than one.
     pub fn complete(&self, line: &str) -> (String, Vec<String>) {
         let candidates = crate::shell::complete::complete(line, &self.cluster, &self.shell.aliases);
-        let partial_len = if line.ends_with(' ') { 0 } else { line.split_whitespace().last().map_or(0, str::len) };
+        let partial_len = if line.ends_with(' ') {
+            0
+        } else {
+            line.split_whitespace().last().map_or(0, str::len)
+        };
         let base = &line[..line.len() - partial_len];
         match candidates.len() {
             0 => (line.to_string(), vec![]),
@@ -65,7 +72,12 @@ impl Session {
     /// Applies a manifest from the editor (`kubectl apply -f -`), returning the output.
     pub fn apply_manifest(&mut self, text: &str) -> Output {
         let args: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
-        let mut ctx = crate::kubectl::Ctx { cluster: &mut self.cluster, fs: &self.shell.fs, cwd: &self.shell.cwd, stdin: Some(text.to_string()) };
+        let mut ctx = crate::kubectl::Ctx {
+            cluster: &mut self.cluster,
+            fs: &self.shell.fs,
+            cwd: &self.shell.cwd,
+            stdin: Some(text.to_string()),
+        };
         let res = crate::kubectl::run(&args, &mut ctx);
         self.cluster.settle();
         res.output

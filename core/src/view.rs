@@ -62,7 +62,13 @@ fn health(status: &str, pod: &Value) -> Health {
         "Terminating" => Health::Terminating,
         "Completed" | "Succeeded" => Health::Done,
         "Pending" | "ContainerCreating" | "PodInitializing" | "SchedulingGated" => Health::Starting,
-        s if s.starts_with("Init:") && !s.contains("Err") && !s.contains("BackOff") && !s.contains("Error") => Health::Starting,
+        s if s.starts_with("Init:")
+            && !s.contains("Err")
+            && !s.contains("BackOff")
+            && !s.contains("Error") =>
+        {
+            Health::Starting
+        }
         _ if pod["status"]["phase"] == "Succeeded" => Health::Done,
         _ => Health::Failing,
     }
@@ -90,7 +96,10 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
     }
     for p in api.list(&PODS, None) {
         let (status, ready, _) = pod_status(&p, now);
-        let namespace = p["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+        let namespace = p["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         let pv = PodView {
             system: namespace == "kube-system",
             namespace,

@@ -60,7 +60,10 @@ impl App {
     }
 
     fn input_value(&self) -> String {
-        self.input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+        self.input
+            .cast::<HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
     }
 
     fn set_input(&self, v: &str) {
@@ -147,17 +150,29 @@ impl Component for App {
             Msg::Apply => {
                 let yaml = self.yaml.clone();
                 if let Err(e) = kubarium_core::kubectl::manifest::check_syntax(&yaml) {
-                    self.yaml_status = Some((false, format!("line {}, column {}: {}", e.line, e.column, e.message)));
+                    self.yaml_status = Some((
+                        false,
+                        format!("line {}, column {}: {}", e.line, e.column, e.message),
+                    ));
                     return true;
                 }
-                self.scrollback.push("cmd", "# kubectl apply -f - (from the editor)");
+                self.scrollback
+                    .push("cmd", "# kubectl apply -f - (from the editor)");
                 self.record(Step::Apply(self.session.cluster.now(), yaml.clone()));
                 let out = self.session.apply_manifest(&yaml);
-                let err = out.chunks.iter().filter(|(s, _)| *s == kubarium_core::shell::Stream::Err).map(|(_, t)| t.clone()).collect::<String>();
+                let err = out
+                    .chunks
+                    .iter()
+                    .filter(|(s, _)| *s == kubarium_core::shell::Stream::Err)
+                    .map(|(_, t)| t.clone())
+                    .collect::<String>();
                 self.yaml_status = Some(if err.is_empty() {
                     (true, out.text().trim().to_string())
                 } else {
-                    (false, editor::locate(&yaml, &err).unwrap_or_else(|| err.trim().to_string()))
+                    (
+                        false,
+                        editor::locate(&yaml, &err).unwrap_or_else(|| err.trim().to_string()),
+                    )
                 });
                 self.scrollback.output(&out);
                 true
@@ -208,7 +223,8 @@ impl Component for App {
                         if candidates.len() > 1 {
                             let prompt = self.session.prompt();
                             self.scrollback.push("cmd", format!("{prompt}{line}"));
-                            self.scrollback.push("out", format!("{}\n", candidates.join("  ")));
+                            self.scrollback
+                                .push("out", format!("{}\n", candidates.join("  ")));
                             return true;
                         }
                         false
@@ -241,7 +257,10 @@ impl Component for App {
             if let Some(i) = self.input.cast::<HtmlInputElement>() {
                 let _ = i.focus();
             }
-            if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            if let Some(body) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+            {
                 let _ = body.set_attribute("data-ready", "true");
             }
         }

@@ -6,5 +6,7 @@ pub const EXAMPLE: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  
 pub fn locate(text: &str, error: &str) -> Option<String> {
     let field = error.split("unknown field \"").nth(1)?.split('"').next()?;
     let (line, col) = kubarium_core::kubectl::manifest::locate_field(text, field)?;
-    Some(format!("line {line}, column {col}: unknown field \"{field}\""))
+    Some(format!(
+        "line {line}, column {col}: unknown field \"{field}\""
+    ))
 }

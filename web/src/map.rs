@@ -34,10 +34,19 @@ fn chip(p: &PodView, x: i32, y: i32, w: i32) -> Html {
 pub fn view(v: &ClusterView) -> Html {
     let n = v.nodes.len().max(1) as i32;
     let width = GAP + n * (CARD_W + GAP);
-    let tallest = v.nodes.iter().map(|node| node.pods.len() as i32).max().unwrap_or(0);
+    let tallest = v
+        .nodes
+        .iter()
+        .map(|node| node.pods.len() as i32)
+        .max()
+        .unwrap_or(0);
     let card_h = HEADER_H + tallest * (CHIP_H + CHIP_GAP) + 10;
     let pending_rows = (v.pending.len() as i32 + n - 1) / n;
-    let pending_h = if v.pending.is_empty() { 0 } else { 34 + pending_rows * (CHIP_H + CHIP_GAP) };
+    let pending_h = if v.pending.is_empty() {
+        0
+    } else {
+        34 + pending_rows * (CHIP_H + CHIP_GAP)
+    };
     let height = GAP + card_h + GAP + pending_h;
     let cards = v.nodes.iter().enumerate().map(|(i, node)| {
         let x = GAP + i as i32 * (CARD_W + GAP);

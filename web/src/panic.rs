@@ -8,8 +8,12 @@ pub fn install() {
         crate::storage::mark_crash();
         let message = info.to_string();
         web_sys::console::error_1(&format!("Kubarium crashed: {message}").into());
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        let Ok(div) = doc.create_element("div") else { return };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(div) = doc.create_element("div") else {
+            return;
+        };
         div.set_id("crash");
         let escaped = message.replace('&', "&amp;").replace('<', "&lt;");
         div.set_inner_html(&format!(

@@ -52,13 +52,22 @@ pub fn mark_crash() {
 /// Loads the saved steps; if the last run crashed, the last step is dropped and returned
 /// separately so the UI can say so.
 pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
-    let Some(s) = storage() else { return (None, vec![], None) };
-    let crashed = s.get_item(CRASH_KEY).ok().flatten().is_some();
-    let _ = s.remove_item(CRASH_KEY);
-    let Some(text) = s.get_item(KEY).ok().flatten().filter(|t| t.len() <= MAX_BYTES) else {
+    let Some(s) = storage() else {
         return (None, vec![], None);
     };
-    let Ok(v) = serde_json::from_str::<Value>(&text) else { return (None, vec![], None) };
+    let crashed = s.get_item(CRASH_KEY).ok().flatten().is_some();
+    let _ = s.remove_item(CRASH_KEY);
+    let Some(text) = s
+        .get_item(KEY)
+        .ok()
+        .flatten()
+        .filter(|t| t.len() <= MAX_BYTES)
+    else {
+        return (None, vec![], None);
+    };
+    let Ok(v) = serde_json::from_str::<Value>(&text) else {
+        return (None, vec![], None);
+    };
     let seed = v["seed"].as_u64();
     let mut steps: Vec<Step> = v["log"]
         .as_array()
@@ -88,7 +97,10 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
 }
 
 /// Replays steps into a session, returning each step's output for the terminal.
-pub fn replay(session: &mut Session, steps: &[Step]) -> Vec<(String, kubarium_core::shell::Output)> {
+pub fn replay(
+    session: &mut Session,
+    steps: &[Step],
+) -> Vec<(String, kubarium_core::shell::Output)> {
     let mut outputs = vec![];
     for step in steps {
         let (t, label, out) = match step {
@@ -101,7 +113,11 @@ pub fn replay(session: &mut Session, steps: &[Step]) -> Vec<(String, kubarium_co
             Step::Apply(t, yaml) => {
                 let now = session.cluster.now();
                 session.tick(t - now);
-                (t, "# kubectl apply -f - (from the editor)".to_string(), session.apply_manifest(yaml))
+                (
+                    t,
+                    "# kubectl apply -f - (from the editor)".to_string(),
+                    session.apply_manifest(yaml),
+                )
             }
         };
         let _ = t;

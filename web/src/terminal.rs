@@ -36,7 +36,10 @@ impl Scrollback {
             self.blocks.clear();
         }
         for (stream, text) in &out.chunks {
-            self.push(if *stream == Stream::Err { "err" } else { "out" }, text.clone());
+            self.push(
+                if *stream == Stream::Err { "err" } else { "out" },
+                text.clone(),
+            );
         }
     }
 

@@ -15,13 +15,22 @@ fn mount() -> Element {
     }
     let doc = window.document().expect("document");
     let root = doc.create_element("div").expect("div");
-    doc.body().expect("body").append_child(&root).expect("append");
+    doc.body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
     yew::Renderer::<kubarium_web::app::App>::with_root(root.clone()).render();
     root
 }
 
 async fn type_line(root: &Element, line: &str) {
-    let input: HtmlInputElement = root.query_selector("#prompt").ok().flatten().expect("prompt").dyn_into().expect("input");
+    let input: HtmlInputElement = root
+        .query_selector("#prompt")
+        .ok()
+        .flatten()
+        .expect("prompt")
+        .dyn_into()
+        .expect("input");
     input.set_value(line);
     let init = KeyboardEventInit::new();
     init.set_key("Enter");
@@ -49,7 +58,10 @@ async fn map_and_prompt() {
     assert_eq!(nodes.length(), 3, "one card per node");
     type_line(&root, "kubectl get nodes").await;
     let text = root.text_content().unwrap_or_default();
-    assert!(text.contains("node02"), "kubectl get nodes printed the nodes: {text}");
+    assert!(
+        text.contains("node02"),
+        "kubectl get nodes printed the nodes: {text}"
+    );
     type_line(&root, "kubectl run web --image=nginx").await;
     wait_for(&root, "g.chip[data-pod=\"default/web\"]").await;
 }

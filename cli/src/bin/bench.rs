@@ -13,7 +13,10 @@ fn commands(transcript: &str) -> Vec<Vec<String>> {
     for line in transcript.lines() {
         if let Some(c) = line.strip_prefix("$ ") {
             out.push(vec![c.to_string()]);
-        } else if let (Some(c), Some(last)) = (line.strip_prefix("> ").or((line == ">").then_some("")), out.last_mut()) {
+        } else if let (Some(c), Some(last)) = (
+            line.strip_prefix("> ").or((line == ">").then_some("")),
+            out.last_mut(),
+        ) {
             last.push(c.to_string());
         }
     }
@@ -24,7 +27,12 @@ fn stats(label: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let n = samples.len().max(1);
     let total: Duration = samples.iter().sum();
-    let p = |q: f64| samples.get(((n as f64 - 1.0) * q) as usize).copied().unwrap_or_default();
+    let p = |q: f64| {
+        samples
+            .get(((n as f64 - 1.0) * q) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
     println!(
         "{label:<44} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
         total.as_secs_f64() * 1000.0 / n as f64,
@@ -70,7 +78,12 @@ fn main() {
     let mut reads = vec![];
     let mut writes = vec![];
     for i in 0..50 {
-        for line in ["kubectl get pods -A", "kubectl get pods -o wide", "kubectl get events", "kubectl describe node node01"] {
+        for line in [
+            "kubectl get pods -A",
+            "kubectl get pods -o wide",
+            "kubectl get events",
+            "kubectl describe node node01",
+        ] {
             let t = Instant::now();
             let _ = s.input(line);
             reads.push(t.elapsed());
@@ -80,9 +93,16 @@ fn main() {
         writes.push(t.elapsed());
     }
     stats(&format!("{objects} objects: get/describe"), reads);
-    stats(&format!("{objects} objects: kubectl run (with scheduling)"), writes);
+    stats(
+        &format!("{objects} objects: kubectl run (with scheduling)"),
+        writes,
+    );
     let t = Instant::now();
     let _ = s.input("sleep 60");
-    println!("{:<44} {:>8.3} ms", "60 s of virtual time with ~150 pods", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "{:<44} {:>8.3} ms",
+        "60 s of virtual time with ~150 pods",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     println!("budget: any kubectl command at lesson scale under 16 ms");
 }

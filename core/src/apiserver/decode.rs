@@ -20,9 +20,9 @@ fn path_string(path: &serde_ignored::Path<'_>) -> String {
                 format!("{p}.{key}")
             }
         }
-        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => {
-            path_string(parent)
-        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => path_string(parent),
     }
 }
 
@@ -38,7 +38,10 @@ pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result
         unknown.push(path_string(&path));
     });
     match decoded {
-        Err(e) => Err(ApiError::bad_request(format!("{prefix}: {}", go_style_type_error(&e.to_string())))),
+        Err(e) => Err(ApiError::bad_request(format!(
+            "{prefix}: {}",
+            go_style_type_error(&e.to_string())
+        ))),
         Ok(_) if !unknown.is_empty() => {
             let list = unknown
                 .iter()
@@ -46,7 +49,9 @@ pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result
                 .map(|p| format!("unknown field \"{p}\""))
                 .collect::<Vec<_>>()
                 .join(", ");
-            Err(ApiError::bad_request(format!("{prefix}: strict decoding error: {list}")))
+            Err(ApiError::bad_request(format!(
+                "{prefix}: strict decoding error: {list}"
+            )))
         }
         Ok(obj) => Ok(obj),
     }

@@ -43,24 +43,43 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn required(field: impl Into<String>) -> Self {
-        FieldError { field: field.into(), detail: "Required value".into() }
+        FieldError {
+            field: field.into(),
+            detail: "Required value".into(),
+        }
     }
 
     pub fn invalid(field: impl Into<String>, value: &str, why: &str) -> Self {
-        FieldError { field: field.into(), detail: format!("Invalid value: \"{value}\": {why}") }
+        FieldError {
+            field: field.into(),
+            detail: format!("Invalid value: \"{value}\": {why}"),
+        }
     }
 
     pub fn unsupported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
-        let list = supported.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
-        FieldError { field: field.into(), detail: format!("Unsupported value: \"{value}\": supported values: {list}") }
+        let list = supported
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        FieldError {
+            field: field.into(),
+            detail: format!("Unsupported value: \"{value}\": supported values: {list}"),
+        }
     }
 
     pub fn duplicate(field: impl Into<String>, value: &str) -> Self {
-        FieldError { field: field.into(), detail: format!("Duplicate value: \"{value}\"") }
+        FieldError {
+            field: field.into(),
+            detail: format!("Duplicate value: \"{value}\""),
+        }
     }
 
     pub fn forbidden(field: impl Into<String>, why: &str) -> Self {
-        FieldError { field: field.into(), detail: format!("Forbidden: {why}") }
+        FieldError {
+            field: field.into(),
+            detail: format!("Forbidden: {why}"),
+        }
     }
 }
 
@@ -83,15 +102,27 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(reason: Reason, message: impl Into<String>) -> Self {
-        ApiError { reason, message: message.into(), causes: vec![], kind: String::new(), name: String::new() }
+        ApiError {
+            reason,
+            message: message.into(),
+            causes: vec![],
+            kind: String::new(),
+            name: String::new(),
+        }
     }
 
     pub fn not_found(group_resource: &str, name: &str) -> Self {
-        Self::new(Reason::NotFound, format!("{group_resource} \"{name}\" not found"))
+        Self::new(
+            Reason::NotFound,
+            format!("{group_resource} \"{name}\" not found"),
+        )
     }
 
     pub fn already_exists(group_resource: &str, name: &str) -> Self {
-        Self::new(Reason::AlreadyExists, format!("{group_resource} \"{name}\" already exists"))
+        Self::new(
+            Reason::AlreadyExists,
+            format!("{group_resource} \"{name}\" already exists"),
+        )
     }
 
     pub fn conflict(group_resource: &str, name: &str) -> Self {
@@ -104,7 +135,10 @@ impl ApiError {
     }
 
     pub fn forbidden(group_resource: &str, name: &str, why: &str) -> Self {
-        Self::new(Reason::Forbidden, format!("{group_resource} \"{name}\" is forbidden: {why}"))
+        Self::new(
+            Reason::Forbidden,
+            format!("{group_resource} \"{name}\" is forbidden: {why}"),
+        )
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -112,13 +146,23 @@ impl ApiError {
     }
 
     pub fn invalid(kind: &str, name: &str, causes: Vec<FieldError>) -> Self {
-        let list = causes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+        let list = causes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = if causes.len() == 1 {
             format!("{kind} \"{name}\" is invalid: {list}")
         } else {
             format!("{kind} \"{name}\" is invalid: [{list}]")
         };
-        ApiError { reason: Reason::Invalid, message, causes, kind: kind.into(), name: name.into() }
+        ApiError {
+            reason: Reason::Invalid,
+            message,
+            causes,
+            kind: kind.into(),
+            name: name.into(),
+        }
     }
 
     /// The text kubectl prints for this error.
@@ -126,7 +170,10 @@ impl ApiError {
         match self.reason {
             Reason::Invalid if !self.causes.is_empty() => {
                 if self.causes.len() == 1 {
-                    format!("The {} \"{}\" is invalid: {}", self.kind, self.name, self.causes[0])
+                    format!(
+                        "The {} \"{}\" is invalid: {}",
+                        self.kind, self.name, self.causes[0]
+                    )
                 } else {
                     let mut s = format!("The {} \"{}\" is invalid: ", self.kind, self.name);
                     for c in &self.causes {

@@ -38,14 +38,20 @@ pub struct ApiServer {
 }
 
 fn name_of(v: &Value) -> String {
-    v.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string()
+    v.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Fills `metadata.resourceVersion` from the store's mod revision, as a read does.
 fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
     let mut v = value.clone();
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-        meta.insert("resourceVersion".into(), Value::String(mod_revision.to_string()));
+        meta.insert(
+            "resourceVersion".into(),
+            Value::String(mod_revision.to_string()),
+        );
     }
     v
 }
@@ -62,7 +68,11 @@ fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
 
 impl ApiServer {
     pub fn new(seed: u64) -> Self {
-        ApiServer { store: Store::new(), clock: Clock::default(), rng: Rng::new(seed) }
+        ApiServer {
+            store: Store::new(),
+            clock: Clock::default(),
+            rng: Rng::new(seed),
+        }
     }
 
     pub fn now(&self) -> Millis {
@@ -70,40 +80,74 @@ impl ApiServer {
     }
 
     /// Creates an object of `resource` in `namespace` from a request body.
-    pub fn create(&mut self, resource: &'static Resource, namespace: &str, body: Value, dry_run: bool) -> Result<Value, ApiError> {
+    pub fn create(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
         match resource.kind {
             "Pod" => self.create_typed::<Pod>(resource, namespace, body, dry_run),
             "Node" => self.create_typed::<Node>(resource, namespace, body, dry_run),
             "Namespace" => self.create_typed::<Namespace>(resource, namespace, body, dry_run),
             "Event" => self.create_typed::<Event>(resource, namespace, body, dry_run),
             "Service" => self.create_typed::<Service>(resource, namespace, body, dry_run),
-            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+            other => Err(ApiError::new(
+                errors::Reason::MethodNotAllowed,
+                format!("kind {other} is not served"),
+            )),
         }
     }
 
     /// Replaces an object (the main resource; its status is kept).
-    pub fn update(&mut self, resource: &'static Resource, namespace: &str, body: Value) -> Result<Value, ApiError> {
+    pub fn update(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+    ) -> Result<Value, ApiError> {
         self.update_any(resource, namespace, body, false)
     }
 
     /// Replaces an object's status (the status subresource; its spec is kept).
-    pub fn update_status(&mut self, resource: &'static Resource, namespace: &str, body: Value) -> Result<Value, ApiError> {
+    pub fn update_status(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+    ) -> Result<Value, ApiError> {
         self.update_any(resource, namespace, body, true)
     }
 
-    fn update_any(&mut self, resource: &'static Resource, namespace: &str, body: Value, status: bool) -> Result<Value, ApiError> {
+    fn update_any(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+        status: bool,
+    ) -> Result<Value, ApiError> {
         match resource.kind {
             "Pod" => self.update_typed::<Pod>(resource, namespace, body, status),
             "Node" => self.update_typed::<Node>(resource, namespace, body, status),
             "Namespace" => self.update_typed::<Namespace>(resource, namespace, body, status),
             "Event" => self.update_typed::<Event>(resource, namespace, body, status),
             "Service" => self.update_typed::<Service>(resource, namespace, body, status),
-            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+            other => Err(ApiError::new(
+                errors::Reason::MethodNotAllowed,
+                format!("kind {other} is not served"),
+            )),
         }
     }
 
     /// Deletes an object; objects with a grace period or finalizers are only marked.
-    pub fn delete(&mut self, resource: &'static Resource, namespace: &str, name: &str, grace: Option<i64>) -> Result<Deleted, ApiError> {
+    pub fn delete(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<Deleted, ApiError> {
         if resource.plural == "namespaces" {
             admission::namespace_lifecycle::check_delete(name)?;
         }
@@ -113,7 +157,10 @@ impl ApiServer {
             "Namespace" => self.delete_typed::<Namespace>(resource, namespace, name, grace),
             "Event" => self.delete_typed::<Event>(resource, namespace, name, grace),
             "Service" => self.delete_typed::<Service>(resource, namespace, name, grace),
-            other => Err(ApiError::new(errors::Reason::MethodNotAllowed, format!("kind {other} is not served"))),
+            other => Err(ApiError::new(
+                errors::Reason::MethodNotAllowed,
+                format!("kind {other} is not served"),
+            )),
         }
     }
 
@@ -129,20 +176,36 @@ impl ApiServer {
     /// Lists objects in a namespace, or in all namespaces with `None`, in key order.
     pub fn list(&self, resource: &Resource, namespace: Option<&str>) -> Vec<Value> {
         let prefix = resource.prefix(namespace);
-        self.store.range(&prefix).map(|kv| with_resource_version(&kv.value, kv.mod_revision)).collect()
+        self.store
+            .range(&prefix)
+            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
+            .collect()
     }
 
     /// Reads one object as its typed form.
-    pub fn get_typed<T: DeserializeOwned>(&self, resource: &Resource, namespace: &str, name: &str) -> Option<T> {
-        self.get(resource, namespace, name).ok().and_then(|v| serde_json::from_value(v).ok())
+    pub fn get_typed<T: DeserializeOwned>(
+        &self,
+        resource: &Resource,
+        namespace: &str,
+        name: &str,
+    ) -> Option<T> {
+        self.get(resource, namespace, name)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
     }
 
     /// Lists objects as their typed form.
-    pub fn list_typed<T: DeserializeOwned>(&self, resource: &Resource, namespace: Option<&str>) -> Vec<T> {
+    pub fn list_typed<T: DeserializeOwned>(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+    ) -> Vec<T> {
         let prefix = resource.prefix(namespace);
         self.store
             .range(&prefix)
-            .filter_map(|kv| serde_json::from_value(with_resource_version(&kv.value, kv.mod_revision)).ok())
+            .filter_map(|kv| {
+                serde_json::from_value(with_resource_version(&kv.value, kv.mod_revision)).ok()
+            })
             .collect()
     }
 
@@ -150,12 +213,20 @@ impl ApiServer {
     pub fn bind(&mut self, namespace: &str, name: &str, node: &str) -> Result<(), ApiError> {
         let r = &resources::PODS;
         let key = r.key(namespace, name);
-        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found("pods", name))?;
+        let kv = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("pods", name))?;
         let mut pod = (*kv.value).clone();
         if pod.pointer("/metadata/deletionTimestamp").is_some() {
             return Err(ApiError::conflict("pods", name));
         }
-        if pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty()) {
+        if pod
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .is_some_and(|n| !n.is_empty())
+        {
             return Err(ApiError::new(
                 errors::Reason::Conflict,
                 format!("Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{}\"", pod["spec"]["nodeName"].as_str().unwrap_or("")),
@@ -170,13 +241,17 @@ impl ApiServer {
             "lastTransitionTime": now,
         });
         if let Some(status) = pod.get_mut("status").and_then(Value::as_object_mut) {
-            let conditions = status.entry("conditions").or_insert_with(|| Value::Array(vec![]));
+            let conditions = status
+                .entry("conditions")
+                .or_insert_with(|| Value::Array(vec![]));
             if let Some(list) = conditions.as_array_mut() {
                 list.retain(|c| c["type"] != "PodScheduled");
                 list.push(condition);
             }
         }
-        self.store.put(&key, pod, Some(kv.mod_revision)).map_err(|_| ApiError::conflict("pods", name))?;
+        self.store
+            .put(&key, pod, Some(kv.mod_revision))
+            .map_err(|_| ApiError::conflict("pods", name))?;
         Ok(())
     }
 
@@ -185,20 +260,35 @@ impl ApiServer {
     pub fn finalize_namespace(&mut self, name: &str) -> Result<(), ApiError> {
         let r = &resources::NAMESPACES;
         let key = r.key("", name);
-        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found("namespaces", name))?;
-        let mut ns: Namespace = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let kv = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("namespaces", name))?;
+        let mut ns: Namespace = serde_json::from_value((*kv.value).clone())
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
         if let Some(spec) = ns.spec.as_mut() {
             spec.finalizers = Some(vec![]);
         }
         if ns.metadata.deletion_timestamp.is_some() && !ns.blocks_deletion() {
-            self.store.delete(&key, None).map_err(|_| ApiError::not_found("namespaces", name))?;
+            self.store
+                .delete(&key, None)
+                .map_err(|_| ApiError::not_found("namespaces", name))?;
         } else {
-            self.store.put(&key, to_stored(&ns), Some(kv.mod_revision)).map_err(|_| ApiError::conflict("namespaces", name))?;
+            self.store
+                .put(&key, to_stored(&ns), Some(kv.mod_revision))
+                .map_err(|_| ApiError::conflict("namespaces", name))?;
         }
         Ok(())
     }
 
-    fn create_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, body: Value, dry_run: bool) -> Result<Value, ApiError> {
+    fn create_typed<T: Strategy>(
+        &mut self,
+        r: &'static Resource,
+        namespace: &str,
+        body: Value,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
         let mut obj: T = decode::strict(&body, r)?;
         let meta = obj.metadata_mut();
         if r.namespaced {
@@ -224,7 +314,8 @@ impl ApiServer {
             return Err(ApiError::invalid(
                 r.kind,
                 "",
-                vec![FieldError::required("metadata.name").with_detail("Required value: name or generateName is required")],
+                vec![FieldError::required("metadata.name")
+                    .with_detail("Required value: name or generateName is required")],
             ));
         }
         // System fields are the server's to set.
@@ -235,16 +326,33 @@ impl ApiServer {
         meta.deletion_grace_period_seconds = None;
         meta.generation = None;
         let now = self.now();
-        obj.prepare_for_create(&mut Ctx { now, rng: &mut self.rng, store: &self.store });
-        let attrs = admission::Attributes { resource: r, namespace, name: &name, store: &self.store };
+        obj.prepare_for_create(&mut Ctx {
+            now,
+            rng: &mut self.rng,
+            store: &self.store,
+        });
+        let attrs = admission::Attributes {
+            resource: r,
+            namespace,
+            name: &name,
+            store: &self.store,
+        };
         admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
-        let attrs = admission::Attributes { resource: r, namespace, name: &name, store: &self.store };
+        let attrs = admission::Attributes {
+            resource: r,
+            namespace,
+            name: &name,
+            store: &self.store,
+        };
         admission::validate(&attrs)?;
         let mut errs: Vec<FieldError> = T::validate_name(&name)
             .into_iter()
             .map(|m| FieldError::invalid("metadata.name", &name, &m))
             .collect();
-        errs.extend(validation::labels(obj.metadata().labels.as_ref(), "metadata.labels"));
+        errs.extend(validation::labels(
+            obj.metadata().labels.as_ref(),
+            "metadata.labels",
+        ));
         errs.extend(obj.validate());
         if !errs.is_empty() {
             return Err(ApiError::invalid(r.kind, &name, errs));
@@ -263,19 +371,38 @@ impl ApiServer {
         if dry_run {
             return Ok(value);
         }
-        let kv = self.store.put(&key, value, Some(0)).map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
+        let kv = self
+            .store
+            .put(&key, value, Some(0))
+            .map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
         Ok(with_resource_version(&kv.value, kv.mod_revision))
     }
 
-    fn update_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, body: Value, status: bool) -> Result<Value, ApiError> {
+    fn update_typed<T: Strategy>(
+        &mut self,
+        r: &'static Resource,
+        namespace: &str,
+        body: Value,
+        status: bool,
+    ) -> Result<Value, ApiError> {
         let mut obj: T = decode::strict(&body, r)?;
         let name = obj.metadata().name.clone().unwrap_or_default();
         let ns = if r.namespaced { namespace } else { "" };
         let key = r.key(ns, &name);
         let gr = r.group_resource();
-        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(&gr, &name))?;
-        let old: T = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
-        if let Some(rv) = obj.metadata().resource_version.as_deref().filter(|rv| !rv.is_empty()) {
+        let kv = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&gr, &name))?;
+        let old: T = serde_json::from_value((*kv.value).clone())
+            .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        if let Some(rv) = obj
+            .metadata()
+            .resource_version
+            .as_deref()
+            .filter(|rv| !rv.is_empty())
+        {
             if rv != kv.mod_revision.to_string() {
                 return Err(ApiError::conflict(&gr, &name));
             }
@@ -301,7 +428,10 @@ impl ApiServer {
             obj.prepare_for_status_update(&old);
         } else {
             errs.extend(obj.prepare_for_update(&old));
-            errs.extend(validation::labels(obj.metadata().labels.as_ref(), "metadata.labels"));
+            errs.extend(validation::labels(
+                obj.metadata().labels.as_ref(),
+                "metadata.labels",
+            ));
             errs.extend(obj.validate());
         }
         if !errs.is_empty() {
@@ -315,28 +445,54 @@ impl ApiServer {
         if T::HAS_GENERATION && obj.spec_changed(&old) {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
-        if obj.metadata().deletion_timestamp.is_some() && !obj.blocks_deletion() && old.blocks_deletion() {
-            let gone = self.store.delete(&key, Some(kv.mod_revision)).map_err(|_| ApiError::conflict(&gr, &name))?;
+        if obj.metadata().deletion_timestamp.is_some()
+            && !obj.blocks_deletion()
+            && old.blocks_deletion()
+        {
+            let gone = self
+                .store
+                .delete(&key, Some(kv.mod_revision))
+                .map_err(|_| ApiError::conflict(&gr, &name))?;
             return Ok(with_resource_version(&to_stored(&obj), gone.mod_revision));
         }
-        let kv = self.store.put(&key, to_stored(&obj), Some(kv.mod_revision)).map_err(|e| match e {
-            StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
-            _ => ApiError::not_found(&gr, &name),
-        })?;
+        let kv = self
+            .store
+            .put(&key, to_stored(&obj), Some(kv.mod_revision))
+            .map_err(|e| match e {
+                StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
+                _ => ApiError::not_found(&gr, &name),
+            })?;
         Ok(with_resource_version(&kv.value, kv.mod_revision))
     }
 
-    fn delete_typed<T: Strategy>(&mut self, r: &'static Resource, namespace: &str, name: &str, grace: Option<i64>) -> Result<Deleted, ApiError> {
+    fn delete_typed<T: Strategy>(
+        &mut self,
+        r: &'static Resource,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+    ) -> Result<Deleted, ApiError> {
         let ns = if r.namespaced { namespace } else { "" };
         let key = r.key(ns, name);
         let gr = r.group_resource();
-        let kv = self.store.get(&key).cloned().ok_or_else(|| ApiError::not_found(&gr, name))?;
-        let mut obj: T = serde_json::from_value((*kv.value).clone()).map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        let kv = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let mut obj: T = serde_json::from_value((*kv.value).clone())
+            .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
         let grace = obj.grace_period(grace);
         let now = self.now();
         if grace == 0 && !obj.blocks_deletion() {
-            let gone = self.store.delete(&key, None).map_err(|_| ApiError::not_found(&gr, name))?;
-            return Ok(Deleted::Gone(with_resource_version(&gone.value, gone.mod_revision)));
+            let gone = self
+                .store
+                .delete(&key, None)
+                .map_err(|_| ApiError::not_found(&gr, name))?;
+            return Ok(Deleted::Gone(with_resource_version(
+                &gone.value,
+                gone.mod_revision,
+            )));
         }
         let meta = obj.metadata_mut();
         let deadline = now + grace * SECOND;
@@ -349,10 +505,19 @@ impl ApiServer {
             meta.deletion_timestamp = Some(to_time(deadline));
             meta.deletion_grace_period_seconds = Some(grace);
             obj.mark_terminating();
-            let kv = self.store.put(&key, to_stored(&obj), Some(kv.mod_revision)).map_err(|_| ApiError::conflict(&gr, name))?;
-            return Ok(Deleted::Terminating(with_resource_version(&kv.value, kv.mod_revision)));
+            let kv = self
+                .store
+                .put(&key, to_stored(&obj), Some(kv.mod_revision))
+                .map_err(|_| ApiError::conflict(&gr, name))?;
+            return Ok(Deleted::Terminating(with_resource_version(
+                &kv.value,
+                kv.mod_revision,
+            )));
         }
-        Ok(Deleted::Terminating(with_resource_version(&kv.value, kv.mod_revision)))
+        Ok(Deleted::Terminating(with_resource_version(
+            &kv.value,
+            kv.mod_revision,
+        )))
     }
 
     /// Name of the object in `value` (empty if none).

@@ -122,7 +122,9 @@ pub fn lookup(name: &str) -> Option<&'static Resource> {
         let qualifier_matches = match &qualifier {
             None => true,
             Some(q) => {
-                q == r.group || *q == r.version || *q == format!("{}.{}", r.version, r.group).trim_end_matches('.')
+                q == r.group
+                    || *q == r.version
+                    || *q == format!("{}.{}", r.version, r.group).trim_end_matches('.')
             }
         };
         name_matches && qualifier_matches
@@ -131,5 +133,7 @@ pub fn lookup(name: &str) -> Option<&'static Resource> {
 
 /// Finds the resource for an object's `apiVersion` and `kind`.
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
-    ALL.iter().copied().find(|r| r.kind == kind && r.api_version() == api_version)
+    ALL.iter()
+        .copied()
+        .find(|r| r.kind == kind && r.api_version() == api_version)
 }

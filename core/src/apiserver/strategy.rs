@@ -56,7 +56,10 @@ pub trait Strategy:
 
     /// Whether something still has to happen before the object may go (finalizers).
     fn blocks_deletion(&self) -> bool {
-        self.metadata().finalizers.as_ref().is_some_and(|f| !f.is_empty())
+        self.metadata()
+            .finalizers
+            .as_ref()
+            .is_some_and(|f| !f.is_empty())
     }
 
     /// Marks the object as being deleted (beyond setting deletionTimestamp).

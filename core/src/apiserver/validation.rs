@@ -8,7 +8,8 @@ const DNS1035_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
 fn is_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
@@ -59,13 +60,17 @@ fn is_qualified_name_part(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
 /// Validates label keys and values as metav1validation does.
-pub fn labels(labels: Option<&std::collections::BTreeMap<String, String>>, field: &str) -> Vec<FieldError> {
+pub fn labels(
+    labels: Option<&std::collections::BTreeMap<String, String>>,
+    field: &str,
+) -> Vec<FieldError> {
     let mut errs = vec![];
     for (k, v) in labels.into_iter().flatten() {
         let (prefix, name) = match k.split_once('/') {

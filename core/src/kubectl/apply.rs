@@ -30,7 +30,9 @@ pub fn dry_run(p: &Parsed) -> Result<DryRun, CmdResult> {
         None | Some("none") | Some("false") => Ok(DryRun::None),
         Some("client") | Some("true") => Ok(DryRun::Client),
         Some("server") => Ok(DryRun::Server),
-        Some(v) => Err(fail(format!("error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."))),
+        Some(v) => Err(fail(format!(
+            "error: Invalid dry-run value ({v}). Must be \"none\", \"server\", or \"client\"."
+        ))),
     }
 }
 
@@ -47,7 +49,11 @@ impl DryRun {
 /// Merges lists of objects by `name` (a strategic merge on the common merge key); other
 /// lists are replaced.
 fn merge_list(live: &[Value], desired: &[Value], last: &[Value]) -> Vec<Value> {
-    let keyed = |l: &[Value]| !l.is_empty() && l.iter().all(|v| v.get("name").is_some_and(Value::is_string));
+    let keyed = |l: &[Value]| {
+        !l.is_empty()
+            && l.iter()
+                .all(|v| v.get("name").is_some_and(Value::is_string))
+    };
     if !keyed(desired) || !keyed(live) {
         return desired.to_vec();
     }
@@ -56,7 +62,11 @@ fn merge_list(live: &[Value], desired: &[Value], last: &[Value]) -> Vec<Value> {
         .map(|d| {
             let name = &d["name"];
             let l = live.iter().find(|x| &x["name"] == name);
-            let la = last.iter().find(|x| &x["name"] == name).cloned().unwrap_or(Value::Null);
+            let la = last
+                .iter()
+                .find(|x| &x["name"] == name)
+                .cloned()
+                .unwrap_or(Value::Null);
             match l {
                 Some(l) => merge(l, d, &la),
                 None => d.clone(),
@@ -87,7 +97,9 @@ pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
             }
             Value::Object(out)
         }
-        (Value::Array(l), Value::Array(d)) => Value::Array(merge_list(l, d, last.as_array().map_or(&[], |v| v))),
+        (Value::Array(l), Value::Array(d)) => {
+            Value::Array(merge_list(l, d, last.as_array().map_or(&[], |v| v)))
+        }
         _ => desired.clone(),
     }
 }
@@ -97,7 +109,12 @@ pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
 fn desired_state(body: &Value) -> Value {
     fn strip_nulls(v: &Value) -> Value {
         match v {
-            Value::Object(m) => Value::Object(m.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), strip_nulls(v))).collect()),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), strip_nulls(v)))
+                    .collect(),
+            ),
             Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
             other => other.clone(),
         }
@@ -107,7 +124,14 @@ fn desired_state(body: &Value) -> Value {
         o.remove("status");
     }
     if let Some(m) = d.get_mut("metadata").and_then(Value::as_object_mut) {
-        for k in ["creationTimestamp", "resourceVersion", "uid", "generation", "managedFields", "selfLink"] {
+        for k in [
+            "creationTimestamp",
+            "resourceVersion",
+            "uid",
+            "generation",
+            "managedFields",
+            "selfLink",
+        ] {
             m.remove(k);
         }
     }
@@ -117,7 +141,10 @@ fn desired_state(body: &Value) -> Value {
 fn with_source(e: &ApiError, verb: &str, source: &str) -> String {
     match e.reason {
         crate::apiserver::errors::Reason::Invalid => e.kubectl_message(),
-        r => format!("Error from server ({r}): error when {verb} \"{source}\": {}", e.message),
+        r => format!(
+            "Error from server ({r}): error when {verb} \"{source}\": {}",
+            e.message
+        ),
     }
 }
 
@@ -139,7 +166,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         Err(e) => return fail(e),
     };
     if docs.is_empty() {
-        return fail(format!("error: no objects passed to {}", if mode == Mode::Apply { "apply" } else { "create" }));
+        return fail(format!(
+            "error: no objects passed to {}",
+            if mode == Mode::Apply {
+                "apply"
+            } else {
+                "create"
+            }
+        ));
     }
     let mut out = Output::default();
     let mut errors = vec![];
@@ -159,7 +193,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 continue;
             }
         };
-        let name = doc.value["metadata"]["name"].as_str().unwrap_or("").to_string();
+        let name = doc.value["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
         let mut body = doc.value.clone();
         if mode == Mode::Apply {
             let mut last = body.clone();
@@ -169,15 +206,25 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
             }
             let text = format!("{}\n", serde_json::to_string(&last).unwrap_or_default());
-            let meta = body.as_object_mut().and_then(|o| o.entry("metadata").or_insert_with(|| Value::Object(Map::new())).as_object_mut());
+            let meta = body.as_object_mut().and_then(|o| {
+                o.entry("metadata")
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+            });
             if let Some(meta) = meta {
-                let ann = meta.entry("annotations").or_insert_with(|| Value::Object(Map::new()));
+                let ann = meta
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Map::new()));
                 if let Some(a) = ann.as_object_mut() {
                     a.insert(LAST_APPLIED.into(), Value::String(text));
                 }
             }
         }
-        let existing = if name.is_empty() { None } else { ctx.cluster.api.get(r, &ns, &name).ok() };
+        let existing = if name.is_empty() {
+            None
+        } else {
+            ctx.cluster.api.get(r, &ns, &name).ok()
+        };
         let api = &mut ctx.cluster.api;
         let kind = r.kubectl_kind();
         match (existing, mode) {
@@ -189,7 +236,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 match api.create(r, &ns, body, dry == DryRun::Server) {
                     Ok(obj) => {
                         if format.is_empty() {
-                            out.out(format!("{kind}/{} created{}\n", obj["metadata"]["name"].as_str().unwrap_or(""), dry.suffix()));
+                            out.out(format!(
+                                "{kind}/{} created{}\n",
+                                obj["metadata"]["name"].as_str().unwrap_or(""),
+                                dry.suffix()
+                            ));
                         }
                         printed.push(obj);
                     }
@@ -233,7 +284,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     if !format.is_empty() && !printed.is_empty() {
         if format == "name" {
             for o in &printed {
-                out.out(format!("{}/{}\n", o["kind"].as_str().unwrap_or("").to_ascii_lowercase(), o["metadata"]["name"].as_str().unwrap_or("")));
+                out.out(format!(
+                    "{}/{}\n",
+                    o["kind"].as_str().unwrap_or("").to_ascii_lowercase(),
+                    o["metadata"]["name"].as_str().unwrap_or("")
+                ));
             }
         } else {
             let single = printed.len() == 1;
@@ -259,7 +314,10 @@ mod tests {
         let desired = json!({"spec": {"containers": [{"name": "a", "image": "nginx:2"}]}, "metadata": {"labels": {"x": "1"}}});
         let m = merge(&live, &desired, &last);
         assert_eq!(m["spec"]["containers"][0]["image"], "nginx:2");
-        assert_eq!(m["spec"]["containers"][0]["imagePullPolicy"], "IfNotPresent");
+        assert_eq!(
+            m["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
         assert!(m["metadata"]["labels"].get("y").is_none());
     }
 }

@@ -17,7 +17,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         return fail("error: must specify one of -f and -k");
     };
     if sub != "namespace" && sub != "ns" {
-        return fail(format!("error: \"kubectl create {sub}\" is not supported in Kubarium yet"));
+        return fail(format!(
+            "error: \"kubectl create {sub}\" is not supported in Kubarium yet"
+        ));
     }
     let names = &p.positional[1..];
     if names.len() != 1 {
@@ -41,7 +43,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-    match ctx.cluster.api.create(&NAMESPACES, "", body, dry == DryRun::Server) {
+    match ctx
+        .cluster
+        .api
+        .create(&NAMESPACES, "", body, dry == DryRun::Server)
+    {
         Ok(obj) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),
             "name" => CmdResult::ok(format!("namespace/{name}\n")),

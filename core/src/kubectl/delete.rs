@@ -52,7 +52,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 Ok(n) => n,
                 Err(e) => return fail(e),
             };
-            targets.push((r, dns, d.value["metadata"]["name"].as_str().unwrap_or("").to_string()));
+            targets.push((
+                r,
+                dns,
+                d.value["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            ));
         }
     } else {
         let Some(first) = p.positional.first() else {
@@ -77,7 +84,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
             let names = &p.positional[1..];
-            let fields = match p.get("field-selector").map(|f| types.iter().map(|r| super::fields::FieldSelector::parse(f, r)).collect::<Result<Vec<_>, _>>()).transpose() {
+            let fields = match p
+                .get("field-selector")
+                .map(|f| {
+                    types
+                        .iter()
+                        .map(|r| super::fields::FieldSelector::parse(f, r))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()
+            {
                 Ok(f) => f,
                 Err(e) => return fail(e),
             };
@@ -89,9 +105,19 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                     let list_ns = if all_ns { None } else { Some(ns.as_str()) };
                     for o in ctx.cluster.api.list(r, list_ns) {
                         let field_ok = fields.as_ref().is_none_or(|f| f[i].matches(&o));
-                        if field_ok && selector.as_ref().is_none_or(|s| s.matches(&o)) && o["metadata"]["deletionTimestamp"].is_null() {
-                            let ons = o["metadata"]["namespace"].as_str().unwrap_or("").to_string();
-                            targets.push((r, ons, o["metadata"]["name"].as_str().unwrap_or("").to_string()));
+                        if field_ok
+                            && selector.as_ref().is_none_or(|s| s.matches(&o))
+                            && o["metadata"]["deletionTimestamp"].is_null()
+                        {
+                            let ons = o["metadata"]["namespace"]
+                                .as_str()
+                                .unwrap_or("")
+                                .to_string();
+                            targets.push((
+                                r,
+                                ons,
+                                o["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                            ));
                         }
                     }
                 } else {
@@ -102,7 +128,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
             if targets.is_empty() {
                 out.err("No resources found\n");
-                return CmdResult { output: out, code: 0 };
+                return CmdResult {
+                    output: out,
+                    code: 0,
+                };
             }
         }
     }
@@ -114,10 +143,19 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let requested = if grace >= 0 { Some(grace) } else { None };
         match ctx.cluster.api.delete(r, &tns, &name, requested) {
             Ok(result) => {
-                let verb = if force && grace == 0 { "force deleted" } else { "deleted" };
+                let verb = if force && grace == 0 {
+                    "force deleted"
+                } else {
+                    "deleted"
+                };
                 out.out(format!("{} \"{name}\" {verb}\n", r.singular));
                 if let crate::apiserver::Deleted::Terminating(v) = result {
-                    waiting.push((r, tns, name, v["metadata"]["uid"].as_str().unwrap_or("").to_string()));
+                    waiting.push((
+                        r,
+                        tns,
+                        name,
+                        v["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                    ));
                 }
             }
             Err(e) if e.reason == Reason::NotFound && p.on("ignore-not-found") => {}
@@ -133,7 +171,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let limit = ctx.cluster.now() + 60 * MINUTE;
         let gone = |c: &crate::cluster::Cluster| {
             waiting.iter().all(|(r, n, name, uid)| {
-                c.api.get(r, n, name).map_or(true, |o| o["metadata"]["uid"].as_str() != Some(uid.as_str()))
+                c.api.get(r, n, name).map_or(true, |o| {
+                    o["metadata"]["uid"].as_str() != Some(uid.as_str())
+                })
             })
         };
         ctx.cluster.advance_until(limit, gone);

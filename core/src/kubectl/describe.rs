@@ -23,7 +23,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Err(e) => return fail(e),
     };
     if r.kind != "Pod" && r.kind != "Node" {
-        return fail(format!("error: \"kubectl describe {}\" is not supported in Kubarium yet", r.plural));
+        return fail(format!(
+            "error: \"kubectl describe {}\" is not supported in Kubarium yet",
+            r.plural
+        ));
     }
     let selector = match p.get("selector").map(Selector::parse).transpose() {
         Ok(s) => s,
@@ -33,7 +36,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let all_ns = p.on("all-namespaces");
     let api = &ctx.cluster.api;
     let now = ctx.cluster.now();
-    let list_ns = if all_ns || !r.namespaced { None } else { Some(ns.as_str()) };
+    let list_ns = if all_ns || !r.namespaced {
+        None
+    } else {
+        Some(ns.as_str())
+    };
     let candidates = api.list(r, list_ns);
     let mut targets: Vec<Value> = vec![];
     let mut out = Output::default();
@@ -49,7 +56,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             } else {
                 out.err("No resources found\n");
             }
-            return CmdResult { output: out, code: 0 };
+            return CmdResult {
+                output: out,
+                code: 0,
+            };
         }
     } else {
         for n in &names {
@@ -59,7 +69,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                     // describe falls back to objects whose names start with the argument.
                     let prefixed: Vec<Value> = candidates
                         .iter()
-                        .filter(|o| o["metadata"]["name"].as_str().is_some_and(|x| x.starts_with(n.as_str())))
+                        .filter(|o| {
+                            o["metadata"]["name"]
+                                .as_str()
+                                .is_some_and(|x| x.starts_with(n.as_str()))
+                        })
                         .cloned()
                         .collect();
                     if prefixed.is_empty() {
@@ -75,12 +89,20 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     for t in &targets {
         // Events about an object live in its namespace (cluster-scoped ones in default).
         let events_ns = t["metadata"]["namespace"].as_str().unwrap_or("default");
-        let events = if p.get("show-events") == Some("false") { vec![] } else { api.list(&EVENTS, Some(events_ns)) };
+        let events = if p.get("show-events") == Some("false") {
+            vec![]
+        } else {
+            api.list(&EVENTS, Some(events_ns))
+        };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
             _ => {
                 let node = t["metadata"]["name"].as_str().unwrap_or("");
-                let pods: Vec<Value> = api.list(&PODS, None).into_iter().filter(|p| p["spec"]["nodeName"] == node).collect();
+                let pods: Vec<Value> = api
+                    .list(&PODS, None)
+                    .into_iter()
+                    .filter(|p| p["spec"]["nodeName"] == node)
+                    .collect();
                 describe::node(t, &pods, &events, now)
             }
         };

@@ -9,13 +9,27 @@ use crate::apiserver::resources::Resource;
 fn kind_fields(kind: &str) -> &'static [&'static str] {
     match kind {
         "Pod" => &[
-            "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-            "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName",
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
         ],
         "Event" => &[
-            "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-            "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
-            "reportingComponent", "source", "type",
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
         ],
         "Node" => &["spec.unschedulable"],
         "Namespace" => &["status.phase"],
@@ -39,9 +53,13 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, true, v)
             } else {
-                return Err(format!("error: invalid selector: '{s}'; can't understand '{part}'"));
+                return Err(format!(
+                    "error: invalid selector: '{s}'; can't understand '{part}'"
+                ));
             };
-            let known = field == "metadata.name" || field == "metadata.namespace" || kind_fields(resource.kind).contains(&field);
+            let known = field == "metadata.name"
+                || field == "metadata.namespace"
+                || kind_fields(resource.kind).contains(&field);
             if !known {
                 return Err(format!(
                     "Error from server (BadRequest): Unable to find \"/{}, Resource={}\" that match label selector \"\", field selector \"{s}\": \"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"",

@@ -15,8 +15,20 @@ pub struct Flag {
     pub verbs: &'static [&'static str],
 }
 
-const fn f(long: &'static str, short: Option<char>, value: bool, supported: bool, verbs: &'static [&'static str]) -> Flag {
-    Flag { long, short, value, supported, verbs }
+const fn f(
+    long: &'static str,
+    short: Option<char>,
+    value: bool,
+    supported: bool,
+    verbs: &'static [&'static str],
+) -> Flag {
+    Flag {
+        long,
+        short,
+        value,
+        supported,
+        verbs,
+    }
 }
 
 const GET_LIKE: &[&str] = &["get", "describe", "delete"];
@@ -34,7 +46,13 @@ pub const FLAGS: &[Flag] = &[
     f("request-timeout", None, true, false, &[]),
     f("v", Some('v'), true, false, &[]),
     f("all-namespaces", Some('A'), false, true, GET_LIKE),
-    f("selector", Some('l'), true, true, &["get", "describe", "delete"]),
+    f(
+        "selector",
+        Some('l'),
+        true,
+        true,
+        &["get", "describe", "delete"],
+    ),
     f("labels", Some('l'), true, true, &["run"]),
     f("output", Some('o'), true, true, OUTPUT),
     f("show-labels", None, false, true, &["get"]),
@@ -83,7 +101,10 @@ pub struct Parsed {
 impl Parsed {
     /// The last value given for a flag.
     pub fn get(&self, long: &str) -> Option<&str> {
-        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Every value given for a repeatable flag.
@@ -102,12 +123,17 @@ impl Parsed {
 
     /// The first flag that was given but is not implemented.
     pub fn unsupported(&self) -> Option<&'static str> {
-        FLAGS.iter().find(|f| !f.supported && self.values.contains_key(f.long)).map(|f| f.long)
+        FLAGS
+            .iter()
+            .find(|f| !f.supported && self.values.contains_key(f.long))
+            .map(|f| f.long)
     }
 }
 
 fn for_verb(verb: &str) -> impl Iterator<Item = &'static Flag> + '_ {
-    FLAGS.iter().filter(move |f| f.verbs.is_empty() || f.verbs.contains(&verb))
+    FLAGS
+        .iter()
+        .filter(move |f| f.verbs.is_empty() || f.verbs.contains(&verb))
 }
 
 /// Parses `args` for `verb`, with pflag's error texts.
@@ -142,7 +168,11 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
                         i += 1;
                         match args.get(i) {
                             Some(v) => v.clone(),
-                            None => return Err(format!("error: flag needs an argument: --{name}\n{usage}")),
+                            None => {
+                                return Err(format!(
+                                    "error: flag needs an argument: --{name}\n{usage}"
+                                ))
+                            }
                         }
                     }
                 }
@@ -159,7 +189,9 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
             while j < chars.len() {
                 let c = chars[j];
                 let Some(flag) = for_verb(verb).find(|f| f.short == Some(c)) else {
-                    return Err(format!("error: unknown shorthand flag: '{c}' in {a}\n{usage}"));
+                    return Err(format!(
+                        "error: unknown shorthand flag: '{c}' in {a}\n{usage}"
+                    ));
                 };
                 if flag.value {
                     let rest: String = chars[j + 1..].iter().collect();
@@ -169,7 +201,11 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
                         i += 1;
                         match args.get(i) {
                             Some(v) => v.clone(),
-                            None => return Err(format!("error: flag needs an argument: '{c}' in -{c}\n{usage}")),
+                            None => {
+                                return Err(format!(
+                                    "error: flag needs an argument: '{c}' in -{c}\n{usage}"
+                                ))
+                            }
                         }
                     };
                     p.values.entry(flag.long).or_default().push(value);

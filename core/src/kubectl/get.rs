@@ -22,7 +22,9 @@ pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
     }
     let base = o.split('=').next().unwrap_or("");
     if KUBECTL_FORMATS.split(',').any(|f| f == base) {
-        return Err(fail(format!("error: output format \"{base}\" is not supported in Kubarium yet")));
+        return Err(fail(format!(
+            "error: output format \"{base}\" is not supported in Kubarium yet"
+        )));
     }
     Err(fail(format!(
         "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: {KUBECTL_FORMATS}"
@@ -31,7 +33,10 @@ pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
 
 /// Adds the fields Go prints as `null` that the typed model leaves out.
 pub fn go_view(mut obj: Value) -> Value {
-    if let Some(conds) = obj.pointer_mut("/status/conditions").and_then(Value::as_array_mut) {
+    if let Some(conds) = obj
+        .pointer_mut("/status/conditions")
+        .and_then(Value::as_array_mut)
+    {
         if obj_kind_is_pod(conds) {
             for c in conds.iter_mut() {
                 if let Some(m) = c.as_object_mut() {
@@ -44,7 +49,9 @@ pub fn go_view(mut obj: Value) -> Value {
 }
 
 fn obj_kind_is_pod(conds: &[Value]) -> bool {
-    conds.iter().any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
+    conds
+        .iter()
+        .any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
 }
 
 /// Prints objects as one document or a `List`.
@@ -79,7 +86,10 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
             let r = resource_type(t)?;
             match out.iter_mut().find(|q| std::ptr::eq(q.resource, r)) {
                 Some(q) => q.names.push(n.to_string()),
-                None => out.push(Request { resource: r, names: vec![n.to_string()] }),
+                None => out.push(Request {
+                    resource: r,
+                    names: vec![n.to_string()],
+                }),
             }
         }
         return Ok(out);
@@ -87,15 +97,27 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
     let types = &args[0];
     for t in types.split(',').filter(|t| !t.is_empty()) {
         if t == "all" {
-            out.push(Request { resource: &PODS, names: vec![] });
-            out.push(Request { resource: &SERVICES, names: vec![] });
+            out.push(Request {
+                resource: &PODS,
+                names: vec![],
+            });
+            out.push(Request {
+                resource: &SERVICES,
+                names: vec![],
+            });
             continue;
         }
-        out.push(Request { resource: resource_type(t)?, names: vec![] });
+        out.push(Request {
+            resource: resource_type(t)?,
+            names: vec![],
+        });
     }
     if args.len() > 1 {
         if out.len() > 1 {
-            return Err("error: arguments in resource/name form must have a single resource and name".into());
+            return Err(
+                "error: arguments in resource/name form must have a single resource and name"
+                    .into(),
+            );
         }
         if let Some(q) = out.first_mut() {
             q.names = args[1..].to_vec();
@@ -127,7 +149,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
-            reqs.push(Request { resource: r, names: vec![d.value["metadata"]["name"].as_str().unwrap_or("").to_string()] });
+            reqs.push(Request {
+                resource: r,
+                names: vec![d.value["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()],
+            });
         }
         reqs
     } else {
@@ -139,7 +167,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             Err(e) => return fail(e),
         }
     };
-    let is_all = p.positional.first().is_some_and(|t| t.split(',').any(|x| x == "all"));
+    let is_all = p
+        .positional
+        .first()
+        .is_some_and(|t| t.split(',').any(|x| x == "all"));
     let with_kind = is_all || reqs.len() > 1;
     let single = reqs.len() == 1 && reqs[0].names.len() == 1;
     let mut errors: Vec<String> = vec![];
@@ -163,7 +194,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             for n in &q.names {
                 match api.get(q.resource, &ns, n) {
                     Ok(o) => objs.push(o),
-                    Err(e) if p.on("ignore-not-found") && e.reason == crate::apiserver::errors::Reason::NotFound => {}
+                    Err(e)
+                        if p.on("ignore-not-found")
+                            && e.reason == crate::apiserver::errors::Reason::NotFound => {}
                     Err(e) => errors.push(ApiError::kubectl_message(&e)),
                 }
             }
@@ -182,7 +215,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "name" => {
             for (r, objs) in &sections {
                 for o in objs {
-                    out.out(format!("{}/{}\n", r.kubectl_kind(), o["metadata"]["name"].as_str().unwrap_or("")));
+                    out.out(format!(
+                        "{}/{}\n",
+                        r.kubectl_kind(),
+                        o["metadata"]["name"].as_str().unwrap_or("")
+                    ));
                 }
             }
         }

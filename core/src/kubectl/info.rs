@@ -16,7 +16,9 @@ pub fn version(p: &Parsed) -> CmdResult {
 
 pub fn cluster_info(p: &Parsed) -> CmdResult {
     if !p.positional.is_empty() {
-        return super::fail("error: \"kubectl cluster-info dump\" is not supported in Kubarium yet");
+        return super::fail(
+            "error: \"kubectl cluster-info dump\" is not supported in Kubarium yet",
+        );
     }
     CmdResult::ok(
         "Kubernetes control plane is running at https://172.30.1.2:6443\n\
@@ -30,7 +32,14 @@ pub fn api_resources() -> CmdResult {
     rows.sort_by_key(|r| (r.group, r.plural));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for r in rows {
-        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", r.plural, r.short_names.join(","), r.api_version(), r.namespaced, r.kind));
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            r.plural,
+            r.short_names.join(","),
+            r.api_version(),
+            r.namespaced,
+            r.kind
+        ));
     }
     CmdResult::ok(tabwriter::align(&text, 6, 3))
 }

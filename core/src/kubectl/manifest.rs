@@ -30,11 +30,19 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
     let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let line = e.location().map(|l| l.line());
-    if let Some(key) = problem.strip_prefix("duplicate entry with key ").or_else(|| problem.split(": duplicate entry with key ").nth(1)) {
-        return format!("yaml: unmarshal errors:\n  line {}: key {key} already set in map", line.unwrap_or(0));
+    if let Some(key) = problem
+        .strip_prefix("duplicate entry with key ")
+        .or_else(|| problem.split(": duplicate entry with key ").nth(1))
+    {
+        return format!(
+            "yaml: unmarshal errors:\n  line {}: key {key} already set in map",
+            line.unwrap_or(0)
+        );
     }
     match line {
-        Some(l) if PARSER_ERRORS.contains(&problem.as_str()) => format!("yaml: line {}: {problem}", l.saturating_sub(1)),
+        Some(l) if PARSER_ERRORS.contains(&problem.as_str()) => {
+            format!("yaml: line {}: {problem}", l.saturating_sub(1))
+        }
         Some(l) => format!("yaml: line {l}: {problem}"),
         None => format!("yaml: {problem}"),
     }
@@ -44,22 +52,33 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
 pub fn parse_documents(text: &str, source: &str) -> Result<Vec<Doc>, String> {
     let mut docs = vec![];
     for de in serde_yaml::Deserializer::from_str(text) {
-        let yaml: serde_yaml::Value = serde::Deserialize::deserialize(de)
-            .map_err(|e| format!("error: error parsing {source}: error converting YAML to JSON: {}", yaml_error(&e)))?;
+        let yaml: serde_yaml::Value = serde::Deserialize::deserialize(de).map_err(|e| {
+            format!(
+                "error: error parsing {source}: error converting YAML to JSON: {}",
+                yaml_error(&e)
+            )
+        })?;
         if yaml.is_null() {
             continue;
         }
-        let value: Value = serde_json::to_value(&yaml)
-            .map_err(|e| format!("error: error parsing {source}: error converting YAML to JSON: yaml: {e}"))?;
+        let value: Value = serde_json::to_value(&yaml).map_err(|e| {
+            format!("error: error parsing {source}: error converting YAML to JSON: yaml: {e}")
+        })?;
         if !value.is_object() {
             return Err(format!("error: error parsing {source}: error converting YAML to JSON: yaml: cannot unmarshal {} into Go value of type map[string]interface {{}}", type_name(&value)));
         }
         if value["kind"] == "List" {
             for item in value["items"].as_array().cloned().unwrap_or_default() {
-                docs.push(Doc { value: item, source: source.to_string() });
+                docs.push(Doc {
+                    value: item,
+                    source: source.to_string(),
+                });
             }
         } else {
-            docs.push(Doc { value, source: source.to_string() });
+            docs.push(Doc {
+                value,
+                source: source.to_string(),
+            });
         }
     }
     Ok(docs)
@@ -90,7 +109,10 @@ pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
         let path = fs::resolve(ctx.cwd, f);
         if ctx.fs.is_dir(&path) {
             for name in ctx.fs.list(&path) {
-                if [".yaml", ".yml", ".json"].iter().any(|ext| name.ends_with(ext)) {
+                if [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
+                {
                     let full = fs::resolve(&path, &name);
                     let text = ctx.fs.read(&full).unwrap_or("");
                     docs.extend(parse_documents(text, &format!("{f}/{name}"))?);
@@ -118,7 +140,11 @@ pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
         missing.push("kind not set");
     }
     if !missing.is_empty() {
-        let list = if missing.len() == 1 { missing[0].to_string() } else { format!("[{}]", missing.join(", ")) };
+        let list = if missing.len() == 1 {
+            missing[0].to_string()
+        } else {
+            format!("[{}]", missing.join(", "))
+        };
         return Err(format!(
             "error: error validating \"{}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false",
             doc.source
@@ -128,7 +154,9 @@ pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
         return Ok(r);
     }
     if super::UPSTREAM_KINDS.contains(&kind) {
-        return Err(format!("error: {kind} ({api_version}) is not supported in Kubarium yet"));
+        return Err(format!(
+            "error: {kind} ({api_version}) is not supported in Kubarium yet"
+        ));
     }
     let name = doc.value["metadata"]["name"].as_str().unwrap_or("");
     let ns = doc.value["metadata"]["namespace"].as_str().unwrap_or("");
@@ -140,7 +168,9 @@ pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
 
 /// The namespace a document goes to, checking it against an explicit `-n`.
 pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>) -> Result<String, String> {
-    let own = doc.value["metadata"]["namespace"].as_str().filter(|s| !s.is_empty());
+    let own = doc.value["metadata"]["namespace"]
+        .as_str()
+        .filter(|s| !s.is_empty());
     match (own, flag_ns) {
         (Some(o), Some(f)) if o != f => Err(format!(
             "error: the namespace from the provided object \"{o}\" does not match the namespace \"{f}\". You must pass '--namespace={o}' to perform this operation."
@@ -180,7 +210,11 @@ pub fn check_syntax(text: &str) -> Result<(), Located> {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let msg = e.to_string();
             let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            return Err(Located { line, column, message: problem });
+            return Err(Located {
+                line,
+                column,
+                message: problem,
+            });
         }
     }
     Ok(())

@@ -28,36 +28,171 @@ pub struct Ctx<'a> {
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "edit", "patch", "replace", "expose", "scale", "rollout", "set", "label", "annotate", "taint", "cordon",
-    "uncordon", "drain", "logs", "exec", "attach", "port-forward", "top", "explain", "auth", "config", "wait",
-    "events", "diff", "certificate", "autoscale", "cp", "proxy", "debug", "kustomize", "plugin", "completion",
-    "api-versions", "alpha", "options",
+    "edit",
+    "patch",
+    "replace",
+    "expose",
+    "scale",
+    "rollout",
+    "set",
+    "label",
+    "annotate",
+    "taint",
+    "cordon",
+    "uncordon",
+    "drain",
+    "logs",
+    "exec",
+    "attach",
+    "port-forward",
+    "top",
+    "explain",
+    "auth",
+    "config",
+    "wait",
+    "events",
+    "diff",
+    "certificate",
+    "autoscale",
+    "cp",
+    "proxy",
+    "debug",
+    "kustomize",
+    "plugin",
+    "completion",
+    "api-versions",
+    "alpha",
+    "options",
 ];
 
 /// Resource names a real cluster serves that Kubarium does not yet.
 const UPSTREAM_ONLY: &[&str] = &[
-    "deployments", "deployment", "deploy", "replicasets", "replicaset", "rs", "daemonsets", "daemonset", "ds",
-    "statefulsets", "statefulset", "sts", "jobs", "job", "cronjobs", "cronjob", "cj", "configmaps", "configmap",
-    "cm", "secrets", "secret", "serviceaccounts", "serviceaccount", "sa", "persistentvolumes", "persistentvolume",
-    "pv", "persistentvolumeclaims", "persistentvolumeclaim", "pvc", "storageclasses", "storageclass", "sc",
-    "ingresses", "ingress", "ing", "networkpolicies", "networkpolicy", "netpol", "roles", "role", "rolebindings",
-    "rolebinding", "clusterroles", "clusterrole", "clusterrolebindings", "clusterrolebinding",
-    "replicationcontrollers", "replicationcontroller", "rc", "endpoints", "ep", "endpointslices", "resourcequotas",
-    "resourcequota", "quota", "limitranges", "limitrange", "limits", "horizontalpodautoscalers", "hpa",
-    "priorityclasses", "priorityclass", "pc", "poddisruptionbudgets", "pdb", "certificatesigningrequests", "csr",
-    "customresourcedefinitions", "crd", "crds", "leases", "lease", "ingressclasses", "gateways", "httproutes",
-    "componentstatuses", "cs", "volumeattachments", "csidrivers", "csinodes", "runtimeclasses",
+    "deployments",
+    "deployment",
+    "deploy",
+    "replicasets",
+    "replicaset",
+    "rs",
+    "daemonsets",
+    "daemonset",
+    "ds",
+    "statefulsets",
+    "statefulset",
+    "sts",
+    "jobs",
+    "job",
+    "cronjobs",
+    "cronjob",
+    "cj",
+    "configmaps",
+    "configmap",
+    "cm",
+    "secrets",
+    "secret",
+    "serviceaccounts",
+    "serviceaccount",
+    "sa",
+    "persistentvolumes",
+    "persistentvolume",
+    "pv",
+    "persistentvolumeclaims",
+    "persistentvolumeclaim",
+    "pvc",
+    "storageclasses",
+    "storageclass",
+    "sc",
+    "ingresses",
+    "ingress",
+    "ing",
+    "networkpolicies",
+    "networkpolicy",
+    "netpol",
+    "roles",
+    "role",
+    "rolebindings",
+    "rolebinding",
+    "clusterroles",
+    "clusterrole",
+    "clusterrolebindings",
+    "clusterrolebinding",
+    "replicationcontrollers",
+    "replicationcontroller",
+    "rc",
+    "endpoints",
+    "ep",
+    "endpointslices",
+    "resourcequotas",
+    "resourcequota",
+    "quota",
+    "limitranges",
+    "limitrange",
+    "limits",
+    "horizontalpodautoscalers",
+    "hpa",
+    "priorityclasses",
+    "priorityclass",
+    "pc",
+    "poddisruptionbudgets",
+    "pdb",
+    "certificatesigningrequests",
+    "csr",
+    "customresourcedefinitions",
+    "crd",
+    "crds",
+    "leases",
+    "lease",
+    "ingressclasses",
+    "gateways",
+    "httproutes",
+    "componentstatuses",
+    "cs",
+    "volumeattachments",
+    "csidrivers",
+    "csinodes",
+    "runtimeclasses",
 ];
 
 /// Kinds a real cluster serves that Kubarium does not yet (for manifests).
 pub const UPSTREAM_KINDS: &[&str] = &[
-    "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "CronJob", "ConfigMap", "Secret",
-    "ServiceAccount", "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "Ingress", "NetworkPolicy",
-    "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "ReplicationController", "Endpoints",
-    "EndpointSlice", "ResourceQuota", "LimitRange", "HorizontalPodAutoscaler", "PriorityClass",
-    "PodDisruptionBudget", "CertificateSigningRequest", "CustomResourceDefinition", "Lease", "IngressClass",
-    "Gateway", "HTTPRoute", "RuntimeClass", "PodTemplate", "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration", "APIService", "VolumeAttachment", "CSIDriver",
+    "Deployment",
+    "ReplicaSet",
+    "DaemonSet",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "ConfigMap",
+    "Secret",
+    "ServiceAccount",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "StorageClass",
+    "Ingress",
+    "NetworkPolicy",
+    "Role",
+    "RoleBinding",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ReplicationController",
+    "Endpoints",
+    "EndpointSlice",
+    "ResourceQuota",
+    "LimitRange",
+    "HorizontalPodAutoscaler",
+    "PriorityClass",
+    "PodDisruptionBudget",
+    "CertificateSigningRequest",
+    "CustomResourceDefinition",
+    "Lease",
+    "IngressClass",
+    "Gateway",
+    "HTTPRoute",
+    "RuntimeClass",
+    "PodTemplate",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "APIService",
+    "VolumeAttachment",
+    "CSIDriver",
 ];
 
 /// Finds a resource type by any of its names, with kubectl's errors otherwise.
@@ -67,9 +202,13 @@ pub fn resource_type(name: &str) -> Result<&'static Resource, String> {
     }
     let base = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
     if UPSTREAM_ONLY.contains(&base.as_str()) {
-        return Err(format!("error: \"{name}\" is not supported in Kubarium yet"));
+        return Err(format!(
+            "error: \"{name}\" is not supported in Kubarium yet"
+        ));
     }
-    Err(format!("error: the server doesn't have a resource type \"{name}\""))
+    Err(format!(
+        "error: the server doesn't have a resource type \"{name}\""
+    ))
 }
 
 /// The namespace a command works in (`-n`, else `default`).
@@ -87,7 +226,9 @@ pub fn fail(msg: impl Into<String>) -> CmdResult {
 }
 
 fn not_supported(what: &str) -> CmdResult {
-    fail(format!("error: \"kubectl {what}\" is not supported in Kubarium yet"))
+    fail(format!(
+        "error: \"kubectl {what}\" is not supported in Kubarium yet"
+    ))
 }
 
 const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n\
@@ -110,7 +251,10 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     let mut leading: Vec<String> = vec![];
     while i < args.len() && args[i].starts_with('-') {
         leading.push(args[i].clone());
-        let takes_value = matches!(args[i].as_str(), "-n" | "--namespace" | "--context" | "--kubeconfig");
+        let takes_value = matches!(
+            args[i].as_str(),
+            "-n" | "--namespace" | "--context" | "--kubeconfig"
+        );
         if takes_value && i + 1 < args.len() {
             leading.push(args[i + 1].clone());
             i += 1;
@@ -126,7 +270,18 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     if NOT_YET.contains(&verb) {
         return not_supported(verb);
     }
-    let known = ["get", "describe", "delete", "apply", "create", "run", "version", "cluster-info", "api-resources", "help"];
+    let known = [
+        "get",
+        "describe",
+        "delete",
+        "apply",
+        "create",
+        "run",
+        "version",
+        "cluster-info",
+        "api-resources",
+        "help",
+    ];
     if !known.contains(&verb) {
         return fail(format!("error: unknown command \"{verb}\" for \"kubectl\""));
     }
@@ -138,7 +293,9 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return CmdResult::ok(HELP);
     }
     if let Some(flag) = parsed.unsupported() {
-        return fail(format!("error: \"kubectl {verb} --{flag}\" is not supported in Kubarium yet"));
+        return fail(format!(
+            "error: \"kubectl {verb} --{flag}\" is not supported in Kubarium yet"
+        ));
     }
     match verb {
         "get" => get::run(&parsed, ctx),

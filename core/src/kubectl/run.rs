@@ -32,7 +32,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let restart = p.get("restart").unwrap_or("Always");
     if !["Always", "OnFailure", "Never"].contains(&restart) {
-        return fail(format!("error: invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples"));
+        return fail(format!(
+            "error: invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples"
+        ));
     }
     let format = match output_format(p) {
         Ok(f) => f,
@@ -102,7 +104,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     let ns = namespace(p);
-    match ctx.cluster.api.create(&PODS, &ns, pod, dry == DryRun::Server) {
+    match ctx
+        .cluster
+        .api
+        .create(&PODS, &ns, pod, dry == DryRun::Server)
+    {
         Ok(obj) => match format.as_str() {
             "" => CmdResult::ok(format!("pod/{name} created{}\n", dry.suffix())),
             "name" => CmdResult::ok(format!("pod/{name}\n")),

@@ -39,7 +39,11 @@ fn split_top(s: &str) -> Vec<String> {
 impl Selector {
     pub fn parse(s: &str) -> Result<Self, String> {
         let mut reqs = vec![];
-        for part in split_top(s).iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        for part in split_top(s)
+            .iter()
+            .map(|p| p.trim())
+            .filter(|p| !p.is_empty())
+        {
             let set = |rest: &str| -> Option<Vec<String>> {
                 let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
                 Some(inner.split(',').map(|v| v.trim().to_string()).collect())
@@ -51,12 +55,21 @@ impl Selector {
             } else if let Some((k, v)) = part.split_once('=') {
                 Req::Eq(k.trim().into(), v.trim().into())
             } else if let Some((k, rest)) = part.split_once(" notin ") {
-                Req::NotIn(k.trim().into(), set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
+                Req::NotIn(
+                    k.trim().into(),
+                    set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?,
+                )
             } else if let Some((k, rest)) = part.split_once(" in ") {
-                Req::In(k.trim().into(), set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?)
+                Req::In(
+                    k.trim().into(),
+                    set(rest).ok_or_else(|| format!("unable to parse requirement: {part}"))?,
+                )
             } else if let Some(k) = part.strip_prefix('!') {
                 Req::NotExists(k.trim().into())
-            } else if part.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            } else if part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
                 Req::Exists(part.into())
             } else {
                 return Err(format!("unable to parse requirement: found '{part}', expected: '=', '!=', '==', 'in', notin'"));

@@ -22,38 +22,257 @@ const SERVER: Entrypoint = Entrypoint::Server { graceful: true };
 
 /// The images the registry knows (repository without the `docker.io/library/` prefix).
 pub const IMAGES: &[Image] = &[
-    Image { repository: "nginx", tags: &["latest", "1.29", "1.28", "1.27", "1.26", "1.25", "1.24", "1.23", "1.21", "1.19", "1.17", "1.16", "1.14", "1.14.2", "1.15", "1.20", "1.25.3", "1.27.0", "alpine", "stable", "mainline", "1.27-alpine", "1.25-alpine", "stable-alpine"], size_bytes: 72_188_133, entrypoint: SERVER },
-    Image { repository: "httpd", tags: &["latest", "2.4", "2.4.62", "alpine", "2.4-alpine"], size_bytes: 58_064_286, entrypoint: SERVER },
-    Image { repository: "redis", tags: &["latest", "7", "7.2", "7.4", "6", "6.2", "alpine", "7-alpine"], size_bytes: 52_415_628, entrypoint: SERVER },
-    Image { repository: "memcached", tags: &["latest", "1.6", "alpine"], size_bytes: 33_218_212, entrypoint: SERVER },
-    Image { repository: "mysql", tags: &["latest", "8", "8.0", "8.4", "5.7", "9"], size_bytes: 172_912_416, entrypoint: SERVER },
-    Image { repository: "postgres", tags: &["latest", "17", "16", "15", "14", "13", "alpine", "16-alpine"], size_bytes: 158_409_834, entrypoint: SERVER },
-    Image { repository: "mongo", tags: &["latest", "7", "6", "8"], size_bytes: 252_306_155, entrypoint: SERVER },
-    Image { repository: "rabbitmq", tags: &["latest", "3", "3-management", "management"], size_bytes: 96_108_344, entrypoint: SERVER },
-    Image { repository: "traefik", tags: &["latest", "v3.0", "v2.11", "v3"], size_bytes: 48_229_918, entrypoint: SERVER },
-    Image { repository: "haproxy", tags: &["latest", "2.9", "3.0", "alpine"], size_bytes: 42_801_126, entrypoint: SERVER },
-    Image { repository: "tomcat", tags: &["latest", "10", "9", "11"], size_bytes: 201_114_550, entrypoint: SERVER },
-    Image { repository: "wordpress", tags: &["latest", "6", "php8.2", "apache"], size_bytes: 253_876_118, entrypoint: SERVER },
-    Image { repository: "busybox", tags: &["latest", "1.36", "1.37", "1.35", "1.34", "1.28", "1.31", "1.32", "stable", "musl", "glibc", "uclibc", "1.36.1"], size_bytes: 2_166_802, entrypoint: Entrypoint::Shell },
-    Image { repository: "alpine", tags: &["latest", "3", "3.20", "3.19", "3.18", "3.21", "3.22", "edge"], size_bytes: 3_623_844, entrypoint: Entrypoint::Shell },
-    Image { repository: "ubuntu", tags: &["latest", "24.04", "22.04", "20.04", "noble", "jammy", "focal"], size_bytes: 29_754_290, entrypoint: Entrypoint::Shell },
-    Image { repository: "debian", tags: &["latest", "12", "bookworm", "bookworm-slim", "11", "bullseye"], size_bytes: 48_480_524, entrypoint: Entrypoint::Shell },
-    Image { repository: "centos", tags: &["latest", "7", "8"], size_bytes: 75_181_999, entrypoint: Entrypoint::Shell },
-    Image { repository: "python", tags: &["latest", "3", "3.12", "3.13", "3.11", "3.12-slim", "alpine", "3.12-alpine"], size_bytes: 383_215_372, entrypoint: Entrypoint::Shell },
-    Image { repository: "node", tags: &["latest", "22", "20", "18", "lts", "alpine", "20-alpine"], size_bytes: 398_542_109, entrypoint: Entrypoint::Shell },
-    Image { repository: "golang", tags: &["latest", "1.23", "1.22", "1.24", "alpine"], size_bytes: 292_102_881, entrypoint: Entrypoint::Shell },
-    Image { repository: "curlimages/curl", tags: &["latest", "8.10.1", "8.8.0"], size_bytes: 10_952_370, entrypoint: Entrypoint::Shell },
-    Image { repository: "registry.k8s.io/pause", tags: &["3.10", "3.9", "latest"], size_bytes: 320_368, entrypoint: Entrypoint::Server { graceful: true } },
-    Image { repository: "registry.k8s.io/etcd", tags: &["3.5.21-0", "3.5.15-0", "3.5.12-0"], size_bytes: 58_938_593, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/kube-apiserver", tags: &["v1.33.4", "v1.33.0", "v1.32.0"], size_bytes: 30_071_307, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/kube-controller-manager", tags: &["v1.33.4", "v1.33.0", "v1.32.0"], size_bytes: 27_646_507, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/kube-scheduler", tags: &["v1.33.4", "v1.33.0", "v1.32.0"], size_bytes: 21_061_302, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/kube-proxy", tags: &["v1.33.4", "v1.33.0", "v1.32.0"], size_bytes: 31_899_523, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/coredns/coredns", tags: &["v1.12.0", "v1.11.3", "v1.11.1"], size_bytes: 20_939_036, entrypoint: SERVER },
-    Image { repository: "k8s.gcr.io/echoserver", tags: &["1.10", "1.4"], size_bytes: 46_180_116, entrypoint: SERVER },
-    Image { repository: "registry.k8s.io/echoserver", tags: &["1.10", "1.4"], size_bytes: 46_180_116, entrypoint: SERVER },
-    Image { repository: "gcr.io/google-samples/hello-app", tags: &["1.0", "2.0"], size_bytes: 10_563_232, entrypoint: SERVER },
-    Image { repository: "kodekloud/webapp-color", tags: &["latest", "v1", "v2", "v3"], size_bytes: 31_512_034, entrypoint: SERVER },
+    Image {
+        repository: "nginx",
+        tags: &[
+            "latest",
+            "1.29",
+            "1.28",
+            "1.27",
+            "1.26",
+            "1.25",
+            "1.24",
+            "1.23",
+            "1.21",
+            "1.19",
+            "1.17",
+            "1.16",
+            "1.14",
+            "1.14.2",
+            "1.15",
+            "1.20",
+            "1.25.3",
+            "1.27.0",
+            "alpine",
+            "stable",
+            "mainline",
+            "1.27-alpine",
+            "1.25-alpine",
+            "stable-alpine",
+        ],
+        size_bytes: 72_188_133,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "httpd",
+        tags: &["latest", "2.4", "2.4.62", "alpine", "2.4-alpine"],
+        size_bytes: 58_064_286,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "redis",
+        tags: &[
+            "latest", "7", "7.2", "7.4", "6", "6.2", "alpine", "7-alpine",
+        ],
+        size_bytes: 52_415_628,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "memcached",
+        tags: &["latest", "1.6", "alpine"],
+        size_bytes: 33_218_212,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "mysql",
+        tags: &["latest", "8", "8.0", "8.4", "5.7", "9"],
+        size_bytes: 172_912_416,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "postgres",
+        tags: &[
+            "latest",
+            "17",
+            "16",
+            "15",
+            "14",
+            "13",
+            "alpine",
+            "16-alpine",
+        ],
+        size_bytes: 158_409_834,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "mongo",
+        tags: &["latest", "7", "6", "8"],
+        size_bytes: 252_306_155,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "rabbitmq",
+        tags: &["latest", "3", "3-management", "management"],
+        size_bytes: 96_108_344,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "traefik",
+        tags: &["latest", "v3.0", "v2.11", "v3"],
+        size_bytes: 48_229_918,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "haproxy",
+        tags: &["latest", "2.9", "3.0", "alpine"],
+        size_bytes: 42_801_126,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "tomcat",
+        tags: &["latest", "10", "9", "11"],
+        size_bytes: 201_114_550,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "wordpress",
+        tags: &["latest", "6", "php8.2", "apache"],
+        size_bytes: 253_876_118,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "busybox",
+        tags: &[
+            "latest", "1.36", "1.37", "1.35", "1.34", "1.28", "1.31", "1.32", "stable", "musl",
+            "glibc", "uclibc", "1.36.1",
+        ],
+        size_bytes: 2_166_802,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "alpine",
+        tags: &[
+            "latest", "3", "3.20", "3.19", "3.18", "3.21", "3.22", "edge",
+        ],
+        size_bytes: 3_623_844,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "ubuntu",
+        tags: &[
+            "latest", "24.04", "22.04", "20.04", "noble", "jammy", "focal",
+        ],
+        size_bytes: 29_754_290,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "debian",
+        tags: &[
+            "latest",
+            "12",
+            "bookworm",
+            "bookworm-slim",
+            "11",
+            "bullseye",
+        ],
+        size_bytes: 48_480_524,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "centos",
+        tags: &["latest", "7", "8"],
+        size_bytes: 75_181_999,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "python",
+        tags: &[
+            "latest",
+            "3",
+            "3.12",
+            "3.13",
+            "3.11",
+            "3.12-slim",
+            "alpine",
+            "3.12-alpine",
+        ],
+        size_bytes: 383_215_372,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "node",
+        tags: &["latest", "22", "20", "18", "lts", "alpine", "20-alpine"],
+        size_bytes: 398_542_109,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "golang",
+        tags: &["latest", "1.23", "1.22", "1.24", "alpine"],
+        size_bytes: 292_102_881,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "curlimages/curl",
+        tags: &["latest", "8.10.1", "8.8.0"],
+        size_bytes: 10_952_370,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "registry.k8s.io/pause",
+        tags: &["3.10", "3.9", "latest"],
+        size_bytes: 320_368,
+        entrypoint: Entrypoint::Server { graceful: true },
+    },
+    Image {
+        repository: "registry.k8s.io/etcd",
+        tags: &["3.5.21-0", "3.5.15-0", "3.5.12-0"],
+        size_bytes: 58_938_593,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/kube-apiserver",
+        tags: &["v1.33.4", "v1.33.0", "v1.32.0"],
+        size_bytes: 30_071_307,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/kube-controller-manager",
+        tags: &["v1.33.4", "v1.33.0", "v1.32.0"],
+        size_bytes: 27_646_507,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/kube-scheduler",
+        tags: &["v1.33.4", "v1.33.0", "v1.32.0"],
+        size_bytes: 21_061_302,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/kube-proxy",
+        tags: &["v1.33.4", "v1.33.0", "v1.32.0"],
+        size_bytes: 31_899_523,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/coredns/coredns",
+        tags: &["v1.12.0", "v1.11.3", "v1.11.1"],
+        size_bytes: 20_939_036,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "k8s.gcr.io/echoserver",
+        tags: &["1.10", "1.4"],
+        size_bytes: 46_180_116,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/echoserver",
+        tags: &["1.10", "1.4"],
+        size_bytes: 46_180_116,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "gcr.io/google-samples/hello-app",
+        tags: &["1.0", "2.0"],
+        size_bytes: 10_563_232,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "kodekloud/webapp-color",
+        tags: &["latest", "v1", "v2", "v3"],
+        size_bytes: 31_512_034,
+        entrypoint: SERVER,
+    },
 ];
 
 /// A parsed image reference: repository (normalised) and tag.
@@ -79,7 +298,8 @@ pub fn parse_reference(image: &str) -> Reference {
         .unwrap_or(name)
         .to_string();
     let first = repository.split('/').next().unwrap_or("");
-    let has_registry = repository.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry = repository.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost");
     let full = if has_registry {
         format!("{repository}:{tag}")
     } else if repository.contains('/') {
@@ -87,7 +307,11 @@ pub fn parse_reference(image: &str) -> Reference {
     } else {
         format!("docker.io/library/{repository}:{tag}")
     };
-    Reference { repository, tag: tag.to_string(), full }
+    Reference {
+        repository,
+        tag: tag.to_string(),
+        full,
+    }
 }
 
 /// Why a pull fails, with the message containerd gives.
@@ -108,12 +332,23 @@ mod tests {
 
     #[test]
     fn references() {
-        assert_eq!(parse_reference("nginx").full, "docker.io/library/nginx:latest");
+        assert_eq!(
+            parse_reference("nginx").full,
+            "docker.io/library/nginx:latest"
+        );
         assert_eq!(parse_reference("nginx:1.25").tag, "1.25");
-        assert_eq!(parse_reference("registry.k8s.io/pause:3.10").full, "registry.k8s.io/pause:3.10");
-        assert_eq!(parse_reference("curlimages/curl").full, "docker.io/curlimages/curl:latest");
+        assert_eq!(
+            parse_reference("registry.k8s.io/pause:3.10").full,
+            "registry.k8s.io/pause:3.10"
+        );
+        assert_eq!(
+            parse_reference("curlimages/curl").full,
+            "docker.io/curlimages/curl:latest"
+        );
         assert!(pull("nginx:1.25").is_ok());
-        assert!(pull("nginx:9.99").unwrap_err().ends_with("docker.io/library/nginx:9.99: not found"));
+        assert!(pull("nginx:9.99")
+            .unwrap_err()
+            .ends_with("docker.io/library/nginx:9.99: not found"));
         assert!(pull("ngnx").unwrap_err().contains("pull access denied"));
     }
 }

@@ -17,6 +17,11 @@ use crate::store::EventType;
 use process::Behaviour;
 
 const MAX_BACKOFF: Millis = 5 * MINUTE;
+/// The kubelet's back-off after `n` earlier failures: 10 s, doubling, at most 5 minutes.
+fn backoff(n: u32) -> Millis {
+    ((10 * SECOND) << n.min(5)).min(MAX_BACKOFF)
+}
+
 /// How long the kubelet takes to notice an exited container (its PLEG relist period).
 const PLEG_RELIST: Millis = SECOND;
 
@@ -45,8 +50,17 @@ enum Next {
 
 #[derive(Debug, Clone, PartialEq)]
 enum State {
-    Waiting { reason: String, message: Option<String>, next: Next, at: Millis },
-    Running { started_at: Millis, exit: Option<(Millis, i32)>, graceful: bool },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+        next: Next,
+        at: Millis,
+    },
+    Running {
+        started_at: Millis,
+        exit: Option<(Millis, i32)>,
+        graceful: bool,
+    },
     Terminated(Terminated),
 }
 
@@ -97,7 +111,10 @@ impl PodRuntime {
         for c in self.init.iter().chain(self.containers.iter()) {
             match &c.state {
                 State::Waiting { at, .. } if *at != Millis::MAX => consider(*at),
-                State::Running { exit: Some((at, _)), .. } => consider(*at),
+                State::Running {
+                    exit: Some((at, _)),
+                    ..
+                } => consider(*at),
                 _ => {}
             }
             if let Some(t) = c.stop_at.or(c.restart_at) {
@@ -131,7 +148,13 @@ pub struct Kubelet {
 const NODE_STATUS_REPORT: Millis = 5 * MINUTE;
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn hex_digest(seed: &str, salt: u64) -> String {
@@ -151,10 +174,18 @@ fn container_from_spec(c: &Value) -> Container {
     let image = c["image"].as_str().unwrap_or("").to_string();
     Container {
         name: c["name"].as_str().unwrap_or("").to_string(),
-        pull_policy: c["imagePullPolicy"].as_str().unwrap_or("IfNotPresent").to_string(),
+        pull_policy: c["imagePullPolicy"]
+            .as_str()
+            .unwrap_or("IfNotPresent")
+            .to_string(),
         command: strings(&c["command"]),
         args: strings(&c["args"]),
-        state: State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: Millis::MAX },
+        state: State::Waiting {
+            reason: "ContainerCreating".into(),
+            message: None,
+            next: Next::Pull,
+            at: Millis::MAX,
+        },
         image,
         restart_count: 0,
         last: None,
@@ -189,7 +220,11 @@ impl Kubelet {
 
     /// The earliest time this kubelet has something to do.
     pub fn next_wake(&self) -> Option<Millis> {
-        self.pods.values().filter_map(PodRuntime::next_due).chain([self.heartbeat_at]).min()
+        self.pods
+            .values()
+            .filter_map(PodRuntime::next_due)
+            .chain([self.heartbeat_at])
+            .min()
     }
 
     /// Number of pods this kubelet runs.
@@ -206,30 +241,45 @@ impl Kubelet {
         // Only pods that changed or have something due: the rest are as they were.
         let now = api.now();
         let mut keys = std::mem::take(&mut self.dirty);
-        keys.extend(self.pods.iter().filter(|(_, rt)| rt.next_due().is_some_and(|t| t <= now)).map(|(k, _)| k.clone()));
+        keys.extend(
+            self.pods
+                .iter()
+                .filter(|(_, rt)| rt.next_due().is_some_and(|t| t <= now))
+                .map(|(k, _)| k.clone()),
+        );
         for key in keys {
             self.sync_pod(api, rec, &key);
         }
     }
 
     fn watch_pods(&mut self, api: &mut ApiServer) {
-        let events: Vec<(EventType, Value)> = match api.store.watch("/registry/pods/", self.last_revision) {
-            Ok(evs) => evs.iter().map(|e| (e.kind, (*e.kv.value).clone())).collect(),
-            Err(_) => {
-                // History compacted: relist.
-                self.pods.retain(|k, _| {
-                    let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-                    api.store.get(&PODS.key(ns, name)).is_some()
-                });
-                api.store.range("/registry/pods/").map(|kv| (EventType::Put, (*kv.value).clone())).collect()
-            }
-        };
+        let events: Vec<(EventType, Value)> =
+            match api.store.watch("/registry/pods/", self.last_revision) {
+                Ok(evs) => evs
+                    .iter()
+                    .map(|e| (e.kind, (*e.kv.value).clone()))
+                    .collect(),
+                Err(_) => {
+                    // History compacted: relist.
+                    self.pods.retain(|k, _| {
+                        let (ns, name) = k.split_once('/').unwrap_or(("", ""));
+                        api.store.get(&PODS.key(ns, name)).is_some()
+                    });
+                    api.store
+                        .range("/registry/pods/")
+                        .map(|kv| (EventType::Put, (*kv.value).clone()))
+                        .collect()
+                }
+            };
         self.last_revision = api.store.revision();
         for (kind, pod) in events {
             if pod["spec"]["nodeName"].as_str() != Some(&self.node) {
                 continue;
             }
-            let ns = pod["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+            let ns = pod["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
             let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
             let key = format!("{ns}/{name}");
             let uid = pod["metadata"]["uid"].as_str().unwrap_or("").to_string();
@@ -253,13 +303,22 @@ impl Kubelet {
                     namespace: ns.clone(),
                     name: name.clone(),
                     uid: uid.clone(),
-                    restart_policy: spec["restartPolicy"].as_str().unwrap_or("Always").to_string(),
+                    restart_policy: spec["restartPolicy"]
+                        .as_str()
+                        .unwrap_or("Always")
+                        .to_string(),
                     host_network: spec["hostNetwork"].as_bool().unwrap_or(false),
                     started: now,
                     sandbox_at: now + delay,
                     ip: None,
-                    init: spec["initContainers"].as_array().map(|a| a.iter().map(container_from_spec).collect()).unwrap_or_default(),
-                    containers: spec["containers"].as_array().map(|a| a.iter().map(container_from_spec).collect()).unwrap_or_default(),
+                    init: spec["initContainers"]
+                        .as_array()
+                        .map(|a| a.iter().map(container_from_spec).collect())
+                        .unwrap_or_default(),
+                    containers: spec["containers"]
+                        .as_array()
+                        .map(|a| a.iter().map(container_from_spec).collect())
+                        .unwrap_or_default(),
                     deleting: None,
                     last_status: Value::Null,
                 }
@@ -288,15 +347,26 @@ impl Kubelet {
     fn report_node_status(&mut self, api: &mut ApiServer) {
         let now = api.now();
         self.heartbeat_at = now + NODE_STATUS_REPORT;
-        let Ok(mut node) = api.get(&crate::apiserver::resources::NODES, "", &self.node) else { return };
-        for c in node["status"]["conditions"].as_array_mut().into_iter().flatten() {
+        let Ok(mut node) = api.get(&crate::apiserver::resources::NODES, "", &self.node) else {
+            return;
+        };
+        for c in node["status"]["conditions"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
             c["lastHeartbeatTime"] = json!(to_time(now));
         }
         let _ = api.update_status(&crate::apiserver::resources::NODES, "", node);
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
-        if let Some(last) = rt.ip.as_deref().and_then(|ip| ip.rsplit('.').next()).and_then(|o| o.parse().ok()) {
+        if let Some(last) = rt
+            .ip
+            .as_deref()
+            .and_then(|ip| ip.rsplit('.').next())
+            .and_then(|o| o.parse().ok())
+        {
             if !rt.host_network {
                 self.used_ips.remove(&last);
             }
@@ -304,13 +374,17 @@ impl Kubelet {
     }
 
     fn allocate_ip(&mut self) -> String {
-        let octet = (2..=254u8).find(|o| !self.used_ips.contains(o)).unwrap_or(254);
+        let octet = (2..=254u8)
+            .find(|o| !self.used_ips.contains(o))
+            .unwrap_or(254);
         self.used_ips.insert(octet);
         format!("{}{octet}", self.pod_cidr_prefix)
     }
 
     fn sync_pod(&mut self, api: &mut ApiServer, rec: &mut Recorder, key: &str) {
-        let Some(mut rt) = self.pods.remove(key) else { return };
+        let Some(mut rt) = self.pods.remove(key) else {
+            return;
+        };
         let now = api.now();
         let pod_ref = ObjectRef {
             kind: "Pod".into(),
@@ -321,23 +395,48 @@ impl Kubelet {
             ..Default::default()
         };
         let host = self.node.clone();
-        let mut say = |api: &mut ApiServer, c: Option<&str>, type_: &str, reason: &str, msg: String| {
-            let obj = match c {
-                Some(name) => pod_ref.clone().with_field_path(format!("spec.containers{{{name}}}")),
-                None => pod_ref.clone(),
+        let mut say =
+            |api: &mut ApiServer, c: Option<&str>, type_: &str, reason: &str, msg: String| {
+                let obj = match c {
+                    Some(name) => pod_ref
+                        .clone()
+                        .with_field_path(format!("spec.containers{{{name}}}")),
+                    None => pod_ref.clone(),
+                };
+                rec.record(
+                    api,
+                    &obj,
+                    type_,
+                    reason,
+                    &msg,
+                    Source::Kubelet { host: &host },
+                );
             };
-            rec.record(api, &obj, type_, reason, &msg, Source::Kubelet { host: &host });
-        };
 
         if let Some(deadline) = rt.deleting {
             let mut all_stopped = true;
             for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
-                if let State::Running { started_at, graceful, .. } = c.state {
+                if let State::Running {
+                    started_at,
+                    graceful,
+                    ..
+                } = c.state
+                {
                     let stop = match c.stop_at {
                         Some(t) => t,
                         None => {
-                            say(api, Some(&c.name), "Normal", "Killing", format!("Stopping container {}", c.name));
-                            let t = if graceful { (now + api.rng.between(100, 600)).min(deadline) } else { deadline };
+                            say(
+                                api,
+                                Some(&c.name),
+                                "Normal",
+                                "Killing",
+                                format!("Stopping container {}", c.name),
+                            );
+                            let t = if graceful {
+                                (now + api.rng.between(100, 600)).min(deadline)
+                            } else {
+                                deadline
+                            };
                             c.stop_at = Some(t);
                             t
                         }
@@ -346,7 +445,11 @@ impl Kubelet {
                         let code = if graceful && stop < deadline { 0 } else { 137 };
                         c.state = State::Terminated(Terminated {
                             exit_code: code,
-                            reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                            reason: if code == 0 {
+                                "Completed".into()
+                            } else {
+                                "Error".into()
+                            },
                             message: None,
                             started_at,
                             finished_at: stop,
@@ -372,7 +475,11 @@ impl Kubelet {
                 self.pods.insert(key.to_string(), rt);
                 return;
             }
-            let ip = if rt.host_network { self.host_ip.clone() } else { self.allocate_ip() };
+            let ip = if rt.host_network {
+                self.host_ip.clone()
+            } else {
+                self.allocate_ip()
+            };
             rt.ip = Some(ip);
             let first_at = now;
             if let Some(c) = rt.init.first_mut().or(rt.containers.first_mut()) {
@@ -396,7 +503,11 @@ impl Kubelet {
                     *at = now;
                 }
             }
-            let policy = if rt.restart_policy == "Never" { "Never" } else { "OnFailure" };
+            let policy = if rt.restart_policy == "Never" {
+                "Never"
+            } else {
+                "OnFailure"
+            };
             self.drive(api, &mut say, &mut rt.init[i], policy, &pod_desc);
             init_done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
             if init_done && i + 1 == n_init {
@@ -415,7 +526,12 @@ impl Kubelet {
             // The runtime starts containers in order; each waits for the one before to start.
             let mut ready_to_start = true;
             for c in rt.containers.iter_mut() {
-                if let State::Waiting { at, next: Next::Pull, .. } = &mut c.state {
+                if let State::Waiting {
+                    at,
+                    next: Next::Pull,
+                    ..
+                } = &mut c.state
+                {
                     if *at == Millis::MAX && ready_to_start {
                         *at = now;
                     }
@@ -423,15 +539,38 @@ impl Kubelet {
                 if c.stop_at.is_some_and(|t| t <= now) {
                     // The spec changed (new image): kill and recreate.
                     c.stop_at = None;
-                    say(api, Some(&c.name), "Normal", "Killing", format!("Container {} definition changed, will be restarted", c.name));
+                    say(
+                        api,
+                        Some(&c.name),
+                        "Normal",
+                        "Killing",
+                        format!("Container {} definition changed, will be restarted", c.name),
+                    );
                     if let State::Running { started_at, .. } = c.state {
-                        c.last = Some(Terminated { exit_code: 0, reason: "Completed".into(), message: None, started_at, finished_at: now });
+                        c.last = Some(Terminated {
+                            exit_code: 0,
+                            reason: "Completed".into(),
+                            message: None,
+                            started_at,
+                            finished_at: now,
+                        });
                         c.restart_count += 1;
                     }
-                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+                    c.state = State::Waiting {
+                        reason: "ContainerCreating".into(),
+                        message: None,
+                        next: Next::Pull,
+                        at: now,
+                    };
                 }
                 self.drive(api, &mut say, c, &policy, &pod_desc);
-                ready_to_start = !matches!(c.state, State::Waiting { next: Next::Pull | Next::Pulled { .. } | Next::Start, .. });
+                ready_to_start = !matches!(
+                    c.state,
+                    State::Waiting {
+                        next: Next::Pull | Next::Pulled { .. } | Next::Start,
+                        ..
+                    }
+                );
             }
         }
         self.write_status(api, &mut rt);
@@ -453,30 +592,76 @@ impl Kubelet {
             if let State::Terminated(t) = &c.state {
                 c.last = Some(t.clone());
             }
-            c.state = State::Waiting { reason: "CrashLoopBackOff".into(), message: None, next: Next::Restart, at: now };
+            c.state = State::Waiting {
+                reason: "CrashLoopBackOff".into(),
+                message: None,
+                next: Next::Restart,
+                at: now,
+            };
         }
         for _ in 0..8 {
             match c.state.clone() {
                 State::Waiting { at, .. } if at > now => return,
-                State::Waiting { next: Next::Restart, .. } => {
+                State::Waiting {
+                    next: Next::Restart,
+                    ..
+                } => {
                     c.restart_count += 1;
-                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Pull, at: now };
+                    c.state = State::Waiting {
+                        reason: "ContainerCreating".into(),
+                        message: None,
+                        next: Next::Pull,
+                        at: now,
+                    };
                 }
-                State::Waiting { next: Next::Pull, .. } => {
+                State::Waiting {
+                    next: Next::Pull, ..
+                } => {
                     let reference = images::parse_reference(&c.image);
                     let present = self.images.contains(&reference.full);
                     if present && c.pull_policy != "Always" {
-                        say(api, Some(&c.name), "Normal", "Pulled", format!("Container image \"{}\" already present on machine", c.image));
-                        c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Start, at: now };
+                        say(
+                            api,
+                            Some(&c.name),
+                            "Normal",
+                            "Pulled",
+                            format!("Container image \"{}\" already present on machine", c.image),
+                        );
+                        c.state = State::Waiting {
+                            reason: "ContainerCreating".into(),
+                            message: None,
+                            next: Next::Start,
+                            at: now,
+                        };
                         continue;
                     }
                     if c.pull_policy == "Never" {
-                        let msg = format!("Container image \"{}\" is not present with pull policy of Never", c.image);
-                        say(api, Some(&c.name), "Warning", "ErrImageNeverPull", msg.clone());
-                        c.state = State::Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg), next: Next::Pull, at: now + 10 * SECOND };
+                        let msg = format!(
+                            "Container image \"{}\" is not present with pull policy of Never",
+                            c.image
+                        );
+                        say(
+                            api,
+                            Some(&c.name),
+                            "Warning",
+                            "ErrImageNeverPull",
+                            msg.clone(),
+                        );
+                        c.state = State::Waiting {
+                            reason: "ErrImageNeverPull".into(),
+                            message: Some(msg),
+                            next: Next::Pull,
+                            at: now + 10 * SECOND,
+                        };
                         return;
                     }
-                    say(api, Some(&c.name), "Normal", "Pulling", format!("Pulling image \"{}\"", c.image));
+                    say(
+                        api,
+                        Some(&c.name),
+                        "Normal",
+                        "Pulling",
+                        format!("Pulling image \"{}\"", c.image),
+                    );
                     match images::pull(&c.image) {
                         Ok(img) => {
                             let took = if present {
@@ -485,16 +670,31 @@ impl Kubelet {
                                 (img.size_bytes / 30_000) as Millis + api.rng.between(400, 1500)
                             };
                             let reason = match &c.state {
-                                State::Waiting { reason, .. } if reason != "ErrImagePull" && reason != "ImagePullBackOff" => reason.clone(),
+                                State::Waiting { reason, .. }
+                                    if reason != "ErrImagePull" && reason != "ImagePullBackOff" =>
+                                {
+                                    reason.clone()
+                                }
                                 _ => "ContainerCreating".into(),
                             };
-                            c.state = State::Waiting { reason, message: None, next: Next::Pulled { took }, at: now + took };
+                            c.state = State::Waiting {
+                                reason,
+                                message: None,
+                                next: Next::Pulled { took },
+                                at: now + took,
+                            };
                         }
                         Err(e) => {
                             c.pull_failures += 1;
                             let msg = format!("Failed to pull image \"{}\": {e}", c.image);
                             say(api, Some(&c.name), "Warning", "Failed", msg.clone());
-                            say(api, Some(&c.name), "Warning", "Failed", "Error: ErrImagePull".into());
+                            say(
+                                api,
+                                Some(&c.name),
+                                "Warning",
+                                "Failed",
+                                "Error: ErrImagePull".into(),
+                            );
                             c.state = State::Waiting {
                                 reason: "ErrImagePull".into(),
                                 message: Some(format!("rpc error: code = NotFound desc = {e}")),
@@ -505,10 +705,25 @@ impl Kubelet {
                         }
                     }
                 }
-                State::Waiting { next: Next::PullBackOff, .. } => {
-                    let backoff = (10 * SECOND << (c.pull_failures.saturating_sub(1)).min(5)).min(MAX_BACKOFF);
-                    say(api, Some(&c.name), "Normal", "BackOff", format!("Back-off pulling image \"{}\"", c.image));
-                    say(api, Some(&c.name), "Warning", "Failed", "Error: ImagePullBackOff".into());
+                State::Waiting {
+                    next: Next::PullBackOff,
+                    ..
+                } => {
+                    let backoff = backoff(c.pull_failures.saturating_sub(1));
+                    say(
+                        api,
+                        Some(&c.name),
+                        "Normal",
+                        "BackOff",
+                        format!("Back-off pulling image \"{}\"", c.image),
+                    );
+                    say(
+                        api,
+                        Some(&c.name),
+                        "Warning",
+                        "Failed",
+                        "Error: ImagePullBackOff".into(),
+                    );
                     c.state = State::Waiting {
                         reason: "ImagePullBackOff".into(),
                         message: Some(format!("Back-off pulling image \"{}\"", c.image)),
@@ -517,45 +732,103 @@ impl Kubelet {
                     };
                     return;
                 }
-                State::Waiting { next: Next::Pulled { took }, .. } => {
+                State::Waiting {
+                    next: Next::Pulled { took },
+                    ..
+                } => {
                     let reference = images::parse_reference(&c.image);
                     let size = images::pull(&c.image).map(|i| i.size_bytes).unwrap_or(0);
                     self.images.insert(reference.full);
                     let secs = format!("{}.{:03}s", took / 1000, took % 1000);
                     say(api, Some(&c.name), "Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs} ({secs} including waiting). Image size: {size} bytes.", c.image));
                     c.pull_failures = 0;
-                    c.state = State::Waiting { reason: "ContainerCreating".into(), message: None, next: Next::Start, at: now };
+                    c.state = State::Waiting {
+                        reason: "ContainerCreating".into(),
+                        message: None,
+                        next: Next::Start,
+                        at: now,
+                    };
                 }
-                State::Waiting { next: Next::Start, .. } => {
+                State::Waiting {
+                    next: Next::Start, ..
+                } => {
                     let reference = images::parse_reference(&c.image);
-                    c.image_id = format!("{}@sha256:{}", reference.full.rsplit_once(':').map_or(reference.full.as_str(), |(r, _)| r), hex_digest(&reference.full, 0));
-                    c.container_id = format!("containerd://{}", hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64()));
+                    c.image_id = format!(
+                        "{}@sha256:{}",
+                        reference
+                            .full
+                            .rsplit_once(':')
+                            .map_or(reference.full.as_str(), |(r, _)| r),
+                        hex_digest(&reference.full, 0)
+                    );
+                    c.container_id = format!(
+                        "containerd://{}",
+                        hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
+                    );
                     let behaviour = match images::pull(&c.image) {
                         Ok(img) => process::behaviour(img, &c.command, &c.args),
                         Err(e) => Behaviour::StartError(e),
                     };
-                    say(api, Some(&c.name), "Normal", "Created", format!("Created container: {}", c.name));
+                    say(
+                        api,
+                        Some(&c.name),
+                        "Normal",
+                        "Created",
+                        format!("Created container: {}", c.name),
+                    );
                     match behaviour {
                         Behaviour::StartError(msg) => {
-                            say(api, Some(&c.name), "Warning", "Failed", format!("Error: {msg}"));
-                            let t = Terminated { exit_code: 128, reason: "StartError".into(), message: Some(msg), started_at: now, finished_at: now };
+                            say(
+                                api,
+                                Some(&c.name),
+                                "Warning",
+                                "Failed",
+                                format!("Error: {msg}"),
+                            );
+                            let t = Terminated {
+                                exit_code: 128,
+                                reason: "StartError".into(),
+                                message: Some(msg),
+                                started_at: now,
+                                finished_at: now,
+                            };
                             self.exited(api, say, c, t, restart_policy, pod_desc);
                         }
                         b => {
-                            say(api, Some(&c.name), "Normal", "Started", format!("Started container {}", c.name));
+                            say(
+                                api,
+                                Some(&c.name),
+                                "Normal",
+                                "Started",
+                                format!("Started container {}", c.name),
+                            );
                             let (exit, graceful) = match b {
-                                Behaviour::Exits { after, code } => (Some((now + after.max(50), code)), false),
+                                Behaviour::Exits { after, code } => {
+                                    (Some((now + after.max(50), code)), false)
+                                }
                                 Behaviour::Forever { graceful } => (None, graceful),
                                 Behaviour::StartError(_) => (None, false),
                             };
-                            c.state = State::Running { started_at: now, exit, graceful };
+                            c.state = State::Running {
+                                started_at: now,
+                                exit,
+                                graceful,
+                            };
                         }
                     }
                 }
-                State::Running { started_at, exit: Some((at, code)), .. } if at <= now => {
+                State::Running {
+                    started_at,
+                    exit: Some((at, code)),
+                    ..
+                } if at <= now => {
                     let t = Terminated {
                         exit_code: code,
-                        reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                        reason: if code == 0 {
+                            "Completed".into()
+                        } else {
+                            "Error".into()
+                        },
                         message: None,
                         started_at,
                         finished_at: at,
@@ -590,17 +863,34 @@ impl Kubelet {
             return;
         }
         c.exits += 1;
-        let delay = if c.exits <= 1 { 0 } else { (10 * SECOND << (c.exits - 2).min(5)).min(MAX_BACKOFF) };
+        let delay = if c.exits <= 1 {
+            0
+        } else {
+            backoff(c.exits - 2)
+        };
         if delay == 0 {
             // Seen as exited until the kubelet's next relist starts it again.
             c.state = State::Terminated(t);
             c.restart_at = Some(now + PLEG_RELIST);
         } else {
             c.last = Some(t);
-            say(api, Some(&c.name), "Warning", "BackOff", format!("Back-off restarting failed container {} in pod {pod_desc}", c.name));
+            say(
+                api,
+                Some(&c.name),
+                "Warning",
+                "BackOff",
+                format!(
+                    "Back-off restarting failed container {} in pod {pod_desc}",
+                    c.name
+                ),
+            );
             c.state = State::Waiting {
                 reason: "CrashLoopBackOff".into(),
-                message: Some(format!("back-off {} restarting failed container={} pod={pod_desc}", crate::printers::age::go_duration(delay), c.name)),
+                message: Some(format!(
+                    "back-off {} restarting failed container={} pod={pod_desc}",
+                    crate::printers::age::go_duration(delay),
+                    c.name
+                )),
                 next: Next::Restart,
                 at: now + delay,
             };
@@ -608,7 +898,9 @@ impl Kubelet {
     }
 
     fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {
-        let Ok(mut pod) = api.get(&PODS, &rt.namespace, &rt.name) else { return };
+        let Ok(mut pod) = api.get(&PODS, &rt.namespace, &rt.name) else {
+            return;
+        };
         if pod["metadata"]["uid"].as_str() != Some(&rt.uid) {
             return;
         }
@@ -619,10 +911,15 @@ impl Kubelet {
         let mut status = composed.clone();
         // A condition keeps its transition time unless its status changes.
         let now = json!(to_time(api.now()));
-        let previous = pod["status"]["conditions"].as_array().cloned().unwrap_or_default();
+        let previous = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for c in status["conditions"].as_array_mut().into_iter().flatten() {
             match previous.iter().find(|p| p["type"] == c["type"]) {
-                Some(p) if p["status"] == c["status"] => c["lastTransitionTime"] = p["lastTransitionTime"].clone(),
+                Some(p) if p["status"] == c["status"] => {
+                    c["lastTransitionTime"] = p["lastTransitionTime"].clone()
+                }
                 Some(_) => c["lastTransitionTime"] = now.clone(),
                 None => {}
             }
@@ -636,17 +933,28 @@ impl Kubelet {
     fn compose_status(&self, rt: &PodRuntime, pod: &Value) -> Value {
         let ts = |t: Millis| json!(to_time(t));
         let sandbox_ready = rt.ip.is_some();
-        let init_pending = rt.init.iter().any(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+        let init_pending = rt
+            .init
+            .iter()
+            .any(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
         let container_status = |c: &Container, init: bool| -> Value {
             let state = match &c.state {
-                State::Waiting { reason, message, .. } => {
-                    let reason = if !init && reason == "ContainerCreating" && init_pending { "PodInitializing".to_string() } else { reason.clone() };
+                State::Waiting {
+                    reason, message, ..
+                } => {
+                    let reason = if !init && reason == "ContainerCreating" && init_pending {
+                        "PodInitializing".to_string()
+                    } else {
+                        reason.clone()
+                    };
                     match message {
                         Some(m) => json!({"waiting": {"reason": reason, "message": m}}),
                         None => json!({"waiting": {"reason": reason}}),
                     }
                 }
-                State::Running { started_at, .. } => json!({"running": {"startedAt": ts(*started_at)}}),
+                State::Running { started_at, .. } => {
+                    json!({"running": {"startedAt": ts(*started_at)}})
+                }
                 State::Terminated(t) => terminated_json(t, &c.container_id),
             };
             let running = matches!(c.state, State::Running { .. });
@@ -668,10 +976,22 @@ impl Kubelet {
             }
             s
         };
-        let init_done = rt.init.iter().all(|c| matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
-        let all_ready = init_done && rt.containers.iter().all(|c| matches!(c.state, State::Running { .. }));
+        let init_done = rt
+            .init
+            .iter()
+            .all(|c| matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+        let all_ready = init_done
+            && rt
+                .containers
+                .iter()
+                .all(|c| matches!(c.state, State::Running { .. }));
         let phase = pod_phase(rt, init_done);
-        let not_ready: Vec<String> = rt.containers.iter().filter(|c| !matches!(c.state, State::Running { .. })).map(|c| c.name.clone()).collect();
+        let not_ready: Vec<String> = rt
+            .containers
+            .iter()
+            .filter(|c| !matches!(c.state, State::Running { .. }))
+            .map(|c| c.name.clone())
+            .collect();
         let cond = |type_: &str, ok: bool, reason: Option<String>, message: Option<String>| {
             let mut c = json!({"type": type_, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": ts(rt.started)});
             if !ok {
@@ -686,19 +1006,49 @@ impl Kubelet {
         };
         let unready_msg = format!("containers with unready status: [{}]", not_ready.join(" "));
         let finished = phase == "Succeeded" || phase == "Failed";
-        let ready_reason = if finished { "PodCompleted" } else { "ContainersNotReady" };
+        let ready_reason = if finished {
+            "PodCompleted"
+        } else {
+            "ContainersNotReady"
+        };
         let mut conditions = vec![
-            cond("PodReadyToStartContainers", sandbox_ready && !finished, None, None),
+            cond(
+                "PodReadyToStartContainers",
+                sandbox_ready && !finished,
+                None,
+                None,
+            ),
             cond(
                 "Initialized",
                 init_done,
                 Some("ContainersNotInitialized".into()),
-                Some(format!("containers with incomplete status: [{}]", rt.init.iter().filter(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0)).map(|c| c.name.clone()).collect::<Vec<_>>().join(" "))),
+                Some(format!(
+                    "containers with incomplete status: [{}]",
+                    rt.init
+                        .iter()
+                        .filter(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0))
+                        .map(|c| c.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )),
             ),
-            cond("Ready", all_ready, Some(ready_reason.into()), Some(unready_msg.clone())),
-            cond("ContainersReady", all_ready, Some(ready_reason.into()), Some(unready_msg)),
+            cond(
+                "Ready",
+                all_ready,
+                Some(ready_reason.into()),
+                Some(unready_msg.clone()),
+            ),
+            cond(
+                "ContainersReady",
+                all_ready,
+                Some(ready_reason.into()),
+                Some(unready_msg),
+            ),
         ];
-        if let Some(sched) = pod["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled")) {
+        if let Some(sched) = pod["status"]["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
+        {
             conditions.push(sched.clone());
         }
         let mut status = json!({
@@ -711,7 +1061,11 @@ impl Kubelet {
             "qosClass": pod["status"]["qosClass"].clone(),
         });
         if !rt.init.is_empty() {
-            status["initContainerStatuses"] = json!(rt.init.iter().map(|c| container_status(c, true)).collect::<Vec<_>>());
+            status["initContainerStatuses"] = json!(rt
+                .init
+                .iter()
+                .map(|c| container_status(c, true))
+                .collect::<Vec<_>>());
         }
         if let Some(ip) = &rt.ip {
             status["podIP"] = json!(ip);
@@ -740,7 +1094,11 @@ fn terminated_json(t: &Terminated, container_id: &str) -> Value {
 /// The pod phase from its containers, as the kubelet computes it.
 fn pod_phase(rt: &PodRuntime, init_done: bool) -> &'static str {
     if !init_done {
-        let init_failed = rt.restart_policy == "Never" && rt.init.iter().any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
+        let init_failed = rt.restart_policy == "Never"
+            && rt
+                .init
+                .iter()
+                .any(|c| matches!(&c.state, State::Terminated(t) if t.exit_code != 0));
         return if init_failed { "Failed" } else { "Pending" };
     }
     let mut waiting_fresh = 0;

@@ -15,8 +15,27 @@ pub enum Behaviour {
     StartError(String),
 }
 
-const EXIT_ZERO: &[&str] = &["echo", "true", "date", "env", "printenv", "hostname", "cat", "ls", "pwd", "id", "whoami", "uname", "nslookup", "wget", "curl", "ping", "touch", "mkdir", "printf", "df", "ps", "mount", "nc"];
-const SERVERS: &[&str] = &["nginx", "httpd", "httpd-foreground", "redis-server", "mysqld", "postgres", "mongod", "memcached", "python", "python3", "node", "tail", "top", "watch"];
+const EXIT_ZERO: &[&str] = &[
+    "echo", "true", "date", "env", "printenv", "hostname", "cat", "ls", "pwd", "id", "whoami",
+    "uname", "nslookup", "wget", "curl", "ping", "touch", "mkdir", "printf", "df", "ps", "mount",
+    "nc",
+];
+const SERVERS: &[&str] = &[
+    "nginx",
+    "httpd",
+    "httpd-foreground",
+    "redis-server",
+    "mysqld",
+    "postgres",
+    "mongod",
+    "memcached",
+    "python",
+    "python3",
+    "node",
+    "tail",
+    "top",
+    "watch",
+];
 
 fn binary(arg: &str) -> &str {
     arg.rsplit('/').next().unwrap_or(arg)
@@ -45,8 +64,15 @@ fn shell_script(script: &str) -> Behaviour {
     }
     let mut elapsed = 0;
     let mut code = 0;
-    for part in script.split(['\n', ';', '&', '|']).map(str::trim).filter(|p| !p.is_empty()) {
-        let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect();
+    for part in script
+        .split(['\n', ';', '&', '|'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let words: Vec<String> = part
+            .split_whitespace()
+            .map(|w| w.trim_matches(['"', '\'']).to_string())
+            .collect();
         let Some(first) = words.first() else { continue };
         match binary(first) {
             "sleep" => match sleep_seconds(words.get(1)) {
@@ -59,14 +85,20 @@ fn shell_script(script: &str) -> Behaviour {
             },
             "exit" => {
                 let c = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(code);
-                return Behaviour::Exits { after: elapsed, code: c };
+                return Behaviour::Exits {
+                    after: elapsed,
+                    code: c,
+                };
             }
             "false" => code = 1,
             b if SERVERS.contains(&b) => return Behaviour::Forever { graceful: true },
             _ => code = 0,
         }
     }
-    Behaviour::Exits { after: elapsed, code }
+    Behaviour::Exits {
+        after: elapsed,
+        code,
+    }
 }
 
 /// Decides what a container runs, as the runtime would: `command` replaces the image's
@@ -120,11 +152,39 @@ mod tests {
     fn behaviours() {
         let nginx = pull("nginx").unwrap();
         let busybox = pull("busybox").unwrap();
-        assert_eq!(behaviour(nginx, &[], &[]), Behaviour::Forever { graceful: true });
-        assert_eq!(behaviour(busybox, &[], &[]), Behaviour::Exits { after: 0, code: 0 });
-        assert_eq!(behaviour(busybox, &[], &s(&["sleep", "10"])), Behaviour::Exits { after: 10_000, code: 0 });
-        assert_eq!(behaviour(busybox, &s(&["sh", "-c"]), &s(&["sleep 5; exit 3"])), Behaviour::Exits { after: 5_000, code: 3 });
-        assert_eq!(behaviour(busybox, &s(&["sh", "-c", "while true; do date; sleep 1; done"]), &[]), Behaviour::Forever { graceful: false });
-        assert!(matches!(behaviour(busybox, &s(&["frobnicate"]), &[]), Behaviour::StartError(_)));
+        assert_eq!(
+            behaviour(nginx, &[], &[]),
+            Behaviour::Forever { graceful: true }
+        );
+        assert_eq!(
+            behaviour(busybox, &[], &[]),
+            Behaviour::Exits { after: 0, code: 0 }
+        );
+        assert_eq!(
+            behaviour(busybox, &[], &s(&["sleep", "10"])),
+            Behaviour::Exits {
+                after: 10_000,
+                code: 0
+            }
+        );
+        assert_eq!(
+            behaviour(busybox, &s(&["sh", "-c"]), &s(&["sleep 5; exit 3"])),
+            Behaviour::Exits {
+                after: 5_000,
+                code: 3
+            }
+        );
+        assert_eq!(
+            behaviour(
+                busybox,
+                &s(&["sh", "-c", "while true; do date; sleep 1; done"]),
+                &[]
+            ),
+            Behaviour::Forever { graceful: false }
+        );
+        assert!(matches!(
+            behaviour(busybox, &s(&["frobnicate"]), &[]),
+            Behaviour::StartError(_)
+        ));
     }
 }

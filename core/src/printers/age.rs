@@ -17,7 +17,11 @@ pub fn human(d: Millis) -> String {
     let minutes = seconds / 60;
     if minutes < 10 {
         let s = seconds % 60;
-        return if s == 0 { format!("{minutes}m") } else { format!("{minutes}m{s}s") };
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
     }
     if minutes < 180 {
         return format!("{minutes}m");
@@ -25,21 +29,33 @@ pub fn human(d: Millis) -> String {
     let hours = minutes / 60;
     if hours < 8 {
         let m = minutes % 60;
-        return if m == 0 { format!("{hours}h") } else { format!("{hours}h{m}m") };
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
     }
     if hours < 48 {
         return format!("{hours}h");
     }
     if hours < 24 * 8 {
         let h = hours % 24;
-        return if h == 0 { format!("{}d", hours / 24) } else { format!("{}d{h}h", hours / 24) };
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
     }
     if hours < 24 * 365 * 2 {
         return format!("{}d", hours / 24);
     }
     if hours < 24 * 365 * 8 {
         let dy = (hours / 24) % 365;
-        return if dy == 0 { format!("{}y", hours / 24 / 365) } else { format!("{}y{dy}d", hours / 24 / 365) };
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
     }
     format!("{}y", hours / 24 / 365)
 }
@@ -55,7 +71,11 @@ pub fn go_duration(d: Millis) -> String {
     let total_s = d / SECOND;
     let ms = d % SECOND;
     let (h, m, s) = (total_s / 3600, (total_s / 60) % 60, total_s % 60);
-    let secs = if ms == 0 { format!("{s}s") } else { format!("{s}.{}s", format!("{ms:03}").trim_end_matches('0')) };
+    let secs = if ms == 0 {
+        format!("{s}s")
+    } else {
+        format!("{s}.{}s", format!("{ms:03}").trim_end_matches('0'))
+    };
     if h > 0 {
         format!("{h}h{m}m{secs}")
     } else if m > 0 {

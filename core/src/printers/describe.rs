@@ -14,7 +14,8 @@ fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
 }
 
 fn time_of(v: &Value) -> Option<Millis> {
-    let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time = serde_json::from_value(v.clone()).ok()?;
+    let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
+        serde_json::from_value(v.clone()).ok()?;
     Some(from_time(&t))
 }
 
@@ -34,7 +35,9 @@ pub fn rfc1123z(t: Millis) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{}, {d:02} {} {y} {:02}:{:02}:{:02} +0000",
         WEEKDAYS[days.rem_euclid(7) as usize],
@@ -70,15 +73,22 @@ fn write_events(out: &mut String, events: &[Value], now: Millis) {
         out.push_str("Events:\t<none>\n");
         return;
     }
-    out.push_str("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n");
+    out.push_str(
+        "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
+    );
     for e in events {
         let last = time_of(&e["series"]["lastObservedTime"])
             .or_else(|| time_of(&e["lastTimestamp"]))
             .or_else(|| time_of(&e["eventTime"]));
         let first = time_of(&e["firstTimestamp"]).or_else(|| time_of(&e["eventTime"]));
-        let count = e["count"].as_i64().or_else(|| e["series"]["count"].as_i64()).unwrap_or(1);
+        let count = e["count"]
+            .as_i64()
+            .or_else(|| e["series"]["count"].as_i64())
+            .unwrap_or(1);
         let age = match (last, first) {
-            (Some(l), Some(f)) if count > 1 => format!("{} (x{count} over {})", human(now - l), human(now - f)),
+            (Some(l), Some(f)) if count > 1 => {
+                format!("{} (x{count} over {})", human(now - l), human(now - f))
+            }
             (Some(l), _) => human(now - l),
             _ => "<unknown>".into(),
         };
@@ -86,13 +96,26 @@ fn write_events(out: &mut String, events: &[Value], now: Millis) {
             "" => s(e, "/reportingComponent").to_string(),
             c => c.to_string(),
         };
-        out.push_str(&format!("  {}\t{}\t{age}\t{from}\t{}\n", s(e, "/type"), s(e, "/reason"), s(e, "/message").trim()));
+        out.push_str(&format!(
+            "  {}\t{}\t{age}\t{from}\t{}\n",
+            s(e, "/type"),
+            s(e, "/reason"),
+            s(e, "/message").trim()
+        ));
     }
 }
 
 fn events_for(events: &[Value], uid: &str) -> Vec<Value> {
-    let mut evs: Vec<Value> = events.iter().filter(|e| s(e, "/involvedObject/uid") == uid).cloned().collect();
-    let key = |e: &Value| time_of(&e["firstTimestamp"]).or_else(|| time_of(&e["eventTime"])).unwrap_or(0);
+    let mut evs: Vec<Value> = events
+        .iter()
+        .filter(|e| s(e, "/involvedObject/uid") == uid)
+        .cloned()
+        .collect();
+    let key = |e: &Value| {
+        time_of(&e["firstTimestamp"])
+            .or_else(|| time_of(&e["eventTime"]))
+            .unwrap_or(0)
+    };
     evs.sort_by_key(key);
     evs
 }
@@ -100,11 +123,15 @@ fn events_for(events: &[Value], uid: &str) -> Vec<Value> {
 fn container_state(out: &mut String, label: &str, state: &Value) {
     if let Some(r) = state.get("running") {
         out.push_str(&format!("    {label}:\tRunning\n"));
-        out.push_str(&format!("      Started:\t{}\n", time_of(&r["startedAt"]).map_or(String::new(), rfc1123z)));
+        out.push_str(&format!(
+            "      Started:\t{}\n",
+            time_of(&r["startedAt"]).map_or(String::new(), rfc1123z)
+        ));
     } else if let Some(w) = state.get("waiting") {
         out.push_str(&format!("    {label}:\tWaiting\n"));
         out.push_str(&format!("      Reason:\t{}\n", s(w, "/reason")));
-        if !s(w, "/message").is_empty() && label == "State" && s(w, "/reason") != "CrashLoopBackOff" {
+        if !s(w, "/message").is_empty() && label == "State" && s(w, "/reason") != "CrashLoopBackOff"
+        {
             out.push_str(&format!("      Message:\t{}\n", s(w, "/message")));
         }
     } else if let Some(t) = state.get("terminated") {
@@ -113,9 +140,18 @@ fn container_state(out: &mut String, label: &str, state: &Value) {
         if !s(t, "/message").is_empty() {
             out.push_str(&format!("      Message:\t{}\n", s(t, "/message")));
         }
-        out.push_str(&format!("      Exit Code:\t{}\n", t["exitCode"].as_i64().unwrap_or(0)));
-        out.push_str(&format!("      Started:\t{}\n", time_of(&t["startedAt"]).map_or(String::new(), rfc1123z)));
-        out.push_str(&format!("      Finished:\t{}\n", time_of(&t["finishedAt"]).map_or(String::new(), rfc1123z)));
+        out.push_str(&format!(
+            "      Exit Code:\t{}\n",
+            t["exitCode"].as_i64().unwrap_or(0)
+        ));
+        out.push_str(&format!(
+            "      Started:\t{}\n",
+            time_of(&t["startedAt"]).map_or(String::new(), rfc1123z)
+        ));
+        out.push_str(&format!(
+            "      Finished:\t{}\n",
+            time_of(&t["finishedAt"]).map_or(String::new(), rfc1123z)
+        ));
     } else {
         out.push_str(&format!("    {label}:\tWaiting\n"));
     }
@@ -134,10 +170,30 @@ fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
     if ports.is_empty() {
         out.push_str("    Port:\t<none>\n    Host Port:\t<none>\n");
     } else {
-        let fmt = |key: &str| ports.iter().map(|p| format!("{}/{}", p[key].as_i64().unwrap_or(0), p["protocol"].as_str().unwrap_or("TCP"))).collect::<Vec<_>>().join(", ");
+        let fmt = |key: &str| {
+            ports
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{}/{}",
+                        p[key].as_i64().unwrap_or(0),
+                        p["protocol"].as_str().unwrap_or("TCP")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let label = if ports.len() > 1 { "Ports" } else { "Port" };
-        let host_label = if ports.len() > 1 { "Host Ports" } else { "Host Port" };
-        out.push_str(&format!("    {label}:\t{}\n    {host_label}:\t{}\n", fmt("containerPort"), fmt("hostPort")));
+        let host_label = if ports.len() > 1 {
+            "Host Ports"
+        } else {
+            "Host Port"
+        };
+        out.push_str(&format!(
+            "    {label}:\t{}\n    {host_label}:\t{}\n",
+            fmt("containerPort"),
+            fmt("hostPort")
+        ));
     }
     for (label, key) in [("Command", "command"), ("Args", "args")] {
         if let Some(list) = c[key].as_array().filter(|l| !l.is_empty()) {
@@ -151,8 +207,14 @@ fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
     if st["lastState"].as_object().is_some_and(|m| !m.is_empty()) {
         container_state(out, "Last State", &st["lastState"]);
     }
-    out.push_str(&format!("    Ready:\t{}\n", if st["ready"] == true { "True" } else { "False" }));
-    out.push_str(&format!("    Restart Count:\t{}\n", st["restartCount"].as_i64().unwrap_or(0)));
+    out.push_str(&format!(
+        "    Ready:\t{}\n",
+        if st["ready"] == true { "True" } else { "False" }
+    ));
+    out.push_str(&format!(
+        "    Restart Count:\t{}\n",
+        st["restartCount"].as_i64().unwrap_or(0)
+    ));
     for (label, key) in [("Limits", "limits"), ("Requests", "requests")] {
         if let Some(m) = c["resources"][key].as_object().filter(|m| !m.is_empty()) {
             out.push_str(&format!("    {label}:\n"));
@@ -166,7 +228,11 @@ fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
             out.push_str("    Environment:\n");
             for e in env {
                 let value = if let Some(fr) = e["valueFrom"]["fieldRef"].as_object() {
-                    format!(" ({}:{})", fr.get("apiVersion").and_then(Value::as_str).unwrap_or("v1"), fr.get("fieldPath").and_then(Value::as_str).unwrap_or(""))
+                    format!(
+                        " ({}:{})",
+                        fr.get("apiVersion").and_then(Value::as_str).unwrap_or("v1"),
+                        fr.get("fieldPath").and_then(Value::as_str).unwrap_or("")
+                    )
                 } else {
                     s(e, "/value").to_string()
                 };
@@ -182,7 +248,11 @@ fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
         out.push_str("    Mounts:\n");
         for m in mounts {
             let mode = if m["readOnly"] == true { "ro" } else { "rw" };
-            out.push_str(&format!("      {} from {} ({mode})\n", s(&m, "/mountPath"), s(&m, "/name")));
+            out.push_str(&format!(
+                "      {} from {} ({mode})\n",
+                s(&m, "/mountPath"),
+                s(&m, "/name")
+            ));
         }
     }
 }
@@ -190,13 +260,22 @@ fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
 fn describe_volume(out: &mut String, v: &Value) {
     out.push_str(&format!("  {}:\n", s(v, "/name")));
     if let Some(p) = v.get("projected") {
-        out.push_str("    Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+        out.push_str(
+            "    Type:\tProjected (a volume that contains injected data from multiple sources)\n",
+        );
         for src in p["sources"].as_array().into_iter().flatten() {
             if let Some(t) = src.get("serviceAccountToken") {
-                out.push_str(&format!("    TokenExpirationSeconds:\t{}\n", t["expirationSeconds"].as_i64().unwrap_or(3607)));
+                out.push_str(&format!(
+                    "    TokenExpirationSeconds:\t{}\n",
+                    t["expirationSeconds"].as_i64().unwrap_or(3607)
+                ));
             }
             if let Some(cm) = src.get("configMap") {
-                out.push_str(&format!("    ConfigMapName:\t{}\n    Optional:\t{}\n", s(cm, "/name"), cm["optional"].as_bool().unwrap_or(false)));
+                out.push_str(&format!(
+                    "    ConfigMapName:\t{}\n    Optional:\t{}\n",
+                    s(cm, "/name"),
+                    cm["optional"].as_bool().unwrap_or(false)
+                ));
             }
             if src.get("downwardAPI").is_some() {
                 out.push_str("    DownwardAPI:\ttrue\n");
@@ -204,19 +283,43 @@ fn describe_volume(out: &mut String, v: &Value) {
         }
     } else if let Some(e) = v.get("emptyDir") {
         out.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n");
-        out.push_str(&format!("    Medium:\t{}\n    SizeLimit:\t{}\n", s(e, "/medium"), if s(e, "/sizeLimit").is_empty() { "<unset>" } else { s(e, "/sizeLimit") }));
+        out.push_str(&format!(
+            "    Medium:\t{}\n    SizeLimit:\t{}\n",
+            s(e, "/medium"),
+            if s(e, "/sizeLimit").is_empty() {
+                "<unset>"
+            } else {
+                s(e, "/sizeLimit")
+            }
+        ));
     } else if let Some(h) = v.get("hostPath") {
         out.push_str("    Type:\tHostPath (bare host directory volume)\n");
-        out.push_str(&format!("    Path:\t{}\n    HostPathType:\t{}\n", s(h, "/path"), s(h, "/type")));
+        out.push_str(&format!(
+            "    Path:\t{}\n    HostPathType:\t{}\n",
+            s(h, "/path"),
+            s(h, "/type")
+        ));
     } else if let Some(cm) = v.get("configMap") {
         out.push_str("    Type:\tConfigMap (a volume populated by a ConfigMap)\n");
-        out.push_str(&format!("    Name:\t{}\n    Optional:\t{}\n", s(cm, "/name"), cm["optional"].as_bool().unwrap_or(false)));
+        out.push_str(&format!(
+            "    Name:\t{}\n    Optional:\t{}\n",
+            s(cm, "/name"),
+            cm["optional"].as_bool().unwrap_or(false)
+        ));
     } else if let Some(sec) = v.get("secret") {
         out.push_str("    Type:\tSecret (a volume populated by a Secret)\n");
-        out.push_str(&format!("    SecretName:\t{}\n    Optional:\t{}\n", s(sec, "/secretName"), sec["optional"].as_bool().unwrap_or(false)));
+        out.push_str(&format!(
+            "    SecretName:\t{}\n    Optional:\t{}\n",
+            s(sec, "/secretName"),
+            sec["optional"].as_bool().unwrap_or(false)
+        ));
     } else if let Some(pvc) = v.get("persistentVolumeClaim") {
         out.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
-        out.push_str(&format!("    ClaimName:\t{}\n    ReadOnly:\t{}\n", s(pvc, "/claimName"), pvc["readOnly"].as_bool().unwrap_or(false)));
+        out.push_str(&format!(
+            "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
+            s(pvc, "/claimName"),
+            pvc["readOnly"].as_bool().unwrap_or(false)
+        ));
     }
 }
 
@@ -232,7 +335,11 @@ fn toleration_text(t: &Value) -> String {
         text.push_str(s(t, "/effect"));
     }
     if s(t, "/operator") == "Exists" && s(t, "/value").is_empty() {
-        text.push_str(if key.is_empty() && s(t, "/effect").is_empty() { "op=Exists" } else { " op=Exists" });
+        text.push_str(if key.is_empty() && s(t, "/effect").is_empty() {
+            "op=Exists"
+        } else {
+            " op=Exists"
+        });
     }
     if let Some(secs) = t["tolerationSeconds"].as_i64() {
         text.push_str(&format!(" for {secs}s"));
@@ -247,11 +354,20 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
     let status = &pod["status"];
     out.push_str(&format!("Name:\t{}\n", s(pod, "/metadata/name")));
     out.push_str(&format!("Namespace:\t{}\n", s(pod, "/metadata/namespace")));
-    out.push_str(&format!("Priority:\t{}\n", spec["priority"].as_i64().unwrap_or(0)));
+    out.push_str(&format!(
+        "Priority:\t{}\n",
+        spec["priority"].as_i64().unwrap_or(0)
+    ));
     if !s(spec, "/priorityClassName").is_empty() {
-        out.push_str(&format!("Priority Class Name:\t{}\n", s(spec, "/priorityClassName")));
+        out.push_str(&format!(
+            "Priority Class Name:\t{}\n",
+            s(spec, "/priorityClassName")
+        ));
     }
-    out.push_str(&format!("Service Account:\t{}\n", s(spec, "/serviceAccountName")));
+    out.push_str(&format!(
+        "Service Account:\t{}\n",
+        s(spec, "/serviceAccountName")
+    ));
     let node = s(spec, "/nodeName");
     if node.is_empty() {
         out.push_str("Node:\t<none>\n");
@@ -264,8 +380,13 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
     write_map(&mut out, "", "Labels", &pod["metadata"]["labels"]);
     write_map(&mut out, "", "Annotations", &pod["metadata"]["annotations"]);
     if let Some(t) = time_of(&pod["metadata"]["deletionTimestamp"]) {
-        let grace = pod["metadata"]["deletionGracePeriodSeconds"].as_i64().unwrap_or(0);
-        out.push_str(&format!("Status:\tTerminating (lasts {})\n", human(now - (t - grace * 1000))));
+        let grace = pod["metadata"]["deletionGracePeriodSeconds"]
+            .as_i64()
+            .unwrap_or(0);
+        out.push_str(&format!(
+            "Status:\tTerminating (lasts {})\n",
+            human(now - (t - grace * 1000))
+        ));
         out.push_str(&format!("Termination Grace Period:\t{grace}s\n"));
     } else {
         out.push_str(&format!("Status:\t{}\n", s(status, "/phase")));
@@ -286,16 +407,29 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
         }
         None => out.push_str("IPs:\t<none>\n"),
     }
-    let statuses = |key: &str, name: &str| status[key].as_array().and_then(|a| a.iter().find(|c| s(c, "/name") == name)).cloned();
+    let statuses = |key: &str, name: &str| {
+        status[key]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| s(c, "/name") == name))
+            .cloned()
+    };
     if let Some(inits) = spec["initContainers"].as_array().filter(|a| !a.is_empty()) {
         out.push_str("Init Containers:\n");
         for c in inits {
-            describe_container(&mut out, c, statuses("initContainerStatuses", s(c, "/name")).as_ref());
+            describe_container(
+                &mut out,
+                c,
+                statuses("initContainerStatuses", s(c, "/name")).as_ref(),
+            );
         }
     }
     out.push_str("Containers:\n");
     for c in spec["containers"].as_array().into_iter().flatten() {
-        describe_container(&mut out, c, statuses("containerStatuses", s(c, "/name")).as_ref());
+        describe_container(
+            &mut out,
+            c,
+            statuses("containerStatuses", s(c, "/name")).as_ref(),
+        );
     }
     if let Some(conds) = status["conditions"].as_array().filter(|a| !a.is_empty()) {
         out.push_str("Conditions:\n  Type\tStatus\n");
@@ -335,27 +469,56 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
     out.push_str(&format!("Name:\t{}\n", s(node, "/metadata/name")));
     out.push_str(&format!("Roles:\t{}\n", node_roles(node)));
     write_map(&mut out, "", "Labels", &node["metadata"]["labels"]);
-    write_map(&mut out, "", "Annotations", &node["metadata"]["annotations"]);
+    write_map(
+        &mut out,
+        "",
+        "Annotations",
+        &node["metadata"]["annotations"],
+    );
     if let Some(t) = time_of(&node["metadata"]["creationTimestamp"]) {
         out.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
     }
-    let taints = node["spec"]["taints"].as_array().cloned().unwrap_or_default();
+    let taints = node["spec"]["taints"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if taints.is_empty() {
         out.push_str("Taints:\t<none>\n");
     } else {
         for (i, t) in taints.iter().enumerate() {
             let label = if i == 0 { "Taints:" } else { "" };
-            let value = if s(t, "/value").is_empty() { String::new() } else { format!("={}", s(t, "/value")) };
-            out.push_str(&format!("{label}\t{}{value}:{}\n", s(t, "/key"), s(t, "/effect")));
+            let value = if s(t, "/value").is_empty() {
+                String::new()
+            } else {
+                format!("={}", s(t, "/value"))
+            };
+            out.push_str(&format!(
+                "{label}\t{}{value}:{}\n",
+                s(t, "/key"),
+                s(t, "/effect")
+            ));
         }
     }
-    out.push_str(&format!("Unschedulable:\t{}\n", node["spec"]["unschedulable"].as_bool().unwrap_or(false)));
-    out.push_str(&format!("Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n", s(node, "/metadata/name"), rfc1123z(now)));
+    out.push_str(&format!(
+        "Unschedulable:\t{}\n",
+        node["spec"]["unschedulable"].as_bool().unwrap_or(false)
+    ));
+    out.push_str(&format!(
+        "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n",
+        s(node, "/metadata/name"),
+        rfc1123z(now)
+    ));
     out.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n  ----\t------\t-----------------\t------------------\t------\t-------\n");
     for c in status["conditions"].as_array().into_iter().flatten() {
         let hb = time_of(&c["lastHeartbeatTime"]).map_or(String::new(), rfc1123z);
         let tr = time_of(&c["lastTransitionTime"]).map_or(String::new(), rfc1123z);
-        out.push_str(&format!("  {}\t{}\t{hb}\t{tr}\t{}\t{}\n", s(c, "/type"), s(c, "/status"), s(c, "/reason"), s(c, "/message")));
+        out.push_str(&format!(
+            "  {}\t{}\t{hb}\t{tr}\t{}\t{}\n",
+            s(c, "/type"),
+            s(c, "/status"),
+            s(c, "/reason"),
+            s(c, "/message")
+        ));
     }
     out.push_str("Addresses:\n");
     for a in status["addresses"].as_array().into_iter().flatten() {
@@ -387,24 +550,56 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
     }
     out.push_str(&format!("PodCIDR:\t{}\n", s(node, "/spec/podCIDR")));
     out.push_str("PodCIDRs:\t");
-    out.push_str(&node["spec"]["podCIDRs"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(",")).unwrap_or_default());
+    out.push_str(
+        &node["spec"]["podCIDRs"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default(),
+    );
     out.push('\n');
-    let active: Vec<&Value> = pods.iter().filter(|p| !matches!(s(p, "/status/phase"), "Succeeded" | "Failed")).collect();
-    out.push_str(&format!("Non-terminated Pods:\t({} in total)\n", active.len()));
+    let active: Vec<&Value> = pods
+        .iter()
+        .filter(|p| !matches!(s(p, "/status/phase"), "Succeeded" | "Failed"))
+        .collect();
+    out.push_str(&format!(
+        "Non-terminated Pods:\t({} in total)\n",
+        active.len()
+    ));
     out.push_str("  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n  ---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
-    let alloc = |k: &str| status["allocatable"][k].as_str().and_then(quantity::parse).unwrap_or(0);
+    let alloc = |k: &str| {
+        status["allocatable"][k]
+            .as_str()
+            .and_then(quantity::parse)
+            .unwrap_or(0)
+    };
     let pct = |v: i128, total: i128| if total > 0 { v * 100 / total } else { 0 };
     let sum = |p: &Value, kind: &str, res: &str| -> i128 {
-        p["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse)).sum()
+        p["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse))
+            .sum()
     };
     let (mut cr, mut cl, mut mr, mut ml) = (0, 0, 0, 0);
     for p in &active {
-        let (a, b, c, d) = (sum(p, "requests", "cpu"), sum(p, "limits", "cpu"), sum(p, "requests", "memory"), sum(p, "limits", "memory"));
+        let (a, b, c, d) = (
+            sum(p, "requests", "cpu"),
+            sum(p, "limits", "cpu"),
+            sum(p, "requests", "memory"),
+            sum(p, "limits", "memory"),
+        );
         cr += a;
         cl += b;
         mr += c;
         ml += d;
-        let age = time_of(&p["metadata"]["creationTimestamp"]).map_or(String::new(), |t| human(now - t));
+        let age =
+            time_of(&p["metadata"]["creationTimestamp"]).map_or(String::new(), |t| human(now - t));
         out.push_str(&format!(
             "  {}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{age}\n",
             s(p, "/metadata/namespace"),
@@ -420,8 +615,20 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
         ));
     }
     out.push_str("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n  Resource\tRequests\tLimits\n  --------\t--------\t------\n");
-    out.push_str(&format!("  cpu\t{} ({}%)\t{} ({}%)\n", quantity::format_cpu(cr), pct(cr, alloc("cpu")), quantity::format_cpu(cl), pct(cl, alloc("cpu"))));
-    out.push_str(&format!("  memory\t{} ({}%)\t{} ({}%)\n", quantity::format_memory(mr), pct(mr, alloc("memory")), quantity::format_memory(ml), pct(ml, alloc("memory"))));
+    out.push_str(&format!(
+        "  cpu\t{} ({}%)\t{} ({}%)\n",
+        quantity::format_cpu(cr),
+        pct(cr, alloc("cpu")),
+        quantity::format_cpu(cl),
+        pct(cl, alloc("cpu"))
+    ));
+    out.push_str(&format!(
+        "  memory\t{} ({}%)\t{} ({}%)\n",
+        quantity::format_memory(mr),
+        pct(mr, alloc("memory")),
+        quantity::format_memory(ml),
+        pct(ml, alloc("memory"))
+    ));
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
         out.push_str(&format!("  {r}\t0 (0%)\t0 (0%)\n"));
     }

@@ -25,7 +25,8 @@ fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
 
 /// Milliseconds since an API timestamp field, or `None` if it is missing.
 fn since(v: &Value, pointer: &str, now: Millis) -> Option<Millis> {
-    let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time = serde_json::from_value(v.pointer(pointer)?.clone()).ok()?;
+    let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
+        serde_json::from_value(v.pointer(pointer)?.clone()).ok()?;
     Some(now - from_time(&t))
 }
 
@@ -36,7 +37,10 @@ fn age(v: &Value, now: Millis) -> String {
 fn labels(v: &Value) -> String {
     match v.pointer("/metadata/labels").and_then(Value::as_object) {
         Some(m) if !m.is_empty() => {
-            let mut pairs: Vec<String> = m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
+            let mut pairs: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect();
             pairs.sort();
             pairs.join(",")
         }
@@ -52,7 +56,10 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
     if !s(status, "/reason").is_empty() {
         reason = s(status, "/reason").to_string();
     }
-    if pod["spec"]["schedulingGates"].as_array().is_some_and(|g| !g.is_empty()) {
+    if pod["spec"]["schedulingGates"]
+        .as_array()
+        .is_some_and(|g| !g.is_empty())
+    {
         reason = "SchedulingGated".into();
     }
     let mut restarts = 0;
@@ -63,7 +70,10 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
         }
     };
     let mut initializing = false;
-    let init_statuses = status["initContainerStatuses"].as_array().cloned().unwrap_or_default();
+    let init_statuses = status["initContainerStatuses"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let init_total = pod["spec"]["initContainers"].as_array().map_or(0, Vec::len);
     for (i, c) in init_statuses.iter().enumerate() {
         restarts += c["restartCount"].as_i64().unwrap_or(0);
@@ -91,11 +101,17 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
         initializing = true;
         break;
     }
-    let initialized = status["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == "Initialized" && c["status"] == "True"));
+    let initialized = status["conditions"].as_array().is_some_and(|cs| {
+        cs.iter()
+            .any(|c| c["type"] == "Initialized" && c["status"] == "True")
+    });
     let mut ready = 0;
     if !initializing || initialized {
         let mut has_running = false;
-        let statuses = status["containerStatuses"].as_array().cloned().unwrap_or_default();
+        let statuses = status["containerStatuses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for c in statuses.iter().rev() {
             restarts += c["restartCount"].as_i64().unwrap_or(0);
             note_restart(c);
@@ -116,8 +132,15 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
             }
         }
         if reason == "Completed" && has_running {
-            let pod_ready = status["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"));
-            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
+            let pod_ready = status["conditions"].as_array().is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
+            });
+            reason = if pod_ready {
+                "Running".into()
+            } else {
+                "NotReady".into()
+            };
         }
     }
     let phase = s(status, "/phase");
@@ -137,7 +160,9 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
 
 /// A node's STATUS column (`Ready`, `NotReady`, `Ready,SchedulingDisabled`).
 pub fn node_status(node: &Value) -> String {
-    let ready = node["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"));
+    let ready = node["status"]["conditions"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"));
     let mut parts = vec![match ready {
         Some(c) if c["status"] == "True" => "Ready",
         Some(_) => "NotReady",
@@ -199,7 +224,10 @@ fn service_ports(svc: &Value) -> String {
 fn map_pairs(v: &Value) -> String {
     match v.as_object() {
         Some(m) if !m.is_empty() => {
-            let mut pairs: Vec<String> = m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect();
+            let mut pairs: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect();
             pairs.sort();
             pairs.join(",")
         }
@@ -220,17 +248,41 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
         "Pod" => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
         "Node" => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         "Namespace" => vec!["NAME", "STATUS", "AGE"],
-        "Service" => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        "Service" => vec![
+            "NAME",
+            "TYPE",
+            "CLUSTER-IP",
+            "EXTERNAL-IP",
+            "PORT(S)",
+            "AGE",
+        ],
         "Event" => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         _ => vec!["NAME", "AGE"],
     };
     if wide {
         match kind {
             "Pod" => c.extend(["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]),
-            "Node" => c.extend(["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"]),
+            "Node" => c.extend([
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ]),
             "Service" => c.push("SELECTOR"),
             "Event" => {
-                c = vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"];
+                c = vec![
+                    "LAST SEEN",
+                    "TYPE",
+                    "REASON",
+                    "OBJECT",
+                    "SUBOBJECT",
+                    "SOURCE",
+                    "MESSAGE",
+                    "FIRST SEEN",
+                    "COUNT",
+                    "NAME",
+                ];
             }
             _ => {}
         }
@@ -247,13 +299,30 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
                 let ip = s(obj, "/status/podIP");
                 let node = s(obj, "/spec/nodeName");
                 let nominated = s(obj, "/status/nominatedNodeName");
-                let or_none = |x: &str| if x.is_empty() { "<none>".to_string() } else { x.to_string() };
-                r.extend([or_none(ip), or_none(node), or_none(nominated), "<none>".into()]);
+                let or_none = |x: &str| {
+                    if x.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        x.to_string()
+                    }
+                };
+                r.extend([
+                    or_none(ip),
+                    or_none(node),
+                    or_none(nominated),
+                    "<none>".into(),
+                ]);
             }
             r
         }
         "Node" => {
-            let mut r = vec![name, node_status(obj), node_roles(obj), age(obj, now), s(obj, "/status/nodeInfo/kubeletVersion").to_string()];
+            let mut r = vec![
+                name,
+                node_status(obj),
+                node_roles(obj),
+                age(obj, now),
+                s(obj, "/status/nodeInfo/kubeletVersion").to_string(),
+            ];
             if wide {
                 let addr = |t: &str| {
                     obj["status"]["addresses"]
@@ -281,24 +350,49 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
                 "ExternalName" => s(obj, "/spec/externalName").to_string(),
                 _ => "<none>".to_string(),
             };
-            let cluster_ip = if s(obj, "/spec/clusterIP").is_empty() { "<none>" } else { s(obj, "/spec/clusterIP") };
-            let mut r = vec![name, ty.to_string(), cluster_ip.to_string(), external, service_ports(obj), age(obj, now)];
+            let cluster_ip = if s(obj, "/spec/clusterIP").is_empty() {
+                "<none>"
+            } else {
+                s(obj, "/spec/clusterIP")
+            };
+            let mut r = vec![
+                name,
+                ty.to_string(),
+                cluster_ip.to_string(),
+                external,
+                service_ports(obj),
+                age(obj, now),
+            ];
             if wide {
                 r.push(map_pairs(&obj["spec"]["selector"]));
             }
             r
         }
         "Event" => {
-            let object = format!("{}/{}", s(obj, "/involvedObject/kind").to_ascii_lowercase(), s(obj, "/involvedObject/name"));
-            let mut r = vec![event_last_seen(obj, now), s(obj, "/type").to_string(), s(obj, "/reason").to_string(), object];
+            let object = format!(
+                "{}/{}",
+                s(obj, "/involvedObject/kind").to_ascii_lowercase(),
+                s(obj, "/involvedObject/name")
+            );
+            let mut r = vec![
+                event_last_seen(obj, now),
+                s(obj, "/type").to_string(),
+                s(obj, "/reason").to_string(),
+                object,
+            ];
             if wide {
                 let source = match (s(obj, "/source/component"), s(obj, "/source/host")) {
                     ("", _) => s(obj, "/reportingComponent").to_string(),
                     (c, "") => c.to_string(),
                     (c, h) => format!("{c}, {h}"),
                 };
-                let first = since(obj, "/firstTimestamp", now).or_else(|| since(obj, "/eventTime", now)).map_or("<unknown>".into(), human);
-                let count = obj["count"].as_i64().or_else(|| obj["series"]["count"].as_i64()).unwrap_or(1);
+                let first = since(obj, "/firstTimestamp", now)
+                    .or_else(|| since(obj, "/eventTime", now))
+                    .map_or("<unknown>".into(), human);
+                let count = obj["count"]
+                    .as_i64()
+                    .or_else(|| obj["series"]["count"].as_i64())
+                    .unwrap_or(1);
                 r.extend([
                     s(obj, "/involvedObject/fieldPath").to_string(),
                     source,
@@ -332,7 +426,11 @@ pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptio
     }
     for obj in objs {
         let plain = s(obj, "/metadata/name").to_string();
-        let name = if opts.with_kind { format!("{}/{plain}", resource.kubectl_kind()) } else { plain };
+        let name = if opts.with_kind {
+            format!("{}/{plain}", resource.kubectl_kind())
+        } else {
+            plain
+        };
         let mut cells = row(resource.kind, obj, now, opts.wide, name);
         if opts.with_namespace && resource.namespaced {
             cells.insert(0, s(obj, "/metadata/namespace").to_string());

@@ -7,7 +7,15 @@ pub fn align(text: &str, min_width: usize, padding: usize) -> String {
     let lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     let mut widths = Vec::new();
-    format(&lines, 0, lines.len(), &mut widths, min_width, padding, &mut out);
+    format(
+        &lines,
+        0,
+        lines.len(),
+        &mut widths,
+        min_width,
+        padding,
+        &mut out,
+    );
     // `split` gives one more line than there are newlines; drop the extra separator.
     out.pop();
     out
@@ -17,7 +25,15 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-fn format(lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mut Vec<usize>, min_width: usize, padding: usize, out: &mut String) {
+fn format(
+    lines: &[Vec<&str>],
+    mut line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    min_width: usize,
+    padding: usize,
+    out: &mut String,
+) {
     let column = widths.len();
     let mut this = line0;
     while this < line1 {
@@ -63,8 +79,14 @@ mod tests {
     #[test]
     fn aligns_like_go() {
         let t = "NAME\tREADY\tSTATUS\nnginx\t1/1\tRunning\n";
-        assert_eq!(align(t, 6, 3), "NAME    READY   STATUS\nnginx   1/1     Running\n");
+        assert_eq!(
+            align(t, 6, 3),
+            "NAME    READY   STATUS\nnginx   1/1     Running\n"
+        );
         let d = "Name:\tnginx\nNamespace:\tdefault\nIPs:\n  IP:\t10.0.0.1\n";
-        assert_eq!(align(d, 0, 2), "Name:       nginx\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n");
+        assert_eq!(
+            align(d, 0, 2),
+            "Name:       nginx\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n"
+        );
     }
 }

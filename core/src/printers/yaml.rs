@@ -94,9 +94,10 @@ fn scalar(v: &Value, level: usize) -> String {
 /// Whether YAML would read `s` as something other than a string (so it must be quoted).
 fn resolves_to_non_string(s: &str) -> bool {
     const SPECIAL: &[&str] = &[
-        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes",
-        "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", "-.inf",
-        "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN", "<<",
+        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y",
+        "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", ".nan", ".NaN", ".NAN",
+        "<<",
     ];
     if SPECIAL.contains(&s) {
         return true;
@@ -104,9 +105,15 @@ fn resolves_to_non_string(s: &str) -> bool {
     let t = s.replace('_', "");
     let body = t.strip_prefix(['+', '-']).unwrap_or(&t);
     let is_int = !body.is_empty() && body.chars().all(|c| c.is_ascii_digit());
-    let is_hex = body.strip_prefix("0x").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
-    let is_octal = body.strip_prefix("0o").is_some_and(|h| !h.is_empty() && h.chars().all(|c| ('0'..='7').contains(&c)));
-    let is_bin = body.strip_prefix("0b").is_some_and(|h| !h.is_empty() && h.chars().all(|c| c == '0' || c == '1'));
+    let is_hex = body
+        .strip_prefix("0x")
+        .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
+    let is_octal = body
+        .strip_prefix("0o")
+        .is_some_and(|h| !h.is_empty() && h.chars().all(|c| ('0'..='7').contains(&c)));
+    let is_bin = body
+        .strip_prefix("0b")
+        .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c == '0' || c == '1'));
     let is_float = {
         let mut parts = body.splitn(2, ['e', 'E']);
         let mant = parts.next().unwrap_or("");
@@ -115,11 +122,15 @@ fn resolves_to_non_string(s: &str) -> bool {
             !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
         });
         let dots = mant.matches('.').count();
-        dots <= 1 && mant.chars().any(|c| c.is_ascii_digit()) && mant.chars().all(|c| c.is_ascii_digit() || c == '.') && exp_ok
+        dots <= 1
+            && mant.chars().any(|c| c.is_ascii_digit())
+            && mant.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && exp_ok
     };
     // Sexagesimal numbers (`1:20`) and timestamps (`2026-01-05`, `2026-01-05T08:00:00Z`).
     let is_base60 = s.contains(':')
-        && s.split(':').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && s.split(':')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
         && s.chars().next().is_some_and(|c| c.is_ascii_digit());
     let b = s.as_bytes();
     let is_timestamp = b.len() >= 10
@@ -142,7 +153,12 @@ fn plain_allowed(s: &str) -> bool {
     if "-?:".contains(first) && second.is_none_or(|c| c == ' ') {
         return false;
     }
-    if s.starts_with(' ') || s.ends_with(' ') || s.ends_with(':') || s.starts_with("---") || s.starts_with("...") {
+    if s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.ends_with(':')
+        || s.starts_with("---")
+        || s.starts_with("...")
+    {
         return false;
     }
     if s.contains(": ") || s.contains(" #") || s.contains('\t') {
@@ -152,7 +168,10 @@ fn plain_allowed(s: &str) -> bool {
 }
 
 fn quote_string(s: &str, level: usize) -> String {
-    if s.contains('\n') && !s.lines().any(|l| l.ends_with(' ')) && s.chars().all(|c| c == '\n' || !c.is_control()) {
+    if s.contains('\n')
+        && !s.lines().any(|l| l.ends_with(' '))
+        && s.chars().all(|c| c == '\n' || !c.is_control())
+    {
         return literal(s, level);
     }
     if resolves_to_non_string(s) {
@@ -224,8 +243,14 @@ mod tests {
             to_yaml(&v),
             "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: null\n  labels:\n    run: nginx\n  name: nginx\nspec:\n  containers:\n  - args:\n    - sleep\n    - \"3600\"\n    image: nginx\n    name: nginx\n    resources: {}\nstatus: {}\n"
         );
-        assert_eq!(quote_string("2026-01-05T08:00:00Z", 0), "\"2026-01-05T08:00:00Z\"");
-        assert_eq!(quote_string("containers with unready status: [nginx]", 0), "'containers with unready status: [nginx]'");
+        assert_eq!(
+            quote_string("2026-01-05T08:00:00Z", 0),
+            "\"2026-01-05T08:00:00Z\""
+        );
+        assert_eq!(
+            quote_string("containers with unready status: [nginx]", 0),
+            "'containers with unready status: [nginx]'"
+        );
         assert_eq!(quote_string("", 0), "\"\"");
         assert_eq!(quote_string("*", 0), "'*'");
         assert_eq!(to_yaml(&json!({"a": "x\ny\n"})), "a: |\n  x\n  y\n");

@@ -24,15 +24,27 @@ pub struct Status {
 
 impl Status {
     pub fn success() -> Self {
-        Status { code: Code::Success, reasons: vec![], plugin: "" }
+        Status {
+            code: Code::Success,
+            reasons: vec![],
+            plugin: "",
+        }
     }
 
     pub fn unschedulable(plugin: &'static str, reasons: Vec<String>) -> Self {
-        Status { code: Code::Unschedulable, reasons, plugin }
+        Status {
+            code: Code::Unschedulable,
+            reasons,
+            plugin,
+        }
     }
 
     pub fn unresolvable(plugin: &'static str, reason: impl Into<String>) -> Self {
-        Status { code: Code::UnschedulableAndUnresolvable, reasons: vec![reason.into()], plugin }
+        Status {
+            code: Code::UnschedulableAndUnresolvable,
+            reasons: vec![reason.into()],
+            plugin,
+        }
     }
 
     pub fn is_success(&self) -> bool {
@@ -63,10 +75,18 @@ pub const DEFAULT_MILLI_CPU: i128 = 100;
 pub const DEFAULT_MEMORY: i128 = 200 * 1024 * 1024;
 
 fn requests_of(pod: &Pod, non_zero: bool) -> Resources {
-    let mut r = Resources { pods: 1, ..Default::default() };
+    let mut r = Resources {
+        pods: 1,
+        ..Default::default()
+    };
     let Some(spec) = &pod.spec else { return r };
     let get = |c: &k8s_openapi::api::core::v1::Container, name: &str| -> Option<i128> {
-        c.resources.as_ref()?.requests.as_ref()?.get(name).and_then(|q| quantity::parse(&q.0))
+        c.resources
+            .as_ref()?
+            .requests
+            .as_ref()?
+            .get(name)
+            .and_then(|q| quantity::parse(&q.0))
     };
     for c in &spec.containers {
         let cpu = get(c, "cpu");
@@ -77,11 +97,20 @@ fn requests_of(pod: &Pod, non_zero: bool) -> Resources {
     // Init containers run before the app containers: the pod needs the larger of the two.
     for c in spec.init_containers.iter().flatten() {
         r.milli_cpu = r.milli_cpu.max(get(c, "cpu").unwrap_or(0));
-        r.memory = r.memory.max(get(c, "memory").map(|m| m / 1000).unwrap_or(0));
+        r.memory = r
+            .memory
+            .max(get(c, "memory").map(|m| m / 1000).unwrap_or(0));
     }
     if let Some(overhead) = &spec.overhead {
-        r.milli_cpu += overhead.get("cpu").and_then(|q| quantity::parse(&q.0)).unwrap_or(0);
-        r.memory += overhead.get("memory").and_then(|q| quantity::parse(&q.0)).map(|m| m / 1000).unwrap_or(0);
+        r.milli_cpu += overhead
+            .get("cpu")
+            .and_then(|q| quantity::parse(&q.0))
+            .unwrap_or(0);
+        r.memory += overhead
+            .get("memory")
+            .and_then(|q| quantity::parse(&q.0))
+            .map(|m| m / 1000)
+            .unwrap_or(0);
     }
     r
 }
@@ -93,10 +122,28 @@ pub fn pod_requests(pod: &Pod) -> Resources {
 
 impl NodeInfo {
     pub fn new(node: Node) -> Self {
-        let alloc = node.status.as_ref().and_then(|s| s.allocatable.clone()).unwrap_or_default();
-        let q = |k: &str| alloc.get(k).and_then(|q| quantity::parse(&q.0)).unwrap_or(0);
-        let allocatable = Resources { milli_cpu: q("cpu"), memory: q("memory") / 1000, pods: q("pods") / 1000 };
-        NodeInfo { node, allocatable, requested: Resources::default(), non_zero_requested: Resources::default() }
+        let alloc = node
+            .status
+            .as_ref()
+            .and_then(|s| s.allocatable.clone())
+            .unwrap_or_default();
+        let q = |k: &str| {
+            alloc
+                .get(k)
+                .and_then(|q| quantity::parse(&q.0))
+                .unwrap_or(0)
+        };
+        let allocatable = Resources {
+            milli_cpu: q("cpu"),
+            memory: q("memory") / 1000,
+            pods: q("pods") / 1000,
+        };
+        NodeInfo {
+            node,
+            allocatable,
+            requested: Resources::default(),
+            non_zero_requested: Resources::default(),
+        }
     }
 
     pub fn name(&self) -> &str {

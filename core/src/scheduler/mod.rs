@@ -22,8 +22,13 @@ const UNSCHEDULABLE_MAX: Millis = 5 * MINUTE;
 /// The outcome of one scheduling cycle, kept as data for explanations.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Bound { node: String },
-    Unschedulable { message: String, per_node: Vec<(String, Status)> },
+    Bound {
+        node: String,
+    },
+    Unschedulable {
+        message: String,
+        per_node: Vec<(String, Status)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -57,9 +62,14 @@ fn scorers() -> Vec<Box<dyn ScorePlugin>> {
 
 fn is_ours_and_pending(pod: &Value) -> bool {
     pod["spec"]["nodeName"].as_str().unwrap_or("").is_empty()
-        && pod["spec"]["schedulerName"].as_str().unwrap_or(SCHEDULER_NAME) == SCHEDULER_NAME
+        && pod["spec"]["schedulerName"]
+            .as_str()
+            .unwrap_or(SCHEDULER_NAME)
+            == SCHEDULER_NAME
         && pod["metadata"]["deletionTimestamp"].is_null()
-        && pod["spec"]["schedulingGates"].as_array().is_none_or(|g| g.is_empty())
+        && pod["spec"]["schedulingGates"]
+            .as_array()
+            .is_none_or(|g| g.is_empty())
 }
 
 /// The FailedScheduling message: `0/N nodes are available: <reasons>. preemption: ...`.
@@ -77,18 +87,28 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
         msg.push_str(&format!(" {}.", reasons.join(", ")));
     }
     // DefaultPreemption: all pods have the same priority here, so no node has victims.
-    let not_helpful = per_node.iter().filter(|(_, s)| s.code == Code::UnschedulableAndUnresolvable).count();
+    let not_helpful = per_node
+        .iter()
+        .filter(|(_, s)| s.code == Code::UnschedulableAndUnresolvable)
+        .count();
     let no_victims = per_node.len() - not_helpful;
     let mut post = vec![];
     if not_helpful > 0 {
-        post.push(format!("{not_helpful} Preemption is not helpful for scheduling"));
+        post.push(format!(
+            "{not_helpful} Preemption is not helpful for scheduling"
+        ));
     }
     if no_victims > 0 {
-        post.push(format!("{no_victims} No preemption victims found for incoming pod"));
+        post.push(format!(
+            "{no_victims} No preemption victims found for incoming pod"
+        ));
     }
     post.sort();
     if total > 0 {
-        msg.push_str(&format!(" preemption: 0/{total} nodes are available: {}.", post.join(", ")));
+        msg.push_str(&format!(
+            " preemption: 0/{total} nodes are available: {}.",
+            post.join(", ")
+        ));
     }
     msg
 }
@@ -101,7 +121,12 @@ impl Default for Scheduler {
 
 impl Scheduler {
     pub fn new() -> Self {
-        Scheduler { last_revision: 0, active: vec![], unschedulable: BTreeMap::new(), diagnoses: BTreeMap::new() }
+        Scheduler {
+            last_revision: 0,
+            active: vec![],
+            unschedulable: BTreeMap::new(),
+            diagnoses: BTreeMap::new(),
+        }
     }
 
     /// When a pod in the unschedulable pool is due for another try.
@@ -109,30 +134,44 @@ impl Scheduler {
         if !self.active.is_empty() {
             return Some(Millis::MIN);
         }
-        self.unschedulable.values().map(|t| t + UNSCHEDULABLE_MAX).min()
+        self.unschedulable
+            .values()
+            .map(|t| t + UNSCHEDULABLE_MAX)
+            .min()
     }
 
     /// Reads changes, requeues what they may have unblocked, and schedules the queue.
     pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         let mut cluster_changed = false;
-        let watched: Vec<(crate::store::EventType, Value)> = match api.store.watch("/registry/", self.last_revision) {
-            Ok(evs) => evs
-                .iter()
-                .filter(|e| e.kv.key.starts_with("/registry/pods/") || e.kv.key.starts_with("/registry/nodes/"))
-                .map(|e| (e.kind, (*e.kv.value).clone()))
-                .collect(),
-            Err(_) => {
-                cluster_changed = true;
-                api.store.range("/registry/pods/").map(|kv| (crate::store::EventType::Put, (*kv.value).clone())).collect()
-            }
-        };
+        let watched: Vec<(crate::store::EventType, Value)> =
+            match api.store.watch("/registry/", self.last_revision) {
+                Ok(evs) => evs
+                    .iter()
+                    .filter(|e| {
+                        e.kv.key.starts_with("/registry/pods/")
+                            || e.kv.key.starts_with("/registry/nodes/")
+                    })
+                    .map(|e| (e.kind, (*e.kv.value).clone()))
+                    .collect(),
+                Err(_) => {
+                    cluster_changed = true;
+                    api.store
+                        .range("/registry/pods/")
+                        .map(|kv| (crate::store::EventType::Put, (*kv.value).clone()))
+                        .collect()
+                }
+            };
         self.last_revision = api.store.revision();
         for (kind, obj) in watched {
             if obj["kind"] == "Node" {
                 cluster_changed = true;
                 continue;
             }
-            let key = format!("{}/{}", obj["metadata"]["namespace"].as_str().unwrap_or(""), obj["metadata"]["name"].as_str().unwrap_or(""));
+            let key = format!(
+                "{}/{}",
+                obj["metadata"]["namespace"].as_str().unwrap_or(""),
+                obj["metadata"]["name"].as_str().unwrap_or("")
+            );
             match kind {
                 crate::store::EventType::Delete => {
                     self.unschedulable.remove(&key);
@@ -174,29 +213,50 @@ impl Scheduler {
         // Higher priority first; arrival order otherwise (PrioritySort).
         let priority = |api: &ApiServer, k: &str| {
             let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-            api.get(&PODS, ns, name).ok().and_then(|p| p["spec"]["priority"].as_i64()).unwrap_or(0)
+            api.get(&PODS, ns, name)
+                .ok()
+                .and_then(|p| p["spec"]["priority"].as_i64())
+                .unwrap_or(0)
         };
         queue.sort_by_key(|k| std::cmp::Reverse(priority(api, k)));
         for key in queue {
             let (ns, name) = key.split_once('/').unwrap_or(("", ""));
-            let Ok(value) = api.get(&PODS, ns, name) else { continue };
+            let Ok(value) = api.get(&PODS, ns, name) else {
+                continue;
+            };
             if !is_ours_and_pending(&value) {
                 continue;
             }
-            let Ok(pod) = serde_json::from_value::<Pod>(value.clone()) else { continue };
+            let Ok(pod) = serde_json::from_value::<Pod>(value.clone()) else {
+                continue;
+            };
             match self.schedule_one(api, &pod, &nodes) {
                 Outcome::Bound { node } => {
                     if api.bind(ns, name, &node).is_ok() {
                         if let Some(info) = nodes.iter_mut().find(|n| n.name() == node) {
                             info.add_pod(&pod);
                         }
-                        rec.record(api, &ObjectRef::of(&value), "Normal", "Scheduled", &format!("Successfully assigned {ns}/{name} to {node}"), Source::Scheduler);
+                        rec.record(
+                            api,
+                            &ObjectRef::of(&value),
+                            "Normal",
+                            "Scheduled",
+                            &format!("Successfully assigned {ns}/{name} to {node}"),
+                            Source::Scheduler,
+                        );
                         self.diagnoses.remove(&key);
                     }
                 }
                 outcome @ Outcome::Unschedulable { .. } => {
                     if let Outcome::Unschedulable { message, .. } = &outcome {
-                        rec.record(api, &ObjectRef::of(&value), "Warning", "FailedScheduling", message, Source::Scheduler);
+                        rec.record(
+                            api,
+                            &ObjectRef::of(&value),
+                            "Warning",
+                            "FailedScheduling",
+                            message,
+                            Source::Scheduler,
+                        );
                     }
                     self.unschedulable.insert(key.clone(), now);
                     self.diagnoses.insert(key, outcome);
@@ -207,11 +267,21 @@ impl Scheduler {
     }
 
     fn snapshot(&self, api: &ApiServer) -> Vec<NodeInfo> {
-        let mut infos: Vec<NodeInfo> = api.list_typed::<Node>(&NODES, None).into_iter().map(NodeInfo::new).collect();
+        let mut infos: Vec<NodeInfo> = api
+            .list_typed::<Node>(&NODES, None)
+            .into_iter()
+            .map(NodeInfo::new)
+            .collect();
         let index: BTreeSet<String> = infos.iter().map(|n| n.name().to_string()).collect();
         for pod in api.list_typed::<Pod>(&PODS, None) {
-            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { continue };
-            let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+                continue;
+            };
+            let phase = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .unwrap_or("");
             if phase == "Succeeded" || phase == "Failed" || !index.contains(&node) {
                 continue;
             }
@@ -227,7 +297,10 @@ impl Scheduler {
         let mut feasible = vec![];
         let mut per_node = vec![];
         for info in nodes {
-            let failed = filters.iter().map(|f| f.filter(pod, info)).find(|s| !s.is_success());
+            let failed = filters
+                .iter()
+                .map(|f| f.filter(pod, info))
+                .find(|s| !s.is_success());
             match failed {
                 None => feasible.push(info),
                 Some(status) => per_node.push((info.name().to_string(), status)),
@@ -244,12 +317,23 @@ impl Scheduler {
         let scorers = scorers();
         let scored: Vec<(i64, &NodeInfo)> = feasible
             .into_iter()
-            .map(|n| (scorers.iter().map(|s| s.score(pod, n) * s.weight()).sum(), n))
+            .map(|n| {
+                (
+                    scorers.iter().map(|s| s.score(pod, n) * s.weight()).sum(),
+                    n,
+                )
+            })
             .collect();
         let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
-        let top: Vec<&NodeInfo> = scored.iter().filter(|(s, _)| *s == best).map(|(_, n)| *n).collect();
+        let top: Vec<&NodeInfo> = scored
+            .iter()
+            .filter(|(s, _)| *s == best)
+            .map(|(_, n)| *n)
+            .collect();
         let pick = top[api.rng.below(top.len() as u64) as usize];
-        Outcome::Bound { node: pick.name().to_string() }
+        Outcome::Bound {
+            node: pick.name().to_string(),
+        }
     }
 }
 
@@ -260,9 +344,21 @@ mod tests {
     #[test]
     fn fit_error_reads_like_the_real_one() {
         let per_node = vec![
-            ("controlplane".to_string(), Status::unresolvable("TaintToleration", "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }")),
-            ("node01".to_string(), Status::unschedulable("NodeResourcesFit", vec!["Insufficient cpu".into()])),
-            ("node02".to_string(), Status::unschedulable("NodeResourcesFit", vec!["Insufficient cpu".into()])),
+            (
+                "controlplane".to_string(),
+                Status::unresolvable(
+                    "TaintToleration",
+                    "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }",
+                ),
+            ),
+            (
+                "node01".to_string(),
+                Status::unschedulable("NodeResourcesFit", vec!["Insufficient cpu".into()]),
+            ),
+            (
+                "node02".to_string(),
+                Status::unschedulable("NodeResourcesFit", vec!["Insufficient cpu".into()]),
+            ),
         ];
         assert_eq!(
             fit_error_message(3, &per_node),

@@ -7,19 +7,83 @@ use crate::cluster::Cluster;
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "awk", "sed", "cut", "tr", "xargs", "jq", "yq", "base64", "curl", "wget", "vi", "vim", "nano", "ssh", "scp",
-    "etcdctl", "etcdutl", "kubeadm", "kubelet", "systemctl", "journalctl", "crictl", "docker", "watch", "less", "more",
-    "tee", "diff", "openssl", "helm", "uniq", "find", "cp", "mv", "chmod", "ps", "top", "nslookup", "ping", "apt",
-    "apt-get", "service", "ip", "iptables", "netstat", "ss", "date", "uptime", "free", "df", "du", "tar", "source",
+    "awk",
+    "sed",
+    "cut",
+    "tr",
+    "xargs",
+    "jq",
+    "yq",
+    "base64",
+    "curl",
+    "wget",
+    "vi",
+    "vim",
+    "nano",
+    "ssh",
+    "scp",
+    "etcdctl",
+    "etcdutl",
+    "kubeadm",
+    "kubelet",
+    "systemctl",
+    "journalctl",
+    "crictl",
+    "docker",
+    "watch",
+    "less",
+    "more",
+    "tee",
+    "diff",
+    "openssl",
+    "helm",
+    "uniq",
+    "find",
+    "cp",
+    "mv",
+    "chmod",
+    "ps",
+    "top",
+    "nslookup",
+    "ping",
+    "apt",
+    "apt-get",
+    "service",
+    "ip",
+    "iptables",
+    "netstat",
+    "ss",
+    "date",
+    "uptime",
+    "free",
+    "df",
+    "du",
+    "tar",
+    "source",
 ];
 
 /// Runs one command with its arguments and optional standard input.
-pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option<String>) -> CmdResult {
-    let Some(name) = argv.first() else { return CmdResult::default() };
+pub fn run(
+    sh: &mut Shell,
+    cluster: &mut Cluster,
+    argv: &[String],
+    stdin: Option<String>,
+) -> CmdResult {
+    let Some(name) = argv.first() else {
+        return CmdResult::default();
+    };
     let args = &argv[1..];
     match name.as_str() {
         "kubectl" => {
-            let res = crate::kubectl::run(args, &mut crate::kubectl::Ctx { cluster, fs: &sh.fs, cwd: &sh.cwd, stdin });
+            let res = crate::kubectl::run(
+                args,
+                &mut crate::kubectl::Ctx {
+                    cluster,
+                    fs: &sh.fs,
+                    cwd: &sh.cwd,
+                    stdin,
+                },
+            );
             cluster.settle();
             res
         }
@@ -31,7 +95,13 @@ pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option
         "wc" => wc(sh, args, stdin),
         "sort" => sort(sh, args, stdin),
         "sleep" => sleep(cluster, args),
-        "clear" => CmdResult { output: Output { chunks: vec![], clear: true }, code: 0 },
+        "clear" => CmdResult {
+            output: Output {
+                chunks: vec![],
+                clear: true,
+            },
+            code: 0,
+        },
         "alias" => alias(sh, args),
         "unalias" => {
             for a in args {
@@ -56,11 +126,21 @@ pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option
             CmdResult::default()
         }
         "env" | "printenv" => {
-            let text: String = sh.vars.iter().filter(|(k, _)| k.as_str() != "?").map(|(k, v)| format!("{k}={v}\n")).collect();
+            let text: String = sh
+                .vars
+                .iter()
+                .filter(|(k, _)| k.as_str() != "?")
+                .map(|(k, v)| format!("{k}={v}\n"))
+                .collect();
             CmdResult::ok(text)
         }
         "history" => {
-            let text: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:>5}  {l}\n", i + 1)).collect();
+            let text: String = sh
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{:>5}  {l}\n", i + 1))
+                .collect();
             CmdResult::ok(text)
         }
         "pwd" => CmdResult::ok(format!("{}\n", sh.cwd)),
@@ -70,14 +150,20 @@ pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option
                 sh.cwd = target;
                 CmdResult::default()
             } else {
-                CmdResult::fail(format!("bash: cd: {}: No such file or directory\n", args[0]), 1)
+                CmdResult::fail(
+                    format!("bash: cd: {}: No such file or directory\n", args[0]),
+                    1,
+                )
             }
         }
         "mkdir" => {
             let parents = args.iter().any(|a| a == "-p");
             for a in args.iter().filter(|a| !a.starts_with('-')) {
                 if let Err(e) = sh.fs.mkdir(&fs::resolve(&sh.cwd, a), parents) {
-                    return CmdResult::fail(format!("mkdir: cannot create directory '{a}': {e}\n"), 1);
+                    return CmdResult::fail(
+                        format!("mkdir: cannot create directory '{a}': {e}\n"),
+                        1,
+                    );
                 }
             }
             CmdResult::default()
@@ -86,7 +172,10 @@ pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option
             let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
             for a in args.iter().filter(|a| !a.starts_with('-')) {
                 if !sh.fs.remove(&fs::resolve(&sh.cwd, a)) && !force {
-                    return CmdResult::fail(format!("rm: cannot remove '{a}': No such file or directory\n"), 1);
+                    return CmdResult::fail(
+                        format!("rm: cannot remove '{a}': No such file or directory\n"),
+                        1,
+                    );
                 }
             }
             CmdResult::default()
@@ -103,11 +192,16 @@ pub fn run(sh: &mut Shell, cluster: &mut Cluster, argv: &[String], stdin: Option
             CmdResult::default()
         }
         "true" | ":" => CmdResult::default(),
-        "false" => CmdResult { code: 1, ..Default::default() },
+        "false" => CmdResult {
+            code: 1,
+            ..Default::default()
+        },
         "whoami" => CmdResult::ok("root\n"),
         "hostname" => CmdResult::ok("controlplane\n"),
         "help" => CmdResult::ok(HELP),
-        n if NOT_YET.contains(&n) => CmdResult::fail(format!("{n}: not supported in Kubarium yet\n"), 127),
+        n if NOT_YET.contains(&n) => {
+            CmdResult::fail(format!("{n}: not supported in Kubarium yet\n"), 127)
+        }
         n => CmdResult::fail(format!("bash: {n}: command not found\n"), 127),
     }
 }
@@ -148,7 +242,12 @@ fn echo(args: &[String]) -> CmdResult {
 }
 
 /// Reads the named files, or stdin when there are none (or `-`).
-fn inputs(sh: &Shell, cmd: &str, files: &[&String], stdin: Option<String>) -> Result<String, CmdResult> {
+fn inputs(
+    sh: &Shell,
+    cmd: &str,
+    files: &[&String],
+    stdin: Option<String>,
+) -> Result<String, CmdResult> {
     if files.is_empty() {
         return Ok(stdin.unwrap_or_default());
     }
@@ -161,15 +260,25 @@ fn inputs(sh: &Shell, cmd: &str, files: &[&String], stdin: Option<String>) -> Re
         let path = fs::resolve(&sh.cwd, f);
         match sh.fs.read(&path) {
             Some(c) => text.push_str(c),
-            None if sh.fs.is_dir(&path) => return Err(CmdResult::fail(format!("{cmd}: {f}: Is a directory\n"), 1)),
-            None => return Err(CmdResult::fail(format!("{cmd}: {f}: No such file or directory\n"), 1)),
+            None if sh.fs.is_dir(&path) => {
+                return Err(CmdResult::fail(format!("{cmd}: {f}: Is a directory\n"), 1))
+            }
+            None => {
+                return Err(CmdResult::fail(
+                    format!("{cmd}: {f}: No such file or directory\n"),
+                    1,
+                ))
+            }
         }
     }
     Ok(text)
 }
 
 fn cat(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-') || a.as_str() == "-").collect();
+    let files: Vec<&String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.as_str() == "-")
+        .collect();
     match inputs(sh, "cat", &files, stdin) {
         Ok(t) => CmdResult::ok(t),
         Err(e) => e,
@@ -179,12 +288,20 @@ fn cat(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
 fn ls(sh: &Shell, args: &[String]) -> CmdResult {
     let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
     let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let dir = targets.first().map_or(sh.cwd.clone(), |t| fs::resolve(&sh.cwd, t));
+    let dir = targets
+        .first()
+        .map_or(sh.cwd.clone(), |t| fs::resolve(&sh.cwd, t));
     if !sh.fs.is_dir(&dir) {
         if sh.fs.read(&dir).is_some() {
             return CmdResult::ok(format!("{}\n", targets[0]));
         }
-        return CmdResult::fail(format!("ls: cannot access '{}': No such file or directory\n", targets.first().map_or("", |s| s.as_str())), 2);
+        return CmdResult::fail(
+            format!(
+                "ls: cannot access '{}': No such file or directory\n",
+                targets.first().map_or("", |s| s.as_str())
+            ),
+            2,
+        );
     }
     let names = sh.fs.list(&dir);
     if names.is_empty() {
@@ -195,7 +312,10 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
         for n in names {
             let path = fs::resolve(&dir, &n);
             match sh.fs.read(&path) {
-                Some(c) => text.push_str(&format!("-rw-r--r-- 1 root root {:>5} Jan  5 08:00 {n}\n", c.len())),
+                Some(c) => text.push_str(&format!(
+                    "-rw-r--r-- 1 root root {:>5} Jan  5 08:00 {n}\n",
+                    c.len()
+                )),
                 None => text.push_str(&format!("drwxr-xr-x 2 root root  4096 Jan  5 08:00 {n}\n")),
             }
         }
@@ -205,7 +325,8 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
 }
 
 fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
-    let (mut ignore, mut invert, mut count, mut extended, mut word) = (false, false, false, false, false);
+    let (mut ignore, mut invert, mut count, mut extended, mut word) =
+        (false, false, false, false, false);
     let (mut after, mut before) = (0usize, 0usize);
     let mut rest = vec![];
     let mut explicit_pattern = None;
@@ -219,9 +340,16 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         }
         if let Some(kind @ ('A' | 'B' | 'C')) = a.strip_prefix('-').and_then(|r| r.chars().next()) {
             let inline = &a[2..];
-            let (value, used) = if inline.is_empty() { (args.get(i + 1).cloned().unwrap_or_default(), 2) } else { (inline.to_string(), 1) };
+            let (value, used) = if inline.is_empty() {
+                (args.get(i + 1).cloned().unwrap_or_default(), 2)
+            } else {
+                (inline.to_string(), 1)
+            };
             let Ok(n) = value.parse::<usize>() else {
-                return CmdResult::fail(format!("grep: {value}: invalid context length argument\n"), 2);
+                return CmdResult::fail(
+                    format!("grep: {value}: invalid context length argument\n"),
+                    2,
+                );
             };
             if kind != 'B' {
                 after = n;
@@ -248,18 +376,35 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         }
         i += 1;
     }
-    let pattern = match explicit_pattern.or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone())) {
+    let pattern = match explicit_pattern
+        .or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone()))
+    {
         Some(p) => p,
-        None => return CmdResult::fail("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", 2),
+        None => return CmdResult::fail(
+            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+            2,
+        ),
     };
     let text = match inputs(sh, "grep", &rest, stdin) {
         Ok(t) => t,
         Err(e) => return e,
     };
-    let alternatives: Vec<String> = if extended { pattern.split('|').map(String::from).collect() } else { vec![pattern.replace("\\|", "|")] };
-    let alternatives: Vec<String> = if !extended && pattern.contains("\\|") { pattern.split("\\|").map(String::from).collect() } else { alternatives };
+    let alternatives: Vec<String> = if extended {
+        pattern.split('|').map(String::from).collect()
+    } else {
+        vec![pattern.replace("\\|", "|")]
+    };
+    let alternatives: Vec<String> = if !extended && pattern.contains("\\|") {
+        pattern.split("\\|").map(String::from).collect()
+    } else {
+        alternatives
+    };
     let matches = |line: &str| {
-        let l = if ignore { line.to_lowercase() } else { line.to_string() };
+        let l = if ignore {
+            line.to_lowercase()
+        } else {
+            line.to_string()
+        };
         alternatives.iter().any(|p| {
             let p = if ignore { p.to_lowercase() } else { p.clone() };
             let (anchored_start, p) = match p.strip_prefix('^') {
@@ -280,13 +425,17 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
                 return l.ends_with(&p);
             }
             if word {
-                return l.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == p);
+                return l
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|w| w == p);
             }
             l.contains(&p)
         })
     };
     let lines: Vec<&str> = text.lines().collect();
-    let hits: Vec<usize> = (0..lines.len()).filter(|&i| matches(lines[i]) != invert).collect();
+    let hits: Vec<usize> = (0..lines.len())
+        .filter(|&i| matches(lines[i]) != invert)
+        .collect();
     let code = if hits.is_empty() { 1 } else { 0 };
     let out = if count {
         format!("{}\n", hits.len())
@@ -315,7 +464,10 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         }
         out
     };
-    CmdResult { output: CmdResult::ok(out).output, code }
+    CmdResult {
+        output: CmdResult::ok(out).output,
+        code,
+    }
 }
 
 fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {
@@ -325,11 +477,18 @@ fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> 
     while i < args.len() {
         let a = &args[i];
         if a == "-n" {
-            n = args.get(i + 1).and_then(|v| v.trim_start_matches('+').parse().ok()).unwrap_or(10);
+            n = args
+                .get(i + 1)
+                .and_then(|v| v.trim_start_matches('+').parse().ok())
+                .unwrap_or(10);
             i += 2;
             continue;
         }
-        if let Some(num) = a.strip_prefix("-n").or_else(|| a.strip_prefix('-')).and_then(|v| v.parse().ok()) {
+        if let Some(num) = a
+            .strip_prefix("-n")
+            .or_else(|| a.strip_prefix('-'))
+            .and_then(|v| v.parse().ok())
+        {
             n = num;
         } else {
             files.push(a);
@@ -342,12 +501,20 @@ fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> 
         Err(e) => return e,
     };
     let lines: Vec<&str> = text.lines().collect();
-    let picked = if head { &lines[..n.min(lines.len())] } else { &lines[lines.len().saturating_sub(n)..] };
+    let picked = if head {
+        &lines[..n.min(lines.len())]
+    } else {
+        &lines[lines.len().saturating_sub(n)..]
+    };
     CmdResult::ok(picked.iter().map(|l| format!("{l}\n")).collect::<String>())
 }
 
 fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
-    let flags: String = args.iter().filter(|a| a.starts_with('-')).map(|a| a.trim_start_matches('-')).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .map(|a| a.trim_start_matches('-'))
+        .collect();
     let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let text = match inputs(sh, "wc", &files, stdin) {
         Ok(t) => t,
@@ -384,7 +551,10 @@ fn sort(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
 
 fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {
     let Some(arg) = args.first() else {
-        return CmdResult::fail("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1);
+        return CmdResult::fail(
+            "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+            1,
+        );
     };
     let (num, mult) = match arg.chars().last() {
         Some('s') => (&arg[..arg.len() - 1], 1.0),
@@ -393,17 +563,26 @@ fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {
         _ => (arg.as_str(), 1.0),
     };
     match num.parse::<f64>() {
-        Ok(n) if n >= 0.0 && n <= 7.0 * 86400.0 => {
+        Ok(n) if (0.0..=7.0 * 86400.0).contains(&n) => {
             cluster.advance((n * mult * SECOND as f64) as i64);
             CmdResult::default()
         }
-        _ => CmdResult::fail(format!("sleep: invalid time interval '{arg}'\nTry 'sleep --help' for more information.\n"), 1),
+        _ => CmdResult::fail(
+            format!(
+                "sleep: invalid time interval '{arg}'\nTry 'sleep --help' for more information.\n"
+            ),
+            1,
+        ),
     }
 }
 
 fn alias(sh: &mut Shell, args: &[String]) -> CmdResult {
     if args.is_empty() {
-        let text: String = sh.aliases.iter().map(|(k, v)| format!("alias {k}='{v}'\n")).collect();
+        let text: String = sh
+            .aliases
+            .iter()
+            .map(|(k, v)| format!("alias {k}='{v}'\n"))
+            .collect();
         return CmdResult::ok(text);
     }
     let mut out = Output::default();

@@ -4,19 +4,44 @@ use crate::apiserver::resources::{self, ALL};
 use crate::cluster::Cluster;
 
 const SHELL_COMMANDS: &[&str] = &[
-    "kubectl", "alias", "cat", "cd", "clear", "echo", "export", "grep", "head", "help", "history", "ls", "mkdir",
-    "pwd", "rm", "sleep", "sort", "tail", "touch", "unalias", "wc",
+    "kubectl", "alias", "cat", "cd", "clear", "echo", "export", "grep", "head", "help", "history",
+    "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "unalias", "wc",
 ];
-const VERBS: &[&str] = &["get", "describe", "delete", "apply", "create", "run", "version", "cluster-info", "api-resources"];
+const VERBS: &[&str] = &[
+    "get",
+    "describe",
+    "delete",
+    "apply",
+    "create",
+    "run",
+    "version",
+    "cluster-info",
+    "api-resources",
+];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the
 /// whole completed word.
-pub fn complete(line: &str, cluster: &Cluster, aliases: &std::collections::BTreeMap<String, String>) -> Vec<String> {
+pub fn complete(
+    line: &str,
+    cluster: &Cluster,
+    aliases: &std::collections::BTreeMap<String, String>,
+) -> Vec<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let partial = if line.ends_with(' ') || line.is_empty() { "" } else { words.last().copied().unwrap_or("") };
-    let done: Vec<&str> = if partial.is_empty() { words.clone() } else { words[..words.len() - 1].to_vec() };
+    let partial = if line.ends_with(' ') || line.is_empty() {
+        ""
+    } else {
+        words.last().copied().unwrap_or("")
+    };
+    let done: Vec<&str> = if partial.is_empty() {
+        words.clone()
+    } else {
+        words[..words.len() - 1].to_vec()
+    };
     let pick = |options: Vec<String>| -> Vec<String> {
-        let mut v: Vec<String> = options.into_iter().filter(|o| o.starts_with(partial)).collect();
+        let mut v: Vec<String> = options
+            .into_iter()
+            .filter(|o| o.starts_with(partial))
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -30,11 +55,18 @@ pub fn complete(line: &str, cluster: &Cluster, aliases: &std::collections::BTree
     if first != "kubectl" {
         return vec![];
     }
-    let args: Vec<&str> = done[1..].iter().copied().filter(|w| !w.starts_with('-')).collect();
+    let args: Vec<&str> = done[1..]
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
     if partial.starts_with('-') {
         let flags: Vec<String> = crate::kubectl::flags::FLAGS
             .iter()
-            .filter(|f| f.supported && (f.verbs.is_empty() || args.first().is_some_and(|v| f.verbs.contains(v))))
+            .filter(|f| {
+                f.supported
+                    && (f.verbs.is_empty() || args.first().is_some_and(|v| f.verbs.contains(v)))
+            })
             .map(|f| format!("--{}", f.long))
             .collect();
         return pick(flags);
@@ -48,25 +80,44 @@ pub fn complete(line: &str, cluster: &Cluster, aliases: &std::collections::BTree
         }
         1 if args[0] == "create" => pick(vec!["namespace".into()]),
         n if n >= 2 && matches!(args[0], "get" | "describe" | "delete") => {
-            let Some(r) = resources::lookup(args[1]) else { return vec![] };
+            let Some(r) = resources::lookup(args[1]) else {
+                return vec![];
+            };
             let ns = namespace_of(&done).unwrap_or("default");
-            let objs = cluster.api.list(r, if r.namespaced { Some(ns) } else { None });
-            pick(objs.iter().filter_map(|o| o["metadata"]["name"].as_str().map(String::from)).collect())
+            let objs = cluster
+                .api
+                .list(r, if r.namespaced { Some(ns) } else { None });
+            pick(
+                objs.iter()
+                    .filter_map(|o| o["metadata"]["name"].as_str().map(String::from))
+                    .collect(),
+            )
         }
         _ => vec![],
     }
 }
 
 fn namespace_of<'a>(words: &[&'a str]) -> Option<&'a str> {
-    words.iter().position(|w| *w == "-n" || *w == "--namespace").and_then(|i| words.get(i + 1).copied())
+    words
+        .iter()
+        .position(|w| *w == "-n" || *w == "--namespace")
+        .and_then(|i| words.get(i + 1).copied())
 }
 
 /// The longest common prefix of the candidates.
 pub fn common_prefix(candidates: &[String]) -> String {
-    let Some(first) = candidates.first() else { return String::new() };
+    let Some(first) = candidates.first() else {
+        return String::new();
+    };
     let mut len = first.len();
     for c in &candidates[1..] {
-        len = len.min(first.bytes().zip(c.bytes()).take_while(|(a, b)| a == b).count());
+        len = len.min(
+            first
+                .bytes()
+                .zip(c.bytes())
+                .take_while(|(a, b)| a == b)
+                .count(),
+        );
     }
     first[..len].to_string()
 }

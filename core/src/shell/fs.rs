@@ -13,10 +13,20 @@ pub struct Fs {
 impl Default for Fs {
     fn default() -> Self {
         let mut dirs = BTreeSet::new();
-        for d in ["/", "/root", "/tmp", "/etc", "/etc/kubernetes", "/etc/kubernetes/manifests"] {
+        for d in [
+            "/",
+            "/root",
+            "/tmp",
+            "/etc",
+            "/etc/kubernetes",
+            "/etc/kubernetes/manifests",
+        ] {
             dirs.insert(d.to_string());
         }
-        Fs { files: BTreeMap::new(), dirs }
+        Fs {
+            files: BTreeMap::new(),
+            dirs,
+        }
     }
 }
 
@@ -85,7 +95,11 @@ impl Fs {
 
     pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
         if self.exists(path) {
-            return if parents { Ok(()) } else { Err("File exists".into()) };
+            return if parents {
+                Ok(())
+            } else {
+                Err("File exists".into())
+            };
         }
         if !self.is_dir(&parent(path)) {
             if !parents {
@@ -99,9 +113,22 @@ impl Fs {
 
     /// Names directly inside `dir`, sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
-        let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
-        let direct = |p: &String| p.strip_prefix(&prefix).filter(|rest| !rest.is_empty() && !rest.contains('/')).map(String::from);
-        let mut names: Vec<String> = self.files.keys().filter_map(direct).chain(self.dirs.iter().filter_map(direct)).collect();
+        let prefix = if dir == "/" {
+            "/".to_string()
+        } else {
+            format!("{dir}/")
+        };
+        let direct = |p: &String| {
+            p.strip_prefix(&prefix)
+                .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+                .map(String::from)
+        };
+        let mut names: Vec<String> = self
+            .files
+            .keys()
+            .filter_map(direct)
+            .chain(self.dirs.iter().filter_map(direct))
+            .collect();
         names.sort();
         names
     }

@@ -40,7 +40,11 @@ impl Output {
     }
 
     pub fn stdout(&self) -> String {
-        self.chunks.iter().filter(|(s, _)| *s == Stream::Out).map(|(_, s)| s.as_str()).collect()
+        self.chunks
+            .iter()
+            .filter(|(s, _)| *s == Stream::Out)
+            .map(|(_, s)| s.as_str())
+            .collect()
     }
 
     pub fn extend(&mut self, other: Output) {
@@ -100,7 +104,14 @@ impl Default for Shell {
         vars.insert("USER".into(), "root".into());
         vars.insert("SHELL".into(), "/bin/bash".into());
         vars.insert("KUBECONFIG".into(), "/etc/kubernetes/admin.conf".into());
-        Shell { vars, aliases: BTreeMap::new(), history: vec![], fs: fs::Fs::default(), cwd: fs::HOME.into(), pending: None }
+        Shell {
+            vars,
+            aliases: BTreeMap::new(),
+            history: vec![],
+            fs: fs::Fs::default(),
+            cwd: fs::HOME.into(),
+            pending: None,
+        }
     }
 }
 
@@ -110,7 +121,11 @@ impl Shell {
         if self.pending.is_some() {
             return "> ".into();
         }
-        let dir = if self.cwd == fs::HOME { "~".to_string() } else { self.cwd.clone() };
+        let dir = if self.cwd == fs::HOME {
+            "~".to_string()
+        } else {
+            self.cwd.clone()
+        };
         format!("controlplane:{dir}$ ")
     }
 
@@ -134,8 +149,15 @@ impl Shell {
             };
             let mut heredocs = script.heredocs_mut();
             let idx = p.bodies.len();
-            if let Some(Redirect::Heredoc { delim, strip_tabs, .. }) = heredocs.get_mut(idx).map(|r| &**r) {
-                let candidate = if *strip_tabs { line.trim_start_matches('\t') } else { line };
+            if let Some(Redirect::Heredoc {
+                delim, strip_tabs, ..
+            }) = heredocs.get_mut(idx).map(|r| &**r)
+            {
+                let candidate = if *strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
                 if candidate == delim {
                     p.bodies.push(std::mem::take(&mut p.current));
                 } else {
@@ -147,11 +169,19 @@ impl Shell {
                 self.pending = Some(p);
                 return Output::default();
             }
-            let Pending { mut script, bodies, .. } = p;
-            let Some(mut script) = script.take() else { return Output::default() };
+            let Pending {
+                mut script, bodies, ..
+            } = p;
+            let Some(mut script) = script.take() else {
+                return Output::default();
+            };
             for (r, b) in script.heredocs_mut().into_iter().zip(bodies) {
                 if let Redirect::Heredoc { body, expand, .. } = r {
-                    *body = if *expand { parse::expand_vars(&b, &self.vars) } else { b };
+                    *body = if *expand {
+                        parse::expand_vars(&b, &self.vars)
+                    } else {
+                        b
+                    };
                 }
             }
             return self.run_script(&script, cluster);
@@ -161,7 +191,12 @@ impl Shell {
 
     fn start(&mut self, line: &str, cluster: &mut Cluster) -> Output {
         if let Some(head) = line.strip_suffix('\\') {
-            self.pending = Some(Pending { text: head.to_string(), script: None, bodies: vec![], current: String::new() });
+            self.pending = Some(Pending {
+                text: head.to_string(),
+                script: None,
+                bodies: vec![],
+                current: String::new(),
+            });
             return Output::default();
         }
         if !line.trim().is_empty() {
@@ -179,7 +214,12 @@ impl Shell {
         };
         let mut script = script;
         if !script.heredocs_mut().is_empty() {
-            self.pending = Some(Pending { text: line.to_string(), script: Some(script), bodies: vec![], current: String::new() });
+            self.pending = Some(Pending {
+                text: line.to_string(),
+                script: Some(script),
+                bodies: vec![],
+                current: String::new(),
+            });
             return Output::default();
         }
         self.run_script(&script, cluster)
@@ -205,7 +245,11 @@ impl Shell {
         out
     }
 
-    fn run_pipeline(&mut self, pipeline: &[parse::Command], cluster: &mut Cluster) -> (Output, i32) {
+    fn run_pipeline(
+        &mut self,
+        pipeline: &[parse::Command],
+        cluster: &mut Cluster,
+    ) -> (Output, i32) {
         let mut terminal = Output::default();
         let mut stdin: Option<String> = None;
         let mut code = 0;
@@ -232,7 +276,8 @@ impl Shell {
                     self.vars.insert(k.clone(), v.clone());
                 }
                 for r in &cmd.redirects {
-                    if let Redirect::Out { path, append, .. } | Redirect::Both { path, append } = r {
+                    if let Redirect::Out { path, append, .. } | Redirect::Both { path, append } = r
+                    {
                         let full = fs::resolve(&self.cwd, path);
                         if let Err(e) = self.fs.write(&full, "", *append) {
                             terminal.err(format!("bash: {path}: {e}\n"));

@@ -14,7 +14,12 @@ pub enum Redirect {
     /// `< file`.
     In(String),
     /// `<<DELIM`: the body is filled in from the following lines.
-    Heredoc { delim: String, strip_tabs: bool, expand: bool, body: String },
+    Heredoc {
+        delim: String,
+        strip_tabs: bool,
+        expand: bool,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -96,7 +101,10 @@ fn read_var(rest: &[char], vars: &BTreeMap<String, String>) -> Option<(String, u
         return Some((vars.get("?").cloned().unwrap_or_else(|| "0".into()), 1));
     }
     if first.is_ascii_alphabetic() || first == '_' {
-        let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+        let len = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count();
         let name: String = rest[..len].iter().collect();
         return Some((vars.get(&name).cloned().unwrap_or_default(), len));
     }
@@ -124,7 +132,10 @@ fn tokenize(line: &str, vars: &BTreeMap<String, String>) -> Result<Vec<Tok>, Str
             }
             '#' if !in_word => break,
             '\'' => {
-                let end = chars[i + 1..].iter().position(|c| *c == '\'').ok_or("unexpected EOF while looking for matching `''")?;
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|c| *c == '\'')
+                    .ok_or("unexpected EOF while looking for matching `''")?;
                 word.extend(&chars[i + 1..i + 1 + end]);
                 in_word = true;
                 i += end + 2;
@@ -145,7 +156,12 @@ fn tokenize(line: &str, vars: &BTreeMap<String, String>) -> Result<Vec<Tok>, Str
                             word.push(chars[i + 1]);
                             i += 2;
                         }
-                        '$' if chars.get(i + 1) == Some(&'(') => return Err("command substitution $(...) is not supported in Kubarium yet".into()),
+                        '$' if chars.get(i + 1) == Some(&'(') => {
+                            return Err(
+                                "command substitution $(...) is not supported in Kubarium yet"
+                                    .into(),
+                            )
+                        }
                         '$' => match read_var(&chars[i + 1..], vars) {
                             Some((v, used)) => {
                                 word.push_str(&v);
@@ -170,8 +186,12 @@ fn tokenize(line: &str, vars: &BTreeMap<String, String>) -> Result<Vec<Tok>, Str
                 }
                 i += 2;
             }
-            '`' => return Err("command substitution `...` is not supported in Kubarium yet".into()),
-            '$' if chars.get(i + 1) == Some(&'(') => return Err("command substitution $(...) is not supported in Kubarium yet".into()),
+            '`' => {
+                return Err("command substitution `...` is not supported in Kubarium yet".into())
+            }
+            '$' if chars.get(i + 1) == Some(&'(') => {
+                return Err("command substitution $(...) is not supported in Kubarium yet".into())
+            }
             '$' => match read_var(&chars[i + 1..], vars) {
                 Some((v, used)) => {
                     // Unquoted expansions are split into words.
@@ -243,7 +263,12 @@ fn tokenize(line: &str, vars: &BTreeMap<String, String>) -> Result<Vec<Tok>, Str
                         i += used;
                         let expand = !raw.contains(['\'', '"']);
                         let delim = raw.replace(['\'', '"'], "");
-                        toks.push(Tok::Redir(Redirect::Heredoc { delim, strip_tabs, expand, body: String::new() }));
+                        toks.push(Tok::Redir(Redirect::Heredoc {
+                            delim,
+                            strip_tabs,
+                            expand,
+                            body: String::new(),
+                        }));
                     } else {
                         i += 1;
                         let (path, used) = read_target(&chars[i..], vars)?;
@@ -294,7 +319,16 @@ fn read_raw_target(chars: &[char]) -> Result<(String, usize), String> {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == ' ' || c == '\t' || c == '|' || c == ';' || c == '&' || c == '>' || c == '<' => break,
+            None if c == ' '
+                || c == '\t'
+                || c == '|'
+                || c == ';'
+                || c == '&'
+                || c == '>'
+                || c == '<' =>
+            {
+                break
+            }
             None => {}
         }
         end += 1;
@@ -308,26 +342,34 @@ fn read_raw_target(chars: &[char]) -> Result<(String, usize), String> {
 fn is_assignment(w: &str) -> Option<(String, String)> {
     let (name, value) = w.split_once('=')?;
     let valid = !name.is_empty()
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     valid.then(|| (name.to_string(), value.to_string()))
 }
 
 /// Parses one line (aliases expanded by `alias_of` on each command's first word).
-pub fn parse(line: &str, vars: &BTreeMap<String, String>, alias_of: &dyn Fn(&str) -> Option<String>) -> Result<Script, String> {
+pub fn parse(
+    line: &str,
+    vars: &BTreeMap<String, String>,
+    alias_of: &dyn Fn(&str) -> Option<String>,
+) -> Result<Script, String> {
     let toks = tokenize(line, vars)?;
     let mut script = Script::default();
     let mut pipeline: Vec<Command> = vec![];
     let mut cmd = Command::default();
     let mut connector = Connector::Always;
     let mut expect_command = true;
-    let finish_cmd = |cmd: &mut Command, pipeline: &mut Vec<Command>, tok: &str| -> Result<(), String> {
-        if cmd.argv.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
-            return Err(format!("syntax error near unexpected token `{tok}'"));
-        }
-        pipeline.push(std::mem::take(cmd));
-        Ok(())
-    };
+    let finish_cmd =
+        |cmd: &mut Command, pipeline: &mut Vec<Command>, tok: &str| -> Result<(), String> {
+            if cmd.argv.is_empty() && cmd.assignments.is_empty() && cmd.redirects.is_empty() {
+                return Err(format!("syntax error near unexpected token `{tok}'"));
+            }
+            pipeline.push(std::mem::take(cmd));
+            Ok(())
+        };
     for tok in toks {
         match tok {
             Tok::Word(w) => {
@@ -364,7 +406,9 @@ pub fn parse(line: &str, vars: &BTreeMap<String, String>, alias_of: &dyn Fn(&str
                     _ => "||",
                 };
                 finish_cmd(&mut cmd, &mut pipeline, sym)?;
-                script.items.push((connector, std::mem::take(&mut pipeline)));
+                script
+                    .items
+                    .push((connector, std::mem::take(&mut pipeline)));
                 connector = match tok {
                     Tok::And => Connector::And,
                     Tok::Or => Connector::Or,
@@ -399,13 +443,39 @@ mod tests {
     fn words_pipes_redirects() {
         let s = p("k run nginx --image=nginx $do > pod.yaml");
         let c = &s.items[0].1[0];
-        assert_eq!(c.argv, ["kubectl", "run", "nginx", "--image=nginx", "--dry-run=client", "-o", "yaml"]);
-        assert_eq!(c.redirects, [Redirect::Out { fd: 1, path: "pod.yaml".into(), append: false }]);
+        assert_eq!(
+            c.argv,
+            [
+                "kubectl",
+                "run",
+                "nginx",
+                "--image=nginx",
+                "--dry-run=client",
+                "-o",
+                "yaml"
+            ]
+        );
+        assert_eq!(
+            c.redirects,
+            [Redirect::Out {
+                fd: 1,
+                path: "pod.yaml".into(),
+                append: false
+            }]
+        );
         let s = p("echo 'a b' \"c $do\" | grep a && ls; cat <<'EOF' | kubectl apply -f -");
         assert_eq!(s.items.len(), 3);
-        assert_eq!(s.items[0].1[0].argv, ["echo", "a b", "c --dry-run=client -o yaml"]);
+        assert_eq!(
+            s.items[0].1[0].argv,
+            ["echo", "a b", "c --dry-run=client -o yaml"]
+        );
         assert_eq!(s.items[1].0, Connector::And);
-        assert!(matches!(&s.items[2].1[0].redirects[0], Redirect::Heredoc { delim, expand: false, .. } if delim == "EOF"));
-        assert_eq!(p("kubectl get pods 2>&1").items[0].1[0].redirects, [Redirect::ErrToOut]);
+        assert!(
+            matches!(&s.items[2].1[0].redirects[0], Redirect::Heredoc { delim, expand: false, .. } if delim == "EOF")
+        );
+        assert_eq!(
+            p("kubectl get pods 2>&1").items[0].1[0].redirects,
+            [Redirect::ErrToOut]
+        );
     }
 }

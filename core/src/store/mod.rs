@@ -33,9 +33,13 @@ pub struct WatchEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
     /// The compare of a compare-and-swap failed: the key is at another revision.
-    RevisionMismatch { current: i64 },
+    RevisionMismatch {
+        current: i64,
+    },
     /// A watch asked for history that compaction removed.
-    Compacted { compact_revision: i64 },
+    Compacted {
+        compact_revision: i64,
+    },
     NotFound,
 }
 
@@ -50,7 +54,10 @@ pub struct Store {
 
 impl Store {
     pub fn new() -> Self {
-        Store { revision: 1, ..Default::default() }
+        Store {
+            revision: 1,
+            ..Default::default()
+        }
     }
 
     /// The current global revision.
@@ -106,34 +113,53 @@ impl Store {
             version,
         };
         self.data.insert(key.to_string(), kv.clone());
-        self.log.push(WatchEvent { kind: EventType::Put, revision: rev, kv: kv.clone() });
+        self.log.push(WatchEvent {
+            kind: EventType::Put,
+            revision: rev,
+            kv: kv.clone(),
+        });
         Ok(kv)
     }
 
     /// Deletes `key`, optionally only if it is at `expected_mod_revision`.
-    pub fn delete(&mut self, key: &str, expected_mod_revision: Option<i64>) -> Result<KeyValue, StoreError> {
+    pub fn delete(
+        &mut self,
+        key: &str,
+        expected_mod_revision: Option<i64>,
+    ) -> Result<KeyValue, StoreError> {
         let Some(old) = self.data.get(key) else {
             return Err(StoreError::NotFound);
         };
         if let Some(expected) = expected_mod_revision {
             if expected != old.mod_revision {
-                return Err(StoreError::RevisionMismatch { current: old.mod_revision });
+                return Err(StoreError::RevisionMismatch {
+                    current: old.mod_revision,
+                });
             }
         }
         let mut old = self.data.remove(key).ok_or(StoreError::NotFound)?;
         self.revision += 1;
         old.mod_revision = self.revision;
-        self.log.push(WatchEvent { kind: EventType::Delete, revision: self.revision, kv: old.clone() });
+        self.log.push(WatchEvent {
+            kind: EventType::Delete,
+            revision: self.revision,
+            kv: old.clone(),
+        });
         Ok(old)
     }
 
     /// Every change under `prefix` with a revision greater than `after`, oldest first.
     pub fn watch(&self, prefix: &str, after: i64) -> Result<Vec<&WatchEvent>, StoreError> {
         if after < self.compact_revision {
-            return Err(StoreError::Compacted { compact_revision: self.compact_revision });
+            return Err(StoreError::Compacted {
+                compact_revision: self.compact_revision,
+            });
         }
         let start = self.log.partition_point(|e| e.revision <= after);
-        Ok(self.log[start..].iter().filter(|e| e.kv.key.starts_with(prefix)).collect())
+        Ok(self.log[start..]
+            .iter()
+            .filter(|e| e.kv.key.starts_with(prefix))
+            .collect())
     }
 
     /// Drops history at or below `revision`; watches from before it fail afterwards.
@@ -158,22 +184,37 @@ mod tests {
         let mut s = Store::new();
         let a = s.put("/registry/pods/default/a", json!(1), None).unwrap();
         assert_eq!((a.create_revision, a.mod_revision, a.version), (2, 2, 1));
-        let a2 = s.put("/registry/pods/default/a", json!(2), Some(2)).unwrap();
+        let a2 = s
+            .put("/registry/pods/default/a", json!(2), Some(2))
+            .unwrap();
         assert_eq!((a2.create_revision, a2.mod_revision, a2.version), (2, 3, 2));
         assert_eq!(
             s.put("/registry/pods/default/a", json!(3), Some(2)),
             Err(StoreError::RevisionMismatch { current: 3 })
         );
-        assert_eq!(s.put("/registry/pods/default/a", json!(3), Some(0)).unwrap_err(), StoreError::RevisionMismatch { current: 3 });
-        s.put("/registry/pods/kube-system/b", json!(1), None).unwrap();
+        assert_eq!(
+            s.put("/registry/pods/default/a", json!(3), Some(0))
+                .unwrap_err(),
+            StoreError::RevisionMismatch { current: 3 }
+        );
+        s.put("/registry/pods/kube-system/b", json!(1), None)
+            .unwrap();
         assert_eq!(s.range("/registry/pods/default/").count(), 1);
         assert_eq!(s.range("/registry/pods/").count(), 2);
         s.delete("/registry/pods/default/a", None).unwrap();
         assert!(s.get("/registry/pods/default/a").is_none());
         let events = s.watch("/registry/pods/default/", 2).unwrap();
-        assert_eq!(events.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![EventType::Put, EventType::Delete]);
+        assert_eq!(
+            events.iter().map(|e| e.kind).collect::<Vec<_>>(),
+            vec![EventType::Put, EventType::Delete]
+        );
         s.compact(4);
-        assert_eq!(s.watch("/registry/", 2).unwrap_err(), StoreError::Compacted { compact_revision: 4 });
+        assert_eq!(
+            s.watch("/registry/", 2).unwrap_err(),
+            StoreError::Compacted {
+                compact_revision: 4
+            }
+        );
         assert_eq!(s.watch("/registry/", 4).unwrap().len(), 1);
     }
 }

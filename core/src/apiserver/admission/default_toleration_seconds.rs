@@ -11,12 +11,19 @@ pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 
 pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any) {
-    let Some(pod) = obj.downcast_mut::<Pod>() else { return };
-    let Some(spec) = pod.spec.as_mut() else { return };
+    let Some(pod) = obj.downcast_mut::<Pod>() else {
+        return;
+    };
+    let Some(spec) = pod.spec.as_mut() else {
+        return;
+    };
     let tolerations = spec.tolerations.get_or_insert_with(Vec::new);
     for key in [NOT_READY, UNREACHABLE] {
         let covered = tolerations.iter().any(|t| {
-            let effect_ok = t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "NoExecute");
+            let effect_ok = t
+                .effect
+                .as_deref()
+                .is_none_or(|e| e.is_empty() || e == "NoExecute");
             let key_ok = match t.key.as_deref() {
                 None | Some("") => t.operator.as_deref() == Some("Exists"),
                 Some(k) => k == key,

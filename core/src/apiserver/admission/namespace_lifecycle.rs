@@ -15,11 +15,16 @@ pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
     let Some(ns) = attrs.store.get(&key) else {
         return Err(ApiError::not_found("namespaces", attrs.namespace));
     };
-    if ns.value.pointer("/metadata/deletionTimestamp").is_some() && attrs.resource.plural != "events" {
+    if ns.value.pointer("/metadata/deletionTimestamp").is_some()
+        && attrs.resource.plural != "events"
+    {
         return Err(ApiError::forbidden(
             &attrs.resource.group_resource(),
             attrs.name,
-            &format!("unable to create new content in namespace {} because it is being terminated", attrs.namespace),
+            &format!(
+                "unable to create new content in namespace {} because it is being terminated",
+                attrs.namespace
+            ),
         ));
     }
     Ok(())
@@ -28,7 +33,11 @@ pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
 /// Refuses deleting the namespaces the cluster needs.
 pub fn check_delete(namespace: &str) -> Result<(), ApiError> {
     if IMMORTAL.contains(&namespace) {
-        return Err(ApiError::forbidden("namespaces", namespace, "this namespace may not be deleted"));
+        return Err(ApiError::forbidden(
+            "namespaces",
+            namespace,
+            "this namespace may not be deleted",
+        ));
     }
     Ok(())
 }

@@ -4,8 +4,9 @@
 use std::any::Any;
 
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath, ObjectFieldSelector, Pod,
-    ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
+    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+    ObjectFieldSelector, Pod, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
+    VolumeMount, VolumeProjection,
 };
 
 use super::Attributes;
@@ -31,7 +32,11 @@ fn token_volume(name: String) -> Volume {
                 VolumeProjection {
                     config_map: Some(ConfigMapProjection {
                         name: "kube-root-ca.crt".into(),
-                        items: Some(vec![KeyToPath { key: "ca.crt".into(), path: "ca.crt".into(), mode: None }]),
+                        items: Some(vec![KeyToPath {
+                            key: "ca.crt".into(),
+                            path: "ca.crt".into(),
+                            mode: None,
+                        }]),
                         optional: None,
                     }),
                     ..Default::default()
@@ -57,8 +62,12 @@ fn token_volume(name: String) -> Volume {
 }
 
 pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
-    let Some(pod) = obj.downcast_mut::<Pod>() else { return Ok(()) };
-    let Some(spec) = pod.spec.as_mut() else { return Ok(()) };
+    let Some(pod) = obj.downcast_mut::<Pod>() else {
+        return Ok(());
+    };
+    let Some(spec) = pod.spec.as_mut() else {
+        return Ok(());
+    };
     // Mirror pods of static pods carry no service account.
     let mirror = pod
         .metadata
@@ -79,10 +88,12 @@ pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
     if spec.automount_service_account_token == Some(false) {
         return Ok(());
     }
-    let already = spec
-        .containers
-        .iter()
-        .any(|c| c.volume_mounts.iter().flatten().any(|m| m.mount_path == MOUNT_PATH));
+    let already = spec.containers.iter().any(|c| {
+        c.volume_mounts
+            .iter()
+            .flatten()
+            .any(|m| m.mount_path == MOUNT_PATH)
+    });
     if already {
         return Ok(());
     }
@@ -93,9 +104,17 @@ pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
         read_only: Some(true),
         ..Default::default()
     };
-    for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
-        c.volume_mounts.get_or_insert_with(Vec::new).push(mount.clone());
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
+        c.volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(mount.clone());
     }
-    spec.volumes.get_or_insert_with(Vec::new).push(token_volume(name));
+    spec.volumes
+        .get_or_insert_with(Vec::new)
+        .push(token_volume(name));
     Ok(())
 }

@@ -17,8 +17,13 @@ impl Strategy for Namespace {
             .labels
             .get_or_insert_with(Default::default)
             .insert("kubernetes.io/metadata.name".into(), name);
-        self.spec = Some(NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) });
-        self.status = Some(NamespaceStatus { phase: Some("Active".into()), conditions: None });
+        self.spec = Some(NamespaceSpec {
+            finalizers: Some(vec!["kubernetes".into()]),
+        });
+        self.status = Some(NamespaceStatus {
+            phase: Some("Active".into()),
+            conditions: None,
+        });
     }
 
     fn validate(&self) -> Vec<FieldError> {
@@ -38,8 +43,17 @@ impl Strategy for Namespace {
     }
 
     fn blocks_deletion(&self) -> bool {
-        let spec_finalizers = self.spec.as_ref().and_then(|s| s.finalizers.as_ref()).is_some_and(|f| !f.is_empty());
-        spec_finalizers || self.metadata.finalizers.as_ref().is_some_and(|f| !f.is_empty())
+        let spec_finalizers = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.finalizers.as_ref())
+            .is_some_and(|f| !f.is_empty());
+        spec_finalizers
+            || self
+                .metadata
+                .finalizers
+                .as_ref()
+                .is_some_and(|f| !f.is_empty())
     }
 
     fn mark_terminating(&mut self) {

@@ -10,9 +10,18 @@ const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 impl Strategy for Node {
     fn validate(&self) -> Vec<FieldError> {
         let mut errs = vec![];
-        for (i, t) in self.spec.iter().flat_map(|s| s.taints.iter().flatten()).enumerate() {
+        for (i, t) in self
+            .spec
+            .iter()
+            .flat_map(|s| s.taints.iter().flatten())
+            .enumerate()
+        {
             if !TAINT_EFFECTS.contains(&t.effect.as_str()) {
-                errs.push(FieldError::unsupported(format!("spec.taints[{i}].effect"), &t.effect, TAINT_EFFECTS));
+                errs.push(FieldError::unsupported(
+                    format!("spec.taints[{i}].effect"),
+                    &t.effect,
+                    TAINT_EFFECTS,
+                ));
             }
             if t.key.is_empty() {
                 errs.push(FieldError::required(format!("spec.taints[{i}].key")));

@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::{Container, Pod, PodSecurityContext, PodStatus, ResourceRequirements};
+use k8s_openapi::api::core::v1::{
+    Container, Pod, PodSecurityContext, PodStatus, ResourceRequirements,
+};
 
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
@@ -30,9 +32,13 @@ fn default_container(c: &mut Container) {
     if c.image_pull_policy.is_none() {
         c.image_pull_policy = Some(default_pull_policy(c.image.as_deref().unwrap_or("")).into());
     }
-    c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
-    c.termination_message_policy.get_or_insert_with(|| "File".into());
-    let res = c.resources.get_or_insert_with(ResourceRequirements::default);
+    c.termination_message_path
+        .get_or_insert_with(|| "/dev/termination-log".into());
+    c.termination_message_policy
+        .get_or_insert_with(|| "File".into());
+    let res = c
+        .resources
+        .get_or_insert_with(ResourceRequirements::default);
     // Requests default to limits where only limits are given.
     if let Some(limits) = res.limits.clone() {
         let requests = res.requests.get_or_insert_with(Default::default);
@@ -52,7 +58,11 @@ fn default_container(c: &mut Container) {
 
 /// The pod's QoS class, from its containers' requests and limits.
 pub fn qos_class(pod: &Pod) -> &'static str {
-    let containers = pod.spec.iter().flat_map(|s| s.containers.iter().chain(s.init_containers.iter().flatten()));
+    let containers = pod.spec.iter().flat_map(|s| {
+        s.containers
+            .iter()
+            .chain(s.init_containers.iter().flatten())
+    });
     let mut any = false;
     let mut guaranteed = true;
     for c in containers {
@@ -65,7 +75,9 @@ pub fn qos_class(pod: &Pod) -> &'static str {
             }
             match (requests.get(r), limits.get(r)) {
                 (_, None) => guaranteed = false,
-                (Some(q), Some(l)) if quantity::parse(&q.0) != quantity::parse(&l.0) => guaranteed = false,
+                (Some(q), Some(l)) if quantity::parse(&q.0) != quantity::parse(&l.0) => {
+                    guaranteed = false
+                }
                 _ => {}
             }
         }
@@ -79,7 +91,11 @@ pub fn qos_class(pod: &Pod) -> &'static str {
     }
 }
 
-fn validate_containers(containers: &[Container], path: &str, names: &mut BTreeSet<String>) -> Vec<FieldError> {
+fn validate_containers(
+    containers: &[Container],
+    path: &str,
+    names: &mut BTreeSet<String>,
+) -> Vec<FieldError> {
     let mut errs = vec![];
     for (i, c) in containers.iter().enumerate() {
         let field = format!("{path}[{i}]");
@@ -98,7 +114,11 @@ fn validate_containers(containers: &[Container], path: &str, names: &mut BTreeSe
         }
         if let Some(p) = c.image_pull_policy.as_deref() {
             if !PULL_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(format!("{field}.imagePullPolicy"), p, PULL_POLICIES));
+                errs.push(FieldError::unsupported(
+                    format!("{field}.imagePullPolicy"),
+                    p,
+                    PULL_POLICIES,
+                ));
             }
         }
         for (j, port) in c.ports.iter().flatten().enumerate() {
@@ -113,12 +133,19 @@ fn validate_containers(containers: &[Container], path: &str, names: &mut BTreeSe
             }
             if let Some(proto) = port.protocol.as_deref() {
                 if !PROTOCOLS.contains(&proto) {
-                    errs.push(FieldError::unsupported(format!("{field}.ports[{j}].protocol"), proto, PROTOCOLS));
+                    errs.push(FieldError::unsupported(
+                        format!("{field}.ports[{j}].protocol"),
+                        proto,
+                        PROTOCOLS,
+                    ));
                 }
             }
         }
         let res = c.resources.clone().unwrap_or_default();
-        for (kind, map) in [("requests", res.requests.as_ref()), ("limits", res.limits.as_ref())] {
+        for (kind, map) in [
+            ("requests", res.requests.as_ref()),
+            ("limits", res.limits.as_ref()),
+        ] {
             for (name, q) in map.into_iter().flatten() {
                 if quantity::parse(&q.0).is_none() {
                     errs.push(FieldError::invalid(
@@ -131,12 +158,18 @@ fn validate_containers(containers: &[Container], path: &str, names: &mut BTreeSe
         }
         if let (Some(req), Some(lim)) = (res.requests.as_ref(), res.limits.as_ref()) {
             for (name, q) in req {
-                if let (Some(r), Some(l)) = (quantity::parse(&q.0), lim.get(name).and_then(|l| quantity::parse(&l.0))) {
+                if let (Some(r), Some(l)) = (
+                    quantity::parse(&q.0),
+                    lim.get(name).and_then(|l| quantity::parse(&l.0)),
+                ) {
                     if r > l {
                         errs.push(FieldError::invalid(
                             format!("{field}.resources.requests"),
                             &q.0,
-                            &format!("must be less than or equal to {name} limit of {}", lim[name].0),
+                            &format!(
+                                "must be less than or equal to {name} limit of {}",
+                                lim[name].0
+                            ),
                         ));
                     }
                 }
@@ -155,14 +188,24 @@ impl Strategy for Pod {
         spec.restart_policy.get_or_insert_with(|| "Always".into());
         spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
         spec.termination_grace_period_seconds.get_or_insert(30);
-        spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
-        spec.security_context.get_or_insert_with(PodSecurityContext::default);
+        spec.scheduler_name
+            .get_or_insert_with(|| "default-scheduler".into());
+        spec.security_context
+            .get_or_insert_with(PodSecurityContext::default);
         spec.enable_service_links.get_or_insert(true);
-        for c in spec.containers.iter_mut().chain(spec.init_containers.iter_mut().flatten()) {
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten())
+        {
             default_container(c);
         }
         let qos = qos_class(self);
-        self.status = Some(PodStatus { phase: Some("Pending".into()), qos_class: Some(qos.into()), ..Default::default() });
+        self.status = Some(PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some(qos.into()),
+            ..Default::default()
+        });
     }
 
     fn validate(&self) -> Vec<FieldError> {
@@ -174,13 +217,21 @@ impl Strategy for Pod {
             errs.push(FieldError::required("spec.containers"));
         }
         let mut names = BTreeSet::new();
-        errs.extend(validate_containers(&spec.containers, "spec.containers", &mut names));
+        errs.extend(validate_containers(
+            &spec.containers,
+            "spec.containers",
+            &mut names,
+        ));
         if let Some(init) = &spec.init_containers {
             errs.extend(validate_containers(init, "spec.initContainers", &mut names));
         }
         if let Some(p) = spec.restart_policy.as_deref() {
             if !RESTART_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported("spec.restartPolicy", p, RESTART_POLICIES));
+                errs.push(FieldError::unsupported(
+                    "spec.restartPolicy",
+                    p,
+                    RESTART_POLICIES,
+                ));
             }
         }
         if let Some(p) = spec.dns_policy.as_deref() {
@@ -199,7 +250,11 @@ impl Strategy for Pod {
         for (i, t) in spec.tolerations.iter().flatten().enumerate() {
             let op = t.operator.as_deref().unwrap_or("Equal");
             if !["Equal", "Exists"].contains(&op) {
-                errs.push(FieldError::unsupported(format!("spec.tolerations[{i}].operator"), op, &["Equal", "Exists"]));
+                errs.push(FieldError::unsupported(
+                    format!("spec.tolerations[{i}].operator"),
+                    op,
+                    &["Equal", "Exists"],
+                ));
             }
             if op == "Exists" && !t.value.as_deref().unwrap_or("").is_empty() {
                 errs.push(FieldError::invalid(
@@ -266,7 +321,10 @@ impl Strategy for Pod {
 
     fn grace_period(&self, requested: Option<i64>) -> i64 {
         let spec = self.spec.as_ref();
-        let unscheduled = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("").is_empty();
+        let unscheduled = spec
+            .and_then(|s| s.node_name.as_deref())
+            .unwrap_or("")
+            .is_empty();
         let finished = matches!(
             self.status.as_ref().and_then(|s| s.phase.as_deref()),
             Some("Succeeded") | Some("Failed")

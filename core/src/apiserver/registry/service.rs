@@ -16,7 +16,12 @@ fn allocate_cluster_ip(ctx: &mut Ctx<'_>) -> String {
     let used: std::collections::BTreeSet<String> = ctx
         .store
         .range("/registry/services/")
-        .filter_map(|kv| kv.value.pointer("/spec/clusterIP").and_then(|v| v.as_str()).map(String::from))
+        .filter_map(|kv| {
+            kv.value
+                .pointer("/spec/clusterIP")
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        })
         .collect();
     // 10.96.0.0/12: pick random addresses as the real allocator does, skipping used ones.
     for _ in 0..64 {
@@ -42,9 +47,11 @@ impl Strategy for Service {
         let ty = spec.type_.get_or_insert_with(|| "ClusterIP".into()).clone();
         spec.session_affinity.get_or_insert_with(|| "None".into());
         if ty != "ExternalName" {
-            spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+            spec.internal_traffic_policy
+                .get_or_insert_with(|| "Cluster".into());
             spec.ip_families.get_or_insert_with(|| vec!["IPv4".into()]);
-            spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
+            spec.ip_family_policy
+                .get_or_insert_with(|| "SingleStack".into());
             if spec.cluster_ip.is_none() {
                 let ip = allocate_cluster_ip(ctx);
                 spec.cluster_ip = Some(ip);
@@ -52,7 +59,8 @@ impl Strategy for Service {
             spec.cluster_ips = spec.cluster_ip.clone().map(|ip| vec![ip]);
         }
         if ty == "NodePort" || ty == "LoadBalancer" {
-            spec.external_traffic_policy.get_or_insert_with(|| "Cluster".into());
+            spec.external_traffic_policy
+                .get_or_insert_with(|| "Cluster".into());
         }
         for p in spec.ports.iter_mut().flatten() {
             p.protocol.get_or_insert_with(|| "TCP".into());
@@ -60,7 +68,10 @@ impl Strategy for Service {
                 p.target_port = Some(IntOrString::Int(p.port));
             }
         }
-        self.status = Some(ServiceStatus { load_balancer: Some(Default::default()), conditions: None });
+        self.status = Some(ServiceStatus {
+            load_balancer: Some(Default::default()),
+            conditions: None,
+        });
     }
 
     fn validate(&self) -> Vec<FieldError> {
@@ -82,7 +93,10 @@ impl Strategy for Service {
             if !(1..=65535).contains(&p.port) {
                 errs.push(FieldError {
                     field: format!("spec.ports[{i}].port"),
-                    detail: format!("Invalid value: {}: must be between 1 and 65535, inclusive", p.port),
+                    detail: format!(
+                        "Invalid value: {}: must be between 1 and 65535, inclusive",
+                        p.port
+                    ),
                 });
             }
         }

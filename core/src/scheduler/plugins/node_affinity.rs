@@ -17,7 +17,10 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
         "Exists" => value.is_some(),
         "DoesNotExist" => value.is_none(),
         "Gt" | "Lt" => {
-            let (Some(v), Some(bound)) = (value.and_then(|v| v.parse::<i64>().ok()), values.first().and_then(|b| b.parse::<i64>().ok())) else {
+            let (Some(v), Some(bound)) = (
+                value.and_then(|v| v.parse::<i64>().ok()),
+                values.first().and_then(|b| b.parse::<i64>().ok()),
+            ) else {
                 return false;
             };
             if req.operator == "Gt" {
@@ -32,14 +35,22 @@ fn requirement_matches(req: &NodeSelectorRequirement, value: Option<&str>) -> bo
 
 /// Whether a node selector term matches (all its expressions and fields; an empty term
 /// matches nothing).
-pub fn term_matches(term: &NodeSelectorTerm, labels: &BTreeMap<String, String>, node_name: &str) -> bool {
+pub fn term_matches(
+    term: &NodeSelectorTerm,
+    labels: &BTreeMap<String, String>,
+    node_name: &str,
+) -> bool {
     let exprs = term.match_expressions.clone().unwrap_or_default();
     let fields = term.match_fields.clone().unwrap_or_default();
     if exprs.is_empty() && fields.is_empty() {
         return false;
     }
-    exprs.iter().all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
-        && fields.iter().all(|r| r.key == "metadata.name" && requirement_matches(r, Some(node_name)))
+    exprs
+        .iter()
+        .all(|r| requirement_matches(r, labels.get(&r.key).map(String::as_str)))
+        && fields
+            .iter()
+            .all(|r| r.key == "metadata.name" && requirement_matches(r, Some(node_name)))
 }
 
 pub struct NodeAffinity;
@@ -61,8 +72,15 @@ impl FilterPlugin for NodeAffinity {
             .affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|na| na.required_during_scheduling_ignored_during_execution.as_ref());
-        let affinity_ok = required.is_none_or(|r| r.node_selector_terms.iter().any(|t| term_matches(t, &labels, node.name())));
+            .and_then(|na| {
+                na.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            });
+        let affinity_ok = required.is_none_or(|r| {
+            r.node_selector_terms
+                .iter()
+                .any(|t| term_matches(t, &labels, node.name()))
+        });
         if selector_ok && affinity_ok {
             Status::success()
         } else {
@@ -84,7 +102,10 @@ impl ScorePlugin for NodeAffinity {
             .as_ref()
             .and_then(|s| s.affinity.as_ref())
             .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|na| na.preferred_during_scheduling_ignored_during_execution.clone())
+            .and_then(|na| {
+                na.preferred_during_scheduling_ignored_during_execution
+                    .clone()
+            })
             .unwrap_or_default();
         let sum: i64 = preferred
             .iter()

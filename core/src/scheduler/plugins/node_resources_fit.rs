@@ -20,7 +20,9 @@ impl FilterPlugin for NodeResourcesFit {
         if node.requested.pods + 1 > node.allocatable.pods {
             reasons.push("Too many pods".to_string());
         }
-        if want.milli_cpu > 0 && node.requested.milli_cpu + want.milli_cpu > node.allocatable.milli_cpu {
+        if want.milli_cpu > 0
+            && node.requested.milli_cpu + want.milli_cpu > node.allocatable.milli_cpu
+        {
             reasons.push("Insufficient cpu".to_string());
         }
         if want.memory > 0 && node.requested.memory + want.memory > node.allocatable.memory {
@@ -48,8 +50,14 @@ impl ScorePlugin for NodeResourcesFit {
                 ((capacity - requested) * 100 / capacity) as i64
             }
         };
-        let cpu = least(node.non_zero_requested.milli_cpu + want.milli_cpu, node.allocatable.milli_cpu);
-        let mem = least(node.non_zero_requested.memory + want.memory, node.allocatable.memory);
+        let cpu = least(
+            node.non_zero_requested.milli_cpu + want.milli_cpu,
+            node.allocatable.milli_cpu,
+        );
+        let mem = least(
+            node.non_zero_requested.memory + want.memory,
+            node.allocatable.memory,
+        );
         (cpu + mem) / 2
     }
 }

@@ -16,7 +16,12 @@ impl FilterPlugin for NodeUnschedulable {
     }
 
     fn filter(&self, pod: &Pod, node: &NodeInfo) -> Status {
-        let cordoned = node.node.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false);
+        let cordoned = node
+            .node
+            .spec
+            .as_ref()
+            .and_then(|s| s.unschedulable)
+            .unwrap_or(false);
         if !cordoned {
             return Status::success();
         }
@@ -26,7 +31,11 @@ impl FilterPlugin for NodeUnschedulable {
             value: None,
             time_added: None,
         };
-        let tolerations = pod.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default();
+        let tolerations = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.tolerations.clone())
+            .unwrap_or_default();
         if tolerations.iter().any(|t| tolerates(t, &taint)) {
             return Status::success();
         }

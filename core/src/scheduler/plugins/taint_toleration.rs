@@ -29,11 +29,18 @@ pub fn taint_brief(t: &Taint) -> String {
 }
 
 fn taints(node: &NodeInfo) -> Vec<Taint> {
-    node.node.spec.as_ref().and_then(|s| s.taints.clone()).unwrap_or_default()
+    node.node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default()
 }
 
 fn tolerations(pod: &Pod) -> Vec<Toleration> {
-    pod.spec.as_ref().and_then(|s| s.tolerations.clone()).unwrap_or_default()
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.tolerations.clone())
+        .unwrap_or_default()
 }
 
 pub struct TaintToleration;
@@ -50,7 +57,10 @@ impl FilterPlugin for TaintToleration {
             .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
             .find(|taint| !tolerations.iter().any(|t| tolerates(t, taint)));
         match untolerated {
-            Some(taint) => Status::unresolvable(NAME, format!("node(s) had untolerated taint {}", taint_brief(&taint))),
+            Some(taint) => Status::unresolvable(
+                NAME,
+                format!("node(s) had untolerated taint {}", taint_brief(&taint)),
+            ),
             None => Status::success(),
         }
     }
@@ -66,11 +76,17 @@ impl ScorePlugin for TaintToleration {
     fn score(&self, pod: &Pod, node: &NodeInfo) -> i64 {
         let tolerations: Vec<Toleration> = tolerations(pod)
             .into_iter()
-            .filter(|t| t.effect.as_deref().is_none_or(|e| e.is_empty() || e == "PreferNoSchedule"))
+            .filter(|t| {
+                t.effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == "PreferNoSchedule")
+            })
             .collect();
         let count = taints(node)
             .iter()
-            .filter(|t| t.effect == "PreferNoSchedule" && !tolerations.iter().any(|tol| tolerates(tol, t)))
+            .filter(|t| {
+                t.effect == "PreferNoSchedule" && !tolerations.iter().any(|tol| tolerates(tol, t))
+            })
             .count() as i64;
         (100 - 10 * count).max(0)
     }
