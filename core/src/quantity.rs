@@ -32,7 +32,10 @@ pub fn parse(s: &str) -> Option<i128> {
         s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse::<i32>().ok()?),
         _ => return None,
     };
-    Some((value * multiplier * 1000.0).round() as i128)
+    // Kubernetes keeps quantities within int64; clamping there means sums of them in
+    // i128 can never overflow.
+    let limit = i64::MAX as f64 * 1000.0;
+    Some((value * multiplier * 1000.0).round().clamp(-limit, limit) as i128)
 }
 
 /// Formats millicores as kubectl shows CPU totals (`750m`, `2`).

@@ -51,7 +51,7 @@ impl Session {
     /// when there is more than one.
     pub fn complete(&self, line: &str) -> (String, Vec<String>) {
         let candidates = crate::shell::complete::complete(line, &self.cluster, &self.shell.aliases);
-        let partial_len = if line.ends_with(' ') {
+        let partial_len = if line.ends_with(char::is_whitespace) {
             0
         } else {
             line.split_whitespace().last().map_or(0, str::len)

@@ -495,7 +495,7 @@ impl ApiServer {
             )));
         }
         let meta = obj.metadata_mut();
-        let deadline = now + grace * SECOND;
+        let deadline = now.saturating_add(grace.saturating_mul(SECOND));
         let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
             (Some(_), Some(g)) => grace < g,
             (Some(_), None) => false,

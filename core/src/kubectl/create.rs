@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::apply::{self, dry_run, DryRun, Mode};
 use super::flags::Parsed;
-use super::get::{output_format, print_objects};
+use super::get::{output_format, print_built, print_objects};
 use super::{fail, Ctx};
 use crate::apiserver::resources::NAMESPACES;
 use crate::shell::CmdResult;
@@ -39,7 +39,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         return match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created (dry run)\n")),
             "name" => CmdResult::ok(format!("namespace/{name}\n")),
-            f => CmdResult::ok(print_objects(vec![obj], f, true)),
+            f => CmdResult::ok(print_built(obj, f)),
         };
     }
     let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});

@@ -7,7 +7,8 @@ use super::selector::Selector;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
 use crate::apiserver::resources::{Resource, PODS, SERVICES};
-use crate::printers::{json::to_json, table, yaml::to_yaml};
+use crate::printers::json::{to_json, Order};
+use crate::printers::{table, yaml::to_yaml};
 use crate::shell::{CmdResult, Output};
 
 /// The output formats kubectl knows; Kubarium implements the first five.
@@ -54,8 +55,17 @@ fn obj_kind_is_pod(conds: &[Value]) -> bool {
         .any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
 }
 
-/// Prints objects as one document or a `List`.
+/// Prints objects read from the API as one document or a `List`.
 pub fn print_objects(objs: Vec<Value>, format: &str, single: bool) -> String {
+    print_with_order(objs, format, single, Order::Sorted)
+}
+
+/// Prints an object kubectl built itself (client-side dry run), in Go field order.
+pub fn print_built(obj: Value, format: &str) -> String {
+    print_with_order(vec![obj], format, true, Order::GoStruct)
+}
+
+fn print_with_order(objs: Vec<Value>, format: &str, single: bool, order: Order) -> String {
     let objs: Vec<Value> = objs.into_iter().map(go_view).collect();
     let value = if single && objs.len() == 1 {
         objs.into_iter().next().unwrap_or(Value::Null)
@@ -63,7 +73,7 @@ pub fn print_objects(objs: Vec<Value>, format: &str, single: bool) -> String {
         json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
     };
     if format == "json" {
-        to_json(&value)
+        to_json(&value, order)
     } else {
         to_yaml(&value)
     }

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use super::apply::{dry_run, DryRun};
 use super::flags::Parsed;
-use super::get::{output_format, print_objects};
+use super::get::{output_format, print_built, print_objects};
 use super::{fail, namespace, Ctx};
 use crate::apiserver::resources::PODS;
 use crate::shell::CmdResult;
@@ -100,7 +100,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         return match format.as_str() {
             "" => CmdResult::ok(format!("pod/{name} created (dry run)\n")),
             "name" => CmdResult::ok(format!("pod/{name}\n")),
-            f => CmdResult::ok(print_objects(vec![shown], f, true)),
+            f => CmdResult::ok(print_built(shown, f)),
         };
     }
     let ns = namespace(p);

@@ -577,7 +577,13 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
             .and_then(quantity::parse)
             .unwrap_or(0)
     };
-    let pct = |v: i128, total: i128| if total > 0 { v * 100 / total } else { 0 };
+    let pct = |v: i128, total: i128| {
+        if total > 0 {
+            v.saturating_mul(100) / total
+        } else {
+            0
+        }
+    };
     let sum = |p: &Value, kind: &str, res: &str| -> i128 {
         p["spec"]["containers"]
             .as_array()
@@ -586,7 +592,7 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
             .filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse))
             .sum()
     };
-    let (mut cr, mut cl, mut mr, mut ml) = (0, 0, 0, 0);
+    let (mut cr, mut cl, mut mr, mut ml) = (0i128, 0i128, 0i128, 0i128);
     for p in &active {
         let (a, b, c, d) = (
             sum(p, "requests", "cpu"),
@@ -594,10 +600,10 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
             sum(p, "requests", "memory"),
             sum(p, "limits", "memory"),
         );
-        cr += a;
-        cl += b;
-        mr += c;
-        ml += d;
+        cr = cr.saturating_add(a);
+        cl = cl.saturating_add(b);
+        mr = mr.saturating_add(c);
+        ml = ml.saturating_add(d);
         let age =
             time_of(&p["metadata"]["creationTimestamp"]).map_or(String::new(), |t| human(now - t));
         out.push_str(&format!(

@@ -1,17 +1,153 @@
-//! JSON output as kubectl prints it: four-space indentation.
+//! JSON output as kubectl prints it: four-space indentation, Go's HTML-safe escaping, and
+//! key order either sorted (objects read from the server) or Go's struct field order
+//! (objects kubectl builds itself, like `run --dry-run=client`).
 
-use serde::Serialize;
 use serde_json::Value;
 
-/// Renders `value` with kubectl's four-space indentation and a trailing newline.
-pub fn to_json(value: &Value) -> String {
-    let mut buf = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-    if value.serialize(&mut ser).is_err() {
-        return String::new();
+/// Field order of the Go types `kubectl run` and `create namespace` build (Pod, ObjectMeta,
+/// PodSpec, Container, EnvVar, ContainerPort, Namespace); other keys follow, sorted.
+const GO_FIELD_ORDER: &[&str] = &[
+    "kind",
+    "apiVersion",
+    "metadata",
+    "spec",
+    "status",
+    "name",
+    "generateName",
+    "namespace",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "labels",
+    "annotations",
+    "volumes",
+    "initContainers",
+    "containers",
+    "image",
+    "command",
+    "args",
+    "workingDir",
+    "hostPort",
+    "containerPort",
+    "protocol",
+    "ports",
+    "envFrom",
+    "env",
+    "value",
+    "valueFrom",
+    "resources",
+    "volumeMounts",
+    "imagePullPolicy",
+    "restartPolicy",
+    "terminationGracePeriodSeconds",
+    "dnsPolicy",
+    "nodeSelector",
+    "serviceAccountName",
+    "nodeName",
+    "finalizers",
+    "phase",
+];
+
+/// Key order for objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Sorted, as Go prints maps (objects decoded from the API).
+    Sorted,
+    /// Go struct field order (typed objects built client-side).
+    GoStruct,
+}
+
+fn escape(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
     }
-    let mut s = String::from_utf8(buf).unwrap_or_default();
-    s.push('\n');
-    s
+    out.push('"');
+}
+
+fn write(v: &Value, order: Order, level: usize, out: &mut String) {
+    let pad = |n: usize, out: &mut String| out.push_str(&" ".repeat(n * 4));
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            if order == Order::GoStruct {
+                let rank = |k: &str| {
+                    GO_FIELD_ORDER
+                        .iter()
+                        .position(|f| *f == k)
+                        .unwrap_or(usize::MAX)
+                };
+                keys.sort_by_key(|k| rank(k));
+            }
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                pad(level + 1, out);
+                escape(k, out);
+                out.push_str(": ");
+                write(&m[k.as_str()], order, level + 1, out);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            pad(level, out);
+            out.push('}');
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in a.iter().enumerate() {
+                pad(level + 1, out);
+                write(item, order, level + 1, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            pad(level, out);
+            out.push(']');
+        }
+        Value::Object(_) => out.push_str("{}"),
+        Value::Array(_) => out.push_str("[]"),
+        Value::String(s) => escape(s, out),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Renders `value` as kubectl's JSON, with a trailing newline.
+pub fn to_json(value: &Value, order: Order) -> String {
+    let mut out = String::new();
+    write(value, order, 0, &mut out);
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn orders_and_escapes_like_go() {
+        let v = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"run": "x"}, "name": "x", "creationTimestamp": null}, "spec": {}, "a": "<&>"});
+        assert_eq!(
+            to_json(&v, Order::GoStruct),
+            "{\n    \"kind\": \"Pod\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"x\",\n        \"creationTimestamp\": null,\n        \"labels\": {\n            \"run\": \"x\"\n        }\n    },\n    \"spec\": {},\n    \"a\": \"\\u003c\\u0026\\u003e\"\n}\n"
+        );
+        assert!(to_json(&v, Order::Sorted).starts_with("{\n    \"a\": "));
+    }
 }

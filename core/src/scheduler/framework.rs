@@ -91,8 +91,12 @@ fn requests_of(pod: &Pod, non_zero: bool) -> Resources {
     for c in &spec.containers {
         let cpu = get(c, "cpu");
         let mem = get(c, "memory").map(|m| m / 1000);
-        r.milli_cpu += cpu.unwrap_or(if non_zero { DEFAULT_MILLI_CPU } else { 0 });
-        r.memory += mem.unwrap_or(if non_zero { DEFAULT_MEMORY } else { 0 });
+        r.milli_cpu =
+            r.milli_cpu
+                .saturating_add(cpu.unwrap_or(if non_zero { DEFAULT_MILLI_CPU } else { 0 }));
+        r.memory =
+            r.memory
+                .saturating_add(mem.unwrap_or(if non_zero { DEFAULT_MEMORY } else { 0 }));
     }
     // Init containers run before the app containers: the pod needs the larger of the two.
     for c in spec.init_containers.iter().flatten() {
@@ -154,12 +158,11 @@ impl NodeInfo {
     pub fn add_pod(&mut self, pod: &Pod) {
         let r = requests_of(pod, false);
         let nz = requests_of(pod, true);
-        self.requested.milli_cpu += r.milli_cpu;
-        self.requested.memory += r.memory;
-        self.requested.pods += 1;
-        self.non_zero_requested.milli_cpu += nz.milli_cpu;
-        self.non_zero_requested.memory += nz.memory;
-        self.non_zero_requested.pods += 1;
+        for (total, add) in [(&mut self.requested, r), (&mut self.non_zero_requested, nz)] {
+            total.milli_cpu = total.milli_cpu.saturating_add(add.milli_cpu);
+            total.memory = total.memory.saturating_add(add.memory);
+            total.pods += 1;
+        }
     }
 
     /// Requests of `pod` with the scoring defaults.

@@ -27,7 +27,7 @@ pub fn complete(
     aliases: &std::collections::BTreeMap<String, String>,
 ) -> Vec<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let partial = if line.ends_with(' ') || line.is_empty() {
+    let partial = if line.ends_with(char::is_whitespace) || line.is_empty() {
         ""
     } else {
         words.last().copied().unwrap_or("")

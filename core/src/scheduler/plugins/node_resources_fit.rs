@@ -21,11 +21,13 @@ impl FilterPlugin for NodeResourcesFit {
             reasons.push("Too many pods".to_string());
         }
         if want.milli_cpu > 0
-            && node.requested.milli_cpu + want.milli_cpu > node.allocatable.milli_cpu
+            && node.requested.milli_cpu.saturating_add(want.milli_cpu) > node.allocatable.milli_cpu
         {
             reasons.push("Insufficient cpu".to_string());
         }
-        if want.memory > 0 && node.requested.memory + want.memory > node.allocatable.memory {
+        if want.memory > 0
+            && node.requested.memory.saturating_add(want.memory) > node.allocatable.memory
+        {
             reasons.push("Insufficient memory".to_string());
         }
         if reasons.is_empty() {
