@@ -76,3 +76,33 @@ test('a reload continues the saved session', async () => {
     server.close();
   }
 });
+
+test('the manifest panel points at mistakes; failing and pending pods show on the map', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await page.click('button.reset');
+    const typo = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspec:\n  containers:\n  - name: typo\n    imagee: nginx\n';
+    await page.fill('.yaml-panel textarea', typo);
+    await page.click('button.apply');
+    const status = await page.locator('.yaml-status.error').innerText();
+    assert.equal(status, 'line 8, column 5: unknown field "spec.containers[0].imagee"');
+    const big = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: big\n    image: nginx\n    resources:\n      requests:\n        cpu: "3"\n';
+    await page.fill('.yaml-panel textarea', big);
+    await page.click('button.apply');
+    assert.equal(await page.locator('.yaml-status.ok').innerText(), 'pod/big created');
+    await page.locator('g.pending g.chip[data-pod="default/big"]').waitFor();
+    await run(page, 'kubectl run bad --image=nginx:9.99');
+    await page.click('button.speed >> text=10x');
+    await page.locator('g.chip.failing[data-pod="default/bad"]').waitFor({ timeout: 30000 });
+    await run(page, 'kubectl describe pod big | tail -3');
+    await page.waitForSelector('text=FailedScheduling');
+    await page.screenshot({ path: path.join(shots, 'failures.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
