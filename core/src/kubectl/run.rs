@@ -17,7 +17,7 @@ fn pairs(list: &[String], what: &str) -> Result<Map<String, Value>, String> {
             Some((k, v)) => {
                 m.insert(k.to_string(), Value::String(v.to_string()));
             }
-            None => return Err(format!("error: invalid {what}: {item}")),
+            None => return Err(format!("error: unexpected {what} spec: {item}")),
         }
     }
     Ok(m)
@@ -74,13 +74,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if let Some(port) = p.get("port") {
         match port.parse::<i64>() {
             Ok(n) => container["ports"] = json!([{"containerPort": n}]),
-            Err(_) => return fail(format!("error: invalid argument \"{port}\" for \"--port\" flag: strconv.ParseInt: parsing \"{port}\": invalid syntax")),
+            Err(_) => return fail(format!("error: strconv.Atoi: parsing \"{port}\": invalid syntax")),
         }
     }
     if let Some(policy) = p.get("image-pull-policy") {
         container["imagePullPolicy"] = json!(policy);
     }
     let mut metadata = json!({"name": name, "labels": labels});
+    if let Some(ns) = p.get("namespace") {
+        metadata["namespace"] = json!(ns);
+    }
     let annotations = p.all("annotations");
     if !annotations.is_empty() {
         match pairs(&annotations, "annotation") {
