@@ -297,7 +297,6 @@ fn static_pod(component: &str, image: &str, cpu: &str) -> Value {
         "spec": {
             "nodeName": "controlplane",
             "hostNetwork": true,
-            "priority": 2000001000,
             "priorityClassName": "system-node-critical",
             "containers": [{"name": component, "image": image, "command": [component], "resources": {"requests": requests}}],
             "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
@@ -312,7 +311,6 @@ fn kube_proxy_pod(node: &str) -> Value {
         "metadata": {"generateName": "kube-proxy-", "labels": {"k8s-app": "kube-proxy", "controller-revision-hash": "7b9c8d6f5d", "pod-template-generation": "1"}},
         "spec": {
             "hostNetwork": true,
-            "priority": 2000001000,
             "priorityClassName": "system-node-critical",
             "serviceAccountName": "kube-proxy",
             "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
@@ -331,7 +329,6 @@ fn coredns_pod() -> Value {
         "apiVersion": "v1", "kind": "Pod",
         "metadata": {"generateName": "coredns-674b8bbfcf-", "labels": {"k8s-app": "kube-dns", "pod-template-hash": "674b8bbfcf"}},
         "spec": {
-            "priority": 2000000000,
             "priorityClassName": "system-cluster-critical",
             "serviceAccountName": "coredns",
             "dnsPolicy": "Default",

@@ -74,7 +74,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if let Some(port) = p.get("port") {
         match port.parse::<i64>() {
             Ok(n) => container["ports"] = json!([{"containerPort": n}]),
-            Err(_) => return fail(format!("error: strconv.Atoi: parsing \"{port}\": invalid syntax")),
+            Err(_) => {
+                return fail(format!(
+                    "error: strconv.Atoi: parsing \"{port}\": invalid syntax"
+                ))
+            }
         }
     }
     if let Some(policy) = p.get("image-pull-policy") {

@@ -79,6 +79,8 @@ struct Container {
     pull_failures: u32,
     container_id: String,
     image_id: String,
+    /// The container's volume mounts, as its status reports them.
+    mounts: Value,
     stop_at: Option<Millis>,
     /// When an exited container is started again.
     restart_at: Option<Millis>,
@@ -170,6 +172,24 @@ fn hex_digest(seed: &str, salt: u64) -> String {
     out
 }
 
+/// Volume mount statuses: read-only mounts report `recursiveReadOnly: Disabled`.
+fn mount_statuses(mounts: &Value) -> Value {
+    let list: Vec<Value> = mounts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let mut s = json!({"name": m["name"], "mountPath": m["mountPath"]});
+            if m["readOnly"] == true {
+                s["readOnly"] = json!(true);
+                s["recursiveReadOnly"] = json!("Disabled");
+            }
+            s
+        })
+        .collect();
+    Value::Array(list)
+}
+
 fn container_from_spec(c: &Value) -> Container {
     let image = c["image"].as_str().unwrap_or("").to_string();
     Container {
@@ -193,6 +213,7 @@ fn container_from_spec(c: &Value) -> Container {
         pull_failures: 0,
         container_id: String::new(),
         image_id: String::new(),
+        mounts: mount_statuses(&c["volumeMounts"]),
         stop_at: None,
         restart_at: None,
     }
@@ -973,6 +994,9 @@ impl Kubelet {
             }
             if !c.container_id.is_empty() {
                 s["containerID"] = json!(c.container_id);
+            }
+            if c.mounts.as_array().is_some_and(|m| !m.is_empty()) {
+                s["volumeMounts"] = c.mounts.clone();
             }
             s
         };

@@ -86,7 +86,9 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
     if !reasons.is_empty() {
         msg.push_str(&format!(" {}.", reasons.join(", ")));
     }
-    // DefaultPreemption: all pods have the same priority here, so no node has victims.
+    // DefaultPreemption's verdict. Preemption itself is not implemented yet: user pods have
+    // priority 0 and nothing runs below it, so for them "no victims" is what a real
+    // scheduler finds too; pods of the system classes would preempt on a real cluster.
     let not_helpful = per_node
         .iter()
         .filter(|(_, s)| s.code == Code::UnschedulableAndUnresolvable)

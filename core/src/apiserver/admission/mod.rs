@@ -2,6 +2,7 @@
 
 pub mod default_toleration_seconds;
 pub mod namespace_lifecycle;
+pub mod priority;
 pub mod service_account;
 
 use std::any::Any;
@@ -22,6 +23,7 @@ pub struct Attributes<'a> {
 /// Runs the mutating plugins, in the order the API server enables them.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
     service_account::admit(attrs, obj, rng)?;
+    priority::admit(attrs, obj)?;
     default_toleration_seconds::admit(attrs, obj);
     Ok(())
 }
