@@ -39,10 +39,14 @@ fn yaml_error(e: &serde_yaml::Error) -> String {
             line.unwrap_or(0)
         );
     }
-    match line {
-        Some(l) if PARSER_ERRORS.contains(&problem.as_str()) => {
-            format!("yaml: line {}: {problem}", l.saturating_sub(1))
-        }
+    // go-yaml numbers parser errors from 0 and scanner errors from 1, and leaves the line
+    // out when the problem is on the first line.
+    let shown = match line {
+        Some(l) if l > 1 && PARSER_ERRORS.contains(&problem.as_str()) => Some(l - 1),
+        Some(l) if l > 1 => Some(l),
+        _ => None,
+    };
+    match shown {
         Some(l) => format!("yaml: line {l}: {problem}"),
         None => format!("yaml: {problem}"),
     }
