@@ -57,11 +57,16 @@ fn interactive(seed: u64) -> Result<(), String> {
     let mut session = Session::new(seed);
     let mut editor = rustyline::DefaultEditor::new().map_err(|e| e.to_string())?;
     println!("Kubarium: a simulated Kubernetes cluster. Type 'help' for a start, Ctrl-D to leave.");
+    // Like the browser at 1x: the cluster's clock follows real time between commands.
+    let mut last = std::time::Instant::now();
     loop {
         match editor.readline(&session.prompt()) {
             Ok(line) => {
                 let _ = editor.add_history_entry(line.as_str());
+                let elapsed = last.elapsed().as_millis().min(i64::MAX as u128) as i64;
+                session.tick(elapsed);
                 let out = session.input(&line);
+                last = std::time::Instant::now();
                 if out.clear {
                     print!("\x1b[2J\x1b[H");
                 }

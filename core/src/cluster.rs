@@ -7,7 +7,7 @@ use crate::apiserver::resources::{NAMESPACES, NODES, PODS, SERVICES};
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE, SECOND};
 use crate::controllers::namespace::NamespaceController;
-use crate::events::Recorder;
+use crate::events::{ObjectRef, Recorder, Source};
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
 
@@ -216,13 +216,57 @@ impl Cluster {
     fn add_node(&mut self, spec: &NodeSpec) {
         let now = self.now();
         let node = node_object(spec, now, &mut self.api.rng);
-        let _ = self.api.create(&NODES, "", node, false);
+        if let Ok(created) = self.api.create(&NODES, "", node, false) {
+            self.record_registration(&created, spec.name);
+        }
         self.kubelets.push(Kubelet::new(
             spec.name,
             spec.ip,
             &format!("10.244.{}.", spec.cidr),
             now,
         ));
+    }
+}
+
+impl Cluster {
+    /// The events a kubelet and the node controller record when a node joins.
+    fn record_registration(&mut self, node: &Value, name: &str) {
+        // Node events are about the node's name, as the kubelet records them.
+        let mut obj = ObjectRef::of(node);
+        obj.uid = name.to_string();
+        let kubelet = Source::Kubelet { host: name };
+        let steps = [
+            ("Starting", "Starting kubelet.".to_string()),
+            (
+                "NodeHasSufficientMemory",
+                format!("Node {name} status is now: NodeHasSufficientMemory"),
+            ),
+            (
+                "NodeHasNoDiskPressure",
+                format!("Node {name} status is now: NodeHasNoDiskPressure"),
+            ),
+            (
+                "NodeHasSufficientPID",
+                format!("Node {name} status is now: NodeHasSufficientPID"),
+            ),
+            (
+                "NodeAllocatableEnforced",
+                "Updated Node Allocatable limit across pods".to_string(),
+            ),
+        ];
+        for (reason, message) in steps {
+            self.recorder
+                .record(&mut self.api, &obj, "Normal", reason, &message, kubelet);
+        }
+        let message = format!("Node {name} event: Registered Node {name} in Controller");
+        self.recorder.record(
+            &mut self.api,
+            &obj,
+            "Normal",
+            "RegisteredNode",
+            &message,
+            Source::Controller("node-controller"),
+        );
     }
 }
 

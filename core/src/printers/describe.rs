@@ -105,10 +105,23 @@ fn write_events(out: &mut String, events: &[Value], now: Millis) {
     }
 }
 
-fn events_for(events: &[Value], uid: &str) -> Vec<Value> {
+/// The events about one object, oldest first: pods by uid; nodes by kind and name, as
+/// kubectl looks them up (the kubelet records a node's name as its uid).
+fn events_for(events: &[Value], obj: &Value) -> Vec<Value> {
+    let (kind, name, uid) = (
+        s(obj, "/kind"),
+        s(obj, "/metadata/name"),
+        s(obj, "/metadata/uid"),
+    );
     let mut evs: Vec<Value> = events
         .iter()
-        .filter(|e| s(e, "/involvedObject/uid") == uid)
+        .filter(|e| {
+            if kind == "Node" {
+                s(e, "/involvedObject/kind") == "Node" && s(e, "/involvedObject/name") == name
+            } else {
+                s(e, "/involvedObject/uid") == uid
+            }
+        })
         .cloned()
         .collect();
     let key = |e: &Value| {
@@ -457,8 +470,7 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
             out.push_str(&format!("{label}\t{}\n", toleration_text(t)));
         }
     }
-    let uid = s(pod, "/metadata/uid");
-    write_events(&mut out, &events_for(events, uid), now);
+    write_events(&mut out, &events_for(events, pod), now);
     tabwriter::align(&out, 0, 2)
 }
 
@@ -638,8 +650,7 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
         out.push_str(&format!("  {r}\t0 (0%)\t0 (0%)\n"));
     }
-    let uid = s(node, "/metadata/uid");
-    write_events(&mut out, &events_for(events, uid), now);
+    write_events(&mut out, &events_for(events, node), now);
     tabwriter::align(&out, 0, 2)
 }
 
