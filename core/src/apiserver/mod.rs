@@ -66,6 +66,38 @@ fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
     v
 }
 
+/// Runs `$call` with `$t` naming the typed object of a served kind.
+macro_rules! with_kind {
+    ($kind:expr, $t:ident => $call:expr) => {
+        match $kind {
+            "Pod" => {
+                type $t = Pod;
+                $call
+            }
+            "Node" => {
+                type $t = Node;
+                $call
+            }
+            "Namespace" => {
+                type $t = Namespace;
+                $call
+            }
+            "Event" => {
+                type $t = Event;
+                $call
+            }
+            "Service" => {
+                type $t = Service;
+                $call
+            }
+            other => Err(ApiError::new(
+                errors::Reason::MethodNotAllowed,
+                format!("kind {other} is not served"),
+            )),
+        }
+    };
+}
+
 impl ApiServer {
     pub fn new(seed: u64) -> Self {
         ApiServer {
@@ -87,17 +119,7 @@ impl ApiServer {
         body: Value,
         dry_run: bool,
     ) -> Result<Value, ApiError> {
-        match resource.kind {
-            "Pod" => self.create_typed::<Pod>(resource, namespace, body, dry_run),
-            "Node" => self.create_typed::<Node>(resource, namespace, body, dry_run),
-            "Namespace" => self.create_typed::<Namespace>(resource, namespace, body, dry_run),
-            "Event" => self.create_typed::<Event>(resource, namespace, body, dry_run),
-            "Service" => self.create_typed::<Service>(resource, namespace, body, dry_run),
-            other => Err(ApiError::new(
-                errors::Reason::MethodNotAllowed,
-                format!("kind {other} is not served"),
-            )),
-        }
+        with_kind!(resource.kind, T => self.create_typed::<T>(resource, namespace, body, dry_run))
     }
 
     /// Replaces an object (the main resource; its status is kept).
@@ -127,17 +149,7 @@ impl ApiServer {
         body: Value,
         status: bool,
     ) -> Result<Value, ApiError> {
-        match resource.kind {
-            "Pod" => self.update_typed::<Pod>(resource, namespace, body, status),
-            "Node" => self.update_typed::<Node>(resource, namespace, body, status),
-            "Namespace" => self.update_typed::<Namespace>(resource, namespace, body, status),
-            "Event" => self.update_typed::<Event>(resource, namespace, body, status),
-            "Service" => self.update_typed::<Service>(resource, namespace, body, status),
-            other => Err(ApiError::new(
-                errors::Reason::MethodNotAllowed,
-                format!("kind {other} is not served"),
-            )),
-        }
+        with_kind!(resource.kind, T => self.update_typed::<T>(resource, namespace, body, status))
     }
 
     /// Deletes an object; objects with a grace period or finalizers are only marked.
@@ -151,17 +163,7 @@ impl ApiServer {
         if resource.plural == "namespaces" {
             admission::namespace_lifecycle::check_delete(name)?;
         }
-        match resource.kind {
-            "Pod" => self.delete_typed::<Pod>(resource, namespace, name, grace),
-            "Node" => self.delete_typed::<Node>(resource, namespace, name, grace),
-            "Namespace" => self.delete_typed::<Namespace>(resource, namespace, name, grace),
-            "Event" => self.delete_typed::<Event>(resource, namespace, name, grace),
-            "Service" => self.delete_typed::<Service>(resource, namespace, name, grace),
-            other => Err(ApiError::new(
-                errors::Reason::MethodNotAllowed,
-                format!("kind {other} is not served"),
-            )),
-        }
+        with_kind!(resource.kind, T => self.delete_typed::<T>(resource, namespace, name, grace))
     }
 
     /// Reads one object.

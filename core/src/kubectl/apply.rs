@@ -36,6 +36,11 @@ pub fn dry_run(p: &Parsed) -> Result<DryRun, CmdResult> {
     }
 }
 
+/// `-o` and `--dry-run` together, as every creating verb takes them.
+pub fn output_options(p: &Parsed) -> Result<(String, DryRun), CmdResult> {
+    Ok((output_format(p)?, dry_run(p)?))
+}
+
 impl DryRun {
     pub fn suffix(self) -> &'static str {
         match self {
@@ -153,12 +158,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     if files.is_empty() {
         return fail("error: must specify one of -f and -k");
     }
-    let format = match output_format(p) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let dry = match dry_run(p) {
-        Ok(d) => d,
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
         Err(e) => return e,
     };
     let docs = match manifest::read(ctx, &files) {

@@ -2,9 +2,9 @@
 
 use serde_json::json;
 
-use super::apply::{self, dry_run, DryRun, Mode};
+use super::apply::{self, output_options, DryRun, Mode};
 use super::flags::Parsed;
-use super::get::{output_format, print_built, print_objects};
+use super::get::{print_built, print_objects};
 use super::{fail, Ctx};
 use crate::apiserver::resources::NAMESPACES;
 use crate::shell::CmdResult;
@@ -25,12 +25,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if names.len() != 1 {
         return fail(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create namespace -h' for help and examples", names.len()));
     }
-    let format = match output_format(p) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let dry = match dry_run(p) {
-        Ok(d) => d,
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
         Err(e) => return e,
     };
     let name = &names[0];

@@ -26,6 +26,19 @@ pub struct Ctx<'a> {
     pub stdin: Option<String>,
 }
 
+/// kubectl verbs Kubarium implements.
+pub const VERBS: &[&str] = &[
+    "get",
+    "describe",
+    "delete",
+    "apply",
+    "create",
+    "run",
+    "version",
+    "cluster-info",
+    "api-resources",
+];
+
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "edit",
@@ -270,19 +283,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     if NOT_YET.contains(&verb) {
         return not_supported(verb);
     }
-    let known = [
-        "get",
-        "describe",
-        "delete",
-        "apply",
-        "create",
-        "run",
-        "version",
-        "cluster-info",
-        "api-resources",
-        "help",
-    ];
-    if !known.contains(&verb) {
+    if !VERBS.contains(&verb) && verb != "help" {
         return fail(format!("error: unknown command \"{verb}\" for \"kubectl\""));
     }
     let parsed = match flags::parse(verb, &rest) {

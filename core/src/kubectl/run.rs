@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::apply::{dry_run, DryRun};
+use super::apply::{output_options, DryRun};
 use super::flags::Parsed;
-use super::get::{output_format, print_built, print_objects};
+use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
 use crate::apiserver::resources::PODS;
 use crate::shell::CmdResult;
@@ -36,12 +36,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             "error: invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples"
         ));
     }
-    let format = match output_format(p) {
-        Ok(f) => f,
-        Err(e) => return e,
-    };
-    let dry = match dry_run(p) {
-        Ok(d) => d,
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
         Err(e) => return e,
     };
     let labels = match p.get("labels") {

@@ -34,6 +34,20 @@ struct Terminated {
     finished_at: Millis,
 }
 
+impl Terminated {
+    /// A process that exited by itself or was killed: `Completed` for 0, else `Error`.
+    fn exited(exit_code: i32, started_at: Millis, finished_at: Millis) -> Self {
+        let reason = if exit_code == 0 { "Completed" } else { "Error" };
+        Terminated {
+            exit_code,
+            reason: reason.into(),
+            message: None,
+            started_at,
+            finished_at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Next {
     /// Pull (or find) the image, then start.
@@ -62,6 +76,18 @@ enum State {
         graceful: bool,
     },
     Terminated(Terminated),
+}
+
+impl State {
+    /// Waiting as `ContainerCreating`, with `next` due at `at`.
+    fn creating(next: Next, at: Millis) -> Self {
+        State::Waiting {
+            reason: "ContainerCreating".into(),
+            message: None,
+            next,
+            at,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -200,12 +226,7 @@ fn container_from_spec(c: &Value) -> Container {
             .to_string(),
         command: strings(&c["command"]),
         args: strings(&c["args"]),
-        state: State::Waiting {
-            reason: "ContainerCreating".into(),
-            message: None,
-            next: Next::Pull,
-            at: Millis::MAX,
-        },
+        state: State::creating(Next::Pull, Millis::MAX),
         image,
         restart_count: 0,
         last: None,
@@ -464,17 +485,7 @@ impl Kubelet {
                     };
                     if stop <= now {
                         let code = if graceful && stop < deadline { 0 } else { 137 };
-                        c.state = State::Terminated(Terminated {
-                            exit_code: code,
-                            reason: if code == 0 {
-                                "Completed".into()
-                            } else {
-                                "Error".into()
-                            },
-                            message: None,
-                            started_at,
-                            finished_at: stop,
-                        });
+                        c.state = State::Terminated(Terminated::exited(code, started_at, stop));
                     } else {
                         all_stopped = false;
                     }
@@ -568,21 +579,10 @@ impl Kubelet {
                         format!("Container {} definition changed, will be restarted", c.name),
                     );
                     if let State::Running { started_at, .. } = c.state {
-                        c.last = Some(Terminated {
-                            exit_code: 0,
-                            reason: "Completed".into(),
-                            message: None,
-                            started_at,
-                            finished_at: now,
-                        });
+                        c.last = Some(Terminated::exited(0, started_at, now));
                         c.restart_count += 1;
                     }
-                    c.state = State::Waiting {
-                        reason: "ContainerCreating".into(),
-                        message: None,
-                        next: Next::Pull,
-                        at: now,
-                    };
+                    c.state = State::creating(Next::Pull, now);
                 }
                 self.drive(api, &mut say, c, &policy, &pod_desc);
                 ready_to_start = !matches!(
@@ -628,12 +628,7 @@ impl Kubelet {
                     ..
                 } => {
                     c.restart_count += 1;
-                    c.state = State::Waiting {
-                        reason: "ContainerCreating".into(),
-                        message: None,
-                        next: Next::Pull,
-                        at: now,
-                    };
+                    c.state = State::creating(Next::Pull, now);
                 }
                 State::Waiting {
                     next: Next::Pull, ..
@@ -648,12 +643,7 @@ impl Kubelet {
                             "Pulled",
                             format!("Container image \"{}\" already present on machine", c.image),
                         );
-                        c.state = State::Waiting {
-                            reason: "ContainerCreating".into(),
-                            message: None,
-                            next: Next::Start,
-                            at: now,
-                        };
+                        c.state = State::creating(Next::Start, now);
                         continue;
                     }
                     if c.pull_policy == "Never" {
@@ -763,12 +753,7 @@ impl Kubelet {
                     let secs = format!("{}.{:03}s", took / 1000, took % 1000);
                     say(api, Some(&c.name), "Normal", "Pulled", format!("Successfully pulled image \"{}\" in {secs} ({secs} including waiting). Image size: {size} bytes.", c.image));
                     c.pull_failures = 0;
-                    c.state = State::Waiting {
-                        reason: "ContainerCreating".into(),
-                        message: None,
-                        next: Next::Start,
-                        at: now,
-                    };
+                    c.state = State::creating(Next::Start, now);
                 }
                 State::Waiting {
                     next: Next::Start, ..
@@ -843,17 +828,7 @@ impl Kubelet {
                     exit: Some((at, code)),
                     ..
                 } if at <= now => {
-                    let t = Terminated {
-                        exit_code: code,
-                        reason: if code == 0 {
-                            "Completed".into()
-                        } else {
-                            "Error".into()
-                        },
-                        message: None,
-                        started_at,
-                        finished_at: at,
-                    };
+                    let t = Terminated::exited(code, started_at, at);
                     if at - started_at > 10 * MINUTE {
                         c.exits = 0;
                     }

@@ -35,17 +35,7 @@ fn age(v: &Value, now: Millis) -> String {
 }
 
 fn labels(v: &Value) -> String {
-    match v.pointer("/metadata/labels").and_then(Value::as_object) {
-        Some(m) if !m.is_empty() => {
-            let mut pairs: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
-                .collect();
-            pairs.sort();
-            pairs.join(",")
-        }
-        _ => "<none>".into(),
-    }
+    map_pairs(&v["metadata"]["labels"])
 }
 
 /// Pod STATUS, READY and RESTARTS, as kubectl's printPod computes them.

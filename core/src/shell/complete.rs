@@ -2,21 +2,11 @@
 
 use crate::apiserver::resources::{self, ALL};
 use crate::cluster::Cluster;
+use crate::kubectl::VERBS;
 
 const SHELL_COMMANDS: &[&str] = &[
     "kubectl", "alias", "cat", "cd", "clear", "echo", "export", "grep", "head", "help", "history",
     "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "unalias", "wc",
-];
-const VERBS: &[&str] = &[
-    "get",
-    "describe",
-    "delete",
-    "apply",
-    "create",
-    "run",
-    "version",
-    "cluster-info",
-    "api-resources",
 ];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the
