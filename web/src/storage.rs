@@ -9,6 +9,10 @@ const KEY: &str = "kubarium.session.v1";
 const CRASH_KEY: &str = "kubarium.crashed";
 /// Saved sessions larger than this are ignored (defensive decoding).
 const MAX_BYTES: usize = 4 * 1024 * 1024;
+/// At most this many steps are replayed.
+const MAX_STEPS: usize = 5_000;
+/// One step may move the clock at most this far (a week, like `sleep`'s limit).
+const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
 
 /// One recorded step.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +89,7 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
                 .collect()
         })
         .unwrap_or_default();
+    steps.truncate(MAX_STEPS);
     let dropped = if crashed {
         steps.pop().map(|s| match s {
             Step::Line(_, l) => l,
@@ -96,31 +101,26 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
     (seed, steps, dropped)
 }
 
-/// Replays steps into a session, returning each step's output for the terminal.
+/// Replays steps into a session, returning each step's output for the terminal. A step
+/// never moves the clock backwards, nor more than a week forwards.
 pub fn replay(
     session: &mut Session,
     steps: &[Step],
 ) -> Vec<(String, kubarium_core::shell::Output)> {
     let mut outputs = vec![];
     for step in steps {
-        let (t, label, out) = match step {
-            Step::Line(t, line) => {
-                let now = session.cluster.now();
-                session.tick(t - now);
-                let prompt = session.prompt();
-                (t, format!("{prompt}{line}"), session.input(line))
-            }
-            Step::Apply(t, yaml) => {
-                let now = session.cluster.now();
-                session.tick(t - now);
-                (
-                    t,
-                    "# kubectl apply -f - (from the editor)".to_string(),
-                    session.apply_manifest(yaml),
-                )
-            }
+        let (Step::Line(t, _) | Step::Apply(t, _)) = step;
+        let gap = t
+            .saturating_sub(session.cluster.now())
+            .clamp(0, MAX_STEP_GAP);
+        session.tick(gap);
+        let (label, out) = match step {
+            Step::Line(_, line) => (format!("{}{line}", session.prompt()), session.input(line)),
+            Step::Apply(_, yaml) => (
+                "# kubectl apply -f - (from the editor)".to_string(),
+                session.apply_manifest(yaml),
+            ),
         };
-        let _ = t;
         outputs.push((label, out));
     }
     outputs
