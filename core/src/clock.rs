@@ -27,11 +27,6 @@ impl Clock {
             self.now = t;
         }
     }
-
-    /// The current time as an API timestamp (whole seconds, like the API server).
-    pub fn timestamp(&self) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::Time {
-        to_time(self.now)
-    }
 }
 
 /// Converts simulated milliseconds to an API `Time` truncated to the second.

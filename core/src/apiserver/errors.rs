@@ -14,20 +14,6 @@ pub enum Reason {
     InternalError,
 }
 
-impl Reason {
-    pub fn code(self) -> u16 {
-        match self {
-            Reason::NotFound => 404,
-            Reason::AlreadyExists | Reason::Conflict => 409,
-            Reason::Invalid => 422,
-            Reason::Forbidden => 403,
-            Reason::BadRequest => 400,
-            Reason::MethodNotAllowed => 405,
-            Reason::InternalError => 500,
-        }
-    }
-}
-
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)

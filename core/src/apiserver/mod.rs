@@ -37,13 +37,6 @@ pub struct ApiServer {
     pub rng: Rng,
 }
 
-fn name_of(v: &Value) -> String {
-    v.pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string()
-}
-
 /// Fills `metadata.resourceVersion` from the store's mod revision, as a read does.
 fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
     let mut v = value.clone();
@@ -520,10 +513,5 @@ impl ApiServer {
             &kv.value,
             kv.mod_revision,
         )))
-    }
-
-    /// Name of the object in `value` (empty if none).
-    pub fn object_name(value: &Value) -> String {
-        name_of(value)
     }
 }

@@ -269,11 +269,6 @@ impl Kubelet {
             .min()
     }
 
-    /// Number of pods this kubelet runs.
-    pub fn pod_count(&self) -> usize {
-        self.pods.len()
-    }
-
     /// Reacts to pod changes since the last sync, then does what is due.
     pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         if api.now() >= self.heartbeat_at {

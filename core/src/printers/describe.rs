@@ -589,12 +589,20 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
             .and_then(quantity::parse)
             .unwrap_or(0)
     };
-    let pct = |v: i128, total: i128| {
-        if total > 0 {
+    // "750m (37%)": an amount and its share of the node's allocatable.
+    let cell = |v: i128, res: &str| {
+        let total = alloc(res);
+        let pct = if total > 0 {
             v.saturating_mul(100) / total
         } else {
             0
-        }
+        };
+        let amount = if res == "cpu" {
+            quantity::format_cpu(v)
+        } else {
+            quantity::format_memory(v)
+        };
+        format!("{amount} ({pct}%)")
     };
     let sum = |p: &Value, kind: &str, res: &str| -> i128 {
         p["spec"]["containers"]
@@ -602,50 +610,42 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
             .into_iter()
             .flatten()
             .filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse))
-            .sum()
+            .fold(0, i128::saturating_add)
     };
-    let (mut cr, mut cl, mut mr, mut ml) = (0i128, 0i128, 0i128, 0i128);
+    // Requests and limits of cpu and memory, per pod and in total.
+    let columns = [
+        ("requests", "cpu"),
+        ("limits", "cpu"),
+        ("requests", "memory"),
+        ("limits", "memory"),
+    ];
+    let mut totals = [0i128; 4];
     for p in &active {
-        let (a, b, c, d) = (
-            sum(p, "requests", "cpu"),
-            sum(p, "limits", "cpu"),
-            sum(p, "requests", "memory"),
-            sum(p, "limits", "memory"),
-        );
-        cr = cr.saturating_add(a);
-        cl = cl.saturating_add(b);
-        mr = mr.saturating_add(c);
-        ml = ml.saturating_add(d);
+        let mut cells = vec![];
+        for (i, (kind, res)) in columns.iter().enumerate() {
+            let v = sum(p, kind, res);
+            totals[i] = totals[i].saturating_add(v);
+            cells.push(cell(v, res));
+        }
         let age =
             time_of(&p["metadata"]["creationTimestamp"]).map_or(String::new(), |t| human(now - t));
         out.push_str(&format!(
-            "  {}\t{}\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{} ({}%)\t{age}\n",
+            "  {}\t{}\t{}\t{age}\n",
             s(p, "/metadata/namespace"),
             s(p, "/metadata/name"),
-            quantity::format_cpu(a),
-            pct(a, alloc("cpu")),
-            quantity::format_cpu(b),
-            pct(b, alloc("cpu")),
-            quantity::format_memory(c),
-            pct(c, alloc("memory")),
-            quantity::format_memory(d),
-            pct(d, alloc("memory")),
+            cells.join("\t")
         ));
     }
     out.push_str("Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n  Resource\tRequests\tLimits\n  --------\t--------\t------\n");
     out.push_str(&format!(
-        "  cpu\t{} ({}%)\t{} ({}%)\n",
-        quantity::format_cpu(cr),
-        pct(cr, alloc("cpu")),
-        quantity::format_cpu(cl),
-        pct(cl, alloc("cpu"))
+        "  cpu\t{}\t{}\n",
+        cell(totals[0], "cpu"),
+        cell(totals[1], "cpu")
     ));
     out.push_str(&format!(
-        "  memory\t{} ({}%)\t{} ({}%)\n",
-        quantity::format_memory(mr),
-        pct(mr, alloc("memory")),
-        quantity::format_memory(ml),
-        pct(ml, alloc("memory"))
+        "  memory\t{}\t{}\n",
+        cell(totals[2], "memory"),
+        cell(totals[3], "memory")
     ));
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
         out.push_str(&format!("  {r}\t0 (0%)\t0 (0%)\n"));

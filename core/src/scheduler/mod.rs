@@ -212,15 +212,17 @@ impl Scheduler {
         }
         let mut nodes = self.snapshot(api);
         let mut queue = std::mem::take(&mut self.active);
-        // Higher priority first; arrival order otherwise (PrioritySort).
-        let priority = |api: &ApiServer, k: &str| {
+        // Higher priority first; arrival order otherwise (PrioritySort, a stable sort).
+        queue.sort_by_cached_key(|k| {
             let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-            api.get(&PODS, ns, name)
-                .ok()
-                .and_then(|p| p["spec"]["priority"].as_i64())
-                .unwrap_or(0)
-        };
-        queue.sort_by_key(|k| std::cmp::Reverse(priority(api, k)));
+            let key = PODS.key(ns, name);
+            let priority = api
+                .store
+                .get(&key)
+                .and_then(|kv| kv.value["spec"]["priority"].as_i64())
+                .unwrap_or(0);
+            std::cmp::Reverse(priority)
+        });
         for key in queue {
             let (ns, name) = key.split_once('/').unwrap_or(("", ""));
             let Ok(value) = api.get(&PODS, ns, name) else {

@@ -132,9 +132,4 @@ impl Fs {
         names.sort();
         names
     }
-
-    /// All files, for saving a session.
-    pub fn files(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.files.iter()
-    }
 }

@@ -39,14 +39,6 @@ impl Output {
         self.chunks.iter().map(|(_, s)| s.as_str()).collect()
     }
 
-    pub fn stdout(&self) -> String {
-        self.chunks
-            .iter()
-            .filter(|(s, _)| *s == Stream::Out)
-            .map(|(_, s)| s.as_str())
-            .collect()
-    }
-
     pub fn extend(&mut self, other: Output) {
         self.chunks.extend(other.chunks);
         self.clear |= other.clear;
@@ -127,11 +119,6 @@ impl Shell {
             self.cwd.clone()
         };
         format!("controlplane:{dir}$ ")
-    }
-
-    /// Whether the shell waits for more lines of the current command.
-    pub fn continuing(&self) -> bool {
-        self.pending.is_some()
     }
 
     /// Abandons a partly typed command (Ctrl-C).

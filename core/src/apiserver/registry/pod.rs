@@ -182,8 +182,7 @@ fn validate_containers(
 impl Strategy for Pod {
     const HAS_GENERATION: bool = true;
 
-    fn prepare_for_create(&mut self, ctx: &mut Ctx<'_>) {
-        let _ = &ctx;
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
         let spec = self.spec.get_or_insert_with(Default::default);
         spec.restart_policy.get_or_insert_with(|| "Always".into());
         spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
