@@ -82,10 +82,7 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The shared manifest corpus (`../shared/corpus/manifests`, or `$KUBARIUM_CORPUS`).
+/// The manifest corpus kept in the repository (`tests/corpus`; see its README for sources).
 pub fn corpus_dir() -> PathBuf {
-    match std::env::var_os("KUBARIUM_CORPUS") {
-        Some(p) => PathBuf::from(p),
-        None => workspace().join("../shared/corpus/manifests"),
-    }
+    workspace().join("tests/corpus")
 }

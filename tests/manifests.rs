@@ -1,4 +1,4 @@
-//! The shared corpus of real Kubernetes manifests, applied through `kubectl apply -f`:
+//! The corpus of real Kubernetes manifests (tests/corpus), applied through `kubectl apply -f`:
 //! manifests of served kinds must be accepted; the rest must be refused honestly
 //! (saying what is not supported yet), and nothing may panic.
 
@@ -39,7 +39,7 @@ fn corpus_manifests_apply() {
     let dir = corpus_dir();
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap_or_else(|e| {
         panic!(
-            "the manifest corpus is missing at {} ({e}); set KUBARIUM_CORPUS",
+            "the manifest corpus is missing at {} ({e}); it lives in tests/corpus",
             dir.display()
         )
     });

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::apiserver::resources::{NAMESPACES, NODES, PODS, SERVICES};
+use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE, SECOND};
 use crate::controllers::namespace::NamespaceController;
@@ -11,7 +11,7 @@ use crate::events::{ObjectRef, Recorder, Source};
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
 
-pub const KUBERNETES_VERSION: &str = "v1.33.4";
+pub use crate::version::KUBERNETES_VERSION;
 /// How often the API server compacts the store's history.
 const COMPACTION_INTERVAL: Millis = 5 * MINUTE;
 
@@ -146,7 +146,7 @@ impl Cluster {
     fn bootstrap(&mut self) {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let _ = self.api.create(
-                &NAMESPACES,
+                resources::namespaces(),
                 "",
                 json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
                 false,
@@ -154,7 +154,7 @@ impl Cluster {
         }
         self.add_node(&DEFAULT_NODES[0]);
         for (component, image, cpu) in [
-            ("etcd", "registry.k8s.io/etcd:3.5.21-0".to_string(), "100m"),
+            ("etcd", crate::version::ETCD_IMAGE.to_string(), "100m"),
             (
                 "kube-apiserver",
                 format!("registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"),
@@ -173,19 +173,19 @@ impl Cluster {
         ] {
             self.kubelets[0].preload(&image);
             let _ = self.api.create(
-                &PODS,
+                resources::pods(),
                 "kube-system",
                 static_pod(component, &image, cpu),
                 false,
             );
         }
-        self.kubelets[0].preload("registry.k8s.io/pause:3.10");
-        let _ = self.api.create(&SERVICES, "default", json!({
+        self.kubelets[0].preload(crate::version::PAUSE_IMAGE);
+        let _ = self.api.create(resources::services(), "default", json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
             "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}
         }), false);
-        let _ = self.api.create(&SERVICES, "kube-system", json!({
+        let _ = self.api.create(resources::services(), "kube-system", json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kube-dns", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
                          "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
@@ -195,18 +195,26 @@ impl Cluster {
                 {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}
         }), false);
         self.advance(20 * SECOND);
-        let _ = self
-            .api
-            .create(&PODS, "kube-system", kube_proxy_pod("controlplane"), false);
+        let _ = self.api.create(
+            resources::pods(),
+            "kube-system",
+            kube_proxy_pod("controlplane"),
+            false,
+        );
         for _ in 0..2 {
-            let _ = self.api.create(&PODS, "kube-system", coredns_pod(), false);
+            let _ = self
+                .api
+                .create(resources::pods(), "kube-system", coredns_pod(), false);
         }
         self.advance(40 * SECOND);
         for spec in &DEFAULT_NODES[1..] {
             self.add_node(spec);
-            let _ = self
-                .api
-                .create(&PODS, "kube-system", kube_proxy_pod(spec.name), false);
+            let _ = self.api.create(
+                resources::pods(),
+                "kube-system",
+                kube_proxy_pod(spec.name),
+                false,
+            );
             self.advance(15 * SECOND);
         }
         let arrive = 12 * MINUTE;
@@ -216,7 +224,7 @@ impl Cluster {
     fn add_node(&mut self, spec: &NodeSpec) {
         let now = self.now();
         let node = node_object(spec, now, &mut self.api.rng);
-        if let Ok(created) = self.api.create(&NODES, "", node, false) {
+        if let Ok(created) = self.api.create(resources::nodes(), "", node, false) {
             self.record_registration(&created, spec.name);
         }
         self.kubelets.push(Kubelet::new(
@@ -377,7 +385,7 @@ fn coredns_pod() -> Value {
             "serviceAccountName": "coredns",
             "dnsPolicy": "Default",
             "nodeSelector": {"kubernetes.io/os": "linux"},
-            "containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.12.0", "args": ["-conf", "/etc/coredns/Corefile"],
+            "containers": [{"name": "coredns", "image": crate::version::COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
                             "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"}, {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
                             "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}],
             "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],

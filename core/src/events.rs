@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::apiserver::resources::EVENTS;
+use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{to_time, EPOCH_SECONDS};
 
@@ -94,7 +94,7 @@ impl Recorder {
             component
         );
         if let Some((ev_ns, name)) = self.seen.get(&key) {
-            if let Ok(mut ev) = api.get(&EVENTS, ev_ns, name) {
+            if let Ok(mut ev) = api.get(resources::events(), ev_ns, name) {
                 let count = ev["count"].as_i64().unwrap_or(1) + 1;
                 ev["count"] = json!(count);
                 ev["lastTimestamp"] = json!(now);
@@ -102,7 +102,7 @@ impl Recorder {
                     ev["series"] =
                         json!({"count": count, "lastObservedTime": micro_time(api.now())});
                 }
-                if api.update(&EVENTS, ev_ns, ev).is_ok() {
+                if api.update(resources::events(), ev_ns, ev).is_ok() {
                     return;
                 }
             }
@@ -157,7 +157,7 @@ impl Recorder {
                 ev["reportingInstance"] = json!(host.unwrap_or(""));
             }
         }
-        if api.create(&EVENTS, &ns, ev, false).is_ok() {
+        if api.create(resources::events(), &ns, ev, false).is_ok() {
             self.seen.insert(key, (ns, name));
         }
     }
@@ -165,7 +165,7 @@ impl Recorder {
     /// Forgets events that no longer exist (deleted with their namespace, or expired).
     pub fn forget_missing(&mut self, api: &ApiServer) {
         self.seen
-            .retain(|_, (ns, name)| api.store.get(&EVENTS.key(ns, name)).is_some());
+            .retain(|_, (ns, name)| api.store.get(&resources::events().key(ns, name)).is_some());
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::apiserver::resources::{NODES, PODS};
+use crate::apiserver::resources;
 use crate::cluster::Cluster;
 use crate::printers::table::{node_roles, node_status, pod_status};
 
@@ -79,7 +79,7 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
     let now = cluster.now();
     let api = &cluster.api;
     let mut view = ClusterView::default();
-    for n in api.list(&NODES, None) {
+    for n in api.list(resources::nodes(), None) {
         let ip = n["status"]["addresses"]
             .as_array()
             .and_then(|a| a.iter().find(|x| x["type"] == "InternalIP"))
@@ -94,7 +94,7 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
             pods: vec![],
         });
     }
-    for p in api.list(&PODS, None) {
+    for p in api.list(resources::pods(), None) {
         let (status, ready, _) = pod_status(&p, now);
         let namespace = p["metadata"]["namespace"]
             .as_str()

@@ -26,9 +26,26 @@ fn path_string(path: &serde_ignored::Path<'_>) -> String {
     }
 }
 
-/// Decodes `value` as `T`, failing on unknown fields and on type errors, with the message
-/// `<Kind> in version "<v>" cannot be handled as a <Kind>: ...`.
-pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result<T, ApiError> {
+/// How unknown fields in a request body are treated (the `fieldValidation` parameter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldValidation {
+    /// Refuse the request (`strict decoding error: unknown field "..."`).
+    Strict,
+    /// Accept it, with one warning per unknown field (the API server's default).
+    #[default]
+    Warn,
+    /// Drop unknown fields silently.
+    Ignore,
+}
+
+/// Decodes `value` as `T`, failing on type errors with the message
+/// `<Kind> in version "<v>" cannot be handled as a <Kind>: ...`, and on unknown fields
+/// as `validation` says; returns the warnings to send back.
+pub fn decode<T: DeserializeOwned>(
+    value: &Value,
+    resource: &Resource,
+    validation: FieldValidation,
+) -> Result<(T, Vec<String>), ApiError> {
     let mut unknown = Vec::new();
     let prefix = format!(
         "{} in version \"{}\" cannot be handled as a {}",
@@ -37,24 +54,27 @@ pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result
     let decoded: Result<T, _> = serde_ignored::deserialize(value.clone(), |path| {
         unknown.push(path_string(&path));
     });
-    match decoded {
-        Err(e) => Err(ApiError::bad_request(format!(
-            "{prefix}: {}",
-            go_style_type_error(&e.to_string())
+    let obj = decoded.map_err(|e| {
+        ApiError::bad_request(format!("{prefix}: {}", go_style_type_error(&e.to_string())))
+    })?;
+    let unknown: Vec<String> = unknown
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("unknown field \"{p}\""))
+        .collect();
+    match validation {
+        FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::bad_request(format!(
+            "{prefix}: strict decoding error: {}",
+            unknown.join(", ")
         ))),
-        Ok(_) if !unknown.is_empty() => {
-            let list = unknown
-                .iter()
-                .filter(|p| !p.is_empty())
-                .map(|p| format!("unknown field \"{p}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            Err(ApiError::bad_request(format!(
-                "{prefix}: strict decoding error: {list}"
-            )))
-        }
-        Ok(obj) => Ok(obj),
+        FieldValidation::Warn => Ok((obj, unknown)),
+        _ => Ok((obj, vec![])),
     }
+}
+
+/// Decodes strictly: unknown fields are an error.
+pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result<T, ApiError> {
+    decode(value, resource, FieldValidation::Strict).map(|(obj, _)| obj)
 }
 
 /// Serde's type errors read "invalid type: string \"3\", expected i32"; keep them but in the

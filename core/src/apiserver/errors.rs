@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use serde_json::{json, Map, Value};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
     NotFound,
@@ -12,6 +14,47 @@ pub enum Reason {
     BadRequest,
     MethodNotAllowed,
     InternalError,
+    /// 410: a watch or continue token older than the compacted history.
+    Expired,
+    RequestEntityTooLarge,
+    UnsupportedMediaType,
+    NotAcceptable,
+}
+
+impl Reason {
+    /// The HTTP status code of a Status with this reason.
+    pub fn code(self) -> u16 {
+        match self {
+            Reason::NotFound => 404,
+            Reason::AlreadyExists | Reason::Conflict => 409,
+            Reason::Invalid => 422,
+            Reason::Forbidden => 403,
+            Reason::BadRequest => 400,
+            Reason::MethodNotAllowed => 405,
+            Reason::InternalError => 500,
+            Reason::Expired => 410,
+            Reason::RequestEntityTooLarge => 413,
+            Reason::UnsupportedMediaType => 415,
+            Reason::NotAcceptable => 406,
+        }
+    }
+
+    fn parse(s: &str) -> Reason {
+        match s {
+            "NotFound" => Reason::NotFound,
+            "AlreadyExists" => Reason::AlreadyExists,
+            "Conflict" => Reason::Conflict,
+            "Invalid" => Reason::Invalid,
+            "Forbidden" => Reason::Forbidden,
+            "BadRequest" => Reason::BadRequest,
+            "MethodNotAllowed" => Reason::MethodNotAllowed,
+            "Expired" | "Gone" => Reason::Expired,
+            "RequestEntityTooLarge" => Reason::RequestEntityTooLarge,
+            "UnsupportedMediaType" => Reason::UnsupportedMediaType,
+            "NotAcceptable" => Reason::NotAcceptable,
+            _ => Reason::InternalError,
+        }
+    }
 }
 
 impl fmt::Display for Reason {
@@ -69,6 +112,27 @@ impl FieldError {
     }
 }
 
+impl FieldError {
+    /// The cause type of a Status (`FieldValueRequired`, `FieldValueInvalid`, ...), read
+    /// from how the detail starts, as field.ErrorType names them.
+    pub fn cause_type(&self) -> &'static str {
+        const TYPES: &[(&str, &str)] = &[
+            ("Required value", "FieldValueRequired"),
+            ("Invalid value", "FieldValueInvalid"),
+            ("Unsupported value", "FieldValueNotSupported"),
+            ("Duplicate value", "FieldValueDuplicate"),
+            ("Forbidden", "FieldValueForbidden"),
+            ("Too long", "FieldValueTooLong"),
+            ("Too many", "FieldValueTooMany"),
+            ("Not found", "FieldValueNotFound"),
+        ];
+        TYPES
+            .iter()
+            .find(|(prefix, _)| self.detail.starts_with(prefix))
+            .map_or("InternalError", |(_, t)| t)
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.field, self.detail)
@@ -80,10 +144,18 @@ impl fmt::Display for FieldError {
 pub struct ApiError {
     pub reason: Reason,
     pub message: String,
-    /// For `Invalid`: the kind and name, and each field error.
-    pub causes: Vec<FieldError>,
-    pub kind: String,
+    pub details: Box<Details>,
+}
+
+/// What a Status's `details` say: the object (for `Invalid`, its kind; otherwise the
+/// resource) and each field error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Details {
     pub name: String,
+    /// The API group, empty for the core group.
+    pub group: String,
+    pub kind: String,
+    pub causes: Vec<FieldError>,
 }
 
 impl ApiError {
@@ -91,10 +163,19 @@ impl ApiError {
         ApiError {
             reason,
             message: message.into(),
-            causes: vec![],
-            kind: String::new(),
-            name: String::new(),
+            details: Box::default(),
         }
+    }
+
+    /// Fills the Status details from a `resource.group` name and an object name.
+    fn about(mut self, group_resource: &str, name: &str) -> Self {
+        let (resource, group) = group_resource
+            .split_once('.')
+            .unwrap_or((group_resource, ""));
+        self.details.kind = resource.to_string();
+        self.details.group = group.to_string();
+        self.details.name = name.to_string();
+        self
     }
 
     pub fn not_found(group_resource: &str, name: &str) -> Self {
@@ -102,6 +183,7 @@ impl ApiError {
             Reason::NotFound,
             format!("{group_resource} \"{name}\" not found"),
         )
+        .about(group_resource, name)
     }
 
     pub fn already_exists(group_resource: &str, name: &str) -> Self {
@@ -109,6 +191,7 @@ impl ApiError {
             Reason::AlreadyExists,
             format!("{group_resource} \"{name}\" already exists"),
         )
+        .about(group_resource, name)
     }
 
     pub fn conflict(group_resource: &str, name: &str) -> Self {
@@ -118,6 +201,7 @@ impl ApiError {
                 "Operation cannot be fulfilled on {group_resource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"
             ),
         )
+        .about(group_resource, name)
     }
 
     pub fn forbidden(group_resource: &str, name: &str, why: &str) -> Self {
@@ -125,6 +209,7 @@ impl ApiError {
             Reason::Forbidden,
             format!("{group_resource} \"{name}\" is forbidden: {why}"),
         )
+        .about(group_resource, name)
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -145,24 +230,101 @@ impl ApiError {
         ApiError {
             reason: Reason::Invalid,
             message,
-            causes,
-            kind: kind.into(),
-            name: name.into(),
+            details: Box::new(Details {
+                name: name.into(),
+                group: String::new(),
+                kind: kind.into(),
+                causes,
+            }),
+        }
+    }
+
+    /// An Invalid error about the request itself (no object), e.g. bad DeleteOptions.
+    pub fn invalid_status(message: impl Into<String>) -> Self {
+        Self::new(Reason::Invalid, message)
+    }
+
+    /// The HTTP status code.
+    pub fn code(&self) -> u16 {
+        self.reason.code()
+    }
+
+    /// The error as a `metav1.Status` object.
+    pub fn to_status(&self) -> Value {
+        let mut details = Map::new();
+        if !self.details.name.is_empty() {
+            details.insert("name".into(), Value::String(self.details.name.clone()));
+        }
+        if !self.details.group.is_empty() {
+            details.insert("group".into(), Value::String(self.details.group.clone()));
+        }
+        if !self.details.kind.is_empty() {
+            details.insert("kind".into(), Value::String(self.details.kind.clone()));
+        }
+        if !self.details.causes.is_empty() {
+            let causes = self
+                .details.causes
+                .iter()
+                .map(|c| json!({"reason": c.cause_type(), "message": c.detail, "field": c.field}))
+                .collect();
+            details.insert("causes".into(), Value::Array(causes));
+        }
+        let mut status = json!({
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": self.message, "reason": self.reason.to_string(),
+        });
+        if !details.is_empty() {
+            status["details"] = Value::Object(details);
+        }
+        status["code"] = json!(self.code());
+        status
+    }
+
+    /// Reads an error back from a `metav1.Status`.
+    pub fn from_status(status: &Value) -> Self {
+        let str_at = |p: &str| {
+            status
+                .pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let causes = status
+            .pointer("/details/causes")
+            .and_then(Value::as_array)
+            .map(|cs| {
+                cs.iter()
+                    .map(|c| FieldError {
+                        field: c["field"].as_str().unwrap_or("").to_string(),
+                        detail: c["message"].as_str().unwrap_or("").to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ApiError {
+            reason: Reason::parse(&str_at("/reason")),
+            message: str_at("/message"),
+            details: Box::new(Details {
+                name: str_at("/details/name"),
+                group: str_at("/details/group"),
+                kind: str_at("/details/kind"),
+                causes,
+            }),
         }
     }
 
     /// The text kubectl prints for this error.
     pub fn kubectl_message(&self) -> String {
         match self.reason {
-            Reason::Invalid if !self.causes.is_empty() => {
-                if self.causes.len() == 1 {
+            Reason::Invalid if !self.details.causes.is_empty() => {
+                if self.details.causes.len() == 1 {
                     format!(
                         "The {} \"{}\" is invalid: {}",
-                        self.kind, self.name, self.causes[0]
+                        self.details.kind, self.details.name, self.details.causes[0]
                     )
                 } else {
-                    let mut s = format!("The {} \"{}\" is invalid: ", self.kind, self.name);
-                    for c in &self.causes {
+                    let mut s = format!("The {} \"{}\" is invalid: ", self.details.kind, self.details.name);
+                    for c in &self.details.causes {
                         s.push_str(&format!("\n* {c}"));
                     }
                     s

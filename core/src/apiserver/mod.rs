@@ -3,9 +3,13 @@
 
 pub mod admission;
 pub mod decode;
+pub mod discovery;
 pub mod errors;
+pub mod patch;
 pub mod registry;
+pub mod request;
 pub mod resources;
+pub mod rest;
 pub mod strategy;
 pub mod validation;
 
@@ -16,6 +20,7 @@ use serde_json::Value;
 use crate::clock::{to_time, Clock, Millis, SECOND};
 use crate::rng::Rng;
 use crate::store::{Store, StoreError};
+pub use decode::FieldValidation;
 use errors::{ApiError, FieldError};
 use resources::Resource;
 use strategy::{Ctx, Strategy};
@@ -37,8 +42,27 @@ pub struct ApiServer {
     pub rng: Rng,
 }
 
+/// What a write takes from its request besides the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// `dryRun=All`: run every step but the write.
+    pub dry_run: bool,
+    pub validation: FieldValidation,
+    pub field_manager: String,
+}
+
+impl WriteOptions {
+    fn strict(dry_run: bool) -> Self {
+        WriteOptions {
+            dry_run,
+            validation: FieldValidation::Strict,
+            field_manager: String::new(),
+        }
+    }
+}
+
 /// Fills `metadata.resourceVersion` from the store's mod revision, as a read does.
-fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
+pub(crate) fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
     let mut v = value.clone();
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.insert(
@@ -104,7 +128,8 @@ impl ApiServer {
         self.clock.now()
     }
 
-    /// Creates an object of `resource` in `namespace` from a request body.
+    /// Creates an object of `resource` in `namespace` from a request body (strictly
+    /// decoded; the REST surface passes the request's options to `create_with`).
     pub fn create(
         &mut self,
         resource: &'static Resource,
@@ -112,7 +137,19 @@ impl ApiServer {
         body: Value,
         dry_run: bool,
     ) -> Result<Value, ApiError> {
-        with_kind!(resource.kind, T => self.create_typed::<T>(resource, namespace, body, dry_run))
+        self.create_with(resource, namespace, body, &WriteOptions::strict(dry_run))
+            .map(|(obj, _)| obj)
+    }
+
+    /// Creates an object; returns it with the warnings for the response.
+    pub fn create_with(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        with_kind!(resource.kind, T => self.create_typed::<T>(resource, namespace, body, opts))
     }
 
     /// Replaces an object (the main resource; its status is kept).
@@ -142,7 +179,26 @@ impl ApiServer {
         body: Value,
         status: bool,
     ) -> Result<Value, ApiError> {
-        with_kind!(resource.kind, T => self.update_typed::<T>(resource, namespace, body, status))
+        self.update_with(
+            resource,
+            namespace,
+            body,
+            status,
+            &WriteOptions::strict(false),
+        )
+        .map(|(obj, _)| obj)
+    }
+
+    /// Replaces an object or (with `status`) its status; returns it with the warnings.
+    pub fn update_with(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        body: Value,
+        status: bool,
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        with_kind!(resource.kind, T => self.update_typed::<T>(resource, namespace, body, status, opts))
     }
 
     /// Deletes an object; objects with a grace period or finalizers are only marked.
@@ -153,10 +209,22 @@ impl ApiServer {
         name: &str,
         grace: Option<i64>,
     ) -> Result<Deleted, ApiError> {
+        self.delete_with(resource, namespace, name, grace, false)
+    }
+
+    /// Deletes an object, or with `dry_run` says what a delete would do.
+    pub fn delete_with(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        name: &str,
+        grace: Option<i64>,
+        dry_run: bool,
+    ) -> Result<Deleted, ApiError> {
         if resource.plural == "namespaces" {
             admission::namespace_lifecycle::check_delete(name)?;
         }
-        with_kind!(resource.kind, T => self.delete_typed::<T>(resource, namespace, name, grace))
+        with_kind!(resource.kind, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
     }
 
     /// Reads one object.
@@ -170,10 +238,23 @@ impl ApiServer {
 
     /// Lists objects in a namespace, or in all namespaces with `None`, in key order.
     pub fn list(&self, resource: &Resource, namespace: Option<&str>) -> Vec<Value> {
+        self.list_keyed(resource, namespace)
+            .into_iter()
+            .map(|(_, obj)| obj)
+            .collect()
+    }
+
+    /// Lists objects with their store keys, in key order.
+    pub fn list_keyed(&self, resource: &Resource, namespace: Option<&str>) -> Vec<(String, Value)> {
         let prefix = resource.prefix(namespace);
         self.store
             .range(&prefix)
-            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
+            .map(|kv| {
+                (
+                    kv.key.clone(),
+                    with_resource_version(&kv.value, kv.mod_revision),
+                )
+            })
             .collect()
     }
 
@@ -206,7 +287,7 @@ impl ApiServer {
 
     /// The pods/binding subresource: assigns a pod to a node, once.
     pub fn bind(&mut self, namespace: &str, name: &str, node: &str) -> Result<(), ApiError> {
-        let r = &resources::PODS;
+        let r = resources::pods();
         let key = r.key(namespace, name);
         let kv = self
             .store
@@ -253,7 +334,7 @@ impl ApiServer {
     /// The namespaces/finalize subresource: drops the `kubernetes` finalizer so a
     /// terminating namespace can go.
     pub fn finalize_namespace(&mut self, name: &str) -> Result<(), ApiError> {
-        let r = &resources::NAMESPACES;
+        let r = resources::namespaces();
         let key = r.key("", name);
         let kv = self
             .store
@@ -282,9 +363,9 @@ impl ApiServer {
         r: &'static Resource,
         namespace: &str,
         body: Value,
-        dry_run: bool,
-    ) -> Result<Value, ApiError> {
-        let mut obj: T = decode::strict(&body, r)?;
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let (mut obj, warnings): (T, _) = decode::decode(&body, r, opts.validation)?;
         let meta = obj.metadata_mut();
         if r.namespaced {
             match meta.namespace.as_deref() {
@@ -363,14 +444,14 @@ impl ApiServer {
             meta.generation = Some(1);
         }
         let value = to_stored(&obj);
-        if dry_run {
-            return Ok(value);
+        if opts.dry_run {
+            return Ok((value, warnings));
         }
         let kv = self
             .store
             .put(&key, value, Some(0))
             .map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
-        Ok(with_resource_version(&kv.value, kv.mod_revision))
+        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
     }
 
     fn update_typed<T: Strategy>(
@@ -379,8 +460,9 @@ impl ApiServer {
         namespace: &str,
         body: Value,
         status: bool,
-    ) -> Result<Value, ApiError> {
-        let mut obj: T = decode::strict(&body, r)?;
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let (mut obj, warnings): (T, _) = decode::decode(&body, r, opts.validation)?;
         let name = obj.metadata().name.clone().unwrap_or_default();
         let ns = if r.namespaced { namespace } else { "" };
         let key = r.key(ns, &name);
@@ -435,10 +517,16 @@ impl ApiServer {
         let mut old_cmp = old.clone();
         old_cmp.metadata_mut().resource_version = None;
         if obj == old_cmp {
-            return Ok(with_resource_version(&kv.value, kv.mod_revision));
+            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
         }
         if T::HAS_GENERATION && obj.spec_changed(&old) {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
+        }
+        if opts.dry_run {
+            return Ok((
+                with_resource_version(&to_stored(&obj), kv.mod_revision),
+                warnings,
+            ));
         }
         if obj.metadata().deletion_timestamp.is_some()
             && !obj.blocks_deletion()
@@ -448,7 +536,10 @@ impl ApiServer {
                 .store
                 .delete(&key, Some(kv.mod_revision))
                 .map_err(|_| ApiError::conflict(&gr, &name))?;
-            return Ok(with_resource_version(&to_stored(&obj), gone.mod_revision));
+            return Ok((
+                with_resource_version(&to_stored(&obj), gone.mod_revision),
+                warnings,
+            ));
         }
         let kv = self
             .store
@@ -457,7 +548,7 @@ impl ApiServer {
                 StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
                 _ => ApiError::not_found(&gr, &name),
             })?;
-        Ok(with_resource_version(&kv.value, kv.mod_revision))
+        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
     }
 
     fn delete_typed<T: Strategy>(
@@ -466,6 +557,7 @@ impl ApiServer {
         namespace: &str,
         name: &str,
         grace: Option<i64>,
+        dry_run: bool,
     ) -> Result<Deleted, ApiError> {
         let ns = if r.namespaced { namespace } else { "" };
         let key = r.key(ns, name);
@@ -480,6 +572,12 @@ impl ApiServer {
         let grace = obj.grace_period(grace);
         let now = self.now();
         if grace == 0 && !obj.blocks_deletion() {
+            if dry_run {
+                return Ok(Deleted::Gone(with_resource_version(
+                    &kv.value,
+                    kv.mod_revision,
+                )));
+            }
             let gone = self
                 .store
                 .delete(&key, None)
@@ -500,6 +598,12 @@ impl ApiServer {
             meta.deletion_timestamp = Some(to_time(deadline));
             meta.deletion_grace_period_seconds = Some(grace);
             obj.mark_terminating();
+            if dry_run {
+                return Ok(Deleted::Terminating(with_resource_version(
+                    &to_stored(&obj),
+                    kv.mod_revision,
+                )));
+            }
             let kv = self
                 .store
                 .put(&key, to_stored(&obj), Some(kv.mod_revision))

@@ -1,4 +1,8 @@
-//! The API resources Kubarium serves: kinds, plurals, short names and scope, defined once.
+//! The API resources of Kubernetes 1.35 as discovery describes them (group, version,
+//! kind, names, scope, verbs, categories, subresources), read once from
+//! `api-resources.tsv`, and which of them Kubarium serves today.
+
+use std::sync::LazyLock;
 
 /// One API resource, as discovery describes it.
 #[derive(Debug, PartialEq, Eq)]
@@ -6,10 +10,104 @@ pub struct Resource {
     pub kind: &'static str,
     pub plural: &'static str,
     pub singular: &'static str,
-    pub short_names: &'static [&'static str],
+    pub short_names: Vec<&'static str>,
+    pub categories: Vec<&'static str>,
+    pub verbs: Vec<&'static str>,
+    pub subresources: Vec<&'static str>,
     pub group: &'static str,
     pub version: &'static str,
     pub namespaced: bool,
+}
+
+/// The table the resources are read from (tab-separated, one resource per row).
+const TABLE: &str = include_str!("api-resources.tsv");
+
+fn list(cell: &'static str) -> Vec<&'static str> {
+    cell.split(',').filter(|s| !s.is_empty()).collect()
+}
+
+static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
+    TABLE
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|line| {
+            let c: Vec<&'static str> = line.split('\t').collect();
+            Some(Resource {
+                group: c.first()?,
+                version: c.get(1)?,
+                kind: c.get(2)?,
+                plural: c.get(3)?,
+                singular: c.get(4)?,
+                namespaced: *c.get(5)? == "true",
+                short_names: list(c.get(6)?),
+                categories: list(c.get(7)?),
+                verbs: list(c.get(8)?),
+                subresources: list(c.get(9).copied().unwrap_or("")),
+            })
+        })
+        .collect()
+});
+
+/// Kinds whose objects Kubarium stores, validates and defaults (see `ApiServer`'s kind
+/// dispatch). Every other resource of the table is known but answered with "not
+/// supported in Kubarium yet".
+pub const SERVED_KINDS: &[(&str, &str)] = &[
+    ("", "Namespace"),
+    ("", "Node"),
+    ("", "Pod"),
+    ("", "Event"),
+    ("", "Service"),
+];
+
+/// Subresources the REST surface serves today.
+const SERVED_SUBRESOURCES: &[&str] = &["status", "binding", "finalize"];
+
+/// Every resource of Kubernetes 1.35, in the table's order.
+pub fn all() -> impl Iterator<Item = &'static Resource> {
+    ALL.iter()
+}
+
+/// Whether Kubarium stores objects of this resource.
+pub fn is_served(r: &Resource) -> bool {
+    SERVED_KINDS
+        .iter()
+        .any(|(g, k)| *g == r.group && *k == r.kind)
+}
+
+/// Whether the REST surface serves this subresource.
+pub fn serves_subresource(sub: &str) -> bool {
+    SERVED_SUBRESOURCES.contains(&sub)
+}
+
+/// The resource at `group`/`version` named `plural`.
+pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resource> {
+    all().find(|r| r.group == group && r.version == version && r.plural == plural)
+}
+
+/// The resource with this plural in `group` (its preferred version: the table's first).
+fn builtin(group: &str, plural: &str) -> &'static Resource {
+    match all().find(|r| r.group == group && r.plural == plural) {
+        Some(r) => r,
+        // The table is compiled in; a missing core row is a build defect caught by tests.
+        None => panic!("api-resources.tsv lacks {plural}.{group}"),
+    }
+}
+
+pub fn namespaces() -> &'static Resource {
+    builtin("", "namespaces")
+}
+pub fn nodes() -> &'static Resource {
+    builtin("", "nodes")
+}
+pub fn pods() -> &'static Resource {
+    builtin("", "pods")
+}
+pub fn events() -> &'static Resource {
+    builtin("", "events")
+}
+pub fn services() -> &'static Resource {
+    builtin("", "services")
 }
 
 impl Resource {
@@ -39,6 +137,18 @@ impl Resource {
         }
     }
 
+    /// `/v1, Resource=pods` or `apps/v1, Resource=deployments`, as Go prints a
+    /// GroupVersionResource.
+    pub fn gvr_string(&self) -> String {
+        format!("{}/{}, Resource={}", self.group, self.version, self.plural)
+    }
+
+    /// The REST path of a collection (`namespace` for namespaced lists) or an object.
+    pub fn path(&self, namespace: Option<&str>, name: Option<&str>) -> String {
+        let ns = if self.namespaced { namespace } else { None };
+        super::request::path_for(self.group, self.version, self.plural, ns, name)
+    }
+
     /// The store key for an object of this resource.
     pub fn key(&self, namespace: &str, name: &str) -> String {
         if self.namespaced {
@@ -57,64 +167,17 @@ impl Resource {
     }
 }
 
-pub const NAMESPACES: Resource = Resource {
-    kind: "Namespace",
-    plural: "namespaces",
-    singular: "namespace",
-    short_names: &["ns"],
-    group: "",
-    version: "v1",
-    namespaced: false,
-};
-pub const NODES: Resource = Resource {
-    kind: "Node",
-    plural: "nodes",
-    singular: "node",
-    short_names: &["no"],
-    group: "",
-    version: "v1",
-    namespaced: false,
-};
-pub const PODS: Resource = Resource {
-    kind: "Pod",
-    plural: "pods",
-    singular: "pod",
-    short_names: &["po"],
-    group: "",
-    version: "v1",
-    namespaced: true,
-};
-pub const EVENTS: Resource = Resource {
-    kind: "Event",
-    plural: "events",
-    singular: "event",
-    short_names: &["ev"],
-    group: "",
-    version: "v1",
-    namespaced: true,
-};
-pub const SERVICES: Resource = Resource {
-    kind: "Service",
-    plural: "services",
-    singular: "service",
-    short_names: &["svc"],
-    group: "",
-    version: "v1",
-    namespaced: true,
-};
-
-/// Every served resource, in discovery order.
-pub const ALL: &[&Resource] = &[&NAMESPACES, &NODES, &PODS, &EVENTS, &SERVICES];
-
 /// Finds a resource by the names kubectl accepts: plural, singular, short name or kind,
-/// case-insensitively, optionally qualified by group (`pods`, `po`, `Pod`, `pods.v1`).
+/// case-insensitively, optionally qualified by group or version and group (`pods`, `po`,
+/// `Pod`, `deployments.apps`, `deployments.v1.apps`). Served resources win over
+/// unserved ones of the same name (`events` is core/v1 before events.k8s.io).
 pub fn lookup(name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
     let (base, qualifier) = match lower.split_once('.') {
         Some((b, q)) => (b.to_string(), Some(q.to_string())),
         None => (lower.clone(), None),
     };
-    ALL.iter().copied().find(|r| {
+    let found = |r: &&Resource| {
         let name_matches = r.plural == base
             || r.singular == base
             || r.short_names.contains(&base.as_str())
@@ -128,12 +191,31 @@ pub fn lookup(name: &str) -> Option<&'static Resource> {
             }
         };
         name_matches && qualifier_matches
-    })
+    };
+    all()
+        .filter(|r| is_served(r))
+        .find(found)
+        .or_else(|| all().find(found))
 }
 
 /// Finds the resource for an object's `apiVersion` and `kind`.
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
-    ALL.iter()
-        .copied()
-        .find(|r| r.kind == kind && r.api_version() == api_version)
+    all().find(|r| r.kind == kind && r.api_version() == api_version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_served_kind_is_in_the_table() {
+        for (g, k) in SERVED_KINDS {
+            assert!(
+                all().any(|r| r.group == *g && r.kind == *k),
+                "{k}.{g} missing from api-resources.tsv"
+            );
+        }
+        assert_eq!(lookup("po").map(|r| r.kind), Some("Pod"));
+        assert_eq!(lookup("ev").map(|r| r.api_version()), Some("v1".into()));
+    }
 }

@@ -1,6 +1,6 @@
 //! The namespace controller: empties a terminating namespace, then finalizes it.
 
-use crate::apiserver::resources::{ALL, NAMESPACES};
+use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 
 #[derive(Debug, Clone, Default)]
@@ -9,12 +9,12 @@ pub struct NamespaceController;
 impl NamespaceController {
     pub fn sync(&mut self, api: &mut ApiServer) {
         let terminating: Vec<String> = api
-            .list(&NAMESPACES, None)
+            .list(resources::namespaces(), None)
             .iter()
             .filter(|ns| !ns["metadata"]["deletionTimestamp"].is_null())
             .filter_map(|ns| ns["metadata"]["name"].as_str().map(String::from))
             .collect();
-        let namespaced = || ALL.iter().filter(|r| r.namespaced);
+        let namespaced = || resources::all().filter(|r| r.namespaced && resources::is_served(r));
         for ns in terminating {
             for r in namespaced() {
                 for obj in api.list(r, Some(&ns)) {

@@ -6,7 +6,7 @@ use super::apply::{self, output_options, DryRun, Mode};
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, Ctx};
-use crate::apiserver::resources::NAMESPACES;
+use crate::apiserver::resources;
 use crate::shell::CmdResult;
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
@@ -42,7 +42,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     match ctx
         .cluster
         .api
-        .create(&NAMESPACES, "", body, dry == DryRun::Server)
+        .create(resources::namespaces(), "", body, dry == DryRun::Server)
     {
         Ok(obj) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),

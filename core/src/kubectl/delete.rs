@@ -2,11 +2,11 @@
 //! the objects are gone (virtual time passes meanwhile).
 
 use super::flags::Parsed;
-use super::selector::Selector;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::Reason;
 use crate::apiserver::resources::Resource;
 use crate::clock::MINUTE;
+use crate::labels::Selector;
 use crate::shell::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
@@ -89,7 +89,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 .map(|f| {
                     types
                         .iter()
-                        .map(|r| super::fields::FieldSelector::parse(f, r))
+                        .map(|r| crate::fields::FieldSelector::parse(f, r))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::flags::Parsed;
-use super::selector::Selector;
 use super::{fail, namespace, resource_type, Ctx};
-use crate::apiserver::resources::{EVENTS, PODS};
+use crate::apiserver::resources;
+use crate::labels::Selector;
 use crate::printers::describe;
 use crate::shell::{CmdResult, Output};
 
@@ -92,14 +92,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let events = if p.get("show-events") == Some("false") {
             vec![]
         } else {
-            api.list(&EVENTS, Some(events_ns))
+            api.list(resources::events(), Some(events_ns))
         };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
             _ => {
                 let node = t["metadata"]["name"].as_str().unwrap_or("");
                 let pods: Vec<Value> = api
-                    .list(&PODS, None)
+                    .list(resources::pods(), None)
                     .into_iter()
                     .filter(|p| p["spec"]["nodeName"] == node)
                     .collect();

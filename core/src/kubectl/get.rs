@@ -3,10 +3,10 @@
 use serde_json::{json, Value};
 
 use super::flags::Parsed;
-use super::selector::Selector;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
-use crate::apiserver::resources::{Resource, PODS, SERVICES};
+use crate::apiserver::resources::{self, Resource};
+use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
 use crate::printers::{table, yaml::to_yaml};
 use crate::shell::{CmdResult, Output};
@@ -108,11 +108,11 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
     for t in types.split(',').filter(|t| !t.is_empty()) {
         if t == "all" {
             out.push(Request {
-                resource: &PODS,
+                resource: resources::pods(),
                 names: vec![],
             });
             out.push(Request {
-                resource: &SERVICES,
+                resource: resources::services(),
                 names: vec![],
             });
             continue;
@@ -195,7 +195,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 objs.retain(|o| sel.matches(o));
             }
             if let Some(fs) = p.get("field-selector") {
-                match super::fields::FieldSelector::parse(fs, q.resource) {
+                match crate::fields::FieldSelector::parse(fs, q.resource) {
                     Ok(f) => objs.retain(|o| f.matches(o)),
                     Err(e) => return fail(e),
                 }

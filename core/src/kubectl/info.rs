@@ -1,13 +1,14 @@
 //! `kubectl version`, `kubectl cluster-info` and `kubectl api-resources`.
 
 use super::flags::Parsed;
-use crate::apiserver::resources::ALL;
-use crate::cluster::KUBERNETES_VERSION;
+use crate::apiserver::resources;
 use crate::printers::tabwriter;
 use crate::shell::CmdResult;
+use crate::version::{KUBECTL_VERSION, KUBERNETES_VERSION, KUSTOMIZE_VERSION};
 
 pub fn version(p: &Parsed) -> CmdResult {
-    let mut s = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.6.0\n");
+    let mut s =
+        format!("Client Version: {KUBECTL_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
     if !p.on("client") {
         s.push_str(&format!("Server Version: {KUBERNETES_VERSION}\n"));
     }
@@ -28,7 +29,9 @@ To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
 }
 
 pub fn api_resources() -> CmdResult {
-    let mut rows: Vec<_> = ALL.iter().collect();
+    let mut rows: Vec<_> = resources::all()
+        .filter(|r| resources::is_served(r))
+        .collect();
     rows.sort_by_key(|r| (r.group, r.plural));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for r in rows {

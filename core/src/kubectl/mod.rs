@@ -5,13 +5,11 @@ pub mod apply;
 pub mod create;
 pub mod delete;
 pub mod describe;
-pub mod fields;
 pub mod flags;
 pub mod get;
 pub mod info;
 pub mod manifest;
 pub mod run;
-pub mod selector;
 
 use crate::apiserver::resources::{self, Resource};
 use crate::cluster::Cluster;

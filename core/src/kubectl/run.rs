@@ -7,7 +7,7 @@ use super::apply::{output_options, DryRun};
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
-use crate::apiserver::resources::PODS;
+use crate::apiserver::resources;
 use crate::shell::CmdResult;
 
 fn pairs(list: &[String], what: &str) -> Result<Map<String, Value>, String> {
@@ -110,7 +110,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     match ctx
         .cluster
         .api
-        .create(&PODS, &ns, pod, dry == DryRun::Server)
+        .create(resources::pods(), &ns, pod, dry == DryRun::Server)
     {
         Ok(obj) => match format.as_str() {
             "" => CmdResult::ok(format!("pod/{name} created{}\n", dry.suffix())),

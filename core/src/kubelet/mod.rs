@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use crate::apiserver::resources::PODS;
+use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{from_time, to_time, Millis, MINUTE, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
@@ -300,7 +300,7 @@ impl Kubelet {
                     // History compacted: relist.
                     self.pods.retain(|k, _| {
                         let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-                        api.store.get(&PODS.key(ns, name)).is_some()
+                        api.store.get(&resources::pods().key(ns, name)).is_some()
                     });
                     api.store
                         .range("/registry/pods/")
@@ -384,7 +384,7 @@ impl Kubelet {
     fn report_node_status(&mut self, api: &mut ApiServer) {
         let now = api.now();
         self.heartbeat_at = now + NODE_STATUS_REPORT;
-        let Ok(mut node) = api.get(&crate::apiserver::resources::NODES, "", &self.node) else {
+        let Ok(mut node) = api.get(crate::apiserver::resources::nodes(), "", &self.node) else {
             return;
         };
         for c in node["status"]["conditions"]
@@ -394,7 +394,7 @@ impl Kubelet {
         {
             c["lastHeartbeatTime"] = json!(to_time(now));
         }
-        let _ = api.update_status(&crate::apiserver::resources::NODES, "", node);
+        let _ = api.update_status(crate::apiserver::resources::nodes(), "", node);
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
@@ -488,7 +488,7 @@ impl Kubelet {
             }
             if all_stopped {
                 self.release_ip(&rt);
-                let _ = api.delete(&PODS, &rt.namespace, &rt.name, Some(0));
+                let _ = api.delete(resources::pods(), &rt.namespace, &rt.name, Some(0));
                 return;
             }
             self.write_status(api, &mut rt);
@@ -889,7 +889,7 @@ impl Kubelet {
     }
 
     fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {
-        let Ok(mut pod) = api.get(&PODS, &rt.namespace, &rt.name) else {
+        let Ok(mut pod) = api.get(resources::pods(), &rt.namespace, &rt.name) else {
             return;
         };
         if pod["metadata"]["uid"].as_str() != Some(&rt.uid) {
@@ -916,7 +916,10 @@ impl Kubelet {
             }
         }
         pod["status"] = status.clone();
-        if api.update_status(&PODS, &rt.namespace, pod).is_ok() {
+        if api
+            .update_status(resources::pods(), &rt.namespace, pod)
+            .is_ok()
+        {
             rt.last_status = composed;
         }
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
 
-use crate::apiserver::resources::{NODES, PODS};
+use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE};
 use crate::events::{ObjectRef, Recorder, Source};
@@ -215,7 +215,7 @@ impl Scheduler {
         // Higher priority first; arrival order otherwise (PrioritySort, a stable sort).
         queue.sort_by_cached_key(|k| {
             let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-            let key = PODS.key(ns, name);
+            let key = resources::pods().key(ns, name);
             let priority = api
                 .store
                 .get(&key)
@@ -225,7 +225,7 @@ impl Scheduler {
         });
         for key in queue {
             let (ns, name) = key.split_once('/').unwrap_or(("", ""));
-            let Ok(value) = api.get(&PODS, ns, name) else {
+            let Ok(value) = api.get(resources::pods(), ns, name) else {
                 continue;
             };
             if !is_ours_and_pending(&value) {
@@ -272,12 +272,12 @@ impl Scheduler {
 
     fn snapshot(&self, api: &ApiServer) -> Vec<NodeInfo> {
         let mut infos: Vec<NodeInfo> = api
-            .list_typed::<Node>(&NODES, None)
+            .list_typed::<Node>(resources::nodes(), None)
             .into_iter()
             .map(NodeInfo::new)
             .collect();
         let index: BTreeSet<String> = infos.iter().map(|n| n.name().to_string()).collect();
-        for pod in api.list_typed::<Pod>(&PODS, None) {
+        for pod in api.list_typed::<Pod>(resources::pods(), None) {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
                 continue;
             };

@@ -1,6 +1,6 @@
 //! Tab completion: commands, kubectl verbs, resource types, flags and object names.
 
-use crate::apiserver::resources::{self, ALL};
+use crate::apiserver::resources;
 use crate::cluster::Cluster;
 use crate::kubectl::VERBS;
 
@@ -64,8 +64,15 @@ pub fn complete(
     match args.len() {
         0 => pick(VERBS.iter().map(|s| s.to_string()).collect()),
         1 if matches!(args[0], "get" | "describe" | "delete") => {
-            let mut names: Vec<String> = ALL.iter().map(|r| r.plural.to_string()).collect();
-            names.extend(ALL.iter().map(|r| r.singular.to_string()));
+            let mut names: Vec<String> = resources::all()
+                .filter(|r| resources::is_served(r))
+                .map(|r| r.plural.to_string())
+                .collect();
+            names.extend(
+                resources::all()
+                    .filter(|r| resources::is_served(r))
+                    .map(|r| r.singular.to_string()),
+            );
             pick(names)
         }
         1 if args[0] == "create" => pick(vec!["namespace".into()]),

@@ -61,6 +61,11 @@ impl Store {
     }
 
     /// The current global revision.
+    /// The revision history was last compacted at (watches from before it fail).
+    pub fn compact_revision(&self) -> i64 {
+        self.compact_revision
+    }
+
     pub fn revision(&self) -> i64 {
         self.revision
     }

@@ -1,0 +1,509 @@
+//! The REST surface: every read and write, from the built-in kubectl, the control loops or
+//! the HTTP server, enters here as a `Request` and leaves as a status code and a JSON body
+//! (objects, lists, watch events, discovery, or a `metav1.Status`).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+use super::errors::{ApiError, Reason};
+use super::patch;
+use super::request::{parse_path, Method, PatchType, Request, RequestInfo, Target};
+use super::resources::{self, Resource};
+use super::{discovery, ApiServer, Deleted, WriteOptions};
+use crate::fields::FieldSelector;
+use crate::labels::Selector;
+use crate::store::EventType;
+
+/// The largest request body the API server takes (3 MiB, as kube-apiserver's limit).
+pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// What the API server answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub code: u16,
+    pub body: Value,
+    /// `Warning` headers (unknown fields under fieldValidation=Warn, deprecations).
+    pub warnings: Vec<String>,
+}
+
+impl Response {
+    pub fn ok(body: Value) -> Response {
+        Response::with_code(200, body)
+    }
+
+    pub fn with_code(code: u16, body: Value) -> Response {
+        Response {
+            code,
+            body,
+            warnings: vec![],
+        }
+    }
+
+    pub fn error(e: &ApiError) -> Response {
+        Response::with_code(e.code(), e.to_status())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.code)
+    }
+
+    /// The error this response carries, read back from its Status.
+    pub fn api_error(&self) -> Option<ApiError> {
+        (!self.is_success()).then(|| ApiError::from_status(&self.body))
+    }
+
+    /// The body, or the error as data.
+    pub fn into_result(self) -> Result<Value, ApiError> {
+        if self.is_success() {
+            Ok(self.body)
+        } else {
+            Err(ApiError::from_status(&self.body))
+        }
+    }
+}
+
+/// Parses a raw body as JSON (or YAML for apply patches), with the API server's errors
+/// for oversized or malformed input.
+pub fn decode_body(bytes: &[u8]) -> Result<Value, ApiError> {
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            Reason::RequestEntityTooLarge,
+            "the request body is too large: limit is 3145728 bytes",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the object provided is unrecognized (must be of type {}): {e}",
+            "Object"
+        ))
+    })
+}
+
+fn not_found_path() -> ApiError {
+    ApiError::new(
+        Reason::NotFound,
+        "the server could not find the requested resource",
+    )
+}
+
+fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        Reason::MethodNotAllowed,
+        "the server does not allow this method on the requested resource",
+    )
+}
+
+/// `dryRun=All` is the only value the API server accepts.
+fn dry_run(req: &Request) -> Result<bool, ApiError> {
+    match req.param("dryRun") {
+        None | Some("") => Ok(false),
+        Some("All") => Ok(true),
+        Some(v) => Err(ApiError::bad_request(format!(
+            "Invalid dry run parameter: unsupported value: \"{v}\": supported values: \"All\""
+        ))),
+    }
+}
+
+/// What a write takes from its query.
+fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
+    let validation = match req.param("fieldValidation") {
+        None | Some("") | Some("Warn") => super::FieldValidation::Warn,
+        Some("Strict") => super::FieldValidation::Strict,
+        Some("Ignore") => super::FieldValidation::Ignore,
+        Some(v) => {
+            return Err(ApiError::bad_request(format!(
+                "fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", got \"{v}\""
+            )))
+        }
+    };
+    Ok(WriteOptions {
+        dry_run: dry_run(req)?,
+        validation,
+        field_manager: req.param("fieldManager").unwrap_or("").to_string(),
+    })
+}
+
+fn selectors(
+    req: &Request,
+    r: &Resource,
+) -> Result<(Option<Selector>, Option<FieldSelector>), ApiError> {
+    let labels = match req.param("labelSelector").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Selector::parse(s).map_err(ApiError::bad_request)?),
+    };
+    let fields = match req.param("fieldSelector").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(FieldSelector::parse(s, r).map_err(|e| {
+            ApiError::bad_request(format!(
+                "Unable to find \"{}\" that match label selector \"{}\", field selector \"{s}\": {e}",
+                r.gvr_string(),
+                req.param("labelSelector").unwrap_or("")
+            ))
+        })?),
+    };
+    Ok((labels, fields))
+}
+
+fn matches(obj: &Value, labels: &Option<Selector>, fields: &Option<FieldSelector>) -> bool {
+    labels.as_ref().is_none_or(|s| s.matches(obj)) && fields.as_ref().is_none_or(|f| f.matches(obj))
+}
+
+/// An object as a list item (lists carry the kind once, not per item).
+fn as_item(mut obj: Value) -> Value {
+    if let Some(o) = obj.as_object_mut() {
+        o.remove("kind");
+        o.remove("apiVersion");
+    }
+    obj
+}
+
+/// A continue token: where the next page starts and the revision of the first page.
+fn encode_continue(rv: i64, start: &str) -> String {
+    let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": start}).to_string();
+    URL_SAFE_NO_PAD.encode(raw.as_bytes())
+}
+
+fn decode_continue(token: &str) -> Option<(i64, String)> {
+    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+    let v: Value = serde_json::from_slice(&bytes).ok()?;
+    Some((v["rv"].as_i64()?, v["start"].as_str()?.to_string()))
+}
+
+impl ApiServer {
+    /// Serves one request.
+    pub fn handle(&mut self, req: &Request) -> Response {
+        match self.route(req) {
+            Ok(r) => r,
+            Err(e) => Response::error(&e),
+        }
+    }
+
+    fn route(&mut self, req: &Request) -> Result<Response, ApiError> {
+        let target = parse_path(&req.path);
+        if req.method != Method::Get && !matches!(target, Target::Resource(_)) {
+            return Err(method_not_allowed());
+        }
+        match target {
+            Target::Version => Ok(Response::ok(discovery::version())),
+            Target::Health(check) => Ok(Response::ok(Value::String(discovery::health(&check)))),
+            Target::CoreVersions => Ok(Response::ok(discovery::core_versions())),
+            Target::Groups => Ok(Response::ok(discovery::groups())),
+            Target::Group(g) => discovery::group(&g)
+                .map(Response::ok)
+                .ok_or_else(not_found_path),
+            Target::GroupVersion(g, v) => discovery::resource_list(&g, &v)
+                .map(Response::ok)
+                .ok_or_else(not_found_path),
+            Target::OpenApiV3(_) | Target::Unknown => Err(not_found_path()),
+            Target::Resource(info) => self.resource_request(req, &info),
+        }
+    }
+
+    fn resource_request(
+        &mut self,
+        req: &Request,
+        info: &RequestInfo,
+    ) -> Result<Response, ApiError> {
+        let r = resources::find(&info.group, &info.version, &info.resource)
+            .ok_or_else(not_found_path)?;
+        if !r.namespaced && !info.namespace.is_empty() {
+            return Err(not_found_path());
+        }
+        if !resources::is_served(r) {
+            return Err(ApiError::new(
+                Reason::NotFound,
+                format!("{} is not supported in Kubarium yet", r.group_resource()),
+            ));
+        }
+        let ns = info.namespace.as_str();
+        let name = info.name.as_str();
+        let sub = info.subresource.as_str();
+        if !sub.is_empty() && !r.subresources.contains(&sub) {
+            return Err(not_found_path());
+        }
+        match (req.method, name.is_empty(), sub) {
+            (Method::Get, true, _) if is_watch(req) => self.watch_request(req, r, ns),
+            (Method::Get, true, _) => self.list_request(req, r, ns),
+            (Method::Get, false, "" | "status") => Ok(Response::ok(self.get(r, ns, name)?)),
+            (Method::Post, true, _) => {
+                let body = req.body.clone().ok_or_else(|| {
+                    ApiError::bad_request("the body of the request was in an unknown format")
+                })?;
+                let opts = write_options(req)?;
+                let (obj, warnings) = self.create_with(r, ns, body, &opts)?;
+                Ok(Response {
+                    code: if opts.dry_run { 200 } else { 201 },
+                    body: obj,
+                    warnings,
+                })
+            }
+            (Method::Post, false, "binding") => {
+                let body = req.body.clone().unwrap_or(Value::Null);
+                let node = body
+                    .pointer("/target/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                self.bind(ns, name, node)?;
+                Ok(Response::with_code(
+                    201,
+                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+                ))
+            }
+            (Method::Put, false, "" | "status") => {
+                let body = req.body.clone().ok_or_else(|| {
+                    ApiError::bad_request("the body of the request was in an unknown format")
+                })?;
+                check_body_name(&body, name)?;
+                let opts = write_options(req)?;
+                let (obj, warnings) = self.update_with(r, ns, body, sub == "status", &opts)?;
+                Ok(Response {
+                    code: 200,
+                    body: obj,
+                    warnings,
+                })
+            }
+            (Method::Put, false, "finalize") => {
+                self.finalize_namespace(name)?;
+                Ok(Response::ok(self.get(r, "", name).unwrap_or(Value::Null)))
+            }
+            (Method::Patch, false, "" | "status") => self.patch_request(req, r, ns, name, sub),
+            (Method::Delete, false, "") => {
+                let (grace, dry) = delete_options(req)?;
+                match self.delete_with(r, ns, name, grace, dry)? {
+                    Deleted::Gone(obj) => Ok(Response::ok(obj)),
+                    Deleted::Terminating(obj) => Ok(Response::with_code(202, obj)),
+                }
+            }
+            (Method::Delete, true, "") => {
+                let (grace, dry) = delete_options(req)?;
+                let (labels, fields) = selectors(req, r)?;
+                let list_ns = (!ns.is_empty()).then_some(ns);
+                let mut items = vec![];
+                for obj in self.list(r, list_ns) {
+                    if !matches(&obj, &labels, &fields) {
+                        continue;
+                    }
+                    let (ons, oname) = (
+                        obj["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_string(),
+                        obj["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    );
+                    if let Ok(d) = self.delete_with(r, &ons, &oname, grace, dry) {
+                        items.push(as_item(match d {
+                            Deleted::Gone(o) | Deleted::Terminating(o) => o,
+                        }));
+                    }
+                }
+                Ok(Response::ok(json!({
+                    "kind": format!("{}List", r.kind), "apiVersion": r.api_version(),
+                    "metadata": {"resourceVersion": self.store.revision().to_string()},
+                    "items": items,
+                })))
+            }
+            _ => Err(method_not_allowed()),
+        }
+    }
+
+    fn list_request(&self, req: &Request, r: &Resource, ns: &str) -> Result<Response, ApiError> {
+        let (labels, fields) = selectors(req, r)?;
+        let limit = req
+            .param("limit")
+            .and_then(|l| l.parse::<usize>().ok())
+            .filter(|l| *l > 0);
+        let (rv, start) = match req.param("continue").filter(|c| !c.is_empty()) {
+            Some(token) => {
+                let (rv, start) = decode_continue(token).ok_or_else(|| {
+                    ApiError::bad_request("continue key is not valid: illegal base64 data")
+                })?;
+                if rv < self.store.compact_revision() {
+                    return Err(ApiError::new(
+                        Reason::Expired,
+                        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
+                    ));
+                }
+                (rv, Some(start))
+            }
+            None => (self.store.revision(), None),
+        };
+        let list_ns = (!ns.is_empty()).then_some(ns);
+        let mut items = vec![];
+        let mut next = None;
+        for (key, obj) in self.list_keyed(r, list_ns) {
+            if start.as_deref().is_some_and(|s| key.as_str() < s) {
+                continue;
+            }
+            if !matches(&obj, &labels, &fields) {
+                continue;
+            }
+            if limit.is_some_and(|l| items.len() >= l) {
+                next = Some(key);
+                break;
+            }
+            items.push(as_item(obj));
+        }
+        let mut meta = Map::new();
+        meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
+        if let Some(key) = next {
+            meta.insert("continue".into(), Value::String(encode_continue(rv, &key)));
+        }
+        Ok(Response::ok(json!({
+            "kind": format!("{}List", r.kind),
+            "apiVersion": r.api_version(),
+            "metadata": meta,
+            "items": items,
+        })))
+    }
+
+    /// A watch answers with the events from `resourceVersion` up to now (ADDED for every
+    /// current object when it is unset or "0"), then a BOOKMARK if asked for; the client
+    /// continues from the last resourceVersion it saw (the HTTP server streams by polling).
+    fn watch_request(&self, req: &Request, r: &Resource, ns: &str) -> Result<Response, ApiError> {
+        let (labels, fields) = selectors(req, r)?;
+        let list_ns = (!ns.is_empty()).then_some(ns);
+        let mut events = vec![];
+        let from = req.param("resourceVersion").unwrap_or("");
+        let after = match from {
+            "" | "0" => {
+                for obj in self.list(r, list_ns) {
+                    if matches(&obj, &labels, &fields) {
+                        events.push(json!({"type": "ADDED", "object": obj}));
+                    }
+                }
+                self.store.revision()
+            }
+            v => v.parse::<i64>().map_err(|_| {
+                ApiError::bad_request(format!(
+                    "resourceVersion: Invalid value: \"{v}\": must be a valid integer"
+                ))
+            })?,
+        };
+        let prefix = r.prefix(list_ns);
+        let changes = self.store.watch(&prefix, after).map_err(|_| {
+            ApiError::new(
+                Reason::Expired,
+                format!(
+                    "too old resource version: {after} ({})",
+                    self.store.compact_revision()
+                ),
+            )
+        })?;
+        for e in changes {
+            let obj = super::with_resource_version(&e.kv.value, e.revision);
+            if !matches(&obj, &labels, &fields) {
+                continue;
+            }
+            let ty = match e.kind {
+                EventType::Delete => "DELETED",
+                EventType::Put if e.kv.version == 1 => "ADDED",
+                EventType::Put => "MODIFIED",
+            };
+            events.push(json!({"type": ty, "object": obj}));
+        }
+        if req.param("allowWatchBookmarks") == Some("true") {
+            events.push(json!({"type": "BOOKMARK", "object": {
+                "kind": r.kind, "apiVersion": r.api_version(),
+                "metadata": {"resourceVersion": self.store.revision().to_string()},
+            }}));
+        }
+        Ok(Response::ok(Value::Array(events)))
+    }
+
+    fn patch_request(
+        &mut self,
+        req: &Request,
+        r: &'static Resource,
+        ns: &str,
+        name: &str,
+        sub: &str,
+    ) -> Result<Response, ApiError> {
+        let ct = req.content_type.as_deref().unwrap_or("");
+        let ty = PatchType::from_content_type(ct).ok_or_else(|| {
+            ApiError::new(
+                Reason::UnsupportedMediaType,
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
+            )
+        })?;
+        if ty == PatchType::Apply {
+            return Err(ApiError::new(
+                Reason::UnsupportedMediaType,
+                "server-side apply is not supported in Kubarium yet",
+            ));
+        }
+        let body = req.body.clone().unwrap_or(Value::Null);
+        let opts = write_options(req)?;
+        // Retry on conflicts as the API server's patcher does.
+        for _ in 0..5 {
+            let live = self.get(r, ns, name)?;
+            let patched = patch::apply(ty, &live, &body, r.kind)?;
+            let mut patched = patched;
+            if patched.pointer("/metadata/resourceVersion").is_none() {
+                if let Some(m) = patched.get_mut("metadata").and_then(Value::as_object_mut) {
+                    m.insert(
+                        "resourceVersion".into(),
+                        live["metadata"]["resourceVersion"].clone(),
+                    );
+                }
+            }
+            match self.update_with(r, ns, patched, sub == "status", &opts) {
+                Err(e)
+                    if e.reason == Reason::Conflict
+                        && body.pointer("/metadata/resourceVersion").is_none() =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e),
+                Ok((obj, warnings)) => {
+                    return Ok(Response {
+                        code: 200,
+                        body: obj,
+                        warnings,
+                    })
+                }
+            }
+        }
+        Err(ApiError::conflict(&r.group_resource(), name))
+    }
+}
+
+fn is_watch(req: &Request) -> bool {
+    matches!(req.param("watch"), Some("true" | "1"))
+}
+
+/// A PUT's body must name the object the path names.
+fn check_body_name(body: &Value, name: &str) -> Result<(), ApiError> {
+    match body.pointer("/metadata/name").and_then(Value::as_str) {
+        Some(n) if n == name => Ok(()),
+        Some(_) | None => Err(ApiError::bad_request(
+            "the name of the object does not match the name on the URL",
+        )),
+    }
+}
+
+/// gracePeriodSeconds and dryRun from the query or a DeleteOptions body.
+fn delete_options(req: &Request) -> Result<(Option<i64>, bool), ApiError> {
+    let body = req.body.clone().unwrap_or(Value::Null);
+    let grace = match req.param("gracePeriodSeconds") {
+        Some(g) => Some(g.parse::<i64>().map_err(|_| {
+            ApiError::bad_request(format!("gracePeriodSeconds: invalid value \"{g}\""))
+        })?),
+        None => body["gracePeriodSeconds"].as_i64(),
+    };
+    if let Some(p) = req
+        .param("propagationPolicy")
+        .or(body["propagationPolicy"].as_str())
+    {
+        if !matches!(p, "Orphan" | "Background" | "Foreground") {
+            return Err(ApiError::invalid_status(format!(
+                "propagationPolicy: Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\""
+            )));
+        }
+    }
+    let dry = dry_run(req)?
+        || body["dryRun"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|v| v == "All"));
+    Ok((grace, dry))
+}
