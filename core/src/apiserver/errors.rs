@@ -263,7 +263,8 @@ impl ApiError {
         }
         if !self.details.causes.is_empty() {
             let causes = self
-                .details.causes
+                .details
+                .causes
                 .iter()
                 .map(|c| json!({"reason": c.cause_type(), "message": c.detail, "field": c.field}))
                 .collect();
@@ -323,7 +324,10 @@ impl ApiError {
                         self.details.kind, self.details.name, self.details.causes[0]
                     )
                 } else {
-                    let mut s = format!("The {} \"{}\" is invalid: ", self.details.kind, self.details.name);
+                    let mut s = format!(
+                        "The {} \"{}\" is invalid: ",
+                        self.details.kind, self.details.name
+                    );
                     for c in &self.details.causes {
                         s.push_str(&format!("\n* {c}"));
                     }

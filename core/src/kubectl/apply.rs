@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use super::client::Client;
 use super::flags::Parsed;
 use super::get::{output_format, print_objects};
 use super::{fail, manifest, Ctx};
@@ -221,12 +222,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
             }
         }
+        let mut client = Client::new(ctx.cluster);
         let existing = if name.is_empty() {
             None
         } else {
-            ctx.cluster.api.get(r, &ns, &name).ok()
+            client.get(r, &ns, &name).ok()
         };
-        let api = &mut ctx.cluster.api;
         let kind = r.kubectl_kind();
         match (existing, mode) {
             (None, _) | (Some(_), Mode::Create) => {
@@ -234,8 +235,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} created{}\n", dry.suffix()));
                     continue;
                 }
-                match api.create(r, &ns, body, dry == DryRun::Server) {
-                    Ok(obj) => {
+                match client.create(r, &ns, body, dry == DryRun::Server) {
+                    Ok((obj, warnings)) => {
+                        for w in warnings {
+                            out.err(format!("Warning: {w}\n"));
+                        }
                         if format.is_empty() {
                             out.out(format!(
                                 "{kind}/{} created{}\n",
@@ -266,14 +270,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     printed.push(live);
                     continue;
                 }
-                if dry != DryRun::None {
+                if dry == DryRun::Client {
                     out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                     continue;
                 }
-                match api.update(r, &ns, merged) {
+                match client.update(r, &ns, merged, dry == DryRun::Server) {
                     Ok(obj) => {
                         if format.is_empty() {
-                            out.out(format!("{kind}/{name} configured\n"));
+                            out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                         }
                         printed.push(obj);
                     }

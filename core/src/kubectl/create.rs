@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::apply::{self, output_options, DryRun, Mode};
+use super::client::Client;
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, Ctx};
@@ -39,12 +40,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-    match ctx
-        .cluster
-        .api
-        .create(resources::namespaces(), "", body, dry == DryRun::Server)
+    match Client::new(ctx.cluster).create(resources::namespaces(), "", body, dry == DryRun::Server)
     {
-        Ok(obj) => match format.as_str() {
+        Ok((obj, _)) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),
             "name" => CmdResult::ok(format!("namespace/{name}\n")),
             f => CmdResult::ok(print_objects(vec![obj], f, true)),

@@ -1,6 +1,7 @@
 //! `kubectl delete`: by name, `--all`, `-l` or `-f`; graceful by default, waiting until
 //! the objects are gone (virtual time passes meanwhile).
 
+use super::client::{Client, ListOptions};
 use super::flags::Parsed;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::Reason;
@@ -84,31 +85,24 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
             let names = &p.positional[1..];
-            let fields = match p
-                .get("field-selector")
-                .map(|f| {
-                    types
-                        .iter()
-                        .map(|r| crate::fields::FieldSelector::parse(f, r))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .transpose()
-            {
-                Ok(f) => f,
-                Err(e) => return fail(e),
-            };
-            if names.is_empty() && !p.on("all") && selector.is_none() && fields.is_none() {
+            let field_selector = p.get("field-selector");
+            if names.is_empty() && !p.on("all") && selector.is_none() && field_selector.is_none() {
                 return fail("error: resource(s) were provided, but no name was specified");
             }
-            for (i, r) in types.into_iter().enumerate() {
+            let mut client = Client::new(ctx.cluster);
+            for r in types {
                 if names.is_empty() {
                     let list_ns = if all_ns { None } else { Some(ns.as_str()) };
-                    for o in ctx.cluster.api.list(r, list_ns) {
-                        let field_ok = fields.as_ref().is_none_or(|f| f[i].matches(&o));
-                        if field_ok
-                            && selector.as_ref().is_none_or(|s| s.matches(&o))
-                            && o["metadata"]["deletionTimestamp"].is_null()
-                        {
+                    let opts = ListOptions {
+                        label_selector: p.get("selector"),
+                        field_selector,
+                    };
+                    let objs = match client.list(r, list_ns, opts) {
+                        Ok(objs) => objs,
+                        Err(e) => return fail(e.kubectl_message()),
+                    };
+                    for o in objs {
+                        if o["metadata"]["deletionTimestamp"].is_null() {
                             let ons = o["metadata"]["namespace"]
                                 .as_str()
                                 .unwrap_or("")
@@ -139,22 +133,23 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
     let mut waiting: Vec<(&'static Resource, String, String, String)> = vec![];
+    let mut client = Client::new(ctx.cluster);
     for (r, tns, name) in targets {
         let requested = if grace >= 0 { Some(grace) } else { None };
-        match ctx.cluster.api.delete(r, &tns, &name, requested) {
-            Ok(result) => {
+        match client.delete(r, &tns, &name, requested) {
+            Ok((gone, obj)) => {
                 let verb = if force && grace == 0 {
                     "force deleted"
                 } else {
                     "deleted"
                 };
                 out.out(format!("{} \"{name}\" {verb}\n", r.singular));
-                if let crate::apiserver::Deleted::Terminating(v) = result {
+                if !gone {
                     waiting.push((
                         r,
                         tns,
                         name,
-                        v["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                        obj["metadata"]["uid"].as_str().unwrap_or("").to_string(),
                     ));
                 }
             }

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use super::client::{Client, ListOptions};
 use super::flags::Parsed;
 use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
@@ -34,14 +35,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let ns = namespace(p);
     let all_ns = p.on("all-namespaces");
-    let api = &ctx.cluster.api;
     let now = ctx.cluster.now();
+    let mut client = Client::new(ctx.cluster);
     let list_ns = if all_ns || !r.namespaced {
         None
     } else {
         Some(ns.as_str())
     };
-    let candidates = api.list(r, list_ns);
+    let candidates = client
+        .list(r, list_ns, ListOptions::default())
+        .unwrap_or_default();
     let mut targets: Vec<Value> = vec![];
     let mut out = Output::default();
     let mut code = 0;
@@ -63,7 +66,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         }
     } else {
         for n in &names {
-            match api.get(r, &ns, n) {
+            match client.get(r, &ns, n) {
                 Ok(o) => targets.push(o),
                 Err(e) => {
                     // describe falls back to objects whose names start with the argument.
@@ -92,17 +95,22 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let events = if p.get("show-events") == Some("false") {
             vec![]
         } else {
-            api.list(resources::events(), Some(events_ns))
+            client
+                .list(resources::events(), Some(events_ns), ListOptions::default())
+                .unwrap_or_default()
         };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
             _ => {
                 let node = t["metadata"]["name"].as_str().unwrap_or("");
-                let pods: Vec<Value> = api
-                    .list(resources::pods(), None)
-                    .into_iter()
-                    .filter(|p| p["spec"]["nodeName"] == node)
-                    .collect();
+                let on_node = format!("spec.nodeName={node}");
+                let opts = ListOptions {
+                    field_selector: Some(&on_node),
+                    ..Default::default()
+                };
+                let pods: Vec<Value> = client
+                    .list(resources::pods(), None, opts)
+                    .unwrap_or_default();
                 describe::node(t, &pods, &events, now)
             }
         };

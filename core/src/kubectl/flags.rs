@@ -60,6 +60,7 @@ pub const FLAGS: &[Flag] = &[
     f("watch", Some('w'), false, false, &["get"]),
     f("sort-by", None, true, false, &["get"]),
     f("field-selector", None, true, true, &["get", "delete"]),
+    f("raw", None, true, true, &["get"]),
     f("label-columns", Some('L'), true, false, &["get"]),
     f("filename", Some('f'), true, true, FILES),
     f("recursive", Some('R'), false, false, FILES),

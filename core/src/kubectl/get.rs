@@ -2,9 +2,11 @@
 
 use serde_json::{json, Value};
 
+use super::client::{Client, ListOptions};
 use super::flags::Parsed;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
+use crate::apiserver::request::{self, Method};
 use crate::apiserver::resources::{self, Resource};
 use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
@@ -136,15 +138,36 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
     Ok(out)
 }
 
+/// `kubectl get --raw PATH`: the server's response body as it comes.
+fn raw(p: &Parsed, path: &str, ctx: &mut Ctx<'_>) -> CmdResult {
+    if !p.positional.is_empty() {
+        return fail("error: arguments may not be passed when --raw is specified");
+    }
+    let req = request::Request::from_url(Method::Get, path);
+    let resp = ctx.cluster.api.handle(&req);
+    let body = match &resp.body {
+        Value::String(s) => s.clone(),
+        v => format!("{v}\n"),
+    };
+    if resp.is_success() {
+        CmdResult::ok(body)
+    } else {
+        let e = ApiError::from_status(&resp.body);
+        fail(format!("Error from server ({}): {}", e.reason, e.message))
+    }
+}
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    if let Some(path) = p.get("raw") {
+        return raw(p, path, ctx);
+    }
     let format = match output_format(p) {
         Ok(f) => f,
         Err(e) => return e,
     };
-    let selector = match p.get("selector").map(Selector::parse).transpose() {
-        Ok(s) => s,
-        Err(e) => return fail(format!("error: {e}")),
-    };
+    if let Some(Err(e)) = p.get("selector").map(Selector::parse) {
+        return fail(format!("error: {e}"));
+    }
     let all_ns = p.on("all-namespaces");
     let ns = namespace(p);
     let now = ctx.cluster.now();
@@ -185,24 +208,22 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let single = reqs.len() == 1 && reqs[0].names.len() == 1;
     let mut errors: Vec<String> = vec![];
     let mut sections: Vec<(&'static Resource, Vec<Value>)> = vec![];
-    let api = &ctx.cluster.api;
+    let mut client = Client::new(ctx.cluster);
     for q in &reqs {
         let mut objs = vec![];
         if q.names.is_empty() {
             let list_ns = if all_ns { None } else { Some(ns.as_str()) };
-            objs = api.list(q.resource, list_ns);
-            if let Some(sel) = &selector {
-                objs.retain(|o| sel.matches(o));
-            }
-            if let Some(fs) = p.get("field-selector") {
-                match crate::fields::FieldSelector::parse(fs, q.resource) {
-                    Ok(f) => objs.retain(|o| f.matches(o)),
-                    Err(e) => return fail(e),
-                }
+            let opts = ListOptions {
+                label_selector: p.get("selector"),
+                field_selector: p.get("field-selector"),
+            };
+            match client.list(q.resource, list_ns, opts) {
+                Ok(items) => objs = items,
+                Err(e) => return fail(e.kubectl_message()),
             }
         } else {
             for n in &q.names {
-                match api.get(q.resource, &ns, n) {
+                match client.get(q.resource, &ns, n) {
                     Ok(o) => objs.push(o),
                     Err(e)
                         if p.on("ignore-not-found")

@@ -2,6 +2,7 @@
 //! kubectl's output and error texts. Verbs it lacks say so plainly.
 
 pub mod apply;
+pub mod client;
 pub mod create;
 pub mod delete;
 pub mod describe;
