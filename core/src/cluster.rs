@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE, SECOND};
-use crate::controllers::namespace::NamespaceController;
+use crate::controllers::{self, Controller};
 use crate::events::{ObjectRef, Recorder, Source};
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
@@ -50,7 +50,7 @@ pub struct Cluster {
     pub scheduler: Scheduler,
     pub kubelets: Vec<Kubelet>,
     pub recorder: Recorder,
-    namespaces: NamespaceController,
+    controllers: Vec<Box<dyn Controller>>,
     compacted_at: Millis,
     compact_next: i64,
 }
@@ -63,7 +63,7 @@ impl Cluster {
             scheduler: Scheduler::new(),
             kubelets: vec![],
             recorder: Recorder::default(),
-            namespaces: NamespaceController,
+            controllers: controllers::defaults(),
             compacted_at: 0,
             compact_next: 0,
         }
@@ -89,7 +89,9 @@ impl Cluster {
             for k in self.kubelets.iter_mut() {
                 k.sync(&mut self.api, &mut self.recorder);
             }
-            self.namespaces.sync(&mut self.api);
+            for c in self.controllers.iter_mut() {
+                c.sync(&mut self.api, &mut self.recorder);
+            }
             if self.api.store.revision() == before {
                 break;
             }
@@ -102,6 +104,7 @@ impl Cluster {
             .iter()
             .filter_map(Kubelet::next_wake)
             .chain(self.scheduler.next_wake())
+            .chain(self.controllers.iter().filter_map(|c| c.next_wake()))
             .min()
     }
 
@@ -194,6 +197,14 @@ impl Cluster {
                 {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                 {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}
         }), false);
+        for sa in ["kube-proxy", "coredns"] {
+            let _ = self.api.create(
+                resources::service_accounts(),
+                "kube-system",
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa}}),
+                false,
+            );
+        }
         self.advance(20 * SECOND);
         let _ = self.api.create(
             resources::pods(),

@@ -85,6 +85,14 @@ impl FieldError {
         }
     }
 
+    /// An invalid value printed as Go prints it unquoted (numbers, `%#v` of structs).
+    pub fn invalid_raw(field: impl Into<String>, value: &str, why: &str) -> Self {
+        FieldError {
+            field: field.into(),
+            detail: format!("Invalid value: {value}: {why}"),
+        }
+    }
+
     pub fn unsupported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
         let list = supported
             .iter()

@@ -13,7 +13,11 @@ pub mod rest;
 pub mod strategy;
 pub mod validation;
 
-use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod, Service};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -83,36 +87,50 @@ fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
     v
 }
 
-/// Runs `$call` with `$t` naming the typed object of a served kind.
-macro_rules! with_kind {
-    ($kind:expr, $t:ident => $call:expr) => {
-        match $kind {
-            "Pod" => {
-                type $t = Pod;
+/// Expands to a match on a resource's (group, kind) that runs `$call` with `$t` naming
+/// the kind's typed object.
+macro_rules! dispatch {
+    ($r:expr, $t:ident => $call:expr; $( ($g:literal, $k:literal) => $ty:ty ),* $(,)?) => {
+        match ($r.group, $r.kind) {
+            $( ($g, $k) => {
+                type $t = $ty;
                 $call
-            }
-            "Node" => {
-                type $t = Node;
-                $call
-            }
-            "Namespace" => {
-                type $t = Namespace;
-                $call
-            }
-            "Event" => {
-                type $t = Event;
-                $call
-            }
-            "Service" => {
-                type $t = Service;
-                $call
-            }
-            other => Err(ApiError::new(
+            } )*
+            (_, other) => Err(ApiError::new(
                 errors::Reason::MethodNotAllowed,
                 format!("kind {other} is not served"),
             )),
         }
     };
+}
+
+/// Runs `$call` with `$t` naming the typed object of a served kind: the one list of the
+/// kinds Kubarium stores.
+macro_rules! with_kind {
+    ($r:expr, $t:ident => $call:expr) => {
+        dispatch!($r, $t => $call;
+            ("", "Namespace") => Namespace,
+            ("", "Node") => Node,
+            ("", "Pod") => Pod,
+            ("", "Event") => Event,
+            ("", "Service") => Service,
+            ("", "ConfigMap") => ConfigMap,
+            ("", "Secret") => Secret,
+            ("", "ServiceAccount") => ServiceAccount,
+            ("apps", "Deployment") => Deployment,
+            ("apps", "ReplicaSet") => ReplicaSet,
+            ("apps", "DaemonSet") => DaemonSet,
+            ("apps", "StatefulSet") => StatefulSet,
+            ("batch", "Job") => Job,
+            ("batch", "CronJob") => CronJob,
+        )
+    };
+}
+
+/// Whether Kubarium stores objects of `r`.
+pub fn serves(r: &Resource) -> bool {
+    let type_name = || -> Result<&str, ApiError> { with_kind!(r, T => Ok(std::any::type_name::<T>())) };
+    type_name().is_ok()
 }
 
 impl ApiServer {
@@ -149,7 +167,7 @@ impl ApiServer {
         body: Value,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
-        with_kind!(resource.kind, T => self.create_typed::<T>(resource, namespace, body, opts))
+        with_kind!(resource, T => self.create_typed::<T>(resource, namespace, body, opts))
     }
 
     /// Replaces an object (the main resource; its status is kept).
@@ -198,7 +216,7 @@ impl ApiServer {
         status: bool,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
-        with_kind!(resource.kind, T => self.update_typed::<T>(resource, namespace, body, status, opts))
+        with_kind!(resource, T => self.update_typed::<T>(resource, namespace, body, status, opts))
     }
 
     /// Deletes an object; objects with a grace period or finalizers are only marked.
@@ -224,7 +242,7 @@ impl ApiServer {
         if resource.plural == "namespaces" {
             admission::namespace_lifecycle::check_delete(name)?;
         }
-        with_kind!(resource.kind, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
+        with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
     }
 
     /// Reads one object.
@@ -443,6 +461,7 @@ impl ApiServer {
         if T::HAS_GENERATION {
             meta.generation = Some(1);
         }
+        obj.finish_create();
         let value = to_stored(&obj);
         if opts.dry_run {
             return Ok((value, warnings));

@@ -49,17 +49,6 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Kinds whose objects Kubarium stores, validates and defaults (see `ApiServer`'s kind
-/// dispatch). Every other resource of the table is known but answered with "not
-/// supported in Kubarium yet".
-pub const SERVED_KINDS: &[(&str, &str)] = &[
-    ("", "Namespace"),
-    ("", "Node"),
-    ("", "Pod"),
-    ("", "Event"),
-    ("", "Service"),
-];
-
 /// Subresources the REST surface serves today.
 const SERVED_SUBRESOURCES: &[&str] = &["status", "binding", "finalize"];
 
@@ -68,11 +57,10 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
     ALL.iter()
 }
 
-/// Whether Kubarium stores objects of this resource.
+/// Whether Kubarium stores objects of this resource (every other resource of the table
+/// is known, and answered with "not supported in Kubarium yet").
 pub fn is_served(r: &Resource) -> bool {
-    SERVED_KINDS
-        .iter()
-        .any(|(g, k)| *g == r.group && *k == r.kind)
+    super::serves(r)
 }
 
 /// Whether the REST surface serves this subresource.
@@ -108,6 +96,9 @@ pub fn events() -> &'static Resource {
 }
 pub fn services() -> &'static Resource {
     builtin("", "services")
+}
+pub fn service_accounts() -> &'static Resource {
+    builtin("", "serviceaccounts")
 }
 
 impl Resource {
@@ -208,11 +199,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_served_kind_is_in_the_table() {
-        for (g, k) in SERVED_KINDS {
+    fn core_kinds_are_served() {
+        for plural in ["pods", "nodes", "namespaces", "services", "events", "configmaps", "secrets"] {
             assert!(
-                all().any(|r| r.group == *g && r.kind == *k),
-                "{k}.{g} missing from api-resources.tsv"
+                all().any(|r| r.plural == plural && is_served(r)),
+                "{plural} not served"
             );
         }
         assert_eq!(lookup("po").map(|r| r.kind), Some("Pod"));

@@ -32,6 +32,9 @@ pub trait Strategy:
     /// Sets defaults and the initial status of a new object.
     fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {}
 
+    /// Last touches that need the object's uid (a Job's generated selector).
+    fn finish_create(&mut self) {}
+
     /// Kind-specific validation of the whole object.
     fn validate(&self) -> Vec<FieldError>;
 

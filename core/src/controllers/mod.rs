@@ -1,4 +1,93 @@
-//! Controllers of the kube-controller-manager, one file each; reconcile functions are
-//! idempotent and driven by the store's watch.
+//! Controllers of the kube-controller-manager, one file each, behind one trait: each
+//! reacts to the changes its informers deliver from the store's watch (relisting only
+//! when its history was compacted away), and its reconcile steps are idempotent.
 
 pub mod namespace;
+pub mod service_account;
+
+use serde_json::Value;
+
+use crate::apiserver::resources::Resource;
+use crate::apiserver::ApiServer;
+use crate::clock::Millis;
+use crate::events::Recorder;
+use crate::store::EventType;
+
+/// A control loop of the controller manager.
+pub trait Controller: std::fmt::Debug {
+    /// The name the controller manager knows it by (`namespace`, `serviceaccount`).
+    fn name(&self) -> &'static str;
+
+    /// Handles what changed since the last call.
+    fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder);
+
+    /// When it next has work without any change (a requeue after a delay).
+    fn next_wake(&self) -> Option<Millis> {
+        None
+    }
+
+    fn clone_box(&self) -> Box<dyn Controller>;
+}
+
+impl Clone for Box<dyn Controller> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// The controllers the controller manager runs, in the order they sync.
+pub fn defaults() -> Vec<Box<dyn Controller>> {
+    vec![
+        Box::new(namespace::NamespaceController::default()),
+        Box::new(service_account::ServiceAccountController::default()),
+    ]
+}
+
+/// What an informer delivers: the objects that changed (their latest state, or the last
+/// state of deleted ones), or, after compaction lost its place, every current object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Changes {
+    Events(Vec<(EventType, Value)>),
+    Relist(Vec<Value>),
+}
+
+impl Changes {
+    /// The objects to reconcile, whatever happened to them.
+    pub fn objects(self) -> Vec<Value> {
+        match self {
+            Changes::Events(evs) => evs.into_iter().map(|(_, v)| v).collect(),
+            Changes::Relist(all) => all,
+        }
+    }
+}
+
+/// A watch on one resource from the last revision seen.
+#[derive(Debug, Clone, Default)]
+pub struct Informer {
+    last_revision: i64,
+}
+
+impl Informer {
+    /// The changes to `resource` since the last call (all objects on the first call).
+    pub fn changes(&mut self, api: &ApiServer, resource: &Resource) -> Changes {
+        let now = api.store.revision();
+        let first = self.last_revision == 0;
+        let watched = if first {
+            None
+        } else {
+            api.store
+                .watch(&resource.prefix(None), self.last_revision)
+                .ok()
+                .map(|evs| {
+                    evs.into_iter()
+                        .map(|e| (e.kind, (*e.kv.value).clone()))
+                        .collect::<Vec<_>>()
+                })
+        };
+        self.last_revision = now;
+        match watched {
+            Some(evs) => Changes::Events(evs),
+            None => Changes::Relist(api.list(resource, None)),
+        }
+    }
+}

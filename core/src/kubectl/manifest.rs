@@ -154,13 +154,14 @@ pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
             doc.source
         ));
     }
-    if let Some(r) = resources::for_kind(api_version, kind) {
-        return Ok(r);
-    }
-    if super::UPSTREAM_KINDS.contains(&kind) {
-        return Err(format!(
-            "error: {kind} ({api_version}) is not supported in Kubarium yet"
-        ));
+    match resources::for_kind(api_version, kind) {
+        Some(r) if resources::is_served(r) => return Ok(r),
+        Some(_) => {
+            return Err(format!(
+                "error: {kind} ({api_version}) is not supported in Kubarium yet"
+            ))
+        }
+        None => {}
     }
     let name = doc.value["metadata"]["name"].as_str().unwrap_or("");
     let ns = doc.value["metadata"]["namespace"].as_str().unwrap_or("");

@@ -77,146 +77,16 @@ const NOT_YET: &[&str] = &[
     "options",
 ];
 
-/// Resource names a real cluster serves that Kubarium does not yet.
-const UPSTREAM_ONLY: &[&str] = &[
-    "deployments",
-    "deployment",
-    "deploy",
-    "replicasets",
-    "replicaset",
-    "rs",
-    "daemonsets",
-    "daemonset",
-    "ds",
-    "statefulsets",
-    "statefulset",
-    "sts",
-    "jobs",
-    "job",
-    "cronjobs",
-    "cronjob",
-    "cj",
-    "configmaps",
-    "configmap",
-    "cm",
-    "secrets",
-    "secret",
-    "serviceaccounts",
-    "serviceaccount",
-    "sa",
-    "persistentvolumes",
-    "persistentvolume",
-    "pv",
-    "persistentvolumeclaims",
-    "persistentvolumeclaim",
-    "pvc",
-    "storageclasses",
-    "storageclass",
-    "sc",
-    "ingresses",
-    "ingress",
-    "ing",
-    "networkpolicies",
-    "networkpolicy",
-    "netpol",
-    "roles",
-    "role",
-    "rolebindings",
-    "rolebinding",
-    "clusterroles",
-    "clusterrole",
-    "clusterrolebindings",
-    "clusterrolebinding",
-    "replicationcontrollers",
-    "replicationcontroller",
-    "rc",
-    "endpoints",
-    "ep",
-    "endpointslices",
-    "resourcequotas",
-    "resourcequota",
-    "quota",
-    "limitranges",
-    "limitrange",
-    "limits",
-    "horizontalpodautoscalers",
-    "hpa",
-    "priorityclasses",
-    "priorityclass",
-    "pc",
-    "poddisruptionbudgets",
-    "pdb",
-    "certificatesigningrequests",
-    "csr",
-    "customresourcedefinitions",
-    "crd",
-    "crds",
-    "leases",
-    "lease",
-    "ingressclasses",
-    "gateways",
-    "httproutes",
-    "componentstatuses",
-    "cs",
-    "volumeattachments",
-    "csidrivers",
-    "csinodes",
-    "runtimeclasses",
-];
-
-/// Kinds a real cluster serves that Kubarium does not yet (for manifests).
-pub const UPSTREAM_KINDS: &[&str] = &[
-    "Deployment",
-    "ReplicaSet",
-    "DaemonSet",
-    "StatefulSet",
-    "Job",
-    "CronJob",
-    "ConfigMap",
-    "Secret",
-    "ServiceAccount",
-    "PersistentVolume",
-    "PersistentVolumeClaim",
-    "StorageClass",
-    "Ingress",
-    "NetworkPolicy",
-    "Role",
-    "RoleBinding",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ReplicationController",
-    "Endpoints",
-    "EndpointSlice",
-    "ResourceQuota",
-    "LimitRange",
-    "HorizontalPodAutoscaler",
-    "PriorityClass",
-    "PodDisruptionBudget",
-    "CertificateSigningRequest",
-    "CustomResourceDefinition",
-    "Lease",
-    "IngressClass",
-    "Gateway",
-    "HTTPRoute",
-    "RuntimeClass",
-    "PodTemplate",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "APIService",
-    "VolumeAttachment",
-    "CSIDriver",
-];
-
 /// Finds a resource type by any of its names, with kubectl's errors otherwise.
 pub fn resource_type(name: &str) -> Result<&'static Resource, String> {
-    if let Some(r) = resources::lookup(name) {
-        return Ok(r);
-    }
-    let base = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    if UPSTREAM_ONLY.contains(&base.as_str()) {
-        return Err(format!(
-            "error: \"{name}\" is not supported in Kubarium yet"
-        ));
+    match resources::lookup(name) {
+        Some(r) if resources::is_served(r) => return Ok(r),
+        Some(_) => {
+            return Err(format!(
+                "error: \"{name}\" is not supported in Kubarium yet"
+            ))
+        }
+        None => {}
     }
     Err(format!(
         "error: the server doesn't have a resource type \"{name}\""

@@ -22,6 +22,7 @@ pub struct Attributes<'a> {
 
 /// Runs the mutating plugins, in the order the API server enables them.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
+    namespace_lifecycle::validate(attrs)?;
     service_account::admit(attrs, obj, rng)?;
     priority::admit(attrs, obj)?;
     default_toleration_seconds::admit(attrs, obj);

@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{
 
 use super::Attributes;
 use crate::apiserver::errors::ApiError;
+use crate::apiserver::resources;
 use crate::rng::Rng;
 
 pub const MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -61,7 +62,7 @@ fn token_volume(name: String) -> Volume {
     }
 }
 
-pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
+pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
     let Some(pod) = obj.downcast_mut::<Pod>() else {
         return Ok(());
     };
@@ -83,6 +84,17 @@ pub fn admit(_attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
         .or_else(|| spec.service_account.clone())
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "default".into());
+    let key = resources::service_accounts().key(attrs.namespace, &sa);
+    if attrs.store.get(&key).is_none() {
+        return Err(ApiError::forbidden(
+            "pods",
+            attrs.name,
+            &format!(
+                "error looking up service account {}/{sa}: serviceaccount \"{sa}\" not found",
+                attrs.namespace
+            ),
+        ));
+    }
     spec.service_account_name = Some(sa.clone());
     spec.service_account = Some(sa);
     if spec.automount_service_account_token == Some(false) {

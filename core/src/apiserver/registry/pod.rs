@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{
-    Container, Pod, PodSecurityContext, PodStatus, ResourceRequirements,
+    Container, Pod, PodSecurityContext, PodSpec, PodStatus, ResourceRequirements,
 };
 
 use crate::apiserver::errors::FieldError;
@@ -54,6 +54,100 @@ fn default_container(c: &mut Container) {
             fr.api_version.get_or_insert_with(|| "v1".into());
         }
     }
+}
+
+/// The defaults of a pod spec, in pods and in pod templates (SetDefaults_PodSpec and its
+/// containers'; `enableServiceLinks` is the pod's own).
+pub fn default_pod_spec(spec: &mut PodSpec) {
+    spec.restart_policy.get_or_insert_with(|| "Always".into());
+    spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
+    spec.termination_grace_period_seconds.get_or_insert(30);
+    spec.scheduler_name
+        .get_or_insert_with(|| "default-scheduler".into());
+    spec.security_context
+        .get_or_insert_with(PodSecurityContext::default);
+    for c in spec
+        .containers
+        .iter_mut()
+        .chain(spec.init_containers.iter_mut().flatten())
+    {
+        default_container(c);
+    }
+}
+
+/// Validates a pod spec found at `path` (`spec`, `spec.template.spec`).
+pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    if spec.containers.is_empty() {
+        errs.push(FieldError::required(format!("{path}.containers")));
+    }
+    let mut names = BTreeSet::new();
+    errs.extend(validate_containers(
+        &spec.containers,
+        &format!("{path}.containers"),
+        &mut names,
+    ));
+    if let Some(init) = &spec.init_containers {
+        errs.extend(validate_containers(
+            init,
+            &format!("{path}.initContainers"),
+            &mut names,
+        ));
+    }
+    if let Some(p) = spec.restart_policy.as_deref() {
+        if !RESTART_POLICIES.contains(&p) {
+            errs.push(FieldError::unsupported(
+                format!("{path}.restartPolicy"),
+                p,
+                RESTART_POLICIES,
+            ));
+        }
+    }
+    if let Some(p) = spec.dns_policy.as_deref() {
+        if !DNS_POLICIES.contains(&p) {
+            errs.push(FieldError::unsupported(
+                format!("{path}.dnsPolicy"),
+                p,
+                DNS_POLICIES,
+            ));
+        }
+    }
+    if let Some(g) = spec.termination_grace_period_seconds {
+        if g < 0 {
+            errs.push(FieldError {
+                field: format!("{path}.terminationGracePeriodSeconds"),
+                detail: format!("Invalid value: {g}: must be greater than or equal to 0"),
+            });
+        }
+    }
+    for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+        let field = format!("{path}.tolerations[{i}]");
+        let op = t.operator.as_deref().unwrap_or("Equal");
+        if !["Equal", "Exists"].contains(&op) {
+            errs.push(FieldError::unsupported(
+                format!("{field}.operator"),
+                op,
+                &["Equal", "Exists"],
+            ));
+        }
+        if op == "Exists" && !t.value.as_deref().unwrap_or("").is_empty() {
+            errs.push(FieldError::invalid(
+                format!("{field}.operator"),
+                op,
+                "value must be empty when `operator` is 'Exists'",
+            ));
+        }
+        if let Some(e) = t.effect.as_deref() {
+            if !e.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e) {
+                errs.push(FieldError::unsupported(
+                    format!("{field}.effect"),
+                    e,
+                    &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                ));
+            }
+        }
+    }
+    errs
 }
 
 /// The pod's QoS class, from its containers' requests and limits.
@@ -184,21 +278,8 @@ impl Strategy for Pod {
 
     fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
         let spec = self.spec.get_or_insert_with(Default::default);
-        spec.restart_policy.get_or_insert_with(|| "Always".into());
-        spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
-        spec.termination_grace_period_seconds.get_or_insert(30);
-        spec.scheduler_name
-            .get_or_insert_with(|| "default-scheduler".into());
-        spec.security_context
-            .get_or_insert_with(PodSecurityContext::default);
+        default_pod_spec(spec);
         spec.enable_service_links.get_or_insert(true);
-        for c in spec
-            .containers
-            .iter_mut()
-            .chain(spec.init_containers.iter_mut().flatten())
-        {
-            default_container(c);
-        }
         let qos = qos_class(self);
         self.status = Some(PodStatus {
             phase: Some("Pending".into()),
@@ -208,71 +289,10 @@ impl Strategy for Pod {
     }
 
     fn validate(&self) -> Vec<FieldError> {
-        let mut errs = vec![];
-        let Some(spec) = &self.spec else {
-            return vec![FieldError::required("spec.containers")];
-        };
-        if spec.containers.is_empty() {
-            errs.push(FieldError::required("spec.containers"));
+        match &self.spec {
+            Some(spec) => validate_pod_spec(spec, "spec"),
+            None => vec![FieldError::required("spec.containers")],
         }
-        let mut names = BTreeSet::new();
-        errs.extend(validate_containers(
-            &spec.containers,
-            "spec.containers",
-            &mut names,
-        ));
-        if let Some(init) = &spec.init_containers {
-            errs.extend(validate_containers(init, "spec.initContainers", &mut names));
-        }
-        if let Some(p) = spec.restart_policy.as_deref() {
-            if !RESTART_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    "spec.restartPolicy",
-                    p,
-                    RESTART_POLICIES,
-                ));
-            }
-        }
-        if let Some(p) = spec.dns_policy.as_deref() {
-            if !DNS_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported("spec.dnsPolicy", p, DNS_POLICIES));
-            }
-        }
-        if let Some(g) = spec.termination_grace_period_seconds {
-            if g < 0 {
-                errs.push(FieldError {
-                    field: "spec.terminationGracePeriodSeconds".into(),
-                    detail: format!("Invalid value: {g}: must be greater than or equal to 0"),
-                });
-            }
-        }
-        for (i, t) in spec.tolerations.iter().flatten().enumerate() {
-            let op = t.operator.as_deref().unwrap_or("Equal");
-            if !["Equal", "Exists"].contains(&op) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.tolerations[{i}].operator"),
-                    op,
-                    &["Equal", "Exists"],
-                ));
-            }
-            if op == "Exists" && !t.value.as_deref().unwrap_or("").is_empty() {
-                errs.push(FieldError::invalid(
-                    format!("spec.tolerations[{i}].operator"),
-                    op,
-                    "value must be empty when `operator` is 'Exists'",
-                ));
-            }
-            if let Some(e) = t.effect.as_deref() {
-                if !e.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e) {
-                    errs.push(FieldError::unsupported(
-                        format!("spec.tolerations[{i}].effect"),
-                        e,
-                        &["NoExecute", "NoSchedule", "PreferNoSchedule"],
-                    ));
-                }
-            }
-        }
-        errs
     }
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {

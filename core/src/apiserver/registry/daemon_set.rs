@@ -1,0 +1,76 @@
+//! DaemonSet strategy: RollingUpdate (maxUnavailable 1, maxSurge 0) and ten revisions by
+//! default, the zeroed status, validation and the immutable selector.
+
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet,
+};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::workload::{
+    default_template, immutable_selector, non_negative, validate_selector, validate_template,
+};
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::strategy::{Ctx, Strategy};
+
+const STRATEGIES: &[&str] = &["OnDelete", "RollingUpdate"];
+
+impl Strategy for DaemonSet {
+    const HAS_GENERATION: bool = true;
+
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
+        let spec = self.spec.get_or_insert_with(Default::default);
+        let st = spec
+            .update_strategy
+            .get_or_insert_with(DaemonSetUpdateStrategy::default);
+        let ty = st.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
+        if ty == "RollingUpdate" {
+            let ru = st
+                .rolling_update
+                .get_or_insert_with(RollingUpdateDaemonSet::default);
+            ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+            ru.max_surge.get_or_insert(IntOrString::Int(0));
+        }
+        spec.revision_history_limit.get_or_insert(10);
+        default_template(&mut spec.template);
+        self.status = Some(DaemonSetStatus::default());
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let Some(spec) = &self.spec else {
+            return vec![FieldError::required("spec.selector")];
+        };
+        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "daemonset");
+        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        let mut errs = sel_errs;
+        errs.extend(validate_template(
+            &spec.template,
+            "spec.template",
+            selector,
+            &["Always"],
+        ));
+        if let Some(ty) = spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) {
+            if !STRATEGIES.contains(&ty) {
+                errs.push(FieldError::unsupported("spec.updateStrategy.type", ty, STRATEGIES));
+            }
+        }
+        errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
+        errs
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        self.status = old.status.clone();
+        immutable_selector(
+            self.spec.as_ref().map(|s| &s.selector),
+            old.spec.as_ref().map(|s| &s.selector),
+            "spec.selector",
+        )
+    }
+
+    fn prepare_for_status_update(&mut self, old: &Self) {
+        self.spec = old.spec.clone();
+    }
+
+    fn spec_changed(&self, old: &Self) -> bool {
+        self.spec != old.spec
+    }
+}

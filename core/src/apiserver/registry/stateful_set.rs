@@ -1,0 +1,117 @@
+//! StatefulSet strategy: apps/v1 defaults (OrderedReady, RollingUpdate at partition 0,
+//! ten revisions, claims retained), claim template defaults, validation, and the fields
+//! an update may change.
+
+use k8s_openapi::api::apps::v1::{
+    RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetPersistentVolumeClaimRetentionPolicy,
+    StatefulSetStatus, StatefulSetUpdateStrategy,
+};
+use k8s_openapi::api::core::v1::PersistentVolumeClaimStatus;
+
+use super::workload::{
+    default_template, immutable_selector, non_negative, validate_selector, validate_template,
+};
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::strategy::{Ctx, Strategy};
+
+const POLICIES: &[&str] = &["OrderedReady", "Parallel"];
+const STRATEGIES: &[&str] = &["OnDelete", "RollingUpdate"];
+
+impl Strategy for StatefulSet {
+    const HAS_GENERATION: bool = true;
+
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
+        let spec = self.spec.get_or_insert_with(Default::default);
+        spec.replicas.get_or_insert(1);
+        spec.pod_management_policy
+            .get_or_insert_with(|| "OrderedReady".into());
+        let st = spec
+            .update_strategy
+            .get_or_insert_with(StatefulSetUpdateStrategy::default);
+        let ty = st.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
+        if ty == "RollingUpdate" {
+            st.rolling_update
+                .get_or_insert_with(RollingUpdateStatefulSetStrategy::default)
+                .partition
+                .get_or_insert(0);
+        }
+        spec.revision_history_limit.get_or_insert(10);
+        let retention = spec
+            .persistent_volume_claim_retention_policy
+            .get_or_insert_with(StatefulSetPersistentVolumeClaimRetentionPolicy::default);
+        retention.when_deleted.get_or_insert_with(|| "Retain".into());
+        retention.when_scaled.get_or_insert_with(|| "Retain".into());
+        for claim in spec.volume_claim_templates.iter_mut().flatten() {
+            let cs = claim.spec.get_or_insert_with(Default::default);
+            cs.volume_mode.get_or_insert_with(|| "Filesystem".into());
+            claim.status = Some(PersistentVolumeClaimStatus {
+                phase: Some("Pending".into()),
+                ..Default::default()
+            });
+        }
+        default_template(&mut spec.template);
+        self.status = Some(StatefulSetStatus::default());
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let Some(spec) = &self.spec else {
+            return vec![FieldError::required("spec.selector")];
+        };
+        let mut errs = non_negative(spec.replicas, "spec.replicas");
+        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "statefulset");
+        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        errs.extend(sel_errs);
+        errs.extend(validate_template(
+            &spec.template,
+            "spec.template",
+            selector,
+            &["Always"],
+        ));
+        if let Some(p) = spec.pod_management_policy.as_deref() {
+            if !POLICIES.contains(&p) {
+                errs.push(FieldError::unsupported("spec.podManagementPolicy", p, POLICIES));
+            }
+        }
+        if let Some(ty) = spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) {
+            if !STRATEGIES.contains(&ty) {
+                errs.push(FieldError::unsupported("spec.updateStrategy.type", ty, STRATEGIES));
+            }
+        }
+        errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
+        errs
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        self.status = old.status.clone();
+        let (Some(new), Some(old_spec)) = (self.spec.as_ref(), old.spec.as_ref()) else {
+            return vec![];
+        };
+        let mut errs = immutable_selector(Some(&new.selector), Some(&old_spec.selector), "spec.selector");
+        // Only replicas, ordinals, template, updateStrategy, the claim retention policy and
+        // minReadySeconds may change.
+        let mut a = new.clone();
+        a.replicas = old_spec.replicas;
+        a.ordinals = old_spec.ordinals.clone();
+        a.template = old_spec.template.clone();
+        a.update_strategy = old_spec.update_strategy.clone();
+        a.persistent_volume_claim_retention_policy =
+            old_spec.persistent_volume_claim_retention_policy.clone();
+        a.min_ready_seconds = old_spec.min_ready_seconds;
+        a.selector = old_spec.selector.clone();
+        if &a != old_spec {
+            errs.push(FieldError::forbidden(
+                "spec",
+                "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+            ));
+        }
+        errs
+    }
+
+    fn prepare_for_status_update(&mut self, old: &Self) {
+        self.spec = old.spec.clone();
+    }
+
+    fn spec_changed(&self, old: &Self) -> bool {
+        self.spec != old.spec
+    }
+}

@@ -1,0 +1,146 @@
+//! What the workload kinds share: pod template defaults and validation, selectors that
+//! must match the template's labels, and Go's `%#v` rendering of values in messages.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::pod::{default_pod_spec, validate_pod_spec};
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::validation;
+use crate::labels::{selector_is_empty, selector_matches};
+
+/// A string map as Go's `%#v` prints it: `map[string]string{"app":"web"}`.
+pub fn go_map(m: Option<&BTreeMap<String, String>>) -> String {
+    match m {
+        None => "map[string]string(nil)".into(),
+        Some(m) => {
+            let pairs: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+            format!("map[string]string{{{}}}", pairs.join(", "))
+        }
+    }
+}
+
+/// A LabelSelector as Go's `%#v` prints it.
+pub fn go_selector(sel: &LabelSelector) -> String {
+    let exprs = match &sel.match_expressions {
+        None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
+        Some(es) => {
+            let items: Vec<String> = es
+                .iter()
+                .map(|e| {
+                    let values = match &e.values {
+                        None => "[]string(nil)".to_string(),
+                        Some(vs) => format!(
+                            "[]string{{{}}}",
+                            vs.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    format!(
+                        "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{values}}}",
+                        e.key, e.operator
+                    )
+                })
+                .collect();
+            format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
+        }
+    };
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{exprs}}}",
+        go_map(sel.match_labels.as_ref())
+    )
+}
+
+/// An IntOrString as Go's `%#v` prints it.
+pub fn go_int_or_string(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
+        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
+    }
+}
+
+/// Defaults of a pod template (SetDefaults_PodSpec and the containers').
+pub fn default_template(t: &mut PodTemplateSpec) {
+    default_pod_spec(t.spec.get_or_insert_with(Default::default));
+}
+
+/// Validates a template at `path` (`spec.template`) and its labels against `selector`
+/// (`None` when the kind's selector was already refused).
+pub fn validate_template(
+    t: &PodTemplateSpec,
+    path: &str,
+    selector: Option<&LabelSelector>,
+    restart_policies: &[&str],
+) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let labels = t.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    errs.extend(validation::labels(labels, &format!("{path}.metadata.labels")));
+    if let Some(sel) = selector {
+        let empty = BTreeMap::new();
+        if !selector_matches(sel, labels.unwrap_or(&empty)) {
+            errs.push(FieldError::invalid_raw(
+                format!("{path}.metadata.labels"),
+                &go_map(labels),
+                "`selector` does not match template `labels`",
+            ));
+        }
+    }
+    match &t.spec {
+        None => errs.push(FieldError::required(format!("{path}.spec.containers"))),
+        Some(spec) => {
+            errs.extend(validate_pod_spec(spec, &format!("{path}.spec")));
+            let policy = spec.restart_policy.as_deref().unwrap_or("Always");
+            if !restart_policies.contains(&policy) {
+                errs.push(FieldError::unsupported(
+                    format!("{path}.spec.restartPolicy"),
+                    policy,
+                    restart_policies,
+                ));
+            }
+        }
+    }
+    errs
+}
+
+/// Validates a required selector at `path`: present and not empty.
+pub fn validate_selector(sel: Option<&LabelSelector>, path: &str, kind: &str) -> Vec<FieldError> {
+    match sel {
+        None => vec![FieldError::required(path)],
+        Some(s) if selector_is_empty(s) => vec![FieldError::invalid_raw(
+            path,
+            &go_selector(s),
+            &format!("empty selector is invalid for {kind}"),
+        )],
+        Some(_) => vec![],
+    }
+}
+
+/// `replicas` and similar counts must not be negative.
+pub fn non_negative(value: Option<i32>, path: &str) -> Vec<FieldError> {
+    match value {
+        Some(v) if v < 0 => vec![FieldError::invalid_raw(
+            path,
+            &v.to_string(),
+            "must be greater than or equal to 0",
+        )],
+        _ => vec![],
+    }
+}
+
+/// The selector may not change once set (apps/v1 and batch/v1).
+pub fn immutable_selector(
+    new: Option<&LabelSelector>,
+    old: Option<&LabelSelector>,
+    path: &str,
+) -> Vec<FieldError> {
+    match (new, old) {
+        (Some(n), Some(o)) if n != o => vec![FieldError::invalid_raw(
+            path,
+            &go_selector(n),
+            "field is immutable",
+        )],
+        _ => vec![],
+    }
+}
