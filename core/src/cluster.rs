@@ -147,6 +147,17 @@ impl Cluster {
     }
 
     fn bootstrap(&mut self) {
+        for (name, value) in crate::apiserver::admission::priority::SYSTEM_CLASSES {
+            let class = json!({
+                "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                "metadata": {"name": name},
+                "value": value,
+                "description": crate::apiserver::admission::priority::system_description(name),
+            });
+            let _ = self
+                .api
+                .create(resources::priority_classes(), "", class, false);
+        }
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let _ = self.api.create(
                 resources::namespaces(),

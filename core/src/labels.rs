@@ -120,7 +120,9 @@ pub fn selector_matches(
 }
 
 /// Whether a selector has neither labels nor expressions.
-pub fn selector_is_empty(sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector) -> bool {
+pub fn selector_is_empty(
+    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+) -> bool {
     sel.match_labels.as_ref().is_none_or(|m| m.is_empty())
         && sel.match_expressions.as_ref().is_none_or(|e| e.is_empty())
 }

@@ -18,6 +18,7 @@ use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -123,13 +124,15 @@ macro_rules! with_kind {
             ("apps", "StatefulSet") => StatefulSet,
             ("batch", "Job") => Job,
             ("batch", "CronJob") => CronJob,
+            ("scheduling.k8s.io", "PriorityClass") => PriorityClass,
         )
     };
 }
 
 /// Whether Kubarium stores objects of `r`.
 pub fn serves(r: &Resource) -> bool {
-    let type_name = || -> Result<&str, ApiError> { with_kind!(r, T => Ok(std::any::type_name::<T>())) };
+    let type_name =
+        || -> Result<&str, ApiError> { with_kind!(r, T => Ok(std::any::type_name::<T>())) };
     type_name().is_ok()
 }
 

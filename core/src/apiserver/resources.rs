@@ -97,6 +97,9 @@ pub fn events() -> &'static Resource {
 pub fn services() -> &'static Resource {
     builtin("", "services")
 }
+pub fn priority_classes() -> &'static Resource {
+    builtin("scheduling.k8s.io", "priorityclasses")
+}
 pub fn service_accounts() -> &'static Resource {
     builtin("", "serviceaccounts")
 }
@@ -200,7 +203,15 @@ mod tests {
 
     #[test]
     fn core_kinds_are_served() {
-        for plural in ["pods", "nodes", "namespaces", "services", "events", "configmaps", "secrets"] {
+        for plural in [
+            "pods",
+            "nodes",
+            "namespaces",
+            "services",
+            "events",
+            "configmaps",
+            "secrets",
+        ] {
             assert!(
                 all().any(|r| r.plural == plural && is_served(r)),
                 "{plural} not served"

@@ -381,15 +381,19 @@ impl ApiServer {
             })?,
         };
         let prefix = r.prefix(list_ns);
-        let changes = self.store.watch(&prefix, after).map_err(|_| {
-            ApiError::new(
+        // A watch that has started reports a lost position as an ERROR event (410 Expired
+        // inside), as the watch cache does.
+        let Ok(changes) = self.store.watch(&prefix, after) else {
+            let expired = ApiError::new(
                 Reason::Expired,
                 format!(
                     "too old resource version: {after} ({})",
                     self.store.compact_revision()
                 ),
-            )
-        })?;
+            );
+            events.push(json!({"type": "ERROR", "object": expired.to_status()}));
+            return Ok(Response::ok(Value::Array(events)));
+        };
         for e in changes {
             let obj = super::with_resource_version(&e.kv.value, e.revision);
             if !matches(&obj, &labels, &fields) {

@@ -262,7 +262,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
                 let mut merged = merge(&live, &desired_state(&body), &desired_state(&last));
                 // Apply never touches status.
-                merged["status"] = live["status"].clone();
+                if let Some(m) = merged.as_object_mut() {
+                    match live.get("status") {
+                        Some(st) => m.insert("status".into(), st.clone()),
+                        None => m.remove("status"),
+                    };
+                }
                 if merged == live {
                     if format.is_empty() {
                         out.out(format!("{kind}/{name} unchanged{}\n", dry.suffix()));

@@ -77,6 +77,37 @@ const NOT_YET: &[&str] = &[
     "options",
 ];
 
+/// The generators of `kubectl create` (real kubectl 1.35's subcommands and aliases).
+const CREATE_GENERATORS: &[&str] = &[
+    "clusterrole",
+    "clusterrolebinding",
+    "configmap",
+    "cm",
+    "cronjob",
+    "cj",
+    "deployment",
+    "deploy",
+    "ingress",
+    "ing",
+    "job",
+    "namespace",
+    "ns",
+    "poddisruptionbudget",
+    "pdb",
+    "priorityclass",
+    "pc",
+    "quota",
+    "resourcequota",
+    "role",
+    "rolebinding",
+    "secret",
+    "service",
+    "svc",
+    "serviceaccount",
+    "sa",
+    "token",
+];
+
 /// Finds a resource type by any of its names, with kubectl's errors otherwise.
 pub fn resource_type(name: &str) -> Result<&'static Resource, String> {
     match resources::lookup(name) {
@@ -154,6 +185,18 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if !VERBS.contains(&verb) && verb != "help" {
         return fail(format!("error: unknown command \"{verb}\" for \"kubectl\""));
+    }
+    // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
+    // before their flags are parsed.
+    if verb == "create" {
+        if let Some(sub) = rest
+            .first()
+            .filter(|s| CREATE_GENERATORS.contains(&s.as_str()))
+        {
+            if !matches!(sub.as_str(), "namespace" | "ns") {
+                return not_supported(&format!("create {sub}"));
+            }
+        }
     }
     let parsed = match flags::parse(verb, &rest) {
         Ok(p) => p,

@@ -1,19 +1,38 @@
-//! Priority: resolves a pod's priorityClassName to its priority (the built-in
-//! system-node-critical and system-cluster-critical classes, else the default 0) and
-//! sets the preemption policy.
+//! Priority: resolves a pod's priorityClassName to the PriorityClass's value (without a
+//! name, the global default class or 0) and takes its preemption policy.
 
 use std::any::Any;
 
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 
 use super::Attributes;
 use crate::apiserver::errors::ApiError;
+use crate::apiserver::resources;
 
-/// The PriorityClasses every cluster has.
+/// The PriorityClasses every cluster has (the API server creates them at start).
 pub const SYSTEM_CLASSES: &[(&str, i32)] = &[
     ("system-node-critical", 2_000_001_000),
     ("system-cluster-critical", 2_000_000_000),
 ];
+
+/// The description of each system class.
+pub fn system_description(name: &str) -> &'static str {
+    if name == "system-node-critical" {
+        "Used for system critical pods that must not be moved from their current node."
+    } else {
+        "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."
+    }
+}
+
+/// The stored PriorityClasses.
+fn classes(attrs: &Attributes<'_>) -> Vec<PriorityClass> {
+    attrs
+        .store
+        .range(&resources::priority_classes().prefix(None))
+        .filter_map(|kv| serde_json::from_value((*kv.value).clone()).ok())
+        .collect()
+}
 
 pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any) -> Result<(), ApiError> {
     let Some(pod) = obj.downcast_mut::<Pod>() else {
@@ -22,23 +41,34 @@ pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any) -> Result<(), ApiError> 
     let Some(spec) = pod.spec.as_mut() else {
         return Ok(());
     };
-    let computed = match spec
+    let classes = classes(attrs);
+    let class = match spec
         .priority_class_name
         .as_deref()
         .filter(|c| !c.is_empty())
     {
-        None => 0,
-        Some(class) => match SYSTEM_CLASSES.iter().find(|(n, _)| *n == class) {
-            Some((_, value)) => *value,
+        None => {
+            let default = classes.iter().find(|c| c.global_default == Some(true));
+            if let Some(d) = default {
+                spec.priority_class_name = d.metadata.name.clone();
+            }
+            default
+        }
+        Some(name) => match classes
+            .iter()
+            .find(|c| c.metadata.name.as_deref() == Some(name))
+        {
+            Some(c) => Some(c),
             None => {
                 return Err(ApiError::forbidden(
                     "pods",
                     attrs.name,
-                    &format!("no PriorityClass with name {class} was found"),
+                    &format!("no PriorityClass with name {name} was found"),
                 ));
             }
         },
     };
+    let computed = class.map_or(0, |c| c.value);
     if let Some(given) = spec.priority {
         if given != computed {
             return Err(ApiError::forbidden(
@@ -49,7 +79,9 @@ pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any) -> Result<(), ApiError> 
         }
     }
     spec.priority = Some(computed);
-    spec.preemption_policy
-        .get_or_insert_with(|| "PreemptLowerPriority".into());
+    let policy = class
+        .and_then(|c| c.preemption_policy.clone())
+        .unwrap_or_else(|| "PreemptLowerPriority".into());
+    spec.preemption_policy.get_or_insert(policy);
     Ok(())
 }

@@ -15,7 +15,11 @@ const CONFIG_KEY_MSG: &str = "a valid config key must consist of alphanumeric ch
 /// IsConfigMapKey: what a key of a ConfigMap or Secret may be.
 pub fn config_key_errors(key: &str) -> Vec<String> {
     let mut errs = vec![];
-    if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
+    {
         errs.push(CONFIG_KEY_MSG.to_string());
     }
     if key.len() > 253 {
@@ -81,7 +85,12 @@ impl Strategy for ConfigMap {
             .iter()
             .flatten()
             .map(|(k, v)| k.len() + v.len())
-            .chain(self.binary_data.iter().flatten().map(|(k, v)| k.len() + v.0.len()))
+            .chain(
+                self.binary_data
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| k.len() + v.0.len()),
+            )
             .sum();
         if size > MAX_DATA_BYTES {
             errs.push(too_long("data"));

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus};
 
-use super::workload::{default_template, non_negative, validate_template};
+use super::workload::{default_template, non_negative, validate_template, Selecting};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
 
@@ -47,23 +47,27 @@ fn check_field(expr: &str, field: usize) -> Result<(), String> {
             (v, if step.is_some() { max } else { v })
         };
         if start < min {
-            return Err(format!("beginning of range ({start}) below minimum ({min}): {part}"));
+            return Err(format!(
+                "beginning of range ({start}) below minimum ({min}): {part}"
+            ));
         }
         if end > max {
-            return Err(format!("end of range ({end}) above maximum ({max}): {part}"));
+            return Err(format!(
+                "end of range ({end}) above maximum ({max}): {part}"
+            ));
         }
         if start > end {
-            return Err(format!("beginning of range ({start}) beyond end of range ({end}): {part}"));
+            return Err(format!(
+                "beginning of range ({start}) beyond end of range ({end}): {part}"
+            ));
         }
         if let Some(s) = step {
             match s.parse::<u32>() {
                 Ok(0) => return Err(format!("step of range should be a positive number: {part}")),
                 Ok(_) => {}
-                Err(_) => {
-                    return Err(format!(
-                        "failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax"
-                    ))
-                }
+                Err(_) => return Err(format!(
+                    "failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax"
+                )),
             }
         }
     }
@@ -78,7 +82,9 @@ pub fn check_schedule(schedule: &str) -> Result<(), String> {
     }
     if let Some(d) = spec.strip_prefix('@') {
         return match d {
-            "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => Ok(()),
+            "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => {
+                Ok(())
+            }
             _ if d.starts_with("every ") => Ok(()),
             _ => Err(format!("unrecognized descriptor: {spec}")),
         };
@@ -101,7 +107,8 @@ impl Strategy for CronJob {
 
     fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
         let spec = self.spec.get_or_insert_with(Default::default);
-        spec.concurrency_policy.get_or_insert_with(|| "Allow".into());
+        spec.concurrency_policy
+            .get_or_insert_with(|| "Allow".into());
         spec.suspend.get_or_insert(false);
         spec.successful_jobs_history_limit.get_or_insert(3);
         spec.failed_jobs_history_limit.get_or_insert(1);
@@ -123,7 +130,11 @@ impl Strategy for CronJob {
         }
         if let Some(c) = spec.concurrency_policy.as_deref() {
             if !CONCURRENCY.contains(&c) {
-                errs.push(FieldError::unsupported("spec.concurrencyPolicy", c, CONCURRENCY));
+                errs.push(FieldError::unsupported(
+                    "spec.concurrencyPolicy",
+                    c,
+                    CONCURRENCY,
+                ));
             }
         }
         errs.extend(non_negative(
@@ -138,10 +149,12 @@ impl Strategy for CronJob {
             Some(js) => errs.extend(validate_template(
                 &js.template,
                 "spec.jobTemplate.spec.template",
-                None,
+                Selecting::Everything,
                 &["OnFailure", "Never"],
             )),
-            None => errs.push(FieldError::required("spec.jobTemplate.spec.template.spec.containers")),
+            None => errs.push(FieldError::required(
+                "spec.jobTemplate.spec.template.spec.containers",
+            )),
         }
         errs
     }

@@ -22,7 +22,10 @@ impl Strategy for DaemonSet {
         let st = spec
             .update_strategy
             .get_or_insert_with(DaemonSetUpdateStrategy::default);
-        let ty = st.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
+        let ty = st
+            .type_
+            .get_or_insert_with(|| "RollingUpdate".into())
+            .clone();
         if ty == "RollingUpdate" {
             let ru = st
                 .rolling_update
@@ -39,8 +42,8 @@ impl Strategy for DaemonSet {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
-        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "daemonset");
-        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        let (sel_errs, selector) =
+            validate_selector(Some(&spec.selector), "spec.selector", "daemonset");
         let mut errs = sel_errs;
         errs.extend(validate_template(
             &spec.template,
@@ -48,9 +51,17 @@ impl Strategy for DaemonSet {
             selector,
             &["Always"],
         ));
-        if let Some(ty) = spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) {
+        if let Some(ty) = spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+        {
             if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported("spec.updateStrategy.type", ty, STRATEGIES));
+                errs.push(FieldError::unsupported(
+                    "spec.updateStrategy.type",
+                    ty,
+                    STRATEGIES,
+                ));
             }
         }
         errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));

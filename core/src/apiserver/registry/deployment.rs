@@ -55,8 +55,8 @@ impl Strategy for Deployment {
             return vec![FieldError::required("spec.selector")];
         };
         let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "deployment");
-        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        let (sel_errs, selector) =
+            validate_selector(Some(&spec.selector), "spec.selector", "deployment");
         errs.extend(sel_errs);
         errs.extend(validate_template(
             &spec.template,
@@ -67,7 +67,11 @@ impl Strategy for Deployment {
         if let Some(st) = &spec.strategy {
             let ty = st.type_.as_deref().unwrap_or("RollingUpdate");
             if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported("spec.strategy.type", ty, STRATEGIES));
+                errs.push(FieldError::unsupported(
+                    "spec.strategy.type",
+                    ty,
+                    STRATEGIES,
+                ));
             }
             if ty == "Recreate" && st.rolling_update.is_some() {
                 errs.push(FieldError::forbidden(
@@ -92,7 +96,10 @@ impl Strategy for Deployment {
             spec.revision_history_limit,
             "spec.revisionHistoryLimit",
         ));
-        if let (Some(p), m) = (spec.progress_deadline_seconds, spec.min_ready_seconds.unwrap_or(0)) {
+        if let (Some(p), m) = (
+            spec.progress_deadline_seconds,
+            spec.min_ready_seconds.unwrap_or(0),
+        ) {
             if p <= m {
                 errs.push(FieldError::invalid_raw(
                     "spec.progressDeadlineSeconds",

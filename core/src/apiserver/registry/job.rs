@@ -6,7 +6,7 @@ use k8s_openapi::api::batch::v1::{Job, JobStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::workload::{
-    default_template, go_selector, non_negative, validate_selector, validate_template,
+    default_template, go_selector, non_negative, validate_selector, validate_template, Selecting,
 };
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
@@ -63,9 +63,7 @@ impl Strategy for Job {
             labels.insert(k.into(), v.clone());
         }
         spec.selector = Some(LabelSelector {
-            match_labels: Some(
-                [("batch.kubernetes.io/controller-uid".to_string(), uid)].into(),
-            ),
+            match_labels: Some([("batch.kubernetes.io/controller-uid".to_string(), uid)].into()),
             match_expressions: None,
         });
     }
@@ -77,10 +75,10 @@ impl Strategy for Job {
         let mut errs = vec![];
         let manual = spec.manual_selector == Some(true);
         let selector = if manual {
-            let sel_errs = validate_selector(spec.selector.as_ref(), "spec.selector", "job");
-            let ok = sel_errs.is_empty();
+            let (sel_errs, selector) =
+                validate_selector(spec.selector.as_ref(), "spec.selector", "job");
             errs.extend(sel_errs);
-            spec.selector.as_ref().filter(|_| ok)
+            selector
         } else {
             if let Some(sel) = &spec.selector {
                 errs.push(FieldError::invalid_raw(
@@ -89,7 +87,7 @@ impl Strategy for Job {
                     "`selector` will be auto-generated",
                 ));
             }
-            None
+            Selecting::Everything
         };
         errs.extend(non_negative(spec.parallelism, "spec.parallelism"));
         errs.extend(non_negative(spec.completions, "spec.completions"));
@@ -112,9 +110,10 @@ impl Strategy for Job {
                 ));
             }
             if m == "Indexed" && spec.completions.is_none() {
-                errs.push(FieldError::required("spec.completions").with_detail(
-                    "Required value: when completion mode is Indexed",
-                ));
+                errs.push(
+                    FieldError::required("spec.completions")
+                        .with_detail("Required value: when completion mode is Indexed"),
+                );
             }
         }
         errs.extend(validate_template(

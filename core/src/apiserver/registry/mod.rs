@@ -9,6 +9,7 @@ pub mod job;
 pub mod namespace;
 pub mod node;
 pub mod pod;
+pub mod priority_class;
 pub mod replica_set;
 pub mod secret;
 pub mod service;

@@ -26,8 +26,8 @@ impl Strategy for ReplicaSet {
             return vec![FieldError::required("spec.selector")];
         };
         let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "deployment");
-        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        let (sel_errs, selector) =
+            validate_selector(Some(&spec.selector), "spec.selector", "deployment");
         errs.extend(sel_errs);
         match &spec.template {
             Some(t) => errs.extend(validate_template(t, "spec.template", selector, &["Always"])),

@@ -90,7 +90,10 @@ impl Strategy for Secret {
                 detail: format!("Too long: may not be more than {MAX_DATA_BYTES} bytes"),
             });
         }
-        errs.extend(required_keys(self, self.type_.as_deref().unwrap_or("Opaque")));
+        errs.extend(required_keys(
+            self,
+            self.type_.as_deref().unwrap_or("Opaque"),
+        ));
         errs
     }
 

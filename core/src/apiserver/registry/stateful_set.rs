@@ -28,7 +28,10 @@ impl Strategy for StatefulSet {
         let st = spec
             .update_strategy
             .get_or_insert_with(StatefulSetUpdateStrategy::default);
-        let ty = st.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
+        let ty = st
+            .type_
+            .get_or_insert_with(|| "RollingUpdate".into())
+            .clone();
         if ty == "RollingUpdate" {
             st.rolling_update
                 .get_or_insert_with(RollingUpdateStatefulSetStrategy::default)
@@ -39,7 +42,9 @@ impl Strategy for StatefulSet {
         let retention = spec
             .persistent_volume_claim_retention_policy
             .get_or_insert_with(StatefulSetPersistentVolumeClaimRetentionPolicy::default);
-        retention.when_deleted.get_or_insert_with(|| "Retain".into());
+        retention
+            .when_deleted
+            .get_or_insert_with(|| "Retain".into());
         retention.when_scaled.get_or_insert_with(|| "Retain".into());
         for claim in spec.volume_claim_templates.iter_mut().flatten() {
             let cs = claim.spec.get_or_insert_with(Default::default);
@@ -58,8 +63,8 @@ impl Strategy for StatefulSet {
             return vec![FieldError::required("spec.selector")];
         };
         let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let sel_errs = validate_selector(Some(&spec.selector), "spec.selector", "statefulset");
-        let selector = sel_errs.is_empty().then_some(&spec.selector);
+        let (sel_errs, selector) =
+            validate_selector(Some(&spec.selector), "spec.selector", "statefulset");
         errs.extend(sel_errs);
         errs.extend(validate_template(
             &spec.template,
@@ -69,12 +74,24 @@ impl Strategy for StatefulSet {
         ));
         if let Some(p) = spec.pod_management_policy.as_deref() {
             if !POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported("spec.podManagementPolicy", p, POLICIES));
+                errs.push(FieldError::unsupported(
+                    "spec.podManagementPolicy",
+                    p,
+                    POLICIES,
+                ));
             }
         }
-        if let Some(ty) = spec.update_strategy.as_ref().and_then(|s| s.type_.as_deref()) {
+        if let Some(ty) = spec
+            .update_strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+        {
             if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported("spec.updateStrategy.type", ty, STRATEGIES));
+                errs.push(FieldError::unsupported(
+                    "spec.updateStrategy.type",
+                    ty,
+                    STRATEGIES,
+                ));
             }
         }
         errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
@@ -86,7 +103,11 @@ impl Strategy for StatefulSet {
         let (Some(new), Some(old_spec)) = (self.spec.as_ref(), old.spec.as_ref()) else {
             return vec![];
         };
-        let mut errs = immutable_selector(Some(&new.selector), Some(&old_spec.selector), "spec.selector");
+        let mut errs = immutable_selector(
+            Some(&new.selector),
+            Some(&old_spec.selector),
+            "spec.selector",
+        );
         // Only replicas, ordinals, template, updateStrategy, the claim retention policy and
         // minReadySeconds may change.
         let mut a = new.clone();

@@ -35,7 +35,10 @@ pub fn go_selector(sel: &LabelSelector) -> String {
                         None => "[]string(nil)".to_string(),
                         Some(vs) => format!(
                             "[]string{{{}}}",
-                            vs.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+                            vs.iter()
+                                .map(|v| format!("{v:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     };
                     format!(
@@ -66,27 +69,42 @@ pub fn default_template(t: &mut PodTemplateSpec) {
     default_pod_spec(t.spec.get_or_insert_with(Default::default));
 }
 
-/// Validates a template at `path` (`spec.template`) and its labels against `selector`
-/// (`None` when the kind's selector was already refused).
+/// What a workload's selector selects, for checking the template's labels (as
+/// LabelSelectorAsSelector gives it: a missing selector selects nothing, an empty one
+/// everything).
+#[derive(Debug, Clone, Copy)]
+pub enum Selecting<'a> {
+    Nothing,
+    Everything,
+    By(&'a LabelSelector),
+}
+
+/// Validates a template at `path` (`spec.template`) and its labels against `selector`.
 pub fn validate_template(
     t: &PodTemplateSpec,
     path: &str,
-    selector: Option<&LabelSelector>,
+    selector: Selecting<'_>,
     restart_policies: &[&str],
 ) -> Vec<FieldError> {
     let mut errs = vec![];
     let labels = t.metadata.as_ref().and_then(|m| m.labels.as_ref());
-    errs.extend(validation::labels(labels, &format!("{path}.metadata.labels")));
-    if let Some(sel) = selector {
-        let empty = BTreeMap::new();
-        if !selector_matches(sel, labels.unwrap_or(&empty)) {
-            errs.push(FieldError::invalid_raw(
-                format!("{path}.metadata.labels"),
-                &go_map(labels),
-                "`selector` does not match template `labels`",
-            ));
-        }
+    let empty = BTreeMap::new();
+    let matched = match selector {
+        Selecting::Nothing => false,
+        Selecting::Everything => true,
+        Selecting::By(sel) => selector_matches(sel, labels.unwrap_or(&empty)),
+    };
+    if !matched {
+        errs.push(FieldError::invalid_raw(
+            format!("{path}.metadata.labels"),
+            &go_map(labels),
+            "`selector` does not match template `labels`",
+        ));
     }
+    errs.extend(validation::labels(
+        labels,
+        &format!("{path}.metadata.labels"),
+    ));
     match &t.spec {
         None => errs.push(FieldError::required(format!("{path}.spec.containers"))),
         Some(spec) => {
@@ -104,16 +122,29 @@ pub fn validate_template(
     errs
 }
 
-/// Validates a required selector at `path`: present and not empty.
-pub fn validate_selector(sel: Option<&LabelSelector>, path: &str, kind: &str) -> Vec<FieldError> {
+/// Validates a required selector at `path` (present and not empty) and says what it
+/// selects. A selector with neither `matchLabels` nor `matchExpressions` counts as missing
+/// (the typed model cannot tell `selector: {}` from no selector); `matchLabels: {}` is
+/// the empty selector.
+pub fn validate_selector<'a>(
+    sel: Option<&'a LabelSelector>,
+    path: &str,
+    kind: &str,
+) -> (Vec<FieldError>, Selecting<'a>) {
     match sel {
-        None => vec![FieldError::required(path)],
-        Some(s) if selector_is_empty(s) => vec![FieldError::invalid_raw(
-            path,
-            &go_selector(s),
-            &format!("empty selector is invalid for {kind}"),
-        )],
-        Some(_) => vec![],
+        Some(s) if s.match_labels.is_none() && s.match_expressions.is_none() => {
+            (vec![FieldError::required(path)], Selecting::Nothing)
+        }
+        None => (vec![FieldError::required(path)], Selecting::Nothing),
+        Some(s) if selector_is_empty(s) => (
+            vec![FieldError::invalid_raw(
+                path,
+                &go_selector(s),
+                &format!("empty selector is invalid for {kind}"),
+            )],
+            Selecting::Everything,
+        ),
+        Some(s) => (vec![], Selecting::By(s)),
     }
 }
 
