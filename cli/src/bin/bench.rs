@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use kubarium_core::apiserver::request::Request;
+use kubarium_core::cluster::Cluster;
 use kubarium_core::session::Session;
 
 /// A lesson-sized script: the commands a learner types in a scheduling/lifecycle lesson.
@@ -34,7 +36,7 @@ fn stats(label: &str, mut samples: Vec<Duration>) {
             .unwrap_or_default()
     };
     println!(
-        "{label:<44} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
+        "{label:<48} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p99={:>8.3} ms  max={:>8.3} ms",
         total.as_secs_f64() * 1000.0 / n as f64,
         p(0.5).as_secs_f64() * 1000.0,
         p(0.99).as_secs_f64() * 1000.0,
@@ -42,7 +44,50 @@ fn stats(label: &str, mut samples: Vec<Duration>) {
     );
 }
 
+/// A pod for the request-surface benchmark, labelled into one of 100 apps.
+fn pod(i: usize) -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": format!("bench-{i}"), "labels": {"app": format!("app-{}", i % 100)}},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]},
+    })
+}
+
+/// Median and worst latency of get, list with a label selector and create through the
+/// REST surface, with `count` pods stored (no control loops run: the API server alone).
+fn request_surface(count: usize) {
+    let mut c = Cluster::new(1);
+    let pods = "/api/v1/namespaces/default/pods";
+    for i in 0..count {
+        let _ = c.api.handle(&Request::post(pods, pod(i)));
+    }
+    let objects = c.api.store.len();
+    let (mut get, mut list, mut create) = (vec![], vec![], vec![]);
+    for i in 0..200 {
+        let name = format!("{pods}/bench-{}", (i * 7919) % count.max(1));
+        let t = Instant::now();
+        let r = c.api.handle(&Request::get(name));
+        get.push(t.elapsed());
+        assert_eq!(r.code, 200);
+        let t = Instant::now();
+        let _ = c
+            .api
+            .handle(&Request::get(pods).query("labelSelector", format!("app=app-{}", i % 100)));
+        list.push(t.elapsed());
+        let t = Instant::now();
+        let r = c.api.handle(&Request::post(pods, pod(count + i)));
+        create.push(t.elapsed());
+        assert_eq!(r.code, 201);
+    }
+    stats(&format!("REST get, {objects} objects"), get);
+    stats(&format!("REST list -l (1% match), {objects} objects"), list);
+    stats(&format!("REST create, {objects} objects"), create);
+}
+
 fn main() {
+    request_surface(250);
+    request_surface(10_000);
+
     let mut boot = vec![];
     for seed in 0..5 {
         let t = Instant::now();

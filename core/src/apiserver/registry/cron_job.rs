@@ -65,9 +65,11 @@ fn check_field(expr: &str, field: usize) -> Result<(), String> {
             match s.parse::<u32>() {
                 Ok(0) => return Err(format!("step of range should be a positive number: {part}")),
                 Ok(_) => {}
-                Err(_) => return Err(format!(
+                Err(_) => {
+                    return Err(format!(
                     "failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax"
-                )),
+                ))
+                }
             }
         }
     }

@@ -14,6 +14,25 @@ use crate::apiserver::strategy::{Ctx, Strategy};
 
 const STRATEGIES: &[&str] = &["OnDelete", "RollingUpdate"];
 
+/// The annotation the apps/v1 conversion writes the template generation to.
+const TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
+
+fn template_generation(ds: &DaemonSet) -> i64 {
+    ds.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(TEMPLATE_GENERATION))
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(0)
+}
+
+fn set_template_generation(ds: &mut DaemonSet, generation: i64) {
+    ds.metadata
+        .annotations
+        .get_or_insert_with(Default::default)
+        .insert(TEMPLATE_GENERATION.into(), generation.to_string());
+}
+
 impl Strategy for DaemonSet {
     const HAS_GENERATION: bool = true;
 
@@ -36,6 +55,7 @@ impl Strategy for DaemonSet {
         spec.revision_history_limit.get_or_insert(10);
         default_template(&mut spec.template);
         self.status = Some(DaemonSetStatus::default());
+        set_template_generation(self, 1);
     }
 
     fn validate(&self) -> Vec<FieldError> {
@@ -70,6 +90,10 @@ impl Strategy for DaemonSet {
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
         self.status = old.status.clone();
+        let old_generation = template_generation(old);
+        let template_changed =
+            self.spec.as_ref().map(|s| &s.template) != old.spec.as_ref().map(|s| &s.template);
+        set_template_generation(self, old_generation + i64::from(template_changed));
         immutable_selector(
             self.spec.as_ref().map(|s| &s.selector),
             old.spec.as_ref().map(|s| &s.selector),

@@ -28,6 +28,7 @@ impl Strategy for Job {
         spec.completion_mode
             .get_or_insert_with(|| "NonIndexed".into());
         spec.suspend.get_or_insert(false);
+        spec.manual_selector.get_or_insert(false);
         let replacement = if spec.pod_failure_policy.is_some() {
             "Failed"
         } else {
@@ -62,10 +63,15 @@ impl Strategy for Job {
         ] {
             labels.insert(k.into(), v.clone());
         }
+        let template_labels = labels.clone();
         spec.selector = Some(LabelSelector {
             match_labels: Some([("batch.kubernetes.io/controller-uid".to_string(), uid)].into()),
             match_expressions: None,
         });
+        // A Job without labels of its own takes its template's.
+        if self.metadata.labels.as_ref().is_none_or(|l| l.is_empty()) {
+            self.metadata.labels = Some(template_labels);
+        }
     }
 
     fn validate(&self) -> Vec<FieldError> {

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use k8s_openapi::api::core::v1::{
-    Container, Pod, PodSecurityContext, PodSpec, PodStatus, ResourceRequirements,
+    Container, Pod, PodSecurityContext, PodSpec, PodStatus, ResourceRequirements, Volume,
 };
 
 use crate::apiserver::errors::FieldError;
@@ -36,18 +36,40 @@ fn default_container(c: &mut Container) {
         .get_or_insert_with(|| "/dev/termination-log".into());
     c.termination_message_policy
         .get_or_insert_with(|| "File".into());
-    let res = c
-        .resources
+    c.resources
         .get_or_insert_with(ResourceRequirements::default);
-    // Requests default to limits where only limits are given.
-    if let Some(limits) = res.limits.clone() {
-        let requests = res.requests.get_or_insert_with(Default::default);
-        for (k, v) in limits {
-            requests.entry(k).or_insert(v);
-        }
-    }
     for p in c.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".into());
+    }
+    for probe in [
+        c.liveness_probe.as_mut(),
+        c.readiness_probe.as_mut(),
+        c.startup_probe.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        probe.timeout_seconds.get_or_insert(1);
+        probe.period_seconds.get_or_insert(10);
+        probe.success_threshold.get_or_insert(1);
+        probe.failure_threshold.get_or_insert(3);
+        if let Some(h) = probe.http_get.as_mut() {
+            h.path.get_or_insert_with(|| "/".into());
+            h.scheme.get_or_insert_with(|| "HTTP".into());
+        }
+        if let Some(g) = probe.grpc.as_mut() {
+            g.service.get_or_insert_with(String::new);
+        }
+    }
+    if let Some(l) = c.lifecycle.as_mut() {
+        for h in [l.post_start.as_mut(), l.pre_stop.as_mut()]
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.http_get.as_mut())
+        {
+            h.path.get_or_insert_with(|| "/".into());
+            h.scheme.get_or_insert_with(|| "HTTP".into());
+        }
     }
     for e in c.env.iter_mut().flatten() {
         if let Some(fr) = e.value_from.as_mut().and_then(|vf| vf.field_ref.as_mut()) {
@@ -72,6 +94,58 @@ pub fn default_pod_spec(spec: &mut PodSpec) {
         .chain(spec.init_containers.iter_mut().flatten())
     {
         default_container(c);
+    }
+    for v in spec.volumes.iter_mut().flatten() {
+        default_volume(v);
+    }
+    if spec.service_account_name.is_some() {
+        spec.service_account = spec.service_account_name.clone();
+    }
+}
+
+/// Volume defaults: an empty source is an emptyDir; file modes 0644.
+fn default_volume(v: &mut Volume) {
+    let no_source = {
+        let mut bare = v.clone();
+        bare.name = String::new();
+        bare == Volume::default()
+    };
+    if no_source {
+        v.empty_dir = Some(Default::default());
+    }
+    if let Some(s) = v.secret.as_mut() {
+        s.default_mode.get_or_insert(420);
+    }
+    if let Some(c) = v.config_map.as_mut() {
+        c.default_mode.get_or_insert(420);
+    }
+    if let Some(d) = v.downward_api.as_mut() {
+        d.default_mode.get_or_insert(420);
+        for item in d.items.iter_mut().flatten() {
+            if let Some(f) = item.field_ref.as_mut() {
+                f.api_version.get_or_insert_with(|| "v1".into());
+            }
+        }
+    }
+    if let Some(p) = v.projected.as_mut() {
+        p.default_mode.get_or_insert(420);
+        for src in p.sources.iter_mut().flatten() {
+            if let Some(t) = src.service_account_token.as_mut() {
+                t.expiration_seconds.get_or_insert(3600);
+            }
+            for item in src
+                .downward_api
+                .iter_mut()
+                .flat_map(|d| d.items.iter_mut().flatten())
+            {
+                if let Some(f) = item.field_ref.as_mut() {
+                    f.api_version.get_or_insert_with(|| "v1".into());
+                }
+            }
+        }
+    }
+    if let Some(h) = v.host_path.as_mut() {
+        h.type_.get_or_insert_with(String::new);
     }
 }
 
@@ -280,6 +354,22 @@ impl Strategy for Pod {
         let spec = self.spec.get_or_insert_with(Default::default);
         default_pod_spec(spec);
         spec.enable_service_links.get_or_insert(true);
+        // Pods (not templates): requests default to limits where only limits are given.
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten())
+        {
+            let res = c
+                .resources
+                .get_or_insert_with(ResourceRequirements::default);
+            if let Some(limits) = res.limits.clone() {
+                let requests = res.requests.get_or_insert_with(Default::default);
+                for (k, v) in limits {
+                    requests.entry(k).or_insert(v);
+                }
+            }
+        }
         let qos = qos_class(self);
         self.status = Some(PodStatus {
             phase: Some("Pending".into()),

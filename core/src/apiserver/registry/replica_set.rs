@@ -18,7 +18,10 @@ impl Strategy for ReplicaSet {
         if let Some(t) = spec.template.as_mut() {
             default_template(t);
         }
-        self.status = Some(ReplicaSetStatus::default());
+        self.status = Some(ReplicaSetStatus {
+            replicas: 0,
+            ..Default::default()
+        });
     }
 
     fn validate(&self) -> Vec<FieldError> {

@@ -7,6 +7,7 @@ use k8s_openapi::api::apps::v1::{
     StatefulSetStatus, StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::core::v1::PersistentVolumeClaimStatus;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::workload::{
     default_template, immutable_selector, non_negative, validate_selector, validate_template,
@@ -28,15 +29,16 @@ impl Strategy for StatefulSet {
         let st = spec
             .update_strategy
             .get_or_insert_with(StatefulSetUpdateStrategy::default);
-        let ty = st
-            .type_
-            .get_or_insert_with(|| "RollingUpdate".into())
-            .clone();
-        if ty == "RollingUpdate" {
+        if st.type_.is_none() {
+            st.type_ = Some("RollingUpdate".into());
             st.rolling_update
-                .get_or_insert_with(RollingUpdateStatefulSetStrategy::default)
-                .partition
-                .get_or_insert(0);
+                .get_or_insert_with(RollingUpdateStatefulSetStrategy::default);
+        }
+        if st.type_.as_deref() == Some("RollingUpdate") {
+            if let Some(ru) = st.rolling_update.as_mut() {
+                ru.partition.get_or_insert(0);
+                ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+            }
         }
         spec.revision_history_limit.get_or_insert(10);
         let retention = spec
@@ -55,7 +57,11 @@ impl Strategy for StatefulSet {
             });
         }
         default_template(&mut spec.template);
-        self.status = Some(StatefulSetStatus::default());
+        self.status = Some(StatefulSetStatus {
+            available_replicas: Some(0),
+            replicas: 0,
+            ..Default::default()
+        });
     }
 
     fn validate(&self) -> Vec<FieldError> {
