@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve dist test bench tools browser-tools check-style unit wasm e2e clean
+.PHONY: serve dist test bench fuzz tools browser-tools check-style unit wasm e2e clean
 
 tools:
 	@scripts/install-tools.sh
@@ -45,6 +45,16 @@ bench: dist
 	node scripts/bundle-size.mjs dist
 	node scripts/ready-time.mjs dist
 	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
+
+## Fuzz the manifest decoder and the REST surface for FUZZ_SECONDS each (nightly and
+## cargo-fuzz). Crashes land in fuzz/artifacts/<target>/: copy each into
+## tests/fuzz-regressions/<target>/, where `make test` replays them.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p fuzz/corpus/manifest fuzz/corpus/request
+	cargo +nightly fuzz run manifest fuzz/corpus/manifest tests/fuzz-regressions/manifest tests/corpus/website-current -- -max_total_time=$(FUZZ_SECONDS)
+	cargo +nightly fuzz run request fuzz/corpus/request tests/fuzz-regressions/request -- -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	cargo clean

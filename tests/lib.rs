@@ -1,4 +1,7 @@
-//! Helpers shared by the workspace-level tests: the transcript format and the corpus.
+//! Helpers shared by the workspace-level tests: the transcript format, the corpus, and
+//! the fuzz harnesses (also run by `make fuzz` through the `fuzz/` crate).
+
+pub mod fuzz;
 
 use std::path::PathBuf;
 

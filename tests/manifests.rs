@@ -36,6 +36,10 @@ const REAL_REJECTIONS: &[(&str, &str)] = &[
         "protectionDoamin is a typo",
     ),
     (
+        "kubernetes-examples-repo/_archived/volumes/storageos/storageos-pv.yaml",
+        "StorageOSPersistentVolumeSource has secretRef, not secretName",
+    ),
+    (
         "website-2019-snapshot-qinlj-docstest/examples/pods/pod-projected-svc-token.yaml",
         "service account \"acct\" does not exist in a fresh cluster",
     ),

@@ -181,3 +181,23 @@ fn random_input_never_panics() {
     let mut s = base.clone();
     assert!(s.input("kubectl get nodes").text().contains("node01"));
 }
+
+/// Inputs the fuzzers found or that were written to stress them, replayed through the
+/// same harnesses (`tests/fuzz.rs`); a panic fails the test.
+#[test]
+fn fuzz_regressions_replay() {
+    let dir = kubarium_tests::workspace().join("tests/fuzz-regressions");
+    let mut replayed = 0;
+    for (harness, run) in [
+        ("manifest", kubarium_tests::fuzz::manifest as fn(&[u8])),
+        ("request", kubarium_tests::fuzz::request),
+    ] {
+        let entries = std::fs::read_dir(dir.join(harness)).expect("regression directory");
+        for e in entries.flatten() {
+            let data = std::fs::read(e.path()).expect("regression input");
+            run(&data);
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 10, "only {replayed} regression inputs");
+}

@@ -1256,8 +1256,9 @@ fn check_keys(go: &Go) -> Res<()> {
 #[cold]
 #[inline(never)]
 fn unsupported_key(key: &Go, value: &Go) -> Box<YamlError> {
+    // Go's `%s` of the nil `reflect.Type` of a null key.
     let type_name = if matches!(key, Go::Null) {
-        "<nil>"
+        "%!s(<nil>)"
     } else {
         "uint64"
     };
@@ -1435,6 +1436,31 @@ fn go_quote(s: &str) -> String {
     out
 }
 
+/// The order in which Go's `fmt` prints `interface{}` map keys: by type (in effect by
+/// type name: bool, float64, int, string, uint64), then by value.
+fn go_key_order(a: &Go, b: &Go) -> std::cmp::Ordering {
+    fn rank(v: &Go) -> u8 {
+        match v {
+            Go::Null => 0,
+            Go::Bool(_) => 1,
+            Go::Float(_) => 2,
+            Go::Int(_) => 3,
+            Go::Str(_) => 4,
+            Go::Uint(_) => 5,
+            Go::Seq(_) => 6,
+            Go::Map(_) => 7,
+        }
+    }
+    rank(a).cmp(&rank(b)).then_with(|| match (a, b) {
+        (Go::Bool(x), Go::Bool(y)) => x.cmp(y),
+        (Go::Float(x), Go::Float(y)) => x.total_cmp(y),
+        (Go::Int(x), Go::Int(y)) => x.cmp(y),
+        (Go::Str(x), Go::Str(y)) => x.cmp(y),
+        (Go::Uint(x), Go::Uint(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    })
+}
+
 /// Go's `%#v` of a value decoded into `interface{}` (`top`: not inside a collection).
 fn go_sharp_v(go: &Go, top: bool) -> String {
     match go {
@@ -1450,15 +1476,11 @@ fn go_sharp_v(go: &Go, top: bool) -> String {
             format!("[]interface {{}}{{{}}}", items.join(", "))
         }
         Go::Map(map) => {
-            let mut entries: Vec<(String, String)> = map
-                .entries
-                .iter()
-                .map(|(k, v)| (go_sharp_v(k, false), go_sharp_v(v, false)))
-                .collect();
-            entries.sort();
+            let mut entries: Vec<&(Go, Go)> = map.entries.iter().collect();
+            entries.sort_by(|(a, _), (b, _)| go_key_order(a, b));
             let entries: Vec<String> = entries
                 .into_iter()
-                .map(|(k, v)| format!("{k}:{v}"))
+                .map(|(k, v)| format!("{}:{}", go_sharp_v(k, false), go_sharp_v(v, false)))
                 .collect();
             format!(
                 "map[interface {{}}]interface {{}}{{{}}}",
@@ -1846,7 +1868,7 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Json);
         assert_eq!(
             e.to_string(),
-            "unsupported map key of type: <nil>, key: <nil>, value: \"a\""
+            "unsupported map key of type: %!s(<nil>), key: <nil>, value: \"a\""
         );
         assert_eq!(
             err("18446744073709551615: [1, ~]\n").to_string(),
@@ -1859,6 +1881,19 @@ mod tests {
         assert_eq!(
             err("{b: 1, a: \"x\\n\"}: x\n").to_string(),
             "yaml: invalid map key: map[interface {}]interface {}{\"a\":\"x\\n\", \"b\":1}"
+        );
+    }
+
+    #[test]
+    fn go_formatting_of_odd_keys() {
+        // Texts taken from sigs.k8s.io/yaml with go.yaml.in/yaml/v2 v2.4.2.
+        assert_eq!(
+            err("{b: 1, yes: 2, 1: x, 1.5: z, ~: n, 18446744073709551615: u}: y\n").to_string(),
+            "yaml: invalid map key: map[interface {}]interface {}{interface {}(nil):false, true:2, 1.5:\"z\", 1:\"x\", \"b\":1, 0xffffffffffffffff:\"u\"}"
+        );
+        assert_eq!(
+            err("[1, [a], {k: v}, ~, 1.5, true]: x\n").to_string(),
+            "yaml: invalid map key: []interface {}{1, []interface {}{\"a\"}, map[interface {}]interface {}{\"k\":\"v\"}, interface {}(nil), 1.5, true}"
         );
     }
 

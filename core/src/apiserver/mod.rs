@@ -13,10 +13,17 @@ pub mod rest;
 pub mod strategy;
 pub mod validation;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
+use k8s_openapi::api::networking::v1::{Ingress, IngressClass, NetworkPolicy};
+use k8s_openapi::api::node::v1::RuntimeClass;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::storage::v1::StorageClass;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
+    ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodTemplate,
+    ReplicationController, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use serde::de::DeserializeOwned;
@@ -118,6 +125,11 @@ macro_rules! with_kind {
             ("", "ConfigMap") => ConfigMap,
             ("", "Secret") => Secret,
             ("", "ServiceAccount") => ServiceAccount,
+            ("", "ReplicationController") => ReplicationController,
+            ("", "PodTemplate") => PodTemplate,
+            ("", "PersistentVolume") => PersistentVolume,
+            ("", "PersistentVolumeClaim") => PersistentVolumeClaim,
+            ("apps", "ControllerRevision") => ControllerRevision,
             ("apps", "Deployment") => Deployment,
             ("apps", "ReplicaSet") => ReplicaSet,
             ("apps", "DaemonSet") => DaemonSet,
@@ -125,6 +137,12 @@ macro_rules! with_kind {
             ("batch", "Job") => Job,
             ("batch", "CronJob") => CronJob,
             ("scheduling.k8s.io", "PriorityClass") => PriorityClass,
+            ("storage.k8s.io", "StorageClass") => StorageClass,
+            ("networking.k8s.io", "NetworkPolicy") => NetworkPolicy,
+            ("networking.k8s.io", "Ingress") => Ingress,
+            ("networking.k8s.io", "IngressClass") => IngressClass,
+            ("policy", "PodDisruptionBudget") => PodDisruptionBudget,
+            ("node.k8s.io", "RuntimeClass") => RuntimeClass,
         )
     };
 }
@@ -259,23 +277,10 @@ impl ApiServer {
 
     /// Lists objects in a namespace, or in all namespaces with `None`, in key order.
     pub fn list(&self, resource: &Resource, namespace: Option<&str>) -> Vec<Value> {
-        self.list_keyed(resource, namespace)
-            .into_iter()
-            .map(|(_, obj)| obj)
-            .collect()
-    }
-
-    /// Lists objects with their store keys, in key order.
-    pub fn list_keyed(&self, resource: &Resource, namespace: Option<&str>) -> Vec<(String, Value)> {
         let prefix = resource.prefix(namespace);
         self.store
             .range(&prefix)
-            .map(|kv| {
-                (
-                    kv.key.clone(),
-                    with_resource_version(&kv.value, kv.mod_revision),
-                )
-            })
+            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
             .collect()
     }
 

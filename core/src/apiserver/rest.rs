@@ -331,18 +331,20 @@ impl ApiServer {
         let list_ns = (!ns.is_empty()).then_some(ns);
         let mut items = vec![];
         let mut next = None;
-        for (key, obj) in self.list_keyed(r, list_ns) {
-            if start.as_deref().is_some_and(|s| key.as_str() < s) {
+        // Select on the stored values; copy only what is returned.
+        let prefix = r.prefix(list_ns);
+        for kv in self.store.range(&prefix) {
+            if start.as_deref().is_some_and(|s| kv.key.as_str() < s) {
                 continue;
             }
-            if !matches(&obj, &labels, &fields) {
+            if !matches(&kv.value, &labels, &fields) {
                 continue;
             }
             if limit.is_some_and(|l| items.len() >= l) {
-                next = Some(key);
+                next = Some(kv.key.clone());
                 break;
             }
-            items.push(as_item(obj));
+            items.push(as_item(super::with_resource_version(&kv.value, kv.mod_revision)));
         }
         let mut meta = Map::new();
         meta.insert("resourceVersion".into(), Value::String(rv.to_string()));

@@ -125,6 +125,6 @@ impl Strategy for Deployment {
     }
 
     fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
+        self.spec != old.spec || self.metadata.annotations != old.metadata.annotations
     }
 }

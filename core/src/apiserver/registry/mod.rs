@@ -1,18 +1,29 @@
 //! Per-kind strategies, one file per resource, as in pkg/registry.
 
 pub mod config_map;
+pub mod controller_revision;
 pub mod cron_job;
 pub mod daemon_set;
 pub mod deployment;
 pub mod event;
+pub mod ingress;
+pub mod ingress_class;
 pub mod job;
 pub mod namespace;
+pub mod network_policy;
 pub mod node;
+pub mod persistent_volume;
+pub mod persistent_volume_claim;
 pub mod pod;
+pub mod pod_disruption_budget;
+pub mod pod_template;
 pub mod priority_class;
 pub mod replica_set;
+pub mod replication_controller;
+pub mod runtime_class;
 pub mod secret;
 pub mod service;
 pub mod service_account;
 pub mod stateful_set;
+pub mod storage_class;
 pub mod workload;

@@ -1,0 +1,47 @@
+//! PodDisruptionBudget strategy: the zeroed status the disruption controller fills in.
+
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
+
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::strategy::{Ctx, Strategy};
+
+const POLICIES: &[&str] = &["AlwaysAllow", "IfHealthyBudget"];
+
+impl Strategy for PodDisruptionBudget {
+    const HAS_GENERATION: bool = true;
+
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
+        self.status = Some(PodDisruptionBudgetStatus::default());
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errs = vec![];
+        if let Some(p) = self
+            .spec
+            .as_ref()
+            .and_then(|s| s.unhealthy_pod_eviction_policy.as_deref())
+        {
+            if !POLICIES.contains(&p) {
+                errs.push(FieldError::unsupported(
+                    "spec.unhealthyPodEvictionPolicy",
+                    p,
+                    POLICIES,
+                ));
+            }
+        }
+        errs
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        self.status = old.status.clone();
+        vec![]
+    }
+
+    fn prepare_for_status_update(&mut self, old: &Self) {
+        self.spec = old.spec.clone();
+    }
+
+    fn spec_changed(&self, old: &Self) -> bool {
+        self.spec != old.spec
+    }
+}
