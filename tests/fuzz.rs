@@ -46,7 +46,13 @@ pub fn request(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else {
         return;
     };
-    let methods = [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete];
+    let methods = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
     let method = methods[usize::from(first) % methods.len()];
     let mut parts = rest.splitn(3, |b| *b == b'\n');
     let path = String::from_utf8_lossy(parts.next().unwrap_or_default());
@@ -59,8 +65,17 @@ pub fn request(data: &[u8]) {
             Err(_) => return,
         }
     }
-    let patch = [PatchType::Json, PatchType::Merge, PatchType::StrategicMerge, PatchType::Apply];
-    req.content_type = Some(patch[usize::from(first / 8) % patch.len()].content_type().into());
+    let patch = [
+        PatchType::Json,
+        PatchType::Merge,
+        PatchType::StrategicMerge,
+        PatchType::Apply,
+    ];
+    req.content_type = Some(
+        patch[usize::from(first / 8) % patch.len()]
+            .content_type()
+            .into(),
+    );
     let mut c = cluster();
     let _ = c.api.handle(&req);
 }

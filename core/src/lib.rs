@@ -20,3 +20,4 @@ pub mod shell;
 pub mod store;
 pub mod version;
 pub mod view;
+pub mod yaml;

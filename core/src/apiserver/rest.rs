@@ -344,7 +344,10 @@ impl ApiServer {
                 next = Some(kv.key.clone());
                 break;
             }
-            items.push(as_item(super::with_resource_version(&kv.value, kv.mod_revision)));
+            items.push(as_item(super::with_resource_version(
+                &kv.value,
+                kv.mod_revision,
+            )));
         }
         let mut meta = Map::new();
         meta.insert("resourceVersion".into(), Value::String(rv.to_string()));

@@ -14,60 +14,45 @@ pub struct Doc {
     pub source: String,
 }
 
-/// libyaml's parser errors; go-yaml reports these with the 0-based line of the problem,
-/// and scanner errors with the 1-based one.
-const PARSER_ERRORS: &[&str] = &[
-    "did not find expected key",
-    "did not find expected '-' indicator",
-    "did not find expected node content",
-    "did not find expected <document start>",
-    "did not find expected ',' or ']'",
-    "did not find expected ',' or '}'",
-];
-
-/// Converts serde_yaml's error text to go-yaml's (`yaml: line N: <problem>`).
-fn yaml_error(e: &serde_yaml::Error) -> String {
-    let msg = e.to_string();
-    let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    let line = e.location().map(|l| l.line());
-    if let Some(key) = problem
-        .strip_prefix("duplicate entry with key ")
-        .or_else(|| problem.split(": duplicate entry with key ").nth(1))
-    {
-        return format!(
-            "yaml: unmarshal errors:\n  line {}: key {key} already set in map",
-            line.unwrap_or(0)
-        );
+/// Splits a stream at `---` lines as apimachinery's YAML reader does: kubectl hands each
+/// piece to the YAML parser alone (so line numbers count from the piece), and a separator
+/// with text after it is an error.
+fn split_pieces(text: &str) -> Result<Vec<&str>, String> {
+    let mut pieces = vec![];
+    let mut start = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(after) = line.strip_prefix("---") {
+            if !after.trim_end().is_empty() {
+                return Err(format!(
+                    "invalid Yaml document separator: {}",
+                    after.trim_end_matches(['\n', '\r'])
+                ));
+            }
+            pieces.push(&text[start..offset]);
+            start = offset + line.len();
+        }
+        offset += line.len();
     }
-    // go-yaml numbers parser errors from 0 and scanner errors from 1, and leaves the line
-    // out when the problem is on the first line.
-    let shown = match line {
-        Some(l) if l > 1 && PARSER_ERRORS.contains(&problem.as_str()) => Some(l - 1),
-        Some(l) if l > 1 => Some(l),
-        _ => None,
-    };
-    match shown {
-        Some(l) => format!("yaml: line {l}: {problem}"),
-        None => format!("yaml: {problem}"),
-    }
+    pieces.push(&text[start..]);
+    Ok(pieces)
 }
 
-/// Parses YAML or JSON text into documents (empty documents are skipped).
+/// Parses YAML or JSON text into documents as kubectl reads them (sigs.k8s.io/yaml: YAML
+/// 1.1 scalars such as `0400` and `yes`, the last of duplicate keys; empty documents are
+/// skipped; `kind: List` is unpacked).
 pub fn parse_documents(text: &str, source: &str) -> Result<Vec<Doc>, String> {
     let mut docs = vec![];
-    for de in serde_yaml::Deserializer::from_str(text) {
-        let yaml: serde_yaml::Value = serde::Deserialize::deserialize(de).map_err(|e| {
-            format!(
-                "error: error parsing {source}: error converting YAML to JSON: {}",
-                yaml_error(&e)
-            )
-        })?;
-        if yaml.is_null() {
+    let pieces = split_pieces(text).map_err(|e| format!("error: error parsing {source}: {e}"))?;
+    for piece in pieces {
+        let parsed = crate::yaml::documents_with(piece, crate::yaml::DuplicateKeys::LastWins)
+            .map_err(|e| {
+                format!("error: error parsing {source}: error converting YAML to JSON: {e}")
+            })?;
+        // go-yaml reads the first document of each piece.
+        let Some(value) = parsed.into_iter().next().filter(|v| !v.is_null()) else {
             continue;
-        }
-        let value: Value = serde_json::to_value(&yaml).map_err(|e| {
-            format!("error: error parsing {source}: error converting YAML to JSON: yaml: {e}")
-        })?;
+        };
         if !value.is_object() {
             return Err(format!("error: error parsing {source}: error converting YAML to JSON: yaml: cannot unmarshal {} into Go value of type map[string]interface {{}}", type_name(&value)));
         }
@@ -208,19 +193,15 @@ pub fn locate_field(text: &str, field: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// Checks YAML syntax without touching the cluster.
+/// Checks YAML syntax without touching the cluster (lines count from the start of the
+/// text, as the editor shows them).
 pub fn check_syntax(text: &str) -> Result<(), Located> {
-    for de in serde_yaml::Deserializer::from_str(text) {
-        if let Err(e) = <serde_yaml::Value as serde::Deserialize>::deserialize(de) {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            let msg = e.to_string();
-            let problem = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            return Err(Located {
-                line,
-                column,
-                message: problem,
-            });
-        }
+    match crate::yaml::documents_with(text, crate::yaml::DuplicateKeys::LastWins) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Located {
+            line: e.line.max(1),
+            column: e.column.max(1),
+            message: e.problem,
+        }),
     }
-    Ok(())
 }

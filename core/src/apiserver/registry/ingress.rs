@@ -23,8 +23,10 @@ fn validate_backend(b: &IngressBackend, path: &str) -> Vec<FieldError> {
         (Some(s), None) => {
             let port = s.port.as_ref();
             match port.map(|p| (p.name.as_deref().unwrap_or(""), p.number)) {
-                None | Some(("", None)) => vec![FieldError::required(format!("{path}.service.port"))
-                    .with_detail("Required value: port name or number is required")],
+                None | Some(("", None)) => {
+                    vec![FieldError::required(format!("{path}.service.port"))
+                        .with_detail("Required value: port name or number is required")]
+                }
                 Some((n, Some(_))) if !n.is_empty() => vec![FieldError::invalid(
                     format!("{path}.service.port"),
                     "",
@@ -70,9 +72,11 @@ impl Strategy for Ingress {
                         FieldError::required(format!("{at}.pathType"))
                             .with_detail("Required value: pathType must be specified"),
                     ),
-                    t if !PATH_TYPES.contains(&t) => {
-                        errs.push(FieldError::unsupported(format!("{at}.pathType"), t, PATH_TYPES))
-                    }
+                    t if !PATH_TYPES.contains(&t) => errs.push(FieldError::unsupported(
+                        format!("{at}.pathType"),
+                        t,
+                        PATH_TYPES,
+                    )),
                     "Exact" | "Prefix" => {
                         let path = p.path.as_deref().unwrap_or("");
                         if !path.starts_with('/') {

@@ -8,7 +8,12 @@ use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
 use crate::clock::to_time;
 
-pub const ACCESS_MODES: &[&str] = &["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
+pub const ACCESS_MODES: &[&str] = &[
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
 const RECLAIM: &[&str] = &["Delete", "Recycle", "Retain"];
 const VOLUME_MODES: &[&str] = &["Block", "Filesystem"];
 
@@ -93,12 +98,22 @@ impl Strategy for PersistentVolume {
         let as_json = serde_json::to_value(spec).unwrap_or(Value::Null);
         let sources = as_json
             .as_object()
-            .map(|o| o.keys().filter(|k| !NOT_SOURCES.contains(&k.as_str())).count())
+            .map(|o| {
+                o.keys()
+                    .filter(|k| !NOT_SOURCES.contains(&k.as_str()))
+                    .count()
+            })
             .unwrap_or(0);
         if sources == 0 {
-            errs.push(FieldError::required("spec").with_detail("Required value: must specify a volume type"));
+            errs.push(
+                FieldError::required("spec")
+                    .with_detail("Required value: must specify a volume type"),
+            );
         } else if sources > 1 {
-            errs.push(FieldError::forbidden("spec", "may not specify more than 1 volume type"));
+            errs.push(FieldError::forbidden(
+                "spec",
+                "may not specify more than 1 volume type",
+            ));
         }
         if let Some(h) = &spec.host_path {
             if h.path.is_empty() {

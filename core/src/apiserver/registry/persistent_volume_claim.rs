@@ -46,7 +46,10 @@ impl Strategy for PersistentVolumeClaim {
                     .with_detail("Required value: at least 1 access mode is required"),
             );
         } else {
-            errs.extend(validate_access_modes(spec.access_modes.as_ref(), "spec.accessModes"));
+            errs.extend(validate_access_modes(
+                spec.access_modes.as_ref(),
+                "spec.accessModes",
+            ));
         }
         let storage = spec
             .resources
@@ -55,13 +58,9 @@ impl Strategy for PersistentVolumeClaim {
             .and_then(|r| r.get("storage"));
         match storage {
             None => errs.push(FieldError::required("spec.resources[storage]")),
-            Some(q) if crate::quantity::parse(&q.0).is_none_or(|v| v <= 0) => {
-                errs.push(FieldError::invalid(
-                    "spec.resources[storage]",
-                    &q.0,
-                    "must be greater than zero",
-                ))
-            }
+            Some(q) if crate::quantity::parse(&q.0).is_none_or(|v| v <= 0) => errs.push(
+                FieldError::invalid("spec.resources[storage]", &q.0, "must be greater than zero"),
+            ),
             Some(_) => {}
         }
         errs

@@ -19,7 +19,11 @@ impl Strategy for RuntimeClass {
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
         if self.handler != old.handler {
-            return vec![FieldError::invalid("handler", &self.handler, "field is immutable")];
+            return vec![FieldError::invalid(
+                "handler",
+                &self.handler,
+                "field is immutable",
+            )];
         }
         vec![]
     }

@@ -37,10 +37,16 @@ impl Strategy for StorageClass {
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
         let mut errs = vec![];
         if self.parameters != old.parameters {
-            errs.push(FieldError::forbidden("parameters", "updates to parameters are forbidden."));
+            errs.push(FieldError::forbidden(
+                "parameters",
+                "updates to parameters are forbidden.",
+            ));
         }
         if self.provisioner != old.provisioner {
-            errs.push(FieldError::forbidden("provisioner", "updates to provisioner are forbidden."));
+            errs.push(FieldError::forbidden(
+                "provisioner",
+                "updates to provisioner are forbidden.",
+            ));
         }
         if self.reclaim_policy != old.reclaim_policy {
             errs.push(FieldError::forbidden(
