@@ -38,6 +38,57 @@ pub fn parse(s: &str) -> Option<i128> {
     Some((value * multiplier * 1000.0).round().clamp(-limit, limit) as i128)
 }
 
+/// Whether a quantity is written with a binary suffix (`Ki`, `Mi`, ...): Go keeps that
+/// format when it prints the quantity or a sum that starts with it.
+pub fn is_binary(s: &str) -> bool {
+    ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+        .iter()
+        .any(|suffix| s.trim().ends_with(suffix))
+}
+
+/// Formats milli-units in Go's canonical form (`resource.Quantity.String()`): the largest
+/// suffix that keeps an integer (`1k`, `1Gi`, `500m`), binary suffixes for binary
+/// quantities when they divide evenly.
+pub fn canonical(milli: i128, binary: bool) -> String {
+    if milli % 1000 != 0 {
+        return format!("{milli}m");
+    }
+    let value = milli / 1000;
+    if value == 0 {
+        return "0".into();
+    }
+    if binary {
+        for (suffix, shift) in [
+            ("Ei", 60),
+            ("Pi", 50),
+            ("Ti", 40),
+            ("Gi", 30),
+            ("Mi", 20),
+            ("Ki", 10),
+        ] {
+            let unit = 1i128 << shift;
+            if value % unit == 0 {
+                return format!("{}{suffix}", value / unit);
+            }
+        }
+        return value.to_string();
+    }
+    for (suffix, exp) in [
+        ("E", 18),
+        ("P", 15),
+        ("T", 12),
+        ("G", 9),
+        ("M", 6),
+        ("k", 3),
+    ] {
+        let unit = 10i128.pow(exp);
+        if value % unit == 0 {
+            return format!("{}{suffix}", value / unit);
+        }
+    }
+    value.to_string()
+}
+
 /// Formats millicores as kubectl shows CPU totals (`750m`, `2`).
 pub fn format_cpu(milli: i128) -> String {
     if milli % 1000 == 0 {
@@ -75,5 +126,9 @@ mod tests {
         assert_eq!(format_cpu(2000), "2");
         assert_eq!(format_memory(170 * 1024 * 1024 * 1000), "170Mi");
         assert_eq!(format_memory(0), "0");
+        assert_eq!(canonical(parse("1000").unwrap_or(0), false), "1k");
+        assert_eq!(canonical(parse("0.5").unwrap_or(0), false), "500m");
+        assert_eq!(canonical(parse("1.5Gi").unwrap_or(0), true), "1536Mi");
+        assert_eq!(canonical(parse("2048Mi").unwrap_or(0), true), "2Gi");
     }
 }

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod discovery;
 pub mod errors;
 pub mod patch;
+pub mod quota;
 pub mod registry;
 pub mod request;
 pub mod resources;
@@ -18,8 +19,8 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, PodTemplate,
-    ReplicationController, Secret, Service, ServiceAccount,
+    ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
+    PodTemplate, ReplicationController, ResourceQuota, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass, NetworkPolicy};
 use k8s_openapi::api::node::v1::RuntimeClass;
@@ -129,6 +130,8 @@ macro_rules! with_kind {
             ("", "PodTemplate") => PodTemplate,
             ("", "PersistentVolume") => PersistentVolume,
             ("", "PersistentVolumeClaim") => PersistentVolumeClaim,
+            ("", "LimitRange") => LimitRange,
+            ("", "ResourceQuota") => ResourceQuota,
             ("apps", "ControllerRevision") => ControllerRevision,
             ("apps", "Deployment") => Deployment,
             ("apps", "ReplicaSet") => ReplicaSet,
@@ -440,13 +443,6 @@ impl ApiServer {
             store: &self.store,
         };
         admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
-        let attrs = admission::Attributes {
-            resource: r,
-            namespace,
-            name: &name,
-            store: &self.store,
-        };
-        admission::validate(&attrs)?;
         let mut errs: Vec<FieldError> = T::validate_name(&name)
             .into_iter()
             .map(|m| FieldError::invalid("metadata.name", &name, &m))
@@ -463,6 +459,13 @@ impl ApiServer {
         if self.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
         }
+        let attrs = admission::Attributes {
+            resource: r,
+            namespace,
+            name: &name,
+            store: &self.store,
+        };
+        admission::validate(&attrs, &to_stored(&obj))?;
         let meta = obj.metadata_mut();
         meta.uid = Some(self.rng.uuid());
         meta.creation_timestamp = Some(to_time(now));
@@ -474,6 +477,7 @@ impl ApiServer {
         if opts.dry_run {
             return Ok((value, warnings));
         }
+        admission::resource_quota::charge(&mut self.store, r, namespace, &value);
         let kv = self
             .store
             .put(&key, value, Some(0))

@@ -97,6 +97,12 @@ pub fn events() -> &'static Resource {
 pub fn services() -> &'static Resource {
     builtin("", "services")
 }
+pub fn limit_ranges() -> &'static Resource {
+    builtin("", "limitranges")
+}
+pub fn resource_quotas() -> &'static Resource {
+    builtin("", "resourcequotas")
+}
 pub fn priority_classes() -> &'static Resource {
     builtin("scheduling.k8s.io", "priorityclasses")
 }

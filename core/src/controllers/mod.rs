@@ -3,6 +3,7 @@
 //! when its history was compacted away), and its reconcile steps are idempotent.
 
 pub mod namespace;
+pub mod resource_quota;
 pub mod service_account;
 
 use serde_json::Value;
@@ -40,6 +41,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController::default()),
         Box::new(service_account::ServiceAccountController::default()),
+        Box::new(resource_quota::ResourceQuotaController::default()),
     ]
 }
 

@@ -1,8 +1,10 @@
 //! The admission chain: mutating plugins, then validating plugins, run on every create.
 
 pub mod default_toleration_seconds;
+pub mod limit_ranger;
 pub mod namespace_lifecycle;
 pub mod priority;
+pub mod resource_quota;
 pub mod service_account;
 
 use std::any::Any;
@@ -23,13 +25,16 @@ pub struct Attributes<'a> {
 /// Runs the mutating plugins, in the order the API server enables them.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
     namespace_lifecycle::validate(attrs)?;
+    limit_ranger::admit(attrs, obj);
     service_account::admit(attrs, obj, rng)?;
     priority::admit(attrs, obj)?;
     default_toleration_seconds::admit(attrs, obj);
     Ok(())
 }
 
-/// Runs the validating plugins.
-pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
-    namespace_lifecycle::validate(attrs)
+/// Runs the validating plugins on the object as it will be stored (after the kind's own
+/// validation, as the API server runs them).
+pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<(), ApiError> {
+    limit_ranger::validate(attrs, obj)?;
+    resource_quota::validate(attrs, obj)
 }
