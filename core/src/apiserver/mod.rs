@@ -2,6 +2,7 @@
 //! graceful deletion in front of the store. Every component talks to the cluster through it.
 
 pub mod admission;
+pub mod conversion;
 pub mod decode;
 pub mod discovery;
 pub mod errors;
@@ -17,6 +18,7 @@ pub mod validation;
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
@@ -133,6 +135,7 @@ macro_rules! with_kind {
             ("", "LimitRange") => LimitRange,
             ("", "ResourceQuota") => ResourceQuota,
             ("apps", "ControllerRevision") => ControllerRevision,
+            ("autoscaling", "HorizontalPodAutoscaler") => HorizontalPodAutoscaler,
             ("apps", "Deployment") => Deployment,
             ("apps", "ReplicaSet") => ReplicaSet,
             ("apps", "DaemonSet") => DaemonSet,

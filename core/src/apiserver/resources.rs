@@ -59,8 +59,13 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 
 /// Whether Kubarium stores objects of this resource (every other resource of the table
 /// is known, and answered with "not supported in Kubarium yet").
-pub fn is_served(r: &Resource) -> bool {
-    super::serves(r)
+pub fn is_served(r: &'static Resource) -> bool {
+    super::serves(super::conversion::storage(r))
+}
+
+/// The served resources at their storage versions: each stored kind once.
+pub fn stored() -> impl Iterator<Item = &'static Resource> {
+    all().filter(|r| is_served(r) && std::ptr::eq(super::conversion::storage(r), *r))
 }
 
 /// Whether the REST surface serves this subresource.

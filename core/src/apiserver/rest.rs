@@ -10,7 +10,7 @@ use super::errors::{ApiError, Reason};
 use super::patch;
 use super::request::{parse_path, Method, PatchType, Request, RequestInfo, Target};
 use super::resources::{self, Resource};
-use super::{discovery, ApiServer, Deleted, WriteOptions};
+use super::{conversion, discovery, ApiServer, Deleted, WriteOptions};
 use crate::fields::FieldSelector;
 use crate::labels::Selector;
 use crate::store::EventType;
@@ -225,13 +225,13 @@ impl ApiServer {
         match (req.method, name.is_empty(), sub) {
             (Method::Get, true, _) if is_watch(req) => self.watch_request(req, r, ns),
             (Method::Get, true, _) => self.list_request(req, r, ns),
-            (Method::Get, false, "" | "status") => Ok(Response::ok(self.get(r, ns, name)?)),
+            (Method::Get, false, "" | "status") => Ok(Response::ok(self.get_at(r, ns, name)?)),
             (Method::Post, true, _) => {
                 let body = req.body.clone().ok_or_else(|| {
                     ApiError::bad_request("the body of the request was in an unknown format")
                 })?;
                 let opts = write_options(req)?;
-                let (obj, warnings) = self.create_with(r, ns, body, &opts)?;
+                let (obj, warnings) = self.create_at(r, ns, body, &opts)?;
                 Ok(Response {
                     code: if opts.dry_run { 200 } else { 201 },
                     body: obj,
@@ -256,7 +256,7 @@ impl ApiServer {
                 })?;
                 check_body_name(&body, name)?;
                 let opts = write_options(req)?;
-                let (obj, warnings) = self.update_with(r, ns, body, sub == "status", &opts)?;
+                let (obj, warnings) = self.update_at(r, ns, body, sub == "status", &opts)?;
                 Ok(Response {
                     code: 200,
                     body: obj,
@@ -270,9 +270,12 @@ impl ApiServer {
             (Method::Patch, false, "" | "status") => self.patch_request(req, r, ns, name, sub),
             (Method::Delete, false, "") => {
                 let (grace, dry) = delete_options(req)?;
-                match self.delete_with(r, ns, name, grace, dry)? {
-                    Deleted::Gone(obj) => Ok(Response::ok(obj)),
-                    Deleted::Terminating(obj) => Ok(Response::with_code(202, obj)),
+                let stored = conversion::storage(r);
+                match self.delete_with(stored, ns, name, grace, dry)? {
+                    Deleted::Gone(obj) => Ok(Response::ok(conversion::from_storage(r, obj))),
+                    Deleted::Terminating(obj) => {
+                        Ok(Response::with_code(202, conversion::from_storage(r, obj)))
+                    }
                 }
             }
             (Method::Delete, true, "") => {
@@ -280,7 +283,8 @@ impl ApiServer {
                 let (labels, fields) = selectors(req, r)?;
                 let list_ns = (!ns.is_empty()).then_some(ns);
                 let mut items = vec![];
-                for obj in self.list(r, list_ns) {
+                let stored = conversion::storage(r);
+                for obj in self.list(stored, list_ns) {
                     if !matches(&obj, &labels, &fields) {
                         continue;
                     }
@@ -291,10 +295,13 @@ impl ApiServer {
                             .to_string(),
                         obj["metadata"]["name"].as_str().unwrap_or("").to_string(),
                     );
-                    if let Ok(d) = self.delete_with(r, &ons, &oname, grace, dry) {
-                        items.push(as_item(match d {
-                            Deleted::Gone(o) | Deleted::Terminating(o) => o,
-                        }));
+                    if let Ok(d) = self.delete_with(stored, &ons, &oname, grace, dry) {
+                        items.push(as_item(conversion::from_storage(
+                            r,
+                            match d {
+                                Deleted::Gone(o) | Deleted::Terminating(o) => o,
+                            },
+                        )));
                     }
                 }
                 Ok(Response::ok(json!({
@@ -307,7 +314,12 @@ impl ApiServer {
         }
     }
 
-    fn list_request(&self, req: &Request, r: &Resource, ns: &str) -> Result<Response, ApiError> {
+    fn list_request(
+        &self,
+        req: &Request,
+        r: &'static Resource,
+        ns: &str,
+    ) -> Result<Response, ApiError> {
         let (labels, fields) = selectors(req, r)?;
         let limit = req
             .param("limit")
@@ -332,7 +344,7 @@ impl ApiServer {
         let mut items = vec![];
         let mut next = None;
         // Select on the stored values; copy only what is returned.
-        let prefix = r.prefix(list_ns);
+        let prefix = conversion::storage(r).prefix(list_ns);
         for kv in self.store.range(&prefix) {
             if start.as_deref().is_some_and(|s| kv.key.as_str() < s) {
                 continue;
@@ -344,9 +356,9 @@ impl ApiServer {
                 next = Some(kv.key.clone());
                 break;
             }
-            items.push(as_item(super::with_resource_version(
-                &kv.value,
-                kv.mod_revision,
+            items.push(as_item(conversion::from_storage(
+                r,
+                super::with_resource_version(&kv.value, kv.mod_revision),
             )));
         }
         let mut meta = Map::new();
@@ -365,15 +377,21 @@ impl ApiServer {
     /// A watch answers with the events from `resourceVersion` up to now (ADDED for every
     /// current object when it is unset or "0"), then a BOOKMARK if asked for; the client
     /// continues from the last resourceVersion it saw (the HTTP server streams by polling).
-    fn watch_request(&self, req: &Request, r: &Resource, ns: &str) -> Result<Response, ApiError> {
+    fn watch_request(
+        &self,
+        req: &Request,
+        r: &'static Resource,
+        ns: &str,
+    ) -> Result<Response, ApiError> {
         let (labels, fields) = selectors(req, r)?;
         let list_ns = (!ns.is_empty()).then_some(ns);
         let mut events = vec![];
         let from = req.param("resourceVersion").unwrap_or("");
         let after = match from {
             "" | "0" => {
-                for obj in self.list(r, list_ns) {
+                for obj in self.list(conversion::storage(r), list_ns) {
                     if matches(&obj, &labels, &fields) {
+                        let obj = conversion::from_storage(r, obj);
                         events.push(json!({"type": "ADDED", "object": obj}));
                     }
                 }
@@ -409,6 +427,7 @@ impl ApiServer {
                 EventType::Put if e.kv.version == 1 => "ADDED",
                 EventType::Put => "MODIFIED",
             };
+            let obj = conversion::from_storage(r, obj);
             events.push(json!({"type": ty, "object": obj}));
         }
         if req.param("allowWatchBookmarks") == Some("true") {
@@ -445,7 +464,7 @@ impl ApiServer {
         let opts = write_options(req)?;
         // Retry on conflicts as the API server's patcher does.
         for _ in 0..5 {
-            let live = self.get(r, ns, name)?;
+            let live = self.get_at(r, ns, name)?;
             let patched = patch::apply(ty, &live, &body, r.kind)?;
             let mut patched = patched;
             if patched.pointer("/metadata/resourceVersion").is_none() {
@@ -456,7 +475,7 @@ impl ApiServer {
                     );
                 }
             }
-            match self.update_with(r, ns, patched, sub == "status", &opts) {
+            match self.update_at(r, ns, patched, sub == "status", &opts) {
                 Err(e)
                     if e.reason == Reason::Conflict
                         && body.pointer("/metadata/resourceVersion").is_none() =>
@@ -474,6 +493,43 @@ impl ApiServer {
             }
         }
         Err(ApiError::conflict(&r.group_resource(), name))
+    }
+}
+
+impl ApiServer {
+    /// Reads an object at the version `r` names.
+    fn get_at(&self, r: &'static Resource, ns: &str, name: &str) -> Result<Value, ApiError> {
+        let obj = self.get(conversion::storage(r), ns, name)?;
+        Ok(conversion::from_storage(r, obj))
+    }
+
+    /// Creates from a body at the version `r` names.
+    fn create_at(
+        &mut self,
+        r: &'static Resource,
+        ns: &str,
+        body: Value,
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let (body, mut warnings) = conversion::to_storage(r, body, opts.validation)?;
+        let (obj, more) = self.create_with(conversion::storage(r), ns, body, opts)?;
+        warnings.extend(more);
+        Ok((conversion::from_storage(r, obj), warnings))
+    }
+
+    /// Replaces from a body at the version `r` names.
+    fn update_at(
+        &mut self,
+        r: &'static Resource,
+        ns: &str,
+        body: Value,
+        status: bool,
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let (body, mut warnings) = conversion::to_storage(r, body, opts.validation)?;
+        let (obj, more) = self.update_with(conversion::storage(r), ns, body, status, opts)?;
+        warnings.extend(more);
+        Ok((conversion::from_storage(r, obj), warnings))
     }
 }
 

@@ -35,7 +35,7 @@ impl Controller for NamespaceController {
                 }
             }
         }
-        let namespaced = || resources::all().filter(|r| r.namespaced && resources::is_served(r));
+        let namespaced = || resources::stored().filter(|r| r.namespaced);
         for ns in self.terminating.clone() {
             if api.get(resources::namespaces(), "", &ns).is_err() {
                 self.terminating.remove(&ns);

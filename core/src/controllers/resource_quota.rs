@@ -21,7 +21,7 @@ pub struct ResourceQuotaController {
 /// What the objects of `ns` use, as `quota` counts them.
 fn usage_in(api: &ApiServer, ns: &str, q: &Value) -> Usage {
     let mut total = Usage::new();
-    for r in resources::all().filter(|r| r.namespaced && resources::is_served(r)) {
+    for r in resources::stored().filter(|r| r.namespaced) {
         for obj in api.list(r, Some(ns)) {
             if in_scope(q, r, &obj) {
                 quota::sum_into(&mut total, &quota::usage(r, &obj));

@@ -29,9 +29,16 @@ To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
 }
 
 pub fn api_resources() -> CmdResult {
-    let mut rows: Vec<_> = resources::all()
-        .filter(|r| resources::is_served(r))
-        .collect();
+    // One row per resource, at its preferred version (the table's first).
+    let mut rows: Vec<&resources::Resource> = vec![];
+    for r in resources::all().filter(|r| resources::is_served(r)) {
+        if !rows
+            .iter()
+            .any(|x| x.group == r.group && x.plural == r.plural)
+        {
+            rows.push(r);
+        }
+    }
     rows.sort_by_key(|r| (r.group, r.plural));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for r in rows {

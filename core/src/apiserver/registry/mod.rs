@@ -6,6 +6,7 @@ pub mod cron_job;
 pub mod daemon_set;
 pub mod deployment;
 pub mod event;
+pub mod horizontal_pod_autoscaler;
 pub mod ingress;
 pub mod ingress_class;
 pub mod job;
