@@ -147,6 +147,14 @@ impl Cluster {
     }
 
     fn bootstrap(&mut self) {
+        // The API server's bootstrap policy and kubeadm's RBAC objects: cluster-scoped
+        // ones now, namespaced ones once their namespaces exist.
+        let (namespaced, cluster): (Vec<_>, Vec<_>) = crate::apiserver::bootstrap::rbac()
+            .into_iter()
+            .partition(|(r, _)| r.namespaced);
+        for (r, obj) in cluster {
+            let _ = self.api.create(r, "", obj, false);
+        }
         for (name, value) in crate::apiserver::admission::priority::SYSTEM_CLASSES {
             let class = json!({
                 "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
@@ -165,6 +173,13 @@ impl Cluster {
                 json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
                 false,
             );
+        }
+        for (r, obj) in namespaced {
+            let ns = obj["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            let _ = self.api.create(r, &ns, obj, false);
         }
         self.add_node(&DEFAULT_NODES[0]);
         for (component, image, cpu) in [

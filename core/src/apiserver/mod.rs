@@ -2,6 +2,7 @@
 //! graceful deletion in front of the store. Every component talks to the cluster through it.
 
 pub mod admission;
+pub mod bootstrap;
 pub mod conversion;
 pub mod decode;
 pub mod discovery;
@@ -27,6 +28,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::networking::v1::{Ingress, IngressClass, NetworkPolicy};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::api::storage::v1::StorageClass;
 use serde::de::DeserializeOwned;
@@ -149,6 +151,10 @@ macro_rules! with_kind {
             ("networking.k8s.io", "IngressClass") => IngressClass,
             ("policy", "PodDisruptionBudget") => PodDisruptionBudget,
             ("node.k8s.io", "RuntimeClass") => RuntimeClass,
+            ("rbac.authorization.k8s.io", "Role") => Role,
+            ("rbac.authorization.k8s.io", "RoleBinding") => RoleBinding,
+            ("rbac.authorization.k8s.io", "ClusterRole") => ClusterRole,
+            ("rbac.authorization.k8s.io", "ClusterRoleBinding") => ClusterRoleBinding,
         )
     };
 }

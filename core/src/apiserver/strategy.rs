@@ -68,3 +68,27 @@ pub trait Strategy:
     /// Marks the object as being deleted (beyond setting deletionTimestamp).
     fn mark_terminating(&mut self) {}
 }
+
+/// The methods of a kind with the usual spec/status split, inside its `impl Strategy`:
+/// a status update keeps the spec, a spec change bumps the generation and, with
+/// `keep_status`, a main-resource update keeps the status and changes nothing else.
+macro_rules! spec_and_status {
+    () => {
+        fn prepare_for_status_update(&mut self, old: &Self) {
+            self.spec = old.spec.clone();
+        }
+
+        fn spec_changed(&self, old: &Self) -> bool {
+            self.spec != old.spec
+        }
+    };
+    (keep_status) => {
+        fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+            self.status = old.status.clone();
+            vec![]
+        }
+
+        spec_and_status!();
+    };
+}
+pub(crate) use spec_and_status;

@@ -2,6 +2,7 @@
 //! reacts to the changes its informers deliver from the store's watch (relisting only
 //! when its history was compacted away), and its reconcile steps are idempotent.
 
+pub mod cluster_role_aggregation;
 pub mod namespace;
 pub mod resource_quota;
 pub mod service_account;
@@ -42,6 +43,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(namespace::NamespaceController::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
+        Box::new(cluster_role_aggregation::ClusterRoleAggregationController::default()),
     ]
 }
 

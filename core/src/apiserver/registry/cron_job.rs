@@ -5,7 +5,7 @@ use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus};
 
 use super::workload::{default_template, non_negative, validate_template, Selecting};
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const CONCURRENCY: &[&str] = &["Allow", "Forbid", "Replace"];
 
@@ -161,18 +161,7 @@ impl Strategy for CronJob {
         errs
     }
 
-    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        self.status = old.status.clone();
-        vec![]
-    }
-
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!(keep_status);
 }
 
 #[cfg(test)]

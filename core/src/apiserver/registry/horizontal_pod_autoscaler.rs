@@ -7,7 +7,7 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const METRIC_TYPES: &[&str] = &[
     "ContainerResource",
@@ -110,12 +110,5 @@ impl Strategy for HorizontalPodAutoscaler {
         errs
     }
 
-    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        self.status = old.status.clone();
-        vec![]
-    }
-
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
+    spec_and_status!(keep_status);
 }

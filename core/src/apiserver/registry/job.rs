@@ -9,7 +9,7 @@ use super::workload::{
     default_template, go_selector, non_negative, validate_selector, validate_template, Selecting,
 };
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const COMPLETION_MODES: &[&str] = &["Indexed", "NonIndexed"];
 
@@ -161,11 +161,5 @@ impl Strategy for Job {
         errs
     }
 
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!();
 }

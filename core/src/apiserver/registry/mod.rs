@@ -1,5 +1,7 @@
 //! Per-kind strategies, one file per resource, as in pkg/registry.
 
+pub mod cluster_role;
+pub mod cluster_role_binding;
 pub mod config_map;
 pub mod controller_revision;
 pub mod cron_job;
@@ -23,6 +25,8 @@ pub mod priority_class;
 pub mod replica_set;
 pub mod replication_controller;
 pub mod resource_quota;
+pub mod role;
+pub mod role_binding;
 pub mod runtime_class;
 pub mod secret;
 pub mod service;

@@ -3,7 +3,7 @@
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
 
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const POLICIES: &[&str] = &["AlwaysAllow", "IfHealthyBudget"];
 
@@ -32,16 +32,5 @@ impl Strategy for PodDisruptionBudget {
         errs
     }
 
-    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        self.status = old.status.clone();
-        vec![]
-    }
-
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!(keep_status);
 }

@@ -7,7 +7,7 @@ use super::workload::{
     default_template, immutable_selector, non_negative, validate_selector, validate_template,
 };
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 impl Strategy for ReplicaSet {
     const HAS_GENERATION: bool = true;
@@ -52,11 +52,5 @@ impl Strategy for ReplicaSet {
         )
     }
 
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!();
 }

@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{ReplicationController, ReplicationControllerSta
 
 use super::workload::{default_template, go_map, non_negative, validate_template, Selecting};
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 impl Strategy for ReplicationController {
     const HAS_GENERATION: bool = true;
@@ -61,16 +61,5 @@ impl Strategy for ReplicationController {
         errs
     }
 
-    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        self.status = old.status.clone();
-        vec![]
-    }
-
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!(keep_status);
 }

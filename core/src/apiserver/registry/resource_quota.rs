@@ -4,7 +4,7 @@
 use k8s_openapi::api::core::v1::{ResourceQuota, ResourceQuotaStatus};
 
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 use crate::quantity;
 
 const SCOPES: &[&str] = &[
@@ -54,12 +54,5 @@ impl Strategy for ResourceQuota {
         errs
     }
 
-    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        self.status = old.status.clone();
-        vec![]
-    }
-
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
+    spec_and_status!(keep_status);
 }

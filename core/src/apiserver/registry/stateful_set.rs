@@ -13,7 +13,7 @@ use super::workload::{
     default_template, immutable_selector, non_negative, validate_selector, validate_template,
 };
 use crate::apiserver::errors::FieldError;
-use crate::apiserver::strategy::{Ctx, Strategy};
+use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const POLICIES: &[&str] = &["OrderedReady", "Parallel"];
 const STRATEGIES: &[&str] = &["OnDelete", "RollingUpdate"];
@@ -134,11 +134,5 @@ impl Strategy for StatefulSet {
         errs
     }
 
-    fn prepare_for_status_update(&mut self, old: &Self) {
-        self.spec = old.spec.clone();
-    }
-
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    spec_and_status!();
 }

@@ -1,0 +1,34 @@
+//! ClusterRoleBinding strategy: a ClusterRole reference that never changes, and subjects
+//! (service accounts with their namespace).
+
+use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
+
+use super::role::{
+    default_subjects, immutable_role_ref, rbac_name, validate_role_ref, validate_subjects,
+};
+use crate::apiserver::errors::FieldError;
+use crate::apiserver::strategy::{Ctx, Strategy};
+
+impl Strategy for ClusterRoleBinding {
+    fn validate_name(name: &str) -> Vec<String> {
+        rbac_name(name)
+    }
+
+    fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
+        default_subjects(&mut self.subjects);
+    }
+
+    fn validate(&self) -> Vec<FieldError> {
+        let mut errs = validate_role_ref(&self.role_ref, &["ClusterRole"]);
+        errs.extend(validate_subjects(
+            self.subjects.as_deref().unwrap_or(&[]),
+            true,
+        ));
+        errs
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        default_subjects(&mut self.subjects);
+        immutable_role_ref(&self.role_ref, &old.role_ref)
+    }
+}
