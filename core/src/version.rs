@@ -3,6 +3,13 @@
 
 /// The control plane's and kubelets' version.
 pub const KUBERNETES_VERSION: &str = "v1.35.2";
+/// The release without its patch number (`v1.35`), for banners.
+pub fn release() -> &'static str {
+    KUBERNETES_VERSION
+        .rsplit_once('.')
+        .map_or(KUBERNETES_VERSION, |(release, _)| release)
+}
+
 /// The built-in kubectl's version and the Kustomize it embeds.
 pub const KUBECTL_VERSION: &str = "v1.35.2";
 pub const KUSTOMIZE_VERSION: &str = "v5.7.1";

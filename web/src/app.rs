@@ -40,9 +40,12 @@ pub struct App {
     _ticker: Interval,
 }
 
-fn banner() -> &'static str {
-    "Welcome to Kubarium: a Kubernetes v1.33 cluster simulated in your browser.\n\
-controlplane, node01 and node02 are ready. Try:  kubectl get nodes   kubectl run nginx --image=nginx   kubectl get pods -o wide\n"
+fn banner() -> String {
+    format!(
+        "Welcome to Kubarium: a Kubernetes {} cluster simulated in your browser.\n\
+controlplane, node01 and node02 are ready. Try:  kubectl get nodes   kubectl run nginx --image=nginx   kubectl get pods -o wide\n",
+        kubarium_core::version::release()
+    )
 }
 
 impl App {
@@ -279,7 +282,7 @@ impl Component for App {
         html! {
             <div class="app">
                 <header>
-                    <div class="brand"><span class="logo">{"⎈"}</span>{" Kubarium"}<span class="tag">{"Kubernetes v1.33 · simulated in your browser"}</span></div>
+                    <div class="brand"><span class="logo">{"⎈"}</span>{" Kubarium"}<span class="tag">{format!("Kubernetes {} · simulated in your browser", kubarium_core::version::release())}</span></div>
                     <div class="time">
                         <span class="clock" title="Cluster time">{ self.clock_text() }</span>
                         <button class="play" onclick={link.callback(|_| Msg::TogglePlay)}>{ if self.playing { "❚❚ Pause" } else { "▶ Play" } }</button>

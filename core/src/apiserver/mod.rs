@@ -90,6 +90,17 @@ pub(crate) fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
     v
 }
 
+/// Reads a stored object as its typed form, through the same decoder as request bodies
+/// (one instantiation per kind keeps the wasm small).
+fn stored_object<T: serde::de::DeserializeOwned>(
+    value: &Value,
+    r: &Resource,
+) -> Result<T, ApiError> {
+    decode::decode(value, r, FieldValidation::Ignore)
+        .map(|(obj, _)| obj)
+        .map_err(|e| ApiError::new(errors::Reason::InternalError, e.message))
+}
+
 /// Serializes a typed object for the store, without resourceVersion (etcd keeps it as the
 /// key's mod revision).
 fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
@@ -512,8 +523,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, &name))?;
-        let old: T = serde_json::from_value((*kv.value).clone())
-            .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        let old: T = stored_object(&kv.value, r)?;
         if let Some(rv) = obj
             .metadata()
             .resource_version
@@ -607,8 +617,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
-        let mut obj: T = serde_json::from_value((*kv.value).clone())
-            .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        let mut obj: T = stored_object(&kv.value, r)?;
         let grace = obj.grace_period(grace);
         let now = self.now();
         if grace == 0 && !obj.blocks_deletion() {
