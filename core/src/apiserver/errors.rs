@@ -19,6 +19,8 @@ pub enum Reason {
     RequestEntityTooLarge,
     UnsupportedMediaType,
     NotAcceptable,
+    /// 429: an eviction a disruption budget does not allow.
+    TooManyRequests,
 }
 
 impl Reason {
@@ -36,6 +38,7 @@ impl Reason {
             Reason::RequestEntityTooLarge => 413,
             Reason::UnsupportedMediaType => 415,
             Reason::NotAcceptable => 406,
+            Reason::TooManyRequests => 429,
         }
     }
 
@@ -52,6 +55,7 @@ impl Reason {
             "RequestEntityTooLarge" => Reason::RequestEntityTooLarge,
             "UnsupportedMediaType" => Reason::UnsupportedMediaType,
             "NotAcceptable" => Reason::NotAcceptable,
+            "TooManyRequests" => Reason::TooManyRequests,
             _ => Reason::InternalError,
         }
     }
@@ -137,7 +141,14 @@ impl FieldError {
         TYPES
             .iter()
             .find(|(prefix, _)| self.detail.starts_with(prefix))
-            .map_or("InternalError", |(_, t)| t)
+            .map_or(
+                if self.field.is_empty() {
+                    "DisruptionBudget"
+                } else {
+                    "InternalError"
+                },
+                |(_, t)| t,
+            )
     }
 }
 

@@ -7,12 +7,14 @@ pub mod conversion;
 pub mod decode;
 pub mod discovery;
 pub mod errors;
+pub mod eviction;
 pub mod patch;
 pub mod quota;
 pub mod registry;
 pub mod request;
 pub mod resources;
 pub mod rest;
+pub mod scale;
 pub mod strategy;
 pub mod validation;
 

@@ -50,7 +50,7 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
 });
 
 /// Subresources the REST surface serves today.
-const SERVED_SUBRESOURCES: &[&str] = &["status", "binding", "finalize"];
+const SERVED_SUBRESOURCES: &[&str] = &["status", "binding", "finalize", "scale", "eviction"];
 
 /// Every resource of Kubernetes 1.35, in the table's order.
 pub fn all() -> impl Iterator<Item = &'static Resource> {

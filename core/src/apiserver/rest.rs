@@ -222,6 +222,15 @@ impl ApiServer {
         if !sub.is_empty() && !r.subresources.contains(&sub) {
             return Err(not_found_path());
         }
+        if !sub.is_empty() && !resources::serves_subresource(sub) {
+            return Err(ApiError::new(
+                Reason::NotFound,
+                format!(
+                    "{}/{sub} is not supported in Kubarium yet",
+                    r.group_resource()
+                ),
+            ));
+        }
         match (req.method, name.is_empty(), sub) {
             (Method::Get, true, _) if is_watch(req) => self.watch_request(req, r, ns),
             (Method::Get, true, _) => self.list_request(req, r, ns),
@@ -237,6 +246,34 @@ impl ApiServer {
                     body: obj,
                     warnings,
                 })
+            }
+            (Method::Get, false, "scale") => Ok(Response::ok(self.get_scale(r, ns, name)?)),
+            (Method::Put, false, "scale") => {
+                let body = req.body.clone().unwrap_or(Value::Null);
+                check_body_name(&body, name)?;
+                let scale = self.update_scale(r, ns, name, &body, dry_run(req)?)?;
+                Ok(Response::ok(scale))
+            }
+            (Method::Patch, false, "scale") => {
+                let ty = patch_type(req)?;
+                let live = self.get_scale(r, ns, name)?;
+                let body = req.body.clone().unwrap_or(Value::Null);
+                let patched = patch::apply(ty, &live, &body, "Scale")?;
+                let scale = self.update_scale(r, ns, name, &patched, dry_run(req)?)?;
+                Ok(Response::ok(scale))
+            }
+            (Method::Post, false, "eviction") => {
+                let body = req.body.clone().unwrap_or(Value::Null);
+                if body["metadata"]["name"].as_str().is_some_and(|n| n != name) {
+                    return Err(ApiError::bad_request(
+                        "name in URL does not match name in Eviction object",
+                    ));
+                }
+                self.evict(ns, name, &body, dry_run(req)?)?;
+                Ok(Response::with_code(
+                    201,
+                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+                ))
             }
             (Method::Post, false, "binding") => {
                 let body = req.body.clone().unwrap_or(Value::Null);
@@ -447,13 +484,7 @@ impl ApiServer {
         name: &str,
         sub: &str,
     ) -> Result<Response, ApiError> {
-        let ct = req.content_type.as_deref().unwrap_or("");
-        let ty = PatchType::from_content_type(ct).ok_or_else(|| {
-            ApiError::new(
-                Reason::UnsupportedMediaType,
-                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
-            )
-        })?;
+        let ty = patch_type(req)?;
         if ty == PatchType::Apply {
             return Err(ApiError::new(
                 Reason::UnsupportedMediaType,
@@ -531,6 +562,17 @@ impl ApiServer {
         warnings.extend(more);
         Ok((conversion::from_storage(r, obj), warnings))
     }
+}
+
+/// The patch type a PATCH's Content-Type names.
+fn patch_type(req: &Request) -> Result<PatchType, ApiError> {
+    let ct = req.content_type.as_deref().unwrap_or("");
+    PatchType::from_content_type(ct).ok_or_else(|| {
+        ApiError::new(
+            Reason::UnsupportedMediaType,
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json",
+        )
+    })
 }
 
 fn is_watch(req: &Request) -> bool {
