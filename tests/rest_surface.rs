@@ -174,3 +174,45 @@ fn rest_surface_steps() {
         "The disruption budget b is still being processed by the server."
     );
 }
+
+#[test]
+fn aggregated_discovery_lists_groups_in_priority_order() {
+    let mut c = Cluster::new(1);
+    let mut req = Request::get("/apis");
+    req.accept = Some(
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+            .into(),
+    );
+    let resp = c.api.handle(&req);
+    assert_eq!(
+        resp.content_type,
+        Some(kubarium_core::apiserver::discovery::AGGREGATED)
+    );
+    assert_eq!(resp.body["kind"], "APIGroupDiscoveryList");
+    let groups: Vec<&str> = resp.body["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["metadata"]["name"].as_str())
+        .collect();
+    assert_eq!(&groups[..3], ["apps", "autoscaling", "batch"]);
+    let apps = &resp.body["items"][0]["versions"][0]["resources"];
+    let deployments = apps
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["resource"] == "deployments")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(deployments["shortNames"], json!(["deploy"]));
+    assert_eq!(deployments["subresources"][0]["subresource"], "scale");
+    assert_eq!(
+        deployments["subresources"][0]["responseKind"]["kind"],
+        "Scale"
+    );
+    // Without the Accept header: the plain group list.
+    assert_eq!(
+        c.api.handle(&Request::get("/apis")).body["kind"],
+        "APIGroupList"
+    );
+}

@@ -47,6 +47,30 @@ pub fn core_versions() -> Value {
     })
 }
 
+/// The order kube-apiserver lists API groups in (their APIService priorities).
+const GROUP_ORDER: &[&str] = &[
+    "apiregistration.k8s.io",
+    "apps",
+    "events.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "autoscaling",
+    "batch",
+    "certificates.k8s.io",
+    "networking.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "scheduling.k8s.io",
+    "coordination.k8s.io",
+    "node.k8s.io",
+    "discovery.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "resource.k8s.io",
+];
+
 /// The groups with served resources, in discovery order, each with its versions
 /// (preferred first).
 fn served_groups() -> Vec<(&'static str, Vec<&'static str>)> {
@@ -58,6 +82,12 @@ fn served_groups() -> Vec<(&'static str, Vec<&'static str>)> {
             None => groups.push((r.group, vec![r.version])),
         }
     }
+    groups.sort_by_key(|(g, _)| {
+        GROUP_ORDER
+            .iter()
+            .position(|o| o == g)
+            .unwrap_or(usize::MAX)
+    });
     groups
 }
 
@@ -106,6 +136,83 @@ fn subresource_verbs(sub: &str) -> &'static [&'static str] {
         "finalize" => &["update"],
         _ => &["get", "patch", "update"],
     }
+}
+
+/// The Accept value that asks for aggregated discovery, and the content type it answers.
+pub const AGGREGATED: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether a request's Accept header asks for aggregated discovery (v2).
+pub fn wants_aggregated(accept: Option<&str>) -> bool {
+    accept.is_some_and(|a| {
+        a.split(',').any(|t| {
+            t.contains("g=apidiscovery.k8s.io")
+                && t.contains("v=v2;")
+                && t.contains("as=APIGroupDiscoveryList")
+        })
+    })
+}
+
+/// One resource as aggregated discovery describes it.
+fn aggregated_resource(r: &Resource) -> Value {
+    let mut entry = json!({
+        "resource": r.plural,
+        "responseKind": {"group": "", "version": "", "kind": r.kind},
+        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": r.singular,
+        "verbs": r.verbs,
+    });
+    if !r.short_names.is_empty() {
+        entry["shortNames"] = json!(r.short_names);
+    }
+    if !r.categories.is_empty() {
+        entry["categories"] = json!(r.categories);
+    }
+    let subs: Vec<Value> = r
+        .subresources
+        .iter()
+        .filter(|s| resources::serves_subresource(s))
+        .map(|sub| {
+            let (kind, gv) = subresource_kind(r, sub);
+            let (g, v) = gv.unwrap_or(("", ""));
+            json!({"subresource": sub, "responseKind": {"group": g, "version": v, "kind": kind},
+                   "verbs": subresource_verbs(sub)})
+        })
+        .collect();
+    if !subs.is_empty() {
+        entry["subresources"] = Value::Array(subs);
+    }
+    entry
+}
+
+/// The aggregated discovery document of `/api` (`core`) or `/apis`: every served group
+/// with its versions and resources in one response.
+pub fn aggregated(core: bool) -> Value {
+    let groups: Vec<(&str, Vec<&str>)> = if core {
+        vec![("", vec!["v1"])]
+    } else {
+        served_groups()
+    };
+    let items: Vec<Value> = groups
+        .iter()
+        .map(|(g, versions)| {
+            let versions: Vec<Value> = versions
+                .iter()
+                .map(|v| {
+                    let resources: Vec<Value> = resources::all()
+                        .filter(|r| r.group == *g && r.version == *v && resources::is_served(r))
+                        .map(aggregated_resource)
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            let mut meta = json!({"creationTimestamp": null});
+            if !g.is_empty() {
+                meta["name"] = json!(g);
+            }
+            json!({"metadata": meta, "versions": versions})
+        })
+        .collect();
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
 }
 
 /// `/api/v1` and `/apis/<group>/<version>`: the served resources and subresources.

@@ -99,6 +99,8 @@ pub struct Request {
     pub content_type: Option<String>,
     /// The decoded JSON body (the HTTP front end parses bytes; see `rest::decode_body`).
     pub body: Option<Value>,
+    /// The Accept header (aggregated discovery is asked for through it).
+    pub accept: Option<String>,
     pub user: User,
 }
 
@@ -110,6 +112,7 @@ impl Request {
             query: vec![],
             content_type: None,
             body: None,
+            accept: None,
             user: User::admin(),
         }
     }

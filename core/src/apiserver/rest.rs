@@ -25,6 +25,8 @@ pub struct Response {
     pub body: Value,
     /// `Warning` headers (unknown fields under fieldValidation=Warn, deprecations).
     pub warnings: Vec<String>,
+    /// The Content-Type when it is not plain JSON (aggregated discovery).
+    pub content_type: Option<&'static str>,
 }
 
 impl Response {
@@ -37,6 +39,7 @@ impl Response {
             code,
             body,
             warnings: vec![],
+            content_type: None,
         }
     }
 
@@ -187,6 +190,13 @@ impl ApiServer {
         match target {
             Target::Version => Ok(Response::ok(discovery::version())),
             Target::Health(check) => Ok(Response::ok(Value::String(discovery::health(&check)))),
+            Target::CoreVersions | Target::Groups
+                if discovery::wants_aggregated(req.accept.as_deref()) =>
+            {
+                let mut r = Response::ok(discovery::aggregated(target == Target::CoreVersions));
+                r.content_type = Some(discovery::AGGREGATED);
+                Ok(r)
+            }
             Target::CoreVersions => Ok(Response::ok(discovery::core_versions())),
             Target::Groups => Ok(Response::ok(discovery::groups())),
             Target::Group(g) => discovery::group(&g)
@@ -245,6 +255,7 @@ impl ApiServer {
                     code: if opts.dry_run { 200 } else { 201 },
                     body: obj,
                     warnings,
+                    content_type: None,
                 })
             }
             (Method::Get, false, "scale") => Ok(Response::ok(self.get_scale(r, ns, name)?)),
@@ -298,6 +309,7 @@ impl ApiServer {
                     code: 200,
                     body: obj,
                     warnings,
+                    content_type: None,
                 })
             }
             (Method::Put, false, "finalize") => {
@@ -519,6 +531,7 @@ impl ApiServer {
                         code: 200,
                         body: obj,
                         warnings,
+                        content_type: None,
                     })
                 }
             }
