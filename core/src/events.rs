@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::apiserver::client::Client;
+use crate::apiserver::request::User;
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{to_time, EPOCH_SECONDS};
@@ -56,6 +58,18 @@ pub enum Source<'a> {
     Controller(&'a str),
 }
 
+impl Source<'_> {
+    /// The component's REST client, as the identity it authenticates with.
+    fn client<'a>(&self, api: &'a mut ApiServer) -> Client<'a> {
+        let user = match self {
+            Source::Kubelet { host } => format!("system:node:{host}"),
+            Source::Scheduler => "system:kube-scheduler".into(),
+            Source::Controller(_) => "system:kube-controller-manager".into(),
+        };
+        Client::new(api, User::system(&user))
+    }
+}
+
 /// Remembers recent events so repeats are counted instead of duplicated.
 #[derive(Debug, Clone, Default)]
 pub struct Recorder {
@@ -102,7 +116,11 @@ impl Recorder {
                     ev["series"] =
                         json!({"count": count, "lastObservedTime": micro_time(api.now())});
                 }
-                if api.update(resources::events(), ev_ns, ev).is_ok() {
+                if source
+                    .client(api)
+                    .update(resources::events(), ev_ns, ev, "", &[])
+                    .is_ok()
+                {
                     return;
                 }
             }
@@ -157,7 +175,11 @@ impl Recorder {
                 ev["reportingInstance"] = json!(host.unwrap_or(""));
             }
         }
-        if api.create(resources::events(), &ns, ev, false).is_ok() {
+        if source
+            .client(api)
+            .create(resources::events(), &ns, ev, &[])
+            .is_ok()
+        {
             self.seen.insert(key, (ns, name));
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod bootstrap;
+pub mod client;
 pub mod conversion;
 pub mod decode;
 pub mod discovery;

@@ -62,7 +62,7 @@ impl Controller for ClusterRoleAggregationController {
                 let mut next = role.clone();
                 next.rules = Some(rules);
                 if let Ok(body) = serde_json::to_value(&next) {
-                    let _ = api.update(r, "", body);
+                    let _ = super::client(api).update(r, "", body, "", &[]);
                 }
             }
         }

@@ -9,6 +9,8 @@ pub mod service_account;
 
 use serde_json::Value;
 
+use crate::apiserver::client::Client;
+use crate::apiserver::request::User;
 use crate::apiserver::resources::Resource;
 use crate::apiserver::ApiServer;
 use crate::clock::Millis;
@@ -35,6 +37,11 @@ impl Clone for Box<dyn Controller> {
     fn clone(&self) -> Self {
         self.clone_box()
     }
+}
+
+/// The controller manager's REST client.
+pub fn client(api: &mut ApiServer) -> Client<'_> {
+    Client::new(api, User::system("system:kube-controller-manager"))
 }
 
 /// The controllers the controller manager runs, in the order they sync.

@@ -45,12 +45,12 @@ impl Controller for NamespaceController {
                 for obj in api.list(r, Some(&ns)) {
                     if obj["metadata"]["deletionTimestamp"].is_null() {
                         let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-                        let _ = api.delete(r, &ns, &name, None);
+                        let _ = super::client(api).delete(r, &ns, &name, None);
                     }
                 }
             }
             if namespaced().all(|r| api.list(r, Some(&ns)).is_empty()) {
-                let _ = api.finalize_namespace(&ns);
+                let _ = super::client(api).finalize_namespace(&ns);
                 self.terminating.remove(&ns);
             }
         }

@@ -71,7 +71,13 @@ impl Controller for ResourceQuotaController {
             next["status"]["hard"] = q["spec"]["hard"].clone();
             next["status"]["used"] = quota::to_list(&used, hard.keys().cloned());
             if next != q {
-                let _ = api.update_status(resources::resource_quotas(), &ns, next);
+                let _ = super::client(api).update(
+                    resources::resource_quotas(),
+                    &ns,
+                    next,
+                    "status",
+                    &[],
+                );
             }
         }
         // Its own status writes are changes too; they need no second look.

@@ -48,7 +48,7 @@ impl Controller for ServiceAccountController {
                 .is_ok_and(|n| n["metadata"]["deletionTimestamp"].is_null());
             if active && api.get(accounts, &ns, "default").is_err() {
                 let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}});
-                let _ = api.create(accounts, &ns, sa, false);
+                let _ = super::client(api).create(accounts, &ns, sa, &[]);
             }
         }
     }

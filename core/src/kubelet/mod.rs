@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
+use crate::apiserver::client::Client;
+use crate::apiserver::request::User;
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{from_time, to_time, Millis, MINUTE, SECOND};
@@ -394,7 +396,9 @@ impl Kubelet {
         {
             c["lastHeartbeatTime"] = json!(to_time(now));
         }
-        let _ = api.update_status(crate::apiserver::resources::nodes(), "", node);
+        let _ = self
+            .client(api)
+            .update(resources::nodes(), "", node, "status", &[]);
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
@@ -488,7 +492,9 @@ impl Kubelet {
             }
             if all_stopped {
                 self.release_ip(&rt);
-                let _ = api.delete(resources::pods(), &rt.namespace, &rt.name, Some(0));
+                let _ =
+                    self.client(api)
+                        .delete(resources::pods(), &rt.namespace, &rt.name, Some(0));
                 return;
             }
             self.write_status(api, &mut rt);
@@ -888,6 +894,11 @@ impl Kubelet {
         }
     }
 
+    /// The kubelet's REST client, as the node's identity.
+    fn client<'a>(&self, api: &'a mut ApiServer) -> Client<'a> {
+        Client::new(api, User::system(&format!("system:node:{}", self.node)))
+    }
+
     fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {
         let Ok(mut pod) = api.get(resources::pods(), &rt.namespace, &rt.name) else {
             return;
@@ -916,8 +927,9 @@ impl Kubelet {
             }
         }
         pod["status"] = status.clone();
-        if api
-            .update_status(resources::pods(), &rt.namespace, pod)
+        if self
+            .client(api)
+            .update(resources::pods(), &rt.namespace, pod, "status", &[])
             .is_ok()
         {
             rt.last_status = composed;

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
 
+use crate::apiserver::client::Client;
+use crate::apiserver::request::User;
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE};
@@ -236,7 +238,8 @@ impl Scheduler {
             };
             match self.schedule_one(api, &pod, &nodes) {
                 Outcome::Bound { node } => {
-                    if api.bind(ns, name, &node).is_ok() {
+                    let scheduler = User::system("system:kube-scheduler");
+                    if Client::new(api, scheduler).bind(ns, name, &node).is_ok() {
                         if let Some(info) = nodes.iter_mut().find(|n| n.name() == node) {
                             info.add_pod(&pod);
                         }
