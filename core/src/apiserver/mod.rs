@@ -33,7 +33,7 @@ use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
-use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::api::storage::v1::{CSIDriver, StorageClass, VolumeAttachment};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -160,6 +160,8 @@ macro_rules! with_kind {
             ("batch", "CronJob") => CronJob,
             ("scheduling.k8s.io", "PriorityClass") => PriorityClass,
             ("storage.k8s.io", "StorageClass") => StorageClass,
+            ("storage.k8s.io", "CSIDriver") => CSIDriver,
+            ("storage.k8s.io", "VolumeAttachment") => VolumeAttachment,
             ("networking.k8s.io", "NetworkPolicy") => NetworkPolicy,
             ("networking.k8s.io", "Ingress") => Ingress,
             ("networking.k8s.io", "IngressClass") => IngressClass,
