@@ -59,6 +59,7 @@ fn corpus_manifests_apply() {
     let mut refused = 0;
     let mut rejected_like_real = 0;
     let mut problems = vec![];
+    let mut outcomes = String::from("path\toutcome\tfirst error line\n");
     for row in index.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
         let (Some(path), Some(kinds)) = (cols.first(), cols.get(2)) else {
@@ -71,6 +72,10 @@ fn corpus_manifests_apply() {
             .write("/root/m.yaml", &text, false)
             .unwrap_or_default();
         let out = s.input("kubectl apply -f m.yaml").text();
+        let first_error = out
+            .lines()
+            .find(|l| l.contains("rror") || l.contains("is invalid"))
+            .unwrap_or("");
         let kinds: Vec<&str> = kinds.split("; ").collect();
         let served_all = kinds.iter().all(|k| served(k) == Some(true));
         let errored = out.contains("rror");
@@ -83,14 +88,17 @@ fn corpus_manifests_apply() {
         if served_all {
             if !errored {
                 accepted += 1;
+                outcomes.push_str(&format!("{path}\taccepted\t\n"));
             } else if real_rejection {
                 rejected_like_real += 1;
+                outcomes.push_str(&format!("{path}\trejected\t{first_error}\n"));
             } else {
                 problems.push(format!("{path}: rejected:\n{out}"));
             }
         } else if upstream && !out.contains("error parsing") {
             if out.contains("not supported in Kubarium yet") {
                 refused += 1;
+                outcomes.push_str(&format!("{path}\trefused\t{first_error}\n"));
             } else {
                 problems.push(format!(
                     "{path}: unsupported kinds ({kinds:?}) but no honest refusal:\n{out}"
@@ -98,6 +106,7 @@ fn corpus_manifests_apply() {
             }
         } else if out.starts_with("error: ") || out.contains("\nerror: ") {
             rejected_like_real += 1;
+            outcomes.push_str(&format!("{path}\trejected\t{first_error}\n"));
         } else {
             problems.push(format!(
                 "{path}: invalid input ({kinds:?}) without a clear error:\n{out}"
@@ -105,6 +114,24 @@ fn corpus_manifests_apply() {
         }
     }
     println!("corpus: {accepted} accepted, {refused} refused as not supported yet, {rejected_like_real} rejected as a real cluster would");
+    // The table of every outcome, with the error each refusal and rejection gives: a
+    // change in any of them shows as a diff of tests/corpus/OUTCOMES.tsv.
+    let table = dir.join("OUTCOMES.tsv");
+    if std::env::var_os("UPDATE_CORPUS").is_some() {
+        std::fs::write(&table, &outcomes).unwrap_or_else(|e| panic!("{}: {e}", table.display()));
+    } else {
+        let expected = std::fs::read_to_string(&table).unwrap_or_default();
+        for (want, got) in expected.lines().zip(outcomes.lines()) {
+            if want != got {
+                problems.push(format!(
+                    "outcome changed (UPDATE_CORPUS=1 rewrites OUTCOMES.tsv):\n- {want}\n+ {got}"
+                ));
+            }
+        }
+        if expected.lines().count() != outcomes.lines().count() {
+            problems.push("OUTCOMES.tsv lists a different number of manifests".into());
+        }
+    }
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
