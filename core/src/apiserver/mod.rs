@@ -312,18 +312,6 @@ impl ApiServer {
             .collect()
     }
 
-    /// Reads one object as its typed form.
-    pub fn get_typed<T: DeserializeOwned>(
-        &self,
-        resource: &Resource,
-        namespace: &str,
-        name: &str,
-    ) -> Option<T> {
-        self.get(resource, namespace, name)
-            .ok()
-            .and_then(|v| serde_json::from_value(v).ok())
-    }
-
     /// Lists objects as their typed form.
     pub fn list_typed<T: DeserializeOwned>(
         &self,

@@ -51,11 +51,6 @@ impl Response {
         (200..300).contains(&self.code)
     }
 
-    /// The error this response carries, read back from its Status.
-    pub fn api_error(&self) -> Option<ApiError> {
-        (!self.is_success()).then(|| ApiError::from_status(&self.body))
-    }
-
     /// The body, or the error as data.
     pub fn into_result(self) -> Result<Value, ApiError> {
         if self.is_success() {
@@ -66,8 +61,8 @@ impl Response {
     }
 }
 
-/// Parses a raw body as JSON (or YAML for apply patches), with the API server's errors
-/// for oversized or malformed input.
+/// Parses a raw body as JSON, with the API server's errors for oversized or malformed
+/// input.
 pub fn decode_body(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(ApiError::new(
@@ -76,10 +71,7 @@ pub fn decode_body(bytes: &[u8]) -> Result<Value, ApiError> {
         ));
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::bad_request(format!(
-            "the object provided is unrecognized (must be of type {}): {e}",
-            "Object"
-        ))
+        ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
     })
 }
 
