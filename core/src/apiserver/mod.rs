@@ -478,7 +478,8 @@ impl ApiServer {
             name: &name,
             store: &self.store,
         };
-        admission::validate(&attrs, &to_stored(&obj))?;
+        let mut warnings = warnings;
+        warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
         let meta = obj.metadata_mut();
         meta.uid = Some(self.rng.uuid());
         meta.creation_timestamp = Some(to_time(now));

@@ -3,6 +3,7 @@
 pub mod default_toleration_seconds;
 pub mod limit_ranger;
 pub mod namespace_lifecycle;
+pub mod pod_security;
 pub mod priority;
 pub mod resource_quota;
 pub mod service_account;
@@ -33,8 +34,10 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
 }
 
 /// Runs the validating plugins on the object as it will be stored (after the kind's own
-/// validation, as the API server runs them).
-pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<(), ApiError> {
+/// validation, as the API server runs them); returns their warnings.
+pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
     limit_ranger::validate(attrs, obj)?;
-    resource_quota::validate(attrs, obj)
+    let warnings = pod_security::validate(attrs, obj)?;
+    resource_quota::validate(attrs, obj)?;
+    Ok(warnings)
 }
