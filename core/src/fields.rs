@@ -16,6 +16,7 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
             "spec.hostNetwork",
             "status.phase",
             "status.podIP",
+            "status.podIPs",
             "status.nominatedNodeName",
         ],
         "Event" => &[
@@ -34,6 +35,10 @@ fn kind_fields(kind: &str) -> &'static [&'static str] {
         "Node" => &["spec.unschedulable"],
         "Namespace" => &["status.phase"],
         "Service" => &["spec.clusterIP", "spec.type"],
+        "Secret" => &["type"],
+        "Job" => &["status.successful"],
+        "ReplicaSet" | "ReplicationController" => &["status.replicas"],
+        "CertificateSigningRequest" => &["spec.signerName"],
         _ => &[],
     }
 }
@@ -77,6 +82,12 @@ impl FieldSelector {
             let have = match obj.pointer(&pointer) {
                 Some(Value::String(s)) => s.clone(),
                 Some(Value::Bool(b)) => b.to_string(),
+                // status.podIPs selects on the addresses joined by commas.
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|i| i["ip"].as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
                 Some(Value::Null) | None => String::new(),
                 Some(other) => other.to_string(),
             };
