@@ -100,6 +100,11 @@ fn name(c: &Value) -> String {
     c["name"].as_str().unwrap_or("").to_string()
 }
 
+/// The names of the containers for which `f` holds.
+fn names_where(all: &[&Value], f: impl Fn(&Value) -> bool) -> Vec<String> {
+    all.iter().filter(|c| f(c)).map(|c| name(c)).collect()
+}
+
 /// Records a failed check by its ID.
 fn push(out: &mut Vec<(&'static str, String)>, id: &'static str, message: impl Into<String>) {
     out.push((id, message.into()));
@@ -136,11 +141,7 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
         );
     }
     // baseline: privileged
-    let privileged: Vec<String> = all
-        .iter()
-        .filter(|c| c["securityContext"]["privileged"] == true)
-        .map(|c| name(c))
-        .collect();
+    let privileged: Vec<String> = names_where(&all, |c| c["securityContext"]["privileged"] == true);
     if !privileged.is_empty() {
         push(
             &mut out,
@@ -244,11 +245,8 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
             "seccompProfile (pod must not set securityContext.seccompProfile.type to \"Unconfined\")",
         );
     }
-    let unconfined_containers: Vec<String> = all
-        .iter()
-        .filter(|c| unconfined(&c["securityContext"]))
-        .map(|c| name(c))
-        .collect();
+    let unconfined_containers: Vec<String> =
+        names_where(&all, |c| unconfined(&c["securityContext"]));
     if !unconfined_containers.is_empty() {
         push(&mut out, "seccompProfile_baseline", format!(
             "seccompProfile ({} must not set securityContext.seccompProfile.type to \"Unconfined\")",
@@ -309,11 +307,9 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
         );
     }
     // restricted: privilege escalation
-    let escalating: Vec<String> = all
-        .iter()
-        .filter(|c| c["securityContext"]["allowPrivilegeEscalation"] != false)
-        .map(|c| name(c))
-        .collect();
+    let escalating: Vec<String> = names_where(&all, |c| {
+        c["securityContext"]["allowPrivilegeEscalation"] != false
+    });
     if !escalating.is_empty() {
         push(&mut out, "allowPrivilegeEscalation", format!(
             "allowPrivilegeEscalation != false ({} must set securityContext.allowPrivilegeEscalation=false)",
@@ -321,15 +317,11 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
         ));
     }
     // restricted: capabilities drop ALL, add at most NET_BIND_SERVICE
-    let not_dropping: Vec<String> = all
-        .iter()
-        .filter(|c| {
-            !c["securityContext"]["capabilities"]["drop"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|x| x == "ALL"))
-        })
-        .map(|c| name(c))
-        .collect();
+    let not_dropping: Vec<String> = names_where(&all, |c| {
+        !c["securityContext"]["capabilities"]["drop"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|x| x == "ALL"))
+    });
     let mut unrestricted = vec![];
     if !not_dropping.is_empty() {
         unrestricted.push(format!(
@@ -374,14 +366,12 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
     }
     // restricted: runAsNonRoot
     let pod_non_root = spec["securityContext"]["runAsNonRoot"] == true;
-    let root_possible: Vec<String> = all
-        .iter()
-        .filter(|c| match c["securityContext"]["runAsNonRoot"].as_bool() {
+    let root_possible: Vec<String> = names_where(&all, |c| {
+        match c["securityContext"]["runAsNonRoot"].as_bool() {
             Some(v) => !v,
             None => !pod_non_root,
-        })
-        .map(|c| name(c))
-        .collect();
+        }
+    });
     if spec["securityContext"]["runAsNonRoot"] == false {
         push(
             &mut out,
@@ -411,11 +401,8 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
     if spec["securityContext"]["runAsUser"] == 0 {
         zero.push("pod must not set runAsUser=0".to_string());
     }
-    let zero_containers: Vec<String> = all
-        .iter()
-        .filter(|c| c["securityContext"]["runAsUser"] == 0)
-        .map(|c| name(c))
-        .collect();
+    let zero_containers: Vec<String> =
+        names_where(&all, |c| c["securityContext"]["runAsUser"] == 0);
     if !zero_containers.is_empty() {
         zero.push(format!(
             "{} must not set runAsUser=0",
@@ -437,11 +424,9 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
         )
     };
     if !allowed(&spec["securityContext"]) {
-        let missing: Vec<String> = all
-            .iter()
-            .filter(|c| !allowed(&c["securityContext"]) && !unconfined(&c["securityContext"]))
-            .map(|c| name(c))
-            .collect();
+        let missing: Vec<String> = names_where(&all, |c| {
+            !allowed(&c["securityContext"]) && !unconfined(&c["securityContext"])
+        });
         if !missing.is_empty() && !unconfined(&spec["securityContext"]) {
             push(&mut out, "seccompProfile_restricted", format!(
                 "seccompProfile (pod or {} must set securityContext.seccompProfile.type to \"RuntimeDefault\" or \"Localhost\")",

@@ -58,6 +58,26 @@ pub fn validate_keys<'a>(
     errs
 }
 
+/// Once `immutable` is set, neither it nor the listed fields may change.
+pub fn immutable_errors(
+    was: Option<bool>,
+    now: Option<bool>,
+    changed: &[(&str, bool)],
+) -> Vec<FieldError> {
+    if was != Some(true) {
+        return vec![];
+    }
+    let why = "field is immutable when `immutable` is set";
+    let mut errs = vec![];
+    if now != Some(true) {
+        errs.push(FieldError::forbidden("immutable", why));
+    }
+    for (field, _) in changed.iter().filter(|(_, c)| *c) {
+        errs.push(FieldError::forbidden(*field, why));
+    }
+    errs
+}
+
 fn too_long(field: &str) -> FieldError {
     FieldError {
         field: field.into(),
@@ -99,28 +119,13 @@ impl Strategy for ConfigMap {
     }
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        if old.immutable != Some(true) {
-            return vec![];
-        }
-        let mut errs = vec![];
-        if self.immutable != Some(true) {
-            errs.push(FieldError::forbidden(
-                "immutable",
-                "field is immutable when `immutable` is set",
-            ));
-        }
-        if self.data != old.data {
-            errs.push(FieldError::forbidden(
-                "data",
-                "field is immutable when `immutable` is set",
-            ));
-        }
-        if self.binary_data != old.binary_data {
-            errs.push(FieldError::forbidden(
-                "binaryData",
-                "field is immutable when `immutable` is set",
-            ));
-        }
-        errs
+        immutable_errors(
+            old.immutable,
+            self.immutable,
+            &[
+                ("data", self.data != old.data),
+                ("binaryData", self.binary_data != old.binary_data),
+            ],
+        )
     }
 }

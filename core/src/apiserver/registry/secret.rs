@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::ByteString;
 
-use super::config_map::{validate_keys, MAX_DATA_BYTES};
+use super::config_map::{immutable_errors, validate_keys, MAX_DATA_BYTES};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
 
@@ -108,20 +108,11 @@ impl Strategy for Secret {
                 "field is immutable",
             ));
         }
-        if old.immutable == Some(true) {
-            if self.immutable != Some(true) {
-                errs.push(FieldError::forbidden(
-                    "immutable",
-                    "field is immutable when `immutable` is set",
-                ));
-            }
-            if self.data != old.data {
-                errs.push(FieldError::forbidden(
-                    "data",
-                    "field is immutable when `immutable` is set",
-                ));
-            }
-        }
+        errs.extend(immutable_errors(
+            old.immutable,
+            self.immutable,
+            &[("data", self.data != old.data)],
+        ));
         errs
     }
 }
