@@ -109,14 +109,16 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
     let types = &args[0];
     for t in types.split(',').filter(|t| !t.is_empty()) {
         if t == "all" {
-            out.push(Request {
-                resource: resources::pods(),
-                names: vec![],
-            });
-            out.push(Request {
-                resource: resources::services(),
-                names: vec![],
-            });
+            // The `all` category, in discovery order, each resource at its preferred
+            // version.
+            for r in resources::all().filter(|r| r.categories.contains(&"all")) {
+                if resources::is_served(r) && !out.iter().any(|q| q.resource.plural == r.plural) {
+                    out.push(Request {
+                        resource: r,
+                        names: vec![],
+                    });
+                }
+            }
             continue;
         }
         out.push(Request {
