@@ -109,6 +109,16 @@ impl FieldError {
         }
     }
 
+    /// field.NotSupported when `value` is given and is not one of `supported`.
+    pub fn one_of(
+        field: impl Into<String>,
+        value: Option<&str>,
+        supported: &[&str],
+    ) -> Option<Self> {
+        let v = value?;
+        (!supported.contains(&v)).then(|| Self::unsupported(field, v, supported))
+    }
+
     pub fn duplicate(field: impl Into<String>, value: &str) -> Self {
         FieldError {
             field: field.into(),

@@ -130,15 +130,11 @@ impl Strategy for CronJob {
         } else if let Err(e) = check_schedule(&spec.schedule) {
             errs.push(FieldError::invalid("spec.schedule", &spec.schedule, &e));
         }
-        if let Some(c) = spec.concurrency_policy.as_deref() {
-            if !CONCURRENCY.contains(&c) {
-                errs.push(FieldError::unsupported(
-                    "spec.concurrencyPolicy",
-                    c,
-                    CONCURRENCY,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.concurrencyPolicy",
+            spec.concurrency_policy.as_deref(),
+            CONCURRENCY,
+        ));
         errs.extend(non_negative(
             spec.successful_jobs_history_limit,
             "spec.successfulJobsHistoryLimit",

@@ -26,15 +26,11 @@ impl Strategy for CSIDriver {
 
     fn validate(&self) -> Vec<FieldError> {
         let mut errs = vec![];
-        if let Some(p) = self.spec.fs_group_policy.as_deref() {
-            if !FS_GROUP_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    "spec.fsGroupPolicy",
-                    p,
-                    FS_GROUP_POLICIES,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.fsGroupPolicy",
+            self.spec.fs_group_policy.as_deref(),
+            FS_GROUP_POLICIES,
+        ));
         for (i, m) in self
             .spec
             .volume_lifecycle_modes
@@ -42,13 +38,11 @@ impl Strategy for CSIDriver {
             .flatten()
             .enumerate()
         {
-            if !MODES.contains(&m.as_str()) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.volumeLifecycleModes[{i}]"),
-                    m,
-                    MODES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("spec.volumeLifecycleModes[{i}]"),
+                Some(m.as_str()),
+                MODES,
+            ));
         }
         errs
     }

@@ -71,19 +71,13 @@ impl Strategy for DaemonSet {
             selector,
             &["Always"],
         ));
-        if let Some(ty) = spec
-            .update_strategy
-            .as_ref()
-            .and_then(|s| s.type_.as_deref())
-        {
-            if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported(
-                    "spec.updateStrategy.type",
-                    ty,
-                    STRATEGIES,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.updateStrategy.type",
+            spec.update_strategy
+                .as_ref()
+                .and_then(|s| s.type_.as_deref()),
+            STRATEGIES,
+        ));
         errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
         errs
     }

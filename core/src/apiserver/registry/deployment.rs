@@ -66,13 +66,11 @@ impl Strategy for Deployment {
         ));
         if let Some(st) = &spec.strategy {
             let ty = st.type_.as_deref().unwrap_or("RollingUpdate");
-            if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported(
-                    "spec.strategy.type",
-                    ty,
-                    STRATEGIES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                "spec.strategy.type",
+                Some(ty),
+                STRATEGIES,
+            ));
             if ty == "Recreate" && st.rolling_update.is_some() {
                 errs.push(FieldError::forbidden(
                     "spec.strategy.rollingUpdate",

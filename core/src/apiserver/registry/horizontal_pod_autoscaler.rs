@@ -90,13 +90,11 @@ impl Strategy for HorizontalPodAutoscaler {
             errs.push(FieldError::required("spec.scaleTargetRef.name"));
         }
         for (i, m) in spec.metrics.iter().flatten().enumerate() {
-            if !METRIC_TYPES.contains(&m.type_.as_str()) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.metrics[{i}].type"),
-                    &m.type_,
-                    METRIC_TYPES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("spec.metrics[{i}].type"),
+                Some(m.type_.as_str()),
+                METRIC_TYPES,
+            ));
             if let Some(r) = &m.resource {
                 if r.target.type_ == "Utilization"
                     && r.target.average_utilization.is_none_or(|u| u < 1)

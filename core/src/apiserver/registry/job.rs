@@ -108,13 +108,11 @@ impl Strategy for Job {
             }
         }
         if let Some(m) = spec.completion_mode.as_deref() {
-            if !COMPLETION_MODES.contains(&m) {
-                errs.push(FieldError::unsupported(
-                    "spec.completionMode",
-                    m,
-                    COMPLETION_MODES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                "spec.completionMode",
+                Some(m),
+                COMPLETION_MODES,
+            ));
             if m == "Indexed" && spec.completions.is_none() {
                 errs.push(
                     FieldError::required("spec.completions")

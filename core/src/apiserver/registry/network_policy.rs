@@ -44,27 +44,22 @@ impl Strategy for NetworkPolicy {
         };
         let mut errs = vec![];
         for (i, t) in spec.policy_types.iter().flatten().enumerate() {
-            if !POLICY_TYPES.contains(&t.as_str()) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.policyTypes[{i}]"),
-                    t,
-                    POLICY_TYPES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("spec.policyTypes[{i}]"),
+                Some(t.as_str()),
+                POLICY_TYPES,
+            ));
         }
         let ports = |dir: &str, i: usize, ports: &[NetworkPolicyPort]| -> Vec<FieldError> {
             ports
                 .iter()
                 .enumerate()
                 .filter_map(|(j, p)| {
-                    let proto = p.protocol.as_deref()?;
-                    (!PROTOCOLS.contains(&proto)).then(|| {
-                        FieldError::unsupported(
-                            format!("spec.{dir}[{i}].ports[{j}].protocol"),
-                            proto,
-                            PROTOCOLS,
-                        )
-                    })
+                    FieldError::one_of(
+                        format!("spec.{dir}[{i}].ports[{j}].protocol"),
+                        p.protocol.as_deref(),
+                        PROTOCOLS,
+                    )
                 })
                 .collect()
         };

@@ -16,13 +16,11 @@ impl Strategy for Node {
             .flat_map(|s| s.taints.iter().flatten())
             .enumerate()
         {
-            if !TAINT_EFFECTS.contains(&t.effect.as_str()) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.taints[{i}].effect"),
-                    &t.effect,
-                    TAINT_EFFECTS,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("spec.taints[{i}].effect"),
+                Some(t.effect.as_str()),
+                TAINT_EFFECTS,
+            ));
             if t.key.is_empty() {
                 errs.push(FieldError::required(format!("spec.taints[{i}].key")));
             }

@@ -38,9 +38,7 @@ pub fn validate_access_modes(modes: Option<&Vec<String>>, path: &str) -> Vec<Fie
         errs.push(FieldError::required(path));
     }
     for m in modes {
-        if !ACCESS_MODES.contains(&m.as_str()) {
-            errs.push(FieldError::unsupported(path, m, ACCESS_MODES));
-        }
+        errs.extend(FieldError::one_of(path, Some(m.as_str()), ACCESS_MODES));
     }
     if modes.iter().any(|m| m == "ReadWriteOncePod") && modes.len() > 1 {
         errs.push(FieldError::forbidden(
@@ -81,20 +79,16 @@ impl Strategy for PersistentVolume {
             )),
             Some(_) => {}
         }
-        if let Some(p) = spec.persistent_volume_reclaim_policy.as_deref() {
-            if !RECLAIM.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    "spec.persistentVolumeReclaimPolicy",
-                    p,
-                    RECLAIM,
-                ));
-            }
-        }
-        if let Some(m) = spec.volume_mode.as_deref() {
-            if !VOLUME_MODES.contains(&m) {
-                errs.push(FieldError::unsupported("spec.volumeMode", m, VOLUME_MODES));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.persistentVolumeReclaimPolicy",
+            spec.persistent_volume_reclaim_policy.as_deref(),
+            RECLAIM,
+        ));
+        errs.extend(FieldError::one_of(
+            "spec.volumeMode",
+            spec.volume_mode.as_deref(),
+            VOLUME_MODES,
+        ));
         let as_json = serde_json::to_value(spec).unwrap_or(Value::Null);
         let sources = as_json
             .as_object()

@@ -168,24 +168,16 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             &mut names,
         ));
     }
-    if let Some(p) = spec.restart_policy.as_deref() {
-        if !RESTART_POLICIES.contains(&p) {
-            errs.push(FieldError::unsupported(
-                format!("{path}.restartPolicy"),
-                p,
-                RESTART_POLICIES,
-            ));
-        }
-    }
-    if let Some(p) = spec.dns_policy.as_deref() {
-        if !DNS_POLICIES.contains(&p) {
-            errs.push(FieldError::unsupported(
-                format!("{path}.dnsPolicy"),
-                p,
-                DNS_POLICIES,
-            ));
-        }
-    }
+    errs.extend(FieldError::one_of(
+        format!("{path}.restartPolicy"),
+        spec.restart_policy.as_deref(),
+        RESTART_POLICIES,
+    ));
+    errs.extend(FieldError::one_of(
+        format!("{path}.dnsPolicy"),
+        spec.dns_policy.as_deref(),
+        DNS_POLICIES,
+    ));
     if let Some(g) = spec.termination_grace_period_seconds {
         if g < 0 {
             errs.push(FieldError {
@@ -197,13 +189,11 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     for (i, t) in spec.tolerations.iter().flatten().enumerate() {
         let field = format!("{path}.tolerations[{i}]");
         let op = t.operator.as_deref().unwrap_or("Equal");
-        if !["Equal", "Exists"].contains(&op) {
-            errs.push(FieldError::unsupported(
-                format!("{field}.operator"),
-                op,
-                &["Equal", "Exists"],
-            ));
-        }
+        errs.extend(FieldError::one_of(
+            format!("{field}.operator"),
+            Some(op),
+            &["Equal", "Exists"],
+        ));
         if op == "Exists" && !t.value.as_deref().unwrap_or("").is_empty() {
             errs.push(FieldError::invalid(
                 format!("{field}.operator"),
@@ -211,15 +201,11 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
                 "value must be empty when `operator` is 'Exists'",
             ));
         }
-        if let Some(e) = t.effect.as_deref() {
-            if !e.is_empty() && !["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(&e) {
-                errs.push(FieldError::unsupported(
-                    format!("{field}.effect"),
-                    e,
-                    &["NoExecute", "NoSchedule", "PreferNoSchedule"],
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            format!("{field}.effect"),
+            t.effect.as_deref().filter(|e| !e.is_empty()),
+            &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+        ));
     }
     errs
 }
@@ -280,15 +266,11 @@ fn validate_containers(
         if c.image.as_deref().unwrap_or("").trim().is_empty() {
             errs.push(FieldError::required(format!("{field}.image")));
         }
-        if let Some(p) = c.image_pull_policy.as_deref() {
-            if !PULL_POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    format!("{field}.imagePullPolicy"),
-                    p,
-                    PULL_POLICIES,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            format!("{field}.imagePullPolicy"),
+            c.image_pull_policy.as_deref(),
+            PULL_POLICIES,
+        ));
         for (j, port) in c.ports.iter().flatten().enumerate() {
             if !(1..=65535).contains(&port.container_port) {
                 errs.push(FieldError {
@@ -299,15 +281,11 @@ fn validate_containers(
                     ),
                 });
             }
-            if let Some(proto) = port.protocol.as_deref() {
-                if !PROTOCOLS.contains(&proto) {
-                    errs.push(FieldError::unsupported(
-                        format!("{field}.ports[{j}].protocol"),
-                        proto,
-                        PROTOCOLS,
-                    ));
-                }
-            }
+            errs.extend(FieldError::one_of(
+                format!("{field}.ports[{j}].protocol"),
+                port.protocol.as_deref(),
+                PROTOCOLS,
+            ));
         }
         let res = c.resources.clone().unwrap_or_default();
         for (kind, map) in [

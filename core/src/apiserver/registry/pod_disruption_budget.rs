@@ -16,19 +16,13 @@ impl Strategy for PodDisruptionBudget {
 
     fn validate(&self) -> Vec<FieldError> {
         let mut errs = vec![];
-        if let Some(p) = self
-            .spec
-            .as_ref()
-            .and_then(|s| s.unhealthy_pod_eviction_policy.as_deref())
-        {
-            if !POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    "spec.unhealthyPodEvictionPolicy",
-                    p,
-                    POLICIES,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.unhealthyPodEvictionPolicy",
+            self.spec
+                .as_ref()
+                .and_then(|s| s.unhealthy_pod_eviction_policy.as_deref()),
+            POLICIES,
+        ));
         errs
     }
 

@@ -47,11 +47,11 @@ impl Strategy for PriorityClass {
                 ),
             ));
         }
-        if let Some(p) = self.preemption_policy.as_deref() {
-            if !POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported("preemptionPolicy", p, POLICIES));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "preemptionPolicy",
+            self.preemption_policy.as_deref(),
+            POLICIES,
+        ));
         errs
     }
 

@@ -43,13 +43,11 @@ impl Strategy for ResourceQuota {
             }
         }
         for (i, s) in spec.scopes.iter().flatten().enumerate() {
-            if !SCOPES.contains(&s.as_str()) {
-                errs.push(FieldError::unsupported(
-                    format!("spec.scopes[{i}]"),
-                    s,
-                    SCOPES,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("spec.scopes[{i}]"),
+                Some(s.as_str()),
+                SCOPES,
+            ));
         }
         errs
     }

@@ -142,9 +142,11 @@ pub fn validate_role_ref(r: &RoleRef, kinds: &[&str]) -> Vec<FieldError> {
             &["rbac.authorization.k8s.io"],
         ));
     }
-    if !kinds.contains(&r.kind.as_str()) {
-        errs.push(FieldError::unsupported("roleRef.kind", &r.kind, kinds));
-    }
+    errs.extend(FieldError::one_of(
+        "roleRef.kind",
+        Some(r.kind.as_str()),
+        kinds,
+    ));
     if r.name.is_empty() {
         errs.push(FieldError::required("roleRef.name"));
     }

@@ -78,9 +78,7 @@ impl Strategy for Service {
         let mut errs = vec![];
         let spec = self.spec.clone().unwrap_or_default();
         let ty = spec.type_.as_deref().unwrap_or("ClusterIP");
-        if !TYPES.contains(&ty) {
-            errs.push(FieldError::unsupported("spec.type", ty, TYPES));
-        }
+        errs.extend(FieldError::one_of("spec.type", Some(ty), TYPES));
         let headless = spec.cluster_ip.as_deref() == Some("None");
         let ports = spec.ports.clone().unwrap_or_default();
         if ports.is_empty() && !headless && ty != "ExternalName" {

@@ -78,28 +78,18 @@ impl Strategy for StatefulSet {
             selector,
             &["Always"],
         ));
-        if let Some(p) = spec.pod_management_policy.as_deref() {
-            if !POLICIES.contains(&p) {
-                errs.push(FieldError::unsupported(
-                    "spec.podManagementPolicy",
-                    p,
-                    POLICIES,
-                ));
-            }
-        }
-        if let Some(ty) = spec
-            .update_strategy
-            .as_ref()
-            .and_then(|s| s.type_.as_deref())
-        {
-            if !STRATEGIES.contains(&ty) {
-                errs.push(FieldError::unsupported(
-                    "spec.updateStrategy.type",
-                    ty,
-                    STRATEGIES,
-                ));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "spec.podManagementPolicy",
+            spec.pod_management_policy.as_deref(),
+            POLICIES,
+        ));
+        errs.extend(FieldError::one_of(
+            "spec.updateStrategy.type",
+            spec.update_strategy
+                .as_ref()
+                .and_then(|s| s.type_.as_deref()),
+            STRATEGIES,
+        ));
         errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
         errs
     }

@@ -21,16 +21,16 @@ impl Strategy for StorageClass {
         if self.provisioner.is_empty() {
             errs.push(FieldError::required("provisioner"));
         }
-        if let Some(p) = self.reclaim_policy.as_deref() {
-            if !RECLAIM.contains(&p) {
-                errs.push(FieldError::unsupported("reclaimPolicy", p, RECLAIM));
-            }
-        }
-        if let Some(m) = self.volume_binding_mode.as_deref() {
-            if !BINDING.contains(&m) {
-                errs.push(FieldError::unsupported("volumeBindingMode", m, BINDING));
-            }
-        }
+        errs.extend(FieldError::one_of(
+            "reclaimPolicy",
+            self.reclaim_policy.as_deref(),
+            RECLAIM,
+        ));
+        errs.extend(FieldError::one_of(
+            "volumeBindingMode",
+            self.volume_binding_mode.as_deref(),
+            BINDING,
+        ));
         errs
     }
 

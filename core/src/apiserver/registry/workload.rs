@@ -110,13 +110,11 @@ pub fn validate_template(
         Some(spec) => {
             errs.extend(validate_pod_spec(spec, &format!("{path}.spec")));
             let policy = spec.restart_policy.as_deref().unwrap_or("Always");
-            if !restart_policies.contains(&policy) {
-                errs.push(FieldError::unsupported(
-                    format!("{path}.spec.restartPolicy"),
-                    policy,
-                    restart_policies,
-                ));
-            }
+            errs.extend(FieldError::one_of(
+                format!("{path}.spec.restartPolicy"),
+                Some(policy),
+                restart_policies,
+            ));
         }
     }
     errs
