@@ -6,9 +6,7 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::workload::{
-    default_template, immutable_selector, non_negative, validate_selector, validate_template,
-};
+use super::workload::{default_template, immutable_selector, non_negative, validate_replicated};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
@@ -62,15 +60,7 @@ impl Strategy for DaemonSet {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
-        let (sel_errs, selector) =
-            validate_selector(Some(&spec.selector), "spec.selector", "daemonset");
-        let mut errs = sel_errs;
-        errs.extend(validate_template(
-            &spec.template,
-            "spec.template",
-            selector,
-            &["Always"],
-        ));
+        let mut errs = validate_replicated(None, &spec.selector, Some(&spec.template), "daemonset");
         errs.extend(FieldError::one_of(
             "spec.updateStrategy.type",
             spec.update_strategy

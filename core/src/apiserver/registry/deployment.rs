@@ -7,8 +7,7 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::workload::{
-    default_template, go_int_or_string, immutable_selector, non_negative, validate_selector,
-    validate_template,
+    default_template, go_int_or_string, immutable_selector, non_negative, validate_replicated,
 };
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
@@ -54,16 +53,12 @@ impl Strategy for Deployment {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
-        let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let (sel_errs, selector) =
-            validate_selector(Some(&spec.selector), "spec.selector", "deployment");
-        errs.extend(sel_errs);
-        errs.extend(validate_template(
-            &spec.template,
-            "spec.template",
-            selector,
-            &["Always"],
-        ));
+        let mut errs = validate_replicated(
+            spec.replicas,
+            &spec.selector,
+            Some(&spec.template),
+            "deployment",
+        );
         if let Some(st) = &spec.strategy {
             let ty = st.type_.as_deref().unwrap_or("RollingUpdate");
             errs.extend(FieldError::one_of(

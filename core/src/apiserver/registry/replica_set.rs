@@ -3,9 +3,7 @@
 
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 
-use super::workload::{
-    default_template, immutable_selector, non_negative, validate_selector, validate_template,
-};
+use super::workload::{default_template, immutable_selector, non_negative, validate_replicated};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
@@ -28,17 +26,13 @@ impl Strategy for ReplicaSet {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
-        let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let (sel_errs, selector) =
-            validate_selector(Some(&spec.selector), "spec.selector", "deployment");
-        errs.extend(sel_errs);
-        match &spec.template {
-            Some(t) => errs.extend(validate_template(t, "spec.template", selector, &["Always"])),
-            None if spec.replicas.unwrap_or(1) > 0 => {
-                errs.push(FieldError::required("spec.template"))
-            }
-            None => {}
-        }
+        // Upstream's ReplicaSet validation words an empty selector as a Deployment's.
+        let mut errs = validate_replicated(
+            spec.replicas,
+            &spec.selector,
+            spec.template.as_ref(),
+            "deployment",
+        );
         errs.extend(non_negative(spec.min_ready_seconds, "spec.minReadySeconds"));
         errs
     }

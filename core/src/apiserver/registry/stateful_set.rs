@@ -9,9 +9,7 @@ use k8s_openapi::api::apps::v1::{
 use k8s_openapi::api::core::v1::PersistentVolumeClaimStatus;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::workload::{
-    default_template, immutable_selector, non_negative, validate_selector, validate_template,
-};
+use super::workload::{default_template, immutable_selector, non_negative, validate_replicated};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
@@ -68,16 +66,12 @@ impl Strategy for StatefulSet {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
-        let mut errs = non_negative(spec.replicas, "spec.replicas");
-        let (sel_errs, selector) =
-            validate_selector(Some(&spec.selector), "spec.selector", "statefulset");
-        errs.extend(sel_errs);
-        errs.extend(validate_template(
-            &spec.template,
-            "spec.template",
-            selector,
-            &["Always"],
-        ));
+        let mut errs = validate_replicated(
+            spec.replicas,
+            &spec.selector,
+            Some(&spec.template),
+            "statefulset",
+        );
         errs.extend(FieldError::one_of(
             "spec.podManagementPolicy",
             spec.pod_management_policy.as_deref(),

@@ -146,6 +146,31 @@ pub fn validate_selector<'a>(
     }
 }
 
+/// What the specs of Deployments, ReplicaSets, StatefulSets and DaemonSets share:
+/// non-negative replicas, a selector that selects, and a template (required while there
+/// are replicas) whose labels it matches and whose pods restart Always.
+pub fn validate_replicated(
+    replicas: Option<i32>,
+    selector: &LabelSelector,
+    template: Option<&PodTemplateSpec>,
+    kind: &str,
+) -> Vec<FieldError> {
+    let mut errs = non_negative(replicas, "spec.replicas");
+    let (sel_errs, selecting) = validate_selector(Some(selector), "spec.selector", kind);
+    errs.extend(sel_errs);
+    match template {
+        Some(t) => errs.extend(validate_template(
+            t,
+            "spec.template",
+            selecting,
+            &["Always"],
+        )),
+        None if replicas.unwrap_or(1) > 0 => errs.push(FieldError::required("spec.template")),
+        None => {}
+    }
+    errs
+}
+
 /// `replicas` and similar counts must not be negative.
 pub fn non_negative(value: Option<i32>, path: &str) -> Vec<FieldError> {
     match value {
