@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::client::Client;
+use super::client;
 use super::flags::Parsed;
 use super::get::{output_format, print_objects};
 use super::{fail, manifest, Ctx};
@@ -222,7 +222,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
             }
         }
-        let mut client = Client::new(ctx.cluster);
+        let mut client = client::connect(ctx.cluster);
         let existing = if name.is_empty() {
             None
         } else {
@@ -235,7 +235,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} created{}\n", dry.suffix()));
                     continue;
                 }
-                match client.create(r, &ns, body, dry == DryRun::Server) {
+                match client.create(r, &ns, body, &client::write_query(dry == DryRun::Server)) {
                     Ok((obj, warnings)) => {
                         for w in warnings {
                             out.err(format!("Warning: {w}\n"));
@@ -279,7 +279,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                     continue;
                 }
-                match client.update(r, &ns, merged, dry == DryRun::Server) {
+                match client.update(
+                    r,
+                    &ns,
+                    merged,
+                    "",
+                    &client::write_query(dry == DryRun::Server),
+                ) {
                     Ok(obj) => {
                         if format.is_empty() {
                             out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));

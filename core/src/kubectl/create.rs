@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::apply::{self, output_options, DryRun, Mode};
-use super::client::Client;
+use super::client;
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, Ctx};
@@ -40,8 +40,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     let body = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}});
-    match Client::new(ctx.cluster).create(resources::namespaces(), "", body, dry == DryRun::Server)
-    {
+    match client::connect(ctx.cluster).create(
+        resources::namespaces(),
+        "",
+        body,
+        &client::write_query(dry == DryRun::Server),
+    ) {
         Ok((obj, _)) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),
             "name" => CmdResult::ok(format!("namespace/{name}\n")),

@@ -1,7 +1,7 @@
 //! `kubectl delete`: by name, `--all`, `-l` or `-f`; graceful by default, waiting until
 //! the objects are gone (virtual time passes meanwhile).
 
-use super::client::{Client, ListOptions};
+use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::Reason;
@@ -89,7 +89,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             if names.is_empty() && !p.on("all") && selector.is_none() && field_selector.is_none() {
                 return fail("error: resource(s) were provided, but no name was specified");
             }
-            let mut client = Client::new(ctx.cluster);
+            let mut client = client::connect(ctx.cluster);
             for r in types {
                 if names.is_empty() {
                     let list_ns = if all_ns { None } else { Some(ns.as_str()) };
@@ -133,7 +133,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
     let mut waiting: Vec<(&'static Resource, String, String, String)> = vec![];
-    let mut client = Client::new(ctx.cluster);
+    let mut client = client::connect(ctx.cluster);
     for (r, tns, name) in targets {
         let requested = if grace >= 0 { Some(grace) } else { None };
         match client.delete(r, &tns, &name, requested) {

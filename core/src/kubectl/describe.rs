@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::client::{Client, ListOptions};
+use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
@@ -36,7 +36,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let ns = namespace(p);
     let all_ns = p.on("all-namespaces");
     let now = ctx.cluster.now();
-    let mut client = Client::new(ctx.cluster);
+    let mut client = client::connect(ctx.cluster);
     let list_ns = if all_ns || !r.namespaced {
         None
     } else {

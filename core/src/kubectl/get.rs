@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::client::{Client, ListOptions};
+use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
@@ -146,7 +146,7 @@ fn raw(p: &Parsed, path: &str, ctx: &mut Ctx<'_>) -> CmdResult {
         return fail("error: arguments may not be passed when --raw is specified");
     }
     let req = request::Request::from_url(Method::Get, path);
-    let resp = ctx.cluster.api.handle(&req);
+    let resp = client::connect(ctx.cluster).send(req);
     let body = match &resp.body {
         Value::String(s) => s.clone(),
         v => format!("{v}\n"),
@@ -210,7 +210,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let single = reqs.len() == 1 && reqs[0].names.len() == 1;
     let mut errors: Vec<String> = vec![];
     let mut sections: Vec<(&'static Resource, Vec<Value>)> = vec![];
-    let mut client = Client::new(ctx.cluster);
+    let mut client = client::connect(ctx.cluster);
     for q in &reqs {
         let mut objs = vec![];
         if q.names.is_empty() {
