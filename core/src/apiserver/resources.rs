@@ -63,6 +63,15 @@ pub fn is_served(r: &'static Resource) -> bool {
     super::serves(super::conversion::storage(r))
 }
 
+/// The served resources as discovery offers them to clients: each once, at its preferred
+/// version (the table's first), in discovery order.
+pub fn preferred() -> impl Iterator<Item = &'static Resource> {
+    all().enumerate().filter_map(|(i, r)| {
+        let first = all().position(|x| x.group == r.group && x.plural == r.plural) == Some(i);
+        (first && is_served(r)).then_some(r)
+    })
+}
+
 /// The served resources at their storage versions: each stored kind once.
 pub fn stored() -> impl Iterator<Item = &'static Resource> {
     all().filter(|r| is_served(r) && std::ptr::eq(super::conversion::storage(r), *r))

@@ -111,13 +111,11 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
         if t == "all" {
             // The `all` category, in discovery order, each resource at its preferred
             // version.
-            for r in resources::all().filter(|r| r.categories.contains(&"all")) {
-                if resources::is_served(r) && !out.iter().any(|q| q.resource.plural == r.plural) {
-                    out.push(Request {
-                        resource: r,
-                        names: vec![],
-                    });
-                }
+            for r in resources::preferred().filter(|r| r.categories.contains(&"all")) {
+                out.push(Request {
+                    resource: r,
+                    names: vec![],
+                });
             }
             continue;
         }

@@ -29,16 +29,7 @@ To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
 }
 
 pub fn api_resources() -> CmdResult {
-    // One row per resource, at its preferred version (the table's first).
-    let mut rows: Vec<&resources::Resource> = vec![];
-    for r in resources::all().filter(|r| resources::is_served(r)) {
-        if !rows
-            .iter()
-            .any(|x| x.group == r.group && x.plural == r.plural)
-        {
-            rows.push(r);
-        }
-    }
+    let mut rows: Vec<&resources::Resource> = resources::preferred().collect();
     rows.sort_by_key(|r| (r.group, r.plural));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for r in rows {

@@ -64,15 +64,10 @@ pub fn complete(
     match args.len() {
         0 => pick(VERBS.iter().map(|s| s.to_string()).collect()),
         1 if matches!(args[0], "get" | "describe" | "delete") => {
-            let mut names: Vec<String> = resources::all()
-                .filter(|r| resources::is_served(r))
+            let mut names: Vec<String> = resources::preferred()
                 .map(|r| r.plural.to_string())
                 .collect();
-            names.extend(
-                resources::all()
-                    .filter(|r| resources::is_served(r))
-                    .map(|r| r.singular.to_string()),
-            );
+            names.extend(resources::preferred().map(|r| r.singular.to_string()));
             pick(names)
         }
         1 if args[0] == "create" => pick(vec!["namespace".into()]),
