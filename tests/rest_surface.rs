@@ -1,26 +1,29 @@
 //! The REST surface driven directly, as the HTTP server and client libraries will drive
-//! it: a table of requests and the status code each must get, then the state they left.
-//! Everything runs in order on one default cluster.
+//! it: a table of requests and the status code each must get, in order on one default
+//! cluster, then what they left behind.
 
 use kubarium_core::apiserver::request::{Method, PatchType, Request};
+use kubarium_core::apiserver::rest::Response;
 use kubarium_core::cluster::Cluster;
 use serde_json::{json, Value};
 
-/// One request and the status code it must get.
-struct Step {
-    method: Method,
-    url: &'static str,
-    body: Value,
-    code: u16,
-}
+const DEPLOYS: &str = "/apis/apps/v1/namespaces/default/deployments";
+const PODS: &str = "/api/v1/namespaces/default/pods";
 
-fn step(method: Method, url: &'static str, body: Value, code: u16) -> Step {
-    Step {
-        method,
-        url,
-        body,
-        code,
+/// Sends one request: the patch type, if any, becomes its Content-Type.
+fn send(
+    c: &mut Cluster,
+    method: Method,
+    url: &str,
+    patch: Option<PatchType>,
+    body: Value,
+) -> Response {
+    let mut req = Request::from_url(method, url);
+    if !body.is_null() {
+        req.body = Some(body);
     }
+    req.content_type = patch.map(|p| p.content_type().to_string());
+    c.api.handle(&req)
 }
 
 fn deployment() -> Value {
@@ -30,147 +33,105 @@ fn deployment() -> Value {
                                  "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}})
 }
 
+fn pod(name: &str, app: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": app}},
+           "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+}
+
+fn eviction(name: &str) -> Value {
+    json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name}})
+}
+
 #[test]
 fn rest_surface_steps() {
-    let deploys = "/apis/apps/v1/namespaces/default/deployments";
-    let steps = vec![
-        step(
-            Method::Post,
-            "/apis/apps/v1/namespaces/default/deployments",
-            deployment(),
-            201,
-        ),
-        step(
-            Method::Get,
-            "/apis/apps/v1/namespaces/default/deployments/web/scale",
-            Value::Null,
-            200,
-        ),
-        step(
-            Method::Put,
-            "/apis/apps/v1/namespaces/default/deployments/web/scale",
-            json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"}, "spec": {"replicas": 5}}),
-            200,
-        ),
-        step(
-            Method::Post,
-            "/api/v1/namespaces/default/pods/nope/eviction",
-            json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "nope"}}),
-            404,
-        ),
-        step(
-            Method::Delete,
-            "/api/v1/namespaces/default/pods/nope/log",
-            Value::Null,
-            404,
-        ),
-        step(
-            Method::Put,
-            "/apis/apps/v1/namespaces/default/deployments/other",
-            deployment(),
-            400,
-        ),
-    ];
-    let mut c = Cluster::new(1);
-    let mut run = |s: &Step| {
-        let mut req = Request::from_url(s.method, s.url);
-        if !s.body.is_null() {
-            req.body = Some(s.body.clone());
-        }
-        c.api.handle(&req)
-    };
-    for s in &steps {
-        let resp = run(s);
-        assert_eq!(resp.code, s.code, "{:?} {}: {}", s.method, s.url, resp.body);
-    }
-    // The scale write reached the Deployment; the selector reads as a selector string.
-    let scale = run(&step(
-        Method::Get,
-        "/apis/apps/v1/namespaces/default/deployments/web/scale",
-        Value::Null,
-        200,
-    ));
-    assert_eq!(scale.body["spec"]["replicas"], 5);
-    assert_eq!(scale.body["status"]["selector"], "app=web");
-    let d = run(&step(
-        Method::Get,
-        "/apis/apps/v1/namespaces/default/deployments/web",
-        Value::Null,
-        200,
-    ));
-    assert_eq!(d.body["spec"]["replicas"], 5);
-    assert_eq!(d.body["metadata"]["generation"], 2);
-    // A merge patch on the scale subresource.
-    let mut patch = Request::new(Method::Patch, format!("{deploys}/web/scale"))
-        .body(json!({"spec": {"replicas": 1}}));
-    patch.content_type = Some(PatchType::Merge.content_type().into());
-    assert_eq!(c.api.handle(&patch).body["spec"]["replicas"], 1);
-    // Strategic merge patch on the Deployment: containers merge by name.
-    let mut smp = Request::new(Method::Patch, format!("{deploys}/web")).body(json!(
-        {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}}));
-    smp.content_type = Some(PatchType::StrategicMerge.content_type().into());
-    let patched = c.api.handle(&smp);
-    assert_eq!(patched.code, 200, "{}", patched.body);
-    let container = &patched.body["spec"]["template"]["spec"]["containers"][0];
-    assert_eq!(container["image"], "nginx:1.28");
-    assert_eq!(container["imagePullPolicy"], "IfNotPresent");
-    // A JSON patch that fails its test leaves the object as it was.
-    let mut jp = Request::new(Method::Patch, format!("{deploys}/web")).body(json!(
-        [{"op": "test", "path": "/spec/replicas", "value": 9}, {"op": "replace", "path": "/spec/replicas", "value": 3}]));
-    jp.content_type = Some(PatchType::Json.content_type().into());
-    assert!(!c.api.handle(&jp).is_success());
-    // Evicting a pod no budget covers deletes it.
-    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"app": "x"}},
-                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
-    assert_eq!(
-        c.api
-            .handle(&Request::post("/api/v1/namespaces/default/pods", pod))
-            .code,
-        201
-    );
-    let evict = Request::post(
-        "/api/v1/namespaces/default/pods/p/eviction",
-        json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}}),
-    );
-    assert_eq!(c.api.handle(&evict).code, 201);
-    assert_eq!(
-        c.api
-            .handle(&Request::get("/api/v1/namespaces/default/pods/p"))
-            .code,
-        404
-    );
-    // A budget whose status the disruption controller has not processed blocks evictions.
+    use Method::{Delete, Get, Patch, Post, Put};
+    use PatchType::{Json, Merge, StrategicMerge};
+    let scale = json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"}, "spec": {"replicas": 5}});
     let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "b"},
                      "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "y"}}}});
-    assert_eq!(
-        c.api
-            .handle(&Request::post(
-                "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
-                pdb
-            ))
-            .code,
-        201
+    let smp = json!({"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.28"}]}}}});
+    // A JSON patch whose test fails changes nothing.
+    let failing = json!([{"op": "test", "path": "/spec/replicas", "value": 9},
+                         {"op": "replace", "path": "/spec/replicas", "value": 3}]);
+    let steps: Vec<(Method, String, Option<PatchType>, Value, u16)> = vec![
+        (Post, DEPLOYS.into(), None, deployment(), 201),
+        (Get, format!("{DEPLOYS}/web/scale"), None, Value::Null, 200),
+        (Put, format!("{DEPLOYS}/web/scale"), None, scale, 200),
+        (Put, format!("{DEPLOYS}/other"), None, deployment(), 400),
+        (
+            Patch,
+            format!("{DEPLOYS}/web/scale"),
+            Some(Merge),
+            json!({"spec": {"replicas": 1}}),
+            200,
+        ),
+        (
+            Patch,
+            format!("{DEPLOYS}/web"),
+            Some(StrategicMerge),
+            smp,
+            200,
+        ),
+        (Patch, format!("{DEPLOYS}/web"), Some(Json), failing, 422),
+        (
+            Post,
+            format!("{PODS}/nope/eviction"),
+            None,
+            eviction("nope"),
+            404,
+        ),
+        (Delete, format!("{PODS}/nope/log"), None, Value::Null, 404),
+        (Post, PODS.into(), None, pod("p", "x"), 201),
+        (Post, format!("{PODS}/p/eviction"), None, eviction("p"), 201),
+        (Get, format!("{PODS}/p"), None, Value::Null, 404),
+        (
+            Post,
+            "/apis/policy/v1/namespaces/default/poddisruptionbudgets".into(),
+            None,
+            pdb,
+            201,
+        ),
+        (Post, PODS.into(), None, pod("q", "y"), 201),
+    ];
+    let mut c = Cluster::new(1);
+    for (method, url, patch, body, code) in steps {
+        let resp = send(&mut c, method, &url, patch, body);
+        assert_eq!(resp.code, code, "{method:?} {url}: {}", resp.body);
+    }
+    // The scale writes reached the Deployment (one generation each, with the patch's),
+    // the patch kept defaults, and the scale's selector reads as a selector string.
+    let d = send(&mut c, Get, &format!("{DEPLOYS}/web"), None, Value::Null).body;
+    assert_eq!(d["spec"]["replicas"], 1);
+    assert_eq!(d["metadata"]["generation"], 4);
+    let container = &d["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["image"], "nginx:1.28");
+    assert_eq!(container["imagePullPolicy"], "IfNotPresent");
+    let s = send(
+        &mut c,
+        Get,
+        &format!("{DEPLOYS}/web/scale"),
+        None,
+        Value::Null,
+    )
+    .body;
+    assert_eq!(s["status"]["selector"], "app=web");
+    // A budget the disruption controller has not processed yet blocks evictions.
+    let refused = send(
+        &mut c,
+        Post,
+        &format!("{PODS}/q/eviction"),
+        None,
+        eviction("q"),
     );
-    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "q", "labels": {"app": "y"}},
-                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
-    assert_eq!(
-        c.api
-            .handle(&Request::post("/api/v1/namespaces/default/pods", pod))
-            .code,
-        201
-    );
-    let evict = Request::post(
-        "/api/v1/namespaces/default/pods/q/eviction",
-        json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "q"}}),
-    );
-    let refused = c.api.handle(&evict);
     assert_eq!(refused.code, 429, "{}", refused.body);
     assert_eq!(
         refused.body["message"],
         "Cannot evict pod as it would violate the pod's disruption budget."
     );
+    let cause = &refused.body["details"]["causes"][0];
+    assert_eq!(cause["reason"], "DisruptionBudget");
     assert_eq!(
-        refused.body["details"]["causes"][0]["message"],
+        cause["message"],
         "The disruption budget b is still being processed by the server."
     );
 }

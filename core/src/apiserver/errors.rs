@@ -151,14 +151,7 @@ impl FieldError {
         TYPES
             .iter()
             .find(|(prefix, _)| self.detail.starts_with(prefix))
-            .map_or(
-                if self.field.is_empty() {
-                    "DisruptionBudget"
-                } else {
-                    "InternalError"
-                },
-                |(_, t)| t,
-            )
+            .map_or("InternalError", |(_, t)| t)
     }
 }
 
@@ -177,14 +170,41 @@ pub struct ApiError {
 }
 
 /// What a Status's `details` say: the object (for `Invalid`, its kind; otherwise the
-/// resource) and each field error.
+/// resource) and each cause.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Details {
     pub name: String,
     /// The API group, empty for the core group.
     pub group: String,
     pub kind: String,
-    pub causes: Vec<FieldError>,
+    pub causes: Vec<Cause>,
+}
+
+/// One cause of a Status: a field error (`FieldValueRequired` on `spec.replicas`) or
+/// another reason (an eviction's `DisruptionBudget`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub reason: String,
+    pub message: String,
+    /// Empty when the cause is not about a field.
+    pub field: String,
+}
+
+impl From<FieldError> for Cause {
+    fn from(e: FieldError) -> Self {
+        Cause {
+            reason: e.cause_type().to_string(),
+            message: e.detail,
+            field: e.field,
+        }
+    }
+}
+
+impl fmt::Display for Cause {
+    /// As kubectl lists an invalid object's causes: `field: message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
 }
 
 impl ApiError {
@@ -263,7 +283,7 @@ impl ApiError {
                 name: name.into(),
                 group: String::new(),
                 kind: kind.into(),
-                causes,
+                causes: causes.into_iter().map(Cause::from).collect(),
             }),
         }
     }
@@ -295,7 +315,13 @@ impl ApiError {
                 .details
                 .causes
                 .iter()
-                .map(|c| json!({"reason": c.cause_type(), "message": c.detail, "field": c.field}))
+                .map(|c| {
+                    let mut cause = json!({"reason": c.reason, "message": c.message});
+                    if !c.field.is_empty() {
+                        cause["field"] = json!(c.field);
+                    }
+                    cause
+                })
                 .collect();
             details.insert("causes".into(), Value::Array(causes));
         }
@@ -324,9 +350,10 @@ impl ApiError {
             .and_then(Value::as_array)
             .map(|cs| {
                 cs.iter()
-                    .map(|c| FieldError {
+                    .map(|c| Cause {
+                        reason: c["reason"].as_str().unwrap_or("").to_string(),
+                        message: c["message"].as_str().unwrap_or("").to_string(),
                         field: c["field"].as_str().unwrap_or("").to_string(),
-                        detail: c["message"].as_str().unwrap_or("").to_string(),
                     })
                     .collect()
             })

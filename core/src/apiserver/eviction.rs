@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::errors::{ApiError, FieldError, Reason};
+use super::errors::{ApiError, Cause, Reason};
 use super::resources;
 use super::{ApiServer, Deleted};
 use crate::labels::selector_matches;
@@ -63,9 +63,10 @@ impl ApiServer {
                     Reason::TooManyRequests,
                     "Cannot evict pod as it would violate the pod's disruption budget.",
                 );
-                e.details.causes.push(FieldError {
+                e.details.causes.push(Cause {
+                    reason: "DisruptionBudget".into(),
+                    message: cause,
                     field: String::new(),
-                    detail: cause,
                 });
                 e
             };
