@@ -1,5 +1,5 @@
 //! Discovery, generated from the resource table: `/api`, `/apis`, per group and group
-//! version, `/version` and the health checks.
+//! version, aggregated discovery, and `/version`.
 
 use serde_json::{json, Value};
 
@@ -31,11 +31,6 @@ pub fn version() -> Value {
         "compiler": "gc",
         "platform": "linux/amd64",
     })
-}
-
-/// `/healthz`, `/livez`, `/readyz`: the API server is up whenever it answers.
-pub fn health(_check: &str) -> String {
-    "ok".to_string()
 }
 
 /// `/api`.

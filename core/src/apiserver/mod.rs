@@ -68,7 +68,6 @@ pub struct WriteOptions {
     /// `dryRun=All`: run every step but the write.
     pub dry_run: bool,
     pub validation: FieldValidation,
-    pub field_manager: String,
 }
 
 impl WriteOptions {
@@ -76,7 +75,6 @@ impl WriteOptions {
         WriteOptions {
             dry_run,
             validation: FieldValidation::Strict,
-            field_manager: String::new(),
         }
     }
 }

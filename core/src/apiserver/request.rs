@@ -220,9 +220,9 @@ pub enum Target {
     /// `/version`.
     Version,
     /// `/healthz`, `/livez`, `/readyz` (and their `/...` checks).
-    Health(String),
-    /// `/openapi/v3` and `/openapi/v3/<path>`.
-    OpenApiV3(String),
+    Health,
+    /// `/openapi/v2`, `/openapi/v3` and below.
+    OpenApi,
     /// Anything else.
     Unknown,
 }
@@ -236,10 +236,8 @@ pub fn parse_path(path: &str) -> Target {
         .collect();
     let (group, version, rest) = match parts.as_slice() {
         ["version"] => return Target::Version,
-        [h, ..] if matches!(*h, "healthz" | "livez" | "readyz") => {
-            return Target::Health(parts.join("/"))
-        }
-        ["openapi", "v3", rest @ ..] => return Target::OpenApiV3(rest.join("/")),
+        [h, ..] if matches!(*h, "healthz" | "livez" | "readyz") => return Target::Health,
+        ["openapi", ..] => return Target::OpenApi,
         ["api"] => return Target::CoreVersions,
         ["apis"] => return Target::Groups,
         ["apis", g] => return Target::Group((*g).to_string()),

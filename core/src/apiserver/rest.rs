@@ -115,7 +115,6 @@ fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
     Ok(WriteOptions {
         dry_run: dry_run(req)?,
         validation,
-        field_manager: req.param("fieldManager").unwrap_or("").to_string(),
     })
 }
 
@@ -181,7 +180,8 @@ impl ApiServer {
         }
         match target {
             Target::Version => Ok(Response::ok(discovery::version())),
-            Target::Health(check) => Ok(Response::ok(Value::String(discovery::health(&check)))),
+            // The API server is healthy whenever it answers.
+            Target::Health => Ok(Response::ok(Value::String("ok".into()))),
             Target::CoreVersions | Target::Groups
                 if discovery::wants_aggregated(req.accept.as_deref()) =>
             {
@@ -197,7 +197,11 @@ impl ApiServer {
             Target::GroupVersion(g, v) => discovery::resource_list(&g, &v)
                 .map(Response::ok)
                 .ok_or_else(not_found_path),
-            Target::OpenApiV3(_) | Target::Unknown => Err(not_found_path()),
+            Target::OpenApi => Err(ApiError::new(
+                Reason::NotFound,
+                "OpenAPI documents are not supported in Kubarium yet",
+            )),
+            Target::Unknown => Err(not_found_path()),
             Target::Resource(info) => self.resource_request(req, &info),
         }
     }
