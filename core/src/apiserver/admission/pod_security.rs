@@ -100,6 +100,38 @@ fn name(c: &Value) -> String {
     c["name"].as_str().unwrap_or("").to_string()
 }
 
+/// `container "a" must not include "NET_ADMIN" in securityContext.capabilities.add` for
+/// the containers adding capabilities `allowed` refuses, if any do.
+fn added_capabilities(all: &[&Value], allowed: impl Fn(&str) -> bool) -> Option<String> {
+    let mut containers = vec![];
+    let mut caps: Vec<String> = vec![];
+    for c in all {
+        let bad: Vec<&str> = c["securityContext"]["capabilities"]["add"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|cap| !allowed(cap))
+            .collect();
+        if !bad.is_empty() {
+            containers.push(name(c));
+        }
+        for b in bad {
+            let quoted = format!("{b:?}");
+            if !caps.contains(&quoted) {
+                caps.push(quoted);
+            }
+        }
+    }
+    (!containers.is_empty()).then(|| {
+        format!(
+            "{} must not include {} in securityContext.capabilities.add",
+            containers_phrase(&containers),
+            caps.join(", ")
+        )
+    })
+}
+
 /// The names of the containers for which `f` holds.
 fn names_where(all: &[&Value], f: impl Fn(&Value) -> bool) -> Vec<String> {
     all.iter().filter(|c| f(c)).map(|c| name(c)).collect()
@@ -153,36 +185,11 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
         );
     }
     // baseline: capabilities
-    let mut added: Vec<String> = vec![];
-    let mut adders: Vec<String> = vec![];
-    for c in &all {
-        let bad: Vec<String> = c["securityContext"]["capabilities"]["add"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .filter(|cap| !BASELINE_CAPABILITIES.contains(cap))
-            .map(String::from)
-            .collect();
-        if !bad.is_empty() {
-            adders.push(name(c));
-            for b in bad {
-                if !added.contains(&b) {
-                    added.push(b);
-                }
-            }
-        }
-    }
-    if !adders.is_empty() {
-        let caps: Vec<String> = added.iter().map(|c| format!("{c:?}")).collect();
+    if let Some(phrase) = added_capabilities(&all, |cap| BASELINE_CAPABILITIES.contains(&cap)) {
         push(
             &mut out,
             "capabilities_baseline",
-            format!(
-            "non-default capabilities ({} must not include {} in securityContext.capabilities.add)",
-            containers_phrase(&adders),
-            caps.join(", ")
-        ),
+            format!("non-default capabilities ({phrase})"),
         );
     }
     // baseline: hostPath volumes
@@ -329,33 +336,8 @@ fn checks(spec: &Value, level: Level) -> Vec<(&'static str, String)> {
             containers_phrase(&not_dropping)
         ));
     }
-    let mut adding = vec![];
-    let mut extra = vec![];
-    for c in &all {
-        let bad: Vec<String> = c["securityContext"]["capabilities"]["add"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .filter(|cap| *cap != "NET_BIND_SERVICE")
-            .map(String::from)
-            .collect();
-        if !bad.is_empty() {
-            adding.push(name(c));
-            for b in bad {
-                if !extra.contains(&b) {
-                    extra.push(b);
-                }
-            }
-        }
-    }
-    if !adding.is_empty() {
-        let caps: Vec<String> = extra.iter().map(|c| format!("{c:?}")).collect();
-        unrestricted.push(format!(
-            "{} must not include {} in securityContext.capabilities.add",
-            containers_phrase(&adding),
-            caps.join(", ")
-        ));
+    if let Some(phrase) = added_capabilities(&all, |cap| cap == "NET_BIND_SERVICE") {
+        unrestricted.push(phrase);
     }
     if !unrestricted.is_empty() {
         push(

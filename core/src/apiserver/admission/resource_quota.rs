@@ -117,9 +117,13 @@ pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<(), ApiError> {
     if !attrs.resource.namespaced {
         return Ok(());
     }
+    let quotas = quotas(attrs.store, attrs.namespace);
+    if quotas.is_empty() {
+        return Ok(());
+    }
     let delta = quota::usage(attrs.resource, obj);
     let is_pod = attrs.resource.plural == "pods" && attrs.resource.group.is_empty();
-    for (_, q) in quotas(attrs.store, attrs.namespace) {
+    for (_, q) in quotas {
         if !in_scope(&q, attrs.resource, obj) {
             continue;
         }
@@ -172,8 +176,12 @@ fn used(q: &Value) -> Usage {
 
 /// Charges an admitted create to the quotas in scope.
 pub fn charge(store: &mut Store, r: &resources::Resource, namespace: &str, obj: &Value) {
+    let quotas = quotas(store, namespace);
+    if quotas.is_empty() {
+        return;
+    }
     let delta = quota::usage(r, obj);
-    for (key, mut q) in quotas(store, namespace) {
+    for (key, mut q) in quotas {
         if !in_scope(&q, r, obj) {
             continue;
         }

@@ -78,7 +78,8 @@ pub fn immutable_errors(
     errs
 }
 
-fn too_long(field: &str) -> FieldError {
+/// The size limit's error.
+pub fn too_long(field: &str) -> FieldError {
     FieldError {
         field: field.into(),
         detail: format!("Too long: may not be more than {MAX_DATA_BYTES} bytes"),

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::ByteString;
 
-use super::config_map::{immutable_errors, validate_keys, MAX_DATA_BYTES};
+use super::config_map::{immutable_errors, too_long, validate_keys, MAX_DATA_BYTES};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{Ctx, Strategy};
 
@@ -85,10 +85,7 @@ impl Strategy for Secret {
             .map(|(k, v)| k.len() + v.0.len())
             .sum();
         if size > MAX_DATA_BYTES {
-            errs.push(FieldError {
-                field: "data".into(),
-                detail: format!("Too long: may not be more than {MAX_DATA_BYTES} bytes"),
-            });
+            errs.push(too_long("data"));
         }
         errs.extend(required_keys(
             self,
