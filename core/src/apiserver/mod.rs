@@ -286,9 +286,7 @@ impl ApiServer {
         grace: Option<i64>,
         dry_run: bool,
     ) -> Result<Deleted, ApiError> {
-        if resource.plural == "namespaces" {
-            admission::namespace_lifecycle::check_delete(name)?;
-        }
+        admission::check_delete(resource, name)?;
         with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
     }
 

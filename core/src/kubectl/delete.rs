@@ -143,7 +143,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 } else {
                     "deleted"
                 };
-                out.out(format!("{} \"{name}\" {verb}\n", r.singular));
+                out.out(format!("{} \"{name}\" {verb}\n", r.kubectl_kind()));
                 if !gone {
                     waiting.push((
                         r,

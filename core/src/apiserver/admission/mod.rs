@@ -41,3 +41,12 @@ pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<S
     resource_quota::validate(attrs, obj)?;
     Ok(warnings)
 }
+
+/// The plugins that guard deletes: the system namespaces and PriorityClasses stay.
+pub fn check_delete(resource: &Resource, name: &str) -> Result<(), ApiError> {
+    match (resource.group, resource.plural) {
+        ("", "namespaces") => namespace_lifecycle::check_delete(name),
+        ("scheduling.k8s.io", "priorityclasses") => priority::check_delete(name),
+        _ => Ok(()),
+    }
+}

@@ -85,3 +85,15 @@ pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any) -> Result<(), ApiError> 
     spec.preemption_policy.get_or_insert(policy);
     Ok(())
 }
+
+/// The system classes cannot be deleted.
+pub fn check_delete(name: &str) -> Result<(), ApiError> {
+    if SYSTEM_CLASSES.iter().any(|(n, _)| *n == name) {
+        return Err(ApiError::forbidden(
+            "priorityclasses.scheduling.k8s.io",
+            name,
+            &format!("cannot delete system priority class {name}"),
+        ));
+    }
+    Ok(())
+}
