@@ -47,8 +47,8 @@ pub fn apply(ty: PatchType, live: &Value, patch: &Value, kind: &str) -> Result<V
     }
 }
 
-/// How a list field merges.
-enum ListStrategy {
+/// How a list field merges (its patchStrategy and patchMergeKey).
+pub enum ListStrategy {
     /// Elements merge by this key.
     MergeKey(&'static str),
     /// A list of scalars merged as a set.
@@ -58,7 +58,7 @@ enum ListStrategy {
 }
 
 /// The strategy of the list at `path` (dotted field names, no indexes) of `kind`.
-fn list_strategy(path: &str, kind: &str) -> ListStrategy {
+pub fn list_strategy(path: &str, kind: &str) -> ListStrategy {
     let field = path.rsplit('.').next().unwrap_or(path);
     let parent = path.rsplit('.').nth(1).unwrap_or("");
     match field {

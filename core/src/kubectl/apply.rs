@@ -8,6 +8,7 @@ use super::flags::Parsed;
 use super::get::{output_format, print_objects};
 use super::{fail, manifest, Ctx};
 use crate::apiserver::errors::ApiError;
+use crate::apiserver::patch::{list_strategy, ListStrategy};
 use crate::shell::{CmdResult, Output};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -52,46 +53,78 @@ impl DryRun {
     }
 }
 
-/// Merges lists of objects by `name` (a strategic merge on the common merge key); other
-/// lists are replaced.
-fn merge_list(live: &[Value], desired: &[Value], last: &[Value]) -> Vec<Value> {
-    let keyed = |l: &[Value]| {
-        !l.is_empty()
-            && l.iter()
-                .all(|v| v.get("name").is_some_and(Value::is_string))
-    };
-    if !keyed(desired) || !keyed(live) {
-        return desired.to_vec();
-    }
-    desired
-        .iter()
-        .map(|d| {
-            let name = &d["name"];
-            let l = live.iter().find(|x| &x["name"] == name);
-            let la = last
+/// Merges a list the way a strategic merge patch does: by the list's merge key (items
+/// added by the server stay, items dropped from the manifest go), as a set, or replaced.
+fn merge_list(
+    live: &[Value],
+    desired: &[Value],
+    last: &[Value],
+    path: &str,
+    kind: &str,
+) -> Vec<Value> {
+    match list_strategy(path, kind) {
+        ListStrategy::Replace => desired.to_vec(),
+        ListStrategy::Set => {
+            let mut out: Vec<Value> = live
                 .iter()
-                .find(|x| &x["name"] == name)
+                .filter(|v| desired.contains(v) || !last.contains(v))
                 .cloned()
-                .unwrap_or(Value::Null);
-            match l {
-                Some(l) => merge(l, d, &la),
-                None => d.clone(),
+                .collect();
+            for d in desired {
+                if !out.contains(d) {
+                    out.push(d.clone());
+                }
             }
-        })
-        .collect()
+            out
+        }
+        ListStrategy::MergeKey(key) => {
+            let find = |list: &[Value], id: &Value| list.iter().find(|x| &x[key] == id).cloned();
+            let mut out: Vec<Value> = desired
+                .iter()
+                .map(|d| match find(live, &d[key]) {
+                    Some(l) => merge_at(
+                        &l,
+                        d,
+                        &find(last, &d[key]).unwrap_or(Value::Null),
+                        path,
+                        kind,
+                    ),
+                    None => d.clone(),
+                })
+                .collect();
+            // What the server or others added stays; what the manifest dropped goes.
+            for l in live {
+                let id = &l[key];
+                if find(desired, id).is_none() && find(last, id).is_none() {
+                    out.push(l.clone());
+                }
+            }
+            out
+        }
+    }
 }
 
 /// Three-way merge: fields in `desired` win; fields that were in `last` but are no longer
 /// in `desired` are removed; everything else in `live` (defaults, status) stays.
 pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
+    let kind = desired["kind"].as_str().unwrap_or("").to_string();
+    merge_at(live, desired, last, "", &kind)
+}
+
+fn merge_at(live: &Value, desired: &Value, last: &Value, path: &str, kind: &str) -> Value {
     match (live, desired) {
         (Value::Object(l), Value::Object(d)) => {
             let empty = Map::new();
             let la = last.as_object().unwrap_or(&empty);
             let mut out = l.clone();
             for (k, dv) in d {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 let merged = match l.get(k) {
-                    Some(lv) => merge(lv, dv, la.get(k).unwrap_or(&Value::Null)),
+                    Some(lv) => merge_at(lv, dv, la.get(k).unwrap_or(&Value::Null), &child, kind),
                     None => dv.clone(),
                 };
                 out.insert(k.clone(), merged);
@@ -103,9 +136,13 @@ pub fn merge(live: &Value, desired: &Value, last: &Value) -> Value {
             }
             Value::Object(out)
         }
-        (Value::Array(l), Value::Array(d)) => {
-            Value::Array(merge_list(l, d, last.as_array().map_or(&[], |v| v)))
-        }
+        (Value::Array(l), Value::Array(d)) => Value::Array(merge_list(
+            l,
+            d,
+            last.as_array().map_or(&[], |v| v),
+            path,
+            kind,
+        )),
         _ => desired.clone(),
     }
 }
