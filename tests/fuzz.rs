@@ -26,7 +26,9 @@ pub fn manifest(data: &[u8]) {
     };
     let mut c = cluster();
     for doc in docs.into_iter().take(16) {
-        let Ok(r) = manifest::resource_of(&doc) else {
+        // Settle so that a CRD earlier in the input is established for the objects after it.
+        c.settle();
+        let Ok(r) = manifest::resource_of(&c.api.catalog(), &doc) else {
             continue;
         };
         let ns = manifest::namespace_of(&doc, None).unwrap_or_default();

@@ -35,7 +35,14 @@ pub fn to_storage(
 }
 
 /// Converts a stored object (or a watch event or list item) to the version `r` asked for.
-pub fn from_storage(r: &Resource, obj: Value) -> Value {
+pub fn from_storage(r: &Resource, mut obj: Value) -> Value {
+    if r.custom {
+        // Custom resources convert by apiVersion alone (conversion strategy None).
+        if let Some(o) = obj.as_object_mut().filter(|o| o.contains_key("apiVersion")) {
+            o.insert("apiVersion".into(), Value::String(r.api_version()));
+        }
+        return obj;
+    }
     if r.group == "autoscaling" && r.version == "v1" && obj["apiVersion"] == "autoscaling/v2" {
         return hpa_v2_to_v1(&obj);
     }

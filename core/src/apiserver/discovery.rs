@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::resources::{self, Resource};
+use super::resources::{self, Catalog, Resource};
 use crate::version::{BUILD_DATE, GIT_COMMIT, GO_VERSION, KUBERNETES_VERSION, SERVER_ADDRESS};
 
 /// `/version`, as kube-apiserver reports its build.
@@ -68,20 +68,22 @@ const GROUP_ORDER: &[&str] = &[
 
 /// The groups with served resources, in discovery order, each with its versions
 /// (preferred first).
-fn served_groups() -> Vec<(&'static str, Vec<&'static str>)> {
+fn served_groups(catalog: &Catalog) -> Vec<(&'static str, Vec<&'static str>)> {
     let mut groups: Vec<(&'static str, Vec<&'static str>)> = vec![];
-    for r in resources::all().filter(|r| !r.group.is_empty() && resources::is_served(r)) {
+    for r in catalog
+        .all()
+        .filter(|r| !r.group.is_empty() && resources::is_served(r))
+    {
         match groups.iter_mut().find(|(g, _)| *g == r.group) {
             Some((_, versions)) if !versions.contains(&r.version) => versions.push(r.version),
             Some(_) => {}
             None => groups.push((r.group, vec![r.version])),
         }
     }
+    // Groups of CRDs come after the built-in ones, by name (their APIServices' priority).
     groups.sort_by_key(|(g, _)| {
-        GROUP_ORDER
-            .iter()
-            .position(|o| o == g)
-            .unwrap_or(usize::MAX)
+        let builtin = GROUP_ORDER.iter().position(|o| o == g);
+        (builtin.unwrap_or(usize::MAX), builtin.map_or(*g, |_| ""))
     });
     groups
 }
@@ -96,8 +98,8 @@ fn group_json(name: &str, versions: &[&str]) -> Value {
 }
 
 /// `/apis`.
-pub fn groups() -> Value {
-    let groups: Vec<Value> = served_groups()
+pub fn groups(catalog: &Catalog) -> Value {
+    let groups: Vec<Value> = served_groups(catalog)
         .iter()
         .map(|(g, vs)| group_json(g, vs))
         .collect();
@@ -105,8 +107,8 @@ pub fn groups() -> Value {
 }
 
 /// `/apis/<group>`.
-pub fn group(name: &str) -> Option<Value> {
-    let groups = served_groups();
+pub fn group(catalog: &Catalog, name: &str) -> Option<Value> {
+    let groups = served_groups(catalog);
     let (g, vs) = groups.iter().find(|(g, _)| *g == name)?;
     let mut v = group_json(g, vs);
     v["kind"] = json!("APIGroup");
@@ -181,11 +183,11 @@ fn aggregated_resource(r: &Resource) -> Value {
 
 /// The aggregated discovery document of `/api` (`core`) or `/apis`: every served group
 /// with its versions and resources in one response.
-pub fn aggregated(core: bool) -> Value {
+pub fn aggregated(catalog: &Catalog, core: bool) -> Value {
     let groups: Vec<(&str, Vec<&str>)> = if core {
         vec![("", vec!["v1"])]
     } else {
-        served_groups()
+        served_groups(catalog)
     };
     let items: Vec<Value> = groups
         .iter()
@@ -193,7 +195,8 @@ pub fn aggregated(core: bool) -> Value {
             let versions: Vec<Value> = versions
                 .iter()
                 .map(|v| {
-                    let resources: Vec<Value> = resources::all()
+                    let resources: Vec<Value> = catalog
+                        .all()
                         .filter(|r| r.group == *g && r.version == *v && resources::is_served(r))
                         .map(aggregated_resource)
                         .collect();
@@ -211,8 +214,9 @@ pub fn aggregated(core: bool) -> Value {
 }
 
 /// `/api/v1` and `/apis/<group>/<version>`: the served resources and subresources.
-pub fn resource_list(group: &str, version: &str) -> Option<Value> {
-    let served: Vec<&Resource> = resources::all()
+pub fn resource_list(catalog: &Catalog, group: &str, version: &str) -> Option<Value> {
+    let served: Vec<&Resource> = catalog
+        .all()
         .filter(|r| r.group == group && r.version == version && resources::is_served(r))
         .collect();
     if served.is_empty() {

@@ -265,23 +265,35 @@ impl ApiError {
         Self::new(Reason::BadRequest, message)
     }
 
+    /// An object of a core kind is invalid.
     pub fn invalid(kind: &str, name: &str, causes: Vec<FieldError>) -> Self {
+        Self::invalid_in("", kind, name, causes)
+    }
+
+    /// An object of `group`'s `kind` is invalid: the message names the qualified kind
+    /// (`Deployment.apps "web" is invalid: ...`), the details group and kind apart.
+    pub fn invalid_in(group: &str, kind: &str, name: &str, causes: Vec<FieldError>) -> Self {
+        let qualified = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
         let list = causes
             .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(", ");
         let message = if causes.len() == 1 {
-            format!("{kind} \"{name}\" is invalid: {list}")
+            format!("{qualified} \"{name}\" is invalid: {list}")
         } else {
-            format!("{kind} \"{name}\" is invalid: [{list}]")
+            format!("{qualified} \"{name}\" is invalid: [{list}]")
         };
         ApiError {
             reason: Reason::Invalid,
             message,
             details: Box::new(Details {
                 name: name.into(),
-                group: String::new(),
+                group: group.into(),
                 kind: kind.into(),
                 causes: causes.into_iter().map(Cause::from).collect(),
             }),

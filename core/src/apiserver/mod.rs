@@ -5,6 +5,7 @@ pub mod admission;
 pub mod bootstrap;
 pub mod client;
 pub mod conversion;
+pub mod custom_resources;
 pub mod decode;
 pub mod discovery;
 pub mod errors;
@@ -34,6 +35,8 @@ use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::api::storage::v1::{CSIDriver, StorageClass, VolumeAttachment};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -169,6 +172,7 @@ macro_rules! with_kind {
             ("rbac.authorization.k8s.io", "RoleBinding") => RoleBinding,
             ("rbac.authorization.k8s.io", "ClusterRole") => ClusterRole,
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => ClusterRoleBinding,
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => CustomResourceDefinition,
         )
     };
 }
@@ -180,7 +184,71 @@ pub fn serves(r: &Resource) -> bool {
     type_name().is_ok()
 }
 
+/// Keeps what an update may not change in an object's metadata (and, on a status update,
+/// everything but its status: labels, annotations, finalizers, owners).
+fn carry_over_meta(nm: &mut ObjectMeta, om: &ObjectMeta, status: bool) {
+    nm.uid = om.uid.clone();
+    nm.creation_timestamp = om.creation_timestamp.clone();
+    nm.deletion_timestamp = om.deletion_timestamp.clone();
+    nm.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+    nm.namespace = om.namespace.clone();
+    nm.generation = om.generation;
+    nm.resource_version = None;
+    if status {
+        nm.labels = om.labels.clone();
+        nm.annotations = om.annotations.clone();
+        nm.finalizers = om.finalizers.clone();
+        nm.owner_references = om.owner_references.clone();
+    }
+}
+
 impl ApiServer {
+    /// Settles a new object's namespace and name (from generateName when it has none) and
+    /// clears the fields the server sets; returns the name.
+    fn name_for_create(
+        &mut self,
+        meta: &mut ObjectMeta,
+        r: &Resource,
+        namespace: &str,
+    ) -> Result<String, ApiError> {
+        if r.namespaced {
+            match meta.namespace.as_deref() {
+                Some(ns) if !ns.is_empty() && ns != namespace => {
+                    return Err(ApiError::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request",
+                    ))
+                }
+                _ => meta.namespace = Some(namespace.to_string()),
+            }
+        } else {
+            meta.namespace = None;
+        }
+        if meta.name.as_deref().unwrap_or("").is_empty() {
+            if let Some(prefix) = meta.generate_name.clone().filter(|g| !g.is_empty()) {
+                let prefix: String = prefix.chars().take(58).collect();
+                meta.name = Some(format!("{prefix}{}", self.rng.name_suffix(5)));
+            }
+        }
+        let name = meta.name.clone().unwrap_or_default();
+        if name.is_empty() {
+            return Err(ApiError::invalid_in(
+                r.group,
+                r.kind,
+                "",
+                vec![FieldError::required("metadata.name")
+                    .with_detail("Required value: name or generateName is required")],
+            ));
+        }
+        // System fields are the server's to set.
+        meta.uid = None;
+        meta.resource_version = None;
+        meta.creation_timestamp = None;
+        meta.deletion_timestamp = None;
+        meta.deletion_grace_period_seconds = None;
+        meta.generation = None;
+        Ok(name)
+    }
+
     pub fn new(seed: u64) -> Self {
         ApiServer {
             store: Store::new(),
@@ -191,6 +259,11 @@ impl ApiServer {
 
     pub fn now(&self) -> Millis {
         self.clock.now()
+    }
+
+    /// The resources this cluster serves: the built-in ones and its CRDs'.
+    pub fn catalog(&self) -> resources::Catalog {
+        custom_resources::catalog(&self.store)
     }
 
     /// Creates an object of `resource` in `namespace` from a request body (strictly
@@ -214,6 +287,9 @@ impl ApiServer {
         body: Value,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
+        if resource.custom {
+            return self.create_custom(resource, namespace, body, opts);
+        }
         with_kind!(resource, T => self.create_typed::<T>(resource, namespace, body, opts))
     }
 
@@ -263,6 +339,9 @@ impl ApiServer {
         status: bool,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
+        if resource.custom {
+            return self.update_custom(resource, namespace, body, status, opts);
+        }
         with_kind!(resource, T => self.update_typed::<T>(resource, namespace, body, status, opts))
     }
 
@@ -287,6 +366,9 @@ impl ApiServer {
         dry_run: bool,
     ) -> Result<Deleted, ApiError> {
         admission::check_delete(resource, name)?;
+        if resource.custom {
+            return self.delete_custom(resource, namespace, name, dry_run);
+        }
         with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
     }
 
@@ -404,41 +486,7 @@ impl ApiServer {
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
         let (mut obj, warnings): (T, _) = decode::decode(&body, r, opts.validation)?;
-        let meta = obj.metadata_mut();
-        if r.namespaced {
-            match meta.namespace.as_deref() {
-                Some(ns) if !ns.is_empty() && ns != namespace => {
-                    return Err(ApiError::bad_request(
-                        "the namespace of the provided object does not match the namespace sent on the request",
-                    ))
-                }
-                _ => meta.namespace = Some(namespace.to_string()),
-            }
-        } else {
-            meta.namespace = None;
-        }
-        if meta.name.as_deref().unwrap_or("").is_empty() {
-            if let Some(prefix) = meta.generate_name.clone().filter(|g| !g.is_empty()) {
-                let prefix: String = prefix.chars().take(58).collect();
-                meta.name = Some(format!("{prefix}{}", self.rng.name_suffix(5)));
-            }
-        }
-        let name = meta.name.clone().unwrap_or_default();
-        if name.is_empty() {
-            return Err(ApiError::invalid(
-                r.kind,
-                "",
-                vec![FieldError::required("metadata.name")
-                    .with_detail("Required value: name or generateName is required")],
-            ));
-        }
-        // System fields are the server's to set.
-        meta.uid = None;
-        meta.resource_version = None;
-        meta.creation_timestamp = None;
-        meta.deletion_timestamp = None;
-        meta.deletion_grace_period_seconds = None;
-        meta.generation = None;
+        let name = self.name_for_create(obj.metadata_mut(), r, namespace)?;
         let now = self.now();
         obj.prepare_for_create(&mut Ctx {
             now,
@@ -462,7 +510,7 @@ impl ApiServer {
         ));
         errs.extend(obj.validate());
         if !errs.is_empty() {
-            return Err(ApiError::invalid(r.kind, &name, errs));
+            return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         let key = r.key(namespace, &name);
         if self.store.get(&key).is_some() {
@@ -524,22 +572,7 @@ impl ApiServer {
                 return Err(ApiError::conflict(&gr, &name));
             }
         }
-        {
-            let (om, nm) = (old.metadata(), obj.metadata_mut());
-            nm.uid = om.uid.clone();
-            nm.creation_timestamp = om.creation_timestamp.clone();
-            nm.deletion_timestamp = om.deletion_timestamp.clone();
-            nm.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
-            nm.namespace = om.namespace.clone();
-            nm.generation = om.generation;
-            nm.resource_version = None;
-            if status {
-                nm.labels = om.labels.clone();
-                nm.annotations = om.annotations.clone();
-                nm.finalizers = om.finalizers.clone();
-                nm.owner_references = om.owner_references.clone();
-            }
-        }
+        carry_over_meta(obj.metadata_mut(), old.metadata(), status);
         let mut errs = vec![];
         if status {
             obj.prepare_for_status_update(&old);
@@ -552,7 +585,7 @@ impl ApiServer {
             errs.extend(obj.validate());
         }
         if !errs.is_empty() {
-            return Err(ApiError::invalid(r.kind, &name, errs));
+            return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         let mut old_cmp = old.clone();
         old_cmp.metadata_mut().resource_version = None;

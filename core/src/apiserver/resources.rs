@@ -17,6 +17,8 @@ pub struct Resource {
     pub group: &'static str,
     pub version: &'static str,
     pub namespaced: bool,
+    /// Defined by a CustomResourceDefinition rather than built in.
+    pub custom: bool,
 }
 
 /// The table the resources are read from (tab-separated, one resource per row).
@@ -44,6 +46,7 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
                 categories: list(c.get(7)?),
                 verbs: list(c.get(8)?),
                 subresources: list(c.get(9).copied().unwrap_or("")),
+                custom: false,
             })
         })
         .collect()
@@ -60,7 +63,7 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 /// Whether Kubarium stores objects of this resource (every other resource of the table
 /// is known, and answered with "not supported in Kubarium yet").
 pub fn is_served(r: &'static Resource) -> bool {
-    super::serves(super::conversion::storage(r))
+    r.custom || super::serves(super::conversion::storage(r))
 }
 
 /// The served resources as discovery offers them to clients: each once, at its preferred
@@ -166,17 +169,27 @@ impl Resource {
     /// The store key for an object of this resource.
     pub fn key(&self, namespace: &str, name: &str) -> String {
         if self.namespaced {
-            format!("/registry/{}/{}/{}", self.plural, namespace, name)
+            format!("{}{namespace}/{name}", self.root())
         } else {
-            format!("/registry/{}/{}", self.plural, name)
+            format!("{}{name}", self.root())
         }
     }
 
     /// The store prefix for a list in `namespace` (all namespaces when `None`).
     pub fn prefix(&self, namespace: Option<&str>) -> String {
         match namespace {
-            Some(ns) if self.namespaced => format!("/registry/{}/{}/", self.plural, ns),
-            _ => format!("/registry/{}/", self.plural),
+            Some(ns) if self.namespaced => format!("{}{ns}/", self.root()),
+            _ => self.root(),
+        }
+    }
+
+    /// Where this resource's objects live in the store: custom resources under their
+    /// group, as in etcd (`/registry/example.com/widgets/`).
+    fn root(&self) -> String {
+        if self.custom {
+            format!("/registry/{}/{}/", self.group, self.plural)
+        } else {
+            format!("/registry/{}/", self.plural)
         }
     }
 }
@@ -186,12 +199,19 @@ impl Resource {
 /// `Pod`, `deployments.apps`, `deployments.v1.apps`). Served resources win over
 /// unserved ones of the same name (`events` is core/v1 before events.k8s.io).
 pub fn lookup(name: &str) -> Option<&'static Resource> {
+    let table: Vec<&'static Resource> = all().collect();
+    let served: Vec<&'static Resource> = all().filter(|r| is_served(r)).collect();
+    lookup_in(&served, name).or_else(|| lookup_in(&table, name))
+}
+
+/// The first of `resources` that `name` (as kubectl accepts it) names.
+fn lookup_in(resources: &[&'static Resource], name: &str) -> Option<&'static Resource> {
     let lower = name.to_ascii_lowercase();
     let (base, qualifier) = match lower.split_once('.') {
         Some((b, q)) => (b.to_string(), Some(q.to_string())),
         None => (lower.clone(), None),
     };
-    let found = |r: &&Resource| {
+    let found = |r: &&&Resource| {
         let name_matches = r.plural == base
             || r.singular == base
             || r.short_names.contains(&base.as_str())
@@ -206,13 +226,137 @@ pub fn lookup(name: &str) -> Option<&'static Resource> {
         };
         name_matches && qualifier_matches
     };
-    all()
-        .filter(|r| is_served(r))
-        .find(found)
-        .or_else(|| all().find(found))
+    resources.iter().find(found).copied()
 }
 
 /// Finds the resource for an object's `apiVersion` and `kind`.
 pub fn for_kind(api_version: &str, kind: &str) -> Option<&'static Resource> {
     all().find(|r| r.kind == kind && r.api_version() == api_version)
+}
+
+/// The names a CustomResourceDefinition gives one served version of its resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomNames {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub plural: String,
+    pub singular: String,
+    pub short_names: Vec<String>,
+    pub categories: Vec<String>,
+    pub namespaced: bool,
+    pub subresources: Vec<&'static str>,
+}
+
+/// The verbs every custom resource has, in discovery's order.
+const CUSTOM_VERBS: &[&str] = &[
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "create",
+    "update",
+    "watch",
+];
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+/// Custom resource descriptions, each distinct one kept once for the life of the process
+/// (requests and the catalog hand out `&'static Resource`, as for the built-in table).
+static INTERNED: std::sync::Mutex<Vec<&'static Resource>> = std::sync::Mutex::new(Vec::new());
+
+impl CustomNames {
+    fn matches(&self, r: &Resource) -> bool {
+        r.group == self.group
+            && r.version == self.version
+            && r.kind == self.kind
+            && r.plural == self.plural
+            && r.singular == self.singular
+            && r.short_names == self.short_names
+            && r.categories == self.categories
+            && r.namespaced == self.namespaced
+            && r.subresources == self.subresources
+    }
+
+    /// The resource these names describe.
+    pub fn intern(&self) -> &'static Resource {
+        let mut interned = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = interned.iter().find(|r| self.matches(r)) {
+            return r;
+        }
+        let r: &'static Resource = Box::leak(Box::new(Resource {
+            kind: leak(&self.kind),
+            plural: leak(&self.plural),
+            singular: leak(&self.singular),
+            short_names: self.short_names.iter().map(|s| leak(s)).collect(),
+            categories: self.categories.iter().map(|s| leak(s)).collect(),
+            verbs: CUSTOM_VERBS.to_vec(),
+            subresources: self.subresources.clone(),
+            group: leak(&self.group),
+            version: leak(&self.version),
+            namespaced: self.namespaced,
+            custom: true,
+        }));
+        interned.push(r);
+        r
+    }
+}
+
+/// The resources one cluster serves: the built-in table and the resources its
+/// CustomResourceDefinitions define (`ApiServer::catalog`).
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Each CRD's served versions, its preferred version first.
+    pub custom: Vec<&'static Resource>,
+    /// Each CRD's resource at its storage version.
+    pub custom_stored: Vec<&'static Resource>,
+}
+
+impl Catalog {
+    /// Every resource: the built-in table, then the custom ones.
+    pub fn all(&self) -> impl Iterator<Item = &'static Resource> + '_ {
+        all().chain(self.custom.iter().copied())
+    }
+
+    /// The served resources, each once at its preferred version.
+    pub fn preferred(&self) -> impl Iterator<Item = &'static Resource> + '_ {
+        let custom = self.custom.iter().enumerate().filter_map(|(i, r)| {
+            let first = self
+                .custom
+                .iter()
+                .position(|x| x.group == r.group && x.plural == r.plural);
+            (first == Some(i)).then_some(*r)
+        });
+        preferred().chain(custom)
+    }
+
+    /// The served resources at their storage versions.
+    pub fn stored(&self) -> impl Iterator<Item = &'static Resource> + '_ {
+        stored().chain(self.custom_stored.iter().copied())
+    }
+
+    /// The resource at `group`/`version` named `plural`.
+    pub fn find(&self, group: &str, version: &str, plural: &str) -> Option<&'static Resource> {
+        self.all()
+            .find(|r| r.group == group && r.version == version && r.plural == plural)
+    }
+
+    /// [`lookup`] over this catalog: custom resources are found by their names too.
+    pub fn lookup(&self, name: &str) -> Option<&'static Resource> {
+        lookup(name).filter(|r| is_served(r)).or_else(|| {
+            let preferred: Vec<&'static Resource> = self.preferred().filter(|r| r.custom).collect();
+            lookup_in(&preferred, name)
+                .or_else(|| lookup_in(&self.custom, name))
+                .or_else(|| lookup(name))
+        })
+    }
+
+    /// The resource for an object's `apiVersion` and `kind`.
+    pub fn for_kind(&self, api_version: &str, kind: &str) -> Option<&'static Resource> {
+        self.all()
+            .find(|r| r.kind == kind && r.api_version() == api_version)
+    }
 }

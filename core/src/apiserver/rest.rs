@@ -185,16 +185,20 @@ impl ApiServer {
             Target::CoreVersions | Target::Groups
                 if discovery::wants_aggregated(req.accept.as_deref()) =>
             {
-                let mut r = Response::ok(discovery::aggregated(target == Target::CoreVersions));
+                let catalog = self.catalog();
+                let mut r = Response::ok(discovery::aggregated(
+                    &catalog,
+                    target == Target::CoreVersions,
+                ));
                 r.content_type = Some(discovery::AGGREGATED);
                 Ok(r)
             }
             Target::CoreVersions => Ok(Response::ok(discovery::core_versions())),
-            Target::Groups => Ok(Response::ok(discovery::groups())),
-            Target::Group(g) => discovery::group(&g)
+            Target::Groups => Ok(Response::ok(discovery::groups(&self.catalog()))),
+            Target::Group(g) => discovery::group(&self.catalog(), &g)
                 .map(Response::ok)
                 .ok_or_else(not_found_path),
-            Target::GroupVersion(g, v) => discovery::resource_list(&g, &v)
+            Target::GroupVersion(g, v) => discovery::resource_list(&self.catalog(), &g, &v)
                 .map(Response::ok)
                 .ok_or_else(not_found_path),
             Target::OpenApi => Err(ApiError::new(
@@ -211,7 +215,9 @@ impl ApiServer {
         req: &Request,
         info: &RequestInfo,
     ) -> Result<Response, ApiError> {
-        let r = resources::find(&info.group, &info.version, &info.resource)
+        let r = self
+            .catalog()
+            .find(&info.group, &info.version, &info.resource)
             .ok_or_else(not_found_path)?;
         if !r.namespaced && !info.namespace.is_empty() {
             return Err(not_found_path());
@@ -493,6 +499,13 @@ impl ApiServer {
         sub: &str,
     ) -> Result<Response, ApiError> {
         let ty = patch_type(req)?;
+        if ty == PatchType::StrategicMerge && r.custom {
+            // Custom resources have no patch strategies to merge by.
+            return Err(ApiError::new(
+                Reason::UnsupportedMediaType,
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+            ));
+        }
         if ty == PatchType::Apply {
             return Err(ApiError::new(
                 Reason::UnsupportedMediaType,

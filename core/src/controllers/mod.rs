@@ -3,6 +3,8 @@
 //! when its history was compacted away), and its reconcile steps are idempotent.
 
 pub mod cluster_role_aggregation;
+pub mod crd_finalizer;
+pub mod crd_naming;
 pub mod namespace;
 pub mod resource_quota;
 pub mod service_account;
@@ -51,6 +53,8 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
         Box::new(cluster_role_aggregation::ClusterRoleAggregationController::default()),
+        Box::new(crd_naming::CrdNamingController::default()),
+        Box::new(crd_finalizer::CrdFinalizer::default()),
     ]
 }
 

@@ -35,7 +35,8 @@ impl Controller for NamespaceController {
                 }
             }
         }
-        let namespaced = || resources::stored().filter(|r| r.namespaced);
+        let catalog = api.catalog();
+        let namespaced = || catalog.stored().filter(|r| r.namespaced);
         for ns in self.terminating.clone() {
             if api.get(resources::namespaces(), "", &ns).is_err() {
                 self.terminating.remove(&ns);

@@ -200,6 +200,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         Ok(o) => o,
         Err(e) => return e,
     };
+    let validation = match client::field_validation(p.get("validate")) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
     let docs = match manifest::read(ctx, &files) {
         Ok(d) => d,
         Err(e) => return fail(e),
@@ -217,8 +221,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     let mut out = Output::default();
     let mut errors = vec![];
     let mut printed = vec![];
+    let catalog = client::discover(ctx.cluster);
     for doc in docs {
-        let r = match manifest::resource_of(&doc) {
+        let r = match manifest::resource_of(&catalog, &doc) {
             Ok(r) => r,
             Err(e) => {
                 errors.push(e);
@@ -272,7 +277,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} created{}\n", dry.suffix()));
                     continue;
                 }
-                match client.create(r, &ns, body, &client::write_query(dry == DryRun::Server)) {
+                match client.create(
+                    r,
+                    &ns,
+                    body,
+                    &client::write_query(dry == DryRun::Server, validation),
+                ) {
                     Ok((obj, warnings)) => {
                         for w in warnings {
                             out.err(format!("Warning: {w}\n"));
@@ -321,7 +331,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     &ns,
                     merged,
                     "",
-                    &client::write_query(dry == DryRun::Server),
+                    &client::write_query(dry == DryRun::Server, validation),
                 ) {
                     Ok(obj) => {
                         if format.is_empty() {

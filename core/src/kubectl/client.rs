@@ -3,18 +3,52 @@
 
 pub use crate::apiserver::client::{Client, ListOptions};
 use crate::apiserver::request::User;
+use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
+use crate::printers::table::{self, PrinterColumn};
 
 /// A client on the cluster, as kubectl's is on its kubeconfig context.
 pub fn connect(cluster: &mut Cluster) -> Client<'_> {
     Client::new(&mut cluster.api, User::admin())
 }
 
-/// What kubectl 1.35 asks of a write: strict field validation (its `--validate=strict`
-/// default) and, for `--dry-run=server`, a dry run.
-pub fn write_query(dry_run: bool) -> [(&'static str, &'static str); 2] {
+/// The resources the cluster serves, as kubectl's discovery finds them once per command.
+pub fn discover(cluster: &Cluster) -> Catalog {
+    cluster.api.catalog()
+}
+
+/// A custom resource's table columns, from its CRD (the server's table convertor reads
+/// them there).
+pub fn printer_columns(cluster: &mut Cluster, r: &Resource) -> Vec<PrinterColumn> {
+    let Some(crds) = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+    else {
+        return vec![];
+    };
+    let name = format!("{}.{}", r.plural, r.group);
+    connect(cluster)
+        .get(crds, "", &name)
+        .map(|crd| table::printer_columns(&crd, r.version))
+        .unwrap_or_default()
+}
+
+/// The fieldValidation a `--validate` flag asks for (kubectl's default is Strict).
+pub fn field_validation(flag: Option<&str>) -> Result<&'static str, String> {
+    match flag.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("" | "true" | "strict") => Ok("Strict"),
+        Some("warn") => Ok("Warn"),
+        Some("false" | "ignore") => Ok("Ignore"),
+        Some(_) => Err(format!(
+            "error: invalid - validate option \"{}\"; must be one of: strict (or true), warn, ignore (or false)",
+            flag.unwrap_or("")
+        )),
+    }
+}
+
+/// What kubectl 1.35 asks of a write: the field validation `--validate` chose and, for
+/// `--dry-run=server`, a dry run.
+pub fn write_query(dry_run: bool, validation: &'static str) -> [(&'static str, &'static str); 2] {
     [
-        ("fieldValidation", "Strict"),
+        ("fieldValidation", validation),
         ("dryRun", if dry_run { "All" } else { "" }),
     ]
 }

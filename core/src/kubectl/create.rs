@@ -44,7 +44,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         resources::namespaces(),
         "",
         body,
-        &client::write_query(dry == DryRun::Server),
+        &client::write_query(dry == DryRun::Server, "Strict"),
     ) {
         Ok((obj, _)) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),

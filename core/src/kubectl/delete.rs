@@ -39,13 +39,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut targets: Vec<(&'static Resource, String, String)> = vec![];
     let mut out = Output::default();
     let mut code = 0;
+    let catalog = client::discover(ctx.cluster);
     if p.given("filename") {
         let docs = match manifest::read(ctx, &p.all("filename")) {
             Ok(d) => d,
             Err(e) => return fail(e),
         };
         for d in &docs {
-            let r = match manifest::resource_of(d) {
+            let r = match manifest::resource_of(&catalog, d) {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
@@ -71,7 +72,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 let Some((t, n)) = a.split_once('/') else {
                     return fail("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
                 };
-                match resource_type(t) {
+                match resource_type(&catalog, t) {
                     Ok(r) => targets.push((r, ns.clone(), n.to_string())),
                     Err(e) => return fail(e),
                 }
@@ -79,7 +80,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         } else {
             let mut types = vec![];
             for t in first.split(',') {
-                match resource_type(t) {
+                match resource_type(&catalog, t) {
                     Ok(r) => types.push(r),
                     Err(e) => return fail(e),
                 }

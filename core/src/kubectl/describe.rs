@@ -19,7 +19,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         None => (first.clone(), vec![]),
     };
     names.extend(p.positional[1..].iter().cloned());
-    let r = match resource_type(&type_name) {
+    let r = match resource_type(&client::discover(ctx.cluster), &type_name) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };

@@ -7,7 +7,7 @@ use super::flags::Parsed;
 use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
 use crate::apiserver::request::{self, Method};
-use crate::apiserver::resources::{self, Resource};
+use crate::apiserver::resources::{Catalog, Resource};
 use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
 use crate::printers::{table, yaml::to_yaml};
@@ -88,14 +88,14 @@ struct Request {
 }
 
 /// Turns `pods`, `pods a b`, `pod/a svc/b`, `pods,svc` and `all` into requests.
-fn requests(args: &[String]) -> Result<Vec<Request>, String> {
+fn requests(catalog: &Catalog, args: &[String]) -> Result<Vec<Request>, String> {
     let mut out: Vec<Request> = vec![];
     if args.iter().any(|a| a.contains('/')) {
         for a in args {
             let Some((t, n)) = a.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
-            let r = resource_type(t)?;
+            let r = resource_type(catalog, t)?;
             match out.iter_mut().find(|q| std::ptr::eq(q.resource, r)) {
                 Some(q) => q.names.push(n.to_string()),
                 None => out.push(Request {
@@ -111,7 +111,10 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
         if t == "all" {
             // The `all` category, in discovery order, each resource at its preferred
             // version.
-            for r in resources::preferred().filter(|r| r.categories.contains(&"all")) {
+            for r in catalog
+                .preferred()
+                .filter(|r| r.categories.contains(&"all"))
+            {
                 out.push(Request {
                     resource: r,
                     names: vec![],
@@ -120,7 +123,7 @@ fn requests(args: &[String]) -> Result<Vec<Request>, String> {
             continue;
         }
         out.push(Request {
-            resource: resource_type(t)?,
+            resource: resource_type(catalog, t)?,
             names: vec![],
         });
     }
@@ -171,6 +174,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let all_ns = p.on("all-namespaces");
     let ns = namespace(p);
     let now = ctx.cluster.now();
+    let catalog = client::discover(ctx.cluster);
     let reqs = if p.given("filename") {
         let docs = match manifest::read(ctx, &p.all("filename")) {
             Ok(d) => d,
@@ -178,7 +182,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
         let mut reqs: Vec<Request> = vec![];
         for d in &docs {
-            let r = match manifest::resource_of(d) {
+            let r = match manifest::resource_of(&catalog, d) {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
@@ -195,7 +199,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         if p.positional.is_empty() {
             return fail("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         }
-        match requests(&p.positional) {
+        match requests(&catalog, &p.positional) {
             Ok(r) => r,
             Err(e) => return fail(e),
         }
@@ -261,6 +265,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 show_labels: p.on("show-labels"),
                 with_kind,
                 no_headers: p.on("no-headers"),
+                printer_columns: vec![],
             };
             let mut first = true;
             for (r, objs) in sections.iter().filter(|(_, o)| !o.is_empty()) {
@@ -268,6 +273,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                     out.out("\n");
                 }
                 first = false;
+                let mut opts = opts.clone();
+                if r.custom {
+                    opts.printer_columns = client::printer_columns(ctx.cluster, r);
+                }
                 out.out(table::table(r, objs, now, &opts));
             }
         }

@@ -28,8 +28,8 @@ To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
     )
 }
 
-pub fn api_resources() -> CmdResult {
-    let mut rows: Vec<&resources::Resource> = resources::preferred().collect();
+pub fn api_resources(catalog: &resources::Catalog) -> CmdResult {
+    let mut rows: Vec<&resources::Resource> = catalog.preferred().collect();
     rows.sort_by_key(|r| (r.group, r.plural));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for r in rows {

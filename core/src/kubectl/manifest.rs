@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::Ctx;
-use crate::apiserver::resources::{self, Resource};
+use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::shell::fs;
 
 /// One object from a manifest, with where it came from.
@@ -118,7 +118,7 @@ pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
 }
 
 /// Finds the served resource for a document, with kubectl's validation and mapping errors.
-pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
+pub fn resource_of(catalog: &Catalog, doc: &Doc) -> Result<&'static Resource, String> {
     let api_version = doc.value["apiVersion"].as_str().unwrap_or("");
     let kind = doc.value["kind"].as_str().unwrap_or("");
     let mut missing = vec![];
@@ -139,7 +139,7 @@ pub fn resource_of(doc: &Doc) -> Result<&'static Resource, String> {
             doc.source
         ));
     }
-    match resources::for_kind(api_version, kind) {
+    match catalog.for_kind(api_version, kind) {
         Some(r) if resources::is_served(r) => return Ok(r),
         Some(_) => {
             return Err(format!(

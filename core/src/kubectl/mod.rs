@@ -12,7 +12,7 @@ pub mod info;
 pub mod manifest;
 pub mod run;
 
-use crate::apiserver::resources::{self, Resource};
+use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
 use crate::shell::fs::Fs;
 use crate::shell::CmdResult;
@@ -109,8 +109,8 @@ const CREATE_GENERATORS: &[&str] = &[
 ];
 
 /// Finds a resource type by any of its names, with kubectl's errors otherwise.
-pub fn resource_type(name: &str) -> Result<&'static Resource, String> {
-    match resources::lookup(name) {
+pub fn resource_type(catalog: &Catalog, name: &str) -> Result<&'static Resource, String> {
+    match catalog.lookup(name) {
         Some(r) if resources::is_served(r) => return Ok(r),
         Some(_) => {
             return Err(format!(
@@ -219,6 +219,6 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "run" => run::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
-        _ => info::api_resources(),
+        _ => info::api_resources(&client::discover(ctx.cluster)),
     }
 }

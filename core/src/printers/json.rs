@@ -124,6 +124,7 @@ fn write(v: &Value, order: Order, level: usize, out: &mut String) {
         Value::Object(_) => out.push_str("{}"),
         Value::Array(_) => out.push_str("[]"),
         Value::String(s) => escape(s, out),
+        Value::Number(n) => out.push_str(&super::go_number(n)),
         other => out.push_str(&other.to_string()),
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::age::human;
+use super::jsonpath;
 use super::tabwriter;
 use crate::apiserver::resources::Resource;
 use crate::clock::{from_time, Millis, SECOND};
@@ -20,6 +21,63 @@ pub struct TableOptions {
     /// Print names as `kind/name` (several kinds, or `get all`).
     pub with_kind: bool,
     pub no_headers: bool,
+    /// A custom resource's columns (its CRD's additionalPrinterColumns at the version
+    /// read); none means NAME and AGE.
+    pub printer_columns: Vec<PrinterColumn>,
+}
+
+/// One of a CRD version's additionalPrinterColumns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrinterColumn {
+    pub name: String,
+    pub type_: String,
+    pub path: Option<jsonpath::Path>,
+    pub priority: i64,
+}
+
+/// The printer columns a CRD gives `version` of its resource.
+pub fn printer_columns(crd: &Value, version: &str) -> Vec<PrinterColumn> {
+    let versions = crd["spec"]["versions"].as_array().into_iter().flatten();
+    let Some(v) = versions.into_iter().find(|v| v["name"] == version) else {
+        return vec![];
+    };
+    v["additionalPrinterColumns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| PrinterColumn {
+            name: s(c, "/name").to_uppercase(),
+            type_: s(c, "/type").to_string(),
+            path: jsonpath::Path::parse(s(c, "/jsonPath")).ok(),
+            priority: c["priority"].as_i64().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// A custom resource's cell for `column`, as the API server's table convertor fills it
+/// (a missing value, or one of the wrong type, prints blank).
+fn custom_cell(obj: &Value, column: &PrinterColumn, now: Millis) -> String {
+    let Some(v) = column
+        .path
+        .as_ref()
+        .and_then(|p| p.find(obj).first().copied())
+    else {
+        return String::new();
+    };
+    match (column.type_.as_str(), v) {
+        (_, Value::Null) => String::new(),
+        ("date", Value::String(_)) => serde_json::from_value::<Time>(v.clone())
+            .map_or_else(|_| "<invalid>".into(), |t| human(now - from_time(&t))),
+        ("integer", Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .map_or_else(String::new, |i| i.to_string()),
+        ("number", Value::Number(n)) => super::go_number(n),
+        ("boolean", Value::Bool(b)) => b.to_string(),
+        ("string", Value::String(s)) => s.clone(),
+        ("string", other) => other.to_string(),
+        _ => String::new(),
+    }
 }
 
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
@@ -1350,7 +1408,20 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
 /// Renders objects of one kind as kubectl's table (already aligned).
 pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptions) -> String {
     let mut text = String::new();
-    let mut header: Vec<&str> = columns(resource.kind, opts.wide);
+    let shown: Vec<&PrinterColumn> = opts
+        .printer_columns
+        .iter()
+        .filter(|c| opts.wide || c.priority == 0)
+        .collect();
+    let mut header: Vec<&str> = if !resource.custom {
+        columns(resource.kind, opts.wide)
+    } else if opts.printer_columns.is_empty() {
+        vec!["NAME", "AGE"]
+    } else {
+        std::iter::once("NAME")
+            .chain(shown.iter().map(|c| c.name.as_str()))
+            .collect()
+    };
     if opts.with_namespace && resource.namespaced {
         header.insert(0, "NAMESPACE");
     }
@@ -1368,7 +1439,15 @@ pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptio
         } else {
             plain
         };
-        let mut cells = row(resource.kind, obj, now, opts.wide, name);
+        let mut cells = if !resource.custom {
+            row(resource.kind, obj, now, opts.wide, name)
+        } else if opts.printer_columns.is_empty() {
+            vec![name, age(obj, now)]
+        } else {
+            std::iter::once(name)
+                .chain(shown.iter().map(|c| custom_cell(obj, c, now)))
+                .collect()
+        };
         if opts.with_namespace && resource.namespaced {
             cells.insert(0, s(obj, "/metadata/namespace").to_string());
         }
@@ -1403,6 +1482,7 @@ mod tests {
             group: "",
             version: "v1",
             namespaced,
+            custom: false,
         }
     }
 

@@ -84,7 +84,7 @@ fn scalar(v: &Value, level: usize) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        Value::Number(n) => super::go_number(n),
         Value::String(s) => quote_string(s, level),
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),

@@ -329,12 +329,13 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         (false, false, false, false, false);
     let (mut after, mut before) = (0usize, 0usize);
     let mut rest = vec![];
-    let mut explicit_pattern = None;
+    // Patterns given with -e (each is an alternative, as lines of one pattern are).
+    let mut explicit: Vec<String> = vec![];
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         if a == "-e" {
-            explicit_pattern = args.get(i + 1).cloned();
+            explicit.extend(args.get(i + 1).cloned());
             i += 2;
             continue;
         }
@@ -376,9 +377,8 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         }
         i += 1;
     }
-    let pattern = match explicit_pattern
-        .or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone()))
-    {
+    let explicit = (!explicit.is_empty()).then(|| explicit.join("\n"));
+    let pattern = match explicit.or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone())) {
         Some(p) => p,
         None => return CmdResult::fail(
             "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
@@ -399,6 +399,10 @@ fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
     } else {
         alternatives
     };
+    let alternatives: Vec<String> = alternatives
+        .iter()
+        .flat_map(|a| a.split('\n').map(String::from))
+        .collect();
     let matches = |line: &str| {
         let l = if ignore {
             line.to_lowercase()

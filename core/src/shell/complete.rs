@@ -1,6 +1,5 @@
 //! Tab completion: commands, kubectl verbs, resource types, flags and object names.
 
-use crate::apiserver::resources;
 use crate::cluster::Cluster;
 use crate::kubectl::VERBS;
 
@@ -64,15 +63,15 @@ pub fn complete(
     match args.len() {
         0 => pick(VERBS.iter().map(|s| s.to_string()).collect()),
         1 if matches!(args[0], "get" | "describe" | "delete") => {
-            let mut names: Vec<String> = resources::preferred()
-                .map(|r| r.plural.to_string())
-                .collect();
-            names.extend(resources::preferred().map(|r| r.singular.to_string()));
+            let catalog = cluster.api.catalog();
+            let mut names: Vec<String> =
+                catalog.preferred().map(|r| r.plural.to_string()).collect();
+            names.extend(catalog.preferred().map(|r| r.singular.to_string()));
             pick(names)
         }
         1 if args[0] == "create" => pick(vec!["namespace".into()]),
         n if n >= 2 && matches!(args[0], "get" | "describe" | "delete") => {
-            let Some(r) = resources::lookup(args[1]) else {
+            let Some(r) = cluster.api.catalog().lookup(args[1]) else {
                 return vec![];
             };
             let ns = namespace_of(&done).unwrap_or("default");

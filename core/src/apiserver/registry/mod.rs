@@ -6,6 +6,7 @@ pub mod config_map;
 pub mod controller_revision;
 pub mod cron_job;
 pub mod csi_driver;
+pub mod custom_resource_definition;
 pub mod daemon_set;
 pub mod deployment;
 pub mod event;
