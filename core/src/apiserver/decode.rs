@@ -51,9 +51,11 @@ pub fn decode<T: DeserializeOwned>(
         "{} in version \"{}\" cannot be handled as a {}",
         resource.kind, resource.version, resource.kind
     );
-    let decoded: Result<T, _> = serde_ignored::deserialize(value.clone(), |path| {
-        unknown.push(path_string(&path));
-    });
+    // One callback type for every T: a closure here would be a new type per T, and every
+    // nested type's deserializer (PodSpec, Volume, ...) would be compiled again per kind.
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path_string(&path));
+    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut note;
+    let decoded: Result<T, _> = serde_ignored::deserialize(value.clone(), callback);
     let obj = decoded.map_err(|e| {
         ApiError::bad_request(format!("{prefix}: {}", go_style_type_error(&e.to_string())))
     })?;
