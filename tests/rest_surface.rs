@@ -156,7 +156,7 @@ fn aggregated_discovery_lists_groups_in_priority_order() {
         .flatten()
         .filter_map(|g| g["metadata"]["name"].as_str())
         .collect();
-    assert_eq!(&groups[..3], ["apps", "autoscaling", "batch"]);
+    assert_eq!(&groups[..3], ["apps", "events.k8s.io", "autoscaling"]);
     let apps = &resp.body["items"][0]["versions"][0]["resources"];
     let deployments = apps
         .as_array()
@@ -175,5 +175,118 @@ fn aggregated_discovery_lists_groups_in_priority_order() {
     assert_eq!(
         c.api.handle(&Request::get("/apis")).body["kind"],
         "APIGroupList"
+    );
+}
+
+const CRDS: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+const WIDGETS: &str = "/apis/example.com/v1/namespaces/default/widgets";
+
+fn widget_crd() -> Value {
+    json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "widgets.example.com"},
+           "spec": {"group": "example.com", "scope": "Namespaced",
+                    "names": {"plural": "widgets", "kind": "Widget"},
+                    "versions": [{"name": "v1", "served": true, "storage": true,
+                        "subresources": {"status": {}, "scale": {"specReplicasPath": ".spec.size", "statusReplicasPath": ".status.size"}},
+                        "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                            "spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
+                            "status": {"type": "object", "properties": {"size": {"type": "integer"}}}}}}}]}})
+}
+
+fn widget(size: i64, status: i64) -> Value {
+    json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+           "spec": {"size": size}, "status": {"size": status}})
+}
+
+/// A custom resource's subresources and patch types, and a CSR's approval subresource.
+#[test]
+fn custom_resources_and_approval() {
+    use Method::{Get, Patch, Post, Put};
+    use PatchType::{Merge, StrategicMerge};
+    let mut c = Cluster::new(1);
+    assert_eq!(send(&mut c, Post, CRDS, None, widget_crd()).code, 201);
+    // Served only once the CRD's names are accepted and it is established.
+    assert_eq!(send(&mut c, Post, WIDGETS, None, widget(1, 5)).code, 404);
+    c.settle();
+    let steps: Vec<(Method, String, Option<PatchType>, Value, u16)> = vec![
+        (Post, WIDGETS.into(), None, widget(1, 5), 201),
+        // The main resource ignores status; the status subresource ignores the rest.
+        (Put, format!("{WIDGETS}/w"), None, widget(2, 7), 200),
+        (Put, format!("{WIDGETS}/w/status"), None, widget(9, 3), 200),
+        (
+            Patch,
+            format!("{WIDGETS}/w"),
+            Some(StrategicMerge),
+            json!({"spec": {"size": 4}}),
+            415,
+        ),
+        (
+            Patch,
+            format!("{WIDGETS}/w"),
+            Some(Merge),
+            json!({"spec": {"size": 4}}),
+            200,
+        ),
+        (
+            Put,
+            format!("{WIDGETS}/w/scale"),
+            None,
+            json!({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "w"}, "spec": {"replicas": 6}}),
+            200,
+        ),
+    ];
+    for (method, url, patch, body, code) in steps {
+        let resp = send(&mut c, method, &url, patch, body);
+        assert_eq!(resp.code, code, "{method:?} {url}: {}", resp.body);
+    }
+    let w = send(&mut c, Get, &format!("{WIDGETS}/w"), None, Value::Null).body;
+    assert_eq!(w["spec"]["size"], 6);
+    assert_eq!(w["status"]["size"], 3);
+    assert_eq!(w["metadata"]["generation"], 4);
+    let scale = send(
+        &mut c,
+        Get,
+        &format!("{WIDGETS}/w/scale"),
+        None,
+        Value::Null,
+    )
+    .body;
+    assert_eq!(
+        (
+            scale["spec"]["replicas"].clone(),
+            scale["status"]["replicas"].clone()
+        ),
+        (json!(6), json!(3))
+    );
+
+    // A CSR records who asked; only the approval subresource adds the Approved condition.
+    let csrs = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+    let pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n";
+    use base64::Engine;
+    let request = base64::engine::general_purpose::STANDARD.encode(pem);
+    let csr = json!({"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+                     "metadata": {"name": "jane"},
+                     "spec": {"request": request, "signerName": "kubernetes.io/kube-apiserver-client",
+                              "usages": ["client auth"], "username": "someone-else"}});
+    let created = send(&mut c, Post, csrs, None, csr);
+    assert_eq!(created.code, 201, "{}", created.body);
+    assert_eq!(created.body["spec"]["username"], "kubernetes-admin");
+    let mut approved = created.body.clone();
+    approved["status"] = json!({"conditions": [{"type": "Approved", "status": "True", "reason": "KubectlApprove",
+                                                "message": "This CSR was approved by kubectl certificate approve."}],
+                                "certificate": "bm90IGEgY2VydA=="});
+    let resp = send(
+        &mut c,
+        Put,
+        &format!("{csrs}/jane/approval"),
+        None,
+        approved,
+    );
+    assert_eq!(resp.code, 200, "{}", resp.body);
+    assert_eq!(resp.body["status"]["conditions"][0]["type"], "Approved");
+    assert!(
+        resp.body["status"]["certificate"].is_null(),
+        "{}",
+        resp.body
     );
 }

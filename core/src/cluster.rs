@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
-use crate::clock::{Millis, MINUTE, SECOND};
+use crate::clock::{to_time, Millis, MINUTE, SECOND};
 use crate::controllers::{self, Controller};
 use crate::events::{ObjectRef, Recorder, Source};
 use crate::kubelet::Kubelet;
@@ -209,6 +209,22 @@ impl Cluster {
             );
         }
         self.kubelets[0].preload(crate::version::PAUSE_IMAGE);
+        // kube-apiserver's default ServiceCIDR, from kubeadm's --service-cluster-ip-range.
+        if let Some(r) = resources::find("networking.k8s.io", "v1", "servicecidrs") {
+            let _ = self.api.create(
+                r,
+                "",
+                json!({
+                    "apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+                    "metadata": {"name": "kubernetes"},
+                    "spec": {"cidrs": ["10.96.0.0/12"]},
+                    "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "",
+                        "message": "Kubernetes default Service CIDR is ready",
+                        "lastTransitionTime": to_time(self.api.now())}]}
+                }),
+                false,
+            );
+        }
         let _ = self.api.create(resources::services(), "default", json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},

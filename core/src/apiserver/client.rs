@@ -20,16 +20,29 @@ pub struct ListOptions<'a> {
 pub struct Client<'a> {
     pub api: &'a mut ApiServer,
     pub user: User,
+    /// The warnings responses carried, each once (as kubectl's warning writer
+    /// deduplicates them).
+    pub warnings: Vec<String>,
 }
 
 impl<'a> Client<'a> {
     pub fn new(api: &'a mut ApiServer, user: User) -> Self {
-        Client { api, user }
+        Client {
+            api,
+            user,
+            warnings: vec![],
+        }
     }
 
     /// Sends a request as this client's user.
     pub fn send(&mut self, req: Request) -> Response {
-        self.api.handle(&req.as_user(self.user.clone()))
+        let resp = self.api.handle(&req.as_user(self.user.clone()));
+        for w in &resp.warnings {
+            if !self.warnings.contains(w) {
+                self.warnings.push(w.clone());
+            }
+        }
+        resp
     }
 
     pub fn get(&mut self, r: &Resource, ns: &str, name: &str) -> Result<Value, ApiError> {

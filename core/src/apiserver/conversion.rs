@@ -1,6 +1,7 @@
 //! Versions served by conversion: a resource served at several versions is stored at one
 //! (its storage version) and converted on the way in and out, as the API server's
-//! conversion functions do. Today: autoscaling/v1 HorizontalPodAutoscalers, stored as v2.
+//! conversion functions do. Today: autoscaling/v1 HorizontalPodAutoscalers, stored as v2,
+//! and events.k8s.io/v1 Events, stored as core/v1 Events.
 
 use serde_json::{json, Map, Value};
 
@@ -13,7 +14,44 @@ pub fn storage(r: &'static Resource) -> &'static Resource {
     if r.group == "autoscaling" && r.version == "v1" {
         return resources::find("autoscaling", "v2", r.plural).unwrap_or(r);
     }
+    if r.group == "events.k8s.io" {
+        return resources::events();
+    }
     r
+}
+
+/// The fields events.k8s.io/v1 renames from core/v1 Events (new name, core name).
+const EVENT_FIELDS: &[(&str, &str)] = &[
+    ("regarding", "involvedObject"),
+    ("note", "message"),
+    ("reportingController", "reportingComponent"),
+    ("deprecatedSource", "source"),
+    ("deprecatedFirstTimestamp", "firstTimestamp"),
+    ("deprecatedLastTimestamp", "lastTimestamp"),
+    ("deprecatedCount", "count"),
+];
+
+/// An events.k8s.io/v1 Event in core/v1 terms (both print with the core table).
+pub fn event_to_core(obj: Value) -> Value {
+    convert_event(obj, true)
+}
+
+/// Renames an Event's fields between the two versions (`to_core` picks the direction).
+fn convert_event(obj: Value, to_core: bool) -> Value {
+    let Value::Object(mut map) = obj else {
+        return obj;
+    };
+    for (new, core) in EVENT_FIELDS {
+        let (from, to) = if to_core { (new, core) } else { (core, new) };
+        if let Some(v) = map.remove(*from) {
+            map.insert((*to).to_string(), v);
+        }
+    }
+    if map.contains_key("apiVersion") {
+        let api_version = if to_core { "v1" } else { "events.k8s.io/v1" };
+        map.insert("apiVersion".into(), Value::String(api_version.into()));
+    }
+    Value::Object(map)
 }
 
 /// Converts a request body of `r` to its storage version, decoding it at its own version
@@ -25,6 +63,12 @@ pub fn to_storage(
 ) -> Result<(Value, Vec<String>), ApiError> {
     if std::ptr::eq(storage(r), r) {
         return Ok((body, vec![]));
+    }
+    if r.group == "events.k8s.io" {
+        let (typed, warnings): (k8s_openapi::api::events::v1::Event, _) =
+            decode(&body, r, validation)?;
+        let v1 = serde_json::to_value(typed).unwrap_or(Value::Null);
+        return Ok((convert_event(v1, true), warnings));
     }
     let (typed, warnings): (
         k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler,
@@ -45,6 +89,9 @@ pub fn from_storage(r: &Resource, mut obj: Value) -> Value {
     }
     if r.group == "autoscaling" && r.version == "v1" && obj["apiVersion"] == "autoscaling/v2" {
         return hpa_v2_to_v1(&obj);
+    }
+    if r.group == "events.k8s.io" {
+        return convert_event(obj, false);
     }
     obj
 }

@@ -20,21 +20,31 @@ pub mod scale;
 pub mod strategy;
 pub mod validation;
 
+use k8s_openapi::api::admissionregistration::v1::{
+    MutatingWebhookConfiguration, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+    ValidatingWebhookConfiguration,
+};
 use k8s_openapi::api::apps::v1::{
     ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
 };
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
 use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::certificates::v1::CertificateSigningRequest;
+use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Event, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
-    PodTemplate, ReplicationController, ResourceQuota, Secret, Service, ServiceAccount,
+    ConfigMap, Endpoints, Event, LimitRange, Namespace, Node, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodTemplate, ReplicationController, ResourceQuota, Secret, Service,
+    ServiceAccount,
 };
-use k8s_openapi::api::networking::v1::{Ingress, IngressClass, NetworkPolicy};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::{
+    IPAddress, Ingress, IngressClass, NetworkPolicy, ServiceCIDR,
+};
 use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
-use k8s_openapi::api::storage::v1::{CSIDriver, StorageClass, VolumeAttachment};
+use k8s_openapi::api::storage::v1::{CSIDriver, CSINode, StorageClass, VolumeAttachment};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
@@ -71,6 +81,8 @@ pub struct WriteOptions {
     /// `dryRun=All`: run every step but the write.
     pub dry_run: bool,
     pub validation: FieldValidation,
+    /// Who asks (a CertificateSigningRequest records its requester).
+    pub user: Option<request::User>,
 }
 
 impl WriteOptions {
@@ -78,6 +90,7 @@ impl WriteOptions {
         WriteOptions {
             dry_run,
             validation: FieldValidation::Strict,
+            user: None,
         }
     }
 }
@@ -173,6 +186,17 @@ macro_rules! with_kind {
             ("rbac.authorization.k8s.io", "ClusterRole") => ClusterRole,
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => ClusterRoleBinding,
             ("apiextensions.k8s.io", "CustomResourceDefinition") => CustomResourceDefinition,
+            ("", "Endpoints") => Endpoints,
+            ("discovery.k8s.io", "EndpointSlice") => EndpointSlice,
+            ("coordination.k8s.io", "Lease") => Lease,
+            ("certificates.k8s.io", "CertificateSigningRequest") => CertificateSigningRequest,
+            ("storage.k8s.io", "CSINode") => CSINode,
+            ("networking.k8s.io", "IPAddress") => IPAddress,
+            ("networking.k8s.io", "ServiceCIDR") => ServiceCIDR,
+            ("admissionregistration.k8s.io", "MutatingWebhookConfiguration") => MutatingWebhookConfiguration,
+            ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration") => ValidatingWebhookConfiguration,
+            ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy") => ValidatingAdmissionPolicy,
+            ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding") => ValidatingAdmissionPolicyBinding,
         )
     };
 }
@@ -489,6 +513,7 @@ impl ApiServer {
         let name = self.name_for_create(obj.metadata_mut(), r, namespace)?;
         let now = self.now();
         obj.prepare_for_create(&mut Ctx {
+            user: opts.user.as_ref(),
             now,
             rng: &mut self.rng,
             store: &self.store,

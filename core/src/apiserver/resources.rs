@@ -53,7 +53,9 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
 });
 
 /// Subresources the REST surface serves today.
-const SERVED_SUBRESOURCES: &[&str] = &["status", "binding", "finalize", "scale", "eviction"];
+const SERVED_SUBRESOURCES: &[&str] = &[
+    "status", "binding", "finalize", "scale", "eviction", "approval",
+];
 
 /// Every resource of Kubernetes 1.35, in the table's order.
 pub fn all() -> impl Iterator<Item = &'static Resource> {
@@ -142,6 +144,17 @@ impl Resource {
             self.singular.to_string()
         } else {
             format!("{}.{}", self.singular, self.group)
+        }
+    }
+
+    /// The warning every request on this deprecated resource version gets.
+    pub fn deprecation(&self) -> Option<&'static str> {
+        match (self.group, self.version, self.kind) {
+            ("", "v1", "Endpoints") => {
+                Some("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice")
+            }
+            ("", "v1", "ComponentStatus") => Some("v1 ComponentStatus is deprecated in v1.19+"),
+            _ => None,
         }
     }
 

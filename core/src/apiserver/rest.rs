@@ -115,6 +115,7 @@ fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
     Ok(WriteOptions {
         dry_run: dry_run(req)?,
         validation,
+        user: Some(req.user.clone()),
     })
 }
 
@@ -243,10 +244,12 @@ impl ApiServer {
                 ),
             ));
         }
-        match (req.method, name.is_empty(), sub) {
+        let mut response = match (req.method, name.is_empty(), sub) {
             (Method::Get, true, _) if is_watch(req) => self.watch_request(req, r, ns),
             (Method::Get, true, _) => self.list_request(req, r, ns),
-            (Method::Get, false, "" | "status") => Ok(Response::ok(self.get_at(r, ns, name)?)),
+            (Method::Get, false, "" | "status" | "approval") => {
+                Ok(Response::ok(self.get_at(r, ns, name)?))
+            }
             (Method::Post, true, _) => {
                 let body = req.body.clone().ok_or_else(|| {
                     ApiError::bad_request("the body of the request was in an unknown format")
@@ -300,13 +303,18 @@ impl ApiServer {
                     json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
                 ))
             }
-            (Method::Put, false, "" | "status") => {
-                let body = req.body.clone().ok_or_else(|| {
+            (Method::Put, false, "" | "status" | "approval") => {
+                let mut body = req.body.clone().ok_or_else(|| {
                     ApiError::bad_request("the body of the request was in an unknown format")
                 })?;
                 check_body_name(&body, name)?;
+                if sub == "approval" {
+                    // Approval sets conditions; the certificate stays the signer's.
+                    let live = self.get_at(r, ns, name)?;
+                    keep_certificate(&mut body, &live);
+                }
                 let opts = write_options(req)?;
-                let (obj, warnings) = self.update_at(r, ns, body, sub == "status", &opts)?;
+                let (obj, warnings) = self.update_at(r, ns, body, !sub.is_empty(), &opts)?;
                 Ok(Response {
                     code: 200,
                     body: obj,
@@ -318,7 +326,9 @@ impl ApiServer {
                 self.finalize_namespace(name)?;
                 Ok(Response::ok(self.get(r, "", name).unwrap_or(Value::Null)))
             }
-            (Method::Patch, false, "" | "status") => self.patch_request(req, r, ns, name, sub),
+            (Method::Patch, false, "" | "status" | "approval") => {
+                self.patch_request(req, r, ns, name, sub)
+            }
             (Method::Delete, false, "") => {
                 let (grace, dry) = delete_options(req)?;
                 let stored = conversion::storage(r);
@@ -362,7 +372,12 @@ impl ApiServer {
                 })))
             }
             _ => Err(method_not_allowed()),
+        }?;
+        if let Some(w) = r.deprecation() {
+            // Every request on a deprecated version carries the warning.
+            response.warnings.insert(0, w.to_string());
         }
+        Ok(response)
     }
 
     fn list_request(
@@ -527,7 +542,10 @@ impl ApiServer {
                     );
                 }
             }
-            match self.update_at(r, ns, patched, sub == "status", &opts) {
+            if sub == "approval" {
+                keep_certificate(&mut patched, &live);
+            }
+            match self.update_at(r, ns, patched, !sub.is_empty(), &opts) {
                 Err(e)
                     if e.reason == Reason::Conflict
                         && body.pointer("/metadata/resourceVersion").is_none() =>
@@ -583,6 +601,25 @@ impl ApiServer {
         let (obj, more) = self.update_with(conversion::storage(r), ns, body, status, opts)?;
         warnings.extend(more);
         Ok((conversion::from_storage(r, obj), warnings))
+    }
+}
+
+/// An approval keeps the certificate the live object has (only its signer sets it).
+fn keep_certificate(body: &mut Value, live: &Value) {
+    let Some(obj) = body.as_object_mut() else {
+        return;
+    };
+    let status = obj
+        .entry("status")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if status.is_null() {
+        *status = Value::Object(Map::new());
+    }
+    if let Some(st) = status.as_object_mut() {
+        match live.pointer("/status/certificate") {
+            Some(c) => st.insert("certificate".into(), c.clone()),
+            None => st.remove("certificate"),
+        };
     }
 }
 

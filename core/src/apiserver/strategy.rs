@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::errors::FieldError;
+use super::request::User;
 use super::validation;
 use crate::clock::Millis;
 use crate::rng::Rng;
@@ -13,6 +14,8 @@ use crate::store::Store;
 
 /// What a strategy may read or draw on while defaulting.
 pub struct Ctx<'a> {
+    /// The requesting user, when the request names one.
+    pub user: Option<&'a User>,
     pub now: Millis,
     pub rng: &'a mut Rng,
     pub store: &'a Store,

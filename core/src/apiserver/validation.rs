@@ -96,6 +96,33 @@ pub fn labels(
     errs
 }
 
+/// A port number outside 1-65535 (validation.IsValidPortNum).
+pub fn port_number(field: &str, port: i32) -> Option<FieldError> {
+    (!(1..=65535).contains(&port)).then(|| {
+        FieldError::invalid_raw(
+            field,
+            &port.to_string(),
+            "must be between 1 and 65535, inclusive",
+        )
+    })
+}
+
+/// A string that is not an IP address.
+pub fn ip_address(field: &str, ip: &str) -> Option<FieldError> {
+    ip.parse::<std::net::IpAddr>().is_err().then(|| {
+        FieldError::invalid(
+            field,
+            ip,
+            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+        )
+    })
+}
+
+/// A port protocol other than TCP, UDP or SCTP.
+pub fn protocol(field: &str, protocol: Option<&str>) -> Option<FieldError> {
+    FieldError::one_of(field, protocol, &["SCTP", "TCP", "UDP"])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -239,6 +239,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         sections.push((q.resource, objs));
     }
     let mut out = Output::default();
+    for w in std::mem::take(&mut client.warnings) {
+        out.err(format!("Warning: {w}\n"));
+    }
     let total: usize = sections.iter().map(|(_, o)| o.len()).sum();
     match format.as_str() {
         "yaml" | "json" => {

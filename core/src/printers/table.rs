@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::age::human;
 use super::jsonpath;
 use super::tabwriter;
+use crate::apiserver::conversion;
 use crate::apiserver::resources::Resource;
 use crate::clock::{from_time, Millis, SECOND};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -1108,6 +1109,9 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
             "CONDITION",
         ],
         "Lease" => vec!["NAME", "HOLDER", "AGE"],
+        "ServiceCIDR" => vec!["NAME", "CIDRS", "AGE"],
+        // The server's table defines no AGE column here (its rows carry one kubectl drops).
+        "IPAddress" => vec!["NAME", "PARENTREF"],
         "RuntimeClass" => vec!["NAME", "HANDLER", "AGE"],
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
             vec!["NAME", "WEBHOOKS", "AGE"]
@@ -1317,6 +1321,13 @@ fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<
             s(obj, "/roleRef/name")
         )],
         "Lease" => vec![s(obj, "/spec/holderIdentity").into()],
+        "ServiceCIDR" => {
+            let cidrs = obj["spec"]["cidrs"].as_array().into_iter().flatten();
+            vec![cidrs
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(",")]
+        }
         "RuntimeClass" => vec![s(obj, "/handler").into()],
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" => {
             vec![count(obj, "/webhooks").to_string()]
@@ -1361,6 +1372,24 @@ fn wide_cells(kind: &str, obj: &Value) -> Vec<String> {
     }
 }
 
+/// An IPAddress's parent as `resource.group/namespace/name`, lower-cased.
+fn parent_ref(p: &Value) -> String {
+    if !p.is_object() {
+        return "<none>".into();
+    }
+    let mut out = match s(p, "/group") {
+        "" => s(p, "/resource").to_lowercase(),
+        g => format!("{}.{}", s(p, "/resource"), g).to_lowercase(),
+    };
+    for part in [s(p, "/namespace"), s(p, "/name")] {
+        if !part.is_empty() {
+            out.push('/');
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
     if let Some(middle) = middle_cells(kind, obj, now, wide) {
         let mut r = vec![name];
@@ -1372,6 +1401,7 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
         return r;
     }
     match kind {
+        "IPAddress" => vec![name, parent_ref(&obj["spec"]["parentRef"])],
         "Pod" => pod_row(obj, now, wide, name),
         "Node" => node_row(obj, now, wide, name),
         "Namespace" => vec![name, s(obj, "/status/phase").to_string(), age(obj, now)],
@@ -1432,6 +1462,18 @@ pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptio
         text.push_str(&header.join("\t"));
         text.push('\n');
     }
+    // events.k8s.io Events print with the core Event printer, as the server's table does.
+    let core_events: Vec<Value>;
+    let objs = if resource.group == "events.k8s.io" {
+        core_events = objs
+            .iter()
+            .cloned()
+            .map(conversion::event_to_core)
+            .collect();
+        &core_events[..]
+    } else {
+        objs
+    };
     for obj in objs {
         let plain = s(obj, "/metadata/name").to_string();
         let name = if opts.with_kind {

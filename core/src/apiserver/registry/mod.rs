@@ -1,19 +1,25 @@
 //! Per-kind strategies, one file per resource, as in pkg/registry.
 
+pub mod certificate_signing_request;
 pub mod cluster_role;
 pub mod cluster_role_binding;
 pub mod config_map;
 pub mod controller_revision;
 pub mod cron_job;
 pub mod csi_driver;
+pub mod csi_node;
 pub mod custom_resource_definition;
 pub mod daemon_set;
 pub mod deployment;
+pub mod endpoint_slice;
+pub mod endpoints;
 pub mod event;
 pub mod horizontal_pod_autoscaler;
 pub mod ingress;
 pub mod ingress_class;
+pub mod ip_address;
 pub mod job;
+pub mod lease;
 pub mod limit_range;
 pub mod namespace;
 pub mod network_policy;
@@ -35,5 +41,7 @@ pub mod service;
 pub mod service_account;
 pub mod stateful_set;
 pub mod storage_class;
+pub mod validating_admission_policy;
 pub mod volume_attachment;
+pub mod webhook_configuration;
 pub mod workload;

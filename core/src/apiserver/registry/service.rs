@@ -88,15 +88,10 @@ impl Strategy for Service {
             if ports.len() > 1 && p.name.as_deref().unwrap_or("").is_empty() {
                 errs.push(FieldError::required(format!("spec.ports[{i}].name")));
             }
-            if !(1..=65535).contains(&p.port) {
-                errs.push(FieldError {
-                    field: format!("spec.ports[{i}].port"),
-                    detail: format!(
-                        "Invalid value: {}: must be between 1 and 65535, inclusive",
-                        p.port
-                    ),
-                });
-            }
+            errs.extend(validation::port_number(
+                &format!("spec.ports[{i}].port"),
+                p.port,
+            ));
         }
         errs
     }
