@@ -1,12 +1,18 @@
-//! The admission chain: mutating plugins, then validating plugins, run on every create.
+//! The admission chain: mutating plugins, then validating plugins, run on every create,
+//! in kube-apiserver 1.35's plugin order.
 
+pub mod default_ingress_class;
+pub mod default_storage_class;
 pub mod default_toleration_seconds;
 pub mod limit_ranger;
 pub mod namespace_lifecycle;
 pub mod pod_security;
 pub mod priority;
 pub mod resource_quota;
+pub mod runtime_class;
 pub mod service_account;
+pub mod storage_object_in_use_protection;
+pub mod webhooks;
 
 use std::any::Any;
 
@@ -30,14 +36,47 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
     service_account::admit(attrs, obj, rng)?;
     priority::admit(attrs, obj)?;
     default_toleration_seconds::admit(attrs, obj);
+    default_storage_class::admit(attrs, obj);
+    storage_object_in_use_protection::admit(obj);
+    runtime_class::admit(attrs, obj)?;
+    default_ingress_class::admit(attrs, obj);
     Ok(())
+}
+
+/// The default class among the `plural` objects: the newest one whose `annotation` is
+/// "true" (the name breaks ties), as DefaultStorageClass and DefaultIngressClass pick it.
+fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Option<String> {
+    let group = if plural == "storageclasses" {
+        "storage.k8s.io"
+    } else {
+        "networking.k8s.io"
+    };
+    let r = super::resources::find(group, "v1", plural)?;
+    attrs
+        .store
+        .range(&r.prefix(None))
+        .filter(|kv| kv.value["metadata"]["annotations"][annotation] == "true")
+        .max_by(|a, b| {
+            let created = |v: &serde_json::Value| {
+                v["metadata"]["creationTimestamp"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            };
+            created(&a.value)
+                .cmp(&created(&b.value))
+                .then_with(|| b.key.cmp(&a.key))
+        })
+        .and_then(|kv| kv.value["metadata"]["name"].as_str().map(String::from))
 }
 
 /// Runs the validating plugins on the object as it will be stored (after the kind's own
 /// validation, as the API server runs them); returns their warnings.
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
+    webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
     limit_ranger::validate(attrs, obj)?;
     let warnings = pod_security::validate(attrs, obj)?;
+    webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     resource_quota::validate(attrs, obj)?;
     Ok(warnings)
 }

@@ -10,7 +10,9 @@ use super::{definition, Definition};
 use crate::apiserver::decode::{self, FieldValidation};
 use crate::apiserver::errors::{ApiError, FieldError, Reason};
 use crate::apiserver::resources::Resource;
-use crate::apiserver::{validation, with_resource_version, ApiServer, Deleted, WriteOptions};
+use crate::apiserver::{
+    admission, validation, with_resource_version, ApiServer, Deleted, WriteOptions,
+};
 use crate::clock::to_time;
 use crate::store::StoreError;
 
@@ -168,10 +170,19 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
+        let attrs = admission::Attributes {
+            resource: r,
+            namespace,
+            name: &name,
+            store: &self.store,
+        };
+        admission::namespace_lifecycle::validate(&attrs)?;
         let key = r.key(namespace, &name);
         if self.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
         }
+        let mut warnings = warnings;
+        warnings.extend(admission::validate(&attrs, &assemble(&meta, &rest))?);
         meta.uid = Some(self.rng.uuid());
         meta.creation_timestamp = Some(to_time(self.now()));
         meta.generation = Some(1);
