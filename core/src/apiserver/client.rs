@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
-use super::request::{Method, Request, User};
+use super::request::{Method, PatchType, Request, User};
 use super::resources::Resource;
 use super::rest::Response;
 use super::ApiServer;
@@ -113,6 +113,28 @@ impl<'a> Client<'a> {
             req = req.query(k, *v);
         }
         self.send(req).into_result()
+    }
+
+    /// Patches an object with a patch of type `ty` (server-side apply for
+    /// `PatchType::Apply`); returns it with the response's warnings.
+    pub fn patch(
+        &mut self,
+        r: &Resource,
+        ns: &str,
+        name: &str,
+        ty: PatchType,
+        body: Value,
+        query: &[(&str, &str)],
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let mut req = Request::new(Method::Patch, r.path(Some(ns), Some(name)));
+        req.body = Some(body);
+        req.content_type = Some(ty.content_type().to_string());
+        for (k, v) in query {
+            req = req.query(k, *v);
+        }
+        let resp = self.send(req);
+        let warnings = resp.warnings.clone();
+        resp.into_result().map(|v| (v, warnings))
     }
 
     /// Deletes an object; `Ok(true)` when it is gone at once, `Ok(false)` when it is

@@ -217,7 +217,7 @@ impl ApiError {
     }
 
     /// Fills the Status details from a `resource.group` name and an object name.
-    fn about(mut self, group_resource: &str, name: &str) -> Self {
+    pub fn about(mut self, group_resource: &str, name: &str) -> Self {
         let (resource, group) = group_resource
             .split_once('.')
             .unwrap_or((group_resource, ""));

@@ -10,6 +10,7 @@ pub mod decode;
 pub mod discovery;
 pub mod errors;
 pub mod eviction;
+pub mod field_manager;
 pub mod patch;
 pub mod quota;
 pub mod registry;
@@ -83,6 +84,9 @@ pub struct WriteOptions {
     pub validation: FieldValidation,
     /// Who asks (a CertificateSigningRequest records its requester).
     pub user: Option<request::User>,
+    /// The field manager a write is recorded for in managedFields (none: the body's
+    /// managedFields stand, as server-side apply computed them).
+    pub field_manager: Option<String>,
 }
 
 impl WriteOptions {
@@ -91,6 +95,7 @@ impl WriteOptions {
             dry_run,
             validation: FieldValidation::Strict,
             user: None,
+            field_manager: None,
         }
     }
 }
@@ -227,6 +232,30 @@ fn carry_over_meta(nm: &mut ObjectMeta, om: &ObjectMeta, status: bool) {
 }
 
 impl ApiServer {
+    /// Records a write in the object's managedFields for the request's field manager.
+    pub(crate) fn record_write(
+        &self,
+        r: &Resource,
+        old: Option<&Value>,
+        new: &mut Value,
+        status: bool,
+        opts: &WriteOptions,
+    ) {
+        let Some(manager) = opts.field_manager.as_deref() else {
+            return;
+        };
+        let api_version = r.api_version();
+        let writer = field_manager::Writer {
+            manager,
+            api_version: &api_version,
+            subresource: if status { "status" } else { "" },
+            kind: r.kind,
+            skip_status: !status && r.subresources.contains(&"status"),
+        };
+        let now = serde_json::json!(to_time(self.now()));
+        field_manager::record_update(old, new, &writer, &now);
+    }
+
     /// Settles a new object's namespace and name (from generateName when it has none) and
     /// clears the fields the server sets; returns the name.
     fn name_for_create(
@@ -556,7 +585,8 @@ impl ApiServer {
             meta.generation = Some(1);
         }
         obj.finish_create();
-        let value = to_stored(&obj);
+        let mut value = to_stored(&obj);
+        self.record_write(r, None, &mut value, false, opts);
         if opts.dry_run {
             return Ok((value, warnings));
         }
@@ -598,6 +628,10 @@ impl ApiServer {
             }
         }
         carry_over_meta(obj.metadata_mut(), old.metadata(), status);
+        if opts.field_manager.is_some() {
+            // The server keeps managedFields; the write's own entry is added below.
+            obj.metadata_mut().managed_fields = old.metadata().managed_fields.clone();
+        }
         let mut errs = vec![];
         if status {
             obj.prepare_for_status_update(&old);
@@ -620,11 +654,10 @@ impl ApiServer {
         if T::HAS_GENERATION && obj.spec_changed(&old) {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
+        let mut value = to_stored(&obj);
+        self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
-            return Ok((
-                with_resource_version(&to_stored(&obj), kv.mod_revision),
-                warnings,
-            ));
+            return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
         if obj.metadata().deletion_timestamp.is_some()
             && !obj.blocks_deletion()
@@ -634,14 +667,11 @@ impl ApiServer {
                 .store
                 .delete(&key, Some(kv.mod_revision))
                 .map_err(|_| ApiError::conflict(&gr, &name))?;
-            return Ok((
-                with_resource_version(&to_stored(&obj), gone.mod_revision),
-                warnings,
-            ));
+            return Ok((with_resource_version(&value, gone.mod_revision), warnings));
         }
         let kv = self
             .store
-            .put(&key, to_stored(&obj), Some(kv.mod_revision))
+            .put(&key, value, Some(kv.mod_revision))
             .map_err(|e| match e {
                 StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
                 _ => ApiError::not_found(&gr, &name),

@@ -54,6 +54,17 @@ pub struct User {
 }
 
 impl User {
+    /// The program this user's requests come from, as its User-Agent names it.
+    pub fn client_name(&self) -> &str {
+        match self.name.as_str() {
+            "system:kube-controller-manager" => "kube-controller-manager",
+            "system:kube-scheduler" => "kube-scheduler",
+            "system:apiserver" => "kube-apiserver",
+            n if n.starts_with("system:node:") => "kubelet",
+            _ => "kubectl",
+        }
+    }
+
     /// The user of kubeadm's admin.conf.
     pub fn admin() -> User {
         User {

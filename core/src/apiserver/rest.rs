@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-use super::errors::{ApiError, Reason};
+use super::errors::{ApiError, FieldError, Reason};
 use super::patch;
 use super::request::{parse_path, Method, PatchType, Request, RequestInfo, Target};
 use super::resources::{self, Resource};
@@ -100,6 +100,32 @@ fn dry_run(req: &Request) -> Result<bool, ApiError> {
     }
 }
 
+/// The field manager a write is recorded for: the `fieldManager` parameter, else the
+/// client's name (the API server takes it from the User-Agent: `kubectl`,
+/// `kube-controller-manager`, `kubelet`, ...).
+fn field_manager(req: &Request) -> Result<String, ApiError> {
+    match req.param("fieldManager").filter(|m| !m.is_empty()) {
+        Some(m) if m.len() > 128 => {
+            let options = match req.method {
+                Method::Post => "CreateOptions",
+                Method::Put => "UpdateOptions",
+                _ => "PatchOptions",
+            };
+            Err(ApiError::invalid_in(
+                "meta.k8s.io",
+                options,
+                "",
+                vec![FieldError {
+                    field: "fieldManager".into(),
+                    detail: "Too long: may not be more than 128 bytes".into(),
+                }],
+            ))
+        }
+        Some(m) => Ok(m.to_string()),
+        None => Ok(req.user.client_name().to_string()),
+    }
+}
+
 /// What a write takes from its query.
 fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
     let validation = match req.param("fieldValidation") {
@@ -116,6 +142,7 @@ fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
         dry_run: dry_run(req)?,
         validation,
         user: Some(req.user.clone()),
+        field_manager: Some(field_manager(req)?),
     })
 }
 
@@ -522,10 +549,7 @@ impl ApiServer {
             ));
         }
         if ty == PatchType::Apply {
-            return Err(ApiError::new(
-                Reason::UnsupportedMediaType,
-                "server-side apply is not supported in Kubarium yet",
-            ));
+            return self.apply_request(req, r, ns, name, sub);
         }
         let body = req.body.clone().unwrap_or(Value::Null);
         let opts = write_options(req)?;
@@ -568,6 +592,112 @@ impl ApiServer {
 }
 
 impl ApiServer {
+    /// Server-side apply: merges the request's configuration into the object (creating it
+    /// if it does not exist) as its field manager, refusing fields other managers own
+    /// with different values unless `force=true`.
+    fn apply_request(
+        &mut self,
+        req: &Request,
+        r: &'static Resource,
+        ns: &str,
+        name: &str,
+        sub: &str,
+    ) -> Result<Response, ApiError> {
+        let Some(manager) = req.param("fieldManager").filter(|m| !m.is_empty()) else {
+            return Err(ApiError::invalid_in(
+                "meta.k8s.io",
+                "PatchOptions",
+                "",
+                vec![FieldError {
+                    field: "fieldManager".into(),
+                    detail: "Required value: is required for apply patch".into(),
+                }],
+            ));
+        };
+        let force = req.param("force") == Some("true");
+        let mut body = req.body.clone().unwrap_or(Value::Null);
+        if !body.is_object() {
+            return Err(ApiError::bad_request(
+                "error decoding patch: the body of an apply patch must be an object",
+            ));
+        }
+        if body.pointer("/metadata/managedFields").is_some() {
+            return Err(ApiError::bad_request("metadata.managedFields must be nil"));
+        }
+        match body.pointer("/metadata/name").and_then(Value::as_str) {
+            Some(n) if n == name => {}
+            Some(n) => {
+                return Err(ApiError::bad_request(format!(
+                    "the name of the object ({n}) does not match the name on the URL ({name})"
+                )))
+            }
+            None => {
+                return Err(ApiError::bad_request(
+                    "metadata.name: Required value: name is required for server-side apply",
+                ))
+            }
+        }
+        // The main resource of a kind with a status subresource never takes status.
+        if sub.is_empty() && r.subresources.contains(&"status") {
+            if let Some(o) = body.as_object_mut() {
+                o.remove("status");
+            }
+        }
+        let live = self.get_at(r, ns, name).ok();
+        let api_version = r.api_version();
+        let writer = super::field_manager::Writer {
+            manager,
+            api_version: &api_version,
+            subresource: sub,
+            kind: r.kind,
+            skip_status: sub.is_empty() && r.subresources.contains(&"status"),
+        };
+        let now = json!(crate::clock::to_time(self.now()));
+        let mut merged = super::field_manager::apply(live.as_ref(), &body, &writer, force, &now)
+            .map_err(|conflicts| {
+                let mut e = ApiError::new(
+                    Reason::Conflict,
+                    super::field_manager::conflict_message(&conflicts),
+                )
+                .about(&r.group_resource(), name);
+                e.details.causes = conflicts
+                    .into_iter()
+                    .map(|c| super::errors::Cause {
+                        reason: "FieldManagerConflict".into(),
+                        message: format!("conflict with {}", c.manager),
+                        field: c.path,
+                    })
+                    .collect();
+                e
+            })?;
+        let mut opts = write_options(req)?;
+        opts.field_manager = None;
+        let (obj, warnings, code) = match live {
+            None => {
+                let (obj, w) = self.create_at(r, ns, merged, &opts)?;
+                (obj, w, if opts.dry_run { 200 } else { 201 })
+            }
+            Some(live) => {
+                if let Some(m) = merged.get_mut("metadata").and_then(Value::as_object_mut) {
+                    if !body["metadata"]["resourceVersion"].is_string() {
+                        m.insert(
+                            "resourceVersion".into(),
+                            live["metadata"]["resourceVersion"].clone(),
+                        );
+                    }
+                }
+                let (obj, w) = self.update_at(r, ns, merged, !sub.is_empty(), &opts)?;
+                (obj, w, 200)
+            }
+        };
+        Ok(Response {
+            code,
+            body: obj,
+            warnings,
+            content_type: None,
+        })
+    }
+
     /// Reads an object at the version `r` names.
     fn get_at(&self, r: &'static Resource, ns: &str, name: &str) -> Result<Value, ApiError> {
         let obj = self.get(conversion::storage(r), ns, name)?;

@@ -7,8 +7,9 @@ use super::client;
 use super::flags::Parsed;
 use super::get::{output_format, print_objects};
 use super::{fail, manifest, Ctx};
-use crate::apiserver::errors::ApiError;
+use crate::apiserver::errors::{ApiError, Reason};
 use crate::apiserver::patch::{list_strategy, ListStrategy};
+use crate::apiserver::request::PatchType;
 use crate::shell::{CmdResult, Output};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -191,6 +192,20 @@ fn with_source(e: &ApiError, verb: &str, source: &str) -> String {
     }
 }
 
+/// What kubectl adds to an apply conflict.
+const APPLY_CONFLICT_HELP: &str =
+    "Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts";
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     let files = p.all("filename");
     if files.is_empty() {
@@ -204,6 +219,24 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
+    let server_side = mode == Mode::Apply && p.on("server-side");
+    if p.on("force-conflicts") && !server_side {
+        return fail("error: --force-conflicts only works with --server-side");
+    }
+    if server_side && dry == DryRun::Client {
+        return fail("error: --dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+    }
+    let default_manager = match (mode, server_side) {
+        (Mode::Create, _) => "kubectl-create",
+        (Mode::Apply, true) => "kubectl",
+        (Mode::Apply, false) => "kubectl-client-side-apply",
+    };
+    let manager = p
+        .get("field-manager")
+        .unwrap_or(default_manager)
+        .to_string();
+    let mut write_query = client::write_query(dry == DryRun::Server, validation).to_vec();
+    write_query.push(("fieldManager", &manager));
     let docs = match manifest::read(ctx, &files) {
         Ok(d) => d,
         Err(e) => return fail(e),
@@ -241,6 +274,33 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
             .as_str()
             .unwrap_or("")
             .to_string();
+        let kind = r.kubectl_kind();
+        if server_side {
+            let mut query = write_query.clone();
+            if p.on("force-conflicts") {
+                query.push(("force", "true"));
+            }
+            let mut client = client::connect(ctx.cluster);
+            match client.patch(r, &ns, &name, PatchType::Apply, doc.value.clone(), &query) {
+                Ok((obj, warnings)) => {
+                    for w in warnings {
+                        out.err(format!("Warning: {w}\n"));
+                    }
+                    if format.is_empty() {
+                        out.out(format!(
+                            "{kind}/{name} serverside-applied{}\n",
+                            dry.suffix()
+                        ));
+                    }
+                    printed.push(obj);
+                }
+                Err(e) if e.reason == Reason::Conflict && !e.details.causes.is_empty() => {
+                    errors.push(format!("error: {}\n{APPLY_CONFLICT_HELP}", e.message));
+                }
+                Err(e) => errors.push(with_source(&e, "patching", &doc.source)),
+            }
+            continue;
+        }
         let mut body = doc.value.clone();
         if mode == Mode::Apply {
             let mut last = body.clone();
@@ -270,19 +330,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         } else {
             client.get(r, &ns, &name).ok()
         };
-        let kind = r.kubectl_kind();
         match (existing, mode) {
             (None, _) | (Some(_), Mode::Create) => {
                 if dry == DryRun::Client {
                     out.out(format!("{kind}/{name} created{}\n", dry.suffix()));
                     continue;
                 }
-                match client.create(
-                    r,
-                    &ns,
-                    body,
-                    &client::write_query(dry == DryRun::Server, validation),
-                ) {
+                match client.create(r, &ns, body, &write_query) {
                     Ok((obj, warnings)) => {
                         for w in warnings {
                             out.err(format!("Warning: {w}\n"));
@@ -326,13 +380,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                     continue;
                 }
-                match client.update(
-                    r,
-                    &ns,
-                    merged,
-                    "",
-                    &client::write_query(dry == DryRun::Server, validation),
-                ) {
+                match client.update(r, &ns, merged, "", &write_query) {
                     Ok(obj) => {
                         if format.is_empty() {
                             out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));

@@ -44,7 +44,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         resources::namespaces(),
         "",
         body,
-        &client::write_query(dry == DryRun::Server, "Strict"),
+        &[
+            ("fieldValidation", "Strict"),
+            ("dryRun", if dry == DryRun::Server { "All" } else { "" }),
+            (
+                "fieldManager",
+                p.get("field-manager").unwrap_or("kubectl-create"),
+            ),
+        ],
     ) {
         Ok((obj, _)) => match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created{}\n", dry.suffix())),

@@ -56,6 +56,7 @@ pub const FLAGS: &[Flag] = &[
     f("labels", Some('l'), true, true, &["run"]),
     f("output", Some('o'), true, true, OUTPUT),
     f("show-labels", None, false, true, &["get"]),
+    f("show-managed-fields", None, false, true, &["get"]),
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, false, &["get"]),
     f("sort-by", None, true, false, &["get"]),
@@ -85,6 +86,15 @@ pub const FLAGS: &[Flag] = &[
     f("ignore-not-found", None, false, true, &["delete", "get"]),
     f("save-config", None, false, false, &["create"]),
     f("validate", None, true, true, &["apply", "create"]),
+    f("server-side", None, false, true, &["apply"]),
+    f("force-conflicts", None, false, true, &["apply"]),
+    f(
+        "field-manager",
+        None,
+        true,
+        true,
+        &["apply", "create", "run"],
+    ),
     f("show-events", None, false, true, &["describe"]),
     f("client", None, false, true, &["version"]),
 ];

@@ -57,9 +57,18 @@ fn obj_kind_is_pod(conds: &[Value]) -> bool {
         .any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
 }
 
-/// Prints objects read from the API as one document or a `List`.
+/// Prints objects read from the API as one document or a `List`, without their
+/// managedFields (as kubectl does unless `--show-managed-fields`).
 pub fn print_objects(objs: Vec<Value>, format: &str, single: bool) -> String {
+    let objs = objs.into_iter().map(without_managed_fields).collect();
     print_with_order(objs, format, single, Order::Sorted)
+}
+
+fn without_managed_fields(mut obj: Value) -> Value {
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.remove("managedFields");
+    }
+    obj
 }
 
 /// Prints an object kubectl built itself (client-side dry run), in Go field order.
@@ -247,7 +256,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "yaml" | "json" => {
             if total > 0 || errors.is_empty() {
                 let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
-                out.out(print_objects(objs, &format, single));
+                out.out(if p.on("show-managed-fields") {
+                    print_with_order(objs, &format, single, Order::Sorted)
+                } else {
+                    print_objects(objs, &format, single)
+                });
             }
         }
         "name" => {

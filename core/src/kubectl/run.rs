@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::apply::{output_options, DryRun};
+use super::client;
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
@@ -107,12 +108,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     let ns = namespace(p);
-    match ctx
-        .cluster
-        .api
-        .create(resources::pods(), &ns, pod, dry == DryRun::Server)
-    {
-        Ok(obj) => match format.as_str() {
+    let manager = p.get("field-manager").unwrap_or("kubectl-run");
+    let mut query = client::write_query(dry == DryRun::Server, "Strict").to_vec();
+    query.push(("fieldManager", manager));
+    match client::connect(ctx.cluster).create(resources::pods(), &ns, pod, &query) {
+        Ok((obj, _)) => match format.as_str() {
             "" => CmdResult::ok(format!("pod/{name} created{}\n", dry.suffix())),
             "name" => CmdResult::ok(format!("pod/{name}\n")),
             f => CmdResult::ok(print_objects(vec![obj], f, true)),

@@ -186,7 +186,8 @@ impl ApiServer {
         meta.uid = Some(self.rng.uuid());
         meta.creation_timestamp = Some(to_time(self.now()));
         meta.generation = Some(1);
-        let value = assemble(&meta, &rest);
+        let mut value = assemble(&meta, &rest);
+        self.record_write(r, None, &mut value, false, opts);
         if opts.dry_run {
             return Ok((value, warnings));
         }
@@ -258,8 +259,15 @@ impl ApiServer {
         if spec_part(&rest, def.status) != spec_part(&old_rest, def.status) {
             meta.generation = Some(old_meta.generation.unwrap_or(0) + 1);
         }
-        let value = assemble(&meta, &rest);
-        if value == *kv.value || opts.dry_run {
+        if opts.field_manager.is_some() {
+            meta.managed_fields = old_meta.managed_fields.clone();
+        }
+        let mut value = assemble(&meta, &rest);
+        if value == *kv.value {
+            return Ok((with_resource_version(&value, kv.mod_revision), warnings));
+        }
+        self.record_write(r, Some(&kv.value), &mut value, status, opts);
+        if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
         if meta.deletion_timestamp.is_some() && !blocks_deletion(&meta) {
