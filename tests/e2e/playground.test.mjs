@@ -82,7 +82,7 @@ test('the manifest panel points at mistakes; failing and pending pods show on th
   const { server, browser, page, errors, url } = await open();
   try {
     await page.goto(url);
-    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await page.waitForSelector('body[data-started="true"] #prompt');
     await page.click('button.reset');
     const typo = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspec:\n  containers:\n  - name: typo\n    imagee: nginx\n';
     await page.fill('.yaml-panel textarea', typo);
@@ -100,6 +100,40 @@ test('the manifest panel points at mistakes; failing and pending pods show on th
     await run(page, 'kubectl describe pod big | tail -3');
     await page.waitForSelector('text=FailedScheduling');
     await page.screenshot({ path: path.join(shots, 'failures.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
+test('a ValidatingAdmissionPolicy denies with its CEL rule (the evaluator module loads after the prompt)', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    const start = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    const startedMs = Date.now() - start;
+    console.log(`page open to commands running (CEL loaded): ${startedMs} ms`);
+    fs.writeFileSync(path.join(shots, 'started-ms.txt'), `${startedMs}\n`);
+    const policy = [
+      'apiVersion: admissionregistration.k8s.io/v1', 'kind: ValidatingAdmissionPolicy',
+      'metadata:', '  name: pinned-images', 'spec:', '  matchConstraints:', '    resourceRules:',
+      '    - apiGroups: [""]', '      apiVersions: ["v1"]', '      operations: ["CREATE"]', '      resources: ["pods"]',
+      '  validations:', '  - expression: "object.spec.containers.all(c, !c.image.endsWith(\':latest\'))"',
+      '    message: images must be pinned to a version', '---',
+      'apiVersion: admissionregistration.k8s.io/v1', 'kind: ValidatingAdmissionPolicyBinding',
+      'metadata:', '  name: pinned-images', 'spec:', '  policyName: pinned-images', '  validationActions: [Deny]', '',
+    ].join('\n');
+    await page.fill('.yaml-panel textarea', policy);
+    await page.click('button.apply');
+    await page.waitForSelector('text=validatingadmissionpolicybinding.admissionregistration.k8s.io/pinned-images created');
+    await run(page, 'kubectl run latest --image=nginx:latest');
+    await page.waitForSelector('text=denied request: images must be pinned to a version');
+    await run(page, 'kubectl run pinned --image=nginx:1.27');
+    await page.waitForSelector('text=pod/pinned created');
+    await page.screenshot({ path: path.join(shots, 'policy.png') });
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

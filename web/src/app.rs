@@ -23,6 +23,8 @@ pub enum Msg {
     Apply,
     Reset,
     Focus,
+    /// The CEL module finished loading (or could not be loaded).
+    CelLoaded(Result<(), String>),
 }
 
 pub struct App {
@@ -38,6 +40,13 @@ pub struct App {
     input: NodeRef,
     screen: NodeRef,
     _ticker: Interval,
+    /// Whether commands run yet: they wait for the CEL module, so that a policy is
+    /// always judged the same way.
+    started: bool,
+    /// The saved session, replayed once commands run.
+    saved: Vec<Step>,
+    /// Lines typed before commands run.
+    pending: Vec<String>,
 }
 
 fn banner() -> String {
@@ -83,6 +92,17 @@ impl App {
     }
 }
 
+/// Marks a stage of startup on the page body (`data-ready`: the prompt is shown;
+/// `data-started`: commands run), for tests and benchmarks.
+fn set_body_flag(name: &str) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        let _ = body.set_attribute(name, "true");
+    }
+}
+
 impl Component for App {
     type Message = Msg;
     type Properties = ();
@@ -90,22 +110,22 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let link = ctx.link().clone();
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
-        let (saved_seed, steps, dropped) = storage::load();
+        let (saved_seed, saved, dropped) = storage::load();
         let seed = saved_seed.unwrap_or(DEFAULT_SEED);
-        let mut session = Session::new(seed);
+        let session = Session::new(seed);
         let mut scrollback = Scrollback::default();
         scrollback.push("banner", banner());
-        for (label, out) in storage::replay(&mut session, &steps) {
-            scrollback.push("cmd", label);
-            scrollback.output(&out);
-        }
         if let Some(line) = dropped {
             scrollback.push("err", format!("Kubarium crashed on the last command of your saved session, so it was left out: {line}\n"));
         }
-        let mut app = App {
+        let link = ctx.link().clone();
+        yew::platform::spawn_local(async move {
+            link.send_message(Msg::CelLoaded(crate::cel::load().await));
+        });
+        App {
             session,
             seed,
-            steps,
+            steps: vec![],
             scrollback,
             history_pos: None,
             playing: true,
@@ -115,16 +135,37 @@ impl Component for App {
             input: NodeRef::default(),
             screen: NodeRef::default(),
             _ticker: ticker,
-        };
-        storage::save(app.seed, &app.steps);
-        app.history_pos = None;
-        app
+            started: false,
+            saved,
+            pending: vec![],
+        }
     }
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::CelLoaded(loaded) => {
+                if let Err(e) = loaded {
+                    self.scrollback.push(
+                        "err",
+                        format!("ValidatingAdmissionPolicies cannot be evaluated: {e}\n"),
+                    );
+                }
+                let saved = std::mem::take(&mut self.saved);
+                for (label, out) in storage::replay(&mut self.session, &saved) {
+                    self.scrollback.push("cmd", label);
+                    self.scrollback.output(&out);
+                }
+                self.steps = saved;
+                storage::save(self.seed, &self.steps);
+                self.started = true;
+                for line in std::mem::take(&mut self.pending) {
+                    self.run_line(&line);
+                }
+                set_body_flag("data-started");
+                true
+            }
             Msg::Tick => {
-                if !self.playing {
+                if !self.playing || !self.started {
                     return false;
                 }
                 self.session.tick(i64::from(TICK_MS * self.speed));
@@ -149,6 +190,13 @@ impl Component for App {
                 self.yaml = v;
                 self.yaml_status = None;
                 false
+            }
+            Msg::Apply if !self.started => {
+                self.yaml_status = Some((
+                    false,
+                    "The cluster is still starting; apply again in a moment.".into(),
+                ));
+                true
             }
             Msg::Apply => {
                 let yaml = self.yaml.clone();
@@ -198,7 +246,11 @@ impl Component for App {
                         let line = self.input_value();
                         self.set_input("");
                         self.history_pos = None;
-                        self.run_line(&line);
+                        if self.started {
+                            self.run_line(&line);
+                        } else {
+                            self.pending.push(line);
+                        }
                         true
                     }
                     "ArrowUp" | "ArrowDown" => {
@@ -260,12 +312,7 @@ impl Component for App {
             if let Some(i) = self.input.cast::<HtmlInputElement>() {
                 let _ = i.focus();
             }
-            if let Some(body) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.body())
-            {
-                let _ = body.set_attribute("data-ready", "true");
-            }
+            set_body_flag("data-ready");
         }
     }
 

@@ -2,6 +2,7 @@
 //! and browser IO live here; the cluster is in kubarium-core.
 
 pub mod app;
+mod cel;
 mod editor;
 mod map;
 mod panic;

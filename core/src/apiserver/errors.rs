@@ -42,7 +42,7 @@ impl Reason {
         }
     }
 
-    fn parse(s: &str) -> Reason {
+    pub fn parse(s: &str) -> Reason {
         match s {
             "NotFound" => Reason::NotFound,
             "AlreadyExists" => Reason::AlreadyExists,

@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod bootstrap;
+pub mod cel;
 pub mod client;
 pub mod conversion;
 pub mod custom_resources;
@@ -87,6 +88,9 @@ pub struct WriteOptions {
     /// The field manager a write is recorded for in managedFields (none: the body's
     /// managedFields stand, as server-side apply computed them).
     pub field_manager: Option<String>,
+    /// The subresource a write came through, when it is not the object or its status
+    /// (`scale`): admission matches rules against it.
+    pub subresource: &'static str,
 }
 
 impl WriteOptions {
@@ -96,6 +100,7 @@ impl WriteOptions {
             validation: FieldValidation::Strict,
             user: None,
             field_manager: None,
+            subresource: "",
         }
     }
 }
@@ -547,12 +552,7 @@ impl ApiServer {
             rng: &mut self.rng,
             store: &self.store,
         });
-        let attrs = admission::Attributes {
-            resource: r,
-            namespace,
-            name: &name,
-            store: &self.store,
-        };
+        let attrs = admission::Attributes::create(r, namespace, &name, &self.store);
         admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
         let mut errs: Vec<FieldError> = T::validate_name(&name)
             .into_iter()
@@ -571,10 +571,9 @@ impl ApiServer {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
         }
         let attrs = admission::Attributes {
-            resource: r,
-            namespace,
-            name: &name,
-            store: &self.store,
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
+            ..admission::Attributes::create(r, namespace, &name, &self.store)
         };
         let mut warnings = warnings;
         warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
@@ -655,6 +654,16 @@ impl ApiServer {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
         let mut value = to_stored(&obj);
+        let attrs = admission::Attributes {
+            subresource: if status { "status" } else { opts.subresource },
+            operation: admission::Operation::Update,
+            old: Some(&kv.value),
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
+            ..admission::Attributes::create(r, ns, &name, &self.store)
+        };
+        let mut warnings = warnings;
+        warnings.extend(admission::validate_update(&attrs, &value)?);
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));

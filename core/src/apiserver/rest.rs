@@ -143,6 +143,7 @@ fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
         validation,
         user: Some(req.user.clone()),
         field_manager: Some(field_manager(req)?),
+        subresource: "",
     })
 }
 

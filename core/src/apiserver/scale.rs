@@ -146,6 +146,7 @@ impl ApiServer {
         }
         let opts = super::WriteOptions {
             dry_run,
+            subresource: "scale",
             ..Default::default()
         };
         let (updated, _) = self.update_with(r, ns, obj, false, &opts)?;

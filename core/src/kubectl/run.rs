@@ -9,7 +9,7 @@ use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
 use crate::apiserver::resources;
-use crate::shell::CmdResult;
+use crate::shell::{CmdResult, Output};
 
 fn pairs(list: &[String], what: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
@@ -112,11 +112,21 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut query = client::write_query(dry == DryRun::Server, "Strict").to_vec();
     query.push(("fieldManager", manager));
     match client::connect(ctx.cluster).create(resources::pods(), &ns, pod, &query) {
-        Ok((obj, _)) => match format.as_str() {
-            "" => CmdResult::ok(format!("pod/{name} created{}\n", dry.suffix())),
-            "name" => CmdResult::ok(format!("pod/{name}\n")),
-            f => CmdResult::ok(print_objects(vec![obj], f, true)),
-        },
+        Ok((obj, warnings)) => {
+            let mut out = Output::default();
+            for w in warnings {
+                out.err(format!("Warning: {w}\n"));
+            }
+            out.out(match format.as_str() {
+                "" => format!("pod/{name} created{}\n", dry.suffix()),
+                "name" => format!("pod/{name}\n"),
+                f => print_objects(vec![obj], f, true),
+            });
+            CmdResult {
+                output: out,
+                code: 0,
+            }
+        }
         Err(e) => fail(e.kubectl_message()),
     }
 }

@@ -1,10 +1,11 @@
-//! The admission chain: mutating plugins, then validating plugins, run on every create,
-//! in kube-apiserver 1.35's plugin order.
+//! The admission chain: mutating plugins, then validating plugins, run on every create
+//! (webhooks and policies on updates too), in kube-apiserver 1.35's plugin order.
 
 pub mod default_ingress_class;
 pub mod default_storage_class;
 pub mod default_toleration_seconds;
 pub mod limit_ranger;
+pub mod matching;
 pub mod namespace_lifecycle;
 pub mod pod_security;
 pub mod priority;
@@ -12,21 +13,68 @@ pub mod resource_quota;
 pub mod runtime_class;
 pub mod service_account;
 pub mod storage_object_in_use_protection;
+pub mod validating_admission_policy;
 pub mod webhooks;
 
 use std::any::Any;
 
 use super::errors::ApiError;
+use super::request::User;
 use super::resources::Resource;
 use crate::rng::Rng;
 use crate::store::Store;
 
+/// The operation a request performs, as admission names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Create,
+    Update,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+        }
+    }
+}
+
 /// What admission sees of a request.
 pub struct Attributes<'a> {
     pub resource: &'static Resource,
+    /// The subresource written ("" for the object itself).
+    pub subresource: &'a str,
     pub namespace: &'a str,
     pub name: &'a str,
+    pub operation: Operation,
+    /// The object as stored before an update.
+    pub old: Option<&'a serde_json::Value>,
+    pub user: Option<&'a User>,
+    pub dry_run: bool,
     pub store: &'a Store,
+}
+
+impl<'a> Attributes<'a> {
+    /// A create of `name` in `namespace`.
+    pub fn create(
+        resource: &'static Resource,
+        namespace: &'a str,
+        name: &'a str,
+        store: &'a Store,
+    ) -> Self {
+        Attributes {
+            resource,
+            subresource: "",
+            namespace,
+            name,
+            operation: Operation::Create,
+            old: None,
+            user: None,
+            dry_run: false,
+            store,
+        }
+    }
 }
 
 /// Runs the mutating plugins, in the order the API server enables them.
@@ -75,9 +123,22 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
     webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
     limit_ranger::validate(attrs, obj)?;
-    let warnings = pod_security::validate(attrs, obj)?;
+    let mut warnings = pod_security::validate(attrs, obj)?;
+    warnings.extend(validating_admission_policy::admit(attrs, obj)?);
     webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     resource_quota::validate(attrs, obj)?;
+    Ok(warnings)
+}
+
+/// The validating plugins that also see updates (webhooks and policies; the others
+/// judge creates only in Kubarium so far); returns their warnings.
+pub fn validate_update(
+    attrs: &Attributes<'_>,
+    obj: &serde_json::Value,
+) -> Result<Vec<String>, ApiError> {
+    webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
+    let warnings = validating_admission_policy::admit(attrs, obj)?;
+    webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     Ok(warnings)
 }
 

@@ -4,75 +4,17 @@
 //! no server behind it, and the webhook's failurePolicy decides: Fail refuses the request
 //! with the API server's error, Ignore admits it.
 
-use std::collections::BTreeMap;
-
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 
+use super::matching::{rule_matches, selectors_match};
 use super::Attributes;
 use crate::apiserver::errors::{ApiError, Reason};
 use crate::apiserver::resources;
-use crate::labels::selector_matches;
 
-/// Whether one of a rule's list allows `value` (`*` allows all).
-fn allows(list: &Value, value: &str) -> bool {
-    list.as_array()
-        .into_iter()
-        .flatten()
-        .any(|v| v == "*" || v == value)
-}
-
-fn labels_of(v: &Value) -> BTreeMap<String, String> {
-    serde_json::from_value(v["metadata"]["labels"].clone()).unwrap_or_default()
-}
-
-fn selects(selector: &Value, labels: &BTreeMap<String, String>) -> bool {
-    match serde_json::from_value::<LabelSelector>(selector.clone()) {
-        Ok(sel) => selector_matches(&sel, labels),
-        Err(_) => selector.is_null(),
-    }
-}
-
-/// Whether a webhook's rules and selectors match a create of `obj`.
+/// Whether a webhook's rules and selectors match the request.
 fn matches(attrs: &Attributes<'_>, webhook: &Value, obj: &Value) -> bool {
-    let r = attrs.resource;
-    let rule_matches = webhook["rules"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|rule| {
-            let scope = rule["scope"].as_str().unwrap_or("*");
-            let scope_ok = match scope {
-                "Namespaced" => r.namespaced,
-                "Cluster" => !r.namespaced,
-                _ => true,
-            };
-            let resources = rule["resources"].as_array().into_iter().flatten();
-            let resource_ok = resources
-                .filter_map(Value::as_str)
-                .any(|x| x == "*" || x == "*/*" || x == r.plural);
-            allows(&rule["operations"], "CREATE")
-                && allows(&rule["apiGroups"], r.group)
-                && allows(&rule["apiVersions"], r.version)
-                && resource_ok
-                && scope_ok
-        });
-    if !rule_matches || !selects(&webhook["objectSelector"], &labels_of(obj)) {
-        return false;
-    }
-    let ns_labels = if r.plural == "namespaces" {
-        labels_of(obj)
-    } else if r.namespaced {
-        let ns = resources::namespaces().key("", attrs.namespace);
-        attrs
-            .store
-            .get(&ns)
-            .map(|kv| labels_of(&kv.value))
-            .unwrap_or_default()
-    } else {
-        return true;
-    };
-    selects(&webhook["namespaceSelector"], &ns_labels)
+    let mut rules = webhook["rules"].as_array().into_iter().flatten();
+    rules.any(|rule| rule_matches(attrs, rule)) && selectors_match(attrs, webhook, obj)
 }
 
 /// Why calling a webhook fails: its service does not exist, or Kubarium cannot call it.
@@ -106,7 +48,7 @@ fn call_error(attrs: &Attributes<'_>, webhook: &Value) -> String {
     }
 }
 
-/// Calls the webhooks of every configuration of `plural` that match a create of `obj`.
+/// Calls the webhooks of every configuration of `plural` that match the request.
 pub fn admit(attrs: &Attributes<'_>, obj: &Value, plural: &str) -> Result<(), ApiError> {
     // Webhooks never intercept the objects that configure admission.
     if attrs.resource.group == "admissionregistration.k8s.io" {

@@ -171,10 +171,9 @@ impl ApiServer {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         let attrs = admission::Attributes {
-            resource: r,
-            namespace,
-            name: &name,
-            store: &self.store,
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
+            ..admission::Attributes::create(r, namespace, &name, &self.store)
         };
         admission::namespace_lifecycle::validate(&attrs)?;
         let key = r.key(namespace, &name);
@@ -211,7 +210,7 @@ impl ApiServer {
         let Decoded {
             mut meta,
             mut rest,
-            warnings,
+            mut warnings,
         } = decode_body(r, &def, body, opts.validation)?;
         let name = meta.name.clone().unwrap_or_default();
         let key = r.key(namespace, &name);
@@ -266,6 +265,15 @@ impl ApiServer {
         if value == *kv.value {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
+        let attrs = admission::Attributes {
+            subresource: if status { "status" } else { opts.subresource },
+            operation: admission::Operation::Update,
+            old: Some(&kv.value),
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
+            ..admission::Attributes::create(r, namespace, &name, &self.store)
+        };
+        warnings.extend(admission::validate_update(&attrs, &value)?);
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));

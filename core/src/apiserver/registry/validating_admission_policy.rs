@@ -1,12 +1,14 @@
 //! ValidatingAdmissionPolicy and its binding: the defaults kube-apiserver sets
 //! (failurePolicy Fail, match everything, rule scope "*") and the validation of the parts
-//! a policy needs (expressions, a policy name, validation actions).
+//! a policy needs (expressions that compile, a policy name, validation actions).
 
 use k8s_openapi::api::admissionregistration::v1::{
     MatchResources, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,
+    ValidatingAdmissionPolicySpec,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
+use crate::apiserver::cel;
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
@@ -21,22 +23,62 @@ fn default_match(m: &mut MatchResources) {
     }
 }
 
+/// The expressions of a policy that do not compile, as kube-apiserver reports them.
+fn compile_errors(spec: &ValidatingAdmissionPolicySpec) -> Vec<FieldError> {
+    let mut exprs: Vec<(String, &str)> = vec![];
+    for (i, c) in spec.match_conditions.iter().flatten().enumerate() {
+        exprs.push((
+            format!("spec.matchConditions[{i}].expression"),
+            &c.expression,
+        ));
+    }
+    for (i, v) in spec.variables.iter().flatten().enumerate() {
+        exprs.push((format!("spec.variables[{i}].expression"), &v.expression));
+    }
+    for (i, v) in spec.validations.iter().flatten().enumerate() {
+        exprs.push((format!("spec.validations[{i}].expression"), &v.expression));
+        if let Some(m) = v.message_expression.as_deref() {
+            exprs.push((format!("spec.validations[{i}].messageExpression"), m));
+        }
+    }
+    for (i, a) in spec.audit_annotations.iter().flatten().enumerate() {
+        exprs.push((
+            format!("spec.auditAnnotations[{i}].valueExpression"),
+            &a.value_expression,
+        ));
+    }
+    exprs
+        .into_iter()
+        .filter(|(_, e)| !e.trim().is_empty())
+        .filter_map(|(field, e)| {
+            let err = cel::check(e).err()?;
+            Some(FieldError::invalid(
+                field,
+                e,
+                &format!("compilation failed: {err}"),
+            ))
+        })
+        .collect()
+}
+
 impl Strategy for ValidatingAdmissionPolicy {
     const HAS_GENERATION: bool = true;
 
     fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
         self.status = None;
-        if let Some(spec) = self.spec.as_mut() {
-            spec.failure_policy.get_or_insert_with(|| "Fail".into());
-            if let Some(m) = spec.match_constraints.as_mut() {
-                default_match(m);
-            }
-        }
+        default_policy(self);
+    }
+
+    fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
+        self.status = old.status.clone();
+        default_policy(self);
+        vec![]
     }
 
     fn validate(&self) -> Vec<FieldError> {
         let mut errs = vec![];
         let spec = self.spec.clone().unwrap_or_default();
+        errs.extend(compile_errors(&spec));
         match &spec.match_constraints {
             None => errs.push(FieldError::required("spec.matchConstraints")),
             Some(m) if m.resource_rules.as_ref().is_none_or(Vec::is_empty) => {
@@ -97,16 +139,40 @@ impl Strategy for ValidatingAdmissionPolicy {
         errs
     }
 
-    spec_and_status!(keep_status);
+    spec_and_status!();
+}
+
+/// The defaults the API server sets on every write of a policy.
+fn default_policy(policy: &mut ValidatingAdmissionPolicy) {
+    if let Some(spec) = policy.spec.as_mut() {
+        spec.failure_policy.get_or_insert_with(|| "Fail".into());
+        if let Some(m) = spec.match_constraints.as_mut() {
+            default_match(m);
+        }
+    }
+}
+
+/// The defaults the API server sets on every write of a binding.
+fn default_binding(binding: &mut ValidatingAdmissionPolicyBinding) {
+    if let Some(m) = binding
+        .spec
+        .as_mut()
+        .and_then(|s| s.match_resources.as_mut())
+    {
+        default_match(m);
+    }
 }
 
 impl Strategy for ValidatingAdmissionPolicyBinding {
     const HAS_GENERATION: bool = true;
 
     fn prepare_for_create(&mut self, _ctx: &mut Ctx<'_>) {
-        if let Some(m) = self.spec.as_mut().and_then(|s| s.match_resources.as_mut()) {
-            default_match(m);
-        }
+        default_binding(self);
+    }
+
+    fn prepare_for_update(&mut self, _old: &Self) -> Vec<FieldError> {
+        default_binding(self);
+        vec![]
     }
 
     fn validate(&self) -> Vec<FieldError> {
