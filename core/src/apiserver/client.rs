@@ -115,18 +115,32 @@ impl<'a> Client<'a> {
         self.send(req).into_result()
     }
 
-    /// Patches an object with a patch of type `ty` (server-side apply for
-    /// `PatchType::Apply`); returns it with the response's warnings.
+    /// Reads an object's subresource (`status`, `scale`; "" for the object itself).
+    pub fn get_subresource(
+        &mut self,
+        r: &Resource,
+        ns: &str,
+        name: &str,
+        sub: &str,
+    ) -> Result<Value, ApiError> {
+        self.send(Request::get(subresource_path(r, ns, name, sub)))
+            .into_result()
+    }
+
+    /// Patches an object or (with `sub`) its subresource with a patch of type `ty`
+    /// (server-side apply for `PatchType::Apply`); returns it with the response's warnings.
+    #[allow(clippy::too_many_arguments)]
     pub fn patch(
         &mut self,
         r: &Resource,
         ns: &str,
         name: &str,
+        sub: &str,
         ty: PatchType,
         body: Value,
         query: &[(&str, &str)],
     ) -> Result<(Value, Vec<String>), ApiError> {
-        let mut req = Request::new(Method::Patch, r.path(Some(ns), Some(name)));
+        let mut req = Request::new(Method::Patch, subresource_path(r, ns, name, sub));
         req.body = Some(body);
         req.content_type = Some(ty.content_type().to_string());
         for (k, v) in query {
@@ -175,5 +189,15 @@ impl<'a> Client<'a> {
         self.send(Request::post(path, body))
             .into_result()
             .map(|_| ())
+    }
+}
+
+/// The path of an object, or of its subresource when `sub` is not empty.
+fn subresource_path(r: &Resource, ns: &str, name: &str, sub: &str) -> String {
+    let path = r.path(Some(ns), Some(name));
+    if sub.is_empty() {
+        path
+    } else {
+        format!("{path}/{sub}")
     }
 }

@@ -386,16 +386,15 @@ impl ApiError {
     pub fn kubectl_message(&self) -> String {
         match self.reason {
             Reason::Invalid if !self.details.causes.is_empty() => {
-                if self.details.causes.len() == 1 {
-                    format!(
-                        "The {} \"{}\" is invalid: {}",
-                        self.details.kind, self.details.name, self.details.causes[0]
-                    )
+                let subject = if self.details.kind.is_empty() && self.details.name.is_empty() {
+                    "The request".to_string()
                 } else {
-                    let mut s = format!(
-                        "The {} \"{}\" is invalid: ",
-                        self.details.kind, self.details.name
-                    );
+                    format!("The {} \"{}\"", self.details.kind, self.details.name)
+                };
+                if self.details.causes.len() == 1 {
+                    format!("{subject} is invalid: {}", self.details.causes[0])
+                } else {
+                    let mut s = format!("{subject} is invalid: ");
                     for c in &self.details.causes {
                         s.push_str(&format!("\n* {c}"));
                     }

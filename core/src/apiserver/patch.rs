@@ -6,18 +6,43 @@
 
 use serde_json::{Map, Value};
 
-use super::errors::{ApiError, Reason};
+use super::errors::{ApiError, Cause, Reason};
 use super::request::PatchType;
 
 /// Applies `patch` of `ty` to `live` (an object of `kind`).
 pub fn apply(ty: PatchType, live: &Value, patch: &Value, kind: &str) -> Result<Value, ApiError> {
     match ty {
         PatchType::Json => {
+            let go_type = match patch {
+                Value::Array(_) | Value::Null => "",
+                Value::Object(_) => "object",
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+            };
+            if !go_type.is_empty() {
+                return Err(ApiError::bad_request(format!(
+                    "json: cannot unmarshal {go_type} into Go value of type jsonpatch.Patch"
+                )));
+            }
+            if patch.is_null() {
+                return Ok(live.clone());
+            }
             let ops: json_patch::Patch = serde_json::from_value(patch.clone())
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
             let mut doc = live.clone();
-            json_patch::patch(&mut doc, &ops)
-                .map_err(|e| ApiError::new(Reason::Invalid, e.to_string()))?;
+            json_patch::patch(&mut doc, &ops).map_err(|e| {
+                let mut err = ApiError::new(
+                    Reason::Invalid,
+                    "the server rejected our request due to an error in our request",
+                );
+                err.details.causes.push(Cause {
+                    reason: String::new(),
+                    message: json_patch_message(&ops, &e, live),
+                    field: String::new(),
+                });
+                err
+            })?;
             Ok(doc)
         }
         PatchType::Merge => {
@@ -44,6 +69,45 @@ pub fn apply(ty: PatchType, live: &Value, patch: &Value, kind: &str) -> Result<V
             Reason::UnsupportedMediaType,
             "server-side apply is not supported in Kubarium yet",
         )),
+    }
+}
+
+/// Why a JSON patch failed, in the words of the JSON patch library kube-apiserver uses.
+fn json_patch_message(ops: &json_patch::Patch, e: &json_patch::PatchError, live: &Value) -> String {
+    use json_patch::{PatchErrorKind, PatchOperation as Op};
+    let path = e.path.to_string();
+    let parent_exists = || {
+        let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
+        live.pointer(parent).is_some()
+    };
+    let key = path.rsplit('/').next().unwrap_or("");
+    let op = ops.0.get(e.operation);
+    match (&e.kind, op) {
+        (PatchErrorKind::TestFailed, _) => format!("testing value {path} failed: test failed"),
+        (PatchErrorKind::InvalidFromPointer, Some(Op::Move(m))) => format!(
+            "move operation does not apply: doc is missing from path: {}: missing value",
+            m.from
+        ),
+        (PatchErrorKind::InvalidFromPointer, Some(Op::Copy(c))) => format!(
+            "copy operation does not apply: doc is missing from path: {}: missing value",
+            c.from
+        ),
+        (PatchErrorKind::InvalidPointer, Some(Op::Remove(_))) if parent_exists() => format!(
+            "error in remove for path: '{path}': Unable to remove nonexistent key: {key}: missing value"
+        ),
+        (PatchErrorKind::InvalidPointer, Some(Op::Remove(_))) => format!(
+            "remove operation does not apply: doc is missing path: \"{path}\": missing value"
+        ),
+        (PatchErrorKind::InvalidPointer, Some(Op::Replace(_))) if parent_exists() => format!(
+            "replace operation does not apply: doc is missing key: {path}: missing value"
+        ),
+        (PatchErrorKind::InvalidPointer, Some(Op::Replace(_))) => format!(
+            "replace operation does not apply: doc is missing path: {path}: missing value"
+        ),
+        (PatchErrorKind::InvalidPointer, Some(Op::Add(_))) => format!(
+            "add operation does not apply: doc is missing path: \"{path}\": missing value"
+        ),
+        _ => e.to_string(),
     }
 }
 

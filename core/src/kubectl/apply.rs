@@ -281,7 +281,15 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 query.push(("force", "true"));
             }
             let mut client = client::connect(ctx.cluster);
-            match client.patch(r, &ns, &name, PatchType::Apply, doc.value.clone(), &query) {
+            match client.patch(
+                r,
+                &ns,
+                &name,
+                "",
+                PatchType::Apply,
+                doc.value.clone(),
+                &query,
+            ) {
                 Ok((obj, warnings)) => {
                     for w in warnings {
                         out.err(format!("Warning: {w}\n"));

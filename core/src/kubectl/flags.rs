@@ -32,9 +32,9 @@ const fn f(
 }
 
 const GET_LIKE: &[&str] = &["get", "describe", "delete"];
-const OUTPUT: &[&str] = &["get", "run", "apply", "create"];
-const DRY_RUN: &[&str] = &["run", "apply", "create"];
-const FILES: &[&str] = &["get", "describe", "delete", "apply", "create"];
+const OUTPUT: &[&str] = &["get", "run", "apply", "create", "patch"];
+const DRY_RUN: &[&str] = &["run", "apply", "create", "patch"];
+const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
 
 /// Every flag Kubarium knows.
 pub const FLAGS: &[Flag] = &[
@@ -93,8 +93,13 @@ pub const FLAGS: &[Flag] = &[
         None,
         true,
         true,
-        &["apply", "create", "run"],
+        &["apply", "create", "run", "patch"],
     ),
+    f("patch", Some('p'), true, true, &["patch"]),
+    f("patch-file", None, true, true, &["patch"]),
+    f("type", None, true, true, &["patch"]),
+    f("subresource", None, true, true, &["patch"]),
+    f("local", None, false, false, &["patch"]),
     f("show-events", None, false, true, &["describe"]),
     f("client", None, false, true, &["version"]),
 ];

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod get;
 pub mod info;
 pub mod manifest;
+pub mod patch;
 pub mod run;
 
 use crate::apiserver::resources::{self, Catalog, Resource};
@@ -33,6 +34,7 @@ pub const VERBS: &[&str] = &[
     "apply",
     "create",
     "run",
+    "patch",
     "version",
     "cluster-info",
     "api-resources",
@@ -41,7 +43,6 @@ pub const VERBS: &[&str] = &[
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "edit",
-    "patch",
     "replace",
     "expose",
     "scale",
@@ -152,6 +153,7 @@ Commands Kubarium implements:\n\
   delete         Delete resources by file names, stdin, resources and names, or by resources and label selector\n\
   apply          Apply a configuration to a resource by file name or stdin\n\
   create         Create a resource from a file or from stdin (and create namespace)\n\
+  patch          Update fields of a resource\n\
   api-resources  Print the supported API resources on the server\n\
   cluster-info   Display cluster information\n\
   version        Print the client and server version information\n\n\
@@ -217,6 +219,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "apply" => apply::run(&parsed, ctx, apply::Mode::Apply),
         "create" => create::run(&parsed, ctx),
         "run" => run::run(&parsed, ctx),
+        "patch" => patch::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
         _ => info::api_resources(&client::discover(ctx.cluster)),
