@@ -1,6 +1,6 @@
 // Opens the built site 5 times in headless Chromium and prints the time from navigation
 // to a ready prompt (median and all runs; budget: under 1 s), and to commands running
-// (the CEL module, loaded after the prompt, is in; lines typed before then wait for it).
+// (the extras module, loaded after the prompt, is in; lines typed before then wait for it).
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/serve.mjs';

@@ -107,7 +107,7 @@ test('the manifest panel points at mistakes; failing and pending pods show on th
   }
 });
 
-test('a ValidatingAdmissionPolicy denies with its CEL rule (the evaluator module loads after the prompt)', async () => {
+test('a ValidatingAdmissionPolicy denies with its CEL rule, and kubectl explain reads the OpenAPI schemas (both from the module loaded after the prompt)', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();
   try {
@@ -115,7 +115,7 @@ test('a ValidatingAdmissionPolicy denies with its CEL rule (the evaluator module
     await page.goto(url);
     await page.waitForSelector('body[data-started="true"] #prompt');
     const startedMs = Date.now() - start;
-    console.log(`page open to commands running (CEL loaded): ${startedMs} ms`);
+    console.log(`page open to commands running (extras module loaded): ${startedMs} ms`);
     fs.writeFileSync(path.join(shots, 'started-ms.txt'), `${startedMs}\n`);
     const policy = [
       'apiVersion: admissionregistration.k8s.io/v1', 'kind: ValidatingAdmissionPolicy',
@@ -133,6 +133,8 @@ test('a ValidatingAdmissionPolicy denies with its CEL rule (the evaluator module
     await page.waitForSelector('text=denied request: images must be pinned to a version');
     await run(page, 'kubectl run pinned --image=nginx:1.27');
     await page.waitForSelector('text=pod/pinned created');
+    await run(page, 'kubectl explain deployment.spec.strategy');
+    await page.waitForSelector('text=FIELD: strategy <DeploymentStrategy>');
     await page.screenshot({ path: path.join(shots, 'policy.png') });
     assert.deepEqual(errors, []);
   } finally {

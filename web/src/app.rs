@@ -23,8 +23,8 @@ pub enum Msg {
     Apply,
     Reset,
     Focus,
-    /// The CEL module finished loading (or could not be loaded).
-    CelLoaded(Result<(), String>),
+    /// The extras module (CEL, OpenAPI schemas) finished loading (or could not be loaded).
+    ExtrasLoaded(Result<(), String>),
 }
 
 pub struct App {
@@ -40,7 +40,7 @@ pub struct App {
     input: NodeRef,
     screen: NodeRef,
     _ticker: Interval,
-    /// Whether commands run yet: they wait for the CEL module, so that a policy is
+    /// Whether commands run yet: they wait for the extras module, so that a policy is
     /// always judged the same way.
     started: bool,
     /// The saved session, replayed once commands run.
@@ -120,7 +120,7 @@ impl Component for App {
         }
         let link = ctx.link().clone();
         yew::platform::spawn_local(async move {
-            link.send_message(Msg::CelLoaded(crate::cel::load().await));
+            link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
         });
         App {
             session,
@@ -143,11 +143,13 @@ impl Component for App {
 
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::CelLoaded(loaded) => {
+            Msg::ExtrasLoaded(loaded) => {
                 if let Err(e) = loaded {
                     self.scrollback.push(
                         "err",
-                        format!("ValidatingAdmissionPolicies cannot be evaluated: {e}\n"),
+                        format!(
+                            "ValidatingAdmissionPolicies and kubectl explain will not work: {e}\n"
+                        ),
                     );
                 }
                 let saved = std::mem::take(&mut self.saved);

@@ -2,8 +2,8 @@
 //! and browser IO live here; the cluster is in kubarium-core.
 
 pub mod app;
-mod cel;
 mod editor;
+mod extras;
 mod map;
 mod panic;
 mod storage;

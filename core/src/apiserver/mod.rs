@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod errors;
 pub mod eviction;
 pub mod field_manager;
+pub mod openapi;
 pub mod patch;
 pub mod quota;
 pub mod registry;

@@ -232,8 +232,8 @@ pub enum Target {
     Version,
     /// `/healthz`, `/livez`, `/readyz` (and their `/...` checks).
     Health,
-    /// `/openapi/v2`, `/openapi/v3` and below.
-    OpenApi,
+    /// `/openapi/v2`, `/openapi/v3` and below: the path after `/openapi/`.
+    OpenApi(String),
     /// Anything else.
     Unknown,
 }
@@ -248,7 +248,7 @@ pub fn parse_path(path: &str) -> Target {
     let (group, version, rest) = match parts.as_slice() {
         ["version"] => return Target::Version,
         [h, ..] if matches!(*h, "healthz" | "livez" | "readyz") => return Target::Health,
-        ["openapi", ..] => return Target::OpenApi,
+        ["openapi", rest @ ..] => return Target::OpenApi(rest.join("/")),
         ["api"] => return Target::CoreVersions,
         ["apis"] => return Target::Groups,
         ["apis", g] => return Target::Group((*g).to_string()),

@@ -10,7 +10,7 @@ use super::errors::{ApiError, FieldError, Reason};
 use super::patch;
 use super::request::{parse_path, Method, PatchType, Request, RequestInfo, Target};
 use super::resources::{self, Resource};
-use super::{conversion, discovery, ApiServer, Deleted, WriteOptions};
+use super::{conversion, discovery, openapi, ApiServer, Deleted, WriteOptions};
 use crate::fields::FieldSelector;
 use crate::labels::Selector;
 use crate::store::EventType;
@@ -230,10 +230,17 @@ impl ApiServer {
             Target::GroupVersion(g, v) => discovery::resource_list(&self.catalog(), &g, &v)
                 .map(Response::ok)
                 .ok_or_else(not_found_path),
-            Target::OpenApi => Err(ApiError::new(
-                Reason::NotFound,
-                "OpenAPI documents are not supported in Kubarium yet",
-            )),
+            Target::OpenApi(path) => match path.split_once('/').unwrap_or((&path, "")) {
+                ("v3", "") => Ok(Response::ok(openapi::index(&self.catalog(), &self.store))),
+                ("v3", gv) => openapi::document(&self.catalog(), &self.store, gv)
+                    .map(Response::ok)
+                    .ok_or_else(not_found_path),
+                ("v2", _) => Err(ApiError::new(
+                    Reason::NotFound,
+                    "OpenAPI v2 documents are not supported in Kubarium yet",
+                )),
+                _ => Err(not_found_path()),
+            },
             Target::Unknown => Err(not_found_path()),
             Target::Resource(info) => self.resource_request(req, &info),
         }

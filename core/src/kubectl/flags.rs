@@ -32,7 +32,7 @@ const fn f(
 }
 
 const GET_LIKE: &[&str] = &["get", "describe", "delete"];
-const OUTPUT: &[&str] = &["get", "run", "apply", "create", "patch"];
+const OUTPUT: &[&str] = &["get", "run", "apply", "create", "patch", "explain"];
 const DRY_RUN: &[&str] = &["run", "apply", "create", "patch"];
 const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
 
@@ -100,6 +100,8 @@ pub const FLAGS: &[Flag] = &[
     f("type", None, true, true, &["patch"]),
     f("subresource", None, true, true, &["patch"]),
     f("local", None, false, false, &["patch"]),
+    f("recursive", None, false, true, &["explain"]),
+    f("api-version", None, true, true, &["explain"]),
     f("show-events", None, false, true, &["describe"]),
     f("client", None, false, true, &["version"]),
 ];
@@ -112,9 +114,18 @@ pub struct Parsed {
     /// Words after `--`.
     pub rest: Vec<String>,
     pub dashdash: bool,
+    /// The first flag given that Kubarium does not implement for this verb.
+    unsupported_given: Option<&'static str>,
 }
 
 impl Parsed {
+    fn record(&mut self, flag: &Flag, value: String) {
+        if !flag.supported && self.unsupported_given.is_none() {
+            self.unsupported_given = Some(flag.long);
+        }
+        self.values.entry(flag.long).or_default().push(value);
+    }
+
     /// The last value given for a flag.
     pub fn get(&self, long: &str) -> Option<&str> {
         self.values
@@ -139,10 +150,7 @@ impl Parsed {
 
     /// The first flag that was given but is not implemented.
     pub fn unsupported(&self) -> Option<&'static str> {
-        FLAGS
-            .iter()
-            .find(|f| !f.supported && self.values.contains_key(f.long))
-            .map(|f| f.long)
+        self.unsupported_given
     }
 }
 
@@ -195,7 +203,7 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
             } else {
                 inline.unwrap_or_else(|| "true".into())
             };
-            p.values.entry(flag.long).or_default().push(value);
+            p.record(flag, value);
             i += 1;
             continue;
         }
@@ -224,10 +232,10 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Parsed, String> {
                             }
                         }
                     };
-                    p.values.entry(flag.long).or_default().push(value);
+                    p.record(flag, value);
                     break;
                 }
-                p.values.entry(flag.long).or_default().push("true".into());
+                p.record(flag, "true".into());
                 j += 1;
             }
             i += 1;

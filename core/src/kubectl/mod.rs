@@ -6,6 +6,7 @@ pub mod client;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod explain;
 pub mod flags;
 pub mod get;
 pub mod info;
@@ -35,6 +36,7 @@ pub const VERBS: &[&str] = &[
     "create",
     "run",
     "patch",
+    "explain",
     "version",
     "cluster-info",
     "api-resources",
@@ -59,7 +61,6 @@ const NOT_YET: &[&str] = &[
     "attach",
     "port-forward",
     "top",
-    "explain",
     "auth",
     "config",
     "wait",
@@ -154,6 +155,7 @@ Commands Kubarium implements:\n\
   apply          Apply a configuration to a resource by file name or stdin\n\
   create         Create a resource from a file or from stdin (and create namespace)\n\
   patch          Update fields of a resource\n\
+  explain        Get documentation for a resource\n\
   api-resources  Print the supported API resources on the server\n\
   cluster-info   Display cluster information\n\
   version        Print the client and server version information\n\n\
@@ -220,6 +222,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "create" => create::run(&parsed, ctx),
         "run" => run::run(&parsed, ctx),
         "patch" => patch::run(&parsed, ctx),
+        "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
         _ => info::api_resources(&client::discover(ctx.cluster)),

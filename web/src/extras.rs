@@ -1,39 +1,44 @@
-//! The CEL evaluator for ValidatingAdmissionPolicies lives in its own WebAssembly module
-//! (`kubarium-web-cel`), loaded after the first paint so the first load stays small;
-//! once loaded it is installed as the core's `CelEngine`.
+//! The CEL evaluator (for ValidatingAdmissionPolicies) and the OpenAPI schemas (for
+//! `/openapi/v3` and `kubectl explain`) live in their own WebAssembly module
+//! (`kubarium-web-extras`), loaded after the first paint so the first load stays small;
+//! once loaded they are installed as the core's `CelEngine` and `SchemaSource`.
 
 use std::rc::Rc;
 
 use kubarium_core::apiserver::cel::CelEngine;
-use serde_json::Value;
+use kubarium_core::apiserver::openapi::SchemaSource;
+use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-let cel = null;
-export async function load_cel(name) {
+let extras = null;
+export async function load_extras(name) {
   const m = await import(new URL(name, document.baseURI).href);
   await m.default();
-  cel = m;
+  extras = m;
 }
-export function cel_check(expr) { return cel.check(expr); }
-export function cel_evaluate(expr, vars) { return cel.evaluate(expr, vars); }
+export function cel_check(expr) { return extras.check(expr); }
+export function cel_evaluate(expr, vars) { return extras.evaluate(expr, vars); }
+export function openapi_schemas(kinds) { return extras.schemas(kinds); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
-    async fn load_cel(name: &str) -> Result<(), JsValue>;
+    async fn load_extras(name: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
     fn cel_check(expr: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn cel_evaluate(expr: &str, vars: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn openapi_schemas(kinds: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
-const MODULE: &str = "kubarium-web-cel.js";
+const MODULE: &str = "kubarium-web-extras.js";
 
 /// What went wrong inside the module (a trap ends up here, not in the app).
 fn failed(e: &JsValue) -> String {
     format!(
-        "the CEL evaluator failed: {}",
+        "the extras module failed: {}",
         e.as_string()
             .or_else(|| js_sys::JSON::stringify(e).ok().map(String::from))
             .unwrap_or_default()
@@ -61,9 +66,22 @@ impl CelEngine for ModuleCel {
     }
 }
 
-/// Loads the module and installs it; the error says why it could not be.
+struct ModuleSchemas;
+
+impl SchemaSource for ModuleSchemas {
+    fn schemas(&self, kinds: &[(&str, &str, &str)]) -> Map<String, Value> {
+        let kinds = serde_json::to_string(kinds).unwrap_or_default();
+        openapi_schemas(&kinds)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Loads the module and installs what it holds; the error says why it could not be.
 pub async fn load() -> Result<(), String> {
-    load_cel(MODULE).await.map_err(|e| failed(&e))?;
+    load_extras(MODULE).await.map_err(|e| failed(&e))?;
     kubarium_core::apiserver::cel::install(Rc::new(ModuleCel));
+    kubarium_core::apiserver::openapi::install(Rc::new(ModuleSchemas));
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! The browser's CEL module: `kubarium-cel` behind two string-in, string-out functions,
-//! built as a second WebAssembly module so the playground's first load stays small.
+//! What the playground loads after the first paint, as its own WebAssembly module so the
+//! first load stays small: `kubarium-cel` and `kubarium-openapi` behind string-in,
+//! string-out functions.
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -22,4 +23,16 @@ pub fn evaluate(expr: &str, variables: &str) -> String {
         Err(e) => json!({ "error": e }),
     }
     .to_string()
+}
+
+/// The OpenAPI schemas of the kinds given as a JSON list of `[group, version, kind]`,
+/// as a JSON object of schemas by name.
+#[wasm_bindgen]
+pub fn schemas(kinds: &str) -> String {
+    let kinds: Vec<(String, String, String)> = serde_json::from_str(kinds).unwrap_or_default();
+    let kinds: Vec<(&str, &str, &str)> = kinds
+        .iter()
+        .map(|(g, v, k)| (g.as_str(), v.as_str(), k.as_str()))
+        .collect();
+    Value::Object(kubarium_openapi::schemas(&kinds)).to_string()
 }
