@@ -5,6 +5,7 @@ pub mod admission;
 pub mod bootstrap;
 pub mod cel;
 pub mod client;
+pub mod component_status;
 pub mod conversion;
 pub mod custom_resources;
 pub mod decode;

@@ -65,7 +65,9 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 /// Whether Kubarium stores objects of this resource (every other resource of the table
 /// is known, and answered with "not supported in Kubarium yet").
 pub fn is_served(r: &'static Resource) -> bool {
-    r.custom || super::serves(super::conversion::storage(r))
+    r.custom
+        || (r.group.is_empty() && r.plural == "componentstatuses")
+        || super::serves(super::conversion::storage(r))
 }
 
 /// The served resources as discovery offers them to clients: each once, at its preferred

@@ -267,6 +267,11 @@ impl ApiServer {
         let ns = info.namespace.as_str();
         let name = info.name.as_str();
         let sub = info.subresource.as_str();
+        if r.group.is_empty() && r.plural == "componentstatuses" {
+            let mut response = self.component_status_request(req, r, name, sub)?;
+            response.warnings.extend(r.deprecation().map(String::from));
+            return Ok(response);
+        }
         if !sub.is_empty() && !r.subresources.contains(&sub) {
             return Err(not_found_path());
         }
@@ -600,6 +605,28 @@ impl ApiServer {
 }
 
 impl ApiServer {
+    /// ComponentStatuses: computed on each read, never written.
+    fn component_status_request(
+        &self,
+        req: &Request,
+        r: &'static Resource,
+        name: &str,
+        sub: &str,
+    ) -> Result<Response, ApiError> {
+        match (req.method, name.is_empty(), sub) {
+            (Method::Get, true, _) if !is_watch(req) => Ok(Response::ok(json!({
+                "kind": "ComponentStatusList",
+                "apiVersion": "v1",
+                "metadata": {},
+                "items": super::component_status::list(&self.store),
+            }))),
+            (Method::Get, false, "") => super::component_status::get(&self.store, name)
+                .map(Response::ok)
+                .ok_or_else(|| ApiError::not_found(&r.group_resource(), name)),
+            _ => Err(method_not_allowed()),
+        }
+    }
+
     /// Server-side apply: merges the request's configuration into the object (creating it
     /// if it does not exist) as its field manager, refusing fields other managers own
     /// with different values unless `force=true`.

@@ -1109,6 +1109,7 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
             "CONDITION",
         ],
         "Lease" => vec!["NAME", "HOLDER", "AGE"],
+        "ComponentStatus" => vec!["NAME", "STATUS", "MESSAGE", "ERROR"],
         "ServiceCIDR" => vec!["NAME", "CIDRS", "AGE"],
         // The server's table defines no AGE column here (its rows carry one kubectl drops).
         "IPAddress" => vec!["NAME", "PARENTREF"],
@@ -1402,6 +1403,7 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
     }
     match kind {
         "IPAddress" => vec![name, parent_ref(&obj["spec"]["parentRef"])],
+        "ComponentStatus" => component_status_row(obj, name),
         "Pod" => pod_row(obj, now, wide, name),
         "Node" => node_row(obj, now, wide, name),
         "Namespace" => vec![name, s(obj, "/status/phase").to_string(), age(obj, now)],
@@ -1500,6 +1502,24 @@ pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptio
         text.push('\n');
     }
     tabwriter::align(&text, 6, 3)
+}
+
+/// A ComponentStatus row: its Healthy condition as STATUS, MESSAGE and ERROR.
+fn component_status_row(obj: &Value, name: String) -> Vec<String> {
+    let conditions = obj["conditions"].as_array().cloned().unwrap_or_default();
+    let healthy = conditions.iter().find(|c| c["type"] == "Healthy");
+    let status = match healthy.map(|c| &c["status"]) {
+        Some(v) if v == "True" => "Healthy",
+        Some(v) if v == "False" => "Unhealthy",
+        _ => "Unknown",
+    };
+    let text = |f: &str| {
+        healthy
+            .and_then(|c| c[f].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    vec![name, status.into(), text("message"), text("error")]
 }
 
 #[cfg(test)]

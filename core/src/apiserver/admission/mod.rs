@@ -1,12 +1,14 @@
 //! The admission chain: mutating plugins, then validating plugins, run on every create
 //! (webhooks and policies on updates too), in kube-apiserver 1.35's plugin order.
 
+pub mod certificate_subject_restriction;
 pub mod default_ingress_class;
 pub mod default_storage_class;
 pub mod default_toleration_seconds;
 pub mod limit_ranger;
 pub mod matching;
 pub mod namespace_lifecycle;
+pub mod persistent_volume_claim_resize;
 pub mod pod_security;
 pub mod priority;
 pub mod resource_quota;
@@ -123,6 +125,7 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
     webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
     limit_ranger::validate(attrs, obj)?;
+    certificate_subject_restriction::validate(attrs, obj)?;
     let mut warnings = pod_security::validate(attrs, obj)?;
     warnings.extend(validating_admission_policy::admit(attrs, obj)?);
     webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
@@ -137,6 +140,7 @@ pub fn validate_update(
     obj: &serde_json::Value,
 ) -> Result<Vec<String>, ApiError> {
     webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
+    persistent_volume_claim_resize::validate(attrs, obj)?;
     let warnings = validating_admission_policy::admit(attrs, obj)?;
     webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     Ok(warnings)

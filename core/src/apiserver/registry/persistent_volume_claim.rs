@@ -1,7 +1,9 @@
 //! PersistentVolumeClaim strategy: Filesystem by default, the Pending phase, access modes
 //! and a storage request; a claim's spec is immutable but for its requests.
 
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimStatus};
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimStatus,
+};
 
 use super::persistent_volume::validate_access_modes;
 use crate::apiserver::errors::FieldError;
@@ -71,19 +73,48 @@ impl Strategy for PersistentVolumeClaim {
         let (Some(new), Some(old_spec)) = (self.spec.as_ref(), old.spec.as_ref()) else {
             return vec![];
         };
+        let bound = old.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Bound");
+        let storage = |s: &PersistentVolumeClaimSpec| {
+            s.resources
+                .as_ref()
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| r.get("storage"))
+                .and_then(|q| crate::quantity::parse(&q.0))
+        };
         let mut a = new.clone();
-        a.resources = old_spec.resources.clone();
+        if bound {
+            // Only a bound claim's requested storage may change.
+            if let (Some(r), Some(old_r)) = (a.resources.as_mut(), old_spec.resources.as_ref()) {
+                r.requests.clone_from(&old_r.requests);
+            }
+        }
         a.volume_attributes_class_name = old_spec.volume_attributes_class_name.clone();
         if old_spec.volume_name.as_deref().unwrap_or("").is_empty() {
             a.volume_name = old_spec.volume_name.clone();
         }
+        let mut errs = vec![];
         if &a != old_spec {
-            return vec![FieldError::forbidden(
+            errs.push(FieldError::forbidden(
                 "spec",
                 "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
-            )];
+            ));
         }
-        vec![]
+        if let (Some(n), Some(o)) = (storage(new), storage(old_spec)) {
+            let capacity = old
+                .status
+                .as_ref()
+                .and_then(|s| s.capacity.as_ref())
+                .and_then(|c| c.get("storage"))
+                .and_then(|q| crate::quantity::parse(&q.0))
+                .unwrap_or(0);
+            if n < o && n <= capacity {
+                errs.push(FieldError::forbidden(
+                    "spec.resources.requests.storage",
+                    "field can not be less than status.capacity",
+                ));
+            }
+        }
+        errs
     }
 
     fn prepare_for_status_update(&mut self, old: &Self) {
