@@ -290,3 +290,71 @@ fn custom_resources_and_approval() {
         resp.body
     );
 }
+
+#[test]
+fn admission_plugins_switch_as_kube_apiserver_flags_switch_them() {
+    use kubarium_core::apiserver::request::User;
+    let mut c = Cluster::new(1);
+    // NodeRestriction is on, as kubeadm runs it: a kubelet changes only its own things.
+    let as_node = |url: &str, method: Method, body: Value| {
+        let mut req = Request::from_url(method, url).as_user(User::system("system:node:node01"));
+        req.body = Some(body);
+        req
+    };
+    let node02 = c
+        .api
+        .get(kubarium_core::apiserver::resources::nodes(), "", "node02");
+    let node02 = node02.expect("node02 exists");
+    let r = c
+        .api
+        .handle(&as_node("/api/v1/nodes/node02", Method::Put, node02));
+    assert_eq!(r.code, 403, "{}", r.body);
+    assert!(r.body["message"]
+        .as_str()
+        .is_some_and(|m| m.ends_with("node \"node01\" is not allowed to modify node \"node02\"")));
+    let r = c
+        .api
+        .handle(&as_node(PODS, Method::Post, pod("sneaky", "x")));
+    assert_eq!(r.code, 403, "{}", r.body);
+    // Unknown and not-yet-supported plugins are refused; the plugins set stays.
+    assert_eq!(
+        c.api.configure_admission(&["Foo"], &[]),
+        Err("enable-admission-plugins plugin \"Foo\" is unknown".to_string())
+    );
+    assert!(c.api.configure_admission(&["EventRateLimit"], &[]).is_err());
+    assert!(c.api.admission.on("NodeRestriction"));
+    // AlwaysPullImages and NamespaceAutoProvision, off by default, on.
+    c.api
+        .configure_admission(&["AlwaysPullImages", "NamespaceAutoProvision"], &[])
+        .expect("known plugins");
+    let r = send(&mut c, Method::Post, PODS, None, pod("p", "x"));
+    assert_eq!(r.code, 201, "{}", r.body);
+    assert_eq!(r.body["spec"]["containers"][0]["imagePullPolicy"], "Always");
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
+    let r = send(
+        &mut c,
+        Method::Post,
+        "/api/v1/namespaces/auto/configmaps",
+        None,
+        cm,
+    );
+    assert_eq!(r.code, 201, "{}", r.body);
+    let r = send(
+        &mut c,
+        Method::Get,
+        "/api/v1/namespaces/auto",
+        None,
+        Value::Null,
+    );
+    assert_eq!(r.code, 200, "{}", r.body);
+    // AlwaysDeny denies everything.
+    c.api
+        .configure_admission(&["AlwaysDeny"], &["NamespaceLifecycle"])
+        .expect("known plugins");
+    let r = send(&mut c, Method::Post, PODS, None, pod("q", "x"));
+    assert_eq!(r.code, 403, "{}", r.body);
+    assert_eq!(
+        r.body["message"],
+        "pods \"q\" is forbidden: admission control is denying all modifications"
+    );
+}

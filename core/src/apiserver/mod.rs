@@ -77,6 +77,8 @@ pub struct ApiServer {
     pub store: Store,
     pub clock: Clock,
     pub rng: Rng,
+    /// The admission plugins that run.
+    pub admission: admission::plugins::Plugins,
 }
 
 /// What a write takes from its request besides the body.
@@ -314,6 +316,7 @@ impl ApiServer {
             store: Store::new(),
             clock: Clock::default(),
             rng: Rng::new(seed),
+            admission: admission::plugins::Plugins::default(),
         }
     }
 
@@ -347,10 +350,36 @@ impl ApiServer {
         body: Value,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
+        self.provision_namespace(resource, namespace);
         if resource.custom {
             return self.create_custom(resource, namespace, body, opts);
         }
         with_kind!(resource, T => self.create_typed::<T>(resource, namespace, body, opts))
+    }
+
+    /// NamespaceAutoProvision (off by default): a create in a namespace that does not
+    /// exist creates the namespace first.
+    fn provision_namespace(&mut self, resource: &'static Resource, namespace: &str) {
+        let ns = resources::namespaces();
+        if !self.admission.on("NamespaceAutoProvision")
+            || !resource.namespaced
+            || namespace.is_empty()
+            || self.store.get(&ns.key("", namespace)).is_some()
+        {
+            return;
+        }
+        let body = serde_json::json!({
+            "apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace},
+        });
+        // A namespace that cannot be created leaves the create to fail as it would.
+        let _ = self.create_with(ns, "", body, &WriteOptions::strict(false));
+    }
+
+    /// Sets the admission plugins as kube-apiserver's `--enable-admission-plugins` and
+    /// `--disable-admission-plugins` do; the error is the one kube-apiserver exits with.
+    pub fn configure_admission(&mut self, enable: &[&str], disable: &[&str]) -> Result<(), String> {
+        self.admission = admission::plugins::Plugins::configure(enable, disable)?;
+        Ok(())
     }
 
     /// Replaces an object (the main resource; its status is kept).
@@ -425,7 +454,7 @@ impl ApiServer {
         grace: Option<i64>,
         dry_run: bool,
     ) -> Result<Deleted, ApiError> {
-        admission::check_delete(resource, name)?;
+        admission::check_delete(&self.admission, resource, name)?;
         if resource.custom {
             return self.delete_custom(resource, namespace, name, dry_run);
         }
@@ -554,7 +583,8 @@ impl ApiServer {
             rng: &mut self.rng,
             store: &self.store,
         });
-        let attrs = admission::Attributes::create(r, namespace, &name, &self.store);
+        let attrs =
+            admission::Attributes::create(r, namespace, &name, &self.store, &self.admission);
         admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
         let mut errs: Vec<FieldError> = T::validate_name(&name)
             .into_iter()
@@ -575,7 +605,7 @@ impl ApiServer {
         let attrs = admission::Attributes {
             user: opts.user.as_ref(),
             dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store)
+            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
         };
         let mut warnings = warnings;
         warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
@@ -647,6 +677,17 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
+        // Admission sees every update, even one that changes nothing.
+        let attrs = admission::Attributes {
+            subresource: if status { "status" } else { opts.subresource },
+            operation: admission::Operation::Update,
+            old: Some(&kv.value),
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
+            ..admission::Attributes::create(r, ns, &name, &self.store, &self.admission)
+        };
+        let mut warnings = warnings;
+        warnings.extend(admission::validate_update(&attrs, &to_stored(&obj))?);
         let mut old_cmp = old.clone();
         old_cmp.metadata_mut().resource_version = None;
         if obj == old_cmp {
@@ -656,16 +697,6 @@ impl ApiServer {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
         let mut value = to_stored(&obj);
-        let attrs = admission::Attributes {
-            subresource: if status { "status" } else { opts.subresource },
-            operation: admission::Operation::Update,
-            old: Some(&kv.value),
-            user: opts.user.as_ref(),
-            dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, ns, &name, &self.store)
-        };
-        let mut warnings = warnings;
-        warnings.extend(admission::validate_update(&attrs, &value)?);
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));

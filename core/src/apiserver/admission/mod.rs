@@ -1,6 +1,7 @@
 //! The admission chain: mutating plugins, then validating plugins, run on every create
 //! (webhooks and policies on updates too), in kube-apiserver 1.35's plugin order.
 
+pub mod always_pull_images;
 pub mod certificate_subject_restriction;
 pub mod default_ingress_class;
 pub mod default_storage_class;
@@ -8,7 +9,9 @@ pub mod default_toleration_seconds;
 pub mod limit_ranger;
 pub mod matching;
 pub mod namespace_lifecycle;
+pub mod node_restriction;
 pub mod persistent_volume_claim_resize;
+pub mod plugins;
 pub mod pod_security;
 pub mod priority;
 pub mod resource_quota;
@@ -25,6 +28,7 @@ use super::request::User;
 use super::resources::Resource;
 use crate::rng::Rng;
 use crate::store::Store;
+use plugins::Plugins;
 
 /// The operation a request performs, as admission names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,8 @@ pub struct Attributes<'a> {
     pub user: Option<&'a User>,
     pub dry_run: bool,
     pub store: &'a Store,
+    /// The plugins that run.
+    pub plugins: &'a Plugins,
 }
 
 impl<'a> Attributes<'a> {
@@ -64,6 +70,7 @@ impl<'a> Attributes<'a> {
         namespace: &'a str,
         name: &'a str,
         store: &'a Store,
+        plugins: &'a Plugins,
     ) -> Self {
         Attributes {
             resource,
@@ -75,21 +82,54 @@ impl<'a> Attributes<'a> {
             user: None,
             dry_run: false,
             store,
+            plugins,
         }
     }
 }
 
-/// Runs the mutating plugins, in the order the API server enables them.
+/// Runs the mutating plugins that are on, in the API server's order.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
-    namespace_lifecycle::validate(attrs)?;
-    limit_ranger::admit(attrs, obj);
-    service_account::admit(attrs, obj, rng)?;
-    priority::admit(attrs, obj)?;
-    default_toleration_seconds::admit(attrs, obj);
-    default_storage_class::admit(attrs, obj);
-    storage_object_in_use_protection::admit(obj);
-    runtime_class::admit(attrs, obj)?;
-    default_ingress_class::admit(attrs, obj);
+    let on = |p: &str| attrs.plugins.on(p);
+    if on("AlwaysDeny") {
+        return Err(ApiError::forbidden(
+            &attrs.resource.group_resource(),
+            attrs.name,
+            "admission control is denying all modifications",
+        ));
+    }
+    if on("NamespaceLifecycle") {
+        namespace_lifecycle::validate(attrs)?;
+    }
+    if on("NamespaceExists") {
+        namespace_lifecycle::exists(attrs)?;
+    }
+    if on("LimitRanger") {
+        limit_ranger::admit(attrs, obj);
+    }
+    if on("ServiceAccount") {
+        service_account::admit(attrs, obj, rng)?;
+    }
+    if on("AlwaysPullImages") {
+        always_pull_images::admit(obj);
+    }
+    if on("Priority") {
+        priority::admit(attrs, obj)?;
+    }
+    if on("DefaultTolerationSeconds") {
+        default_toleration_seconds::admit(attrs, obj);
+    }
+    if on("DefaultStorageClass") {
+        default_storage_class::admit(attrs, obj);
+    }
+    if on("StorageObjectInUseProtection") {
+        storage_object_in_use_protection::admit(obj);
+    }
+    if on("RuntimeClass") {
+        runtime_class::admit(attrs, obj)?;
+    }
+    if on("DefaultIngressClass") {
+        default_ingress_class::admit(attrs, obj);
+    }
     Ok(())
 }
 
@@ -120,37 +160,80 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
         .and_then(|kv| kv.value["metadata"]["name"].as_str().map(String::from))
 }
 
-/// Runs the validating plugins on the object as it will be stored (after the kind's own
-/// validation, as the API server runs them); returns their warnings.
+/// Runs the validating plugins that are on, on the object as it will be stored (after
+/// the kind's own validation, as the API server runs them); returns their warnings.
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
-    webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
-    limit_ranger::validate(attrs, obj)?;
-    certificate_subject_restriction::validate(attrs, obj)?;
-    let mut warnings = pod_security::validate(attrs, obj)?;
-    warnings.extend(validating_admission_policy::admit(attrs, obj)?);
-    webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
-    resource_quota::validate(attrs, obj)?;
+    let on = |p: &str| attrs.plugins.on(p);
+    if on("MutatingAdmissionWebhook") {
+        webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
+    }
+    if on("LimitRanger") {
+        limit_ranger::validate(attrs, obj)?;
+    }
+    if on("NodeRestriction") {
+        node_restriction::validate(attrs, obj)?;
+    }
+    if on("CertificateSubjectRestriction") {
+        certificate_subject_restriction::validate(attrs, obj)?;
+    }
+    let mut warnings = vec![];
+    if on("PodSecurity") {
+        warnings.extend(pod_security::validate(attrs, obj)?);
+    }
+    if on("ValidatingAdmissionPolicy") {
+        warnings.extend(validating_admission_policy::admit(attrs, obj)?);
+    }
+    if on("ValidatingAdmissionWebhook") {
+        webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
+    }
+    if on("ResourceQuota") {
+        resource_quota::validate(attrs, obj)?;
+    }
     Ok(warnings)
 }
 
-/// The validating plugins that also see updates (webhooks and policies; the others
-/// judge creates only in Kubarium so far); returns their warnings.
+/// The plugins that also see updates (the others judge creates only in Kubarium so far);
+/// returns their warnings.
 pub fn validate_update(
     attrs: &Attributes<'_>,
     obj: &serde_json::Value,
 ) -> Result<Vec<String>, ApiError> {
-    webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
-    persistent_volume_claim_resize::validate(attrs, obj)?;
-    let warnings = validating_admission_policy::admit(attrs, obj)?;
-    webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
+    let on = |p: &str| attrs.plugins.on(p);
+    if on("AlwaysDeny") {
+        return Err(ApiError::forbidden(
+            &attrs.resource.group_resource(),
+            attrs.name,
+            "admission control is denying all modifications",
+        ));
+    }
+    if on("MutatingAdmissionWebhook") {
+        webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
+    }
+    if on("NodeRestriction") {
+        node_restriction::validate(attrs, obj)?;
+    }
+    if on("PersistentVolumeClaimResize") {
+        persistent_volume_claim_resize::validate(attrs, obj)?;
+    }
+    let mut warnings = vec![];
+    if on("ValidatingAdmissionPolicy") {
+        warnings.extend(validating_admission_policy::admit(attrs, obj)?);
+    }
+    if on("ValidatingAdmissionWebhook") {
+        webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
+    }
     Ok(warnings)
 }
 
 /// The plugins that guard deletes: the system namespaces and PriorityClasses stay.
-pub fn check_delete(resource: &Resource, name: &str) -> Result<(), ApiError> {
+pub fn check_delete(plugins: &Plugins, resource: &Resource, name: &str) -> Result<(), ApiError> {
     match (resource.group, resource.plural) {
-        ("", "namespaces") => namespace_lifecycle::check_delete(name),
-        ("scheduling.k8s.io", "priorityclasses") => priority::check_delete(name),
+        ("", "namespaces") if plugins.on("NamespaceLifecycle") => {
+            namespace_lifecycle::check_delete(name)
+        }
+        ("scheduling.k8s.io", "priorityclasses") if plugins.on("Priority") => {
+            priority::check_delete(name)
+        }
         _ => Ok(()),
     }
 }

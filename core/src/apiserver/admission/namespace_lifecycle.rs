@@ -1,5 +1,5 @@
 //! NamespaceLifecycle: no new objects in missing or terminating namespaces; the system
-//! namespaces can't be deleted.
+//! namespaces can't be deleted. NamespaceExists (off by default) checks existence alone.
 
 use super::Attributes;
 use crate::apiserver::errors::ApiError;
@@ -26,6 +26,15 @@ pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
                 attrs.namespace
             ),
         ));
+    }
+    Ok(())
+}
+
+/// NamespaceExists (off by default): the namespace of a new object must exist.
+pub fn exists(attrs: &Attributes<'_>) -> Result<(), ApiError> {
+    let key = format!("/registry/namespaces/{}", attrs.namespace);
+    if attrs.resource.namespaced && attrs.store.get(&key).is_none() {
+        return Err(ApiError::not_found("namespaces", attrs.namespace));
     }
     Ok(())
 }

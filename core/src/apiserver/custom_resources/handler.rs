@@ -173,9 +173,11 @@ impl ApiServer {
         let attrs = admission::Attributes {
             user: opts.user.as_ref(),
             dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store)
+            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
         };
-        admission::namespace_lifecycle::validate(&attrs)?;
+        if self.admission.on("NamespaceLifecycle") {
+            admission::namespace_lifecycle::validate(&attrs)?;
+        }
         let key = r.key(namespace, &name);
         if self.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
@@ -262,18 +264,19 @@ impl ApiServer {
             meta.managed_fields = old_meta.managed_fields.clone();
         }
         let mut value = assemble(&meta, &rest);
-        if value == *kv.value {
-            return Ok((with_resource_version(&value, kv.mod_revision), warnings));
-        }
+        // Admission sees every update, even one that changes nothing.
         let attrs = admission::Attributes {
             subresource: if status { "status" } else { opts.subresource },
             operation: admission::Operation::Update,
             old: Some(&kv.value),
             user: opts.user.as_ref(),
             dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store)
+            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
         };
         warnings.extend(admission::validate_update(&attrs, &value)?);
+        if value == *kv.value {
+            return Ok((with_resource_version(&value, kv.mod_revision), warnings));
+        }
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
