@@ -66,7 +66,7 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 /// is known, and answered with "not supported in Kubarium yet").
 pub fn is_served(r: &'static Resource) -> bool {
     r.custom
-        || (r.group.is_empty() && r.plural == "componentstatuses")
+        || (r.group.is_empty() && matches!(r.plural, "componentstatuses" | "bindings"))
         || super::serves(super::conversion::storage(r))
 }
 

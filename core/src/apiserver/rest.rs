@@ -267,6 +267,15 @@ impl ApiServer {
         let ns = info.namespace.as_str();
         let name = info.name.as_str();
         let sub = info.subresource.as_str();
+        if r.group.is_empty() && r.plural == "bindings" {
+            // `bindings` is the older way to the pods' binding subresource.
+            if req.method != Method::Post || !name.is_empty() {
+                return Err(method_not_allowed());
+            }
+            let body = req.body.clone().unwrap_or(Value::Null);
+            let pod = body.pointer("/metadata/name").and_then(Value::as_str);
+            return self.binding_request(ns, pod.unwrap_or(""), &body, dry_run(req)?);
+        }
         if r.group.is_empty() && r.plural == "componentstatuses" {
             let mut response = self.component_status_request(req, r, name, sub)?;
             response.warnings.extend(r.deprecation().map(String::from));
@@ -333,15 +342,12 @@ impl ApiServer {
             }
             (Method::Post, false, "binding") => {
                 let body = req.body.clone().unwrap_or(Value::Null);
-                let node = body
-                    .pointer("/target/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                self.bind(ns, name, node)?;
-                Ok(Response::with_code(
-                    201,
-                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
-                ))
+                if body.pointer("/metadata/name").and_then(Value::as_str) != Some(name) {
+                    return Err(ApiError::bad_request(
+                        "name in URL does not match name in Binding object",
+                    ));
+                }
+                self.binding_request(ns, name, &body, dry_run(req)?)
             }
             (Method::Put, false, "" | "status" | "approval") => {
                 let mut body = req.body.clone().ok_or_else(|| {
@@ -605,6 +611,51 @@ impl ApiServer {
 }
 
 impl ApiServer {
+    /// Binds a pod to the node a Binding names (validated as ValidatePodBinding does).
+    fn binding_request(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        body: &Value,
+        dry_run: bool,
+    ) -> Result<Response, ApiError> {
+        let kind = body
+            .pointer("/target/kind")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let node = body
+            .pointer("/target/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let mut errs = vec![];
+        if !kind.is_empty() && kind != "Node" {
+            errs.push(FieldError::unsupported(
+                "target.kind",
+                kind,
+                &["Node", "<empty>"],
+            ));
+        }
+        if node.is_empty() {
+            errs.push(FieldError::required("target.name"));
+        }
+        if !errs.is_empty() {
+            let list: Vec<String> = errs.iter().map(ToString::to_string).collect();
+            let joined = if list.len() == 1 {
+                list[0].clone()
+            } else {
+                format!("[{}]", list.join(", "))
+            };
+            return Err(ApiError::new(
+                Reason::InternalError,
+                format!("Internal error occurred: {joined}"),
+            ));
+        }
+        if !dry_run {
+            self.bind(ns, pod, node)?;
+        }
+        Ok(binding_created())
+    }
+
     /// ComponentStatuses: computed on each read, never written.
     fn component_status_request(
         &self,
@@ -837,4 +888,12 @@ fn delete_options(req: &Request) -> Result<(Option<i64>, bool), ApiError> {
             .as_array()
             .is_some_and(|a| a.iter().any(|v| v == "All"));
     Ok((grace, dry))
+}
+
+/// What a successful binding answers.
+fn binding_created() -> Response {
+    Response::with_code(
+        201,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),
+    )
 }

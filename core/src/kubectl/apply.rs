@@ -350,11 +350,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                             out.err(format!("Warning: {w}\n"));
                         }
                         if format.is_empty() {
-                            out.out(format!(
-                                "{kind}/{} created{}\n",
-                                obj["metadata"]["name"].as_str().unwrap_or(""),
-                                dry.suffix()
-                            ));
+                            // A Binding answers with a Status: the name is the manifest's.
+                            let created = obj["metadata"]["name"]
+                                .as_str()
+                                .filter(|n| !n.is_empty())
+                                .unwrap_or(&name);
+                            out.out(format!("{kind}/{created} created{}\n", dry.suffix()));
                         }
                         printed.push(obj);
                     }
