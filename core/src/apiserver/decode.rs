@@ -57,7 +57,9 @@ pub fn decode<T: DeserializeOwned>(
     let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut note;
     let decoded: Result<T, _> = serde_ignored::deserialize(value.clone(), callback);
     let obj = decoded.map_err(|e| {
-        ApiError::bad_request(format!("{prefix}: {}", go_style_type_error(&e.to_string())))
+        let why = super::type_error::find(resource, value)
+            .unwrap_or_else(|| go_style_type_error(&e.to_string()));
+        ApiError::bad_request(format!("{prefix}: {why}"))
     })?;
     let unknown: Vec<String> = unknown
         .iter()

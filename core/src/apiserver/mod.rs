@@ -22,6 +22,7 @@ pub mod resources;
 pub mod rest;
 pub mod scale;
 pub mod strategy;
+pub mod type_error;
 pub mod validation;
 
 use k8s_openapi::api::admissionregistration::v1::{

@@ -54,6 +54,11 @@ fn linked() -> Option<Rc<dyn SchemaSource>> {
     None
 }
 
+/// The schemas of a built-in kind and of what it references, if a source is at hand.
+pub fn schemas_of(r: &Resource) -> Option<Map<String, Value>> {
+    Some(source()?.schemas(&[(r.group, r.version, r.kind)]))
+}
+
 /// A group-version's path under `/openapi/v3` (`api/v1`, `apis/apps/v1`).
 fn gv_path(group: &str, version: &str) -> String {
     if group.is_empty() {
