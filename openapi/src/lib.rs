@@ -80,7 +80,8 @@ fn register(gen: &mut SchemaGenerator, group: &str, version: &str, kind: &str) -
         policy::PodDisruptionBudget,
         rbac::ClusterRole, rbac::ClusterRoleBinding, rbac::Role, rbac::RoleBinding,
         scheduling::PriorityClass,
-        storage::CSIDriver, storage::CSINode, storage::StorageClass, storage::VolumeAttachment,
+        storage::CSIDriver, storage::CSINode, storage::CSIStorageCapacity, storage::StorageClass,
+        storage::VolumeAttachment, storage::VolumeAttributesClass,
     )
 }
 

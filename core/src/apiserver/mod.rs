@@ -49,7 +49,9 @@ use k8s_openapi::api::node::v1::RuntimeClass;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
-use k8s_openapi::api::storage::v1::{CSIDriver, CSINode, StorageClass, VolumeAttachment};
+use k8s_openapi::api::storage::v1::{
+    CSIDriver, CSINode, CSIStorageCapacity, StorageClass, VolumeAttachment, VolumeAttributesClass,
+};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::de::DeserializeOwned;
@@ -190,6 +192,8 @@ macro_rules! with_kind {
             ("scheduling.k8s.io", "PriorityClass") => PriorityClass,
             ("storage.k8s.io", "StorageClass") => StorageClass,
             ("storage.k8s.io", "CSIDriver") => CSIDriver,
+            ("storage.k8s.io", "CSIStorageCapacity") => CSIStorageCapacity,
+            ("storage.k8s.io", "VolumeAttributesClass") => VolumeAttributesClass,
             ("storage.k8s.io", "VolumeAttachment") => VolumeAttachment,
             ("networking.k8s.io", "NetworkPolicy") => NetworkPolicy,
             ("networking.k8s.io", "Ingress") => Ingress,

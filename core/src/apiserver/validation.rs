@@ -66,6 +66,40 @@ fn is_qualified_name_part(s: &str) -> bool {
         && b[b.len() - 1].is_ascii_alphanumeric()
 }
 
+const QUALIFIED_NAME_RULE: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// IsQualifiedName: an optional DNS subdomain prefix and '/', then a name part.
+pub fn qualified_name(s: &str) -> Vec<String> {
+    let parts: Vec<&str> = s.split('/').collect();
+    let (prefix, name) = match parts.as_slice() {
+        [name] => (None, *name),
+        [prefix, name] => (Some(*prefix), *name),
+        _ => {
+            return vec![format!(
+                "a qualified name {QUALIFIED_NAME_RULE} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+            )]
+        }
+    };
+    let mut errs = vec![];
+    match prefix {
+        Some("") => errs.push("prefix part must be non-empty".to_string()),
+        Some(p) => errs.extend(
+            dns1123_subdomain(p)
+                .into_iter()
+                .map(|m| format!("prefix part {m}")),
+        ),
+        None => {}
+    }
+    if name.is_empty() {
+        errs.push("name part must be non-empty".into());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".into());
+    } else if !is_qualified_name_part(name) {
+        errs.push(format!("name part {QUALIFIED_NAME_RULE}"));
+    }
+    errs
+}
+
 /// Validates label keys and values as metav1validation does.
 pub fn labels(
     labels: Option<&std::collections::BTreeMap<String, String>>,

@@ -1110,6 +1110,8 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
         ],
         "Lease" => vec!["NAME", "HOLDER", "AGE"],
         "ComponentStatus" => vec!["NAME", "STATUS", "MESSAGE", "ERROR"],
+        "VolumeAttributesClass" => vec!["NAME", "DRIVERNAME", "AGE"],
+        "CSIStorageCapacity" => vec!["NAME", "STORAGECLASSNAME", "CAPACITY"],
         "ServiceCIDR" => vec!["NAME", "CIDRS", "AGE"],
         // The server's table defines no AGE column here (its rows carry one kubectl drops).
         "IPAddress" => vec!["NAME", "PARENTREF"],
@@ -1322,6 +1324,7 @@ fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<
             s(obj, "/roleRef/name")
         )],
         "Lease" => vec![s(obj, "/spec/holderIdentity").into()],
+        "VolumeAttributesClass" => vec![s(obj, "/driverName").into()],
         "ServiceCIDR" => {
             let cidrs = obj["spec"]["cidrs"].as_array().into_iter().flatten();
             vec![cidrs
@@ -1404,6 +1407,10 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
     match kind {
         "IPAddress" => vec![name, parent_ref(&obj["spec"]["parentRef"])],
         "ComponentStatus" => component_status_row(obj, name),
+        "CSIStorageCapacity" => {
+            let capacity = obj["capacity"].as_str().unwrap_or("<unset>");
+            vec![name, s(obj, "/storageClassName").into(), capacity.into()]
+        }
         "Pod" => pod_row(obj, now, wide, name),
         "Node" => node_row(obj, now, wide, name),
         "Namespace" => vec![name, s(obj, "/status/phase").to_string(), age(obj, now)],
