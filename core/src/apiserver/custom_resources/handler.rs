@@ -103,7 +103,12 @@ fn decode_body(
 }
 
 /// Metadata and schema validation of a whole object.
-fn validate(def: &Definition, meta: &ObjectMeta, rest: &Map<String, Value>) -> Vec<FieldError> {
+fn validate(
+    def: &Definition,
+    meta: &ObjectMeta,
+    rest: &Map<String, Value>,
+    old: Option<&Map<String, Value>>,
+) -> Vec<FieldError> {
     let name = meta.name.as_deref().unwrap_or("");
     let mut errs: Vec<FieldError> = validation::dns1123_subdomain(name)
         .into_iter()
@@ -111,7 +116,13 @@ fn validate(def: &Definition, meta: &ObjectMeta, rest: &Map<String, Value>) -> V
         .collect();
     errs.extend(validation::labels(meta.labels.as_ref(), "metadata.labels"));
     if let Some(s) = &def.schema {
-        schema::validate(&Value::Object(rest.clone()), s, "", &mut errs);
+        let obj = Value::Object(rest.clone());
+        schema::validate(&obj, s, "", &mut errs);
+        // Validation rules run on objects the schema accepts.
+        if errs.is_empty() {
+            let old = old.map(|o| Value::Object(o.clone()));
+            super::validation_rules::validate(&obj, old.as_ref(), s, "", &mut errs);
+        }
     }
     errs
 }
@@ -166,7 +177,7 @@ impl ApiServer {
         if def.status {
             rest.remove("status");
         }
-        let errs = validate(&def, &meta, &rest);
+        let errs = validate(&def, &meta, &rest, None);
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
@@ -253,7 +264,7 @@ impl ApiServer {
                 None => rest.remove("status"),
             };
         }
-        let errs = validate(&def, &meta, &rest);
+        let errs = validate(&def, &meta, &rest, Some(&old_rest));
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }

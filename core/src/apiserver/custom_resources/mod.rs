@@ -3,6 +3,7 @@
 
 pub mod handler;
 pub mod schema;
+pub mod validation_rules;
 
 use std::cmp::Ordering;
 

@@ -52,6 +52,8 @@ pub struct Schema {
     pub any_of: Vec<Schema>,
     pub one_of: Vec<Schema>,
     pub not: Option<Box<Schema>>,
+    /// `x-kubernetes-validations`: CEL rules on this node.
+    pub rules: Vec<Value>,
 }
 
 fn num(v: &Value, key: &str) -> Option<f64> {
@@ -137,6 +139,11 @@ impl Schema {
             any_of: schemas(v, "anyOf"),
             one_of: schemas(v, "oneOf"),
             not: v.get("not").map(|n| Box::new(Schema::parse(n))),
+            rules: v
+                .get("x-kubernetes-validations")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 

@@ -8,7 +8,7 @@ use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::{
 };
 use serde_json::Value;
 
-use crate::apiserver::custom_resources::CLEANUP_FINALIZER;
+use crate::apiserver::custom_resources::{validation_rules, CLEANUP_FINALIZER};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 use crate::apiserver::validation;
@@ -233,6 +233,7 @@ impl Strategy for CustomResourceDefinition {
                     validate_schema(s, &path, true, &mut structural);
                     structural.sort_by_key(ToString::to_string);
                     errs.extend(structural);
+                    validation_rules::compile_errors(s, &path, &mut errs);
                 }
             }
         }
