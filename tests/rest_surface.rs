@@ -156,8 +156,11 @@ fn aggregated_discovery_lists_groups_in_priority_order() {
         .flatten()
         .filter_map(|g| g["metadata"]["name"].as_str())
         .collect();
-    assert_eq!(&groups[..3], ["apps", "events.k8s.io", "autoscaling"]);
-    let apps = &resp.body["items"][0]["versions"][0]["resources"];
+    assert_eq!(
+        &groups[..3],
+        ["apiregistration.k8s.io", "apps", "events.k8s.io"]
+    );
+    let apps = &resp.body["items"][1]["versions"][0]["resources"];
     let deployments = apps
         .as_array()
         .into_iter()

@@ -166,6 +166,16 @@ impl Cluster {
                 .api
                 .create(resources::priority_classes(), "", class, false);
         }
+        if let Some(r) = resources::find("apiregistration.k8s.io", "v1", "apiservices") {
+            // Their uids come from a stream of their own, so the cluster's other random
+            // choices stay what they were before the aggregator's objects existed.
+            let side = self.api.rng.clone().next_u64() ^ crate::rng::fnv1a("apiservices");
+            let main = std::mem::replace(&mut self.api.rng, crate::rng::Rng::new(side));
+            for obj in crate::apiserver::bootstrap::api_services() {
+                let _ = self.api.create(r, "", obj, false);
+            }
+            self.api.rng = main;
+        }
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let _ = self.api.create(
                 resources::namespaces(),

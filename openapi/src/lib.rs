@@ -82,6 +82,7 @@ fn register(gen: &mut SchemaGenerator, group: &str, version: &str, kind: &str) -
         scheduling::PriorityClass,
         storage::CSIDriver, storage::CSINode, storage::CSIStorageCapacity, storage::StorageClass,
         storage::VolumeAttachment, storage::VolumeAttributesClass,
+        k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService,
     )
 }
 

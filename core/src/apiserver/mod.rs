@@ -54,6 +54,7 @@ use k8s_openapi::api::storage::v1::{
 };
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::kube_aggregator::pkg::apis::apiregistration::v1::APIService;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -216,6 +217,7 @@ macro_rules! with_kind {
             ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration") => ValidatingWebhookConfiguration,
             ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy") => ValidatingAdmissionPolicy,
             ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding") => ValidatingAdmissionPolicyBinding,
+            ("apiregistration.k8s.io", "APIService") => APIService,
         )
     };
 }

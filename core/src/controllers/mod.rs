@@ -2,6 +2,7 @@
 //! reacts to the changes its informers deliver from the store's watch (relisting only
 //! when its history was compacted away), and its reconcile steps are idempotent.
 
+pub mod api_service_availability;
 pub mod cluster_role_aggregation;
 pub mod crd_finalizer;
 pub mod crd_naming;
@@ -55,6 +56,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(cluster_role_aggregation::ClusterRoleAggregationController::default()),
         Box::new(crd_naming::CrdNamingController::default()),
         Box::new(crd_finalizer::CrdFinalizer::default()),
+        Box::new(api_service_availability::ApiServiceAvailability::default()),
     ]
 }
 

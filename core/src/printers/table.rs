@@ -1111,6 +1111,7 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
         "Lease" => vec!["NAME", "HOLDER", "AGE"],
         "ComponentStatus" => vec!["NAME", "STATUS", "MESSAGE", "ERROR"],
         "VolumeAttributesClass" => vec!["NAME", "DRIVERNAME", "AGE"],
+        "APIService" => vec!["NAME", "SERVICE", "AVAILABLE", "AGE"],
         "CSIStorageCapacity" => vec!["NAME", "STORAGECLASSNAME", "CAPACITY"],
         "ServiceCIDR" => vec!["NAME", "CIDRS", "AGE"],
         // The server's table defines no AGE column here (its rows carry one kubectl drops).
@@ -1325,6 +1326,7 @@ fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<
         )],
         "Lease" => vec![s(obj, "/spec/holderIdentity").into()],
         "VolumeAttributesClass" => vec![s(obj, "/driverName").into()],
+        "APIService" => api_service_cells(obj),
         "ServiceCIDR" => {
             let cidrs = obj["spec"]["cidrs"].as_array().into_iter().flatten();
             vec![cidrs
@@ -1527,6 +1529,30 @@ fn component_status_row(obj: &Value, name: String) -> Vec<String> {
             .to_string()
     };
     vec![name, status.into(), text("message"), text("error")]
+}
+
+/// An APIService's SERVICE (`Local` or `namespace/name`) and AVAILABLE (`True`, or the
+/// status with the reason: `False (MissingEndpoints)`).
+fn api_service_cells(obj: &Value) -> Vec<String> {
+    let service = match obj["spec"]["service"].as_object() {
+        Some(svc) => format!(
+            "{}/{}",
+            svc.get("namespace").and_then(Value::as_str).unwrap_or(""),
+            svc.get("name").and_then(Value::as_str).unwrap_or("")
+        ),
+        None => "Local".into(),
+    };
+    let available = obj["status"]["conditions"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == "Available"))
+        .map_or("Unknown".to_string(), |c| {
+            let status = c["status"].as_str().unwrap_or("Unknown");
+            match c["reason"].as_str().filter(|_| status != "True") {
+                Some(reason) => format!("{status} ({reason})"),
+                None => status.to_string(),
+            }
+        });
+    vec![service, available]
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Per-kind strategies, one file per resource, as in pkg/registry.
 
+pub mod api_service;
 pub mod certificate_signing_request;
 pub mod cluster_role;
 pub mod cluster_role_binding;
