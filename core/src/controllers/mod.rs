@@ -7,6 +7,7 @@ pub mod cluster_role_aggregation;
 pub mod crd_finalizer;
 pub mod crd_naming;
 pub mod namespace;
+pub mod node_lifecycle;
 pub mod resource_quota;
 pub mod service_account;
 
@@ -51,6 +52,7 @@ pub fn client(api: &mut ApiServer) -> Client<'_> {
 pub fn defaults() -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController::default()),
+        Box::new(node_lifecycle::NodeLifecycle::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
         Box::new(cluster_role_aggregation::ClusterRoleAggregationController::default()),

@@ -18,6 +18,7 @@ pub mod resource_quota;
 pub mod runtime_class;
 pub mod service_account;
 pub mod storage_object_in_use_protection;
+pub mod taint_nodes_by_condition;
 pub mod validating_admission_policy;
 pub mod webhooks;
 
@@ -108,6 +109,9 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
     }
     if on("ServiceAccount") {
         service_account::admit(attrs, obj, rng)?;
+    }
+    if on("TaintNodesByCondition") {
+        taint_nodes_by_condition::admit(obj);
     }
     if on("AlwaysPullImages") {
         always_pull_images::admit(obj);
