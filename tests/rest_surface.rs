@@ -361,3 +361,52 @@ fn admission_plugins_switch_as_kube_apiserver_flags_switch_them() {
         "pods \"q\" is forbidden: admission control is denying all modifications"
     );
 }
+
+#[test]
+fn approving_a_certificate_takes_the_approve_verb_on_its_signer() {
+    use base64::Engine;
+    use kubarium_core::apiserver::request::User;
+    let mut c = Cluster::new(1);
+    let csrs = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
+    let pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n";
+    let request = base64::engine::general_purpose::STANDARD.encode(pem);
+    let csr = json!({"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+                     "metadata": {"name": "dev"},
+                     "spec": {"request": request, "signerName": "kubernetes.io/kube-apiserver-client",
+                              "usages": ["client auth"]}});
+    let mut approved = send(&mut c, Method::Post, csrs, None, csr).body;
+    approved["status"] = json!({"conditions": [{"type": "Approved", "status": "True", "reason": "R", "message": "M"}]});
+    let approve_as = |c: &mut Cluster, user: User, body: &Value| {
+        let mut req = Request::from_url(Method::Put, &format!("{csrs}/dev/approval")).as_user(user);
+        req.body = Some(body.clone());
+        c.api.handle(&req)
+    };
+    let dev = User::system("dev");
+    let denied = approve_as(&mut c, dev.clone(), &approved);
+    assert_eq!(denied.code, 403, "{}", denied.body);
+    assert_eq!(
+        denied.body["message"],
+        "certificatesigningrequests.certificates.k8s.io \"dev\" is forbidden: user not permitted to approve requests with signerName \"kubernetes.io/kube-apiserver-client\""
+    );
+    // A ClusterRole allowing approval for the signer's domain, bound to the user.
+    let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                      "metadata": {"name": "approver"},
+                      "rules": [{"apiGroups": ["certificates.k8s.io"], "resources": ["signers"],
+                                 "resourceNames": ["kubernetes.io/*"], "verbs": ["approve"]}]});
+    let binding = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                         "metadata": {"name": "dev-approves"},
+                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "approver"},
+                         "subjects": [{"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "dev"}]});
+    for (url, body) in [
+        ("/apis/rbac.authorization.k8s.io/v1/clusterroles", role),
+        (
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+            binding,
+        ),
+    ] {
+        assert_eq!(send(&mut c, Method::Post, url, None, body).code, 201);
+    }
+    let allowed = approve_as(&mut c, dev, &approved);
+    assert_eq!(allowed.code, 200, "{}", allowed.body);
+    assert_eq!(allowed.body["status"]["conditions"][0]["type"], "Approved");
+}

@@ -2,6 +2,7 @@
 //! graceful deletion in front of the store. Every component talks to the cluster through it.
 
 pub mod admission;
+pub mod authorization;
 pub mod bootstrap;
 pub mod cel;
 pub mod client;
@@ -686,7 +687,10 @@ impl ApiServer {
         }
         // Admission sees every update, even one that changes nothing.
         let attrs = admission::Attributes {
-            subresource: if status { "status" } else { opts.subresource },
+            subresource: match (opts.subresource, status) {
+                ("", true) => "status",
+                (sub, _) => sub,
+            },
             operation: admission::Operation::Update,
             old: Some(&kv.value),
             user: opts.user.as_ref(),

@@ -359,7 +359,8 @@ impl ApiServer {
                     let live = self.get_at(r, ns, name)?;
                     keep_certificate(&mut body, &live);
                 }
-                let opts = write_options(req)?;
+                let mut opts = write_options(req)?;
+                opts.subresource = if sub == "approval" { "approval" } else { "" };
                 let (obj, warnings) = self.update_at(r, ns, body, !sub.is_empty(), &opts)?;
                 Ok(Response {
                     code: 200,
@@ -571,7 +572,8 @@ impl ApiServer {
             return self.apply_request(req, r, ns, name, sub);
         }
         let body = req.body.clone().unwrap_or(Value::Null);
-        let opts = write_options(req)?;
+        let mut opts = write_options(req)?;
+        opts.subresource = if sub == "approval" { "approval" } else { "" };
         // Retry on conflicts as the API server's patcher does.
         for _ in 0..5 {
             let live = self.get_at(r, ns, name)?;

@@ -2,6 +2,7 @@
 //! (webhooks and policies on updates too), in kube-apiserver 1.35's plugin order.
 
 pub mod always_pull_images;
+pub mod certificate_approval;
 pub mod certificate_subject_restriction;
 pub mod default_ingress_class;
 pub mod default_storage_class;
@@ -219,6 +220,7 @@ pub fn validate_update(
     if on("PersistentVolumeClaimResize") {
         persistent_volume_claim_resize::validate(attrs, obj)?;
     }
+    certificate_approval::validate(attrs, obj)?;
     let mut warnings = vec![];
     if on("ValidatingAdmissionPolicy") {
         warnings.extend(validating_admission_policy::admit(attrs, obj)?);

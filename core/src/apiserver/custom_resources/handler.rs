@@ -277,7 +277,10 @@ impl ApiServer {
         let mut value = assemble(&meta, &rest);
         // Admission sees every update, even one that changes nothing.
         let attrs = admission::Attributes {
-            subresource: if status { "status" } else { opts.subresource },
+            subresource: match (opts.subresource, status) {
+                ("", true) => "status",
+                (sub, _) => sub,
+            },
             operation: admission::Operation::Update,
             old: Some(&kv.value),
             user: opts.user.as_ref(),
