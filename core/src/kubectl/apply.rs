@@ -389,8 +389,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                     out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                     continue;
                 }
+                client.warnings.clear();
                 match client.update(r, &ns, merged, "", &write_query) {
                     Ok(obj) => {
+                        for w in client.warnings.drain(..) {
+                            out.err(format!("Warning: {w}\n"));
+                        }
                         if format.is_empty() {
                             out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                         }

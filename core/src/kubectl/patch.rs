@@ -104,20 +104,20 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Err(e) => return fail(e.kubectl_message()),
     };
     let after = if dry == DryRun::Client {
-        patch::apply(ty, &before, &body, r.kind).map_err(|e| e.kubectl_message())
+        patch::apply(ty, &before, &body, r.kind).map(|obj| (obj, vec![]))
     } else {
         let mut query = client::write_query(dry == DryRun::Server, "Strict").to_vec();
         query.push(("fieldManager", manager));
-        client
-            .patch(r, &ns, &name, sub, ty, body, &query)
-            .map(|(obj, _)| obj)
-            .map_err(|e| e.kubectl_message())
+        client.patch(r, &ns, &name, sub, ty, body, &query)
     };
-    let after = match after {
-        Ok(obj) => obj,
-        Err(e) => return fail(e),
+    let (after, warnings) = match after {
+        Ok(answer) => answer,
+        Err(e) => return fail(e.kubectl_message()),
     };
     let mut out = Output::default();
+    for w in warnings {
+        out.err(format!("Warning: {w}\n"));
+    }
     match format.as_str() {
         "" => {
             let change = if before == after { " (no change)" } else { "" };

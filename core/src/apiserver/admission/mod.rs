@@ -197,8 +197,8 @@ pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<S
     Ok(warnings)
 }
 
-/// The plugins that also see updates (the others judge creates only in Kubarium so far);
-/// returns their warnings.
+/// The plugins that also see updates (LimitRanger and ResourceQuota judge creates only in
+/// Kubarium so far); returns their warnings.
 pub fn validate_update(
     attrs: &Attributes<'_>,
     obj: &serde_json::Value,
@@ -222,6 +222,9 @@ pub fn validate_update(
     }
     certificate_approval::validate(attrs, obj)?;
     let mut warnings = vec![];
+    if on("PodSecurity") {
+        warnings.extend(pod_security::validate(attrs, obj)?);
+    }
     if on("ValidatingAdmissionPolicy") {
         warnings.extend(validating_admission_policy::admit(attrs, obj)?);
     }
