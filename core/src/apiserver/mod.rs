@@ -592,7 +592,7 @@ impl ApiServer {
             store: &self.store,
         });
         let attrs =
-            admission::Attributes::create(r, namespace, &name, &self.store, &self.admission);
+            admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts);
         admission::mutate(&attrs, &mut obj as &mut dyn std::any::Any, &mut self.rng)?;
         let mut errs: Vec<FieldError> = T::validate_name(&name)
             .into_iter()
@@ -610,11 +610,8 @@ impl ApiServer {
         if self.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
         }
-        let attrs = admission::Attributes {
-            user: opts.user.as_ref(),
-            dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
-        };
+        let attrs =
+            admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts);
         let mut warnings = warnings;
         warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
         let meta = obj.metadata_mut();
@@ -686,19 +683,10 @@ impl ApiServer {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         // Admission sees every update, even one that changes nothing.
-        let attrs = admission::Attributes {
-            subresource: match (opts.subresource, status) {
-                ("", true) => "status",
-                (sub, _) => sub,
-            },
-            operation: admission::Operation::Update,
-            old: Some(&kv.value),
-            user: opts.user.as_ref(),
-            dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, ns, &name, &self.store, &self.admission)
-        };
+        let attrs = admission::Attributes::new(r, ns, &name, &self.store, &self.admission, opts)
+            .updating(&kv.value, status);
         let mut warnings = warnings;
-        warnings.extend(admission::validate_update(&attrs, &to_stored(&obj))?);
+        warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
         let mut old_cmp = old.clone();
         old_cmp.metadata_mut().resource_version = None;
         if obj == old_cmp {

@@ -1,5 +1,5 @@
-//! The admission chain: mutating plugins, then validating plugins, run on every create
-//! (webhooks and policies on updates too), in kube-apiserver 1.35's plugin order.
+//! The admission chain: mutating plugins on every create, then validating plugins on
+//! creates and updates, in kube-apiserver 1.35's plugin order.
 
 pub mod always_pull_images;
 pub mod certificate_approval;
@@ -28,6 +28,7 @@ use std::any::Any;
 use super::errors::ApiError;
 use super::request::User;
 use super::resources::Resource;
+use super::WriteOptions;
 use crate::rng::Rng;
 use crate::store::Store;
 use plugins::Plugins;
@@ -66,25 +67,40 @@ pub struct Attributes<'a> {
 }
 
 impl<'a> Attributes<'a> {
-    /// A create of `name` in `namespace`.
-    pub fn create(
+    /// A create of `name` in `namespace`, by the request `opts` come from.
+    pub fn new(
         resource: &'static Resource,
         namespace: &'a str,
         name: &'a str,
         store: &'a Store,
         plugins: &'a Plugins,
+        opts: &'a WriteOptions,
     ) -> Self {
         Attributes {
             resource,
-            subresource: "",
+            subresource: opts.subresource,
             namespace,
             name,
             operation: Operation::Create,
             old: None,
-            user: None,
-            dry_run: false,
+            user: opts.user.as_ref(),
+            dry_run: opts.dry_run,
             store,
             plugins,
+        }
+    }
+
+    /// The same request as an update of `old` (of its status, with `status`).
+    pub fn updating(self, old: &'a serde_json::Value, status: bool) -> Self {
+        let subresource = match (self.subresource, status) {
+            ("", true) => "status",
+            (sub, _) => sub,
+        };
+        Attributes {
+            operation: Operation::Update,
+            old: Some(old),
+            subresource,
+            ..self
         }
     }
 }
@@ -92,13 +108,6 @@ impl<'a> Attributes<'a> {
 /// Runs the mutating plugins that are on, in the API server's order.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Result<(), ApiError> {
     let on = |p: &str| attrs.plugins.on(p);
-    if on("AlwaysDeny") {
-        return Err(ApiError::forbidden(
-            &attrs.resource.group_resource(),
-            attrs.name,
-            "admission control is denying all modifications",
-        ));
-    }
     if on("NamespaceLifecycle") {
         namespace_lifecycle::validate(attrs)?;
     }
@@ -165,25 +174,32 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
         .and_then(|kv| kv.value["metadata"]["name"].as_str().map(String::from))
 }
 
-/// Runs the validating plugins that are on, on the object as it will be stored (after
-/// the kind's own validation, as the API server runs them); returns their warnings.
+/// Runs the validating plugins that are on, in the API server's order, on the object as
+/// it will be stored (after the kind's own validation, as the API server runs them);
+/// returns their warnings. LimitRanger and ResourceQuota judge creates only in Kubarium
+/// so far.
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
     let on = |p: &str| attrs.plugins.on(p);
+    let create = attrs.operation == Operation::Create;
     if on("MutatingAdmissionWebhook") {
         webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
     }
-    if on("LimitRanger") {
+    if on("LimitRanger") && create {
         limit_ranger::validate(attrs, obj)?;
     }
     if on("NodeRestriction") {
         node_restriction::validate(attrs, obj)?;
     }
-    if on("CertificateSubjectRestriction") {
-        certificate_subject_restriction::validate(attrs, obj)?;
-    }
     let mut warnings = vec![];
     if on("PodSecurity") {
         warnings.extend(pod_security::validate(attrs, obj)?);
+    }
+    if on("PersistentVolumeClaimResize") {
+        persistent_volume_claim_resize::validate(attrs, obj)?;
+    }
+    certificate_approval::validate(attrs, obj)?;
+    if on("CertificateSubjectRestriction") {
+        certificate_subject_restriction::validate(attrs, obj)?;
     }
     if on("ValidatingAdmissionPolicy") {
         warnings.extend(validating_admission_policy::admit(attrs, obj)?);
@@ -191,45 +207,15 @@ pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<S
     if on("ValidatingAdmissionWebhook") {
         webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     }
-    if on("ResourceQuota") {
+    if on("ResourceQuota") && create {
         resource_quota::validate(attrs, obj)?;
     }
-    Ok(warnings)
-}
-
-/// The plugins that also see updates (LimitRanger and ResourceQuota judge creates only in
-/// Kubarium so far); returns their warnings.
-pub fn validate_update(
-    attrs: &Attributes<'_>,
-    obj: &serde_json::Value,
-) -> Result<Vec<String>, ApiError> {
-    let on = |p: &str| attrs.plugins.on(p);
     if on("AlwaysDeny") {
         return Err(ApiError::forbidden(
             &attrs.resource.group_resource(),
             attrs.name,
             "admission control is denying all modifications",
         ));
-    }
-    if on("MutatingAdmissionWebhook") {
-        webhooks::admit(attrs, obj, "mutatingwebhookconfigurations")?;
-    }
-    if on("NodeRestriction") {
-        node_restriction::validate(attrs, obj)?;
-    }
-    if on("PersistentVolumeClaimResize") {
-        persistent_volume_claim_resize::validate(attrs, obj)?;
-    }
-    certificate_approval::validate(attrs, obj)?;
-    let mut warnings = vec![];
-    if on("PodSecurity") {
-        warnings.extend(pod_security::validate(attrs, obj)?);
-    }
-    if on("ValidatingAdmissionPolicy") {
-        warnings.extend(validating_admission_policy::admit(attrs, obj)?);
-    }
-    if on("ValidatingAdmissionWebhook") {
-        webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     }
     Ok(warnings)
 }

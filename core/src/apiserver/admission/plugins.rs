@@ -82,25 +82,26 @@ pub struct Plugins {
 impl Default for Plugins {
     /// kube-apiserver's defaults with NodeRestriction, as kubeadm runs it.
     fn default() -> Self {
-        let mut on: BTreeSet<&'static str> = KNOWN
-            .iter()
-            .copied()
-            .filter(|p| !DEFAULT_OFF.contains(p))
-            .collect();
+        let mut on = kube_apiserver_defaults();
         on.insert("NodeRestriction");
         Plugins { on }
     }
+}
+
+/// The plugins kube-apiserver runs when its flags name none.
+fn kube_apiserver_defaults() -> BTreeSet<&'static str> {
+    KNOWN
+        .iter()
+        .copied()
+        .filter(|p| !DEFAULT_OFF.contains(p))
+        .collect()
 }
 
 impl Plugins {
     /// The plugins on after enabling and disabling these (kube-apiserver's defaults
     /// otherwise); the error kube-apiserver exits with for a name it does not know.
     pub fn configure(enable: &[&str], disable: &[&str]) -> Result<Self, String> {
-        let mut on: BTreeSet<&'static str> = KNOWN
-            .iter()
-            .copied()
-            .filter(|p| !DEFAULT_OFF.contains(p))
-            .collect();
+        let mut on = kube_apiserver_defaults();
         for (flag, names) in [("enable", enable), ("disable", disable)] {
             for name in names {
                 let Some(known) = KNOWN.iter().find(|k| *k == name) else {

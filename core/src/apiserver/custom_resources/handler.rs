@@ -181,11 +181,8 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
-        let attrs = admission::Attributes {
-            user: opts.user.as_ref(),
-            dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
-        };
+        let attrs =
+            admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts);
         if self.admission.on("NamespaceLifecycle") {
             admission::namespace_lifecycle::validate(&attrs)?;
         }
@@ -276,18 +273,10 @@ impl ApiServer {
         }
         let mut value = assemble(&meta, &rest);
         // Admission sees every update, even one that changes nothing.
-        let attrs = admission::Attributes {
-            subresource: match (opts.subresource, status) {
-                ("", true) => "status",
-                (sub, _) => sub,
-            },
-            operation: admission::Operation::Update,
-            old: Some(&kv.value),
-            user: opts.user.as_ref(),
-            dry_run: opts.dry_run,
-            ..admission::Attributes::create(r, namespace, &name, &self.store, &self.admission)
-        };
-        warnings.extend(admission::validate_update(&attrs, &value)?);
+        let attrs =
+            admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts)
+                .updating(&kv.value, status);
+        warnings.extend(admission::validate(&attrs, &value)?);
         if value == *kv.value {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
