@@ -189,7 +189,10 @@ impl Doc<'_> {
                 .as_str()
                 .filter(|d| !d.is_empty())
                 .unwrap_or("<no description>");
-            out.push_str(&indent(by + 2, &wrap(78 - by, description)));
+            out.push_str(&indent(
+                by + 2,
+                &wrap(78usize.saturating_sub(by), description),
+            ));
             out.push_str("\n\n");
         }
         out
