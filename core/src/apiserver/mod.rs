@@ -626,7 +626,9 @@ impl ApiServer {
         if opts.dry_run {
             return Ok((value, warnings));
         }
-        admission::resource_quota::charge(&mut self.store, r, namespace, &value);
+        if self.admission.on("ResourceQuota") {
+            admission::resource_quota::charge(&mut self.store, r, namespace, &value, None);
+        }
         let kv = self
             .store
             .put(&key, value, Some(0))
@@ -709,6 +711,9 @@ impl ApiServer {
                 .delete(&key, Some(kv.mod_revision))
                 .map_err(|_| ApiError::conflict(&gr, &name))?;
             return Ok((with_resource_version(&value, gone.mod_revision), warnings));
+        }
+        if !status && self.admission.on("ResourceQuota") {
+            admission::resource_quota::charge(&mut self.store, r, ns, &value, Some(&kv.value));
         }
         let kv = self
             .store

@@ -176,8 +176,7 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
 
 /// Runs the validating plugins that are on, in the API server's order, on the object as
 /// it will be stored (after the kind's own validation, as the API server runs them);
-/// returns their warnings. LimitRanger and ResourceQuota judge creates only in Kubarium
-/// so far.
+/// returns their warnings. LimitRanger judges creates only in Kubarium so far.
 pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<String>, ApiError> {
     let on = |p: &str| attrs.plugins.on(p);
     let create = attrs.operation == Operation::Create;
@@ -207,7 +206,7 @@ pub fn validate(attrs: &Attributes<'_>, obj: &serde_json::Value) -> Result<Vec<S
     if on("ValidatingAdmissionWebhook") {
         webhooks::admit(attrs, obj, "validatingwebhookconfigurations")?;
     }
-    if on("ResourceQuota") && create {
+    if on("ResourceQuota") {
         resource_quota::validate(attrs, obj)?;
     }
     if on("AlwaysDeny") {

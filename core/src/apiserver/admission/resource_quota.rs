@@ -1,11 +1,12 @@
-//! ResourceQuota: a create that would take a namespace over a quota's hard limits is
-//! refused (`exceeded quota: ...`), pods must name the compute resources a quota tracks
-//! (`must specify limits.cpu for: ...`), and what is admitted is charged to the quota's
-//! status at once (the quota controller recomputes it from the objects).
+//! ResourceQuota: a create (or an update that grows usage) that would take a namespace
+//! over a quota's hard limits is refused (`exceeded quota: ...`), new pods must name the
+//! compute resources a quota tracks (`must specify limits.cpu for: ...`), and what is
+//! admitted is charged to the quota's status at once (the quota controller recomputes it
+//! from the objects).
 
 use serde_json::Value;
 
-use super::Attributes;
+use super::{Attributes, Operation};
 use crate::apiserver::errors::ApiError;
 use crate::apiserver::quota::{self, Usage};
 use crate::apiserver::resources;
@@ -112,17 +113,39 @@ fn quotas(store: &Store, namespace: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
-/// Checks a create of `obj` against every quota in scope.
+/// What a write adds to a namespace's usage: all of a new object's, or what an update
+/// grows (a larger claim, a Service turned LoadBalancer); shrinking frees nothing here.
+fn delta(r: &resources::Resource, obj: &Value, old: Option<&Value>) -> Usage {
+    let new = quota::usage(r, obj);
+    let Some(old) = old else {
+        return new;
+    };
+    let before = quota::usage(r, old);
+    new.into_iter()
+        .filter_map(|(k, (v, bin))| {
+            let grown = v - before.get(&k).map_or(0, |(b, _)| *b);
+            (grown > 0).then_some((k, (grown, bin)))
+        })
+        .collect()
+}
+
+/// Checks a create of `obj`, or an update that grows its usage, against every quota in
+/// scope.
 pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<(), ApiError> {
-    if !attrs.resource.namespaced {
+    if !attrs.resource.namespaced || !attrs.subresource.is_empty() {
         return Ok(());
     }
     let quotas = quotas(attrs.store, attrs.namespace);
     if quotas.is_empty() {
         return Ok(());
     }
-    let delta = quota::usage(attrs.resource, obj);
-    let is_pod = attrs.resource.plural == "pods" && attrs.resource.group.is_empty();
+    let delta = delta(attrs.resource, obj, attrs.old);
+    if delta.is_empty() {
+        return Ok(());
+    }
+    let is_pod = attrs.resource.plural == "pods"
+        && attrs.resource.group.is_empty()
+        && attrs.operation == Operation::Create;
     for (_, q) in quotas {
         if !in_scope(&q, attrs.resource, obj) {
             continue;
@@ -174,13 +197,22 @@ fn used(q: &Value) -> Usage {
     quota::hard(&fake)
 }
 
-/// Charges an admitted create to the quotas in scope.
-pub fn charge(store: &mut Store, r: &resources::Resource, namespace: &str, obj: &Value) {
+/// Charges an admitted create, or what an admitted update grows, to the quotas in scope.
+pub fn charge(
+    store: &mut Store,
+    r: &resources::Resource,
+    namespace: &str,
+    obj: &Value,
+    old: Option<&Value>,
+) {
     let quotas = quotas(store, namespace);
     if quotas.is_empty() {
         return;
     }
-    let delta = quota::usage(r, obj);
+    let delta = delta(r, obj, old);
+    if delta.is_empty() {
+        return;
+    }
     for (key, mut q) in quotas {
         if !in_scope(&q, r, obj) {
             continue;
