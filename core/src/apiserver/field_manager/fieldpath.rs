@@ -110,12 +110,6 @@ impl FieldSet {
         }
     }
 
-    /// Drops a top-level element and everything under it.
-    pub fn remove_subtree(&mut self, e: &Element) {
-        self.members.remove(e);
-        self.children.remove(e);
-    }
-
     pub fn contains(&self, path: &[Element]) -> bool {
         match path {
             [] => false,
@@ -146,28 +140,53 @@ impl FieldSet {
         }
     }
 
+    // The set operations work on the trees level by level (no path is materialized) and
+    // keep no empty subtrees, as sets built by `insert` have none.
+
     pub fn union(&self, other: &FieldSet) -> FieldSet {
         let mut out = self.clone();
-        for p in other.paths() {
-            out.insert(&p);
+        out.members.extend(other.members.iter().cloned());
+        for (e, theirs) in &other.children {
+            let merged = match out.children.get(e) {
+                Some(ours) => ours.union(theirs),
+                None => theirs.clone(),
+            };
+            if !merged.is_empty() {
+                out.children.insert(e.clone(), merged);
+            }
         }
         out
     }
 
     pub fn difference(&self, other: &FieldSet) -> FieldSet {
-        let mut out = FieldSet::default();
-        for p in self.paths().into_iter().filter(|p| !other.contains(p)) {
-            out.insert(&p);
+        FieldSet {
+            members: self.members.difference(&other.members).cloned().collect(),
+            children: self
+                .children
+                .iter()
+                .filter_map(|(e, ours)| {
+                    let left = match other.children.get(e) {
+                        Some(theirs) => ours.difference(theirs),
+                        None => ours.clone(),
+                    };
+                    (!left.is_empty()).then(|| (e.clone(), left))
+                })
+                .collect(),
         }
-        out
     }
 
     pub fn intersection(&self, other: &FieldSet) -> FieldSet {
-        let mut out = FieldSet::default();
-        for p in self.paths().into_iter().filter(|p| other.contains(p)) {
-            out.insert(&p);
+        FieldSet {
+            members: self.members.intersection(&other.members).cloned().collect(),
+            children: self
+                .children
+                .iter()
+                .filter_map(|(e, ours)| {
+                    let both = ours.intersection(other.children.get(e)?);
+                    (!both.is_empty()).then(|| (e.clone(), both))
+                })
+                .collect(),
         }
-        out
     }
 
     /// The FieldsV1 JSON of this set.

@@ -369,11 +369,28 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// The fields of `obj` this writer can own.
+    /// The fields of `obj` this writer can own: only the status through the status
+    /// subresource, all but the status when that is a subresource.
     fn fields(&self, obj: &Value) -> FieldSet {
-        let mut set = fields_of(obj, self.kind);
-        if self.skip_status {
-            set.remove_subtree(&Element::Field("status".into()));
+        let Value::Object(map) = obj else {
+            return fields_of(obj, self.kind);
+        };
+        let mut set = FieldSet::default();
+        for (k, child) in map {
+            let status = k == "status";
+            if (self.subresource == "status" && !status)
+                || (self.skip_status && status)
+                || stripped(k)
+            {
+                continue;
+            }
+            walk(
+                child,
+                k,
+                self.kind,
+                &mut vec![Element::Field(k.clone())],
+                &mut set,
+            );
         }
         set
     }
