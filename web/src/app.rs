@@ -118,10 +118,6 @@ impl Component for App {
         if let Some(line) = dropped {
             scrollback.push("err", format!("Kubarium crashed on the last command of your saved session, so it was left out: {line}\n"));
         }
-        let link = ctx.link().clone();
-        yew::platform::spawn_local(async move {
-            link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
-        });
         App {
             session,
             seed,
@@ -306,7 +302,7 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if let Some(screen) = self.screen.cast::<web_sys::Element>() {
             screen.set_scroll_top(screen.scroll_height());
         }
@@ -315,6 +311,11 @@ impl Component for App {
                 let _ = i.focus();
             }
             set_body_flag("data-ready");
+            // The extras module loads once the prompt shows, not in competition with it.
+            let link = ctx.link().clone();
+            yew::platform::spawn_local(async move {
+                link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
+            });
         }
     }
 
