@@ -23,6 +23,11 @@ pub fn validate_provisioner(name: &str, field: &str) -> Vec<FieldError> {
         .collect()
 }
 
+/// The class fields whose updates the storage validation forbids in these words.
+pub fn forbid_update(field: &str, changed: bool) -> Option<FieldError> {
+    changed.then(|| FieldError::forbidden(field, &format!("updates to {field} are forbidden.")))
+}
+
 /// validateParameters: at most 512 of them in 256 KiB, keys not empty, and (unless
 /// `allow_empty`) at least one.
 pub fn validate_parameters(
@@ -82,28 +87,20 @@ impl Strategy for StorageClass {
     }
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        let mut errs = vec![];
-        if self.parameters != old.parameters {
-            errs.push(FieldError::forbidden(
-                "parameters",
-                "updates to parameters are forbidden.",
-            ));
-        }
-        if self.provisioner != old.provisioner {
-            errs.push(FieldError::forbidden(
-                "provisioner",
-                "updates to provisioner are forbidden.",
-            ));
-        }
-        if self.reclaim_policy != old.reclaim_policy {
-            errs.push(FieldError::forbidden(
-                "reclaimPolicy",
-                "updates to reclaimPolicy are forbidden.",
-            ));
-        }
+        let mut errs: Vec<FieldError> = [
+            ("parameters", self.parameters != old.parameters),
+            ("provisioner", self.provisioner != old.provisioner),
+            ("reclaimPolicy", self.reclaim_policy != old.reclaim_policy),
+        ]
+        .into_iter()
+        .filter_map(|(field, changed)| forbid_update(field, changed))
+        .collect();
+        // ValidateImmutableField: an Invalid value, not a Forbidden one.
         if self.volume_binding_mode != old.volume_binding_mode {
-            errs.push(FieldError::forbidden(
+            let mode = self.volume_binding_mode.as_deref().unwrap_or("");
+            errs.push(FieldError::invalid(
                 "volumeBindingMode",
+                mode,
                 "field is immutable",
             ));
         }

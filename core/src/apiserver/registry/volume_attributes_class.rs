@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::storage::v1::VolumeAttributesClass;
 
-use super::storage_class::{validate_parameters, validate_provisioner};
+use super::storage_class::{forbid_update, validate_parameters, validate_provisioner};
 use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::Strategy;
 
@@ -15,19 +15,12 @@ impl Strategy for VolumeAttributesClass {
     }
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
-        let mut errs = vec![];
-        if self.driver_name != old.driver_name {
-            errs.push(FieldError::forbidden(
-                "driverName",
-                "updates to driverName are forbidden.",
-            ));
-        }
-        if self.parameters != old.parameters {
-            errs.push(FieldError::forbidden(
-                "parameters",
-                "updates to parameters are forbidden.",
-            ));
-        }
-        errs
+        [
+            ("driverName", self.driver_name != old.driver_name),
+            ("parameters", self.parameters != old.parameters),
+        ]
+        .into_iter()
+        .filter_map(|(field, changed)| forbid_update(field, changed))
+        .collect()
     }
 }
