@@ -1,12 +1,16 @@
-//! `kubarium`: Kubarium's shell in a terminal, and `kubarium run FILE` to run a script of
-//! commands in a fresh cluster and print what the terminal would show.
+//! `kubarium`: Kubarium's shell in a terminal, `kubarium run FILE` to run a script of
+//! commands in a fresh cluster and print what the terminal would show, and
+//! `kubarium serve` to serve the cluster as a Kubernetes API.
 
 use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
 
+use kubarium_cli::serve;
 use kubarium_core::session::Session;
 
-const USAGE: &str = "Usage:\n  kubarium [--seed N]              interactive shell on a fresh cluster\n  kubarium run [--seed N] FILE|-   run each line of FILE (or stdin) as if typed; print the output\n";
+fn usage() -> String {
+    format!("Usage:\n  kubarium [--seed N]              interactive shell on a fresh cluster\n  kubarium run [--seed N] FILE|-   run each line of FILE (or stdin) as if typed; print the output\n{}", serve::USAGE)
+}
 
 fn parse_seed(args: &mut Vec<String>) -> Result<u64, String> {
     let mut seed = 1;
@@ -88,7 +92,7 @@ fn main() -> ExitCode {
     let seed = match parse_seed(&mut args) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("kubarium: {e}\n{USAGE}");
+            eprintln!("kubarium: {e}\n{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -107,12 +111,19 @@ fn main() -> ExitCode {
             }
         }
         [cmd, file] if cmd == "run" => run_file(seed, file),
+        [cmd, rest @ ..] if cmd == "serve" => match serve::Options::parse(seed, rest) {
+            Ok(opts) => serve::run(opts),
+            Err(e) => {
+                eprintln!("kubarium: {e}\n{}", usage());
+                return ExitCode::from(2);
+            }
+        },
         [h] if h == "-h" || h == "--help" || h == "help" => {
-            print!("{USAGE}");
+            print!("{}", usage());
             Ok(())
         }
         _ => {
-            eprint!("{USAGE}");
+            eprint!("{}", usage());
             return ExitCode::from(2);
         }
     };

@@ -9,6 +9,9 @@ use super::resources::Resource;
 use super::rest::Response;
 use super::ApiServer;
 
+/// The Accept header kubectl sends for server-side printing.
+pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
 /// A list request's options.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ListOptions<'a> {
@@ -75,6 +78,25 @@ impl<'a> Client<'a> {
             }
         }
         Ok(items)
+    }
+
+    /// Reads `r` (one object with `name`, else a list) as the server's Table, as
+    /// kubectl asks for it to print.
+    pub fn table(
+        &mut self,
+        r: &Resource,
+        ns: Option<&str>,
+        name: Option<&str>,
+        opts: ListOptions<'_>,
+    ) -> Result<Value, ApiError> {
+        let mut req = Request::get(r.path(ns, name));
+        if name.is_none() {
+            req = req
+                .query("labelSelector", opts.label_selector.unwrap_or(""))
+                .query("fieldSelector", opts.field_selector.unwrap_or(""));
+        }
+        req.accept = Some(TABLE_ACCEPT.into());
+        self.send(req).into_result()
     }
 
     /// Creates an object; returns it and the server's warnings.

@@ -21,6 +21,10 @@ pub enum Reason {
     NotAcceptable,
     /// 429: an eviction a disruption budget does not allow.
     TooManyRequests,
+    /// 504: a request that did not complete in time.
+    Timeout,
+    /// 503: the server cannot serve now.
+    ServiceUnavailable,
 }
 
 impl Reason {
@@ -39,6 +43,8 @@ impl Reason {
             Reason::UnsupportedMediaType => 415,
             Reason::NotAcceptable => 406,
             Reason::TooManyRequests => 429,
+            Reason::Timeout => 504,
+            Reason::ServiceUnavailable => 503,
         }
     }
 
@@ -56,6 +62,8 @@ impl Reason {
             "UnsupportedMediaType" => Reason::UnsupportedMediaType,
             "NotAcceptable" => Reason::NotAcceptable,
             "TooManyRequests" => Reason::TooManyRequests,
+            "Timeout" => Reason::Timeout,
+            "ServiceUnavailable" => Reason::ServiceUnavailable,
             _ => Reason::InternalError,
         }
     }

@@ -14,6 +14,7 @@ pub mod discovery;
 pub mod errors;
 pub mod eviction;
 pub mod field_manager;
+pub mod negotiation;
 pub mod openapi;
 pub mod patch;
 pub mod quota;
@@ -25,6 +26,7 @@ pub mod scale;
 pub mod strategy;
 pub mod type_error;
 pub mod validation;
+pub mod watch;
 
 use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding,

@@ -143,7 +143,94 @@ fn custom_schema_name(r: &Resource) -> String {
     format!("{}.{}.{}", group.join("."), r.version, r.kind)
 }
 
-/// The paths of a resource, each with its group-version-kind, as explain looks them up.
+/// A query parameter of the write operations.
+fn query_param(name: &str, description: &str, ty: &str) -> Value {
+    json!({"name": name, "in": "query", "description": description, "schema": {"type": ty, "uniqueItems": true}})
+}
+
+/// The query parameters an operation takes, by its action.
+fn params(action: &str) -> Vec<Value> {
+    let dry_run = query_param("dryRun", "When present, the request is only validated and admitted, never persisted. The only valid value is All.", "string");
+    let manager = query_param(
+        "fieldManager",
+        "The name of the actor making the change, recorded in managedFields.",
+        "string",
+    );
+    let validation = query_param("fieldValidation", "What the server does with unknown or duplicate fields: Ignore, Warn (the default) or Strict.", "string");
+    let pretty = query_param(
+        "pretty",
+        "If 'true', the output is pretty printed.",
+        "string",
+    );
+    match action {
+        "post" | "put" => vec![dry_run, manager, validation, pretty],
+        "patch" => vec![
+            dry_run,
+            manager,
+            validation,
+            query_param(
+                "force",
+                "Force is for apply requests: take over the fields other managers own.",
+                "boolean",
+            ),
+            pretty,
+        ],
+        "delete" | "deletecollection" => vec![
+            dry_run,
+            query_param(
+                "gracePeriodSeconds",
+                "The seconds before the object is deleted; zero deletes it immediately.",
+                "integer",
+            ),
+            query_param(
+                "propagationPolicy",
+                "Whether and how dependents are collected: Orphan, Background or Foreground.",
+                "string",
+            ),
+            pretty,
+        ],
+        "list" | "watchlist" => vec![
+            query_param(
+                "labelSelector",
+                "A selector on the objects' labels.",
+                "string",
+            ),
+            query_param(
+                "fieldSelector",
+                "A selector on the objects' fields.",
+                "string",
+            ),
+            query_param(
+                "limit",
+                "The most objects to return in one page.",
+                "integer",
+            ),
+            query_param("continue", "The token of the next page.", "string"),
+            query_param(
+                "resourceVersion",
+                "The resource version the list or watch starts from.",
+                "string",
+            ),
+            query_param("watch", "Watch for changes instead of listing.", "boolean"),
+            pretty,
+        ],
+        _ => vec![pretty],
+    }
+}
+
+/// One operation on a path: its action, group-version-kind and parameters.
+fn operation(action: &str, gvk: &Value) -> Value {
+    json!({
+        "x-kubernetes-action": action,
+        "x-kubernetes-group-version-kind": gvk,
+        "parameters": params(action),
+        "responses": {"200": {"description": "OK"}, "401": {"description": "Unauthorized"}},
+    })
+}
+
+/// The paths of a resource, each operation with its group-version-kind and query
+/// parameters, as explain finds the kinds and kubectl learns that the server validates
+/// fields (`fieldValidation` on PATCH).
 fn paths_of(r: &Resource) -> Vec<(String, Value)> {
     let base = format!("/{}", gv_path(r.group, r.version));
     let collection = if r.namespaced {
@@ -152,14 +239,38 @@ fn paths_of(r: &Resource) -> Vec<(String, Value)> {
         format!("{base}/{}", r.plural)
     };
     let gvk = json!({"group": r.group, "kind": r.kind, "version": r.version});
+    let ops = |actions: &[(&str, &str)]| -> Value {
+        actions
+            .iter()
+            .filter(|(_, verb)| r.verbs.contains(verb))
+            .map(|(method, verb)| {
+                let action = match *verb {
+                    "create" => "post",
+                    "update" => "put",
+                    v => v,
+                };
+                (method.to_string(), operation(action, &gvk))
+            })
+            .collect::<Map<String, Value>>()
+            .into()
+    };
     vec![
         (
             collection.clone(),
-            json!({"get": {"x-kubernetes-action": "list", "x-kubernetes-group-version-kind": gvk}}),
+            ops(&[
+                ("get", "list"),
+                ("post", "create"),
+                ("delete", "deletecollection"),
+            ]),
         ),
         (
             format!("{collection}/{{name}}"),
-            json!({"get": {"x-kubernetes-action": "get", "x-kubernetes-group-version-kind": gvk}}),
+            ops(&[
+                ("get", "get"),
+                ("put", "update"),
+                ("patch", "patch"),
+                ("delete", "delete"),
+            ]),
         ),
     ]
 }

@@ -10,10 +10,9 @@ use super::errors::{ApiError, FieldError, Reason};
 use super::patch;
 use super::request::{parse_path, Method, PatchType, Request, RequestInfo, Target};
 use super::resources::{self, Resource};
-use super::{conversion, discovery, openapi, ApiServer, Deleted, WriteOptions};
+use super::{conversion, discovery, negotiation, openapi, ApiServer, Deleted, WriteOptions};
 use crate::fields::FieldSelector;
 use crate::labels::Selector;
-use crate::store::EventType;
 
 /// The largest request body the API server takes (3 MiB, as kube-apiserver's limit).
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -147,7 +146,7 @@ fn write_options(req: &Request) -> Result<WriteOptions, ApiError> {
     })
 }
 
-fn selectors(
+pub(super) fn selectors(
     req: &Request,
     r: &Resource,
 ) -> Result<(Option<Selector>, Option<FieldSelector>), ApiError> {
@@ -242,15 +241,19 @@ impl ApiServer {
                 _ => Err(not_found_path()),
             },
             Target::Unknown => Err(not_found_path()),
-            Target::Resource(info) => self.resource_request(req, &info),
+            Target::Resource(_) => self.resource_request(req),
         }
     }
 
-    fn resource_request(
-        &mut self,
+    /// The resource a request's path names, if it is served (its path, then the
+    /// request info read from it).
+    pub(super) fn resolve(
+        &self,
         req: &Request,
-        info: &RequestInfo,
-    ) -> Result<Response, ApiError> {
+    ) -> Result<(&'static Resource, RequestInfo), ApiError> {
+        let Target::Resource(info) = parse_path(&req.path) else {
+            return Err(not_found_path());
+        };
         let r = self
             .catalog()
             .find(&info.group, &info.version, &info.resource)
@@ -264,6 +267,12 @@ impl ApiServer {
                 format!("{} is not supported in Kubarium yet", r.group_resource()),
             ));
         }
+        Ok((r, info))
+    }
+
+    fn resource_request(&mut self, req: &Request) -> Result<Response, ApiError> {
+        let (r, info) = self.resolve(req)?;
+        let info = &info;
         let ns = info.namespace.as_str();
         let name = info.name.as_str();
         let sub = info.subresource.as_str();
@@ -294,10 +303,36 @@ impl ApiServer {
             ));
         }
         let mut response = match (req.method, name.is_empty(), sub) {
-            (Method::Get, true, _) if is_watch(req) => self.watch_request(req, r, ns),
-            (Method::Get, true, _) => self.list_request(req, r, ns),
+            (Method::Get, _, "") if is_watch(req) => self.watch_request(req),
+            (Method::Get, true, _) => {
+                let list = self.list_request(req, r, ns)?;
+                let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
+                if form == negotiation::Form::Json {
+                    return Ok(list);
+                }
+                let items = list.body["items"].as_array().cloned().unwrap_or_default();
+                let items = items
+                    .into_iter()
+                    .map(|mut o| {
+                        o["kind"] = json!(r.kind);
+                        o["apiVersion"] = json!(r.api_version());
+                        o
+                    })
+                    .collect();
+                Ok(Response::ok(self.converter(form, r).list(
+                    list.body,
+                    items,
+                    self.now(),
+                )))
+            }
             (Method::Get, false, "" | "status" | "approval") => {
-                Ok(Response::ok(self.get_at(r, ns, name)?))
+                let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
+                let obj = self.get_at(r, ns, name)?;
+                Ok(Response::ok(self.converter(form, r).object(
+                    obj,
+                    self.now(),
+                    false,
+                )))
             }
             (Method::Post, true, _) => {
                 let body = req.body.clone().ok_or_else(|| {
@@ -487,69 +522,42 @@ impl ApiServer {
         })))
     }
 
-    /// A watch answers with the events from `resourceVersion` up to now (ADDED for every
-    /// current object when it is unset or "0"), then a BOOKMARK if asked for; the client
-    /// continues from the last resourceVersion it saw (the HTTP server streams by polling).
-    fn watch_request(
-        &self,
-        req: &Request,
-        r: &'static Resource,
-        ns: &str,
-    ) -> Result<Response, ApiError> {
-        let (labels, fields) = selectors(req, r)?;
-        let list_ns = (!ns.is_empty()).then_some(ns);
-        let mut events = vec![];
-        let from = req.param("resourceVersion").unwrap_or("");
-        let after = match from {
-            "" | "0" => {
-                for obj in self.list(conversion::storage(r), list_ns) {
-                    if matches(&obj, &labels, &fields) {
-                        let obj = conversion::from_storage(r, obj);
-                        events.push(json!({"type": "ADDED", "object": obj}));
-                    }
-                }
-                self.store.revision()
-            }
-            v => v.parse::<i64>().map_err(|_| {
-                ApiError::bad_request(format!(
-                    "resourceVersion: Invalid value: \"{v}\": must be a valid integer"
-                ))
-            })?,
-        };
-        let prefix = r.prefix(list_ns);
-        // A watch that has started reports a lost position as an ERROR event (410 Expired
-        // inside), as the watch cache does.
-        let Ok(changes) = self.store.watch(&prefix, after) else {
-            let expired = ApiError::new(
-                Reason::Expired,
-                format!(
-                    "too old resource version: {after} ({})",
-                    self.store.compact_revision()
-                ),
-            );
-            events.push(json!({"type": "ERROR", "object": expired.to_status()}));
-            return Ok(Response::ok(Value::Array(events)));
-        };
-        for e in changes {
-            let obj = super::with_resource_version(&e.kv.value, e.revision);
-            if !matches(&obj, &labels, &fields) {
-                continue;
-            }
-            let ty = match e.kind {
-                EventType::Delete => "DELETED",
-                EventType::Put if e.kv.version == 1 => "ADDED",
-                EventType::Put => "MODIFIED",
-            };
-            let obj = conversion::from_storage(r, obj);
-            events.push(json!({"type": ty, "object": obj}));
-        }
-        if req.param("allowWatchBookmarks") == Some("true") {
-            events.push(json!({"type": "BOOKMARK", "object": {
-                "kind": r.kind, "apiVersion": r.api_version(),
-                "metadata": {"resourceVersion": self.store.revision().to_string()},
-            }}));
-        }
+    /// A watch as one answer: the events from `resourceVersion` up to now (ADDED for
+    /// every current object when it is unset or "0"), then a BOOKMARK if asked for. The
+    /// HTTP server keeps the `Watch` open instead and streams what it yields.
+    fn watch_request(&self, req: &Request) -> Result<Response, ApiError> {
+        let (mut watch, mut events) = self.open_watch(req)?;
+        events.extend(watch.next(self));
+        events.extend(watch.bookmark());
         Ok(Response::ok(Value::Array(events)))
+    }
+
+    /// What converts objects of `r` to `form`.
+    pub(super) fn converter(
+        &self,
+        form: negotiation::Form,
+        r: &'static Resource,
+    ) -> negotiation::Converter {
+        let columns = match form {
+            negotiation::Form::Table { .. } if r.custom => self.printer_columns(r),
+            _ => vec![],
+        };
+        negotiation::Converter {
+            form,
+            resource: r,
+            columns,
+        }
+    }
+
+    /// A custom resource's printer columns, from its CRD's version.
+    fn printer_columns(&self, r: &Resource) -> Vec<crate::printers::table::PrinterColumn> {
+        let crds = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions");
+        crds.and_then(|crds| {
+            self.get(crds, "", &format!("{}.{}", r.plural, r.group))
+                .ok()
+        })
+        .map(|crd| crate::printers::table::printer_columns(&crd, r.version))
+        .unwrap_or_default()
     }
 
     fn patch_request(
@@ -666,15 +674,21 @@ impl ApiServer {
         name: &str,
         sub: &str,
     ) -> Result<Response, ApiError> {
+        let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
+        let converter = self.converter(form, r);
         match (req.method, name.is_empty(), sub) {
-            (Method::Get, true, _) if !is_watch(req) => Ok(Response::ok(json!({
-                "kind": "ComponentStatusList",
-                "apiVersion": "v1",
-                "metadata": {},
-                "items": super::component_status::list(&self.store),
-            }))),
+            (Method::Get, true, _) if !is_watch(req) => {
+                let items = super::component_status::list(&self.store);
+                let list = json!({
+                    "kind": "ComponentStatusList",
+                    "apiVersion": "v1",
+                    "metadata": {},
+                    "items": items,
+                });
+                Ok(Response::ok(converter.list(list, items, self.now())))
+            }
             (Method::Get, false, "") => super::component_status::get(&self.store, name)
-                .map(Response::ok)
+                .map(|o| Response::ok(converter.object(o, self.now(), false)))
                 .ok_or_else(|| ApiError::not_found(&r.group_resource(), name)),
             _ => Err(method_not_allowed()),
         }
@@ -852,7 +866,8 @@ fn patch_type(req: &Request) -> Result<PatchType, ApiError> {
     })
 }
 
-fn is_watch(req: &Request) -> bool {
+/// Whether a GET asks to watch (`?watch=true`).
+pub fn is_watch(req: &Request) -> bool {
     matches!(req.param("watch"), Some("true" | "1"))
 }
 

@@ -3,9 +3,8 @@
 
 pub use crate::apiserver::client::{Client, ListOptions};
 use crate::apiserver::request::User;
-use crate::apiserver::resources::{self, Catalog, Resource};
+use crate::apiserver::resources::Catalog;
 use crate::cluster::Cluster;
-use crate::printers::table::{self, PrinterColumn};
 
 /// A client on the cluster, as kubectl's is on its kubeconfig context.
 pub fn connect(cluster: &mut Cluster) -> Client<'_> {
@@ -15,20 +14,6 @@ pub fn connect(cluster: &mut Cluster) -> Client<'_> {
 /// The resources the cluster serves, as kubectl's discovery finds them once per command.
 pub fn discover(cluster: &Cluster) -> Catalog {
     cluster.api.catalog()
-}
-
-/// A custom resource's table columns, from its CRD (the server's table convertor reads
-/// them there).
-pub fn printer_columns(cluster: &mut Cluster, r: &Resource) -> Vec<PrinterColumn> {
-    let Some(crds) = resources::find("apiextensions.k8s.io", "v1", "customresourcedefinitions")
-    else {
-        return vec![];
-    };
-    let name = format!("{}.{}", r.plural, r.group);
-    connect(cluster)
-        .get(crds, "", &name)
-        .map(|crd| table::printer_columns(&crd, r.version))
-        .unwrap_or_default()
 }
 
 /// The fieldValidation a `--validate` flag asks for (kubectl's default is Strict).

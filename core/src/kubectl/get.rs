@@ -169,6 +169,20 @@ fn raw(p: &Parsed, path: &str, ctx: &mut Ctx<'_>) -> CmdResult {
     }
 }
 
+/// The Tables of one request's reads as one (kubectl prints rows under the same columns
+/// once).
+fn merge_tables(tables: Vec<Value>) -> Option<Value> {
+    let mut tables = tables.into_iter();
+    let mut first = tables.next()?;
+    for t in tables {
+        let rows = t["rows"].as_array().cloned().unwrap_or_default();
+        if let Some(all) = first["rows"].as_array_mut() {
+            all.extend(rows);
+        }
+    }
+    Some(first)
+}
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if let Some(path) = p.get("raw") {
         return raw(p, path, ctx);
@@ -182,7 +196,6 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let all_ns = p.on("all-namespaces");
     let ns = namespace(p);
-    let now = ctx.cluster.now();
     let catalog = client::discover(ctx.cluster);
     let reqs = if p.given("filename") {
         let docs = match manifest::read(ctx, &p.all("filename")) {
@@ -219,24 +232,38 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         .is_some_and(|t| t.split(',').any(|x| x == "all"));
     let with_kind = is_all || reqs.len() > 1;
     let single = reqs.len() == 1 && reqs[0].names.len() == 1;
+    let tables = format.is_empty() || format == "wide";
     let mut errors: Vec<String> = vec![];
+    // Per request: the objects read, or (to print a table) the server's Table.
     let mut sections: Vec<(&'static Resource, Vec<Value>)> = vec![];
     let mut client = client::connect(ctx.cluster);
     for q in &reqs {
         let mut objs = vec![];
+        let opts = ListOptions {
+            label_selector: p.get("selector"),
+            field_selector: p.get("field-selector"),
+        };
         if q.names.is_empty() {
             let list_ns = if all_ns { None } else { Some(ns.as_str()) };
-            let opts = ListOptions {
-                label_selector: p.get("selector"),
-                field_selector: p.get("field-selector"),
+            let read = if tables {
+                client
+                    .table(q.resource, list_ns, None, opts)
+                    .map(|t| vec![t])
+            } else {
+                client.list(q.resource, list_ns, opts)
             };
-            match client.list(q.resource, list_ns, opts) {
+            match read {
                 Ok(items) => objs = items,
                 Err(e) => return fail(e.kubectl_message()),
             }
         } else {
             for n in &q.names {
-                match client.get(q.resource, &ns, n) {
+                let read = if tables {
+                    client.table(q.resource, Some(&ns), Some(n), opts)
+                } else {
+                    client.get(q.resource, &ns, n)
+                };
+                match read {
                     Ok(o) => objs.push(o),
                     Err(e)
                         if p.on("ignore-not-found")
@@ -245,13 +272,24 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
         }
+        if tables {
+            objs = merge_tables(objs).into_iter().collect();
+        }
         sections.push((q.resource, objs));
     }
     let mut out = Output::default();
     for w in std::mem::take(&mut client.warnings) {
         out.err(format!("Warning: {w}\n"));
     }
-    let total: usize = sections.iter().map(|(_, o)| o.len()).sum();
+    let total: usize = if tables {
+        sections
+            .iter()
+            .flat_map(|(_, t)| t)
+            .map(|t| t["rows"].as_array().map_or(0, Vec::len))
+            .sum()
+    } else {
+        sections.iter().map(|(_, o)| o.len()).sum()
+    };
     match format.as_str() {
         "yaml" | "json" => {
             if total > 0 || errors.is_empty() {
@@ -275,25 +313,26 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
         _ => {
-            let opts = table::TableOptions {
-                wide: format == "wide",
-                with_namespace: all_ns,
-                show_labels: p.on("show-labels"),
-                with_kind,
-                no_headers: p.on("no-headers"),
-                printer_columns: vec![],
-            };
             let mut first = true;
-            for (r, objs) in sections.iter().filter(|(_, o)| !o.is_empty()) {
-                if !first {
-                    out.out("\n");
+            for (r, tables) in &sections {
+                for t in tables
+                    .iter()
+                    .filter(|t| t["rows"].as_array().is_some_and(|r| !r.is_empty()))
+                {
+                    if !first {
+                        out.out("\n");
+                    }
+                    first = false;
+                    let opts = table::PrintOptions {
+                        wide: format == "wide",
+                        with_namespace: all_ns && r.namespaced,
+                        show_labels: p.on("show-labels"),
+                        with_kind,
+                        kind: r.kubectl_kind(),
+                        no_headers: p.on("no-headers"),
+                    };
+                    out.out(table::print_table(t, &opts));
                 }
-                first = false;
-                let mut opts = opts.clone();
-                if r.custom {
-                    opts.printer_columns = client::printer_columns(ctx.cluster, r);
-                }
-                out.out(table::table(r, objs, now, &opts));
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::age::human;
 use super::jsonpath;
@@ -12,20 +12,6 @@ use crate::apiserver::conversion;
 use crate::apiserver::resources::Resource;
 use crate::clock::{from_time, Millis, SECOND};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
-
-/// What changes the table's shape.
-#[derive(Debug, Clone, Default)]
-pub struct TableOptions {
-    pub wide: bool,
-    pub with_namespace: bool,
-    pub show_labels: bool,
-    /// Print names as `kind/name` (several kinds, or `get all`).
-    pub with_kind: bool,
-    pub no_headers: bool,
-    /// A custom resource's columns (its CRD's additionalPrinterColumns at the version
-    /// read); none means NAME and AGE.
-    pub printer_columns: Vec<PrinterColumn>,
-}
 
 /// One of a CRD version's additionalPrinterColumns.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,10 +83,6 @@ fn since(v: &Value, pointer: &str, now: Millis) -> Option<Millis> {
 
 fn age(v: &Value, now: Millis) -> String {
     since(v, "/metadata/creationTimestamp", now).map_or("<unknown>".into(), human)
-}
-
-fn labels(v: &Value) -> String {
-    map_pairs(&v["metadata"]["labels"])
 }
 
 /// Pod STATUS, READY and RESTARTS, as kubectl's printPod computes them.
@@ -738,7 +720,7 @@ fn revision_controller(obj: &Value) -> String {
     }
 }
 
-fn pv_row(pv: &Value, wide: bool, name: String, age: String) -> Vec<String> {
+fn pv_row(pv: &Value, name: String, age: String) -> Vec<String> {
     let claim = opt(pv, "/spec/claimRef").map_or(String::new(), |c| {
         format!("{}/{}", s(c, "/namespace"), s(c, "/name"))
     });
@@ -754,9 +736,7 @@ fn pv_row(pv: &Value, wide: bool, name: String, age: String) -> Vec<String> {
         s(pv, "/status/reason").into(),
         age,
     ];
-    if wide {
-        r.push(or(s(pv, "/spec/volumeMode"), "<unset>"));
-    }
+    r.push(or(s(pv, "/spec/volumeMode"), "<unset>"));
     r
 }
 
@@ -769,7 +749,7 @@ fn phase(obj: &Value) -> String {
     }
 }
 
-fn pvc_row(pvc: &Value, wide: bool, name: String, age: String) -> Vec<String> {
+fn pvc_row(pvc: &Value, name: String, age: String) -> Vec<String> {
     let volume = s(pvc, "/spec/volumeName");
     let (capacity, modes) = if volume.is_empty() {
         (String::new(), String::new())
@@ -789,9 +769,7 @@ fn pvc_row(pvc: &Value, wide: bool, name: String, age: String) -> Vec<String> {
         or(s(pvc, "/spec/volumeAttributesClassName"), "<unset>"),
         age,
     ];
-    if wide {
-        r.push(or(s(pvc, "/spec/volumeMode"), "<unset>"));
-    }
+    r.push(or(s(pvc, "/spec/volumeMode"), "<unset>"));
     r
 }
 
@@ -838,19 +816,15 @@ fn csi_driver_cells(d: &Value) -> Vec<String> {
     ]
 }
 
-/// Ingress ADDRESS: the load balancer's IPs or hostnames, sorted; clipped to 16 bytes
-/// unless wide.
-fn ingress_address(ing: &Value, wide: bool) -> String {
+/// Ingress ADDRESS: the load balancer's IPs or hostnames, sorted (the server prints it
+/// wide, so never clipped).
+fn ingress_address(ing: &Value) -> String {
     let set: BTreeSet<String> = arr(ing, "/status/loadBalancer/ingress")
         .iter()
         .map(|i| or(s(i, "/ip"), s(i, "/hostname")))
         .filter(|a| !a.is_empty())
         .collect();
-    let r = set.into_iter().collect::<Vec<_>>().join(",");
-    match r.get(..13) {
-        Some(head) if !wide && r.len() > 16 => format!("{head}..."),
-        _ => r,
-    }
+    set.into_iter().collect::<Vec<_>>().join(",")
 }
 
 /// formatHosts: the first three rules' hosts, `*` when none names one.
@@ -871,7 +845,7 @@ fn ingress_hosts(ing: &Value) -> String {
     }
 }
 
-fn ingress_cells(ing: &Value, wide: bool) -> Vec<String> {
+fn ingress_cells(ing: &Value) -> Vec<String> {
     let ports = if count(ing, "/spec/tls") > 0 {
         "80, 443"
     } else {
@@ -881,7 +855,7 @@ fn ingress_cells(ing: &Value, wide: bool) -> Vec<String> {
         opt(ing, "/spec/ingressClassName")
             .map_or("<none>".into(), |c| c.as_str().unwrap_or("").into()),
         ingress_hosts(ing),
-        ingress_address(ing, wide),
+        ingress_address(ing),
         ports.into(),
     ]
 }
@@ -1046,8 +1020,6 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
             "ALLOWED DISRUPTIONS",
             "AGE",
         ],
-        // PREEMPTIONPOLICY is not a wide column upstream, but its cell is only filled
-        // with -o wide.
         "PriorityClass" => vec!["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
         "ResourceQuota" => vec!["NAME", "REQUEST", "LIMIT", "AGE"],
         // No printer upstream: the API server's default table.
@@ -1156,21 +1128,19 @@ fn columns(kind: &str, wide: bool) -> Vec<&'static str> {
     c
 }
 
-fn pod_row(obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
+fn pod_row(obj: &Value, now: Millis, name: String) -> Vec<String> {
     let (status, ready, restarts) = pod_status(obj, now);
     let mut r = vec![name, ready, status, restarts, age(obj, now)];
-    if wide {
-        r.extend([
-            or(s(obj, "/status/podIP"), "<none>"),
-            or(s(obj, "/spec/nodeName"), "<none>"),
-            or(s(obj, "/status/nominatedNodeName"), "<none>"),
-            "<none>".into(),
-        ]);
-    }
+    r.extend([
+        or(s(obj, "/status/podIP"), "<none>"),
+        or(s(obj, "/spec/nodeName"), "<none>"),
+        or(s(obj, "/status/nominatedNodeName"), "<none>"),
+        "<none>".into(),
+    ]);
     r
 }
 
-fn node_row(obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
+fn node_row(obj: &Value, now: Millis, name: String) -> Vec<String> {
     let mut r = vec![
         name,
         node_status(obj),
@@ -1178,27 +1148,25 @@ fn node_row(obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
         age(obj, now),
         s(obj, "/status/nodeInfo/kubeletVersion").to_string(),
     ];
-    if wide {
-        let addr = |t: &str| {
-            obj["status"]["addresses"]
-                .as_array()
-                .and_then(|a| a.iter().find(|x| x["type"] == t))
-                .and_then(|x| x["address"].as_str())
-                .unwrap_or("<none>")
-                .to_string()
-        };
-        r.extend([
-            addr("InternalIP"),
-            addr("ExternalIP"),
-            s(obj, "/status/nodeInfo/osImage").to_string(),
-            s(obj, "/status/nodeInfo/kernelVersion").to_string(),
-            s(obj, "/status/nodeInfo/containerRuntimeVersion").to_string(),
-        ]);
-    }
+    let addr = |t: &str| {
+        obj["status"]["addresses"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["type"] == t))
+            .and_then(|x| x["address"].as_str())
+            .unwrap_or("<none>")
+            .to_string()
+    };
+    r.extend([
+        addr("InternalIP"),
+        addr("ExternalIP"),
+        s(obj, "/status/nodeInfo/osImage").to_string(),
+        s(obj, "/status/nodeInfo/kernelVersion").to_string(),
+        s(obj, "/status/nodeInfo/containerRuntimeVersion").to_string(),
+    ]);
     r
 }
 
-fn service_row(obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
+fn service_row(obj: &Value, now: Millis, name: String) -> Vec<String> {
     let ty = s(obj, "/spec/type");
     let external = match ty {
         "LoadBalancer" => "<pending>".to_string(),
@@ -1213,13 +1181,11 @@ fn service_row(obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String
         service_ports(obj),
         age(obj, now),
     ];
-    if wide {
-        r.push(map_pairs(&obj["spec"]["selector"]));
-    }
+    r.push(map_pairs(&obj["spec"]["selector"]));
     r
 }
 
-fn event_row(obj: &Value, now: Millis, wide: bool) -> Vec<String> {
+fn event_row(obj: &Value, now: Millis) -> Vec<String> {
     let object = format!(
         "{}/{}",
         s(obj, "/involvedObject/kind").to_ascii_lowercase(),
@@ -1231,36 +1197,32 @@ fn event_row(obj: &Value, now: Millis, wide: bool) -> Vec<String> {
         s(obj, "/reason").to_string(),
         object,
     ];
-    if wide {
-        let source = match (s(obj, "/source/component"), s(obj, "/source/host")) {
-            ("", _) => s(obj, "/reportingComponent").to_string(),
-            (c, "") => c.to_string(),
-            (c, h) => format!("{c}, {h}"),
-        };
-        let first = since(obj, "/firstTimestamp", now)
-            .or_else(|| since(obj, "/eventTime", now))
-            .map_or("<unknown>".into(), human);
-        let count = obj["count"]
-            .as_i64()
-            .or_else(|| obj["series"]["count"].as_i64())
-            .unwrap_or(1);
-        r.extend([
-            s(obj, "/involvedObject/fieldPath").to_string(),
-            source,
-            s(obj, "/message").to_string(),
-            first,
-            count.to_string(),
-            s(obj, "/metadata/name").to_string(),
-        ]);
-    } else {
-        r.push(s(obj, "/message").to_string());
-    }
+    let source = match (s(obj, "/source/component"), s(obj, "/source/host")) {
+        ("", _) => s(obj, "/reportingComponent").to_string(),
+        (c, "") => c.to_string(),
+        (c, h) => format!("{c}, {h}"),
+    };
+    let first = since(obj, "/firstTimestamp", now)
+        .or_else(|| since(obj, "/eventTime", now))
+        .map_or("<unknown>".into(), human);
+    let count = obj["count"]
+        .as_i64()
+        .or_else(|| obj["series"]["count"].as_i64())
+        .unwrap_or(1);
+    r.extend([
+        s(obj, "/involvedObject/fieldPath").to_string(),
+        source,
+        s(obj, "/message").to_string(),
+        first,
+        count.to_string(),
+        s(obj, "/metadata/name").to_string(),
+    ]);
     r
 }
 
 /// Cells between NAME and AGE for kinds whose row is `NAME ... AGE [wide...]`; `None`
 /// for kinds laid out otherwise.
-fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<String>> {
+fn middle_cells(kind: &str, obj: &Value, now: Millis) -> Option<Vec<String>> {
     let n = |p: &str| int(obj, p).to_string();
     Some(match kind {
         "ConfigMap" => vec![(count(obj, "/data") + count(obj, "/binaryData")).to_string()],
@@ -1314,7 +1276,7 @@ fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<
         "CSIDriver" => csi_driver_cells(obj),
         "CSINode" => vec![count(obj, "/spec/drivers").to_string()],
         "NetworkPolicy" => vec![format_selector(&obj["spec"]["podSelector"])],
-        "Ingress" => ingress_cells(obj, wide),
+        "Ingress" => ingress_cells(obj),
         "IngressClass" => vec![
             s(obj, "/spec/controller").into(),
             ingress_class_parameters(obj),
@@ -1351,7 +1313,7 @@ fn middle_cells(kind: &str, obj: &Value, now: Millis, wide: bool) -> Option<Vec<
     })
 }
 
-/// Cells after AGE with -o wide (or, for PriorityClass, only then filled).
+/// Cells after AGE: the wide columns' (and PriorityClass's PREEMPTIONPOLICY).
 fn wide_cells(kind: &str, obj: &Value) -> Vec<String> {
     let spec = &obj["spec"];
     match kind {
@@ -1396,14 +1358,14 @@ fn parent_ref(p: &Value) -> String {
     out
 }
 
-fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<String> {
-    if let Some(middle) = middle_cells(kind, obj, now, wide) {
+/// Every cell of a built-in kind's row, the wide ones included (the API server's
+/// printers run with Wide set; kubectl hides the wide columns).
+fn row(kind: &str, obj: &Value, now: Millis, name: String) -> Vec<String> {
+    if let Some(middle) = middle_cells(kind, obj, now) {
         let mut r = vec![name];
         r.extend(middle);
         r.push(age(obj, now));
-        if wide {
-            r.extend(wide_cells(kind, obj));
-        }
+        r.extend(wide_cells(kind, obj));
         return r;
     }
     match kind {
@@ -1413,18 +1375,18 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
             let capacity = obj["capacity"].as_str().unwrap_or("<unset>");
             vec![name, s(obj, "/storageClassName").into(), capacity.into()]
         }
-        "Pod" => pod_row(obj, now, wide, name),
-        "Node" => node_row(obj, now, wide, name),
+        "Pod" => pod_row(obj, now, name),
+        "Node" => node_row(obj, now, name),
         "Namespace" => vec![name, s(obj, "/status/phase").to_string(), age(obj, now)],
-        "Service" => service_row(obj, now, wide, name),
-        "Event" => event_row(obj, now, wide),
+        "Service" => service_row(obj, now, name),
+        "Event" => event_row(obj, now),
         "StorageClass" => {
             let mut r = storage_class_row(obj, name);
             r.push(age(obj, now));
             r
         }
-        "PersistentVolume" => pv_row(obj, wide, name, age(obj, now)),
-        "PersistentVolumeClaim" => pvc_row(obj, wide, name, age(obj, now)),
+        "PersistentVolume" => pv_row(obj, name, age(obj, now)),
+        "PersistentVolumeClaim" => pvc_row(obj, name, age(obj, now)),
         "CertificateSigningRequest" => {
             let mut r = vec![name];
             r.extend(csr_cells(obj, age(obj, now)));
@@ -1446,66 +1408,187 @@ fn row(kind: &str, obj: &Value, now: Millis, wide: bool, name: String) -> Vec<St
     }
 }
 
-/// Renders objects of one kind as kubectl's table (already aligned).
-pub fn table(resource: &Resource, objs: &[Value], now: Millis, opts: &TableOptions) -> String {
-    let mut text = String::new();
-    let shown: Vec<&PrinterColumn> = opts
-        .printer_columns
-        .iter()
-        .filter(|c| opts.wide || c.priority == 0)
-        .collect();
-    let mut header: Vec<&str> = if !resource.custom {
-        columns(resource.kind, opts.wide)
-    } else if opts.printer_columns.is_empty() {
-        vec!["NAME", "AGE"]
+/// What the rows of a server-side Table carry of their objects (`includeObject`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncludeObject {
+    None,
+    Metadata,
+    Object,
+}
+
+impl IncludeObject {
+    /// Reads the `includeObject` parameter (Metadata when unset).
+    pub fn parse(v: Option<&str>) -> Result<IncludeObject, String> {
+        match v.unwrap_or("") {
+            "" | "Metadata" => Ok(IncludeObject::Metadata),
+            "None" => Ok(IncludeObject::None),
+            "Object" => Ok(IncludeObject::Object),
+            other => Err(format!(
+                "includeObject: Unsupported value: \"{other}\": supported values: \"Metadata\", \"None\", \"Object\""
+            )),
+        }
+    }
+}
+
+/// A server-side table's columns: name (as kubectl shows it), type and priority (1 for
+/// the columns only `-o wide` shows).
+fn column_definitions(resource: &Resource, custom: &[PrinterColumn]) -> Vec<(String, String, i64)> {
+    let plain = |name: &str, priority| (name.to_string(), "string".to_string(), priority);
+    if !resource.custom {
+        let kind = if resource.group == "events.k8s.io" {
+            "Event"
+        } else {
+            resource.kind
+        };
+        let narrow = columns(kind, false);
+        return columns(kind, true)
+            .into_iter()
+            .map(|c| plain(c, i64::from(!narrow.contains(&c))))
+            .collect();
+    }
+    if custom.is_empty() {
+        return vec![plain("NAME", 0), ("AGE".into(), "date".into(), 0)];
+    }
+    std::iter::once(plain("NAME", 0))
+        .chain(
+            custom
+                .iter()
+                .map(|c| (c.name.clone(), c.type_.clone(), c.priority)),
+        )
+        .collect()
+}
+
+/// Every cell of an object's row, as the API server's table convertor fills it (always
+/// with the wide columns; kubectl drops them unless `-o wide`).
+fn cells(resource: &Resource, obj: &Value, now: Millis, custom: &[PrinterColumn]) -> Vec<String> {
+    let name = s(obj, "/metadata/name").to_string();
+    if !resource.custom {
+        if resource.group == "events.k8s.io" {
+            // events.k8s.io Events print with the core Event printer.
+            return row("Event", &conversion::event_to_core(obj.clone()), now, name);
+        }
+        return row(resource.kind, obj, now, name);
+    }
+    if custom.is_empty() {
+        return vec![name, age(obj, now)];
+    }
+    std::iter::once(name)
+        .chain(custom.iter().map(|c| custom_cell(obj, c, now)))
+        .collect()
+}
+
+/// The `meta.k8s.io` Table the API server answers `as=Table` with: the column
+/// definitions (left out with `no_headers`, as watch events after the first do) and one
+/// row per object, carrying what `include` asks of it.
+pub fn to_table(
+    resource: &Resource,
+    objs: &[Value],
+    now: Millis,
+    custom: &[PrinterColumn],
+    include: IncludeObject,
+    no_headers: bool,
+) -> Value {
+    let columns: Vec<Value> = if no_headers {
+        vec![]
     } else {
-        std::iter::once("NAME")
-            .chain(shown.iter().map(|c| c.name.as_str()))
+        column_definitions(resource, custom)
+            .into_iter()
+            .map(|(name, type_, priority)| {
+                let format = if name == "NAME" { "name" } else { "" };
+                json!({"name": name, "type": type_, "format": format, "description": "", "priority": priority})
+            })
             .collect()
     };
-    if opts.with_namespace && resource.namespaced {
-        header.insert(0, "NAMESPACE");
-    }
-    if opts.show_labels {
-        header.push("LABELS");
-    }
-    if !opts.no_headers {
+    let rows: Vec<Value> = objs
+        .iter()
+        .map(|obj| {
+            let mut row = json!({"cells": cells(resource, obj, now, custom)});
+            match include {
+                IncludeObject::None => {}
+                IncludeObject::Metadata => {
+                    row["object"] = json!({
+                        "kind": "PartialObjectMetadata",
+                        "apiVersion": "meta.k8s.io/v1",
+                        "metadata": obj["metadata"].clone(),
+                    })
+                }
+                IncludeObject::Object => row["object"] = obj.clone(),
+            }
+            row
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {},
+        "columnDefinitions": columns,
+        "rows": rows,
+    })
+}
+
+/// How kubectl prints a server's Table.
+#[derive(Debug, Clone, Default)]
+pub struct PrintOptions {
+    pub wide: bool,
+    pub with_namespace: bool,
+    pub show_labels: bool,
+    /// Print names as `kind/name` (several kinds, or `get all`).
+    pub with_kind: bool,
+    /// The `kind` of `kind/name` (kubectl's lower-case kind, with the group when not core).
+    pub kind: String,
+    pub no_headers: bool,
+}
+
+/// Renders a server's Table as kubectl's printer does (already aligned): the columns of
+/// priority 0 (all of them with `wide`), NAMESPACE first with `-A`, names as `kind/name`
+/// when asked, LABELS last with `--show-labels`.
+pub fn print_table(table: &Value, opts: &PrintOptions) -> String {
+    let columns = arr(table, "/columnDefinitions");
+    let shown: Vec<usize> = (0..columns.len())
+        .filter(|i| opts.wide || columns[*i]["priority"].as_i64().unwrap_or(0) == 0)
+        .collect();
+    let mut text = String::new();
+    if !opts.no_headers && !columns.is_empty() {
+        let mut header: Vec<String> = vec![];
+        if opts.with_namespace {
+            header.push("NAMESPACE".into());
+        }
+        header.extend(
+            shown
+                .iter()
+                .map(|i| s(&columns[*i], "/name").to_uppercase()),
+        );
+        if opts.show_labels {
+            header.push("LABELS".into());
+        }
         text.push_str(&header.join("\t"));
         text.push('\n');
     }
-    // events.k8s.io Events print with the core Event printer, as the server's table does.
-    let core_events: Vec<Value>;
-    let objs = if resource.group == "events.k8s.io" {
-        core_events = objs
-            .iter()
-            .cloned()
-            .map(conversion::event_to_core)
-            .collect();
-        &core_events[..]
-    } else {
-        objs
-    };
-    for obj in objs {
-        let plain = s(obj, "/metadata/name").to_string();
-        let name = if opts.with_kind {
-            format!("{}/{plain}", resource.kubectl_kind())
-        } else {
-            plain
-        };
-        let mut cells = if !resource.custom {
-            row(resource.kind, obj, now, opts.wide, name)
-        } else if opts.printer_columns.is_empty() {
-            vec![name, age(obj, now)]
-        } else {
-            std::iter::once(name)
-                .chain(shown.iter().map(|c| custom_cell(obj, c, now)))
-                .collect()
-        };
-        if opts.with_namespace && resource.namespaced {
-            cells.insert(0, s(obj, "/metadata/namespace").to_string());
+    for row in arr(table, "/rows") {
+        let all = arr(row, "/cells");
+        let meta = &row["object"]["metadata"];
+        let mut cells: Vec<String> = vec![];
+        if opts.with_namespace {
+            cells.push(s(meta, "/namespace").to_string());
+        }
+        for i in &shown {
+            let cell = match all.get(*i) {
+                // A cell shows up to its first line break, then `...`.
+                Some(Value::String(s)) => match s.find(['\n', '\r', '\x0c']) {
+                    Some(cut) => format!("{}...", &s[..cut]),
+                    None => s.clone(),
+                },
+                Some(Value::Null) | None => "<nil>".into(),
+                Some(v) => v.to_string(),
+            };
+            if opts.with_kind && columns[*i]["format"] == "name" {
+                cells.push(format!("{}/{cell}", opts.kind));
+            } else {
+                cells.push(cell);
+            }
         }
         if opts.show_labels {
-            cells.push(labels(obj));
+            cells.push(map_pairs(&meta["labels"]));
         }
         text.push_str(&cells.join("\t"));
         text.push('\n');
@@ -1596,12 +1679,19 @@ mod tests {
         o
     }
 
+    /// The server's Table for `objs`, printed as kubectl prints it.
+    fn print(kind: &'static str, objs: &[Value], opts: &PrintOptions) -> String {
+        let r = resource(kind, true);
+        let t = to_table(&r, objs, NOW, &[], IncludeObject::Metadata, false);
+        print_table(&t, opts)
+    }
+
     fn render(kind: &'static str, objs: &[Value], wide: bool) -> String {
-        let opts = TableOptions {
+        let opts = PrintOptions {
             wide,
             ..Default::default()
         };
-        table(&resource(kind, true), objs, NOW, &opts)
+        print(kind, objs, &opts)
     }
 
     fn lines(l: &[&str]) -> String {
@@ -1661,12 +1751,12 @@ mod tests {
             json!({"type": "Opaque", "data": {"user": "YQ==", "password": "Yg=="}}),
         );
         pass["metadata"]["namespace"] = json!("default");
-        let opts = TableOptions {
+        let opts = PrintOptions {
             with_namespace: true,
             ..Default::default()
         };
         assert_eq!(
-            table(&resource("Secret", true), &[pass, tls], NOW, &opts),
+            print("Secret", &[pass, tls], &opts),
             lines(&[
                 "NAMESPACE     NAME      TYPE                DATA   AGE",
                 "default       db-pass   Opaque              2      5m",
@@ -1793,13 +1883,14 @@ mod tests {
         assert_eq!(
             render("Ingress", &[web.clone(), catch_all, many], false),
             lines(&[
-                "NAME        CLASS    HOSTS                             ADDRESS            PORTS     AGE",
-                "web         nginx    foo.example.com,bar.example.com   192.168.10.20...   80, 443   5m",
-                "catch-all   <none>   *                                                    80        5m",
-                "many        <none>   a.io,b.io,c.io + 2 more...                           80        5m",
+                "NAME        CLASS    HOSTS                             ADDRESS                         PORTS     AGE",
+                "web         nginx    foo.example.com,bar.example.com   192.168.10.200,lb.example.com   80, 443   5m",
+                "catch-all   <none>   *                                                                 80        5m",
+                "many        <none>   a.io,b.io,c.io + 2 more...                                        80        5m",
             ])
         );
-        // -o wide adds no column, but the address is no longer clipped.
+        // -o wide adds no column; the server prints cells as wide, so the address is
+        // never clipped.
         assert_eq!(
             render("Ingress", &[web], true),
             lines(&[
@@ -1980,7 +2071,7 @@ mod tests {
     }
 
     #[test]
-    fn priority_class_policy_cell_only_when_wide() {
+    fn priority_class_policy_cell_always_filled() {
         let high = obj(
             "high",
             json!({"value": 1000000, "preemptionPolicy": "Never"}),
@@ -1989,7 +2080,7 @@ mod tests {
             render("PriorityClass", std::slice::from_ref(&high), false),
             lines(&[
                 "NAME   VALUE     GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY",
-                "high   1000000   false            5m",
+                "high   1000000   false            5m    Never",
             ])
         );
         assert_eq!(
