@@ -6,6 +6,7 @@ pub mod http;
 pub mod kubeconfig;
 pub mod simulation;
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -103,18 +104,25 @@ async fn serve(opts: Options) -> Result<(), String> {
         speed: opts.speed,
     });
     let server = format!("http://{addr}");
-    println!("Kubarium serves the Kubernetes API at {server}");
-    match kubeconfig::write(opts.kubeconfig.as_deref(), &server) {
-        Ok(kubeconfig::Written::To(path)) => {
-            println!("kubeconfig: {} (kubectl --kubeconfig {0} get nodes)", path.display())
-        }
-        Ok(kubeconfig::Written::Kept(path)) => println!(
+    // The kubeconfig is in place before the address is announced.
+    let kubeconfig = match kubeconfig::write(opts.kubeconfig.as_deref(), &server) {
+        Ok(kubeconfig::Written::To(path)) => format!(
+            "kubeconfig: {} (kubectl --kubeconfig {0} get nodes)",
+            path.display()
+        ),
+        Ok(kubeconfig::Written::Kept(path)) => format!(
             "kubeconfig: {} exists and was left alone; use --kubeconfig FILE, or kubectl --server {server}",
             path.display()
         ),
-        Err(e) => eprintln!("kubarium: cannot write the kubeconfig: {e}"),
-    }
-    println!("Ctrl-C stops it.");
+        Err(e) => format!("kubarium: cannot write the kubeconfig: {e}"),
+    };
+    // Whoever started us may stop reading; that must not stop the server.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(
+        stdout,
+        "Kubarium serves the Kubernetes API at {server}\n{kubeconfig}\nCtrl-C stops it."
+    );
+    let _ = stdout.flush();
     let state = http::State { sim: sim.tx };
     let app = Router::new().fallback(http::serve).with_state(state);
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();

@@ -144,7 +144,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 } else {
                     "deleted"
                 };
-                out.out(format!("{} \"{name}\" {verb}\n", r.kubectl_kind()));
+                let from = if r.namespaced {
+                    format!(" from {tns} namespace")
+                } else {
+                    String::new()
+                };
+                out.out(format!("{} \"{name}\" {verb}{from}\n", r.kubectl_kind()));
                 if !gone {
                     waiting.push((
                         r,

@@ -111,7 +111,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 let pods: Vec<Value> = client
                     .list(resources::pods(), None, opts)
                     .unwrap_or_default();
-                describe::node(t, &pods, &events, now)
+                let lease = match resources::find("coordination.k8s.io", "v1", "leases") {
+                    Some(leases) => client
+                        .get(leases, "kube-node-lease", node)
+                        .map_err(|e| e.message),
+                    None => Err(String::new()),
+                };
+                let lease = lease.as_ref().map_err(String::as_str);
+                describe::node(t, lease, &pods, &events, now)
             }
         };
         texts.push(text);

@@ -68,6 +68,21 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
     }
 }
 
+/// Annotations as describe prints them: `key: value`, without kubectl's own
+/// last-applied configuration.
+fn write_annotations(out: &mut String, map: &Value) {
+    let mut m = map.as_object().cloned().unwrap_or_default();
+    m.remove("kubectl.kubernetes.io/last-applied-configuration");
+    if m.is_empty() {
+        out.push_str("Annotations:\t<none>\n");
+        return;
+    }
+    for (i, (k, v)) in m.iter().enumerate() {
+        let label = if i == 0 { "Annotations:" } else { "" };
+        out.push_str(&format!("{label}\t{k}: {}\n", v.as_str().unwrap_or("")));
+    }
+}
+
 fn write_events(out: &mut String, events: &[Value], now: Millis) {
     if events.is_empty() {
         out.push_str("Events:\t<none>\n");
@@ -391,7 +406,7 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
         out.push_str(&format!("Start Time:\t{}\n", rfc1123z(t)));
     }
     write_map(&mut out, "", "Labels", &pod["metadata"]["labels"]);
-    write_map(&mut out, "", "Annotations", &pod["metadata"]["annotations"]);
+    write_annotations(&mut out, &pod["metadata"]["annotations"]);
     if let Some(t) = time_of(&pod["metadata"]["deletionTimestamp"]) {
         let grace = pod["metadata"]["deletionGracePeriodSeconds"]
             .as_i64()
@@ -475,18 +490,20 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
 }
 
 /// `kubectl describe node`.
-pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> String {
+/// `lease` is the node's Lease in kube-node-lease, or the error reading it.
+pub fn node(
+    node: &Value,
+    lease: Result<&Value, &str>,
+    pods: &[Value],
+    events: &[Value],
+    now: Millis,
+) -> String {
     let mut out = String::new();
     let status = &node["status"];
     out.push_str(&format!("Name:\t{}\n", s(node, "/metadata/name")));
     out.push_str(&format!("Roles:\t{}\n", node_roles(node)));
     write_map(&mut out, "", "Labels", &node["metadata"]["labels"]);
-    write_map(
-        &mut out,
-        "",
-        "Annotations",
-        &node["metadata"]["annotations"],
-    );
+    write_annotations(&mut out, &node["metadata"]["annotations"]);
     if let Some(t) = time_of(&node["metadata"]["creationTimestamp"]) {
         out.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
     }
@@ -515,11 +532,20 @@ pub fn node(node: &Value, pods: &[Value], events: &[Value], now: Millis) -> Stri
         "Unschedulable:\t{}\n",
         node["spec"]["unschedulable"].as_bool().unwrap_or(false)
     ));
-    out.push_str(&format!(
-        "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t<unset>\n  RenewTime:\t{}\n",
-        s(node, "/metadata/name"),
-        rfc1123z(now)
-    ));
+    match lease {
+        Ok(lease) => {
+            let time = |f: &str| time_of(&lease["spec"][f]).map_or("<unset>".into(), rfc1123z);
+            out.push_str(&format!(
+                "Lease:\n  HolderIdentity:\t{}\n  AcquireTime:\t{}\n  RenewTime:\t{}\n",
+                lease["spec"]["holderIdentity"]
+                    .as_str()
+                    .unwrap_or("<unset>"),
+                time("acquireTime"),
+                time("renewTime"),
+            ));
+        }
+        Err(e) => out.push_str(&format!("Lease:\tFailed to get lease: {e}\n")),
+    }
     out.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n  ----\t------\t-----------------\t------------------\t------\t-------\n");
     for c in status["conditions"].as_array().into_iter().flatten() {
         let hb = time_of(&c["lastHeartbeatTime"]).map_or(String::new(), rfc1123z);
