@@ -81,14 +81,14 @@ fn user(headers: &HeaderMap) -> User {
     }
 }
 
-/// Decodes a body by its Content-Type: JSON, or YAML (apply patches are YAML, and JSON is
-/// YAML). Protobuf and CBOR are not served.
+/// Decodes a body by its Content-Type: JSON, YAML (apply patches are YAML, and JSON is
+/// YAML) or Kubernetes protobuf. CBOR is not read.
 fn decode(content_type: &str, bytes: &[u8]) -> Result<Value, ApiError> {
     let base = content_type.split(';').next().unwrap_or("").trim();
     let unknown = || {
         ApiError::new(
             Reason::UnsupportedMediaType,
-            format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (Kubarium does not read {base})"),
+            format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"),
         )
     };
     match base {
@@ -98,6 +98,8 @@ fn decode(content_type: &str, bytes: &[u8]) -> Result<Value, ApiError> {
                 .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))?;
             Ok(docs.into_iter().next().unwrap_or(Value::Null))
         }
+        "application/vnd.kubernetes.protobuf" => super::protobuf::decode(bytes)
+            .map_err(|e| ApiError::bad_request(format!("error decoding the protobuf body: {e}"))),
         ""
         | "application/json"
         | "application/json-patch+json"

@@ -4,6 +4,7 @@
 
 pub mod http;
 pub mod kubeconfig;
+pub mod protobuf;
 pub mod simulation;
 
 use std::io::Write;

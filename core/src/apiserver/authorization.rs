@@ -11,7 +11,9 @@ use super::resources;
 use crate::store::Store;
 
 /// What is asked: a verb on a resource (and subresource) of an API group, maybe one
-/// object by name, maybe in a namespace.
+/// object by name, maybe in a namespace; or, with `path` set, a verb on a non-resource
+/// URL (`/healthz`, `/api`).
+#[derive(Default)]
 pub struct Request<'a> {
     pub verb: &'a str,
     pub group: &'a str,
@@ -19,6 +21,7 @@ pub struct Request<'a> {
     pub subresource: &'a str,
     pub namespace: &'a str,
     pub name: &'a str,
+    pub path: Option<&'a str>,
 }
 
 fn has(list: &Value, value: &str) -> bool {
@@ -30,6 +33,17 @@ fn has(list: &Value, value: &str) -> bool {
 
 /// Whether one PolicyRule allows the request.
 fn rule_allows(rule: &Value, req: &Request<'_>) -> bool {
+    if let Some(path) = req.path {
+        let url_ok = rule["nonResourceURLs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|u| {
+                let u = u.as_str().unwrap_or("");
+                u == "*" || u == path || u.strip_suffix('*').is_some_and(|p| path.starts_with(p))
+            });
+        return url_ok && has(&rule["verbs"], req.verb);
+    }
     let resource = if req.subresource.is_empty() {
         req.resource.to_string()
     } else {
@@ -47,26 +61,27 @@ fn rule_allows(rule: &Value, req: &Request<'_>) -> bool {
         && names.is_none_or(|n| n.iter().any(|x| x == req.name))
 }
 
-/// Whether a binding's subjects include the user.
-fn binds(binding: &Value, user: &User) -> bool {
+/// The binding's subject that is the user, as RBAC names it in its reasons
+/// (`User "jane"`, `Group "system:masters"`, `ServiceAccount "ns/name"`).
+fn subject_of(binding: &Value, user: &User) -> Option<String> {
     binding["subjects"]
         .as_array()
         .into_iter()
         .flatten()
-        .any(|s| {
+        .find_map(|s| {
             let name = s["name"].as_str().unwrap_or("");
-            match s["kind"].as_str() {
+            let ns = s["namespace"].as_str().unwrap_or("");
+            let found = match s["kind"].as_str() {
                 Some("User") => name == user.name,
                 Some("Group") => user.groups.iter().any(|g| g == name),
-                Some("ServiceAccount") => {
-                    user.name
-                        == format!(
-                            "system:serviceaccount:{}:{name}",
-                            s["namespace"].as_str().unwrap_or("")
-                        )
-                }
+                Some("ServiceAccount") => user.name == format!("system:serviceaccount:{ns}:{name}"),
                 _ => false,
-            }
+            };
+            found.then(|| match s["kind"].as_str() {
+                Some("ServiceAccount") => format!("ServiceAccount \"{ns}/{name}\""),
+                Some(kind) => format!("{kind} \"{name}\""),
+                None => String::new(),
+            })
         })
 }
 
@@ -91,8 +106,14 @@ fn rules_of(store: &Store, binding: &Value, namespace: &str) -> Vec<Value> {
 
 /// Whether `user` may do what `req` asks.
 pub fn allowed(store: &Store, user: &User, req: &Request<'_>) -> bool {
+    decide(store, user, req).is_some()
+}
+
+/// Why `user` may do what `req` asks (RBAC's reason: the binding, its role and the
+/// subject that matched), or `None` when nothing allows it.
+pub fn decide(store: &Store, user: &User, req: &Request<'_>) -> Option<String> {
     if user.groups.iter().any(|g| g == "system:masters") {
-        return true;
+        return Some(String::new());
     }
     let find = |plural: &str| resources::find("rbac.authorization.k8s.io", "v1", plural);
     let mut bindings: Vec<(Value, String)> = vec![];
@@ -112,12 +133,55 @@ pub fn allowed(store: &Store, user: &User, req: &Request<'_>) -> bool {
             );
         }
     }
-    bindings
-        .iter()
-        .filter(|(b, _)| binds(b, user))
-        .any(|(b, ns)| {
-            rules_of(store, b, ns)
-                .iter()
-                .any(|rule| rule_allows(rule, req))
-        })
+    if req.path.is_some() {
+        // Non-resource URLs are granted by cluster-wide bindings only.
+        bindings.retain(|(_, ns)| ns.is_empty());
+    }
+    bindings.iter().find_map(|(b, ns)| {
+        let subject = subject_of(b, user)?;
+        rules_of(store, b, ns)
+            .iter()
+            .any(|rule| rule_allows(rule, req))
+            .then(|| {
+                let kind = if ns.is_empty() {
+                    "ClusterRoleBinding"
+                } else {
+                    "RoleBinding"
+                };
+                let at = if ns.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in namespace \"{ns}\"")
+                };
+                format!(
+                    "RBAC: allowed by {kind} \"{}\" of {} \"{}\" to {subject}{at}",
+                    b["metadata"]["name"].as_str().unwrap_or(""),
+                    b["roleRef"]["kind"].as_str().unwrap_or(""),
+                    b["roleRef"]["name"].as_str().unwrap_or(""),
+                )
+            })
+    })
+}
+
+/// Every rule the user's bindings give them in `namespace` (cluster-wide bindings first),
+/// as SelfSubjectRulesReview lists them.
+pub fn rules_for(store: &Store, user: &User, namespace: &str) -> Vec<Value> {
+    let find = |plural: &str| resources::find("rbac.authorization.k8s.io", "v1", plural);
+    let mut rules = vec![];
+    let scopes = [
+        ("clusterrolebindings", None),
+        ("rolebindings", Some(namespace)),
+    ];
+    for (plural, ns) in scopes {
+        let Some(r) = find(plural) else { continue };
+        if ns == Some("") {
+            continue;
+        }
+        for kv in store.range(&r.prefix(ns)) {
+            if subject_of(&kv.value, user).is_some() {
+                rules.extend(rules_of(store, &kv.value, ns.unwrap_or("")));
+            }
+        }
+    }
+    rules
 }

@@ -22,6 +22,7 @@ pub mod registry;
 pub mod request;
 pub mod resources;
 pub mod rest;
+pub mod reviews;
 pub mod scale;
 pub mod strategy;
 pub mod type_error;

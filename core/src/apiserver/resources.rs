@@ -67,6 +67,7 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 pub fn is_served(r: &'static Resource) -> bool {
     r.custom
         || (r.group.is_empty() && matches!(r.plural, "componentstatuses" | "bindings"))
+        || super::reviews::is_review(r)
         || super::serves(super::conversion::storage(r))
 }
 

@@ -285,6 +285,14 @@ impl ApiServer {
             let pod = body.pointer("/metadata/name").and_then(Value::as_str);
             return self.binding_request(ns, pod.unwrap_or(""), &body, dry_run(req)?);
         }
+        if super::reviews::is_review(r) {
+            if req.method != Method::Post || !name.is_empty() {
+                return Err(method_not_allowed());
+            }
+            let body = req.body.clone().unwrap_or(Value::Null);
+            let review = self.review(r, ns, &body, &req.user)?;
+            return Ok(Response::with_code(201, review));
+        }
         if r.group.is_empty() && r.plural == "componentstatuses" {
             let mut response = self.component_status_request(req, r, name, sub)?;
             response.warnings.extend(r.deprecation().map(String::from));

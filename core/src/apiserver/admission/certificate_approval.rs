@@ -21,9 +21,8 @@ fn authorized(attrs: &Attributes<'_>, verb: &str, signer: &str) -> bool {
                 verb,
                 group: "certificates.k8s.io",
                 resource: "signers",
-                subresource: "",
-                namespace: "",
                 name,
+                ..Default::default()
             },
         )
     };
