@@ -88,7 +88,7 @@ fn decode(content_type: &str, bytes: &[u8]) -> Result<Value, ApiError> {
     let unknown = || {
         ApiError::new(
             Reason::UnsupportedMediaType,
-            format!("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"),
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf",
         )
     };
     match base {
