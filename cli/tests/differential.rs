@@ -10,69 +10,24 @@
 //! caches (`make test` installs it).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 use kubarium_core::session::Session;
 
+mod common;
+
+use common::Server;
+
 const SEED: u64 = 1;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn real_kubectl() -> PathBuf {
-    if let Some(p) = std::env::var_os("KUBARIUM_REAL_KUBECTL") {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var_os("HOME").unwrap_or_default();
-    Path::new(&home).join(".cache/kubarium-tools/kubectl-1.35.2/kubectl")
-}
-
-/// A served cluster for one script; killed when dropped.
-struct Server {
-    child: Child,
-    dir: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
+/// A served cluster for one script, with `kubectl` on its PATH being the real one.
 fn serve(name: &str, kubectl: &Path) -> Server {
-    let dir = std::env::temp_dir().join(format!("kubarium-diff-{}-{name}", std::process::id()));
-    let bin = dir.join("bin");
+    let server = Server::start(name, SEED, &[]);
+    let bin = server.dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let link = bin.join("kubectl");
-    let _ = std::fs::remove_file(&link);
-    std::os::unix::fs::symlink(kubectl, &link).unwrap_or_else(|e| panic!("symlink: {e}"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kubarium"))
-        .args([
-            "--seed",
-            &SEED.to_string(),
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .arg("--kubeconfig")
-        .arg(dir.join("kubeconfig"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("kubarium serve: {e}"));
-    // Wait for the line that says where it listens.
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let mut reader = BufReader::new(stdout);
-    let mut first = String::new();
-    let _ = reader.read_line(&mut first);
-    assert!(first.contains("http://"), "kubarium serve said: {first}");
-    // Keep reading what it prints, so it never writes to a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-    Server { child, dir }
+    std::os::unix::fs::symlink(kubectl, bin.join("kubectl"))
+        .unwrap_or_else(|e| panic!("symlink: {e}"));
+    server
 }
 
 /// Runs a line through real kubectl (in bash, so pipes and redirections work).
@@ -82,12 +37,10 @@ fn run_real(server: &Server, line: &str) -> String {
         server.dir.join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = Command::new("bash")
+    let out = server
+        .command(Path::new("bash"))
         .args(["-c", &format!("{line} 2>&1")])
         .env("PATH", path)
-        .env("HOME", &server.dir)
-        .env("KUBECONFIG", server.dir.join("kubeconfig"))
-        .current_dir(&server.dir)
         .output()
         .unwrap_or_else(|e| panic!("bash: {e}"));
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -278,15 +231,8 @@ fn known_differences(dir: &Path) -> BTreeMap<(String, String), String> {
 }
 
 fn main() {
-    let kubectl = real_kubectl();
-    if !kubectl.exists() {
-        eprintln!(
-            "differential: real kubectl 1.35 not found at {} (scripts/install-tools.sh reference installs it; or set KUBARIUM_REAL_KUBECTL)",
-            kubectl.display()
-        );
-        std::process::exit(1);
-    }
-    let dir = workspace().join("tests/differential");
+    let kubectl = common::real_kubectl();
+    let dir = common::workspace().join("tests/differential");
     let known = known_differences(&dir);
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(&dir)

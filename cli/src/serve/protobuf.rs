@@ -395,9 +395,11 @@ pub fn decode(body: &[u8]) -> Result<Value> {
     };
     let (api_version, kind) = (text(1)?, text(2)?);
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", &api_version));
+    // The option kinds (DeleteOptions, ...) are meta.k8s.io's, registered in every group.
     let name = SCHEMA
         .kinds
         .get(&(group, version, kind.as_str()))
+        .or_else(|| SCHEMA.kinds.get(&("meta.k8s.io", "v1", kind.as_str())))
         .ok_or_else(|| format!("no protobuf layout for {api_version}, Kind={kind}"))?;
     let raw = sub(&unknown, 2)
         .map(|w| bytes(&w))
@@ -507,6 +509,11 @@ mod tests {
         assert!(decode(b"").is_err());
         assert!(decode(b"k8s\0\x0a\xff").is_err());
         assert!(decode(&envelope("v1", "NoSuchKind", &[])).is_err());
+        // DeleteOptions comes in any group's version.
+        let mut raw = vec![];
+        field_varint(1, 0, &mut raw);
+        let v = decode(&envelope("v1", "DeleteOptions", &raw)).unwrap();
+        assert_eq!(v["gracePeriodSeconds"], 0);
         let mut raw = vec![];
         field_bytes(1, &[0x0a, 0x05, b'a'], &mut raw);
         assert!(decode(&envelope("v1", "Pod", &raw)).is_err());
