@@ -1,10 +1,26 @@
 //! The virtual clock: simulated time in milliseconds. Nothing in the core reads real time.
 
-/// Seconds since the Unix epoch at which every simulated cluster's clock starts
-/// (2026-01-05T08:00:00Z).
-pub const EPOCH_SECONDS: i64 = 1_767_600_000;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-/// Milliseconds of simulated time since [`EPOCH_SECONDS`].
+/// Seconds since the Unix epoch at which simulated clusters' clocks start unless a front
+/// end says otherwise (2026-01-05T08:00:00Z): the browser, scripts and tests keep it.
+pub const DEFAULT_EPOCH_SECONDS: i64 = 1_767_600_000;
+
+static EPOCH: AtomicI64 = AtomicI64::new(DEFAULT_EPOCH_SECONDS);
+
+/// Seconds since the Unix epoch at which clusters' clocks start.
+pub fn epoch_seconds() -> i64 {
+    EPOCH.load(Ordering::Relaxed)
+}
+
+/// Moves where clusters' clocks start, for a front end whose clients compute ages with
+/// their own clocks (`kubarium serve` starts the cluster at real time). An input like the
+/// seed: set it before building a cluster.
+pub fn set_epoch_seconds(seconds: i64) {
+    EPOCH.store(seconds, Ordering::Relaxed);
+}
+
+/// Milliseconds of simulated time since [`epoch_seconds`].
 pub type Millis = i64;
 
 pub const SECOND: Millis = 1_000;
@@ -31,12 +47,12 @@ impl Clock {
 
 /// Converts simulated milliseconds to an API `Time` truncated to the second.
 pub fn to_time(t: Millis) -> k8s_openapi::apimachinery::pkg::apis::meta::v1::Time {
-    let secs = EPOCH_SECONDS + t.div_euclid(SECOND);
+    let secs = epoch_seconds() + t.div_euclid(SECOND);
     let ts = k8s_openapi::jiff::Timestamp::from_second(secs).unwrap_or_default();
     k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(ts)
 }
 
 /// Converts an API `Time` back to simulated milliseconds.
 pub fn from_time(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> Millis {
-    (t.0.as_second() - EPOCH_SECONDS) * SECOND + i64::from(t.0.subsec_millisecond())
+    (t.0.as_second() - epoch_seconds()) * SECOND + i64::from(t.0.subsec_millisecond())
 }

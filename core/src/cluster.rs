@@ -55,6 +55,10 @@ pub struct Cluster {
     compact_next: i64,
 }
 
+/// How old the default cluster is when it is handed over: twelve minutes after
+/// `kubeadm init`.
+pub const AGE_AT_START: Millis = 12 * MINUTE;
+
 impl Cluster {
     /// A cluster with nothing in it (no namespaces, no nodes).
     pub fn empty(seed: u64) -> Self {
@@ -280,8 +284,7 @@ impl Cluster {
             );
             self.advance(15 * SECOND);
         }
-        let arrive = 12 * MINUTE;
-        self.advance(arrive - self.now());
+        self.advance(AGE_AT_START - self.now());
     }
 
     fn add_node(&mut self, spec: &NodeSpec) {

@@ -9,7 +9,7 @@ use crate::apiserver::client::Client;
 use crate::apiserver::request::User;
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
-use crate::clock::{to_time, EPOCH_SECONDS};
+use crate::clock::{epoch_seconds, to_time};
 
 /// The object an event is about.
 #[derive(Debug, Clone, Default)]
@@ -126,7 +126,7 @@ impl Recorder {
             }
         }
         self.sequence += 1;
-        let nanos = (EPOCH_SECONDS as u128 * 1_000_000_000)
+        let nanos = (epoch_seconds() as u128 * 1_000_000_000)
             + (api.now().max(0) as u128 * 1_000_000)
             + u128::from(self.sequence % 1_000_000);
         let name = format!("{}.{:x}", obj.name, nanos);

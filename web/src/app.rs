@@ -86,7 +86,7 @@ impl App {
 
     fn clock_text(&self) -> String {
         let t: Millis = self.session.cluster.now();
-        let secs = kubarium_core::clock::EPOCH_SECONDS + t / 1000;
+        let secs = kubarium_core::clock::epoch_seconds() + t / 1000;
         let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
         format!("{h:02}:{m:02}:{s:02}")
     }

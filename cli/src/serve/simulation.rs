@@ -10,8 +10,8 @@ use kubarium_core::apiserver::errors::ApiError;
 use kubarium_core::apiserver::request::Request;
 use kubarium_core::apiserver::rest::Response;
 use kubarium_core::apiserver::watch::Watch;
-use kubarium_core::clock::Millis;
-use kubarium_core::cluster::Cluster;
+use kubarium_core::clock::{self, Millis, SECOND};
+use kubarium_core::cluster::{Cluster, AGE_AT_START};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
@@ -82,6 +82,12 @@ pub fn start(settings: Settings) -> Simulation {
     let thread = std::thread::Builder::new()
         .name("simulation".into())
         .spawn(move || {
+            // The cluster's clock shows real time, so that clients computing ages with
+            // their own clocks (events, describe) agree with the server's.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            clock::set_epoch_seconds(now - AGE_AT_START / SECOND);
             let cluster = Cluster::new(settings.seed);
             let _ = ready_tx.send(());
             run(cluster, settings.speed, rx);

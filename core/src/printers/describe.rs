@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::age::human;
 use super::table::node_roles;
 use super::tabwriter;
-use crate::clock::{from_time, Millis, EPOCH_SECONDS};
+use crate::clock::{epoch_seconds, from_time, Millis};
 use crate::quantity;
 
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
@@ -21,7 +21,7 @@ fn time_of(v: &Value) -> Option<Millis> {
 
 /// RFC 1123 with numeric zone, as describe prints times: `Mon, 05 Jan 2026 08:12:00 +0000`.
 pub fn rfc1123z(t: Millis) -> String {
-    let secs = EPOCH_SECONDS + t.div_euclid(1000);
+    let secs = epoch_seconds() + t.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
