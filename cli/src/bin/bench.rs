@@ -1,6 +1,8 @@
 //! `kubarium-bench` (run by `make bench`): native timings of the simulation against the
 //! budgets in DESIGN.md. Wall-clock numbers belong here, never in tests.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use kubarium_core::apiserver::request::Request;
@@ -84,9 +86,163 @@ fn request_surface(count: usize) {
     stats(&format!("REST create, {objects} objects"), create);
 }
 
+/// A keep-alive HTTP/1.1 connection that sends one request at a time.
+struct Conn {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Conn {
+    fn open(addr: &str) -> Conn {
+        let s = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect: {e}"));
+        s.set_nodelay(true).ok();
+        let writer = s.try_clone().unwrap_or_else(|e| panic!("clone: {e}"));
+        Conn {
+            reader: BufReader::new(s),
+            writer,
+        }
+    }
+
+    /// Sends a request; returns the status code once the whole response is read.
+    fn send(&mut self, method: &str, path: &str, body: &str) -> u16 {
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: bench\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.writer
+            .write_all(req.as_bytes())
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let mut line = String::new();
+        let _ = self.reader.read_line(&mut line);
+        let code = line
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let mut length = 0;
+        loop {
+            line.clear();
+            if self.reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        let _ = self.reader.read_exact(&mut body);
+        code
+    }
+}
+
+/// Runs `per_client` requests from each of `clients` connections at once; prints
+/// requests per second and the latency distribution.
+fn load(
+    addr: &str,
+    label: &str,
+    clients: usize,
+    per_client: usize,
+    req: fn(usize, usize) -> (&'static str, String, String),
+) {
+    let start = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|c| {
+            let addr = addr.to_string();
+            std::thread::spawn(move || {
+                let mut conn = Conn::open(&addr);
+                let mut samples = Vec::with_capacity(per_client);
+                for i in 0..per_client {
+                    let (method, path, body) = req(c, i);
+                    let t = Instant::now();
+                    let code = conn.send(method, &path, &body);
+                    samples.push(t.elapsed());
+                    assert!((200..300).contains(&code), "{method} {path}: {code}");
+                }
+                samples
+            })
+        })
+        .collect();
+    let samples: Vec<Duration> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap_or_default())
+        .collect();
+    let rate = samples.len() as f64 / start.elapsed().as_secs_f64();
+    stats(
+        &format!("HTTP {label}, {clients} clients ({rate:.0} req/s)"),
+        samples,
+    );
+}
+
+/// The resident memory of this process, in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// `kubarium serve` under load: ten clients creating, getting and listing ConfigMaps over
+/// HTTP while the cluster runs at 1x; then the memory the served cluster holds.
+fn http_surface() {
+    const CLIENTS: usize = 10;
+    const PER_CLIENT: usize = 1000;
+    let before = rss_mib();
+    let server = kubarium_cli::serve::background(1, 1.0).unwrap_or_else(|e| panic!("{e}"));
+    let addr = server.addr.to_string();
+    let served = rss_mib();
+    load(&addr, "create", CLIENTS, PER_CLIENT, |c, i| {
+        let body = serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": format!("cm-{c}-{i}"), "labels": {"app": format!("app-{}", i % 100)}},
+            "data": {"key": "value"},
+        });
+        (
+            "POST",
+            "/api/v1/namespaces/default/configmaps".into(),
+            body.to_string(),
+        )
+    });
+    load(&addr, "get", CLIENTS, PER_CLIENT, |c, i| {
+        (
+            "GET",
+            format!(
+                "/api/v1/namespaces/default/configmaps/cm-{c}-{}",
+                (i * 7919) % PER_CLIENT
+            ),
+            String::new(),
+        )
+    });
+    load(
+        &addr,
+        "list -l (1% match)",
+        CLIENTS,
+        PER_CLIENT / 10,
+        |_, i| {
+            (
+                "GET",
+                format!(
+                    "/api/v1/namespaces/default/configmaps?labelSelector=app%3Dapp-{}",
+                    i % 100
+                ),
+                String::new(),
+            )
+        },
+    );
+    println!(
+        "{:<44} {:>8.1} MiB (default cluster), {:>8.1} MiB (+{} ConfigMaps)",
+        "served cluster, resident memory",
+        served - before,
+        rss_mib() - before,
+        CLIENTS * PER_CLIENT
+    );
+}
+
 fn main() {
     request_surface(250);
     request_surface(10_000);
+    http_surface();
 
     let mut boot = vec![];
     for seed in 0..5 {

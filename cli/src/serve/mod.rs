@@ -64,6 +64,37 @@ impl Options {
     }
 }
 
+/// The HTTP routes: every path goes to the simulation.
+fn router(sim: simulation::Simulation) -> Router {
+    let state = http::State { sim: sim.tx };
+    Router::new().fallback(http::serve).with_state(state)
+}
+
+/// A served cluster in the background of this process, on a free loopback port (for
+/// benchmarks); it stops when dropped.
+pub struct Background {
+    pub addr: SocketAddr,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// Serves a fresh cluster in the background.
+pub fn background(seed: u64, speed: f64) -> Result<Background, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = router(simulation::start(simulation::Settings { seed, speed }));
+    runtime.spawn(async move { axum::serve(listener, app).await });
+    Ok(Background {
+        addr,
+        _runtime: runtime,
+    })
+}
+
 /// Waits for Ctrl-C or SIGTERM.
 async fn stop_signal() {
     let ctrl_c = async {
@@ -124,8 +155,7 @@ async fn serve(opts: Options) -> Result<(), String> {
         "Kubarium serves the Kubernetes API at {server}\n{kubeconfig}\nCtrl-C stops it."
     );
     let _ = stdout.flush();
-    let state = http::State { sim: sim.tx };
-    let app = Router::new().fallback(http::serve).with_state(state);
+    let app = router(sim);
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         stop_signal().await;
