@@ -32,7 +32,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let name = &names[0];
     if dry == DryRun::Client {
-        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"creationTimestamp": null, "name": name}, "spec": {}, "status": {}});
+        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}});
         return match format.as_str() {
             "" => CmdResult::ok(format!("namespace/{name} created (dry run)\n")),
             "name" => CmdResult::ok(format!("namespace/{name}\n")),

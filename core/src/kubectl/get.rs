@@ -15,7 +15,7 @@ use crate::shell::{CmdResult, Output};
 
 /// The output formats kubectl knows; Kubarium implements the first five.
 const FORMATS: &[&str] = &["", "wide", "yaml", "json", "name"];
-const KUBECTL_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+const KUBECTL_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,wide,yaml";
 
 /// Checks `-o`; returns the format or the error to print.
 pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {

@@ -99,8 +99,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "status": {},
     });
     if dry == DryRun::Client {
-        let mut shown = pod;
-        shown["metadata"]["creationTimestamp"] = Value::Null;
+        // kubectl 1.35 leaves a zero creationTimestamp out (omitzero).
+        let shown = pod;
         return match format.as_str() {
             "" => CmdResult::ok(format!("pod/{name} created (dry run)\n")),
             "name" => CmdResult::ok(format!("pod/{name}\n")),
