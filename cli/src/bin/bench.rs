@@ -189,8 +189,16 @@ fn http_surface() {
     const CLIENTS: usize = 10;
     const PER_CLIENT: usize = 1000;
     let before = rss_mib();
+    let start = Instant::now();
     let server = kubarium_cli::serve::background(1, 1.0).unwrap_or_else(|e| panic!("{e}"));
     let addr = server.addr.to_string();
+    let code = Conn::open(&addr).send("GET", "/version", "");
+    assert_eq!(code, 200);
+    println!(
+        "{:<44} {:>8.3} ms (contract: under 1 s)",
+        "serve: start to first /version answered",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
     let served = rss_mib();
     load(&addr, "create", CLIENTS, PER_CLIENT, |c, i| {
         let body = serde_json::json!({

@@ -306,3 +306,50 @@ pub fn document(catalog: &Catalog, store: &Store, path: &str) -> Option<Value> {
         "components": {"schemas": schemas},
     }))
 }
+
+/// Rewrites a v3 document part for Swagger 2.0: references point into `definitions`,
+/// parameters carry their type themselves.
+fn to_v2(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get_mut("$ref") {
+                if let Some(name) = r.strip_prefix("#/components/schemas/") {
+                    *r = format!("#/definitions/{name}");
+                }
+            }
+            if m.contains_key("in") {
+                if let Some(Value::Object(schema)) = m.remove("schema") {
+                    m.extend(schema);
+                }
+            }
+            m.values_mut().for_each(to_v2);
+        }
+        Value::Array(a) => a.iter_mut().for_each(to_v2),
+        _ => {}
+    }
+}
+
+/// `/openapi/v2`: one Swagger 2.0 document for every served group-version, built from
+/// the same schemas and paths as the v3 documents.
+pub fn v2(catalog: &Catalog, store: &Store) -> Value {
+    let mut definitions = Map::new();
+    let mut paths = Map::new();
+    for gv in by_group_version(catalog).keys() {
+        let Some(mut doc) = document(catalog, store, gv) else {
+            continue;
+        };
+        to_v2(&mut doc);
+        if let Some(Value::Object(s)) = doc.pointer_mut("/components/schemas").map(Value::take) {
+            definitions.extend(s);
+        }
+        if let Some(Value::Object(p)) = doc.get_mut("paths").map(Value::take) {
+            paths.extend(p);
+        }
+    }
+    json!({
+        "swagger": "2.0",
+        "info": {"title": "Kubernetes", "version": version::KUBERNETES_VERSION},
+        "paths": paths,
+        "definitions": definitions,
+    })
+}

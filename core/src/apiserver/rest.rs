@@ -234,9 +234,14 @@ impl ApiServer {
                 ("v3", gv) => openapi::document(&self.catalog(), &self.store, gv)
                     .map(Response::ok)
                     .ok_or_else(not_found_path),
-                ("v2", _) => Err(ApiError::new(
-                    Reason::NotFound,
-                    "OpenAPI v2 documents are not supported in Kubarium yet",
+                // Swagger 2.0 as JSON; clients that take only its protobuf form (client-go's
+                // OpenAPISchema) are told it is not acceptable.
+                ("v2", "") if negotiation::form(req.accept.as_deref(), None).is_ok() => {
+                    Ok(Response::ok(openapi::v2(&self.catalog(), &self.store)))
+                }
+                ("v2", "") => Err(ApiError::new(
+                    Reason::NotAcceptable,
+                    "only application/json is served for /openapi/v2 (Kubarium has no protobuf form of it)",
                 )),
                 _ => Err(not_found_path()),
             },
