@@ -504,6 +504,38 @@ mod tests {
         assert_eq!(value(&Ty::Quantity, &Wire::Bytes(&q), 0).unwrap(), "500m");
     }
 
+    /// Random mutations of a valid body decode or fail, never panic.
+    #[test]
+    fn mutated_bodies_never_panic() {
+        let mut meta = vec![];
+        field_bytes(1, b"web", &mut meta);
+        let mut spec = vec![];
+        field_varint(1, 3, &mut spec);
+        let mut raw = vec![];
+        field_bytes(1, &meta, &mut raw);
+        field_bytes(2, &spec, &mut raw);
+        let body = envelope("apps/v1", "Deployment", &raw);
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut b = body.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = (next() as usize) % b.len();
+                match next() % 3 {
+                    0 => b[i] = next() as u8,
+                    1 => b.truncate(i.max(4)),
+                    _ => b.insert(i, next() as u8),
+                }
+            }
+            let _ = decode(&b);
+        }
+    }
+
     #[test]
     fn bad_bodies_are_errors() {
         assert!(decode(b"").is_err());
