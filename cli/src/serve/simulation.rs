@@ -97,6 +97,12 @@ pub fn start(settings: Settings) -> Simulation {
     Simulation { tx, thread }
 }
 
+/// Tells the operator about a fault (never failing itself).
+fn complain(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "kubarium: {what}");
+}
+
 fn internal_error(what: &str) -> Response {
     Response::error(&ApiError::new(
         kubarium_core::apiserver::errors::Reason::InternalError,
@@ -147,7 +153,7 @@ fn run(mut cluster: Cluster, speed: f64, rx: std_mpsc::Receiver<Command>) {
         if target > cluster.now() {
             let step = target - cluster.now();
             if catch_unwind(AssertUnwindSafe(|| cluster.advance(step))).is_err() {
-                eprintln!("kubarium: a control loop panicked; the cluster goes on");
+                complain("a control loop panicked; the cluster goes on");
             }
         }
         match command {
@@ -186,16 +192,23 @@ fn run(mut cluster: Cluster, speed: f64, rx: std_mpsc::Receiver<Command>) {
             None => {}
         }
         let now = Instant::now();
-        watchers.retain_mut(|w| {
-            if w.tx.is_closed() || w.until.is_some_and(|u| now >= u) {
-                return false;
-            }
-            let mut events = w.watch.next(&cluster.api);
-            if events.is_empty() && now.duration_since(w.last_sent) >= BOOKMARK_EVERY {
-                events.extend(w.watch.bookmark());
-                w.last_sent = now;
-            }
-            w.send(events) && !w.watch.ended()
-        });
+        let fed = catch_unwind(AssertUnwindSafe(|| {
+            watchers.retain_mut(|w| {
+                if w.tx.is_closed() || w.until.is_some_and(|u| now >= u) {
+                    return false;
+                }
+                let mut events = w.watch.next(&cluster.api);
+                if events.is_empty() && now.duration_since(w.last_sent) >= BOOKMARK_EVERY {
+                    events.extend(w.watch.bookmark());
+                    w.last_sent = now;
+                }
+                w.send(events) && !w.watch.ended()
+            })
+        }));
+        if fed.is_err() {
+            // Their clients re-list and watch again.
+            watchers.clear();
+            complain("feeding the watches panicked; they were closed");
+        }
     }
 }

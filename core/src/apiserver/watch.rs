@@ -210,6 +210,8 @@ impl ApiServer {
         }
         let mut events = vec![];
         if initial {
+            // The initial events are the state now; changes follow from here.
+            watch.after = self.store.revision();
             for obj in current {
                 events.push(watch.event(self, "ADDED", obj));
             }
