@@ -2,7 +2,7 @@
 //! kube-apiserver's negotiation picks it (plain JSON, a `meta.k8s.io` Table for kubectl's
 //! server-side printing, or PartialObjectMetadata for metadata-only clients).
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::errors::{ApiError, Reason};
 use super::resources::Resource;
@@ -84,47 +84,79 @@ impl Converter {
         match &self.form {
             Form::Json => obj,
             Form::Table { version, include } => {
+                let rv = obj["metadata"]["resourceVersion"].clone();
                 let mut t = table::to_table(
                     self.resource,
-                    std::slice::from_ref(&obj),
+                    vec![obj],
                     now,
                     &self.columns,
                     *include,
                     no_headers,
                 );
-                t["apiVersion"] = json!(format!("meta.k8s.io/{version}"));
-                t["metadata"] = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+                t["apiVersion"] = Value::String(format!("meta.k8s.io/{version}"));
+                t["metadata"] = json!({ "resourceVersion": rv });
                 t
             }
-            Form::Metadata { version } => json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": format!("meta.k8s.io/{version}"),
-                "metadata": obj["metadata"],
-            }),
+            Form::Metadata { version } => partial(version, obj),
         }
     }
 
-    /// A list in the asked form; `items` carry their kind and apiVersion.
-    pub fn list(&self, list: Value, items: Vec<Value>, now: Millis) -> Value {
+    /// A list (as the JSON form answers it) in the asked form; items get their kind and
+    /// apiVersion back where the form shows whole objects.
+    pub fn list(&self, list: Value, now: Millis) -> Value {
+        let Value::Object(mut list) = list else {
+            return list;
+        };
+        let meta = list.remove("metadata").unwrap_or_default();
+        let items = match list.remove("items") {
+            Some(Value::Array(items)) => items,
+            _ => vec![],
+        };
         match &self.form {
-            Form::Json => list,
+            Form::Json => {
+                list.insert("metadata".into(), meta);
+                list.insert("items".into(), Value::Array(items));
+                Value::Object(list)
+            }
             Form::Table { version, include } => {
+                let items = items
+                    .into_iter()
+                    .map(|mut o| {
+                        if *include == IncludeObject::Object {
+                            o["kind"] = Value::String(self.resource.kind.into());
+                            o["apiVersion"] = Value::String(self.resource.api_version());
+                        }
+                        o
+                    })
+                    .collect();
                 let mut t =
-                    table::to_table(self.resource, &items, now, &self.columns, *include, false);
-                t["apiVersion"] = json!(format!("meta.k8s.io/{version}"));
-                t["metadata"] = list["metadata"].clone();
+                    table::to_table(self.resource, items, now, &self.columns, *include, false);
+                t["apiVersion"] = Value::String(format!("meta.k8s.io/{version}"));
+                t["metadata"] = meta;
                 t
             }
-            Form::Metadata { version } => json!({
-                "kind": "PartialObjectMetadataList",
-                "apiVersion": format!("meta.k8s.io/{version}"),
-                "metadata": list["metadata"],
-                "items": items.iter().map(|o| json!({
-                    "kind": "PartialObjectMetadata",
-                    "apiVersion": format!("meta.k8s.io/{version}"),
-                    "metadata": o["metadata"],
-                })).collect::<Vec<_>>(),
-            }),
+            Form::Metadata { version } => {
+                let items: Vec<Value> = items.into_iter().map(|o| partial(version, o)).collect();
+                let mut out = Map::new();
+                out.insert("kind".into(), "PartialObjectMetadataList".into());
+                out.insert("apiVersion".into(), Value::String(format!("meta.k8s.io/{version}")));
+                out.insert("metadata".into(), meta);
+                out.insert("items".into(), Value::Array(items));
+                Value::Object(out)
+            }
         }
     }
+}
+
+/// An object's PartialObjectMetadata.
+fn partial(version: &str, obj: Value) -> Value {
+    let metadata = match obj {
+        Value::Object(mut m) => m.remove("metadata").unwrap_or_default(),
+        _ => Value::Null,
+    };
+    let mut out = Map::new();
+    out.insert("kind".into(), "PartialObjectMetadata".into());
+    out.insert("apiVersion".into(), Value::String(format!("meta.k8s.io/{version}")));
+    out.insert("metadata".into(), metadata);
+    Value::Object(out)
 }

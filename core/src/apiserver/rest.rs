@@ -323,20 +323,7 @@ impl ApiServer {
                 if form == negotiation::Form::Json {
                     return Ok(list);
                 }
-                let items = list.body["items"].as_array().cloned().unwrap_or_default();
-                let items = items
-                    .into_iter()
-                    .map(|mut o| {
-                        o["kind"] = json!(r.kind);
-                        o["apiVersion"] = json!(r.api_version());
-                        o
-                    })
-                    .collect();
-                Ok(Response::ok(self.converter(form, r).list(
-                    list.body,
-                    items,
-                    self.now(),
-                )))
+                Ok(Response::ok(self.converter(form, r).list(list.body, self.now())))
             }
             (Method::Get, false, "" | "status" | "approval") => {
                 let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
@@ -691,14 +678,13 @@ impl ApiServer {
         let converter = self.converter(form, r);
         match (req.method, name.is_empty(), sub) {
             (Method::Get, true, _) if !is_watch(req) => {
-                let items = super::component_status::list(&self.store);
                 let list = json!({
                     "kind": "ComponentStatusList",
                     "apiVersion": "v1",
                     "metadata": {},
-                    "items": items,
+                    "items": super::component_status::list(&self.store),
                 });
-                Ok(Response::ok(converter.list(list, items, self.now())))
+                Ok(Response::ok(converter.list(list, self.now())))
             }
             (Method::Get, false, "") => super::component_status::get(&self.store, name)
                 .map(|o| Response::ok(converter.object(o, self.now(), false)))

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::age::human;
 use super::jsonpath;
@@ -1479,10 +1479,11 @@ fn cells(resource: &Resource, obj: &Value, now: Millis, custom: &[PrinterColumn]
 
 /// The `meta.k8s.io` Table the API server answers `as=Table` with: the column
 /// definitions (left out with `no_headers`, as watch events after the first do) and one
-/// row per object, carrying what `include` asks of it.
+/// row per object, carrying what `include` asks of it. Takes the objects, so that rows
+/// keep them (or their metadata) without copying.
 pub fn to_table(
     resource: &Resource,
-    objs: &[Value],
+    objs: Vec<Value>,
     now: Millis,
     custom: &[PrinterColumn],
     include: IncludeObject,
@@ -1500,30 +1501,39 @@ pub fn to_table(
             .collect()
     };
     let rows: Vec<Value> = objs
-        .iter()
+        .into_iter()
         .map(|obj| {
-            let mut row = json!({"cells": cells(resource, obj, now, custom)});
-            match include {
-                IncludeObject::None => {}
-                IncludeObject::Metadata => {
-                    row["object"] = json!({
-                        "kind": "PartialObjectMetadata",
-                        "apiVersion": "meta.k8s.io/v1",
-                        "metadata": obj["metadata"].clone(),
-                    })
+            let cells: Vec<Value> = cells(resource, &obj, now, custom)
+                .into_iter()
+                .map(Value::String)
+                .collect();
+            let mut row = Map::new();
+            row.insert("cells".into(), Value::Array(cells));
+            let object = match (include, obj) {
+                (IncludeObject::None, _) => None,
+                (IncludeObject::Object, obj) => Some(obj),
+                (IncludeObject::Metadata, Value::Object(mut m)) => {
+                    let mut partial = Map::new();
+                    partial.insert("kind".into(), "PartialObjectMetadata".into());
+                    partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+                    partial.insert("metadata".into(), m.remove("metadata").unwrap_or_default());
+                    Some(Value::Object(partial))
                 }
-                IncludeObject::Object => row["object"] = obj.clone(),
+                (IncludeObject::Metadata, _) => None,
+            };
+            if let Some(o) = object {
+                row.insert("object".into(), o);
             }
-            row
+            Value::Object(row)
         })
         .collect();
-    json!({
-        "kind": "Table",
-        "apiVersion": "meta.k8s.io/v1",
-        "metadata": {},
-        "columnDefinitions": columns,
-        "rows": rows,
-    })
+    let mut table = Map::new();
+    table.insert("kind".into(), "Table".into());
+    table.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+    table.insert("metadata".into(), json!({}));
+    table.insert("columnDefinitions".into(), Value::Array(columns));
+    table.insert("rows".into(), Value::Array(rows));
+    Value::Object(table)
 }
 
 /// How kubectl prints a server's Table.
@@ -1682,7 +1692,7 @@ mod tests {
     /// The server's Table for `objs`, printed as kubectl prints it.
     fn print(kind: &'static str, objs: &[Value], opts: &PrintOptions) -> String {
         let r = resource(kind, true);
-        let t = to_table(&r, objs, NOW, &[], IncludeObject::Metadata, false);
+        let t = to_table(&r, objs.to_vec(), NOW, &[], IncludeObject::Metadata, false);
         print_table(&t, opts)
     }
 
