@@ -79,6 +79,11 @@ pub fn to_storage(
 }
 
 /// Converts a stored object (or a watch event or list item) to the version `r` asked for.
+/// Whether objects of `r` read as they are stored (no version or kind conversion).
+pub fn is_identity(r: &Resource) -> bool {
+    !(r.group == "events.k8s.io" || (r.group == "autoscaling" && r.version == "v1"))
+}
+
 pub fn from_storage(r: &Resource, mut obj: Value) -> Value {
     if r.custom {
         // Custom resources convert by apiVersion alone (conversion strategy None).

@@ -79,30 +79,64 @@ pub struct Converter {
 }
 
 impl Converter {
+    /// Whether objects become table rows.
+    pub fn is_table(&self) -> bool {
+        matches!(self.form, Form::Table { .. })
+    }
+
+    /// The table row of an object (as stored, at `resource_version`).
+    pub fn row(&self, obj: &Value, resource_version: i64, now: Millis) -> Value {
+        let include = match self.form {
+            Form::Table { include, .. } => include,
+            _ => IncludeObject::Metadata,
+        };
+        let mut row = table::table_row(self.resource, obj, now, &self.columns, include);
+        if let Some(meta) = row
+            .pointer_mut("/object/metadata")
+            .and_then(Value::as_object_mut)
+        {
+            meta.insert(
+                "resourceVersion".into(),
+                Value::String(resource_version.to_string()),
+            );
+        }
+        if include == IncludeObject::Object {
+            if let Some(o) = row.get_mut("object").and_then(Value::as_object_mut) {
+                o.insert("kind".into(), Value::String(self.resource.kind.into()));
+                o.insert(
+                    "apiVersion".into(),
+                    Value::String(self.resource.api_version()),
+                );
+            }
+        }
+        row
+    }
+
+    /// A Table of rows, with a list's metadata.
+    pub fn table(&self, rows: Vec<Value>, meta: Value, no_headers: bool) -> Value {
+        let mut t = table::to_table(self.resource, rows, &self.columns, no_headers);
+        if let Form::Table { version, .. } = &self.form {
+            t["apiVersion"] = Value::String(format!("meta.k8s.io/{version}"));
+        }
+        t["metadata"] = meta;
+        t
+    }
+
     /// One object in the asked form (a Table of one row, or its metadata).
     pub fn object(&self, obj: Value, now: Millis, no_headers: bool) -> Value {
         match &self.form {
             Form::Json => obj,
-            Form::Table { version, include } => {
+            Form::Table { .. } => {
                 let rv = obj["metadata"]["resourceVersion"].clone();
-                let mut t = table::to_table(
-                    self.resource,
-                    vec![obj],
-                    now,
-                    &self.columns,
-                    *include,
-                    no_headers,
-                );
-                t["apiVersion"] = Value::String(format!("meta.k8s.io/{version}"));
-                t["metadata"] = json!({ "resourceVersion": rv });
-                t
+                let rv_num = rv.as_str().and_then(|r| r.parse().ok()).unwrap_or(0);
+                let row = self.row(&obj, rv_num, now);
+                self.table(vec![row], json!({ "resourceVersion": rv }), no_headers)
             }
             Form::Metadata { version } => partial(version, obj),
         }
     }
 
-    /// A list (as the JSON form answers it) in the asked form; items get their kind and
-    /// apiVersion back where the form shows whole objects.
+    /// A list (as the JSON form answers it) in the asked form.
     pub fn list(&self, list: Value, now: Millis) -> Value {
         let Value::Object(mut list) = list else {
             return list;
@@ -118,28 +152,26 @@ impl Converter {
                 list.insert("items".into(), Value::Array(items));
                 Value::Object(list)
             }
-            Form::Table { version, include } => {
-                let items = items
-                    .into_iter()
-                    .map(|mut o| {
-                        if *include == IncludeObject::Object {
-                            o["kind"] = Value::String(self.resource.kind.into());
-                            o["apiVersion"] = Value::String(self.resource.api_version());
-                        }
-                        o
+            Form::Table { .. } => {
+                let rows = items
+                    .iter()
+                    .map(|o| {
+                        let rv = o["metadata"]["resourceVersion"]
+                            .as_str()
+                            .and_then(|r| r.parse().ok());
+                        self.row(o, rv.unwrap_or(0), now)
                     })
                     .collect();
-                let mut t =
-                    table::to_table(self.resource, items, now, &self.columns, *include, false);
-                t["apiVersion"] = Value::String(format!("meta.k8s.io/{version}"));
-                t["metadata"] = meta;
-                t
+                self.table(rows, meta, false)
             }
             Form::Metadata { version } => {
                 let items: Vec<Value> = items.into_iter().map(|o| partial(version, o)).collect();
                 let mut out = Map::new();
                 out.insert("kind".into(), "PartialObjectMetadataList".into());
-                out.insert("apiVersion".into(), Value::String(format!("meta.k8s.io/{version}")));
+                out.insert(
+                    "apiVersion".into(),
+                    Value::String(format!("meta.k8s.io/{version}")),
+                );
                 out.insert("metadata".into(), meta);
                 out.insert("items".into(), Value::Array(items));
                 Value::Object(out)
@@ -156,7 +188,10 @@ fn partial(version: &str, obj: Value) -> Value {
     };
     let mut out = Map::new();
     out.insert("kind".into(), "PartialObjectMetadata".into());
-    out.insert("apiVersion".into(), Value::String(format!("meta.k8s.io/{version}")));
+    out.insert(
+        "apiVersion".into(),
+        Value::String(format!("meta.k8s.io/{version}")),
+    );
     out.insert("metadata".into(), metadata);
     Value::Object(out)
 }

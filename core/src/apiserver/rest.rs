@@ -318,12 +318,8 @@ impl ApiServer {
         let mut response = match (req.method, name.is_empty(), sub) {
             (Method::Get, _, "") if is_watch(req) => self.watch_request(req),
             (Method::Get, true, _) => {
-                let list = self.list_request(req, r, ns)?;
                 let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
-                if form == negotiation::Form::Json {
-                    return Ok(list);
-                }
-                Ok(Response::ok(self.converter(form, r).list(list.body, self.now())))
+                self.list_request(req, r, ns, &self.converter(form, r))
             }
             (Method::Get, false, "" | "status" | "approval") => {
                 let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
@@ -462,11 +458,14 @@ impl ApiServer {
         Ok(response)
     }
 
+    /// A list in the form the converter gives: stored objects become table rows
+    /// directly (their metadata copied, nothing else), or list items.
     fn list_request(
         &self,
         req: &Request,
         r: &'static Resource,
         ns: &str,
+        converter: &negotiation::Converter,
     ) -> Result<Response, ApiError> {
         let (labels, fields) = selectors(req, r)?;
         let limit = req
@@ -489,6 +488,8 @@ impl ApiServer {
             None => (self.store.revision(), None),
         };
         let list_ns = (!ns.is_empty()).then_some(ns);
+        let rows_directly = converter.is_table() && conversion::is_identity(r);
+        let now = self.now();
         let mut items = vec![];
         let mut next = None;
         // Select on the stored values; copy only what is returned.
@@ -504,22 +505,34 @@ impl ApiServer {
                 next = Some(kv.key.clone());
                 break;
             }
-            items.push(as_item(conversion::from_storage(
-                r,
-                super::with_resource_version(&kv.value, kv.mod_revision),
-            )));
+            items.push(if rows_directly {
+                converter.row(&kv.value, kv.mod_revision, now)
+            } else {
+                as_item(conversion::from_storage(
+                    r,
+                    super::with_resource_version(&kv.value, kv.mod_revision),
+                ))
+            });
         }
         let mut meta = Map::new();
         meta.insert("resourceVersion".into(), Value::String(rv.to_string()));
         if let Some(key) = next {
             meta.insert("continue".into(), Value::String(encode_continue(rv, &key)));
         }
-        Ok(Response::ok(json!({
+        if rows_directly {
+            return Ok(Response::ok(converter.table(
+                items,
+                Value::Object(meta),
+                false,
+            )));
+        }
+        let list = json!({
             "kind": format!("{}List", r.kind),
             "apiVersion": r.api_version(),
             "metadata": meta,
             "items": items,
-        })))
+        });
+        Ok(Response::ok(converter.list(list, now)))
     }
 
     /// A watch as one answer: the events from `resourceVersion` up to now (ADDED for

@@ -1477,16 +1477,45 @@ fn cells(resource: &Resource, obj: &Value, now: Millis, custom: &[PrinterColumn]
         .collect()
 }
 
-/// The `meta.k8s.io` Table the API server answers `as=Table` with: the column
-/// definitions (left out with `no_headers`, as watch events after the first do) and one
-/// row per object, carrying what `include` asks of it. Takes the objects, so that rows
-/// keep them (or their metadata) without copying.
-pub fn to_table(
+/// One row of a server-side Table: the object's cells and what `include` asks of it
+/// (copied from `obj`, which stays the caller's).
+pub fn table_row(
     resource: &Resource,
-    objs: Vec<Value>,
+    obj: &Value,
     now: Millis,
     custom: &[PrinterColumn],
     include: IncludeObject,
+) -> Value {
+    let cells: Vec<Value> = cells(resource, obj, now, custom)
+        .into_iter()
+        .map(Value::String)
+        .collect();
+    let mut row = Map::new();
+    row.insert("cells".into(), Value::Array(cells));
+    let object = match include {
+        IncludeObject::None => None,
+        IncludeObject::Object => Some(obj.clone()),
+        IncludeObject::Metadata => {
+            let mut partial = Map::new();
+            partial.insert("kind".into(), "PartialObjectMetadata".into());
+            partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
+            partial.insert("metadata".into(), obj["metadata"].clone());
+            Some(Value::Object(partial))
+        }
+    };
+    if let Some(o) = object {
+        row.insert("object".into(), o);
+    }
+    Value::Object(row)
+}
+
+/// The `meta.k8s.io` Table the API server answers `as=Table` with: the column
+/// definitions (left out with `no_headers`, as watch events after the first do) and the
+/// rows.
+pub fn to_table(
+    resource: &Resource,
+    rows: Vec<Value>,
+    custom: &[PrinterColumn],
     no_headers: bool,
 ) -> Value {
     let columns: Vec<Value> = if no_headers {
@@ -1500,33 +1529,6 @@ pub fn to_table(
             })
             .collect()
     };
-    let rows: Vec<Value> = objs
-        .into_iter()
-        .map(|obj| {
-            let cells: Vec<Value> = cells(resource, &obj, now, custom)
-                .into_iter()
-                .map(Value::String)
-                .collect();
-            let mut row = Map::new();
-            row.insert("cells".into(), Value::Array(cells));
-            let object = match (include, obj) {
-                (IncludeObject::None, _) => None,
-                (IncludeObject::Object, obj) => Some(obj),
-                (IncludeObject::Metadata, Value::Object(mut m)) => {
-                    let mut partial = Map::new();
-                    partial.insert("kind".into(), "PartialObjectMetadata".into());
-                    partial.insert("apiVersion".into(), "meta.k8s.io/v1".into());
-                    partial.insert("metadata".into(), m.remove("metadata").unwrap_or_default());
-                    Some(Value::Object(partial))
-                }
-                (IncludeObject::Metadata, _) => None,
-            };
-            if let Some(o) = object {
-                row.insert("object".into(), o);
-            }
-            Value::Object(row)
-        })
-        .collect();
     let mut table = Map::new();
     table.insert("kind".into(), "Table".into());
     table.insert("apiVersion".into(), "meta.k8s.io/v1".into());
@@ -1692,7 +1694,11 @@ mod tests {
     /// The server's Table for `objs`, printed as kubectl prints it.
     fn print(kind: &'static str, objs: &[Value], opts: &PrintOptions) -> String {
         let r = resource(kind, true);
-        let t = to_table(&r, objs.to_vec(), NOW, &[], IncludeObject::Metadata, false);
+        let rows = objs
+            .iter()
+            .map(|o| table_row(&r, o, NOW, &[], IncludeObject::Metadata))
+            .collect();
+        let t = to_table(&r, rows, &[], false);
         print_table(&t, opts)
     }
 
