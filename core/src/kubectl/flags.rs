@@ -31,9 +31,12 @@ const fn f(
     }
 }
 
-const GET_LIKE: &[&str] = &["get", "describe", "delete"];
-const OUTPUT: &[&str] = &["get", "run", "apply", "create", "patch", "explain"];
-const DRY_RUN: &[&str] = &["run", "apply", "create", "patch"];
+const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate"];
+const OUTPUT: &[&str] = &[
+    "get", "run", "apply", "create", "patch", "explain", "label", "annotate",
+];
+const DRY_RUN: &[&str] = &["run", "apply", "create", "patch", "label", "annotate"];
+const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
 
 /// Every flag Kubarium knows.
@@ -51,16 +54,26 @@ pub const FLAGS: &[Flag] = &[
         Some('l'),
         true,
         true,
-        &["get", "describe", "delete"],
+        &["get", "describe", "delete", "label", "annotate"],
     ),
     f("labels", Some('l'), true, true, &["run"]),
+    f("overwrite", None, false, true, META),
+    f("filename", Some('f'), true, false, META),
+    f("list", None, false, true, META),
+    f("resource-version", None, true, true, META),
     f("output", Some('o'), true, true, OUTPUT),
     f("show-labels", None, false, true, &["get"]),
     f("show-managed-fields", None, false, true, &["get"]),
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, false, &["get"]),
     f("sort-by", None, true, false, &["get"]),
-    f("field-selector", None, true, true, &["get", "delete"]),
+    f(
+        "field-selector",
+        None,
+        true,
+        true,
+        &["get", "delete", "label", "annotate"],
+    ),
     f("raw", None, true, true, &["get"]),
     f("label-columns", Some('L'), true, false, &["get"]),
     f("filename", Some('f'), true, true, FILES),
@@ -81,7 +94,7 @@ pub const FLAGS: &[Flag] = &[
     f("grace-period", None, true, true, &["delete"]),
     f("force", None, false, true, &["delete"]),
     f("now", None, false, true, &["delete"]),
-    f("all", None, false, true, &["delete"]),
+    f("all", None, false, true, &["delete", "label", "annotate"]),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),
     f("save-config", None, false, false, &["create"]),

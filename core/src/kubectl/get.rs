@@ -34,29 +34,6 @@ pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
     )))
 }
 
-/// Adds the fields Go prints as `null` that the typed model leaves out.
-pub fn go_view(mut obj: Value) -> Value {
-    if let Some(conds) = obj
-        .pointer_mut("/status/conditions")
-        .and_then(Value::as_array_mut)
-    {
-        if obj_kind_is_pod(conds) {
-            for c in conds.iter_mut() {
-                if let Some(m) = c.as_object_mut() {
-                    m.entry("lastProbeTime").or_insert(Value::Null);
-                }
-            }
-        }
-    }
-    obj
-}
-
-fn obj_kind_is_pod(conds: &[Value]) -> bool {
-    conds
-        .iter()
-        .any(|c| c["type"] == "PodScheduled" || c["type"] == "Initialized")
-}
-
 /// Prints objects read from the API as one document or a `List`, without their
 /// managedFields (as kubectl does unless `--show-managed-fields`).
 pub fn print_objects(objs: Vec<Value>, format: &str, single: bool) -> String {
@@ -77,7 +54,6 @@ pub fn print_built(obj: Value, format: &str) -> String {
 }
 
 fn print_with_order(objs: Vec<Value>, format: &str, single: bool, order: Order) -> String {
-    let objs: Vec<Value> = objs.into_iter().map(go_view).collect();
     let value = if single && objs.len() == 1 {
         objs.into_iter().next().unwrap_or(Value::Null)
     } else {

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod flags;
 pub mod get;
 pub mod info;
+pub mod label;
 pub mod manifest;
 pub mod patch;
 pub mod run;
@@ -36,6 +37,8 @@ pub const VERBS: &[&str] = &[
     "create",
     "run",
     "patch",
+    "label",
+    "annotate",
     "explain",
     "version",
     "cluster-info",
@@ -50,8 +53,6 @@ const NOT_YET: &[&str] = &[
     "scale",
     "rollout",
     "set",
-    "label",
-    "annotate",
     "taint",
     "cordon",
     "uncordon",
@@ -155,6 +156,8 @@ Commands Kubarium implements:\n\
   apply          Apply a configuration to a resource by file name or stdin\n\
   create         Create a resource from a file or from stdin (and create namespace)\n\
   patch          Update fields of a resource\n\
+  label          Update the labels on a resource\n\
+  annotate       Update the annotations on a resource\n\
   explain        Get documentation for a resource\n\
   api-resources  Print the supported API resources on the server\n\
   cluster-info   Display cluster information\n\
@@ -222,6 +225,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "create" => create::run(&parsed, ctx),
         "run" => run::run(&parsed, ctx),
         "patch" => patch::run(&parsed, ctx),
+        "label" => label::run(&parsed, ctx, label::Kind::Labels),
+        "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
