@@ -309,11 +309,28 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
             }
             continue;
         }
+        let mut client = client::connect(ctx.cluster);
+        let existing = if name.is_empty() {
+            None
+        } else {
+            client.get(r, &ns, &name).ok()
+        };
         let mut body = doc.value.clone();
+        // kubectl sends (and records) the object with the namespace it applies to.
+        if let Some(m) = body.get_mut("metadata").and_then(Value::as_object_mut) {
+            if r.namespaced && !m.contains_key("namespace") {
+                m.insert("namespace".into(), Value::String(ns.clone()));
+            }
+        }
         if mode == Mode::Apply {
+            // The configuration kubectl records is the object without the annotation,
+            // with the annotations map its annotating leaves (`{}` when there were none).
             let mut last = body.clone();
             if let Some(m) = last.get_mut("metadata").and_then(Value::as_object_mut) {
-                if let Some(a) = m.get_mut("annotations").and_then(Value::as_object_mut) {
+                let annotations = m
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Some(a) = annotations.as_object_mut() {
                     a.remove(LAST_APPLIED);
                 }
             }
@@ -332,12 +349,6 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
             }
         }
-        let mut client = client::connect(ctx.cluster);
-        let existing = if name.is_empty() {
-            None
-        } else {
-            client.get(r, &ns, &name).ok()
-        };
         match (existing, mode) {
             (None, _) | (Some(_), Mode::Create) => {
                 if dry == DryRun::Client {

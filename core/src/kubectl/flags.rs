@@ -32,10 +32,13 @@ const fn f(
 }
 
 const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate"];
+const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
-    "get", "run", "apply", "create", "patch", "explain", "label", "annotate",
+    "get", "run", "apply", "create", "patch", "explain", "label", "annotate", "scale",
 ];
-const DRY_RUN: &[&str] = &["run", "apply", "create", "patch", "label", "annotate"];
+const DRY_RUN: &[&str] = &[
+    "run", "apply", "create", "patch", "label", "annotate", "scale",
+];
 const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
 
@@ -54,9 +57,14 @@ pub const FLAGS: &[Flag] = &[
         Some('l'),
         true,
         true,
-        &["get", "describe", "delete", "label", "annotate"],
+        &["get", "describe", "delete", "label", "annotate", "scale"],
     ),
     f("labels", Some('l'), true, true, &["run"]),
+    f("replicas", None, true, true, SCALE),
+    f("current-replicas", None, true, true, SCALE),
+    f("resource-version", None, true, true, SCALE),
+    f("timeout", None, true, false, SCALE),
+    f("filename", Some('f'), true, false, SCALE),
     f("overwrite", None, false, true, META),
     f("filename", Some('f'), true, false, META),
     f("list", None, false, true, META),
@@ -94,7 +102,13 @@ pub const FLAGS: &[Flag] = &[
     f("grace-period", None, true, true, &["delete"]),
     f("force", None, false, true, &["delete"]),
     f("now", None, false, true, &["delete"]),
-    f("all", None, false, true, &["delete", "label", "annotate"]),
+    f(
+        "all",
+        None,
+        false,
+        true,
+        &["delete", "label", "annotate", "scale"],
+    ),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),
     f("save-config", None, false, false, &["create"]),

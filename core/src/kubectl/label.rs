@@ -9,12 +9,11 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::apply::{output_options, DryRun};
-use super::client::{self, ListOptions};
+use super::client;
 use super::flags::Parsed;
 use super::get::print_objects;
-use super::{fail, namespace, resource_type, Ctx};
+use super::{fail, targets, Ctx};
 use crate::apiserver::request::PatchType;
-use crate::apiserver::resources::Resource;
 use crate::apiserver::validation;
 use crate::shell::{CmdResult, Output};
 
@@ -101,63 +100,6 @@ fn parse_changes(kind: Kind, args: &[String]) -> Result<Changes, String> {
     Ok(c)
 }
 
-/// The objects to change: (resource, namespace, name), in the order given.
-fn targets(
-    p: &Parsed,
-    ctx: &mut Ctx<'_>,
-    resources: &[String],
-) -> Result<Vec<(&'static Resource, String, String)>, String> {
-    let catalog = client::discover(ctx.cluster);
-    let ns = namespace(p);
-    if resources.is_empty() {
-        return Err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>".into());
-    }
-    if p.on("all") && p.given("selector") {
-        return Err("error: cannot set --all and --selector at the same time".into());
-    }
-    let mut out = vec![];
-    if resources.iter().any(|r| r.contains('/')) {
-        for a in resources {
-            let Some((t, n)) = a.split_once('/') else {
-                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
-            };
-            out.push((resource_type(&catalog, t)?, ns.clone(), n.to_string()));
-        }
-        return Ok(out);
-    }
-    let r = resource_type(&catalog, &resources[0])?;
-    if p.on("all") || p.given("selector") {
-        let opts = ListOptions {
-            label_selector: p.get("selector"),
-            field_selector: p.get("field-selector"),
-        };
-        let list_ns = if p.on("all-namespaces") {
-            None
-        } else {
-            Some(ns.as_str())
-        };
-        let items = client::connect(ctx.cluster)
-            .list(r, list_ns, opts)
-            .map_err(|e| e.kubectl_message())?;
-        for o in items {
-            let meta = &o["metadata"];
-            out.push((
-                r,
-                meta["namespace"].as_str().unwrap_or("").to_string(),
-                meta["name"].as_str().unwrap_or("").to_string(),
-            ));
-        }
-        return Ok(out);
-    }
-    for n in &resources[1..] {
-        out.push((r, ns.clone(), n.clone()));
-    }
-    if out.is_empty() {
-        return Err("error: resource(s) were provided, but no name was specified".into());
-    }
-    Ok(out)
-}
-
 /// `kubectl label` or `kubectl annotate`.
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, kind: Kind) -> CmdResult {
     let (format, dry) = match output_options(p) {
@@ -182,7 +124,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, kind: Kind) -> CmdResult {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    let targets = match targets(p, ctx, &resources) {
+    let targets = match targets::of(p, ctx, &resources) {
         Ok(t) => t,
         Err(e) => return fail(e),
     };

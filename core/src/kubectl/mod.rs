@@ -14,6 +14,8 @@ pub mod label;
 pub mod manifest;
 pub mod patch;
 pub mod run;
+pub mod scale;
+pub mod targets;
 
 use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
@@ -39,6 +41,7 @@ pub const VERBS: &[&str] = &[
     "patch",
     "label",
     "annotate",
+    "scale",
     "explain",
     "version",
     "cluster-info",
@@ -50,7 +53,6 @@ const NOT_YET: &[&str] = &[
     "edit",
     "replace",
     "expose",
-    "scale",
     "rollout",
     "set",
     "taint",
@@ -158,6 +160,7 @@ Commands Kubarium implements:\n\
   patch          Update fields of a resource\n\
   label          Update the labels on a resource\n\
   annotate       Update the annotations on a resource\n\
+  scale          Set a new size for a deployment, replica set, replication controller, or stateful set\n\
   explain        Get documentation for a resource\n\
   api-resources  Print the supported API resources on the server\n\
   cluster-info   Display cluster information\n\
@@ -226,6 +229,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "run" => run::run(&parsed, ctx),
         "patch" => patch::run(&parsed, ctx),
         "label" => label::run(&parsed, ctx, label::Kind::Labels),
+        "scale" => scale::run(&parsed, ctx),
         "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
