@@ -31,7 +31,7 @@ const fn f(
     }
 }
 
-const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate"];
+const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "wait"];
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
     "get", "run", "apply", "create", "patch", "explain", "label", "annotate", "scale",
@@ -57,13 +57,18 @@ pub const FLAGS: &[Flag] = &[
         Some('l'),
         true,
         true,
-        &["get", "describe", "delete", "label", "annotate", "scale"],
+        &[
+            "get", "describe", "delete", "label", "annotate", "scale", "wait",
+        ],
     ),
     f("labels", Some('l'), true, true, &["run"]),
     f("replicas", None, true, true, SCALE),
     f("current-replicas", None, true, true, SCALE),
     f("resource-version", None, true, true, SCALE),
     f("timeout", None, true, false, SCALE),
+    f("for", None, true, true, &["wait"]),
+    f("filename", Some('f'), true, false, &["wait"]),
+    f("timeout", None, true, true, &["wait"]),
     f("filename", Some('f'), true, false, SCALE),
     f("overwrite", None, false, true, META),
     f("filename", Some('f'), true, false, META),
@@ -107,7 +112,7 @@ pub const FLAGS: &[Flag] = &[
         None,
         false,
         true,
-        &["delete", "label", "annotate", "scale"],
+        &["delete", "label", "annotate", "scale", "wait"],
     ),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),

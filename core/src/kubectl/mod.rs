@@ -16,6 +16,7 @@ pub mod patch;
 pub mod run;
 pub mod scale;
 pub mod targets;
+pub mod wait;
 
 use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
@@ -42,6 +43,7 @@ pub const VERBS: &[&str] = &[
     "label",
     "annotate",
     "scale",
+    "wait",
     "explain",
     "version",
     "cluster-info",
@@ -66,7 +68,6 @@ const NOT_YET: &[&str] = &[
     "top",
     "auth",
     "config",
-    "wait",
     "events",
     "diff",
     "certificate",
@@ -161,6 +162,7 @@ Commands Kubarium implements:\n\
   label          Update the labels on a resource\n\
   annotate       Update the annotations on a resource\n\
   scale          Set a new size for a deployment, replica set, replication controller, or stateful set\n\
+  wait           Wait for a specific condition on one or many resources (advancing virtual time)\n\
   explain        Get documentation for a resource\n\
   api-resources  Print the supported API resources on the server\n\
   cluster-info   Display cluster information\n\
@@ -230,6 +232,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "patch" => patch::run(&parsed, ctx),
         "label" => label::run(&parsed, ctx, label::Kind::Labels),
         "scale" => scale::run(&parsed, ctx),
+        "wait" => wait::run(&parsed, ctx),
         "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
