@@ -109,13 +109,11 @@ fn met(cond: &For, obj: Option<&Value>) -> bool {
             let found = path.find(o);
             match value {
                 None => !found.is_empty(),
-                Some(v) => {
-                    found.len() == 1
-                        && match found[0] {
-                            Value::String(s) => s == v,
-                            other => other.to_string() == *v,
-                        }
-                }
+                Some(v) => match found.as_slice() {
+                    [Value::String(s)] => s == v,
+                    [other] => serde_json::from_str::<Value>(v).is_ok_and(|w| w == **other),
+                    _ => false,
+                },
             }
         }
     }
