@@ -4,8 +4,9 @@
 
 use serde_json::Value;
 
-/// Field order of the Go types `kubectl run` and `create namespace` build (Pod, ObjectMeta,
-/// PodSpec, Container, EnvVar, ContainerPort, Namespace); other keys follow, sorted.
+/// Field order of the Go types `kubectl run` and `create namespace|deployment` build (Pod,
+/// ObjectMeta, PodSpec, Container, EnvVar, ContainerPort, Namespace, Deployment); other keys
+/// follow, sorted.
 const GO_FIELD_ORDER: &[&str] = &[
     "kind",
     "apiVersion",
@@ -47,6 +48,11 @@ const GO_FIELD_ORDER: &[&str] = &[
     "nodeName",
     "finalizers",
     "phase",
+    "replicas",
+    "selector",
+    "matchLabels",
+    "template",
+    "strategy",
 ];
 
 /// Key order for objects.
