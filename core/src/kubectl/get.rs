@@ -10,7 +10,7 @@ use crate::apiserver::request::{self, Method};
 use crate::apiserver::resources::{Catalog, Resource};
 use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
-use crate::printers::{table, yaml::to_yaml};
+use crate::printers::{jsonpath, table, yaml::to_yaml};
 use crate::shell::{CmdResult, Output};
 
 /// The output formats kubectl knows; Kubarium implements the first five.
@@ -20,7 +20,7 @@ const KUBECTL_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go
 /// Checks `-o`; returns the format or the error to print.
 pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
     let o = p.get("output").unwrap_or("").to_string();
-    if FORMATS.contains(&o.as_str()) {
+    if FORMATS.contains(&o.as_str()) || o.starts_with("jsonpath=") {
         return Ok(o);
     }
     let base = o.split('=').next().unwrap_or("");
@@ -267,6 +267,21 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         sections.iter().map(|(_, o)| o.len()).sum()
     };
     match format.as_str() {
+        f if f.starts_with("jsonpath=") => {
+            let template = &f["jsonpath=".len()..];
+            let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
+            let value = if single && objs.len() == 1 {
+                objs.into_iter().next().unwrap_or(Value::Null)
+            } else {
+                json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
+            };
+            match jsonpath::render(template, &value) {
+                Ok(text) => out.out(text),
+                Err(e) => {
+                    return fail(format!("error: error parsing jsonpath {template}, {e}"));
+                }
+            }
+        }
         "yaml" | "json" => {
             if total > 0 || errors.is_empty() {
                 let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
@@ -312,7 +327,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
-    if total == 0 && errors.is_empty() && format != "yaml" && format != "json" {
+    let printed_as_data =
+        matches!(format.as_str(), "yaml" | "json") || format.starts_with("jsonpath=");
+    if total == 0 && errors.is_empty() && !printed_as_data {
         let namespaced = reqs.iter().all(|q| q.resource.namespaced);
         if all_ns || !namespaced {
             out.err("No resources found\n");
