@@ -31,3 +31,13 @@ kubectl cluster-info
 kubectl get pod nope
 kubectl get nopes
 kubectl get pods -n kube-system nope other
+kubectl api-resources -o wide
+kubectl api-resources -o name
+kubectl api-resources --api-group=apps
+kubectl api-resources --api-group=''
+kubectl api-resources --verbs=list,get --namespaced=true
+kubectl api-resources --no-headers
+kubectl api-resources --sort-by=kind
+kubectl api-resources --sort-by=foo
+kubectl api-resources -o foo
+kubectl api-resources --categories=all

@@ -137,6 +137,14 @@ pub const FLAGS: &[Flag] = &[
     f("api-version", None, true, true, &["explain"]),
     f("show-events", None, false, true, &["describe"]),
     f("client", None, false, true, &["version"]),
+    f("namespaced", None, false, true, &["api-resources"]),
+    f("api-group", None, true, true, &["api-resources"]),
+    f("verbs", None, true, true, &["api-resources"]),
+    f("categories", None, true, true, &["api-resources"]),
+    f("sort-by", None, true, true, &["api-resources"]),
+    f("no-headers", None, false, true, &["api-resources"]),
+    f("output", Some('o'), true, true, &["api-resources"]),
+    f("cached", None, false, true, &["api-resources"]),
 ];
 
 /// Parsed arguments.

@@ -1,5 +1,6 @@
 //! `kubectl version`, `kubectl cluster-info` and `kubectl api-resources`.
 
+use super::fail;
 use super::flags::Parsed;
 use crate::apiserver::resources;
 use crate::printers::tabwriter;
@@ -28,19 +29,85 @@ To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
     )
 }
 
-pub fn api_resources(catalog: &resources::Catalog) -> CmdResult {
-    let mut rows: Vec<&resources::Resource> = catalog.preferred().collect();
-    rows.sort_by_key(|r| (r.group, r.plural));
-    let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
+/// `kubectl api-resources`: the served resources at their preferred versions, filtered
+/// by `--namespaced`, `--api-group`, `--verbs` and `--categories`, sorted by group and name
+/// (or `--sort-by=name|kind`), as a table (`-o wide` adds verbs and categories) or names.
+pub fn api_resources(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
+    let format = p.get("output").unwrap_or("");
+    match format {
+        "" | "wide" | "name" => {}
+        "json" | "yaml" | "kyaml" => {
+            return fail(format!(
+                "error: \"kubectl api-resources -o {format}\" is not supported in Kubarium yet"
+            ))
+        }
+        f => {
+            return fail(format!("error: unable to match a printer suitable for the output format \"{f}\", allowed formats are: json,kyaml,name,wide,yaml"))
+        }
+    }
+    let sort = p.get("sort-by").unwrap_or("");
+    if !matches!(sort, "" | "name" | "kind") {
+        return fail("error: --sort-by accepts only name or kind");
+    }
+    let verbs: Vec<String> = p
+        .all("verbs")
+        .iter()
+        .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let categories: Vec<String> = p
+        .all("categories")
+        .iter()
+        .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let mut rows: Vec<&resources::Resource> = catalog
+        .preferred()
+        .filter(|r| !p.given("namespaced") || r.namespaced == p.on("namespaced"))
+        .filter(|r| p.get("api-group").is_none_or(|g| r.group == g))
+        .filter(|r| verbs.iter().all(|v| r.verbs.contains(&v.as_str())))
+        .filter(|r| {
+            categories
+                .iter()
+                .all(|c| r.categories.contains(&c.as_str()))
+        })
+        .collect();
+    match sort {
+        "name" => rows.sort_by_key(|r| r.plural),
+        "kind" => rows.sort_by_key(|r| r.kind),
+        _ => rows.sort_by_key(|r| (r.group, r.plural)),
+    }
+    if format == "name" {
+        let names: String = rows
+            .iter()
+            .map(|r| match r.group {
+                "" => format!("{}\n", r.plural),
+                g => format!("{}.{g}\n", r.plural),
+            })
+            .collect();
+        return CmdResult::ok(names);
+    }
+    let wide = format == "wide";
+    let mut text = String::new();
+    if !p.on("no-headers") {
+        text.push_str("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND");
+        text.push_str(if wide { "\tVERBS\tCATEGORIES\n" } else { "\n" });
+    }
     for r in rows {
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}",
             r.plural,
             r.short_names.join(","),
             r.api_version(),
             r.namespaced,
             r.kind
         ));
+        if wide {
+            let mut v = r.verbs.clone();
+            v.sort_unstable();
+            text.push_str(&format!("\t{}\t{}", v.join(","), r.categories.join(",")));
+        }
+        text.push('\n');
     }
     CmdResult::ok(tabwriter::align(&text, 6, 3))
 }

@@ -237,6 +237,6 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
-        _ => info::api_resources(&client::discover(ctx.cluster)),
+        _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }
