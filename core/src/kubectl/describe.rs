@@ -1,4 +1,5 @@
-//! `kubectl describe`: pods and nodes (by name, name prefix, or all), with their events.
+//! `kubectl describe`: pods, nodes, namespaces and services (by name, name prefix, or
+//! all), with their events.
 
 use serde_json::Value;
 
@@ -23,7 +24,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    if r.kind != "Pod" && r.kind != "Node" {
+    if !matches!(r.kind, "Pod" | "Node" | "Namespace" | "Service") {
         return fail(format!(
             "error: \"kubectl describe {}\" is not supported in Kubarium yet",
             r.plural
@@ -99,8 +100,41 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 .list(resources::events(), Some(events_ns), ListOptions::default())
                 .unwrap_or_default()
         };
+        let in_ns = |res: &'static crate::apiserver::resources::Resource,
+                     c: &mut client::Client<'_>| {
+            let ns = t["metadata"]["namespace"].as_str().unwrap_or("");
+            c.list(res, Some(ns), ListOptions::default())
+                .unwrap_or_default()
+        };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
+            "Namespace" => {
+                let name = t["metadata"]["name"].as_str().unwrap_or("");
+                let find = |plural| resources::find("", "v1", plural);
+                let list = |c: &mut client::Client<'_>, plural| match find(plural) {
+                    Some(res) => c
+                        .list(res, Some(name), ListOptions::default())
+                        .unwrap_or_default(),
+                    None => vec![],
+                };
+                let quotas = list(&mut client, "resourcequotas");
+                let limits = list(&mut client, "limitranges");
+                describe::namespace(t, &quotas, &limits)
+            }
+            "Service" => {
+                let svc = t["metadata"]["name"].as_str().unwrap_or("");
+                let slices = match resources::find("discovery.k8s.io", "v1", "endpointslices") {
+                    Some(res) => {
+                        let mut slices = in_ns(res, &mut client);
+                        slices.retain(|sl| {
+                            sl["metadata"]["labels"]["kubernetes.io/service-name"] == svc
+                        });
+                        slices
+                    }
+                    None => vec![],
+                };
+                describe::service(t, &slices, &events, now)
+            }
             _ => {
                 let node = t["metadata"]["name"].as_str().unwrap_or("");
                 let on_node = format!("spec.nodeName={node}");

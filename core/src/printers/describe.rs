@@ -680,6 +680,196 @@ pub fn node(
     tabwriter::align(&out, 0, 2)
 }
 
+/// `kubectl describe namespace`: status, then its resource quotas and limit ranges.
+pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("Name:\t{}\n", s(ns, "/metadata/name")));
+    write_map(&mut out, "", "Labels", &ns["metadata"]["labels"]);
+    write_annotations(&mut out, &ns["metadata"]["annotations"]);
+    out.push_str(&format!("Status:\t{}\n", s(ns, "/status/phase")));
+    out.push('\n');
+    if quotas.is_empty() {
+        out.push_str("No resource quota.\n");
+    } else {
+        out.push_str("Resource Quotas\n");
+        for q in quotas {
+            out.push_str(&format!("  Name:\t{}\n", s(q, "/metadata/name")));
+            let scopes: Vec<&str> = q["spec"]["scopes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if !scopes.is_empty() {
+                out.push_str(&format!("  Scopes:\t{}\n", scopes.join(", ")));
+            }
+            out.push_str("  Resource\tUsed\tHard\n  --------\t---\t---\n");
+            let hard = q["status"]["hard"].as_object().cloned().unwrap_or_default();
+            for (resource, quantity) in &hard {
+                let used = q["status"]["used"][resource].as_str().unwrap_or("0");
+                out.push_str(&format!(
+                    "  {resource}\t{used}\t{}\n",
+                    quantity.as_str().unwrap_or("")
+                ));
+            }
+        }
+    }
+    out.push('\n');
+    if limit_ranges.is_empty() {
+        out.push_str("No LimitRange resource.\n");
+    } else {
+        out.push_str("Resource Limits\n Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n");
+        out.push_str(
+            " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
+        );
+        for lr in limit_ranges {
+            for item in lr["spec"]["limits"].as_array().into_iter().flatten() {
+                let fields = [
+                    "min",
+                    "max",
+                    "defaultRequest",
+                    "default",
+                    "maxLimitRequestRatio",
+                ];
+                let mut resources: Vec<&String> = fields
+                    .iter()
+                    .filter_map(|f| item[*f].as_object())
+                    .flat_map(|m| m.keys())
+                    .collect();
+                resources.sort();
+                resources.dedup();
+                for r in resources {
+                    let cell = |f: &str| item[f][r].as_str().unwrap_or("-").to_string();
+                    out.push_str(&format!(
+                        " {}\t{r}\t{}\t{}\t{}\t{}\t{}\n",
+                        s(item, "/type"),
+                        cell("min"),
+                        cell("max"),
+                        cell("defaultRequest"),
+                        cell("default"),
+                        cell("maxLimitRequestRatio"),
+                    ));
+                }
+            }
+        }
+    }
+    tabwriter::align(&out, 0, 2)
+}
+
+/// The ready endpoints of a service port in its EndpointSlices (`ip:port`, the first
+/// three, then `+ N more...`), as describe lists them.
+fn slice_endpoints(slices: &[Value], port_name: &str) -> String {
+    let mut list = vec![];
+    for slice in slices {
+        for port in slice["ports"].as_array().into_iter().flatten() {
+            if port["name"].as_str().unwrap_or("") != port_name {
+                continue;
+            }
+            let number = port["port"].as_i64().unwrap_or(0);
+            for ep in slice["endpoints"].as_array().into_iter().flatten() {
+                if ep["conditions"]["ready"] == Value::Bool(false) {
+                    continue;
+                }
+                for addr in ep["addresses"].as_array().into_iter().flatten() {
+                    list.push(format!("{}:{number}", addr.as_str().unwrap_or("")));
+                }
+            }
+        }
+    }
+    match list.len() {
+        0 => "<none>".into(),
+        n if n > 3 => format!("{} + {} more...", list[..3].join(","), n - 3),
+        _ => list.join(","),
+    }
+}
+
+/// `kubectl describe service`.
+pub fn service(svc: &Value, slices: &[Value], events: &[Value], now: Millis) -> String {
+    let mut out = String::new();
+    let spec = &svc["spec"];
+    out.push_str(&format!("Name:\t{}\n", s(svc, "/metadata/name")));
+    out.push_str(&format!("Namespace:\t{}\n", s(svc, "/metadata/namespace")));
+    write_map(&mut out, "", "Labels", &svc["metadata"]["labels"]);
+    write_annotations(&mut out, &svc["metadata"]["annotations"]);
+    let selector = spec["selector"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "<none>".into());
+    out.push_str(&format!("Selector:\t{selector}\n"));
+    out.push_str(&format!("Type:\t{}\n", s(spec, "/type")));
+    if let Some(policy) = spec["ipFamilyPolicy"].as_str() {
+        out.push_str(&format!("IP Family Policy:\t{policy}\n"));
+    }
+    let list = |v: &Value| -> Option<String> {
+        let items: Vec<&str> = v.as_array()?.iter().filter_map(Value::as_str).collect();
+        (!items.is_empty()).then(|| items.join(","))
+    };
+    out.push_str(&format!(
+        "IP Families:\t{}\n",
+        list(&spec["ipFamilies"]).unwrap_or_else(|| "<none>".into())
+    ));
+    out.push_str(&format!("IP:\t{}\n", s(spec, "/clusterIP")));
+    out.push_str(&format!(
+        "IPs:\t{}\n",
+        list(&spec["clusterIPs"]).unwrap_or_else(|| "<none>".into())
+    ));
+    if let Some(ips) = list(&spec["externalIPs"]) {
+        out.push_str(&format!("External IPs:\t{ips}\n"));
+    }
+    if let Some(name) = spec["externalName"].as_str().filter(|n| !n.is_empty()) {
+        out.push_str(&format!("External Name:\t{name}\n"));
+    }
+    for port in spec["ports"].as_array().into_iter().flatten() {
+        let name = port["name"].as_str().filter(|n| !n.is_empty());
+        let protocol = port["protocol"].as_str().unwrap_or("TCP");
+        out.push_str(&format!(
+            "Port:\t{}\t{}/{protocol}\n",
+            name.unwrap_or("<unset>"),
+            port["port"]
+        ));
+        let target = match &port["targetPort"] {
+            Value::String(t) => t.clone(),
+            Value::Null => port["port"].to_string(),
+            other => other.to_string(),
+        };
+        out.push_str(&format!("TargetPort:\t{target}/{protocol}\n"));
+        if let Some(node_port) = port["nodePort"].as_i64().filter(|n| *n != 0) {
+            out.push_str(&format!(
+                "NodePort:\t{}\t{node_port}/{protocol}\n",
+                name.unwrap_or("<unset>")
+            ));
+        }
+        out.push_str(&format!(
+            "Endpoints:\t{}\n",
+            slice_endpoints(slices, name.unwrap_or(""))
+        ));
+    }
+    out.push_str(&format!(
+        "Session Affinity:\t{}\n",
+        s(spec, "/sessionAffinity")
+    ));
+    if let Some(p) = spec["externalTrafficPolicy"]
+        .as_str()
+        .filter(|p| !p.is_empty())
+    {
+        out.push_str(&format!("External Traffic Policy:\t{p}\n"));
+    }
+    if let Some(p) = spec["internalTrafficPolicy"].as_str() {
+        out.push_str(&format!("Internal Traffic Policy:\t{p}\n"));
+    }
+    if let Some(port) = spec["healthCheckNodePort"].as_i64().filter(|p| *p != 0) {
+        out.push_str(&format!("HealthCheck NodePort:\t{port}\n"));
+    }
+    write_events(&mut out, &events_for(events, svc), now);
+    tabwriter::align(&out, 0, 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
