@@ -1,6 +1,7 @@
 //! `kubectl create -f` and the generators Kubarium has: `create namespace` and
 //! `create deployment` (several --image, --replicas, --port, a command after `--`).
 
+use base64::Engine;
 use serde_json::json;
 
 use super::apply::{self, output_options, DryRun, Mode};
@@ -18,24 +19,46 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(sub) = p.positional.first() else {
         return fail("error: must specify one of -f and -k");
     };
-    let generator = match sub.as_str() {
-        "namespace" | "ns" => "namespace",
-        "deployment" | "deploy" => "deployment",
-        _ => {
-            return fail(format!(
-                "error: \"kubectl create {sub}\" is not supported in Kubarium yet"
-            ))
-        }
-    };
+    let mut skip = 1;
+    let generator =
+        match sub.as_str() {
+            "namespace" | "ns" => "namespace",
+            "deployment" | "deploy" => "deployment",
+            "configmap" | "cm" => "configmap",
+            "serviceaccount" | "sa" => "serviceaccount",
+            "secret" => match p.positional.get(1).map(String::as_str) {
+                Some("generic") => {
+                    skip = 2;
+                    "secret generic"
+                }
+                Some(other @ ("docker-registry" | "tls")) => {
+                    return fail(format!(
+                        "error: \"kubectl create secret {other}\" is not supported in Kubarium yet"
+                    ))
+                }
+                _ => return fail(
+                    "Usage:\n  kubectl create secret (docker-registry | generic | tls) [options]",
+                ),
+            },
+            _ => {
+                return fail(format!(
+                    "error: \"kubectl create {sub}\" is not supported in Kubarium yet"
+                ))
+            }
+        };
     if generator == "deployment" && !p.given("image") {
         return fail("error: required flag(s) \"image\" not set");
     }
-    let names = &p.positional[1..];
+    let names = &p.positional[skip..];
     if names.len() != 1 {
         return fail(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create {generator} -h' for help and examples", names.len()));
     }
-    if generator == "deployment" {
-        return deployment(p, ctx, &names[0]);
+    match generator {
+        "deployment" => return deployment(p, ctx, &names[0]),
+        "configmap" | "secret generic" | "serviceaccount" => {
+            return data_object(p, ctx, generator, &names[0])
+        }
+        _ => {}
     }
     let (format, dry) = match output_options(p) {
         Ok(o) => o,
@@ -160,5 +183,157 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
             f => CmdResult::ok(print_objects(vec![created], f, true)),
         },
         Err(e) => fail(format!("error: failed to create deployment: {}", e.message)),
+    }
+}
+
+/// Whether `key` may name a ConfigMap or Secret entry (`[-._a-zA-Z0-9]+`).
+fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key != "."
+        && key != ".."
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The entries of `--from-literal`, `--from-file` and `--from-env-file`, in the order
+/// given, read from the virtual filesystem; kubectl's errors otherwise.
+fn sources(
+    p: &Parsed,
+    ctx: &Ctx<'_>,
+    kind: &str,
+    name: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = vec![];
+    let mut add = |key: String, value: String| -> Result<(), String> {
+        if !valid_key(&key) {
+            return Err(format!("error: \"{key}\" is not a valid key name for a {kind}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+        }
+        if out.iter().any(|(k, _)| *k == key) {
+            return Err(format!("error: cannot add key \"{key}\", another key by that name already exists in Data for {kind} \"{name}\""));
+        }
+        out.push((key, value));
+        Ok(())
+    };
+    for literal in p.all("from-literal") {
+        let Some((k, v)) = literal.split_once('=') else {
+            return Err(format!(
+                "error: invalid literal source {literal}, expected key=value"
+            ));
+        };
+        add(k.to_string(), v.to_string())?;
+    }
+    for source in p.all("from-file") {
+        let (key, path) = match source.split_once('=') {
+            Some((k, f)) => (Some(k.to_string()), f.to_string()),
+            None => (None, source.clone()),
+        };
+        let full = crate::shell::fs::resolve(ctx.cwd, &path);
+        if ctx.fs.is_dir(&full) {
+            if key.is_some() {
+                return Err("error: cannot give a key name for a directory path".into());
+            }
+            for file in ctx.fs.list(&full) {
+                let fp = format!("{}/{file}", full.trim_end_matches('/'));
+                if let Some(text) = ctx.fs.read(&fp) {
+                    add(file.clone(), text.to_string())?;
+                }
+            }
+            continue;
+        }
+        let Some(text) = ctx.fs.read(&full) else {
+            return Err(format!(
+                "error: error reading {path}: no such file or directory"
+            ));
+        };
+        let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
+        add(key, text.to_string())?;
+    }
+    for env in p.all("from-env-file") {
+        let full = crate::shell::fs::resolve(ctx.cwd, &env);
+        let Some(text) = ctx.fs.read(&full) else {
+            return Err(format!(
+                "error: error reading {env}: no such file or directory"
+            ));
+        };
+        for line in text.lines() {
+            let line = line.trim_start();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line.split_once('=').unwrap_or((line, ""));
+            add(k.to_string(), v.to_string())?;
+        }
+    }
+    Ok(out)
+}
+
+/// `kubectl create configmap`, `create secret generic` and `create serviceaccount`.
+fn data_object(p: &Parsed, ctx: &mut Ctx<'_>, generator: &str, name: &str) -> CmdResult {
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let (kind, plural) = match generator {
+        "configmap" => ("ConfigMap", "configmaps"),
+        "secret generic" => ("Secret", "secrets"),
+        _ => ("ServiceAccount", "serviceaccounts"),
+    };
+    let mut obj = json!({"kind": kind, "apiVersion": "v1", "metadata": {"name": name}});
+    if kind != "ServiceAccount" {
+        let entries = match sources(p, ctx, kind, name) {
+            Ok(e) => e,
+            Err(e) => return fail(e),
+        };
+        let data: serde_json::Map<String, serde_json::Value> = entries
+            .into_iter()
+            .map(|(k, v)| {
+                let v = if kind == "Secret" {
+                    base64::engine::general_purpose::STANDARD.encode(v.as_bytes())
+                } else {
+                    v
+                };
+                (k, serde_json::Value::String(v))
+            })
+            .collect();
+        if !data.is_empty() {
+            obj["data"] = serde_json::Value::Object(data);
+        }
+        if let Some(t) = p.get("type").filter(|t| kind == "Secret" && !t.is_empty()) {
+            obj["type"] = json!(t);
+        }
+    }
+    let kubectl_kind = kind.to_ascii_lowercase();
+    if dry == DryRun::Client {
+        return match format.as_str() {
+            "" => CmdResult::ok(format!("{kubectl_kind}/{name} created (dry run)\n")),
+            "name" => CmdResult::ok(format!("{kubectl_kind}/{name}\n")),
+            f => CmdResult::ok(print_built(obj, f)),
+        };
+    }
+    let Some(r) = resources::find("", "v1", plural) else {
+        return fail(format!(
+            "error: the server doesn't have a resource type \"{plural}\""
+        ));
+    };
+    let ns = super::namespace(p);
+    let query = [
+        ("fieldValidation", "Strict"),
+        ("dryRun", if dry == DryRun::Server { "All" } else { "" }),
+        (
+            "fieldManager",
+            p.get("field-manager").unwrap_or("kubectl-create"),
+        ),
+    ];
+    match client::connect(ctx.cluster).create(r, &ns, obj, &query) {
+        Ok((created, _)) => match format.as_str() {
+            "" => CmdResult::ok(format!("{kubectl_kind}/{name} created{}\n", dry.suffix())),
+            "name" => CmdResult::ok(format!("{kubectl_kind}/{name}\n")),
+            f => CmdResult::ok(print_objects(vec![created], f, true)),
+        },
+        Err(e) => fail(format!(
+            "error: failed to create {}: {}",
+            kubectl_kind, e.message
+        )),
     }
 }

@@ -205,7 +205,18 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
             .first()
             .filter(|s| CREATE_GENERATORS.contains(&s.as_str()))
         {
-            if !matches!(sub.as_str(), "namespace" | "ns" | "deployment" | "deploy") {
+            if !matches!(
+                sub.as_str(),
+                "namespace"
+                    | "ns"
+                    | "deployment"
+                    | "deploy"
+                    | "configmap"
+                    | "cm"
+                    | "secret"
+                    | "serviceaccount"
+                    | "sa"
+            ) {
                 return not_supported(&format!("create {sub}"));
             }
         }
