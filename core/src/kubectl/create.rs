@@ -105,10 +105,10 @@ fn container_name(image: &str) -> String {
 
 /// `kubectl create deployment NAME --image=...`.
 fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
-    let (format, dry) = match output_options(p) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
+    // -o and --dry-run are checked before anything else.
+    if let Err(e) = output_options(p) {
+        return e;
+    }
     let replicas = match p.get("replicas").map(str::parse::<i32>) {
         None => 1,
         Some(Ok(n)) => n,
@@ -156,7 +156,30 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
         },
         "status": {},
     });
-    let kind = "deployment.apps";
+    send(
+        p,
+        ctx,
+        ("apps", "deployments", "deployment.apps"),
+        name,
+        obj,
+    )
+}
+
+/// Sends an object a generator built (or, with `--dry-run=client`, prints it), with
+/// kubectl's `created` lines and its `failed to create` errors. `what` is the resource's
+/// group, plural and kubectl name.
+fn send(
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    what: (&str, &str, &str),
+    name: &str,
+    obj: serde_json::Value,
+) -> CmdResult {
+    let (group, plural, kind) = what;
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
     if dry == DryRun::Client {
         return match format.as_str() {
             "" => CmdResult::ok(format!("{kind}/{name} created (dry run)\n")),
@@ -164,8 +187,10 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
             f => CmdResult::ok(print_built(obj, f)),
         };
     }
-    let Some(r) = resources::find("apps", "v1", "deployments") else {
-        return fail("error: the server doesn't have a resource type \"deployments\"");
+    let Some(r) = resources::find(group, "v1", plural) else {
+        return fail(format!(
+            "error: the server doesn't have a resource type \"{plural}\""
+        ));
     };
     let ns = super::namespace(p);
     let query = [
@@ -182,7 +207,11 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
             "name" => CmdResult::ok(format!("{kind}/{name}\n")),
             f => CmdResult::ok(print_objects(vec![created], f, true)),
         },
-        Err(e) => fail(format!("error: failed to create deployment: {}", e.message)),
+        Err(e) => fail(format!(
+            "error: failed to create {}: {}",
+            kind.split('.').next().unwrap_or(kind),
+            e.message
+        )),
     }
 }
 
@@ -270,10 +299,10 @@ fn sources(
 
 /// `kubectl create configmap`, `create secret generic` and `create serviceaccount`.
 fn data_object(p: &Parsed, ctx: &mut Ctx<'_>, generator: &str, name: &str) -> CmdResult {
-    let (format, dry) = match output_options(p) {
-        Ok(o) => o,
-        Err(e) => return e,
-    };
+    // -o and --dry-run are checked before anything else.
+    if let Err(e) = output_options(p) {
+        return e;
+    }
     let (kind, plural) = match generator {
         "configmap" => ("ConfigMap", "configmaps"),
         "secret generic" => ("Secret", "secrets"),
@@ -304,36 +333,5 @@ fn data_object(p: &Parsed, ctx: &mut Ctx<'_>, generator: &str, name: &str) -> Cm
         }
     }
     let kubectl_kind = kind.to_ascii_lowercase();
-    if dry == DryRun::Client {
-        return match format.as_str() {
-            "" => CmdResult::ok(format!("{kubectl_kind}/{name} created (dry run)\n")),
-            "name" => CmdResult::ok(format!("{kubectl_kind}/{name}\n")),
-            f => CmdResult::ok(print_built(obj, f)),
-        };
-    }
-    let Some(r) = resources::find("", "v1", plural) else {
-        return fail(format!(
-            "error: the server doesn't have a resource type \"{plural}\""
-        ));
-    };
-    let ns = super::namespace(p);
-    let query = [
-        ("fieldValidation", "Strict"),
-        ("dryRun", if dry == DryRun::Server { "All" } else { "" }),
-        (
-            "fieldManager",
-            p.get("field-manager").unwrap_or("kubectl-create"),
-        ),
-    ];
-    match client::connect(ctx.cluster).create(r, &ns, obj, &query) {
-        Ok((created, _)) => match format.as_str() {
-            "" => CmdResult::ok(format!("{kubectl_kind}/{name} created{}\n", dry.suffix())),
-            "name" => CmdResult::ok(format!("{kubectl_kind}/{name}\n")),
-            f => CmdResult::ok(print_objects(vec![created], f, true)),
-        },
-        Err(e) => fail(format!(
-            "error: failed to create {}: {}",
-            kubectl_kind, e.message
-        )),
-    }
+    send(p, ctx, ("", plural, &kubectl_kind), name, obj)
 }
