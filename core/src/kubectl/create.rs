@@ -26,6 +26,18 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             "deployment" | "deploy" => "deployment",
             "configmap" | "cm" => "configmap",
             "serviceaccount" | "sa" => "serviceaccount",
+        "service" | "svc" => match p.positional.get(1).map(String::as_str) {
+            Some(t @ ("clusterip" | "nodeport" | "loadbalancer" | "externalname")) => {
+                skip = 2;
+                match t {
+                    "clusterip" => "service clusterip",
+                    "nodeport" => "service nodeport",
+                    "loadbalancer" => "service loadbalancer",
+                    _ => "service externalname",
+                }
+            }
+            _ => return fail("Usage:\n  kubectl create service (clusterip | externalname | loadbalancer | nodeport) NAME [options]"),
+        },
             "secret" => match p.positional.get(1).map(String::as_str) {
                 Some("generic") => {
                     skip = 2;
@@ -49,6 +61,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if generator == "deployment" && !p.given("image") {
         return fail("error: required flag(s) \"image\" not set");
     }
+    if generator == "service externalname" && !p.given("external-name") {
+        return fail("error: required flag(s) \"external-name\" not set");
+    }
     let names = &p.positional[skip..];
     if names.len() != 1 {
         return fail(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create {generator} -h' for help and examples", names.len()));
@@ -58,6 +73,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "configmap" | "secret generic" | "serviceaccount" => {
             return data_object(p, ctx, generator, &names[0])
         }
+        g if g.starts_with("service ") => return service(p, ctx, &g[8..], &names[0]),
         _ => {}
     }
     let (format, dry) = match output_options(p) {
@@ -156,26 +172,27 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
         },
         "status": {},
     });
-    send(
-        p,
-        ctx,
-        ("apps", "deployments", "deployment.apps"),
-        name,
-        obj,
-    )
+    let what = (
+        "apps",
+        "deployments",
+        "deployment.apps",
+        "failed to create deployment: ",
+    );
+    send(p, ctx, what, name, obj)
 }
 
 /// Sends an object a generator built (or, with `--dry-run=client`, prints it), with
-/// kubectl's `created` lines and its `failed to create` errors. `what` is the resource's
-/// group, plural and kubectl name.
+/// kubectl's `created` lines. `what` is the resource's group, plural and kubectl name, and
+/// the start of kubectl's error when the server refuses (its wording differs by
+/// generator: `failed to create deployment: `, `failed to create secret `).
 fn send(
     p: &Parsed,
     ctx: &mut Ctx<'_>,
-    what: (&str, &str, &str),
+    what: (&str, &str, &str, &str),
     name: &str,
     obj: serde_json::Value,
 ) -> CmdResult {
-    let (group, plural, kind) = what;
+    let (group, plural, kind, failed) = what;
     let (format, dry) = match output_options(p) {
         Ok(o) => o,
         Err(e) => return e,
@@ -207,11 +224,7 @@ fn send(
             "name" => CmdResult::ok(format!("{kind}/{name}\n")),
             f => CmdResult::ok(print_objects(vec![created], f, true)),
         },
-        Err(e) => fail(format!(
-            "error: failed to create {}: {}",
-            kind.split('.').next().unwrap_or(kind),
-            e.message
-        )),
+        Err(e) => fail(format!("error: {failed}{}", e.message)),
     }
 }
 
@@ -333,5 +346,73 @@ fn data_object(p: &Parsed, ctx: &mut Ctx<'_>, generator: &str, name: &str) -> Cm
         }
     }
     let kubectl_kind = kind.to_ascii_lowercase();
-    send(p, ctx, ("", plural, &kubectl_kind), name, obj)
+    let failed = match kind {
+        "Secret" => "failed to create secret ".to_string(),
+        _ => format!("failed to create {kubectl_kind}: "),
+    };
+    send(p, ctx, ("", plural, &kubectl_kind, &failed), name, obj)
+}
+
+/// `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME`.
+fn service(p: &Parsed, ctx: &mut Ctx<'_>, ty: &str, name: &str) -> CmdResult {
+    if let Err(e) = output_options(p) {
+        return e;
+    }
+    let cluster_ip = p.get("clusterip");
+    let mut ports = vec![];
+    for spec in p.all("tcp") {
+        let (port, target) = spec.split_once(':').unwrap_or((&spec, &spec));
+        let Ok(number) = port.parse::<u16>() else {
+            return fail(format!(
+                "error: strconv.ParseUint: parsing \"{port}\": invalid syntax"
+            ));
+        };
+        let target = match target.parse::<u16>() {
+            Ok(t) => json!(t),
+            Err(_) => json!(target),
+        };
+        let port_name = if spec.contains(':') {
+            format!("{port}-{}", spec.split_once(':').map_or("", |(_, t)| t))
+        } else {
+            port.to_string()
+        };
+        let mut entry =
+            json!({"name": port_name, "protocol": "TCP", "port": number, "targetPort": target});
+        if let Some(node_port) = p.get("node-port").and_then(|n| n.parse::<i32>().ok()) {
+            if ty == "nodeport" && node_port > 0 {
+                entry["nodePort"] = json!(node_port);
+            }
+        }
+        ports.push(entry);
+    }
+    if ports.is_empty() && ty != "externalname" && cluster_ip != Some("None") {
+        return fail("error: at least one tcp port specifier must be provided");
+    }
+    let labels = json!({"app": name});
+    let mut spec = serde_json::Map::new();
+    if !ports.is_empty() {
+        spec.insert("ports".into(), json!(ports));
+    }
+    spec.insert("selector".into(), labels.clone());
+    if let Some(ip) = cluster_ip.filter(|ip| !ip.is_empty()) {
+        spec.insert("clusterIP".into(), json!(ip));
+    }
+    let kind = match ty {
+        "clusterip" => "ClusterIP",
+        "nodeport" => "NodePort",
+        "loadbalancer" => "LoadBalancer",
+        _ => "ExternalName",
+    };
+    spec.insert("type".into(), json!(kind));
+    if let Some(external) = p.get("external-name").filter(|_| ty == "externalname") {
+        spec.insert("externalName".into(), json!(external));
+    }
+    let obj = json!({
+        "kind": "Service", "apiVersion": "v1",
+        "metadata": {"name": name, "labels": labels},
+        "spec": spec,
+        "status": {"loadBalancer": {}},
+    });
+    let failed = format!("failed to create {kind} service: ");
+    send(p, ctx, ("", "services", "service", &failed), name, obj)
 }

@@ -216,6 +216,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
                     | "secret"
                     | "serviceaccount"
                     | "sa"
+                    | "service"
+                    | "svc"
             ) {
                 return not_supported(&format!("create {sub}"));
             }

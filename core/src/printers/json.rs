@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 /// Field order of the Go types `kubectl run` and `create namespace|deployment` build (Pod,
-/// ObjectMeta, PodSpec, Container, EnvVar, ContainerPort, Namespace, Deployment); other keys
-/// follow, sorted.
+/// ObjectMeta, PodSpec, Container, EnvVar, ContainerPort, Namespace, Deployment, Service,
+/// ConfigMap, Secret); other keys follow, sorted.
 const GO_FIELD_ORDER: &[&str] = &[
     "kind",
     "apiVersion",
@@ -32,6 +32,9 @@ const GO_FIELD_ORDER: &[&str] = &[
     "hostPort",
     "containerPort",
     "protocol",
+    "port",
+    "targetPort",
+    "nodePort",
     "ports",
     "envFrom",
     "env",
@@ -53,6 +56,10 @@ const GO_FIELD_ORDER: &[&str] = &[
     "matchLabels",
     "template",
     "strategy",
+    "clusterIP",
+    "data",
+    "type",
+    "externalName",
 ];
 
 /// Key order for objects.
