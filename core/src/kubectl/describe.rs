@@ -93,11 +93,20 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     for t in &targets {
         // Events about an object live in its namespace (cluster-scoped ones in default).
         let events_ns = t["metadata"]["namespace"].as_str().unwrap_or("default");
-        let events = if p.get("show-events") == Some("false") {
+        // Only the events about this object, selected by the server as kubectl asks.
+        let about = format!(
+            "involvedObject.name={}",
+            t["metadata"]["name"].as_str().unwrap_or("")
+        );
+        let events = if p.get("show-events") == Some("false") || r.kind == "Namespace" {
             vec![]
         } else {
+            let opts = ListOptions {
+                field_selector: Some(&about),
+                ..Default::default()
+            };
             client
-                .list(resources::events(), Some(events_ns), ListOptions::default())
+                .list(resources::events(), Some(events_ns), opts)
                 .unwrap_or_default()
         };
         let in_ns = |res: &'static crate::apiserver::resources::Resource,
