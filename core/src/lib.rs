@@ -5,6 +5,7 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod command;
 pub mod controllers;
 pub mod events;
 pub mod fields;

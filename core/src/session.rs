@@ -3,7 +3,8 @@
 
 use crate::clock::Millis;
 use crate::cluster::Cluster;
-use crate::shell::{Output, Shell};
+use crate::command::Output;
+use crate::shell::Shell;
 
 #[derive(Debug, Clone)]
 pub struct Session {

@@ -212,7 +212,7 @@ impl Component for App {
                 let err = out
                     .chunks
                     .iter()
-                    .filter(|(s, _)| *s == kubarium_core::shell::Stream::Err)
+                    .filter(|(s, _)| *s == kubarium_core::command::Stream::Err)
                     .map(|(_, t)| t.clone())
                     .collect::<String>();
                 self.yaml_status = Some(if err.is_empty() {

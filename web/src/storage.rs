@@ -106,7 +106,7 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
 pub fn replay(
     session: &mut Session,
     steps: &[Step],
-) -> Vec<(String, kubarium_core::shell::Output)> {
+) -> Vec<(String, kubarium_core::command::Output)> {
     let mut outputs = vec![];
     for step in steps {
         let (Step::Line(t, _) | Step::Apply(t, _)) = step;

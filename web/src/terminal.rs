@@ -1,6 +1,6 @@
 //! The terminal's scrollback: what was typed and what came back, by stream.
 
-use kubarium_core::shell::{Output, Stream};
+use kubarium_core::command::{Output, Stream};
 use yew::prelude::*;
 
 /// Lines kept in the scrollback.

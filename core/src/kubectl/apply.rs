@@ -10,7 +10,7 @@ use super::{fail, manifest, Ctx};
 use crate::apiserver::errors::{ApiError, Reason};
 use crate::apiserver::patch::{list_strategy, ListStrategy};
 use crate::apiserver::request::PatchType;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -10,7 +10,7 @@ use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, Ctx};
 use crate::apiserver::resources;
-use crate::shell::CmdResult;
+use crate::command::CmdResult;
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if p.given("filename") {

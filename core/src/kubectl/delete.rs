@@ -8,7 +8,7 @@ use crate::apiserver::errors::Reason;
 use crate::apiserver::resources::Resource;
 use crate::clock::MINUTE;
 use crate::labels::Selector;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if p.on("now") && p.given("grace-period") {

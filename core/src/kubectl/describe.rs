@@ -9,7 +9,7 @@ use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
 use crate::labels::Selector;
 use crate::printers::describe;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(first) = p.positional.first() else {

@@ -10,7 +10,7 @@ use super::flags::Parsed;
 use super::{fail, resource_type, Ctx};
 use crate::apiserver::request::Request;
 use crate::apiserver::resources::Resource;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 /// Wraps `s` at `limit` columns as go-wordwrap's WrapString does: only at spaces, long
 /// words overflow, existing line breaks stay.

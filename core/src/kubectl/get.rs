@@ -11,7 +11,7 @@ use crate::apiserver::resources::{Catalog, Resource};
 use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
 use crate::printers::{jsonpath, table, yaml::to_yaml};
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 /// The output formats kubectl knows; Kubarium implements the first five.
 const FORMATS: &[&str] = &["", "wide", "yaml", "json", "name"];

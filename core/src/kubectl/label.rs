@@ -15,7 +15,7 @@ use super::get::print_objects;
 use super::{fail, targets, Ctx};
 use crate::apiserver::request::PatchType;
 use crate::apiserver::validation;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 /// Which metadata map a verb changes, and its words.
 #[derive(Clone, Copy, PartialEq, Eq)]

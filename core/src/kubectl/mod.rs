@@ -21,7 +21,7 @@ pub mod wait;
 use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
 use crate::shell::fs::Fs;
-use crate::shell::CmdResult;
+use crate::command::CmdResult;
 
 /// What a kubectl invocation can reach.
 pub struct Ctx<'a> {

@@ -12,7 +12,7 @@ use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::patch;
 use crate::apiserver::request::PatchType;
 use crate::apiserver::resources::Resource;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 /// The patch text from -p or --patch-file, as JSON (kubectl reads it as YAML).
 fn patch_body(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {

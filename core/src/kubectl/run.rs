@@ -9,7 +9,7 @@ use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
 use crate::apiserver::resources;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 fn pairs(list: &[String], what: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();

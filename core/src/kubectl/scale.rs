@@ -9,7 +9,7 @@ use super::client;
 use super::flags::Parsed;
 use super::{fail, targets, Ctx};
 use crate::apiserver::request::PatchType;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(replicas) = p.get("replicas") else {

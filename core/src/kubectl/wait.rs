@@ -13,7 +13,7 @@ use crate::apiserver::resources::Resource;
 use crate::clock::{Millis, SECOND};
 use crate::cluster::Cluster;
 use crate::printers::jsonpath::Path;
-use crate::shell::{CmdResult, Output};
+use crate::command::{CmdResult, Output};
 
 /// What a wait waits for.
 enum For {

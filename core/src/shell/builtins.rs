@@ -1,7 +1,8 @@
 //! The shell's commands: kubectl, file and text utilities, `sleep` (advances virtual
 //! time), aliases and variables. Commands a real node has but Kubarium lacks say so.
 
-use super::{fs, CmdResult, Output, Shell};
+use super::{fs, Shell};
+use crate::command::{CmdResult, Output};
 use crate::clock::SECOND;
 use crate::cluster::Cluster;
 
