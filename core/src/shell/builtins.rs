@@ -1,15 +1,14 @@
 //! The shell's commands: kubectl, file and text utilities, `sleep` (advances virtual
 //! time), aliases and variables. Commands a real node has but Kubarium lacks say so.
 
+use super::io::Io;
 use super::{fs, Shell};
-use crate::command::{CmdResult, Output};
 use crate::clock::SECOND;
 use crate::cluster::Cluster;
+use crate::command::{CmdResult, Output};
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "awk",
-    "sed",
     "cut",
     "tr",
     "xargs",
@@ -63,6 +62,33 @@ const NOT_YET: &[&str] = &[
     "source",
 ];
 
+/// bash's own commands (what `type` calls a shell builtin).
+const BUILTINS: &[&str] = &[
+    ".", ":", "[", "alias", "break", "builtin", "cd", "command", "complete", "continue", "declare",
+    "echo", "eval", "exit", "export", "false", "help", "history", "local", "printf", "pwd", "read",
+    "readonly", "return", "set", "shift", "source", "test", "true", "type", "typeset", "unalias",
+    "unset",
+];
+
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name)
+}
+
+/// Whether the command reads its standard input (the others leave it for the next
+/// command, as `read` in a `while` loop needs).
+pub fn reads_stdin(argv: &[String]) -> bool {
+    let Some(name) = argv.first() else {
+        return false;
+    };
+    match name.as_str() {
+        "kubectl" => argv.iter().any(|a| a == "-" || a.ends_with("=-")),
+        "cat" | "grep" | "egrep" | "fgrep" | "head" | "tail" | "wc" | "sort" | "uniq" | "cut"
+        | "tr" | "sed" | "awk" | "tee" | "base64" | "jq" | "yq" | "diff" | "rev" | "nl"
+        | "xargs" | "less" | "more" => true,
+        _ => false,
+    }
+}
+
 /// Runs one command with its arguments and optional standard input.
 pub fn run(
     sh: &mut Shell,
@@ -89,6 +115,20 @@ pub fn run(
             res
         }
         "echo" => echo(args),
+        "awk" | "sed" => {
+            let mut io = Io {
+                stdin,
+                fs: &mut sh.fs,
+                cwd: &sh.cwd,
+            };
+            if name == "awk" {
+                super::awk::run(args, &mut io)
+            } else {
+                super::sed::run(args, &mut io)
+            }
+        }
+        // Tab completes `k` and kubectl already; bash accepts the usual line silently.
+        "complete" => CmdResult::default(),
         "cat" => cat(sh, args, stdin),
         "ls" => ls(sh, args),
         "grep" => grep(sh, args, stdin),
@@ -121,8 +161,13 @@ pub fn run(
             CmdResult::default()
         }
         "unset" => {
-            for a in args {
-                sh.vars.remove(a);
+            let functions = args.iter().any(|a| a == "-f");
+            for a in args.iter().filter(|a| !a.starts_with('-')) {
+                if functions {
+                    sh.functions.remove(a);
+                } else {
+                    sh.vars.remove(a);
+                }
             }
             CmdResult::default()
         }

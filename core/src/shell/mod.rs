@@ -1,36 +1,43 @@
-//! A small POSIX-like shell: history, aliases, variables, pipes, redirections into a
-//! virtual home directory, here-documents, and the commands a CKA learner types.
+//! The learner's shell: bash as exam one-liners use it (lists, pipelines, `if`/`for`/
+//! `while`/`case`, functions, `$(...)`, `$((...))`, parameter expansion, here-documents,
+//! redirections into the node's files), history and aliases (`k` for kubectl, as on the
+//! exam's terminal), and the commands a CKA learner types.
 
+pub mod arith;
+pub mod awk;
 pub mod builtins;
 pub mod complete;
+pub mod coreutils;
+pub mod exec;
+pub mod expand;
 pub mod fs;
 pub mod io;
-pub mod parse;
+pub mod pattern;
+pub mod sed;
+pub mod syntax;
+pub mod test;
 
 use std::collections::BTreeMap;
 
 use crate::cluster::Cluster;
-use crate::command::{Output, Stream};
-use parse::{Connector, Redirect, Script};
+use crate::command::Output;
+use exec::{Exec, Input};
+use syntax::ParseError;
 
-/// The shell's state: variables, aliases, history and files.
+/// The shell's state: variables, aliases, functions, history and files.
 #[derive(Debug, Clone)]
 pub struct Shell {
     pub vars: BTreeMap<String, String>,
     pub aliases: BTreeMap<String, String>,
+    pub functions: BTreeMap<String, syntax::Command>,
+    /// `$1`, `$2`, ... (inside functions, or after `set --`).
+    pub positional: Vec<String>,
     pub history: Vec<String>,
     pub fs: fs::Fs,
     pub cwd: String,
-    pending: Option<Pending>,
-}
-
-/// A command line still waiting for more input (here-document bodies, `\` continuations).
-#[derive(Debug, Clone)]
-struct Pending {
-    text: String,
-    script: Option<Script>,
-    bodies: Vec<String>,
-    current: String,
+    /// Lines of a command that is not complete yet (an open quote, `for` without `done`,
+    /// a here-document still being typed).
+    pending: Option<String>,
 }
 
 impl Default for Shell {
@@ -40,9 +47,13 @@ impl Default for Shell {
         vars.insert("USER".into(), "root".into());
         vars.insert("SHELL".into(), "/bin/bash".into());
         vars.insert("KUBECONFIG".into(), "/etc/kubernetes/admin.conf".into());
+        let mut aliases = BTreeMap::new();
+        aliases.insert("k".into(), "kubectl".into());
         Shell {
             vars,
-            aliases: BTreeMap::new(),
+            aliases,
+            functions: BTreeMap::new(),
+            positional: vec![],
             history: vec![],
             fs: fs::Fs::default(),
             cwd: fs::HOME.into(),
@@ -70,206 +81,38 @@ impl Shell {
         self.pending = None;
     }
 
-    /// Takes one line of input; runs it once the command is complete.
+    /// Takes one line of input; runs the command once it is complete.
     pub fn input(&mut self, line: &str, cluster: &mut Cluster) -> Output {
-        if let Some(mut p) = self.pending.take() {
-            let Some(script) = p.script.as_mut() else {
-                // A `\` continuation.
-                let text = format!("{}{line}", p.text);
-                return self.start(&text, cluster);
-            };
-            let mut heredocs = script.heredocs_mut();
-            let idx = p.bodies.len();
-            if let Some(Redirect::Heredoc {
-                delim, strip_tabs, ..
-            }) = heredocs.get_mut(idx).map(|r| &**r)
-            {
-                let candidate = if *strip_tabs {
-                    line.trim_start_matches('\t')
-                } else {
-                    line
-                };
-                if candidate == delim {
-                    p.bodies.push(std::mem::take(&mut p.current));
-                } else {
-                    p.current.push_str(candidate);
-                    p.current.push('\n');
-                }
-            }
-            if p.bodies.len() < heredocs.len() {
-                self.pending = Some(p);
-                return Output::default();
-            }
-            let Pending {
-                mut script, bodies, ..
-            } = p;
-            let Some(mut script) = script.take() else {
-                return Output::default();
-            };
-            for (r, b) in script.heredocs_mut().into_iter().zip(bodies) {
-                if let Redirect::Heredoc { body, expand, .. } = r {
-                    *body = if *expand {
-                        parse::expand_vars(&b, &self.vars)
-                    } else {
-                        b
-                    };
-                }
-            }
-            return self.run_script(&script, cluster);
-        }
-        self.start(line, cluster)
-    }
-
-    fn start(&mut self, line: &str, cluster: &mut Cluster) -> Output {
-        if let Some(head) = line.strip_suffix('\\') {
-            self.pending = Some(Pending {
-                text: head.to_string(),
-                script: None,
-                bodies: vec![],
-                current: String::new(),
-            });
-            return Output::default();
-        }
-        if !line.trim().is_empty() {
-            self.history.push(line.to_string());
-        }
-        let aliases = self.aliases.clone();
-        let script = match parse::parse(line, &self.vars, &|w| aliases.get(w).cloned()) {
-            Ok(s) => s,
-            Err(e) => {
-                let mut o = Output::default();
-                o.err(format!("bash: {e}\n"));
-                self.vars.insert("?".into(), "2".into());
-                return o;
-            }
+        let text = match self.pending.take() {
+            Some(before) => format!("{before}\n{line}"),
+            None => line.to_string(),
         };
-        let mut script = script;
-        if !script.heredocs_mut().is_empty() {
-            self.pending = Some(Pending {
-                text: line.to_string(),
-                script: Some(script),
-                bodies: vec![],
-                current: String::new(),
-            });
+        let aliases = self.aliases.clone();
+        let parsed = syntax::parse(&text, &|w| aliases.get(w).cloned());
+        if parsed == Err(ParseError::Incomplete) {
+            self.pending = Some(text);
             return Output::default();
         }
-        self.run_script(&script, cluster)
-    }
-
-    fn run_script(&mut self, script: &Script, cluster: &mut Cluster) -> Output {
+        if !text.trim().is_empty() {
+            self.history.push(text);
+        }
         let mut out = Output::default();
-        let mut last = 0;
-        for (connector, pipeline) in &script.items {
-            let run = match connector {
-                Connector::Always => true,
-                Connector::And => last == 0,
-                Connector::Or => last != 0,
-            };
-            if !run {
-                continue;
+        match parsed {
+            Ok(list) => {
+                let mut ex = Exec::new(self, cluster);
+                let code = ex.run_list(&list, &mut Input::default(), &mut out);
+                ex.flush_stderr(&mut out);
+                self.vars.insert("?".into(), code.to_string());
             }
-            let (o, code) = self.run_pipeline(pipeline, cluster);
-            out.extend(o);
-            last = code;
-            self.vars.insert("?".into(), code.to_string());
+            Err(e) => {
+                let msg = match e {
+                    ParseError::Syntax(m) => m,
+                    ParseError::Incomplete => "syntax error: unexpected end of file".into(),
+                };
+                out.err(format!("bash: {msg}\n"));
+                self.vars.insert("?".into(), "2".into());
+            }
         }
         out
-    }
-
-    fn run_pipeline(
-        &mut self,
-        pipeline: &[parse::Command],
-        cluster: &mut Cluster,
-    ) -> (Output, i32) {
-        let mut terminal = Output::default();
-        let mut stdin: Option<String> = None;
-        let mut code = 0;
-        let n = pipeline.len();
-        for (i, cmd) in pipeline.iter().enumerate() {
-            for r in &cmd.redirects {
-                match r {
-                    Redirect::In(path) => {
-                        let full = fs::resolve(&self.cwd, path);
-                        match self.fs.read(&full) {
-                            Some(c) => stdin = Some(c.to_string()),
-                            None => {
-                                terminal.err(format!("bash: {path}: No such file or directory\n"));
-                                return (terminal, 1);
-                            }
-                        }
-                    }
-                    Redirect::Heredoc { body, .. } => stdin = Some(body.clone()),
-                    _ => {}
-                }
-            }
-            if cmd.argv.is_empty() {
-                for (k, v) in &cmd.assignments {
-                    self.vars.insert(k.clone(), v.clone());
-                }
-                for r in &cmd.redirects {
-                    if let Redirect::Out { path, append, .. } | Redirect::Both { path, append } = r
-                    {
-                        let full = fs::resolve(&self.cwd, path);
-                        if let Err(e) = self.fs.write(&full, "", *append) {
-                            terminal.err(format!("bash: {path}: {e}\n"));
-                        }
-                    }
-                }
-                continue;
-            }
-            let result = builtins::run(self, cluster, &cmd.argv, stdin.take());
-            code = result.code;
-            let mut to_next = String::new();
-            let err_to_out = cmd.redirects.contains(&Redirect::ErrToOut);
-            let mut files: Vec<(u8, String, bool)> = vec![];
-            for r in &cmd.redirects {
-                match r {
-                    Redirect::Out { fd, path, append } => files.push((*fd, path.clone(), *append)),
-                    Redirect::Both { path, append } => {
-                        files.push((1, path.clone(), *append));
-                        files.push((2, path.clone(), true));
-                    }
-                    _ => {}
-                }
-            }
-            let mut written: BTreeMap<String, bool> = BTreeMap::new();
-            terminal.clear |= result.output.clear;
-            for (stream, text) in result.output.chunks {
-                let fd = match (stream, err_to_out) {
-                    (Stream::Err, false) => 2,
-                    _ => 1,
-                };
-                if let Some((_, path, append)) = files.iter().rev().find(|(f, _, _)| *f == fd) {
-                    if path == "/dev/null" {
-                        continue;
-                    }
-                    let full = fs::resolve(&self.cwd, path);
-                    let first = !written.contains_key(&full);
-                    let res = self.fs.write(&full, &text, *append || !first);
-                    written.insert(full, true);
-                    if let Err(e) = res {
-                        terminal.err(format!("bash: {path}: {e}\n"));
-                        code = 1;
-                    }
-                } else if fd == 1 && i + 1 < n {
-                    to_next.push_str(&text);
-                } else if fd == 1 {
-                    terminal.out(text);
-                } else {
-                    terminal.err(text);
-                }
-            }
-            // Redirect targets exist even when the command wrote nothing.
-            for (_, path, append) in &files {
-                let full = fs::resolve(&self.cwd, path);
-                if path != "/dev/null" && !written.contains_key(&full) {
-                    let _ = self.fs.write(&full, "", *append);
-                }
-            }
-            if i + 1 < n {
-                stdin = Some(to_next);
-            }
-        }
-        (terminal, code)
     }
 }

@@ -1,0 +1,903 @@
+//! Running the syntax tree: lists, pipelines, compound commands, functions and
+//! redirections, with each command's words expanded just before it runs (so `b=2; echo
+//! $b` sees the assignment) and bash's exit statuses.
+
+use super::syntax::{Command, Compound, Connector, List, Pipeline, RedirKind, Redirect, Word};
+use super::{arith, builtins, fs, pattern, Shell};
+use crate::cluster::Cluster;
+use crate::command::{Output, Stream};
+
+/// Loop iterations one command line may run: a loop runs to its end before the prompt
+/// returns, and the page cannot interrupt it.
+const MAX_ITERATIONS: usize = 10_000;
+/// Nested function calls and command substitutions.
+const MAX_DEPTH: usize = 100;
+
+/// What stops a list early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Break(usize),
+    Continue(usize),
+    Return,
+    Exit,
+}
+
+/// Standard input as commands in a compound command share it: `read` takes a line,
+/// most commands take the rest.
+#[derive(Debug, Default)]
+pub struct Input {
+    data: Option<String>,
+    pos: usize,
+}
+
+impl Input {
+    pub fn from(text: String) -> Self {
+        Input {
+            data: Some(text),
+            pos: 0,
+        }
+    }
+
+    /// Everything not read yet (None when there is no input at all).
+    pub fn rest(&mut self) -> Option<String> {
+        let data = self.data.as_ref()?;
+        let rest = data.get(self.pos..).unwrap_or("").to_string();
+        self.pos = data.len();
+        Some(rest)
+    }
+
+    /// One line without its newline; None at the end.
+    pub fn line(&mut self) -> Option<String> {
+        let data = self.data.as_ref()?;
+        let rest = data.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find('\n') {
+            Some(i) => {
+                self.pos += i + 1;
+                Some(rest[..i].to_string())
+            }
+            None => {
+                self.pos = data.len();
+                Some(rest.to_string())
+            }
+        }
+    }
+}
+
+/// One run of a command line against the shell and the cluster.
+pub struct Exec<'a> {
+    pub sh: &'a mut Shell,
+    pub cluster: &'a mut Cluster,
+    pub flow: Option<Flow>,
+    /// The status of the last command substitution (what `x=$(false)` leaves in `$?`).
+    pub substitution_status: Option<i32>,
+    /// What command substitutions wrote to standard error, shown before their command.
+    pub stderr: Output,
+    iterations: usize,
+    depth: usize,
+    loops: usize,
+}
+
+/// A failed expansion: bash's message, and the status it leaves.
+pub struct ExpandError(pub String, pub i32);
+
+impl<'a> Exec<'a> {
+    pub fn new(sh: &'a mut Shell, cluster: &'a mut Cluster) -> Self {
+        Exec {
+            sh,
+            cluster,
+            flow: None,
+            substitution_status: None,
+            stderr: Output::default(),
+            iterations: 0,
+            depth: 0,
+            loops: 0,
+        }
+    }
+
+    /// Runs `f` one level deeper (command substitution); None past the nesting limit.
+    pub fn nested(&mut self, f: impl FnOnce(&mut Self) -> i32) -> Option<i32> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let loops = std::mem::take(&mut self.loops);
+        self.depth += 1;
+        let code = f(self);
+        self.depth -= 1;
+        self.loops = loops;
+        Some(code)
+    }
+
+    fn status(&self) -> i32 {
+        self.sh
+            .vars
+            .get("?")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn set_status(&mut self, code: i32) {
+        self.sh.vars.insert("?".into(), code.to_string());
+    }
+
+    pub fn run_list(&mut self, list: &List, input: &mut Input, out: &mut Output) -> i32 {
+        let mut last = self.status();
+        for (connector, pipeline) in &list.items {
+            if self.flow.is_some() {
+                break;
+            }
+            let run = match connector {
+                Connector::Always => true,
+                Connector::And => last == 0,
+                Connector::Or => last != 0,
+            };
+            if !run {
+                continue;
+            }
+            last = self.run_pipeline(pipeline, input, out);
+            self.set_status(last);
+        }
+        last
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline, input: &mut Input, out: &mut Output) -> i32 {
+        let n = p.commands.len();
+        let mut code = 0;
+        let mut piped: Option<Input> = None;
+        for (i, cmd) in p.commands.iter().enumerate() {
+            let mut stage = Output::default();
+            code = match piped.as_mut() {
+                Some(inp) => self.run_command(cmd, inp, &mut stage),
+                None if n == 1 => self.run_command(cmd, input, &mut stage),
+                None => self.run_command(cmd, &mut Input::default(), &mut stage),
+            };
+            out.clear |= stage.clear;
+            if i + 1 < n {
+                let mut text = String::new();
+                for (s, t) in stage.chunks {
+                    match s {
+                        Stream::Out => text.push_str(&t),
+                        Stream::Err => out.err(t),
+                    }
+                }
+                piped = Some(Input::from(text));
+                // A pipeline's stages run in subshells: `break` or `exit` ends only theirs.
+                self.flow = None;
+            } else {
+                out.extend(stage);
+            }
+        }
+        if p.negate {
+            i32::from(code == 0)
+        } else {
+            code
+        }
+    }
+
+    fn run_command(&mut self, cmd: &Command, input: &mut Input, out: &mut Output) -> i32 {
+        match cmd {
+            Command::Function { name, body } => {
+                self.sh.functions.insert(name.clone(), (**body).clone());
+                0
+            }
+            Command::Compound { body, redirects } => {
+                self.redirected(redirects, input, out, |ex, inp, o| {
+                    ex.run_compound(body, inp, o)
+                })
+            }
+            Command::Simple {
+                assigns,
+                words,
+                redirects,
+            } => self.run_simple(assigns, words, redirects, input, out),
+        }
+    }
+
+    /// Runs `f` with `redirects` applied to its input and output.
+    fn redirected(
+        &mut self,
+        redirects: &[Redirect],
+        input: &mut Input,
+        out: &mut Output,
+        f: impl FnOnce(&mut Self, &mut Input, &mut Output) -> i32,
+    ) -> i32 {
+        if redirects.is_empty() {
+            return f(self, input, out);
+        }
+        let mut own_input: Option<Input> = None;
+        // Where fd 1 and fd 2 go: None is the caller's stream, Some(path) a file.
+        let mut targets: [Option<(String, bool)>; 3] = [None, None, None];
+        let mut dup: [u8; 3] = [0, 1, 2];
+        for r in redirects {
+            let fd = usize::from(r.fd.min(2));
+            match &r.kind {
+                RedirKind::In(w) => match self.redirect_target(w) {
+                    Ok(path) => {
+                        let full = fs::resolve(&self.sh.cwd, &path);
+                        match self.sh.fs.read(&full) {
+                            Some(text) => own_input = Some(Input::from(text.to_string())),
+                            None => {
+                                out.err(format!("bash: {path}: No such file or directory\n"));
+                                return 1;
+                            }
+                        }
+                    }
+                    Err(e) => return self.expand_failed(e, out),
+                },
+                RedirKind::Here(w) => match self.expand_string(w) {
+                    Ok(text) => own_input = Some(Input::from(text)),
+                    Err(e) => return self.expand_failed(e, out),
+                },
+                RedirKind::HereString(w) => match self.expand_string(w) {
+                    Ok(text) => own_input = Some(Input::from(text + "\n")),
+                    Err(e) => return self.expand_failed(e, out),
+                },
+                RedirKind::Out { target, append } => match self.redirect_target(target) {
+                    Ok(path) => {
+                        if let Err(code) = self.open(&path, *append, out) {
+                            return code;
+                        }
+                        targets[fd] = Some((path, *append));
+                        dup[fd] = fd as u8;
+                    }
+                    Err(e) => return self.expand_failed(e, out),
+                },
+                RedirKind::Both { target, append } => match self.redirect_target(target) {
+                    Ok(path) => {
+                        if let Err(code) = self.open(&path, *append, out) {
+                            return code;
+                        }
+                        targets[1] = Some((path.clone(), *append));
+                        targets[2] = Some((path, true));
+                        dup[1] = 1;
+                        dup[2] = 1;
+                    }
+                    Err(e) => return self.expand_failed(e, out),
+                },
+                RedirKind::Dup(to) => {
+                    let to = usize::from((*to).min(2));
+                    if fd > 0 {
+                        targets[fd] = targets[to].clone();
+                        dup[fd] = dup[to];
+                    }
+                }
+            }
+        }
+        self.flush_stderr(out);
+        let mut inner = Output::default();
+        let code = match own_input.as_mut() {
+            Some(inp) => f(self, inp, &mut inner),
+            None => f(self, input, &mut inner),
+        };
+        out.clear |= inner.clear;
+        let mut code = code;
+        for (stream, text) in inner.chunks {
+            let fd = match stream {
+                Stream::Out => 1,
+                Stream::Err => 2,
+            };
+            match &targets[fd] {
+                Some((path, _)) if path == "/dev/null" => {}
+                Some((path, _)) => {
+                    let full = fs::resolve(&self.sh.cwd, path);
+                    if let Err(e) = self.sh.fs.write(&full, &text, true) {
+                        out.err(format!("bash: {path}: {e}\n"));
+                        code = 1;
+                    }
+                }
+                None if dup[fd] == 1 => out.out(text),
+                None => out.err(text),
+            }
+        }
+        code
+    }
+
+    /// Creates or truncates a redirection's file before the command runs.
+    fn open(&mut self, path: &str, append: bool, out: &mut Output) -> Result<(), i32> {
+        if path == "/dev/null" || path == "/dev/stdout" || path == "/dev/stderr" {
+            return Ok(());
+        }
+        let full = fs::resolve(&self.sh.cwd, path);
+        let res = if append {
+            self.sh.fs.write(&full, "", true)
+        } else {
+            self.sh.fs.write(&full, "", false)
+        };
+        res.map_err(|e| {
+            out.err(format!("bash: {path}: {e}\n"));
+            1
+        })
+    }
+
+    fn redirect_target(&mut self, w: &Word) -> Result<String, ExpandError> {
+        let fields = self.expand_fields(w)?;
+        match fields.as_slice() {
+            [one] => Ok(one.clone()),
+            _ => Err(ExpandError(
+                format!("{}: ambiguous redirect", super::expand::source_text(w)),
+                1,
+            )),
+        }
+    }
+
+    fn expand_failed(&mut self, e: ExpandError, out: &mut Output) -> i32 {
+        self.flush_stderr(out);
+        out.err(format!("bash: {}\n", e.0));
+        e.1
+    }
+
+    fn run_simple(
+        &mut self,
+        assigns: &[(String, Word)],
+        words: &[Word],
+        redirects: &[Redirect],
+        input: &mut Input,
+        out: &mut Output,
+    ) -> i32 {
+        let mut argv = vec![];
+        for w in words {
+            match self.expand_fields(w) {
+                Ok(f) => argv.extend(f),
+                Err(e) => return self.expand_failed(e, out),
+            }
+        }
+        let mut values = vec![];
+        for (name, w) in assigns {
+            match self.expand_assignment(w) {
+                Ok(v) => values.push((name.clone(), v)),
+                Err(e) => return self.expand_failed(e, out),
+            }
+        }
+        self.flush_stderr(out);
+        if argv.is_empty() {
+            let status = self.substitution_status.take().unwrap_or(0);
+            for (k, v) in values {
+                self.sh.vars.insert(k, v);
+            }
+            return self.redirected(redirects, input, out, |_, _, _| status);
+        }
+        // `VAR=x cmd`: the variables hold for this command only.
+        let saved: Vec<(String, Option<String>)> = values
+            .iter()
+            .map(|(k, _)| (k.clone(), self.sh.vars.get(k).cloned()))
+            .collect();
+        for (k, v) in values {
+            self.sh.vars.insert(k, v);
+        }
+        let code = self.redirected(redirects, input, out, |ex, inp, o| ex.call(&argv, inp, o));
+        for (k, v) in saved {
+            match v {
+                Some(v) => self.sh.vars.insert(k, v),
+                None => self.sh.vars.remove(&k),
+            };
+        }
+        code
+    }
+
+    /// Runs a command by name: a function, a builtin that steers the shell, or a utility.
+    pub fn call(&mut self, argv: &[String], input: &mut Input, out: &mut Output) -> i32 {
+        let Some(name) = argv.first() else {
+            return 0;
+        };
+        if let Some(body) = self.sh.functions.get(name).cloned() {
+            return self.call_function(&body, argv, input, out);
+        }
+        let args = &argv[1..];
+        match name.as_str() {
+            "break" | "continue" => self.loop_control(name, args, out),
+            "return" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse().ok())
+                    .unwrap_or_else(|| self.status());
+                if self.depth == 0 {
+                    out.err("bash: return: can only `return' from a function or sourced script\n");
+                    return 1;
+                }
+                self.flow = Some(Flow::Return);
+                code
+            }
+            "exit" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map_or_else(|| self.status(), |c| (c & 0xff) as i32);
+                self.flow = Some(Flow::Exit);
+                code
+            }
+            "read" => self.read(args, input, out),
+            "eval" => {
+                let text = args.join(" ");
+                self.run_text(&text, input, out)
+            }
+            "source" | "." => self.source(name, args, input, out),
+            "test" | "[" => super::test::builtin(name, args, &self.sh.fs, &self.sh.cwd, out),
+            "shift" => {
+                let n = args.first().and_then(|a| a.parse().ok()).unwrap_or(1usize);
+                let positional = &mut self.sh.positional;
+                if n > positional.len() {
+                    return 1;
+                }
+                positional.drain(..n);
+                0
+            }
+            "local" | "declare" | "typeset" | "readonly" => {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let (k, v) = a.split_once('=').unwrap_or((a, ""));
+                    self.sh.vars.insert(k.to_string(), v.to_string());
+                }
+                0
+            }
+            "set" => self.set(args, out),
+            "xargs" => self.xargs(args, input, out),
+            "command" | "builtin" => {
+                let rest: Vec<String> = args.iter().filter(|a| *a != "-v").cloned().collect();
+                if args.first().map(String::as_str) == Some("-v") {
+                    return self.type_of(&rest, out, true);
+                }
+                self.call(&rest, input, out)
+            }
+            "type" | "which" => self.type_of(args, out, name == "which"),
+            _ => {
+                let stdin = if builtins::reads_stdin(argv) {
+                    input.rest()
+                } else {
+                    None
+                };
+                let res = builtins::run(self.sh, self.cluster, argv, stdin);
+                out.extend(res.output);
+                res.code
+            }
+        }
+    }
+
+    fn call_function(
+        &mut self,
+        body: &Command,
+        argv: &[String],
+        input: &mut Input,
+        out: &mut Output,
+    ) -> i32 {
+        if self.depth >= MAX_DEPTH {
+            out.err(format!(
+                "bash: {}: maximum function nesting level exceeded ({MAX_DEPTH})\n",
+                argv[0]
+            ));
+            return 1;
+        }
+        let saved = std::mem::replace(&mut self.sh.positional, argv[1..].to_vec());
+        let loops = std::mem::take(&mut self.loops);
+        self.depth += 1;
+        let code = self.run_command(body, input, out);
+        self.depth -= 1;
+        self.loops = loops;
+        self.sh.positional = saved;
+        if self.flow == Some(Flow::Return) {
+            self.flow = None;
+        }
+        code
+    }
+
+    fn loop_control(&mut self, name: &str, args: &[String], out: &mut Output) -> i32 {
+        let n = match args.first() {
+            None => 1,
+            Some(a) => match a.parse::<usize>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    out.err(format!("bash: {name}: {a}: loop count out of range\n"));
+                    return 1;
+                }
+            },
+        };
+        if self.loops == 0 {
+            return 0;
+        }
+        self.flow = Some(if name == "break" {
+            Flow::Break(n)
+        } else {
+            Flow::Continue(n)
+        });
+        0
+    }
+
+    /// Parses and runs `text` (eval, source, command substitution).
+    pub fn run_text(&mut self, text: &str, input: &mut Input, out: &mut Output) -> i32 {
+        let aliases = self.sh.aliases.clone();
+        match super::syntax::parse(text, &|w| aliases.get(w).cloned()) {
+            Ok(list) => self.run_list(&list, input, out),
+            Err(super::syntax::ParseError::Incomplete) => {
+                out.err("bash: syntax error: unexpected end of file\n");
+                2
+            }
+            Err(super::syntax::ParseError::Syntax(m)) => {
+                out.err(format!("bash: {m}\n"));
+                2
+            }
+        }
+    }
+
+    fn source(&mut self, name: &str, args: &[String], input: &mut Input, out: &mut Output) -> i32 {
+        let Some(file) = args.first() else {
+            out.err(format!(
+                "bash: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"
+            ));
+            return 2;
+        };
+        let full = fs::resolve(&self.sh.cwd, file);
+        let Some(text) = self.sh.fs.read(&full).map(str::to_string) else {
+            out.err(format!("bash: {file}: No such file or directory\n"));
+            return 1;
+        };
+        if self.depth >= MAX_DEPTH {
+            out.err(format!("bash: {file}: maximum nesting level exceeded\n"));
+            return 1;
+        }
+        self.depth += 1;
+        let code = self.run_text(&text, input, out);
+        self.depth -= 1;
+        if self.flow == Some(Flow::Return) {
+            self.flow = None;
+        }
+        code
+    }
+
+    fn read(&mut self, args: &[String], input: &mut Input, out: &mut Output) -> i32 {
+        let mut names = vec![];
+        let mut raw = false;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-r" => raw = true,
+                "-p" | "-t" | "-n" | "-d" | "-u" => {
+                    it.next();
+                }
+                "-s" | "-e" => {}
+                _ if a.starts_with('-') => {
+                    out.err(format!("bash: read: {a}: invalid option\nread: usage: read [-ers] [-a array] [-d delim] [-i text] [-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] [name ...]\n"));
+                    return 2;
+                }
+                _ => names.push(a.clone()),
+            }
+        }
+        let Some(mut line) = input.line() else {
+            for n in &names {
+                self.sh.vars.insert(n.clone(), String::new());
+            }
+            return 1;
+        };
+        if !raw {
+            line = line.replace('\\', "");
+        }
+        if names.is_empty() {
+            self.sh.vars.insert("REPLY".into(), line);
+            return 0;
+        }
+        let mut rest = line.trim_start();
+        for (i, n) in names.iter().enumerate() {
+            if i + 1 == names.len() {
+                self.sh.vars.insert(n.clone(), rest.trim_end().to_string());
+                break;
+            }
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            self.sh.vars.insert(n.clone(), rest[..end].to_string());
+            rest = rest[end..].trim_start();
+        }
+        0
+    }
+
+    fn set(&mut self, args: &[String], out: &mut Output) -> i32 {
+        if args.is_empty() {
+            for (k, v) in &self.sh.vars {
+                if k != "?" {
+                    out.out(format!("{k}={v}\n"));
+                }
+            }
+            return 0;
+        }
+        if args[0] == "--" {
+            self.sh.positional = args[1..].to_vec();
+            return 0;
+        }
+        // Options such as -e, -x and -o pipefail change nothing Kubarium prints.
+        if args
+            .iter()
+            .all(|a| a.starts_with('-') || a.starts_with('+') || a == "pipefail")
+        {
+            return 0;
+        }
+        self.sh.positional = args.to_vec();
+        0
+    }
+
+    fn type_of(&mut self, args: &[String], out: &mut Output, short: bool) -> i32 {
+        let mut code = 0;
+        for a in args {
+            let line = if let Some(v) = self.sh.aliases.get(a) {
+                (!short).then(|| format!("{a} is aliased to `{v}'\n"))
+            } else if self.sh.functions.contains_key(a) {
+                (!short).then(|| format!("{a} is a function\n"))
+            } else if a == "kubectl" {
+                Some(if short {
+                    "/usr/bin/kubectl\n".to_string()
+                } else {
+                    "kubectl is /usr/bin/kubectl\n".to_string()
+                })
+            } else if builtins::is_builtin(a) {
+                Some(if short {
+                    format!("{a}\n")
+                } else {
+                    format!("{a} is a shell builtin\n")
+                })
+            } else {
+                None
+            };
+            match line {
+                Some(l) => out.out(l),
+                None if short => code = 1,
+                None => {
+                    out.err(format!("bash: type: {a}: not found\n"));
+                    code = 1;
+                }
+            }
+        }
+        code
+    }
+
+    fn xargs(&mut self, args: &[String], input: &mut Input, out: &mut Output) -> i32 {
+        let mut replace: Option<String> = None;
+        let mut per: Option<usize> = None;
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            match a.as_str() {
+                "-I" => {
+                    replace = args.get(i + 1).cloned();
+                    i += 2;
+                }
+                "-n" => {
+                    per = args.get(i + 1).and_then(|n| n.parse().ok());
+                    i += 2;
+                }
+                "-r" | "--no-run-if-empty" | "-t" => i += 1,
+                _ if a.starts_with("-I") => {
+                    replace = Some(a[2..].to_string());
+                    i += 1;
+                }
+                _ if a.starts_with("-n") => {
+                    per = a[2..].parse().ok();
+                    i += 1;
+                }
+                _ if a.starts_with('-') => {
+                    out.err(format!("xargs: {a}: not supported in Kubarium yet\n"));
+                    return 1;
+                }
+                _ => break,
+            }
+        }
+        let mut cmd: Vec<String> = args[i..].to_vec();
+        if cmd.is_empty() {
+            cmd.push("echo".into());
+        }
+        let text = input.rest().unwrap_or_default();
+        let mut runs: Vec<Vec<String>> = vec![];
+        if let Some(r) = &replace {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                runs.push(
+                    cmd.iter()
+                        .map(|c| c.replace(r.as_str(), line.trim()))
+                        .collect(),
+                );
+            }
+        } else {
+            let items: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+            if items.is_empty() && args.iter().any(|a| a == "-r" || a == "--no-run-if-empty") {
+                return 0;
+            }
+            let chunk = per.unwrap_or(usize::MAX).max(1);
+            if items.is_empty() {
+                runs.push(cmd.clone());
+            }
+            for group in items.chunks(chunk.min(items.len().max(1))) {
+                let mut argv = cmd.clone();
+                argv.extend(group.iter().cloned());
+                runs.push(argv);
+            }
+        }
+        let mut code = 0;
+        for argv in runs {
+            let c = self.call(&argv, &mut Input::default(), out);
+            if c == 127 {
+                return 127;
+            }
+            if c != 0 {
+                code = 123;
+            }
+        }
+        code
+    }
+
+    fn run_compound(&mut self, c: &Compound, input: &mut Input, out: &mut Output) -> i32 {
+        match c {
+            Compound::Group(l) => self.run_list(l, input, out),
+            Compound::Subshell(l) => {
+                let vars = self.sh.vars.clone();
+                let cwd = self.sh.cwd.clone();
+                let code = self.run_list(l, input, out);
+                self.sh.vars = vars;
+                self.sh.cwd = cwd;
+                if matches!(self.flow, Some(Flow::Exit | Flow::Return)) {
+                    self.flow = None;
+                }
+                code
+            }
+            Compound::If {
+                branches,
+                otherwise,
+            } => {
+                for (cond, body) in branches {
+                    let c = self.run_list(cond, input, out);
+                    if self.flow.is_some() {
+                        return c;
+                    }
+                    if c == 0 {
+                        return self.run_list(body, input, out);
+                    }
+                }
+                match otherwise {
+                    Some(l) => self.run_list(l, input, out),
+                    None => 0,
+                }
+            }
+            Compound::For { var, words, body } => {
+                let items = match words {
+                    None => self.sh.positional.clone(),
+                    Some(ws) => {
+                        let mut items = vec![];
+                        for w in ws {
+                            match self.expand_fields(w) {
+                                Ok(f) => items.extend(f),
+                                Err(e) => return self.expand_failed(e, out),
+                            }
+                        }
+                        items
+                    }
+                };
+                let mut code = 0;
+                for item in items {
+                    self.sh.vars.insert(var.clone(), item);
+                    match self.iteration(body, input, out, &mut code) {
+                        Some(true) => continue,
+                        Some(false) => break,
+                        None => return code,
+                    }
+                }
+                code
+            }
+            Compound::ArithFor {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                if let Err(code) = self.arith_word(init, out) {
+                    return code;
+                }
+                let mut code = 0;
+                loop {
+                    match self.arith_word(cond, out) {
+                        Ok(0) if !cond.is_empty() => break,
+                        Ok(_) => {}
+                        Err(c) => return c,
+                    }
+                    match self.iteration(body, input, out, &mut code) {
+                        Some(true) => {}
+                        Some(false) => break,
+                        None => return code,
+                    }
+                    if let Err(c) = self.arith_word(step, out) {
+                        return c;
+                    }
+                }
+                code
+            }
+            Compound::While { until, cond, body } => {
+                let mut code = 0;
+                loop {
+                    let c = self.run_list(cond, input, out);
+                    if self.flow.is_some() {
+                        return c;
+                    }
+                    if (c == 0) == *until {
+                        break;
+                    }
+                    match self.iteration(body, input, out, &mut code) {
+                        Some(true) => {}
+                        Some(false) => break,
+                        None => return code,
+                    }
+                }
+                code
+            }
+            Compound::Case { word, arms } => {
+                let subject = match self.expand_string(word) {
+                    Ok(s) => s,
+                    Err(e) => return self.expand_failed(e, out),
+                };
+                for (patterns, body) in arms {
+                    for p in patterns {
+                        let pat = match self.expand_pattern(p) {
+                            Ok(p) => p,
+                            Err(e) => return self.expand_failed(e, out),
+                        };
+                        if pattern::matches(&pat, &subject) {
+                            return self.run_list(body, input, out);
+                        }
+                    }
+                }
+                0
+            }
+            Compound::Arith(w) => match self.arith_word(w, out) {
+                Ok(v) => i32::from(v == 0),
+                Err(c) => c,
+            },
+            Compound::Test(words) => super::test::conditional(self, words, out),
+        }
+    }
+
+    /// Runs one loop body; Some(true) to go on, Some(false) to stop the loop, None when
+    /// something outside the loop must stop too.
+    fn iteration(
+        &mut self,
+        body: &List,
+        input: &mut Input,
+        out: &mut Output,
+        code: &mut i32,
+    ) -> Option<bool> {
+        self.iterations += 1;
+        if self.iterations > MAX_ITERATIONS {
+            out.err(format!(
+                "kubarium: stopped the loop after {MAX_ITERATIONS} iterations (a loop runs to its end before the prompt returns)\n"
+            ));
+            self.flow = Some(Flow::Exit);
+            *code = 1;
+            return None;
+        }
+        self.loops += 1;
+        *code = self.run_list(body, input, out);
+        self.loops -= 1;
+        match self.flow {
+            None => Some(true),
+            Some(Flow::Break(n)) => {
+                self.flow = (n > 1).then_some(Flow::Break(n - 1));
+                if n > 1 {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+            Some(Flow::Continue(n)) => {
+                self.flow = (n > 1).then_some(Flow::Continue(n - 1));
+                if n > 1 {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Expands and evaluates an arithmetic word; Err carries the status after a message.
+    pub fn arith_word(&mut self, w: &Word, out: &mut Output) -> Result<i64, i32> {
+        let text = match self.expand_string(w) {
+            Ok(t) => t,
+            Err(e) => return Err(self.expand_failed(e, out)),
+        };
+        arith::eval(&text, &mut self.sh.vars).map_err(|e| {
+            out.err(format!("bash: {e}\n"));
+            1
+        })
+    }
+}
