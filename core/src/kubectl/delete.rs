@@ -7,8 +7,8 @@ use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::Reason;
 use crate::apiserver::resources::Resource;
 use crate::clock::MINUTE;
-use crate::labels::Selector;
 use crate::command::{CmdResult, Output};
+use crate::labels::Selector;
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if p.on("now") && p.given("grace-period") {

@@ -7,9 +7,9 @@ use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
+use crate::command::{CmdResult, Output};
 use crate::labels::Selector;
 use crate::printers::describe;
-use crate::command::{CmdResult, Output};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(first) = p.positional.first() else {

@@ -8,10 +8,10 @@ use super::{fail, manifest, namespace, resource_type, Ctx};
 use crate::apiserver::errors::ApiError;
 use crate::apiserver::request::{self, Method};
 use crate::apiserver::resources::{Catalog, Resource};
+use crate::command::{CmdResult, Output};
 use crate::labels::Selector;
 use crate::printers::json::{to_json, Order};
 use crate::printers::{jsonpath, table, yaml::to_yaml};
-use crate::command::{CmdResult, Output};
 
 /// The output formats kubectl knows; Kubarium implements the first five.
 const FORMATS: &[&str] = &["", "wide", "yaml", "json", "name"];

@@ -3,8 +3,8 @@
 use super::fail;
 use super::flags::Parsed;
 use crate::apiserver::resources;
-use crate::printers::tabwriter;
 use crate::command::CmdResult;
+use crate::printers::tabwriter;
 use crate::version::{KUBECTL_VERSION, KUBERNETES_VERSION, KUSTOMIZE_VERSION};
 
 pub fn version(p: &Parsed) -> CmdResult {

@@ -20,8 +20,8 @@ pub mod wait;
 
 use crate::apiserver::resources::{self, Catalog, Resource};
 use crate::cluster::Cluster;
-use crate::shell::fs::Fs;
 use crate::command::CmdResult;
+use crate::shell::fs::Fs;
 
 /// What a kubectl invocation can reach.
 pub struct Ctx<'a> {

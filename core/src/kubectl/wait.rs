@@ -12,8 +12,8 @@ use crate::apiserver::errors::Reason;
 use crate::apiserver::resources::Resource;
 use crate::clock::{Millis, SECOND};
 use crate::cluster::Cluster;
-use crate::printers::jsonpath::Path;
 use crate::command::{CmdResult, Output};
+use crate::printers::jsonpath::Path;
 
 /// What a wait waits for.
 enum For {
