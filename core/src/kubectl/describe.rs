@@ -1,5 +1,5 @@
-//! `kubectl describe`: pods, nodes, namespaces and services (by name, name prefix, or
-//! all), with their events.
+//! `kubectl describe`: pods, nodes, namespaces, services, roles and role bindings (by
+//! name, name prefix, or all), with their events.
 
 use serde_json::Value;
 
@@ -24,7 +24,17 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    if !matches!(r.kind, "Pod" | "Node" | "Namespace" | "Service") {
+    if !matches!(
+        r.kind,
+        "Pod"
+            | "Node"
+            | "Namespace"
+            | "Service"
+            | "Role"
+            | "ClusterRole"
+            | "RoleBinding"
+            | "ClusterRoleBinding"
+    ) {
         return fail(format!(
             "error: \"kubectl describe {}\" is not supported in Kubarium yet",
             r.plural
@@ -98,7 +108,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             "involvedObject.name={}",
             t["metadata"]["name"].as_str().unwrap_or("")
         );
-        let events = if p.get("show-events") == Some("false") || r.kind == "Namespace" {
+        let has_events = matches!(r.kind, "Pod" | "Node" | "Service");
+        let events = if p.get("show-events") == Some("false") || !has_events {
             vec![]
         } else {
             let opts = ListOptions {
@@ -117,6 +128,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
+            "Role" | "ClusterRole" => describe::role(t),
+            "RoleBinding" | "ClusterRoleBinding" => describe::role_binding(t),
             "Namespace" => {
                 let name = t["metadata"]["name"].as_str().unwrap_or("");
                 let find = |plural| resources::find("", "v1", plural);

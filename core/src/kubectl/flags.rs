@@ -34,11 +34,16 @@ const fn f(
 const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "wait"];
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
-    "get", "run", "apply", "create", "patch", "explain", "label", "annotate", "scale",
+    "get", "run", "apply", "create", "create *", "patch", "explain", "label", "annotate", "scale",
 ];
 const DRY_RUN: &[&str] = &[
-    "run", "apply", "create", "patch", "label", "annotate", "scale",
+    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale",
 ];
+/// Flags every `create` generator has.
+const CREATE: &[&str] = &["create", "create *"];
+const CREATE_DATA: &[&str] = &["create configmap", "create secret generic"];
+const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
+const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
 
@@ -63,7 +68,7 @@ pub const FLAGS: &[Flag] = &[
     ),
     f("labels", Some('l'), true, true, &["run"]),
     f("replicas", None, true, true, SCALE),
-    f("replicas", Some('r'), true, true, &["create"]),
+    f("replicas", Some('r'), true, true, &["create deployment"]),
     f("current-replicas", None, true, true, SCALE),
     f("resource-version", None, true, true, SCALE),
     f("timeout", None, true, false, SCALE),
@@ -93,9 +98,9 @@ pub const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true, true, FILES),
     f("recursive", Some('R'), false, false, FILES),
     f("dry-run", None, true, true, DRY_RUN),
-    f("image", None, true, true, &["run", "create"]),
+    f("image", None, true, true, &["run", "create deployment"]),
     f("env", None, true, true, &["run"]),
-    f("port", None, true, true, &["run", "create"]),
+    f("port", None, true, true, &["run", "create deployment"]),
     f("restart", None, true, true, &["run"]),
     f("command", None, false, true, &["run"]),
     f("image-pull-policy", None, true, true, &["run"]),
@@ -117,8 +122,14 @@ pub const FLAGS: &[Flag] = &[
     ),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),
-    f("save-config", None, false, false, &["create"]),
-    f("validate", None, true, true, &["apply", "create"]),
+    f("save-config", None, false, false, CREATE),
+    f(
+        "validate",
+        None,
+        true,
+        true,
+        &["apply", "create", "create *"],
+    ),
     f("server-side", None, false, true, &["apply"]),
     f("force-conflicts", None, false, true, &["apply"]),
     f(
@@ -126,19 +137,64 @@ pub const FLAGS: &[Flag] = &[
         None,
         true,
         true,
-        &["apply", "create", "run", "patch"],
+        &["apply", "create", "create *", "run", "patch"],
     ),
     f("patch", Some('p'), true, true, &["patch"]),
     f("patch-file", None, true, true, &["patch"]),
-    f("type", None, true, true, &["patch", "create"]),
-    f("from-literal", None, true, true, &["create"]),
-    f("tcp", None, true, true, &["create"]),
-    f("node-port", None, true, true, &["create"]),
-    f("clusterip", None, true, true, &["create"]),
-    f("external-name", None, true, true, &["create"]),
-    f("from-file", None, true, true, &["create"]),
-    f("from-env-file", None, true, true, &["create"]),
-    f("append-hash", None, false, false, &["create"]),
+    f(
+        "type",
+        None,
+        true,
+        true,
+        &["patch", "create secret generic"],
+    ),
+    f("from-literal", None, true, true, CREATE_DATA),
+    f(
+        "tcp",
+        None,
+        true,
+        true,
+        &[
+            "create service clusterip",
+            "create service nodeport",
+            "create service loadbalancer",
+            "create service externalname",
+        ],
+    ),
+    f("node-port", None, true, true, &["create service nodeport"]),
+    f("clusterip", None, true, true, &["create service clusterip"]),
+    f(
+        "external-name",
+        None,
+        true,
+        true,
+        &["create service externalname"],
+    ),
+    f("from-file", None, true, true, CREATE_DATA),
+    f("from-env-file", None, true, true, CREATE_DATA),
+    f("append-hash", None, false, false, CREATE_DATA),
+    f("verb", None, true, true, CREATE_ROLE),
+    f("resource", None, true, true, CREATE_ROLE),
+    f("resource-name", None, true, true, CREATE_ROLE),
+    f(
+        "non-resource-url",
+        None,
+        true,
+        true,
+        &["create clusterrole"],
+    ),
+    f(
+        "aggregation-rule",
+        None,
+        true,
+        true,
+        &["create clusterrole"],
+    ),
+    f("role", None, true, true, &["create rolebinding"]),
+    f("clusterrole", None, true, true, CREATE_BINDING),
+    f("user", None, true, true, CREATE_BINDING),
+    f("group", None, true, true, CREATE_BINDING),
+    f("serviceaccount", None, true, true, CREATE_BINDING),
     f("subresource", None, true, true, &["patch"]),
     f("local", None, false, false, &["patch"]),
     f("recursive", None, false, true, &["explain"]),
@@ -203,10 +259,24 @@ impl Parsed {
     }
 }
 
+/// The flags of `verb` (for `create`, of one generator: `create role`, `create secret
+/// generic`; a flag listed for `create *` belongs to every generator).
 fn for_verb(verb: &str) -> impl Iterator<Item = &'static Flag> + '_ {
-    FLAGS
+    let generator = verb.starts_with("create ");
+    FLAGS.iter().filter(move |f| {
+        f.verbs.is_empty()
+            || f.verbs.contains(&verb)
+            || (generator && f.verbs.contains(&"create *"))
+    })
+}
+
+/// The values of a string-slice flag (`--verb=get,list --verb=watch`), split at commas.
+pub fn slice(p: &Parsed, long: &str) -> Vec<String> {
+    p.all(long)
         .iter()
-        .filter(move |f| f.verbs.is_empty() || f.verbs.contains(&verb))
+        .flat_map(|v| v.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Parses `args` for `verb`, with pflag's error texts.

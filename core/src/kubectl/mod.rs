@@ -83,37 +83,6 @@ const NOT_YET: &[&str] = &[
     "options",
 ];
 
-/// The generators of `kubectl create` (real kubectl 1.35's subcommands and aliases).
-const CREATE_GENERATORS: &[&str] = &[
-    "clusterrole",
-    "clusterrolebinding",
-    "configmap",
-    "cm",
-    "cronjob",
-    "cj",
-    "deployment",
-    "deploy",
-    "ingress",
-    "ing",
-    "job",
-    "namespace",
-    "ns",
-    "poddisruptionbudget",
-    "pdb",
-    "priorityclass",
-    "pc",
-    "quota",
-    "resourcequota",
-    "role",
-    "rolebinding",
-    "secret",
-    "service",
-    "svc",
-    "serviceaccount",
-    "sa",
-    "token",
-];
-
 /// Finds a resource type by any of its names, with kubectl's errors otherwise.
 pub fn resource_type(catalog: &Catalog, name: &str) -> Result<&'static Resource, String> {
     match catalog.lookup(name) {
@@ -200,30 +169,15 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
     // before their flags are parsed.
-    if verb == "create" {
-        if let Some(sub) = rest
-            .first()
-            .filter(|s| CREATE_GENERATORS.contains(&s.as_str()))
-        {
-            if !matches!(
-                sub.as_str(),
-                "namespace"
-                    | "ns"
-                    | "deployment"
-                    | "deploy"
-                    | "configmap"
-                    | "cm"
-                    | "secret"
-                    | "serviceaccount"
-                    | "sa"
-                    | "service"
-                    | "svc"
-            ) {
-                return not_supported(&format!("create {sub}"));
-            }
+    let scope = if verb == "create" {
+        match create::scope(&rest) {
+            Ok(s) => s,
+            Err(e) => return e,
         }
-    }
-    let parsed = match flags::parse(verb, &rest) {
+    } else {
+        verb.to_string()
+    };
+    let parsed = match flags::parse(&scope, &rest) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -232,7 +186,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if let Some(flag) = parsed.unsupported() {
         return fail(format!(
-            "error: \"kubectl {verb} --{flag}\" is not supported in Kubarium yet"
+            "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"
         ));
     }
     match verb {

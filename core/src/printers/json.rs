@@ -60,6 +60,26 @@ const GO_FIELD_ORDER: &[&str] = &[
     "data",
     "type",
     "externalName",
+    "subjects",
+    "roleRef",
+    "rules",
+    "aggregationRule",
+];
+
+/// Structs whose field order differs from the list above, by the key that holds them.
+const GO_FIELD_ORDER_UNDER: &[(&str, &[&str])] = &[
+    ("roleRef", &["apiGroup", "kind", "name"]),
+    ("subjects", &["kind", "apiGroup", "name", "namespace"]),
+    (
+        "rules",
+        &[
+            "verbs",
+            "apiGroups",
+            "resources",
+            "resourceNames",
+            "nonResourceURLs",
+        ],
+    ),
 ];
 
 /// Key order for objects.
@@ -92,18 +112,24 @@ fn escape(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write(v: &Value, order: Order, level: usize, out: &mut String) {
+/// Writes `v`, held under the key `parent`.
+fn write(v: &Value, order: Order, parent: &str, level: usize, out: &mut String) {
     let pad = |n: usize, out: &mut String| out.push_str(&" ".repeat(n * 4));
     match v {
         Value::Object(m) if !m.is_empty() => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
             if order == Order::GoStruct {
-                let rank = |k: &str| {
-                    GO_FIELD_ORDER
+                let under: &[&str] = GO_FIELD_ORDER_UNDER
+                    .iter()
+                    .find(|(p, _)| *p == parent)
+                    .map_or(&[], |(_, fields)| fields);
+                let rank = |k: &str| match under.iter().position(|f| *f == k) {
+                    Some(i) => i,
+                    None => GO_FIELD_ORDER
                         .iter()
                         .position(|f| *f == k)
-                        .unwrap_or(usize::MAX)
+                        .map_or(usize::MAX, |i| under.len() + i),
                 };
                 keys.sort_by_key(|k| rank(k));
             }
@@ -112,7 +138,7 @@ fn write(v: &Value, order: Order, level: usize, out: &mut String) {
                 pad(level + 1, out);
                 escape(k, out);
                 out.push_str(": ");
-                write(&m[k.as_str()], order, level + 1, out);
+                write(&m[k.as_str()], order, k, level + 1, out);
                 if i + 1 < keys.len() {
                     out.push(',');
                 }
@@ -125,7 +151,7 @@ fn write(v: &Value, order: Order, level: usize, out: &mut String) {
             out.push_str("[\n");
             for (i, item) in a.iter().enumerate() {
                 pad(level + 1, out);
-                write(item, order, level + 1, out);
+                write(item, order, parent, level + 1, out);
                 if i + 1 < a.len() {
                     out.push(',');
                 }
@@ -145,7 +171,7 @@ fn write(v: &Value, order: Order, level: usize, out: &mut String) {
 /// Renders `value` as kubectl's JSON, with a trailing newline.
 pub fn to_json(value: &Value, order: Order) -> String {
     let mut out = String::new();
-    write(value, order, 0, &mut out);
+    write(value, order, "", 0, &mut out);
     out.push('\n');
     out
 }

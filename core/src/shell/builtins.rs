@@ -131,7 +131,14 @@ pub fn run(
         "complete" => CmdResult::default(),
         "cat" => cat(sh, args, stdin),
         "ls" => ls(sh, args),
-        "grep" => grep(sh, args, stdin),
+        "grep" | "egrep" | "fgrep" => {
+            let mut io = Io {
+                stdin,
+                fs: &mut sh.fs,
+                cwd: &sh.cwd,
+            };
+            super::grep::run(name, args, &mut io)
+        }
         "head" | "tail" => head_tail(sh, name == "head", args, stdin),
         "wc" => wc(sh, args, stdin),
         "sort" => sort(sh, args, stdin),
@@ -368,156 +375,6 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
         return CmdResult::ok(text);
     }
     CmdResult::ok(format!("{}\n", names.join("  ")))
-}
-
-fn grep(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
-    let (mut ignore, mut invert, mut count, mut extended, mut word) =
-        (false, false, false, false, false);
-    let (mut after, mut before) = (0usize, 0usize);
-    let mut rest = vec![];
-    // Patterns given with -e (each is an alternative, as lines of one pattern are).
-    let mut explicit: Vec<String> = vec![];
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a == "-e" {
-            explicit.extend(args.get(i + 1).cloned());
-            i += 2;
-            continue;
-        }
-        if let Some(kind @ ('A' | 'B' | 'C')) = a.strip_prefix('-').and_then(|r| r.chars().next()) {
-            let inline = &a[2..];
-            let (value, used) = if inline.is_empty() {
-                (args.get(i + 1).cloned().unwrap_or_default(), 2)
-            } else {
-                (inline.to_string(), 1)
-            };
-            let Ok(n) = value.parse::<usize>() else {
-                return CmdResult::fail(
-                    format!("grep: {value}: invalid context length argument\n"),
-                    2,
-                );
-            };
-            if kind != 'B' {
-                after = n;
-            }
-            if kind != 'A' {
-                before = n;
-            }
-            i += used;
-            continue;
-        }
-        if a.starts_with('-') && a.len() > 1 && !a.starts_with("--") {
-            for c in a[1..].chars() {
-                match c {
-                    'i' => ignore = true,
-                    'v' => invert = true,
-                    'c' => count = true,
-                    'E' => extended = true,
-                    'w' => word = true,
-                    _ => return CmdResult::fail(format!("grep: invalid option -- '{c}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\n"), 2),
-                }
-            }
-        } else {
-            rest.push(a);
-        }
-        i += 1;
-    }
-    let explicit = (!explicit.is_empty()).then(|| explicit.join("\n"));
-    let pattern = match explicit.or_else(|| (!rest.is_empty()).then(|| rest.remove(0).clone())) {
-        Some(p) => p,
-        None => return CmdResult::fail(
-            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
-            2,
-        ),
-    };
-    let text = match inputs(sh, "grep", &rest, stdin) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    let alternatives: Vec<String> = if extended {
-        pattern.split('|').map(String::from).collect()
-    } else {
-        vec![pattern.replace("\\|", "|")]
-    };
-    let alternatives: Vec<String> = if !extended && pattern.contains("\\|") {
-        pattern.split("\\|").map(String::from).collect()
-    } else {
-        alternatives
-    };
-    let alternatives: Vec<String> = alternatives
-        .iter()
-        .flat_map(|a| a.split('\n').map(String::from))
-        .collect();
-    let matches = |line: &str| {
-        let l = if ignore {
-            line.to_lowercase()
-        } else {
-            line.to_string()
-        };
-        alternatives.iter().any(|p| {
-            let p = if ignore { p.to_lowercase() } else { p.clone() };
-            let (anchored_start, p) = match p.strip_prefix('^') {
-                Some(rest) => (true, rest.to_string()),
-                None => (false, p),
-            };
-            let (anchored_end, p) = match p.strip_suffix('$') {
-                Some(rest) => (true, rest.to_string()),
-                None => (false, p),
-            };
-            if anchored_start && anchored_end {
-                return l == p;
-            }
-            if anchored_start {
-                return l.starts_with(&p);
-            }
-            if anchored_end {
-                return l.ends_with(&p);
-            }
-            if word {
-                return l
-                    .split(|c: char| !c.is_alphanumeric() && c != '_')
-                    .any(|w| w == p);
-            }
-            l.contains(&p)
-        })
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let hits: Vec<usize> = (0..lines.len())
-        .filter(|&i| matches(lines[i]) != invert)
-        .collect();
-    let code = if hits.is_empty() { 1 } else { 0 };
-    let out = if count {
-        format!("{}\n", hits.len())
-    } else if after == 0 && before == 0 {
-        hits.iter().map(|&i| format!("{}\n", lines[i])).collect()
-    } else {
-        // Context lines, with `--` between groups that do not touch, like GNU grep.
-        let mut out = String::new();
-        let mut last_printed: Option<usize> = None;
-        for &h in &hits {
-            let from = h.saturating_sub(before);
-            let to = (h + after).min(lines.len().saturating_sub(1));
-            let start = match last_printed {
-                Some(l) if from <= l + 1 => l + 1,
-                Some(_) => {
-                    out.push_str("--\n");
-                    from
-                }
-                None => from,
-            };
-            for line in lines.iter().take(to + 1).skip(start) {
-                out.push_str(line);
-                out.push('\n');
-            }
-            last_printed = Some(last_printed.map_or(to, |l| l.max(to)));
-        }
-        out
-    };
-    CmdResult {
-        output: CmdResult::ok(out).output,
-        code,
-    }
 }
 
 fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {

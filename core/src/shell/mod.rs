@@ -11,6 +11,7 @@ pub mod coreutils;
 pub mod exec;
 pub mod expand;
 pub mod fs;
+pub mod grep;
 pub mod io;
 pub mod pattern;
 pub mod sed;

@@ -1,6 +1,9 @@
 //! `kubectl describe` for pods and nodes, laid out as kubectl's describers do (prefix
 //! writer levels, tab-aligned blocks, an Events table at the end).
 
+mod rbac;
+pub use rbac::{role, role_binding};
+
 use serde_json::Value;
 
 use super::age::human;

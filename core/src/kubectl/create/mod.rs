@@ -12,52 +12,85 @@ use super::{fail, Ctx};
 use crate::apiserver::resources;
 use crate::command::CmdResult;
 
+mod role;
+mod rolebinding;
+
+/// kubectl 1.35's generators: the name, its aliases, the kinds of `service` and `secret`,
+/// and whether Kubarium has it.
+const GENERATORS: &[(&str, &[&str], &[&str], bool)] = &[
+    ("clusterrole", &[], &[], true),
+    ("clusterrolebinding", &[], &[], true),
+    ("configmap", &["cm"], &[], true),
+    ("cronjob", &["cj"], &[], false),
+    ("deployment", &["deploy"], &[], true),
+    ("ingress", &["ing"], &[], false),
+    ("job", &[], &[], false),
+    ("namespace", &["ns"], &[], true),
+    ("poddisruptionbudget", &["pdb"], &[], false),
+    ("priorityclass", &["pc"], &[], false),
+    ("quota", &["resourcequota"], &[], false),
+    ("role", &[], &[], true),
+    ("rolebinding", &[], &[], true),
+    ("secret", &[], &["docker-registry", "generic", "tls"], true),
+    (
+        "service",
+        &["svc"],
+        &["clusterip", "externalname", "loadbalancer", "nodeport"],
+        true,
+    ),
+    ("serviceaccount", &["sa"], &[], true),
+    ("token", &[], &[], false),
+];
+
+/// Kinds of `create secret` Kubarium has.
+const SECRET_KINDS: &[&str] = &["generic"];
+
+/// The command whose flags apply: `create`, `create role`, `create service nodeport`;
+/// generators Kubarium lacks say so here.
+pub fn scope(args: &[String]) -> Result<String, CmdResult> {
+    let Some(sub) = args.first() else {
+        return Ok("create".into());
+    };
+    let Some((name, _, kinds, supported)) = GENERATORS
+        .iter()
+        .find(|(n, aliases, _, _)| n == sub || aliases.contains(&sub.as_str()))
+    else {
+        return Ok("create".into());
+    };
+    if !supported {
+        return Err(fail(format!(
+            "error: \"kubectl create {name}\" is not supported in Kubarium yet"
+        )));
+    }
+    if kinds.is_empty() {
+        return Ok(format!("create {name}"));
+    }
+    match args.get(1).filter(|k| kinds.contains(&k.as_str())) {
+        Some(k) if *name == "secret" && !SECRET_KINDS.contains(&k.as_str()) => Err(fail(format!(
+            "error: \"kubectl create secret {k}\" is not supported in Kubarium yet"
+        ))),
+        Some(k) => Ok(format!("create {name} {k}")),
+        None => Ok(format!("create {name}")),
+    }
+}
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if p.given("filename") {
         return apply::run(p, ctx, Mode::Create);
     }
-    let Some(sub) = p.positional.first() else {
+    let scope = scope(&p.positional).unwrap_or_default();
+    let Some(generator) = scope.strip_prefix("create ") else {
         return fail("error: must specify one of -f and -k");
     };
-    let mut skip = 1;
-    let generator =
-        match sub.as_str() {
-            "namespace" | "ns" => "namespace",
-            "deployment" | "deploy" => "deployment",
-            "configmap" | "cm" => "configmap",
-            "serviceaccount" | "sa" => "serviceaccount",
-        "service" | "svc" => match p.positional.get(1).map(String::as_str) {
-            Some(t @ ("clusterip" | "nodeport" | "loadbalancer" | "externalname")) => {
-                skip = 2;
-                match t {
-                    "clusterip" => "service clusterip",
-                    "nodeport" => "service nodeport",
-                    "loadbalancer" => "service loadbalancer",
-                    _ => "service externalname",
-                }
-            }
-            _ => return fail("Usage:\n  kubectl create service (clusterip | externalname | loadbalancer | nodeport) NAME [options]"),
-        },
-            "secret" => match p.positional.get(1).map(String::as_str) {
-                Some("generic") => {
-                    skip = 2;
-                    "secret generic"
-                }
-                Some(other @ ("docker-registry" | "tls")) => {
-                    return fail(format!(
-                        "error: \"kubectl create secret {other}\" is not supported in Kubarium yet"
-                    ))
-                }
-                _ => return fail(
-                    "Usage:\n  kubectl create secret (docker-registry | generic | tls) [options]",
-                ),
-            },
-            _ => {
-                return fail(format!(
-                    "error: \"kubectl create {sub}\" is not supported in Kubarium yet"
-                ))
-            }
-        };
+    let usage = match generator {
+        "service" => Some("Usage:\n  kubectl create service (clusterip | externalname | loadbalancer | nodeport) NAME [options]"),
+        "secret" => Some("Usage:\n  kubectl create secret (docker-registry | generic | tls) [options]"),
+        _ => None,
+    };
+    if let Some(u) = usage {
+        return fail(u);
+    }
+    let skip = generator.split(' ').count();
     if generator == "deployment" && !p.given("image") {
         return fail("error: required flag(s) \"image\" not set");
     }
@@ -68,19 +101,23 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if names.len() != 1 {
         return fail(format!("error: exactly one NAME is required, got {}\nSee 'kubectl create {generator} -h' for help and examples", names.len()));
     }
+    let name = &names[0];
     match generator {
-        "deployment" => return deployment(p, ctx, &names[0]),
+        "deployment" => return deployment(p, ctx, name),
         "configmap" | "secret generic" | "serviceaccount" => {
-            return data_object(p, ctx, generator, &names[0])
+            return data_object(p, ctx, generator, name)
         }
-        g if g.starts_with("service ") => return service(p, ctx, &g[8..], &names[0]),
+        "role" | "clusterrole" => return role::run(p, ctx, generator == "clusterrole", name),
+        "rolebinding" | "clusterrolebinding" => {
+            return rolebinding::run(p, ctx, generator == "clusterrolebinding", name)
+        }
+        g if g.starts_with("service ") => return service(p, ctx, &g[8..], name),
         _ => {}
     }
     let (format, dry) = match output_options(p) {
         Ok(o) => o,
         Err(e) => return e,
     };
-    let name = &names[0];
     if dry == DryRun::Client {
         let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}});
         return match format.as_str() {
@@ -184,7 +221,8 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
 /// Sends an object a generator built (or, with `--dry-run=client`, prints it), with
 /// kubectl's `created` lines. `what` is the resource's group, plural and kubectl name, and
 /// the start of kubectl's error when the server refuses (its wording differs by
-/// generator: `failed to create deployment: `, `failed to create secret `).
+/// generator: `failed to create deployment: `, `failed to create secret `; empty for
+/// the plain `Error from server (...)` line).
 fn send(
     p: &Parsed,
     ctx: &mut Ctx<'_>,
@@ -197,6 +235,16 @@ fn send(
         Ok(o) => o,
         Err(e) => return e,
     };
+    let Some(r) = resources::find(group, "v1", plural) else {
+        return fail(format!(
+            "error: the server doesn't have a resource type \"{plural}\""
+        ));
+    };
+    // A namespace given on the command line is written into the object.
+    let mut obj = obj;
+    if let (true, Some(ns)) = (r.namespaced, p.get("namespace")) {
+        obj["metadata"]["namespace"] = serde_json::json!(ns);
+    }
     if dry == DryRun::Client {
         return match format.as_str() {
             "" => CmdResult::ok(format!("{kind}/{name} created (dry run)\n")),
@@ -204,12 +252,11 @@ fn send(
             f => CmdResult::ok(print_built(obj, f)),
         };
     }
-    let Some(r) = resources::find(group, "v1", plural) else {
-        return fail(format!(
-            "error: the server doesn't have a resource type \"{plural}\""
-        ));
+    let ns = if r.namespaced {
+        super::namespace(p)
+    } else {
+        String::new()
     };
-    let ns = super::namespace(p);
     let query = [
         ("fieldValidation", "Strict"),
         ("dryRun", if dry == DryRun::Server { "All" } else { "" }),
@@ -224,6 +271,7 @@ fn send(
             "name" => CmdResult::ok(format!("{kind}/{name}\n")),
             f => CmdResult::ok(print_objects(vec![created], f, true)),
         },
+        Err(e) if failed.is_empty() => fail(e.kubectl_message()),
         Err(e) => fail(format!("error: {failed}{}", e.message)),
     }
 }
