@@ -13,6 +13,19 @@ enum Req {
     NotExists(String),
 }
 
+impl Req {
+    fn key(&self) -> &str {
+        match self {
+            Req::Eq(k, _)
+            | Req::Ne(k, _)
+            | Req::In(k, _)
+            | Req::NotIn(k, _)
+            | Req::Exists(k)
+            | Req::NotExists(k) => k,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selector(Vec<Req>);
 
@@ -77,6 +90,44 @@ impl Selector {
             reqs.push(req);
         }
         Ok(Selector(reqs))
+    }
+
+    /// The selector as a `metav1.LabelSelector` (kubectl's ParseToLabelSelector):
+    /// equalities become matchLabels, the rest matchExpressions, sorted by key.
+    pub fn to_label_selector(&self) -> Result<Value, String> {
+        let mut reqs = self.0.clone();
+        reqs.sort_by(|a, b| a.key().cmp(b.key()));
+        let mut labels = serde_json::Map::new();
+        let mut exprs = vec![];
+        for r in reqs {
+            let (key, op, values) = match r {
+                Req::Eq(k, v) => {
+                    labels.insert(k, Value::String(v));
+                    continue;
+                }
+                Req::Ne(..) => return Err("\"!=\" isn't supported in label selectors".into()),
+                Req::In(k, vs) => (k, "In", vs),
+                Req::NotIn(k, vs) => (k, "NotIn", vs),
+                Req::Exists(k) => (k, "Exists", vec![]),
+                Req::NotExists(k) => (k, "DoesNotExist", vec![]),
+            };
+            let mut values = values;
+            values.sort();
+            values.dedup();
+            let mut e = serde_json::json!({"key": key, "operator": op});
+            if !values.is_empty() {
+                e["values"] = serde_json::json!(values);
+            }
+            exprs.push(e);
+        }
+        let mut sel = serde_json::Map::new();
+        if !labels.is_empty() {
+            sel.insert("matchLabels".into(), Value::Object(labels));
+        }
+        if !exprs.is_empty() {
+            sel.insert("matchExpressions".into(), Value::Array(exprs));
+        }
+        Ok(Value::Object(sel))
     }
 
     /// Whether an object's labels match.

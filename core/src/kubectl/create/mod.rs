@@ -12,8 +12,14 @@ use super::{fail, Ctx};
 use crate::apiserver::resources;
 use crate::command::CmdResult;
 
+mod ingress;
+mod job;
+mod pdb;
+mod priorityclass;
+mod quota;
 mod role;
 mod rolebinding;
+mod secret_docker;
 
 /// kubectl 1.35's generators: the name, its aliases, the kinds of `service` and `secret`,
 /// and whether Kubarium has it.
@@ -21,14 +27,14 @@ const GENERATORS: &[(&str, &[&str], &[&str], bool)] = &[
     ("clusterrole", &[], &[], true),
     ("clusterrolebinding", &[], &[], true),
     ("configmap", &["cm"], &[], true),
-    ("cronjob", &["cj"], &[], false),
+    ("cronjob", &["cj"], &[], true),
     ("deployment", &["deploy"], &[], true),
-    ("ingress", &["ing"], &[], false),
-    ("job", &[], &[], false),
+    ("ingress", &["ing"], &[], true),
+    ("job", &[], &[], true),
     ("namespace", &["ns"], &[], true),
-    ("poddisruptionbudget", &["pdb"], &[], false),
-    ("priorityclass", &["pc"], &[], false),
-    ("quota", &["resourcequota"], &[], false),
+    ("poddisruptionbudget", &["pdb"], &[], true),
+    ("priorityclass", &["pc"], &[], true),
+    ("quota", &["resourcequota"], &[], true),
     ("role", &[], &[], true),
     ("rolebinding", &[], &[], true),
     ("secret", &[], &["docker-registry", "generic", "tls"], true),
@@ -43,7 +49,7 @@ const GENERATORS: &[(&str, &[&str], &[&str], bool)] = &[
 ];
 
 /// Kinds of `create secret` Kubarium has.
-const SECRET_KINDS: &[&str] = &["generic"];
+const SECRET_KINDS: &[&str] = &["docker-registry", "generic"];
 
 /// The command whose flags apply: `create`, `create role`, `create service nodeport`;
 /// generators Kubarium lacks say so here.
@@ -91,11 +97,22 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         return fail(u);
     }
     let skip = generator.split(' ').count();
-    if generator == "deployment" && !p.given("image") {
-        return fail("error: required flag(s) \"image\" not set");
-    }
-    if generator == "service externalname" && !p.given("external-name") {
-        return fail("error: required flag(s) \"external-name\" not set");
+    let required: &[&str] = match generator {
+        "deployment" => &["image"],
+        "cronjob" => &["image", "schedule"],
+        "service externalname" => &["external-name"],
+        _ => &[],
+    };
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|f| !p.given(f))
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    if !missing.is_empty() {
+        return fail(format!(
+            "error: required flag(s) {} not set",
+            missing.join(", ")
+        ));
     }
     let names = &p.positional[skip..];
     if names.len() != 1 {
@@ -111,6 +128,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "rolebinding" | "clusterrolebinding" => {
             return rolebinding::run(p, ctx, generator == "clusterrolebinding", name)
         }
+        "job" => return job::job(p, ctx, name),
+        "cronjob" => return job::cronjob(p, ctx, name),
+        "priorityclass" => return priorityclass::run(p, ctx, name),
+        "quota" => return quota::run(p, ctx, name),
+        "poddisruptionbudget" => return pdb::run(p, ctx, name),
+        "ingress" => return ingress::run(p, ctx, name),
+        "secret docker-registry" => return secret_docker::run(p, ctx, name),
         g if g.starts_with("service ") => return service(p, ctx, &g[8..], name),
         _ => {}
     }
@@ -149,6 +173,18 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
 }
 
+/// An int32 flag's value, with pflag's error for one that is not a number (`shown` is
+/// how the error names the flag: `--port`, `-r, --replicas`).
+fn int_flag(p: &Parsed, long: &str, shown: &str, command: &str) -> Result<Option<i32>, CmdResult> {
+    let Some(v) = p.get(long) else {
+        return Ok(None);
+    };
+    match v.parse::<i64>() {
+        Ok(n) => i32::try_from(n).map(Some).map_err(|_| fail(format!("error: invalid argument \"{v}\" for \"{shown}\" flag: strconv.ParseInt: parsing \"{v}\": value out of range\nSee 'kubectl {command} --help' for usage."))),
+        Err(_) => Err(fail(format!("error: invalid argument \"{v}\" for \"{shown}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl {command} --help' for usage."))),
+    }
+}
+
 /// The container name kubectl derives from an image (`registry/path/nginx:1.27` -> nginx).
 fn container_name(image: &str) -> String {
     let base = image.rsplit('/').next().unwrap_or(image);
@@ -162,21 +198,13 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
     if let Err(e) = output_options(p) {
         return e;
     }
-    let replicas = match p.get("replicas").map(str::parse::<i32>) {
-        None => 1,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            let v = p.get("replicas").unwrap_or("");
-            return fail(format!("error: invalid argument \"{v}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create deployment --help' for usage."));
-        }
+    let replicas = match int_flag(p, "replicas", "-r, --replicas", "create deployment") {
+        Ok(r) => r.unwrap_or(1),
+        Err(e) => return e,
     };
-    let port = match p.get("port").map(str::parse::<i32>) {
-        None => None,
-        Some(Ok(n)) => Some(n),
-        Some(Err(_)) => {
-            let v = p.get("port").unwrap_or("");
-            return fail(format!("error: invalid argument \"{v}\" for \"--port\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl create deployment --help' for usage."));
-        }
+    let port = match int_flag(p, "port", "--port", "create deployment") {
+        Ok(p) => p,
+        Err(e) => return e,
     };
     let images = p.all("image");
     if images.len() > 1 && !p.rest.is_empty() {
