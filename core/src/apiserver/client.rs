@@ -17,6 +17,8 @@ pub const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,app
 pub struct ListOptions<'a> {
     pub label_selector: Option<&'a str>,
     pub field_selector: Option<&'a str>,
+    /// Tables: each row carries its whole object (`includeObject=Object`, for sorting).
+    pub whole_objects: bool,
 }
 
 /// Requests on behalf of one user.
@@ -94,6 +96,9 @@ impl<'a> Client<'a> {
             req = req
                 .query("labelSelector", opts.label_selector.unwrap_or(""))
                 .query("fieldSelector", opts.field_selector.unwrap_or(""));
+        }
+        if opts.whole_objects {
+            req = req.query("includeObject", "Object");
         }
         req.accept = Some(TABLE_ACCEPT.into());
         self.send(req).into_result()

@@ -97,6 +97,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                     let opts = ListOptions {
                         label_selector: p.get("selector"),
                         field_selector,
+                        ..Default::default()
                     };
                     let objs = match client.list(r, list_ns, opts) {
                         Ok(objs) => objs,

@@ -85,7 +85,8 @@ pub const FLAGS: &[Flag] = &[
     f("show-managed-fields", None, false, true, &["get"]),
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, false, &["get"]),
-    f("sort-by", None, true, false, &["get"]),
+    f("sort-by", None, true, true, &["get"]),
+    f("show-kind", None, false, true, &["get"]),
     f(
         "field-selector",
         None,
@@ -94,7 +95,7 @@ pub const FLAGS: &[Flag] = &[
         &["get", "delete", "label", "annotate"],
     ),
     f("raw", None, true, true, &["get"]),
-    f("label-columns", Some('L'), true, false, &["get"]),
+    f("label-columns", Some('L'), true, true, &["get"]),
     f("filename", Some('f'), true, true, FILES),
     f("recursive", Some('R'), false, false, FILES),
     f("dry-run", None, true, true, DRY_RUN),

@@ -83,6 +83,14 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
+/// One file's text (a template file), or Go's error for a file that is not there.
+pub fn read_file(ctx: &Ctx<'_>, file: &str) -> Result<String, String> {
+    match ctx.fs.read(&fs::resolve(ctx.cwd, file)) {
+        Some(t) => Ok(t.to_string()),
+        None => Err(format!("open {file}: no such file or directory")),
+    }
+}
+
 /// Reads every `-f` argument.
 pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
     let mut docs = vec![];

@@ -35,6 +35,7 @@ pub fn of(
         let opts = ListOptions {
             label_selector: p.get("selector"),
             field_selector: p.get("field-selector"),
+            ..Default::default()
         };
         let list_ns = if p.on("all-namespaces") {
             None

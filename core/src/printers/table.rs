@@ -1549,6 +1549,8 @@ pub struct PrintOptions {
     /// The `kind` of `kind/name` (kubectl's lower-case kind, with the group when not core).
     pub kind: String,
     pub no_headers: bool,
+    /// `-L`: label keys shown as columns after the table's own.
+    pub label_columns: Vec<String>,
 }
 
 /// Renders a server's Table as kubectl's printer does (already aligned): the columns of
@@ -1570,6 +1572,10 @@ pub fn print_table(table: &Value, opts: &PrintOptions) -> String {
                 .iter()
                 .map(|i| s(&columns[*i], "/name").to_uppercase()),
         );
+        for key in &opts.label_columns {
+            let last = key.rsplit('/').next().unwrap_or(key);
+            header.push(last.to_uppercase());
+        }
         if opts.show_labels {
             header.push("LABELS".into());
         }
@@ -1598,6 +1604,10 @@ pub fn print_table(table: &Value, opts: &PrintOptions) -> String {
             } else {
                 cells.push(cell);
             }
+        }
+        for key in &opts.label_columns {
+            let value = meta["labels"].get(key).and_then(Value::as_str);
+            cells.push(value.unwrap_or("").to_string());
         }
         if opts.show_labels {
             cells.push(map_pairs(&meta["labels"]));

@@ -1,4 +1,8 @@
-//! `kubectl get`: tables (default, wide, with labels), YAML, JSON and names.
+//! `kubectl get`: tables (default, wide, with labels and label columns), YAML, JSON,
+//! names, JSONPath and custom columns, sorted with `--sort-by`.
+
+mod custom_columns;
+mod sorter;
 
 use serde_json::{json, Value};
 
@@ -20,7 +24,13 @@ const KUBECTL_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go
 /// Checks `-o`; returns the format or the error to print.
 pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
     let o = p.get("output").unwrap_or("").to_string();
-    if FORMATS.contains(&o.as_str()) || o.starts_with("jsonpath=") {
+    let with_argument = [
+        "jsonpath=",
+        "jsonpath-file=",
+        "custom-columns=",
+        "custom-columns-file=",
+    ];
+    if FORMATS.contains(&o.as_str()) || with_argument.iter().any(|f| o.starts_with(f)) {
         return Ok(o);
     }
     let base = o.split('=').next().unwrap_or("");
@@ -170,6 +180,31 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if let Some(Err(e)) = p.get("selector").map(Selector::parse) {
         return fail(format!("error: {e}"));
     }
+    // A field kubectl cannot read sorts nothing: the rows are dropped, as kubectl drops them.
+    let sort_by = p
+        .get("sort-by")
+        .map(|f| sorter::relaxed(f).unwrap_or_else(|_| f.to_string()))
+        .filter(|f| !f.is_empty());
+    let columns = match format.split_once('=') {
+        Some(("custom-columns", spec)) => Some(custom_columns::from_spec(spec)),
+        Some(("custom-columns-file", file)) => Some(
+            manifest::read_file(ctx, file)
+                .map_err(|e| format!("error reading template {file}, {e}"))
+                .and_then(|t| custom_columns::from_template(&t)),
+        ),
+        _ => None,
+    };
+    let columns = match columns.transpose() {
+        Ok(c) => c,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    let format = match format.split_once('=') {
+        Some(("jsonpath-file", file)) => match manifest::read_file(ctx, file) {
+            Ok(t) => format!("jsonpath={t}"),
+            Err(e) => return fail(format!("error: error reading --template {file}, {e}")),
+        },
+        _ => format,
+    };
     let all_ns = p.on("all-namespaces");
     let ns = namespace(p);
     let catalog = client::discover(ctx.cluster);
@@ -206,7 +241,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         .positional
         .first()
         .is_some_and(|t| t.split(',').any(|x| x == "all"));
-    let with_kind = is_all || reqs.len() > 1;
+    let with_kind = is_all || reqs.len() > 1 || p.on("show-kind");
     let single = reqs.len() == 1 && reqs[0].names.len() == 1;
     let tables = format.is_empty() || format == "wide";
     let mut errors: Vec<String> = vec![];
@@ -218,6 +253,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let opts = ListOptions {
             label_selector: p.get("selector"),
             field_selector: p.get("field-selector"),
+            whole_objects: sort_by.is_some(),
         };
         if q.names.is_empty() {
             let list_ns = if all_ns { None } else { Some(ns.as_str()) };
@@ -251,6 +287,20 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         if tables {
             objs = merge_tables(objs).into_iter().collect();
         }
+        if let Some(field) = &sort_by {
+            // A table whose rows lack the field prints nothing at all.
+            if tables {
+                for t in &mut objs {
+                    if let Some(rows) = t["rows"].as_array_mut() {
+                        if sorter::sort(rows, field, |r| &r["object"]).is_err() {
+                            rows.clear();
+                        }
+                    }
+                }
+            } else if sorter::sort(&mut objs, field, |o| o).is_err() {
+                objs.clear();
+            }
+        }
         sections.push((q.resource, objs));
     }
     let mut out = Output::default();
@@ -267,6 +317,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         sections.iter().map(|(_, o)| o.len()).sum()
     };
     match format.as_str() {
+        _ if columns.is_some() => {
+            let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
+            if let Some(cols) = &columns {
+                if !objs.is_empty() {
+                    out.out(custom_columns::print(cols, &objs, p.on("no-headers")));
+                }
+            }
+        }
         f if f.starts_with("jsonpath=") => {
             let template = &f["jsonpath=".len()..];
             let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
@@ -321,6 +379,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                         with_kind,
                         kind: r.kubectl_kind(),
                         no_headers: p.on("no-headers"),
+                        label_columns: p
+                            .all("label-columns")
+                            .iter()
+                            .flat_map(|v| v.split(','))
+                            .filter(|v| !v.is_empty())
+                            .map(str::to_string)
+                            .collect(),
                     };
                     out.out(table::print_table(t, &opts));
                 }
