@@ -35,9 +35,10 @@ const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "w
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
     "get", "run", "apply", "create", "create *", "patch", "explain", "label", "annotate", "scale",
+    "taint",
 ];
 const DRY_RUN: &[&str] = &[
-    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale",
+    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale", "taint",
 ];
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
@@ -63,7 +64,7 @@ pub const FLAGS: &[Flag] = &[
         true,
         true,
         &[
-            "get", "describe", "delete", "label", "annotate", "scale", "wait",
+            "get", "describe", "delete", "label", "annotate", "scale", "wait", "taint",
         ],
     ),
     f("labels", Some('l'), true, true, &["run"]),
@@ -76,7 +77,13 @@ pub const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true, false, &["wait"]),
     f("timeout", None, true, true, &["wait"]),
     f("filename", Some('f'), true, false, SCALE),
-    f("overwrite", None, false, true, META),
+    f(
+        "overwrite",
+        None,
+        false,
+        true,
+        &["label", "annotate", "taint"],
+    ),
     f("filename", Some('f'), true, false, META),
     f("list", None, false, true, META),
     f("resource-version", None, true, true, META),
@@ -119,7 +126,7 @@ pub const FLAGS: &[Flag] = &[
         None,
         false,
         true,
-        &["delete", "label", "annotate", "scale", "wait"],
+        &["delete", "label", "annotate", "scale", "wait", "taint"],
     ),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),
@@ -138,7 +145,7 @@ pub const FLAGS: &[Flag] = &[
         None,
         true,
         true,
-        &["apply", "create", "create *", "run", "patch"],
+        &["apply", "create", "create *", "run", "patch", "taint"],
     ),
     f("patch", Some('p'), true, true, &["patch"]),
     f("patch-file", None, true, true, &["patch"]),

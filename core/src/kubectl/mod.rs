@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod patch;
 pub mod run;
 pub mod scale;
+pub mod taint;
 pub mod targets;
 pub mod wait;
 
@@ -48,6 +49,7 @@ pub const VERBS: &[&str] = &[
     "version",
     "cluster-info",
     "api-resources",
+    "taint",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -57,7 +59,6 @@ const NOT_YET: &[&str] = &[
     "expose",
     "rollout",
     "set",
-    "taint",
     "cordon",
     "uncordon",
     "drain",
@@ -201,6 +202,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "scale" => scale::run(&parsed, ctx),
         "wait" => wait::run(&parsed, ctx),
         "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
+        "taint" => taint::run(&parsed, ctx),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),

@@ -510,10 +510,12 @@ pub fn node(
     if let Some(t) = time_of(&node["metadata"]["creationTimestamp"]) {
         out.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
     }
-    let taints = node["spec"]["taints"]
+    let mut taints = node["spec"]["taints"]
         .as_array()
         .cloned()
         .unwrap_or_default();
+    // Sorted by effect, then key, as the describer sorts them.
+    taints.sort_by_key(|t| format!("{},{}", s(t, "/effect"), s(t, "/key")));
     if taints.is_empty() {
         out.push_str("Taints:\t<none>\n");
     } else {
