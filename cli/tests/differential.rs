@@ -20,9 +20,12 @@ use common::Server;
 
 const SEED: u64 = 1;
 
-/// A served cluster for one script, with `kubectl` on its PATH being the real one.
-fn serve(name: &str, kubectl: &Path) -> Server {
-    let server = Server::start(name, SEED, &[]);
+/// A served cluster for one script, with `kubectl` on its PATH being the real one. Its
+/// clock stands still, as the built-in session's does between commands, so that what
+/// happens does not depend on how long real kubectl takes; a script that waits for the
+/// cluster says `# speed: 1` and lets it follow real time.
+fn serve(name: &str, kubectl: &Path, speed: &str) -> Server {
+    let server = Server::start(name, SEED, &["--speed", speed]);
     let bin = server.dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     std::os::unix::fs::symlink(kubectl, bin.join("kubectl"))
@@ -255,7 +258,11 @@ fn main() {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let server = serve(name.trim_end_matches(".sh"), &kubectl);
+        let speed = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# speed: "))
+            .unwrap_or("0");
+        let server = serve(name.trim_end_matches(".sh"), &kubectl, speed.trim());
         let mut session = Session::new(SEED);
         let mut failed_here = 0;
         for line in text.lines() {

@@ -1,4 +1,5 @@
 # The verbs real kubectl has and the built-in one gains with the kubectl issue (7): each
+# speed: 1
 # differs until then (KNOWN-DIFFERENCES.tsv says why), so this script tracks the gap.
 kubectl run web --image=nginx:1.27 --labels=app=web
 kubectl label pod web tier=front

@@ -1,4 +1,5 @@
 # kubectl wait: conditions, jsonpath, create and delete, selectors, timeouts and errors.
+# speed: 1
 kubectl run w1 --image=nginx:1.27
 kubectl run w2 --image=nginx:1.27 --labels=app=w
 kubectl wait --for=condition=Ready pod/w1 --timeout=60s

@@ -35,10 +35,10 @@ const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "w
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
     "get", "run", "apply", "create", "create *", "patch", "explain", "label", "annotate", "scale",
-    "taint",
+    "taint", "expose",
 ];
 const DRY_RUN: &[&str] = &[
-    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale", "taint",
+    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale", "taint", "expose",
 ];
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
@@ -46,7 +46,9 @@ const CREATE_DATA: &[&str] = &["create configmap", "create secret generic"];
 const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
 const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
-const FILES: &[&str] = &["get", "describe", "delete", "apply", "create", "patch"];
+const FILES: &[&str] = &[
+    "get", "describe", "delete", "apply", "create", "patch", "expose",
+];
 
 /// Every flag Kubarium knows.
 pub const FLAGS: &[Flag] = &[
@@ -145,7 +147,9 @@ pub const FLAGS: &[Flag] = &[
         None,
         true,
         true,
-        &["apply", "create", "create *", "run", "patch", "taint"],
+        &[
+            "apply", "create", "create *", "run", "patch", "taint", "expose",
+        ],
     ),
     f("patch", Some('p'), true, true, &["patch"]),
     f("patch-file", None, true, true, &["patch"]),
@@ -276,6 +280,19 @@ pub const FLAGS: &[Flag] = &[
         true,
         &["create secret docker-registry"],
     ),
+    f("protocol", None, true, true, &["expose"]),
+    f("port", None, true, true, &["expose"]),
+    f("type", None, true, true, &["expose"]),
+    f("load-balancer-ip", None, true, true, &["expose"]),
+    f("selector", None, true, true, &["expose"]),
+    f("labels", Some('l'), true, true, &["expose"]),
+    f("target-port", None, true, true, &["expose"]),
+    f("external-ip", None, true, true, &["expose"]),
+    f("name", None, true, true, &["expose"]),
+    f("session-affinity", None, true, true, &["expose"]),
+    f("cluster-ip", None, true, true, &["expose"]),
+    f("override-type", None, true, false, &["expose"]),
+    f("overrides", None, true, false, &["expose"]),
     f("verb", None, true, true, CREATE_ROLE),
     f("resource", None, true, true, CREATE_ROLE),
     f("resource-name", None, true, true, CREATE_ROLE),

@@ -111,3 +111,25 @@ pub fn api_resources(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
     }
     CmdResult::ok(tabwriter::align(&text, 6, 3))
 }
+
+/// `kubectl api-versions`: every group/version the server serves, sorted.
+pub fn api_versions(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
+    if let Some(extra) = p.positional.first() {
+        return fail(format!(
+            "error: unexpected arguments: [{extra}]\nSee 'kubectl api-versions -h' for help and examples"
+        ));
+    }
+    let mut versions: Vec<String> = catalog
+        .all()
+        .filter(|r| r.custom || resources::is_served(r))
+        .map(|r| r.api_version())
+        .collect();
+    versions.sort();
+    versions.dedup();
+    CmdResult::ok(
+        versions
+            .iter()
+            .map(|v| format!("{v}\n"))
+            .collect::<String>(),
+    )
+}

@@ -7,6 +7,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod explain;
+pub mod expose;
 pub mod flags;
 pub mod get;
 pub mod info;
@@ -49,14 +50,15 @@ pub const VERBS: &[&str] = &[
     "version",
     "cluster-info",
     "api-resources",
+    "api-versions",
     "taint",
+    "expose",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "edit",
     "replace",
-    "expose",
     "rollout",
     "set",
     "cordon",
@@ -79,7 +81,6 @@ const NOT_YET: &[&str] = &[
     "kustomize",
     "plugin",
     "completion",
-    "api-versions",
     "alpha",
     "options",
 ];
@@ -203,6 +204,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "wait" => wait::run(&parsed, ctx),
         "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
         "taint" => taint::run(&parsed, ctx),
+        "expose" => expose::run(&parsed, ctx),
+        "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
         "cluster-info" => info::cluster_info(&parsed),
