@@ -5,7 +5,7 @@
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
-pub mod command;
+pub use kubarium_tools::command;
 pub mod controllers;
 pub mod events;
 pub mod fields;
@@ -19,6 +19,7 @@ pub mod scheduler;
 pub mod session;
 pub mod shell;
 pub mod store;
+pub mod tools;
 pub mod version;
 pub mod view;
 pub mod yaml;

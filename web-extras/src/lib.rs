@@ -1,6 +1,6 @@
 //! What the playground loads after the first paint, as its own WebAssembly module so the
-//! first load stays small: `kubarium-cel` and `kubarium-openapi` behind string-in,
-//! string-out functions.
+//! first load stays small: `kubarium-cel`, `kubarium-openapi` and `kubarium-tools` behind
+//! string-in, string-out functions.
 
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -35,4 +35,18 @@ pub fn schemas(kinds: &str) -> String {
         .map(|(g, v, k)| (g.as_str(), v.as_str(), k.as_str()))
         .collect();
     Value::Object(kubarium_openapi::schemas(&kinds)).to_string()
+}
+
+/// Runs a text utility: a `kubarium_tools::remote::Request` in, its `Answer` out (JSON).
+#[wasm_bindgen]
+pub fn utility(request: &str) -> String {
+    kubarium_tools::remote::serve(request)
+}
+
+/// kubectl's help for a command path given as a JSON list of words; "" when none.
+#[wasm_bindgen]
+pub fn kubectl_help(path: &str) -> String {
+    let words: Vec<String> = serde_json::from_str(path).unwrap_or_default();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    kubarium_tools::help::help(&words).unwrap_or_default()
 }

@@ -1,12 +1,17 @@
-//! The CEL evaluator (for ValidatingAdmissionPolicies) and the OpenAPI schemas (for
-//! `/openapi/v3` and `kubectl explain`) live in their own WebAssembly module
-//! (`kubarium-web-extras`), loaded after the first paint so the first load stays small;
-//! once loaded they are installed as the core's `CelEngine` and `SchemaSource`.
+//! The CEL evaluator (for ValidatingAdmissionPolicies), the OpenAPI schemas (for
+//! `/openapi/v3` and `kubectl explain`), the text utilities and kubectl's help texts live
+//! in their own WebAssembly module (`kubarium-web-extras`), loaded after the first paint so
+//! the first load stays small; once loaded they are installed as the core's `CelEngine`,
+//! `SchemaSource` and `Tools`.
 
 use std::rc::Rc;
 
 use kubarium_core::apiserver::cel::CelEngine;
 use kubarium_core::apiserver::openapi::SchemaSource;
+use kubarium_core::command::CmdResult;
+use kubarium_core::shell::io::Io;
+use kubarium_core::tools::Tools;
+use kubarium_tools::remote::{Answer, Request};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 
@@ -20,6 +25,8 @@ export async function load_extras(name) {
 export function cel_check(expr) { return extras.check(expr); }
 export function cel_evaluate(expr, vars) { return extras.evaluate(expr, vars); }
 export function openapi_schemas(kinds) { return extras.schemas(kinds); }
+export function tools_utility(request) { return extras.utility(request); }
+export function tools_help(path) { return extras.kubectl_help(path); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -30,6 +37,10 @@ extern "C" {
     fn cel_evaluate(expr: &str, vars: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn openapi_schemas(kinds: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_utility(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_help(path: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -78,10 +89,41 @@ impl SchemaSource for ModuleSchemas {
     }
 }
 
+struct ModuleTools;
+
+impl Tools for ModuleTools {
+    fn run(&self, name: &str, args: &[String], io: &mut Io) -> CmdResult {
+        let request = Request {
+            name: name.to_string(),
+            args: args.to_vec(),
+            stdin: io.stdin.take(),
+            cwd: io.cwd.to_string(),
+            fs: io.fs.clone(),
+        };
+        let answer = serde_json::to_string(&request)
+            .map_err(|e| e.to_string())
+            .and_then(|r| tools_utility(&r).map_err(|e| failed(&e)))
+            .and_then(|a| serde_json::from_str::<Answer>(&a).map_err(|e| e.to_string()));
+        match answer {
+            Ok(a) => {
+                *io.fs = a.fs;
+                a.result
+            }
+            Err(e) => CmdResult::fail(format!("{name}: {e}\n"), 1),
+        }
+    }
+
+    fn help(&self, path: &[&str]) -> Option<String> {
+        let path = serde_json::to_string(path).ok()?;
+        tools_help(&path).ok().filter(|t| !t.is_empty())
+    }
+}
+
 /// Loads the module and installs what it holds; the error says why it could not be.
 pub async fn load() -> Result<(), String> {
     load_extras(MODULE).await.map_err(|e| failed(&e))?;
     kubarium_core::apiserver::cel::install(Rc::new(ModuleCel));
     kubarium_core::apiserver::openapi::install(Rc::new(ModuleSchemas));
+    kubarium_core::tools::install(Rc::new(ModuleTools));
     Ok(())
 }

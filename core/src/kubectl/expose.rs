@@ -150,9 +150,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             Err(e) => return fail(e),
         };
         if names.is_empty() {
-            return fail(format!(
-                "error: resource(s) were provided, but no name was specified"
-            ));
+            return fail("error: resource(s) were provided, but no name was specified");
         }
         for n in names {
             match client.get(r, &ns, &n) {

@@ -115,30 +115,39 @@ pub fn fail(msg: impl Into<String>) -> CmdResult {
     CmdResult::fail(m, 1)
 }
 
+/// The help a command line asks for: `kubectl help [COMMAND...]`, or `--help`/`-h`
+/// anywhere after the command (for the deepest subcommand named).
+fn help_for(verb: &str, rest: &[String]) -> Option<String> {
+    let words: Vec<&str> = rest
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter(|a| !a.starts_with('-'))
+        .map(String::as_str)
+        .collect();
+    if verb == "help" {
+        return crate::tools::help(&words)
+            .or_else(|| words.first().and_then(|w| crate::tools::help(&[w])))
+            .or_else(|| crate::tools::help(&[]));
+    }
+    let asked = rest
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--help" || a == "-h" || a == "--help=true");
+    if !asked {
+        return None;
+    }
+    (0..=words.len().min(2)).rev().find_map(|n| {
+        let mut path = vec![verb];
+        path.extend(&words[..n]);
+        crate::tools::help(&path)
+    })
+}
+
 fn not_supported(what: &str) -> CmdResult {
     fail(format!(
         "error: \"kubectl {what}\" is not supported in Kubarium yet"
     ))
 }
-
-const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n\
-Commands Kubarium implements:\n\
-  run            Run a particular image on the cluster\n\
-  get            Display one or many resources\n\
-  describe       Show details of a specific resource or group of resources\n\
-  delete         Delete resources by file names, stdin, resources and names, or by resources and label selector\n\
-  apply          Apply a configuration to a resource by file name or stdin\n\
-  create         Create a resource from a file or from stdin (and create namespace)\n\
-  patch          Update fields of a resource\n\
-  label          Update the labels on a resource\n\
-  annotate       Update the annotations on a resource\n\
-  scale          Set a new size for a deployment, replica set, replication controller, or stateful set\n\
-  wait           Wait for a specific condition on one or many resources (advancing virtual time)\n\
-  explain        Get documentation for a resource\n\
-  api-resources  Print the supported API resources on the server\n\
-  cluster-info   Display cluster information\n\
-  version        Print the client and server version information\n\n\
-Usage:\n  kubectl [flags] [options]\n";
 
 /// Runs `kubectl <args>`.
 pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
@@ -158,11 +167,14 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         i += 1;
     }
     let Some(verb) = args.get(i) else {
-        return CmdResult::ok(HELP);
+        return CmdResult::ok(crate::tools::help(&[]).unwrap_or_default());
     };
     let mut rest: Vec<String> = args[i + 1..].to_vec();
     rest.extend(leading);
     let verb = verb.as_str();
+    if let Some(text) = help_for(verb, &rest) {
+        return CmdResult::ok(text);
+    }
     if NOT_YET.contains(&verb) {
         return not_supported(verb);
     }
@@ -183,9 +195,6 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    if parsed.on("help") || verb == "help" {
-        return CmdResult::ok(HELP);
-    }
     if let Some(flag) = parsed.unsupported() {
         return fail(format!(
             "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"

@@ -9,12 +9,8 @@ use crate::command::{CmdResult, Output};
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "cut",
-    "tr",
-    "xargs",
     "jq",
     "yq",
-    "base64",
     "curl",
     "wget",
     "vi",
@@ -33,14 +29,9 @@ const NOT_YET: &[&str] = &[
     "watch",
     "less",
     "more",
-    "tee",
-    "diff",
     "openssl",
     "helm",
-    "uniq",
     "find",
-    "cp",
-    "mv",
     "chmod",
     "ps",
     "top",
@@ -59,7 +50,6 @@ const NOT_YET: &[&str] = &[
     "df",
     "du",
     "tar",
-    "source",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
@@ -115,17 +105,13 @@ pub fn run(
             res
         }
         "echo" => echo(args),
-        "awk" | "sed" => {
+        n if crate::tools::has(n) => {
             let mut io = Io {
                 stdin,
                 fs: &mut sh.fs,
                 cwd: &sh.cwd,
             };
-            if name == "awk" {
-                super::awk::run(args, &mut io)
-            } else {
-                super::sed::run(args, &mut io)
-            }
+            crate::tools::run(n, args, &mut io)
         }
         // Tab completes `k` and kubectl already; bash accepts the usual line silently.
         "complete" => CmdResult::default(),
@@ -141,7 +127,6 @@ pub fn run(
         }
         "head" | "tail" => head_tail(sh, name == "head", args, stdin),
         "wc" => wc(sh, args, stdin),
-        "sort" => sort(sh, args, stdin),
         "sleep" => sleep(cluster, args),
         "clear" => CmdResult {
             output: Output {
@@ -439,21 +424,6 @@ fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         _ => format!("{lines} {words} {bytes}{suffix}\n"),
     };
     CmdResult::ok(out)
-}
-
-fn sort(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
-    let reverse = args.iter().any(|a| a == "-r");
-    let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let text = match inputs(sh, "sort", &files, stdin) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines.sort();
-    if reverse {
-        lines.reverse();
-    }
-    CmdResult::ok(lines.iter().map(|l| format!("{l}\n")).collect::<String>())
 }
 
 fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {

@@ -4,17 +4,13 @@
 //! exam's terminal), and the commands a CKA learner types.
 
 pub mod arith;
-pub mod awk;
 pub mod builtins;
 pub mod complete;
-pub mod coreutils;
 pub mod exec;
+pub use kubarium_tools::{fs, io};
 pub mod expand;
-pub mod fs;
 pub mod grep;
-pub mod io;
 pub mod pattern;
-pub mod sed;
 pub mod syntax;
 pub mod test;
 

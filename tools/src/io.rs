@@ -1,8 +1,8 @@
 //! What a file utility sees while it runs: its standard input, the node's files and the
 //! working directory.
 
-use super::fs::{self, Fs};
 use crate::command::CmdResult;
+use crate::fs::{self, Fs};
 
 pub struct Io<'a> {
     /// Standard input (a pipe, a `<` file, a here-document), if any.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub const HOME: &str = "/root";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,

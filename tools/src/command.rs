@@ -1,14 +1,14 @@
 //! What a command gives back: its output, in the order written and by stream, and its
 //! exit status. The shell and kubectl both speak it.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Stream {
     Out,
     Err,
 }
 
 /// Output in the order it was written, with which stream each piece went to.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Output {
     pub chunks: Vec<(Stream, String)>,
     /// `clear` (or Ctrl-L) asked for an empty screen.
@@ -36,7 +36,7 @@ impl Output {
 }
 
 /// What one command run gives back.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CmdResult {
     pub output: Output,
     pub code: i32,

@@ -1,0 +1,69 @@
+//! The seam to `kubarium-tools` (the text utilities and kubectl's help texts): native
+//! builds call it directly (the `tools` feature); the browser installs `Tools` backed by
+//! the module it loads after the first paint, and runs no command before it has.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::command::CmdResult;
+use crate::shell::io::Io;
+
+/// What runs the utilities and finds help texts.
+pub trait Tools {
+    /// Runs the utility `name` (see `kubarium_tools::has`) against `io`'s files.
+    fn run(&self, name: &str, args: &[String], io: &mut Io) -> CmdResult;
+    /// kubectl's help for a command path (`[]` is bare kubectl).
+    fn help(&self, path: &[&str]) -> Option<String>;
+}
+
+thread_local! {
+    static TOOLS: RefCell<Option<Rc<dyn Tools>>> = const { RefCell::new(None) };
+}
+
+/// Makes `tools` the ones used from now on (on this thread).
+pub fn install(tools: Rc<dyn Tools>) {
+    TOOLS.with(|t| *t.borrow_mut() = Some(tools));
+}
+
+fn tools() -> Option<Rc<dyn Tools>> {
+    TOOLS.with(|t| t.borrow().clone()).or_else(linked)
+}
+
+#[cfg(feature = "tools")]
+fn linked() -> Option<Rc<dyn Tools>> {
+    struct Linked;
+    impl Tools for Linked {
+        fn run(&self, name: &str, args: &[String], io: &mut Io) -> CmdResult {
+            kubarium_tools::run(name, args, io).unwrap_or_else(|| {
+                CmdResult::fail(format!("bash: {name}: command not found\n"), 127)
+            })
+        }
+        fn help(&self, path: &[&str]) -> Option<String> {
+            kubarium_tools::help::help(path)
+        }
+    }
+    Some(Rc::new(Linked))
+}
+
+#[cfg(not(feature = "tools"))]
+fn linked() -> Option<Rc<dyn Tools>> {
+    None
+}
+
+/// Whether `name` is one of the utilities.
+pub fn has(name: &str) -> bool {
+    kubarium_tools::has(name)
+}
+
+/// Runs a utility with the tools in use.
+pub fn run(name: &str, args: &[String], io: &mut Io) -> CmdResult {
+    match tools() {
+        Some(t) => t.run(name, args, io),
+        None => CmdResult::fail(format!("{name}: the text utilities are not loaded\n"), 127),
+    }
+}
+
+/// kubectl's help for a command path, from the tools in use.
+pub fn help(path: &[&str]) -> Option<String> {
+    tools()?.help(path)
+}
