@@ -23,4 +23,4 @@ for (const f of fs.readdirSync(dir).sort()) {
   console.log(line(f, size));
 }
 console.log(`${line('first load total', totals.first)}  (budget: brotli <= 1024 KiB)`);
-console.log(line('loaded after the prompt (CEL, OpenAPI)', totals.later));
+console.log(line('loaded after the prompt (CEL, OpenAPI, tools)', totals.later));

@@ -142,3 +142,25 @@ test('a ValidatingAdmissionPolicy denies with its CEL rule, and kubectl explain 
     server.close();
   }
 });
+
+test('bash one-liners with the text utilities and kubectl help from the module loaded after the prompt', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, "k get nodes -o name | sed 's|node/||' | awk '{print toupper($1)}' | sort -r | head -1");
+    await page.waitForSelector('text=NODE02');
+    await run(page, 'for n in $(k get nodes -o name); do echo "have ${n#node/}"; done');
+    await page.waitForSelector('text=have node01');
+    await run(page, 'kubectl taint --help | grep "kubectl taint NODE"');
+    await page.waitForSelector('text=KEY_1=VAL_1:TAINT_EFFECT_1');
+    await run(page, 'printf "%s=%d\\n" replicas $((2+1)) | tee r.txt | cut -d= -f2; cat r.txt');
+    await page.waitForSelector('text=replicas=3');
+    await page.screenshot({ path: path.join(shots, 'shell.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

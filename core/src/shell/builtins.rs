@@ -53,7 +53,7 @@ const NOT_YET: &[&str] = &[
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
-const BUILTINS: &[&str] = &[
+pub const BUILTINS: &[&str] = &[
     ".", ":", "[", "alias", "break", "builtin", "cd", "command", "complete", "continue", "declare",
     "echo", "eval", "exit", "export", "false", "help", "history", "local", "printf", "pwd", "read",
     "readonly", "return", "set", "shift", "source", "test", "true", "type", "typeset", "unalias",
@@ -245,13 +245,15 @@ pub fn run(
 }
 
 const HELP: &str = "Kubarium: a Kubernetes cluster simulated in your browser.\n\
-Type kubectl commands as on a real cluster (alias k=kubectl works), for example:\n\
+Type kubectl commands as on a real cluster (k is kubectl, as on the exam), for example:\n\
   kubectl get nodes\n\
   kubectl run nginx --image=nginx\n\
   kubectl get pods -o wide\n\
   kubectl describe pod nginx\n\
-Shell: echo, cat, ls, grep, head, tail, wc, sort, sleep N (advances the clock), alias,\n\
-export, history, clear; pipes, > and >> redirection, and cat <<EOF heredocs.\n";
+Shell: bash as exam one-liners use it: pipes, redirections, here-documents, $(...),\n\
+$((...)), ${VAR%pattern} and friends, if/for/while/case, functions; grep, awk, sed, cut,\n\
+tr, sort, uniq, wc, head, tail, xargs, printf, base64, diff, tee and more; sleep N\n\
+advances the cluster's clock.\n";
 
 fn echo(args: &[String]) -> CmdResult {
     let mut newline = true;

@@ -3,9 +3,10 @@
 use crate::cluster::Cluster;
 use crate::kubectl::VERBS;
 
+/// Commands the shell runs besides its builtins and the text utilities.
 const SHELL_COMMANDS: &[&str] = &[
-    "kubectl", "alias", "cat", "cd", "clear", "echo", "export", "grep", "head", "help", "history",
-    "ls", "mkdir", "pwd", "rm", "sleep", "sort", "tail", "touch", "unalias", "wc",
+    "kubectl", "cat", "clear", "egrep", "env", "fgrep", "grep", "head", "hostname", "ls", "mkdir",
+    "printenv", "rm", "sleep", "tail", "touch", "wc", "which", "whoami", "xargs",
 ];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the
@@ -36,7 +37,13 @@ pub fn complete(
         v
     };
     if done.is_empty() {
-        let mut all: Vec<String> = SHELL_COMMANDS.iter().map(|s| s.to_string()).collect();
+        let mut all: Vec<String> = SHELL_COMMANDS
+            .iter()
+            .chain(super::builtins::BUILTINS)
+            .chain(kubarium_tools::coreutils::NAMES)
+            .chain(&["awk", "sed"])
+            .map(|s| s.to_string())
+            .collect();
         all.extend(aliases.keys().cloned());
         return pick(all);
     }
