@@ -46,15 +46,17 @@ bench: dist
 	node scripts/ready-time.mjs dist
 	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
 
-## Fuzz the manifest decoder and the REST surface for FUZZ_SECONDS each (nightly and
+## Fuzz the manifest decoder, the REST surface, the shell, JSONPath and label selectors for
+## FUZZ_SECONDS each (nightly and
 ## cargo-fuzz). Crashes land in fuzz/artifacts/<target>/: copy each into
 ## tests/fuzz-regressions/<target>/, where `make test` replays them.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	mkdir -p fuzz/corpus/manifest fuzz/corpus/request
+	mkdir -p fuzz/corpus/manifest fuzz/corpus/request fuzz/corpus/shell fuzz/corpus/jsonpath fuzz/corpus/selector
 	cargo +nightly fuzz run manifest fuzz/corpus/manifest tests/fuzz-regressions/manifest tests/corpus/website-current -- -max_total_time=$(FUZZ_SECONDS)
 	cargo +nightly fuzz run request fuzz/corpus/request tests/fuzz-regressions/request -- -max_total_time=$(FUZZ_SECONDS)
+	for t in shell jsonpath selector; do cargo +nightly fuzz run $$t fuzz/corpus/$$t tests/fuzz-regressions/$$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
 
 clean:
 	cargo clean

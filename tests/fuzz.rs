@@ -1,5 +1,6 @@
 //! Fuzz harnesses over the public surface: manifest bytes through kubectl's reader and the
-//! API server's decoder, and raw requests through the REST surface. Neither may panic;
+//! API server's decoder, raw requests through the REST surface, lines typed at the shell,
+//! JSONPath templates and label selectors. None may panic;
 //! whatever the fuzzer finds is kept in `tests/fuzz-regressions/<harness>/` and replayed
 //! by `tests/robustness.rs`.
 
@@ -80,4 +81,55 @@ pub fn request(data: &[u8]) {
     );
     let mut c = cluster();
     let _ = c.api.handle(&req);
+}
+
+thread_local! {
+    /// A fresh session (default cluster), built once per thread; each input works on a copy.
+    static SESSION: kubarium_core::session::Session = kubarium_core::session::Session::new(1);
+}
+
+/// Shell input: each line typed at the prompt (bash syntax, expansions, the utilities,
+/// kubectl's flag parser), at most 32 lines.
+pub fn shell(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut s = SESSION.with(Clone::clone);
+    for line in text.lines().take(32) {
+        let _ = s.input(line);
+    }
+    s.shell.interrupt();
+}
+
+/// A `-o jsonpath=` template (the first line) rendered against a JSON document (the rest,
+/// or a pod when it is not JSON), and the same text as a single path.
+pub fn jsonpath(data: &[u8]) {
+    use kubarium_core::printers::jsonpath;
+    let text = String::from_utf8_lossy(data);
+    let (template, doc) = text.split_once('\n').unwrap_or((&text, ""));
+    let value = serde_json::from_str(doc).unwrap_or_else(|_| {
+        serde_json::json!({"kind": "Pod", "metadata": {"name": "a", "labels": {"app": "x"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80}]}]},
+            "items": [{"a": 1}, {"a": "two"}, {"b": [1, 2, 3]}]})
+    });
+    let _ = jsonpath::render(template, &value);
+    if let Ok(path) = jsonpath::Path::parse(template) {
+        let _ = path.find(&value);
+    }
+}
+
+/// A label selector as `-l` takes it: parsed, matched against a few objects, and turned
+/// into a LabelSelector as `create pdb --selector` does.
+pub fn selector(data: &[u8]) {
+    use kubarium_core::labels::Selector;
+    let text = String::from_utf8_lossy(data);
+    let Ok(sel) = Selector::parse(&text) else {
+        return;
+    };
+    for labels in [
+        serde_json::json!({}),
+        serde_json::json!({"app": "web", "tier": "front"}),
+        serde_json::json!({"a": "", "b/c": "d"}),
+    ] {
+        let _ = sel.matches(&serde_json::json!({"metadata": {"labels": labels}}));
+    }
+    let _ = sel.to_label_selector();
 }

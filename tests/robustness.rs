@@ -191,6 +191,9 @@ fn fuzz_regressions_replay() {
     for (harness, run) in [
         ("manifest", kubarium_tests::fuzz::manifest as fn(&[u8])),
         ("request", kubarium_tests::fuzz::request),
+        ("shell", kubarium_tests::fuzz::shell),
+        ("jsonpath", kubarium_tests::fuzz::jsonpath),
+        ("selector", kubarium_tests::fuzz::selector),
     ] {
         let entries = std::fs::read_dir(dir.join(harness)).expect("regression directory");
         for e in entries.flatten() {

@@ -35,10 +35,11 @@ const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "w
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
     "get", "run", "apply", "create", "create *", "patch", "explain", "label", "annotate", "scale",
-    "taint", "expose",
+    "taint", "expose", "set",
 ];
 const DRY_RUN: &[&str] = &[
     "run", "apply", "create", "create *", "patch", "label", "annotate", "scale", "taint", "expose",
+    "set",
 ];
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
@@ -60,13 +61,14 @@ pub const FLAGS: &[Flag] = &[
     f("request-timeout", None, true, false, &[]),
     f("v", Some('v'), true, false, &[]),
     f("all-namespaces", Some('A'), false, true, GET_LIKE),
+    f("all-namespaces", Some('A'), false, true, &["set"]),
     f(
         "selector",
         Some('l'),
         true,
         true,
         &[
-            "get", "describe", "delete", "label", "annotate", "scale", "wait", "taint",
+            "get", "describe", "delete", "label", "annotate", "scale", "wait", "taint", "set",
         ],
     ),
     f("labels", Some('l'), true, true, &["run"]),
@@ -128,7 +130,9 @@ pub const FLAGS: &[Flag] = &[
         None,
         false,
         true,
-        &["delete", "label", "annotate", "scale", "wait", "taint"],
+        &[
+            "delete", "label", "annotate", "scale", "wait", "taint", "set",
+        ],
     ),
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),

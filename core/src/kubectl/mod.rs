@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod patch;
 pub mod run;
 pub mod scale;
+pub mod set;
 pub mod taint;
 pub mod targets;
 pub mod wait;
@@ -53,6 +54,7 @@ pub const VERBS: &[&str] = &[
     "api-versions",
     "taint",
     "expose",
+    "set",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -60,7 +62,6 @@ const NOT_YET: &[&str] = &[
     "edit",
     "replace",
     "rollout",
-    "set",
     "cordon",
     "uncordon",
     "drain",
@@ -143,7 +144,7 @@ fn help_for(verb: &str, rest: &[String]) -> Option<String> {
     })
 }
 
-fn not_supported(what: &str) -> CmdResult {
+pub fn not_supported(what: &str) -> CmdResult {
     fail(format!(
         "error: \"kubectl {what}\" is not supported in Kubarium yet"
     ))
@@ -214,6 +215,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "annotate" => label::run(&parsed, ctx, label::Kind::Annotations),
         "taint" => taint::run(&parsed, ctx),
         "expose" => expose::run(&parsed, ctx),
+        "set" => set::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),

@@ -869,21 +869,15 @@ impl<'a> Exec<'a> {
         self.loops -= 1;
         match self.flow {
             None => Some(true),
-            Some(Flow::Break(n)) => {
-                self.flow = (n > 1).then_some(Flow::Break(n - 1));
-                if n > 1 {
-                    None
+            Some(flow @ (Flow::Break(n) | Flow::Continue(n))) => {
+                // `break 2` ends this loop and leaves `break 1` for the one around it.
+                let go_on = matches!(flow, Flow::Continue(_));
+                self.flow = (n > 1).then_some(if go_on {
+                    Flow::Continue(n - 1)
                 } else {
-                    Some(false)
-                }
-            }
-            Some(Flow::Continue(n)) => {
-                self.flow = (n > 1).then_some(Flow::Continue(n - 1));
-                if n > 1 {
-                    None
-                } else {
-                    Some(true)
-                }
+                    Flow::Break(n - 1)
+                });
+                (n == 1).then_some(go_on)
             }
             Some(_) => None,
         }

@@ -137,30 +137,14 @@ impl Exec<'_> {
                         }
                         continue;
                     }
-                    let text = self.param(p)?;
-                    segs.push(Seg::Text {
-                        text,
-                        quoted,
-                        split: !quoted,
-                    });
+                    segs.push(expanded(self.param(p)?, quoted));
                 }
-                Part::Command(list) => {
-                    let text = self.substitute(list)?;
-                    segs.push(Seg::Text {
-                        text,
-                        quoted,
-                        split: !quoted,
-                    });
-                }
+                Part::Command(list) => segs.push(expanded(self.substitute(list)?, quoted)),
                 Part::Arith(expr) => {
                     let text = self.expand_string(expr)?;
                     let v = super::arith::eval(&text, &mut self.sh.vars)
                         .map_err(|e| ExpandError(e, 1))?;
-                    segs.push(Seg::Text {
-                        text: v.to_string(),
-                        quoted,
-                        split: !quoted,
-                    });
+                    segs.push(expanded(v.to_string(), quoted));
                 }
             }
         }
@@ -335,6 +319,15 @@ impl Exec<'_> {
     }
 }
 
+/// What an expansion gave: split into fields later unless it was quoted.
+fn expanded(text: String, quoted: bool) -> Seg {
+    Seg::Text {
+        text,
+        quoted,
+        split: !quoted,
+    }
+}
+
 fn is_at(p: &Part) -> bool {
     matches!(p, Part::Param(p) if p.name == "@")
 }
@@ -356,11 +349,8 @@ fn split_fields(segs: Vec<Seg>) -> Vec<Field> {
         match seg {
             Seg::Break => fields.extend(cur.take()),
             Seg::Text {
-                text,
-                quoted,
-                split: true,
+                text, split: true, ..
             } => {
-                let _ = quoted;
                 let mut piece = String::new();
                 for c in text.chars() {
                     if matches!(c, ' ' | '\t' | '\n') {
@@ -547,23 +537,24 @@ fn sequence(inner: &str) -> Option<Vec<String>> {
         _ => return None,
     };
     if let (Ok(a), Ok(b)) = (from.parse::<i64>(), to.parse::<i64>()) {
-        let step = step.unwrap_or(1).unsigned_abs().max(1) as i64;
+        let step = i64::try_from(step.unwrap_or(1).unsigned_abs().max(1)).ok()?;
         let width =
             if from.starts_with('0') && from.len() > 1 || to.starts_with('0') && to.len() > 1 {
-                from.len().max(to.len())
+                from.len().max(to.len()).min(64)
             } else {
                 0
             };
-        let count = (a - b).unsigned_abs() / step as u64 + 1;
-        if count as usize > MAX_BRACE_WORDS {
+        let count = i64::try_from(a.abs_diff(b) / step.unsigned_abs() + 1).ok()?;
+        if count > MAX_BRACE_WORDS as i64 {
             return None;
         }
         let dir = if a <= b { step } else { -step };
-        return Some(
-            (0..count as i64)
-                .map(|k| format!("{:0width$}", a + k * dir))
-                .collect(),
-        );
+        return (0..count)
+            .map(|k| {
+                let v = k.checked_mul(dir).and_then(|d| a.checked_add(d))?;
+                Some(format!("{v:0width$}"))
+            })
+            .collect();
     }
     let (mut fc, mut tc) = (from.chars(), to.chars());
     let (Some(a), None, Some(b), None) = (fc.next(), fc.next(), tc.next(), tc.next()) else {

@@ -1104,18 +1104,7 @@ impl Parser<'_> {
                     let p = self.ansi_c()?;
                     parts.push(p);
                 }
-                '$' | '`' => {
-                    match self.dollar_or_backtick()? {
-                        Some(p) => {
-                            flush(&mut parts, &mut lit);
-                            parts.push(p);
-                        }
-                        None => {
-                            lit.push('$');
-                            self.pos += 1;
-                        }
-                    };
-                }
+                '$' | '`' => self.expansion(&mut parts, &mut lit, false)?,
                 c => {
                     lit.push(c);
                     self.pos += 1;
@@ -1150,18 +1139,7 @@ impl Parser<'_> {
                         self.pos += 1;
                     }
                 },
-                '$' | '`' => match self.dollar_or_backtick()? {
-                    Some(p) => {
-                        if !lit.is_empty() {
-                            parts.push(Part::Quoted(std::mem::take(&mut lit)));
-                        }
-                        parts.push(p);
-                    }
-                    None => {
-                        lit.push('$');
-                        self.pos += 1;
-                    }
-                },
+                '$' | '`' => self.expansion(&mut parts, &mut lit, true)?,
                 c => {
                     lit.push(c);
                     self.pos += 1;
@@ -1172,6 +1150,29 @@ impl Parser<'_> {
             parts.push(Part::Quoted(lit));
         }
         Ok(parts)
+    }
+
+    /// An expansion at `$` or `` ` ``: the literal text before it is ended (as quoted or
+    /// unquoted text) and the expansion added; a `$` that starts nothing is literal.
+    fn expansion(&mut self, parts: &mut Word, lit: &mut String, quoted: bool) -> Res<()> {
+        match self.dollar_or_backtick()? {
+            Some(p) => {
+                if !lit.is_empty() {
+                    let text = std::mem::take(lit);
+                    parts.push(if quoted {
+                        Part::Quoted(text)
+                    } else {
+                        Part::Lit(text)
+                    });
+                }
+                parts.push(p);
+            }
+            None => {
+                lit.push('$');
+                self.pos += 1;
+            }
+        }
+        Ok(())
     }
 
     /// `$'...'` (ANSI-C quoting) at pos.
@@ -1427,12 +1428,7 @@ impl Parser<'_> {
                         parts.push(Part::Lit(std::mem::take(&mut lit)));
                     }
                     if c == '$' || c == '`' {
-                        if let Some(p) = self.dollar_or_backtick()? {
-                            parts.push(p);
-                            continue;
-                        }
-                        lit.push('$');
-                        self.pos += 1;
+                        self.expansion(&mut parts, &mut lit, false)?;
                         continue;
                     }
                     if c == '\\' {
@@ -1506,18 +1502,7 @@ impl Parser<'_> {
                     lit.push(c);
                     self.pos += 1;
                 }
-                '$' | '`' => match self.dollar_or_backtick()? {
-                    Some(p) => {
-                        if !lit.is_empty() {
-                            parts.push(Part::Lit(std::mem::take(&mut lit)));
-                        }
-                        parts.push(p);
-                    }
-                    None => {
-                        lit.push('$');
-                        self.pos += 1;
-                    }
-                },
+                '$' | '`' => self.expansion(&mut parts, &mut lit, false)?,
                 '\n' => {
                     lit.push(' ');
                     self.pos += 1;
@@ -1607,17 +1592,8 @@ fn heredoc_word(body: &str) -> Res<Word> {
                     p.pos += 1;
                 }
             },
-            '$' | '`' => match p.dollar_or_backtick() {
-                Ok(Some(part)) => {
-                    if !lit.is_empty() {
-                        parts.push(Part::Quoted(std::mem::take(&mut lit)));
-                    }
-                    parts.push(part);
-                }
-                Ok(None) => {
-                    lit.push('$');
-                    p.pos += 1;
-                }
+            '$' | '`' => match p.expansion(&mut parts, &mut lit, true) {
+                Ok(()) => {}
                 Err(ParseError::Incomplete) => {
                     return Err(ParseError::Syntax(
                         "unexpected EOF while looking for matching `)'".into(),

@@ -1,0 +1,4 @@
+//! Fuzzes `kubarium_tests::fuzz::shell`: it must not panic.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| kubarium_tests::fuzz::shell(data));
