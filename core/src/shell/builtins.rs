@@ -9,7 +9,6 @@ use crate::command::{CmdResult, Output};
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "jq",
     "yq",
     "curl",
     "wget",
