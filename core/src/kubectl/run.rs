@@ -1,5 +1,6 @@
-//! `kubectl run`: builds a Pod the way kubectl's generator does and creates it (or prints
-//! it for `--dry-run=client`).
+//! `kubectl run`: builds a Pod the way kubectl's generator does, applies `--overrides`
+//! (merge, JSON or strategic patch), creates it (or prints it for `--dry-run=client`), and
+//! with `--expose` a ClusterIP Service in front of it.
 
 use serde_json::{json, Map, Value};
 
@@ -8,6 +9,8 @@ use super::client;
 use super::flags::Parsed;
 use super::get::{print_built, print_objects};
 use super::{fail, namespace, Ctx};
+use crate::apiserver::patch;
+use crate::apiserver::request::PatchType;
 use crate::apiserver::resources;
 use crate::command::{CmdResult, Output};
 
@@ -92,41 +95,118 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             Err(e) => return fail(e),
         }
     }
+    let port = container["ports"][0]["containerPort"].as_i64();
+    let selector = Value::Object(labels);
     let pod = json!({
         "apiVersion": "v1", "kind": "Pod",
         "metadata": metadata,
         "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
         "status": {},
     });
+    let pod = match overridden(p, pod) {
+        Ok(pod) => pod,
+        Err(e) => return e,
+    };
+    let service = if p.on("expose") {
+        let Some(port) = port else {
+            return fail("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples");
+        };
+        let mut metadata = json!({"name": name});
+        if let Some(ns) = p.get("namespace") {
+            metadata["namespace"] = json!(ns);
+        }
+        Some(json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": metadata,
+            "spec": {
+                "ports": [{"port": port, "protocol": "TCP", "targetPort": port}],
+                "selector": selector,
+            },
+            "status": {"loadBalancer": {}},
+        }))
+    } else {
+        None
+    };
+    let mut out = Output::default();
     if dry == DryRun::Client {
         // kubectl 1.35 leaves a zero creationTimestamp out (omitzero).
-        let shown = pod;
-        return match format.as_str() {
-            "" => CmdResult::ok(format!("pod/{name} created (dry run)\n")),
-            "name" => CmdResult::ok(format!("pod/{name}\n")),
-            f => CmdResult::ok(print_built(shown, f)),
+        let mut shown = vec![];
+        if let Some(svc) = service {
+            shown.push(("service", svc));
+        }
+        shown.push(("pod", pod));
+        for (i, (kind, obj)) in shown.into_iter().enumerate() {
+            out.out(match format.as_str() {
+                "" => format!("{kind}/{name} created (dry run)\n"),
+                "name" => format!("{kind}/{name}\n"),
+                // The service's printer and the pod's each start a new document.
+                "yaml" if i > 0 => format!("---\n---\n{}", print_built(obj, "yaml")),
+                f => print_built(obj, f),
+            });
+        }
+        return CmdResult {
+            output: out,
+            code: 0,
         };
     }
     let ns = namespace(p);
     let manager = p.get("field-manager").unwrap_or("kubectl-run");
     let mut query = client::write_query(dry == DryRun::Server, "Strict").to_vec();
     query.push(("fieldManager", manager));
-    match client::connect(ctx.cluster).create(resources::pods(), &ns, pod, &query) {
-        Ok((obj, warnings)) => {
-            let mut out = Output::default();
-            for w in warnings {
-                out.err(format!("Warning: {w}\n"));
-            }
-            out.out(match format.as_str() {
-                "" => format!("pod/{name} created{}\n", dry.suffix()),
-                "name" => format!("pod/{name}\n"),
-                f => print_objects(vec![obj], f, true),
-            });
-            CmdResult {
-                output: out,
-                code: 0,
+    let mut client = client::connect(ctx.cluster);
+    // The pod first; its Service is created and printed before the pod is printed.
+    let created = match client.create(resources::pods(), &ns, pod, &query) {
+        Ok(c) => c,
+        Err(e) => return fail(e.kubectl_message()),
+    };
+    let mut printed = vec![];
+    if let Some(svc) = service {
+        match client.create(resources::services(), &ns, svc, &query) {
+            Ok((obj, _)) => printed.push(("service", obj)),
+            Err(e) => return fail(e.kubectl_message()),
+        }
+    }
+    let (obj, warnings) = created;
+    for w in warnings {
+        out.err(format!("Warning: {w}\n"));
+    }
+    printed.push(("pod", obj));
+    for (kind, obj) in printed {
+        out.out(match format.as_str() {
+            "" => format!("{kind}/{name} created{}\n", dry.suffix()),
+            "name" => format!("{kind}/{name}\n"),
+            f => print_objects(vec![obj], f, true),
+        });
+    }
+    CmdResult {
+        output: out,
+        code: 0,
+    }
+}
+
+/// The pod with `--overrides` applied as a patch of `--override-type` (merge by default).
+fn overridden(p: &Parsed, pod: Value) -> Result<Value, CmdResult> {
+    let Some(text) = p.get("overrides").filter(|o| !o.is_empty()) else {
+        return Ok(pod);
+    };
+    let ty = match p.get("override-type").unwrap_or("merge") {
+        "merge" => PatchType::Merge,
+        "json" => PatchType::Json,
+        "strategic" => PatchType::StrategicMerge,
+        other => return Err(fail(format!("error: invalid override type: {other}"))),
+    };
+    let Ok(overrides) = serde_json::from_str::<Value>(text) else {
+        return Err(fail("error: Invalid JSON Patch"));
+    };
+    let mut merged = patch::apply(ty, &pod, &overrides, "Pod")
+        .map_err(|e| fail(format!("error: {}", e.message)))?;
+    // Containers decode with their (empty) resources, as kubectl's typed Pod prints them.
+    if let Some(cs) = merged["spec"]["containers"].as_array_mut() {
+        for c in cs.iter_mut().filter(|c| c.is_object()) {
+            if c.get("resources").is_none() {
+                c["resources"] = json!({});
             }
         }
-        Err(e) => fail(e.kubectl_message()),
     }
+    Ok(merged)
 }
