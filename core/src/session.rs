@@ -75,7 +75,7 @@ impl Session {
         let args: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
         let mut ctx = crate::kubectl::Ctx {
             cluster: &mut self.cluster,
-            fs: &self.shell.fs,
+            fs: &mut self.shell.fs,
             cwd: &self.shell.cwd,
             stdin: Some(text.to_string()),
         };

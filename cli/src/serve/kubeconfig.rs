@@ -14,25 +14,7 @@ pub enum Written {
 
 /// The kubeconfig's text for a server address.
 pub fn text(server: &str) -> String {
-    format!(
-        "apiVersion: v1
-clusters:
-- cluster:
-    server: {server}
-  name: kubernetes
-contexts:
-- context:
-    cluster: kubernetes
-    user: kubernetes-admin
-  name: kubernetes-admin@kubernetes
-current-context: kubernetes-admin@kubernetes
-kind: Config
-preferences: {{}}
-users:
-- name: kubernetes-admin
-  user: {{}}
-"
-    )
+    kubarium_core::kubectl::config::text(server)
 }
 
 /// Writes the kubeconfig to `file`, or to ~/.kube/config when that does not exist yet.

@@ -55,8 +55,8 @@ const FILES: &[&str] = &[
 pub const FLAGS: &[Flag] = &[
     f("namespace", Some('n'), true, true, &[]),
     f("help", Some('h'), false, true, &[]),
-    f("context", None, true, false, &[]),
-    f("kubeconfig", None, true, false, &[]),
+    f("context", None, true, true, &[]),
+    f("kubeconfig", None, true, true, &[]),
     f("as", None, true, false, &[]),
     f("request-timeout", None, true, false, &[]),
     f("v", Some('v'), true, false, &[]),
@@ -298,6 +298,14 @@ pub const FLAGS: &[Flag] = &[
     f("cluster-ip", None, true, true, &["expose"]),
     f("override-type", None, true, false, &["expose"]),
     f("overrides", None, true, false, &["expose"]),
+    f("raw", None, false, true, &["config"]),
+    f("minify", None, false, true, &["config"]),
+    f("flatten", None, false, false, &["config"]),
+    f("current", None, false, true, &["config"]),
+    f("cluster", None, true, true, &["config"]),
+    f("user", None, true, true, &["config"]),
+    f("output", Some('o'), true, true, &["config"]),
+    f("no-headers", None, false, true, &["config"]),
     f("verb", None, true, true, CREATE_ROLE),
     f("resource", None, true, true, CREATE_ROLE),
     f("resource-name", None, true, true, CREATE_ROLE),
@@ -346,6 +354,8 @@ pub struct Parsed {
     pub dashdash: bool,
     /// The first flag given that Kubarium does not implement for this verb.
     unsupported_given: Option<&'static str>,
+    /// The namespace of the kubeconfig's context, used when `-n` is not given.
+    pub context_namespace: Option<String>,
 }
 
 impl Parsed {

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod client;
+pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -29,7 +30,7 @@ use crate::shell::fs::Fs;
 /// What a kubectl invocation can reach.
 pub struct Ctx<'a> {
     pub cluster: &'a mut Cluster,
-    pub fs: &'a Fs,
+    pub fs: &'a mut Fs,
     pub cwd: &'a str,
     pub stdin: Option<String>,
 }
@@ -55,6 +56,7 @@ pub const VERBS: &[&str] = &[
     "taint",
     "expose",
     "set",
+    "config",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -71,7 +73,6 @@ const NOT_YET: &[&str] = &[
     "port-forward",
     "top",
     "auth",
-    "config",
     "events",
     "diff",
     "certificate",
@@ -102,9 +103,12 @@ pub fn resource_type(catalog: &Catalog, name: &str) -> Result<&'static Resource,
     ))
 }
 
-/// The namespace a command works in (`-n`, else `default`).
+/// The namespace a command works in (`-n`, else the kubeconfig context's, else `default`).
 pub fn namespace(p: &flags::Parsed) -> String {
-    p.get("namespace").unwrap_or("default").to_string()
+    p.get("namespace")
+        .or(p.context_namespace.as_deref())
+        .unwrap_or("default")
+        .to_string()
 }
 
 /// An error line for the terminal, with a trailing newline.
@@ -184,6 +188,19 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
     // before their flags are parsed.
+    if verb == "config" {
+        let unsupported = [
+            "set",
+            "unset",
+            "set-cluster",
+            "set-credentials",
+            "delete-cluster",
+            "delete-user",
+        ];
+        if let Some(sub) = rest.first().filter(|s| unsupported.contains(&s.as_str())) {
+            return not_supported(&format!("config {sub}"));
+        }
+    }
     let scope = if verb == "create" {
         match create::scope(&rest) {
             Ok(s) => s,
@@ -192,7 +209,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     } else {
         verb.to_string()
     };
-    let parsed = match flags::parse(&scope, &rest) {
+    let mut parsed = match flags::parse(&scope, &rest) {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -200,6 +217,12 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return fail(format!(
             "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"
         ));
+    }
+    if verb != "config" {
+        match config::context_namespace(&parsed, ctx) {
+            Ok(ns) => parsed.context_namespace = ns,
+            Err(e) => return fail(e),
+        }
     }
     match verb {
         "get" => get::run(&parsed, ctx),
@@ -216,6 +239,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "taint" => taint::run(&parsed, ctx),
         "expose" => expose::run(&parsed, ctx),
         "set" => set::run(&parsed, ctx),
+        "config" => config::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),

@@ -81,6 +81,11 @@ const GO_FIELD_ORDER: &[&str] = &[
     "roleRef",
     "rules",
     "aggregationRule",
+    "preferences",
+    "clusters",
+    "users",
+    "contexts",
+    "current-context",
 ];
 
 /// Structs whose field order differs from the list above, by the key that holds them.
@@ -97,6 +102,7 @@ const GO_FIELD_ORDER_UNDER: &[(&str, &[&str])] = &[
         ],
     ),
     ("roleRef", &["apiGroup", "kind", "name"]),
+    ("context", &["cluster", "user", "namespace"]),
     ("subjects", &["kind", "apiGroup", "name", "namespace"]),
     (
         "rules",

@@ -95,7 +95,7 @@ pub fn run(
                 args,
                 &mut crate::kubectl::Ctx {
                     cluster,
-                    fs: &sh.fs,
+                    fs: &mut sh.fs,
                     cwd: &sh.cwd,
                     stdin,
                 },
@@ -342,7 +342,12 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
             2,
         );
     }
-    let names = sh.fs.list(&dir);
+    // Dot files show only with -a or -A.
+    let all = args.iter().any(|a| {
+        a.starts_with('-') && !a.starts_with("--") && (a.contains('a') || a.contains('A'))
+    });
+    let mut names = sh.fs.list(&dir);
+    names.retain(|n| all || !n.starts_with('.'));
     if names.is_empty() {
         return CmdResult::default();
     }

@@ -43,16 +43,26 @@ impl Default for Shell {
         vars.insert("HOME".into(), fs::HOME.into());
         vars.insert("USER".into(), "root".into());
         vars.insert("SHELL".into(), "/bin/bash".into());
-        vars.insert("KUBECONFIG".into(), "/etc/kubernetes/admin.conf".into());
         let mut aliases = BTreeMap::new();
         aliases.insert("k".into(), "kubectl".into());
+        // kubeadm's admin kubeconfig, and the copy kubectl reads, as on the exam's nodes.
+        let mut files = fs::Fs::default();
+        let kubeconfig =
+            crate::kubectl::config::text(&format!("https://{}", crate::version::SERVER_ADDRESS));
+        let _ = files.mkdir("/root/.kube", true);
+        for path in [
+            "/etc/kubernetes/admin.conf",
+            crate::kubectl::config::DEFAULT_PATH,
+        ] {
+            let _ = files.write(path, &kubeconfig, false);
+        }
         Shell {
             vars,
             aliases,
             functions: BTreeMap::new(),
             positional: vec![],
             history: vec![],
-            fs: fs::Fs::default(),
+            fs: files,
             cwd: fs::HOME.into(),
             pending: None,
         }
