@@ -140,7 +140,8 @@ for pkg, group in sorted(groups.items()):
 for q in sorted(structs):
     pkg = q.rsplit(".", 1)[0]
     for name, go, tags in structs[q]:
-        pm = re.search(r'protobuf:"(\w+),(\d+),(opt|rep|req),name=(\w+)', tags)
+        # Required fields carry no opt/rep/req (`protobuf:"bytes,1,name=type"`).
+        pm = re.search(r'protobuf:"(\w+),(\d+),(?:(opt|rep|req),)?name=(\w+)', tags)
         if not pm:
             continue
         jm = re.search(r'json:"([^"]*)"', tags)
