@@ -34,12 +34,34 @@ const fn f(
 const GET_LIKE: &[&str] = &["get", "describe", "delete", "label", "annotate", "wait"];
 const SCALE: &[&str] = &["scale"];
 const OUTPUT: &[&str] = &[
-    "get", "run", "apply", "create", "create *", "patch", "explain", "label", "annotate", "scale",
-    "taint", "expose", "set",
+    "get",
+    "run",
+    "apply",
+    "create",
+    "create *",
+    "patch",
+    "explain",
+    "label",
+    "annotate",
+    "scale",
+    "taint",
+    "expose",
+    "set",
+    "autoscale",
 ];
 const DRY_RUN: &[&str] = &[
-    "run", "apply", "create", "create *", "patch", "label", "annotate", "scale", "taint", "expose",
+    "run",
+    "apply",
+    "create",
+    "create *",
+    "patch",
+    "label",
+    "annotate",
+    "scale",
+    "taint",
+    "expose",
     "set",
+    "autoscale",
 ];
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
@@ -298,6 +320,12 @@ pub const FLAGS: &[Flag] = &[
     f("cluster-ip", None, true, true, &["expose"]),
     f("override-type", None, true, false, &["expose"]),
     f("overrides", None, true, false, &["expose"]),
+    f("min", None, true, true, &["autoscale"]),
+    f("max", None, true, true, &["autoscale"]),
+    f("cpu-percent", None, true, true, &["autoscale"]),
+    f("cpu", None, true, true, &["autoscale"]),
+    f("memory", None, true, true, &["autoscale"]),
+    f("name", None, true, true, &["autoscale"]),
     f("raw", None, false, true, &["config"]),
     f("minify", None, false, true, &["config"]),
     f("flatten", None, false, false, &["config"]),

@@ -2,6 +2,7 @@
 //! kubectl's output and error texts. Verbs it lacks say so plainly.
 
 pub mod apply;
+pub mod autoscale;
 pub mod client;
 pub mod config;
 pub mod create;
@@ -57,6 +58,7 @@ pub const VERBS: &[&str] = &[
     "expose",
     "set",
     "config",
+    "autoscale",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -76,7 +78,6 @@ const NOT_YET: &[&str] = &[
     "events",
     "diff",
     "certificate",
-    "autoscale",
     "cp",
     "proxy",
     "debug",
@@ -240,6 +241,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "expose" => expose::run(&parsed, ctx),
         "set" => set::run(&parsed, ctx),
         "config" => config::run(&parsed, ctx),
+        "autoscale" => autoscale::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
