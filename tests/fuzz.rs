@@ -32,7 +32,7 @@ pub fn manifest(data: &[u8]) {
         let Ok(r) = manifest::resource_of(&c.api.catalog(), &doc) else {
             continue;
         };
-        let ns = manifest::namespace_of(&doc, None).unwrap_or_default();
+        let ns = manifest::namespace_of(&doc, None, "default").unwrap_or_default();
         let path = r.path(Some(&ns), None);
         for dry in ["All", ""] {
             let req = Request::post(&path, doc.value.clone())

@@ -263,7 +263,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 continue;
             }
         };
-        let ns = match manifest::namespace_of(&doc, p.get("namespace")) {
+        let ns = match manifest::namespace_of(&doc, p.get("namespace"), &super::namespace(p)) {
             Ok(n) => n,
             Err(e) => {
                 errors.push(e);

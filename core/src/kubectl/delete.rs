@@ -50,7 +50,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 Ok(r) => r,
                 Err(e) => return fail(e),
             };
-            let dns = match manifest::namespace_of(d, p.get("namespace")) {
+            let dns = match manifest::namespace_of(d, p.get("namespace"), &super::namespace(p)) {
                 Ok(n) => n,
                 Err(e) => return fail(e),
             };

@@ -165,7 +165,9 @@ pub fn resource_of(catalog: &Catalog, doc: &Doc) -> Result<&'static Resource, St
 }
 
 /// The namespace a document goes to, checking it against an explicit `-n`.
-pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>) -> Result<String, String> {
+/// The namespace an object goes to: its own, or `-n` (which must then agree), or the
+/// context's (`fallback`, which never disagrees).
+pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>, fallback: &str) -> Result<String, String> {
     let own = doc.value["metadata"]["namespace"]
         .as_str()
         .filter(|s| !s.is_empty());
@@ -175,7 +177,7 @@ pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>) -> Result<String, String> 
         )),
         (Some(o), _) => Ok(o.to_string()),
         (None, Some(f)) => Ok(f.to_string()),
-        (None, None) => Ok("default".to_string()),
+        (None, None) => Ok(fallback.to_string()),
     }
 }
 

@@ -50,7 +50,7 @@ fn target(p: &Parsed, ctx: &mut Ctx<'_>) -> Result<(&'static Resource, String, S
             return Err("error: no objects passed to patch".into());
         };
         let r = manifest::resource_of(&catalog, doc)?;
-        let dns = manifest::namespace_of(doc, p.get("namespace"))?;
+        let dns = manifest::namespace_of(doc, p.get("namespace"), &super::namespace(p))?;
         let name = doc.value["metadata"]["name"].as_str().unwrap_or("");
         return Ok((r, dns, name.to_string()));
     }
