@@ -48,6 +48,7 @@ const OUTPUT: &[&str] = &[
     "expose",
     "set",
     "autoscale",
+    "replace",
 ];
 const DRY_RUN: &[&str] = &[
     "run",
@@ -62,6 +63,7 @@ const DRY_RUN: &[&str] = &[
     "expose",
     "set",
     "autoscale",
+    "replace",
 ];
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
@@ -70,7 +72,7 @@ const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
 const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &[
-    "get", "describe", "delete", "apply", "create", "patch", "expose",
+    "get", "describe", "delete", "apply", "create", "patch", "expose", "replace",
 ];
 
 /// Every flag Kubarium knows.
@@ -146,7 +148,7 @@ pub const FLAGS: &[Flag] = &[
     f("stdin", Some('i'), false, false, &["run"]),
     f("tty", Some('t'), false, false, &["run"]),
     f("grace-period", None, true, true, &["delete"]),
-    f("force", None, false, true, &["delete"]),
+    f("force", None, false, true, &["delete", "replace"]),
     f("now", None, false, true, &["delete"]),
     f(
         "all",
@@ -165,7 +167,7 @@ pub const FLAGS: &[Flag] = &[
         None,
         true,
         true,
-        &["apply", "create", "create *"],
+        &["apply", "create", "create *", "replace"],
     ),
     f("server-side", None, false, true, &["apply"]),
     f("force-conflicts", None, false, true, &["apply"]),
@@ -175,7 +177,16 @@ pub const FLAGS: &[Flag] = &[
         true,
         true,
         &[
-            "apply", "create", "create *", "run", "patch", "taint", "expose",
+            "apply",
+            "create",
+            "create *",
+            "run",
+            "patch",
+            "taint",
+            "expose",
+            "set",
+            "autoscale",
+            "replace",
         ],
     ),
     f("patch", Some('p'), true, true, &["patch"]),

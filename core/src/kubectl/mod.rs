@@ -16,6 +16,7 @@ pub mod info;
 pub mod label;
 pub mod manifest;
 pub mod patch;
+pub mod replace;
 pub mod run;
 pub mod scale;
 pub mod set;
@@ -59,12 +60,12 @@ pub const VERBS: &[&str] = &[
     "set",
     "config",
     "autoscale",
+    "replace",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "edit",
-    "replace",
     "rollout",
     "cordon",
     "uncordon",
@@ -242,6 +243,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "set" => set::run(&parsed, ctx),
         "config" => config::run(&parsed, ctx),
         "autoscale" => autoscale::run(&parsed, ctx),
+        "replace" => replace::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),
