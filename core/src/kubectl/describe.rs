@@ -1,5 +1,5 @@
-//! `kubectl describe`: pods, nodes, namespaces, services, roles and role bindings (by
-//! name, name prefix, or all), with their events.
+//! `kubectl describe`: pods, nodes, namespaces, services, configmaps, secrets, service
+//! accounts, roles and role bindings (by name, name prefix, or all), with their events.
 
 use serde_json::Value;
 
@@ -32,6 +32,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             | "Service"
             | "Role"
             | "ClusterRole"
+            | "ConfigMap"
+            | "Secret"
+            | "ServiceAccount"
             | "RoleBinding"
             | "ClusterRoleBinding"
     ) {
@@ -108,7 +111,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             "involvedObject.name={}",
             t["metadata"]["name"].as_str().unwrap_or("")
         );
-        let has_events = matches!(r.kind, "Pod" | "Node" | "Service");
+        let has_events = matches!(
+            r.kind,
+            "Pod" | "Node" | "Service" | "ConfigMap" | "ServiceAccount"
+        );
         let events = if p.get("show-events") == Some("false") || !has_events {
             vec![]
         } else {
@@ -129,6 +135,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let text = match r.kind {
             "Pod" => describe::pod(t, &events, now),
             "Role" | "ClusterRole" => describe::role(t),
+            "ConfigMap" => describe::config_map(t, &events, now),
+            "Secret" => describe::secret(t),
+            "ServiceAccount" => describe::service_account(t, &events, now),
             "RoleBinding" | "ClusterRoleBinding" => describe::role_binding(t),
             "Namespace" => {
                 let name = t["metadata"]["name"].as_str().unwrap_or("");

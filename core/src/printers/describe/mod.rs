@@ -1,7 +1,9 @@
 //! `kubectl describe` for pods and nodes, laid out as kubectl's describers do (prefix
 //! writer levels, tab-aligned blocks, an Events table at the end).
 
+mod data;
 mod rbac;
+pub use data::{config_map, secret, service_account};
 pub use rbac::{role, role_binding};
 
 use serde_json::Value;
