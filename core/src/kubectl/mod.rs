@@ -8,6 +8,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod events;
 pub mod explain;
 pub mod expose;
 pub mod flags;
@@ -61,6 +62,7 @@ pub const VERBS: &[&str] = &[
     "config",
     "autoscale",
     "replace",
+    "events",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -76,7 +78,6 @@ const NOT_YET: &[&str] = &[
     "port-forward",
     "top",
     "auth",
-    "events",
     "diff",
     "certificate",
     "cp",
@@ -244,6 +245,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "config" => config::run(&parsed, ctx),
         "autoscale" => autoscale::run(&parsed, ctx),
         "replace" => replace::run(&parsed, ctx),
+        "events" => events::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed),

@@ -1,10 +1,9 @@
 //! `kubectl get --sort-by=<jsonpath>`: rows (or objects) ordered by one field, compared
 //! as kubectl compares them (numbers as numbers, strings as quantities when both are).
 
-use std::cmp::Ordering;
-
 use serde_json::Value;
 
+use crate::printers::gosort;
 use crate::printers::jsonpath::Path;
 use crate::quantity;
 
@@ -72,12 +71,11 @@ pub fn sort<T>(
         ));
     }
     let mut paired: Vec<(Option<Value>, T)> = found.into_iter().zip(items.drain(..)).collect();
-    paired.sort_by(|(a, _), (b, _)| match (a, b) {
-        (None, _) => Ordering::Less,
-        (_, None) => Ordering::Greater,
-        (Some(a), Some(b)) if less(a, b) => Ordering::Less,
-        (Some(a), Some(b)) if less(b, a) => Ordering::Greater,
-        _ => Ordering::Equal,
+    // A row without the field sorts first; ties fall where Go's sort.Sort leaves them.
+    gosort::sort(&mut paired, |(a, _), (b, _)| match (a, b) {
+        (None, _) => true,
+        (_, None) => false,
+        (Some(a), Some(b)) => less(a, b),
     });
     items.extend(paired.into_iter().map(|(_, t)| t));
     Ok(())

@@ -18,7 +18,8 @@ fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
-fn time_of(v: &Value) -> Option<Millis> {
+/// An RFC 3339 timestamp's virtual time.
+pub fn time_of(v: &Value) -> Option<Millis> {
     let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
         serde_json::from_value(v.clone()).ok()?;
     Some(from_time(&t))
