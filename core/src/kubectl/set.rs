@@ -1,6 +1,7 @@
-//! `kubectl set image (TYPE NAME | TYPE/NAME | -l | --all) CONTAINER=IMAGE ...`: a
-//! strategic merge patch of the pod template's containers (and init containers); `*`
-//! names every container. Other `set` subcommands say they are not supported yet.
+//! `kubectl set image|resources|env|serviceaccount (TYPE NAME | TYPE/NAME | -l | --all)`:
+//! changes to the pod template (or a pod) as kubectl makes them: `set image` as a strategic
+//! merge patch of the containers, the others as the whole changed object. `set selector`
+//! and `set subject` say they are not supported yet.
 
 use serde_json::{json, Value};
 
@@ -30,9 +31,10 @@ fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     match p.positional.first().map(String::as_str) {
         Some("image") => image(p, ctx),
-        Some(sub @ ("env" | "resources" | "selector" | "serviceaccount" | "sa" | "subject")) => {
-            not_supported(&format!("set {sub}"))
-        }
+        Some("resources") => resources(p, ctx),
+        Some("env") => env(p, ctx),
+        Some("serviceaccount" | "sa") => service_account(p, ctx),
+        Some(sub @ ("selector" | "subject")) => not_supported(&format!("set {sub}")),
         Some(other) => fail(format!(
             "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
         )),
@@ -178,4 +180,301 @@ fn image(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         out.err(format!("{e}\n"));
     }
     CmdResult { output: out, code }
+}
+
+/// The containers a change applies to: all, or the one `-c`/`--containers` names
+/// (init containers included).
+fn chosen<'a>(spec: &'a mut Value, only: Option<&str>) -> Vec<&'a mut Value> {
+    let mut out = vec![];
+    let Some(fields) = spec.as_object_mut() else {
+        return out;
+    };
+    for (key, list) in fields.iter_mut() {
+        if key != "initContainers" && key != "containers" {
+            continue;
+        }
+        for c in list.as_array_mut().into_iter().flatten() {
+            if only.is_none_or(|n| n == "*" || c["name"].as_str() == Some(n)) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// Applies `change` to the pod spec of each object named; prints `{kind}/{name} {word}`
+/// for those it changed (or, with `always`, for every one) and sends them back whole.
+/// What one `set` subcommand says: its `updated` word and how a refused write begins.
+struct Wording {
+    word: &'static str,
+    failed: &'static str,
+    /// Print even when nothing changed (`set serviceaccount` does).
+    always: bool,
+}
+
+fn update_each(
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    resources: &[String],
+    wording: &Wording,
+    change: &dyn Fn(&mut Value) -> Result<bool, String>,
+) -> CmdResult {
+    let (format, dry) = match output_options(p) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    if resources.is_empty() {
+        return fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+    }
+    let objects = match targets::of(p, ctx, resources) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let mut out = Output::default();
+    let mut errors = vec![];
+    let mut client = client::connect(ctx.cluster);
+    for (r, ns, name) in objects {
+        let mut obj = match client.get(r, &ns, &name) {
+            Ok(o) => o,
+            Err(e) => return fail(e.kubectl_message()),
+        };
+        let Some(path) = pod_spec_path(r.kind) else {
+            errors.push(format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: *{}.{}",
+                r.plural, r.version, r.kind
+            ));
+            continue;
+        };
+        let mut spec = &mut obj;
+        for key in path {
+            spec = &mut spec[*key];
+        }
+        let changed = match change(spec) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(format!("error: {e}"));
+                continue;
+            }
+        };
+        if !changed && !wording.always {
+            continue;
+        }
+        let result = if dry == DryRun::Client {
+            obj
+        } else {
+            let query = [
+                (
+                    "fieldManager",
+                    p.get("field-manager").unwrap_or("kubectl-set"),
+                ),
+                ("dryRun", if dry == DryRun::Server { "All" } else { "" }),
+            ];
+            match client.update(r, &ns, obj, "", &query) {
+                Ok(o) => o,
+                Err(e) => {
+                    errors.push(format!("error: {}{}", wording.failed, e.message));
+                    continue;
+                }
+            }
+        };
+        let shown = format!("{}/{name}", r.kubectl_kind());
+        match format.as_str() {
+            "" => out.out(format!("{shown} {}{}\n", wording.word, dry.suffix())),
+            "name" => out.out(format!("{shown}\n")),
+            f => out.out(print_objects(vec![result], f, true)),
+        }
+    }
+    let code = i32::from(!errors.is_empty());
+    for e in errors {
+        out.err(format!("{e}\n"));
+    }
+    CmdResult { output: out, code }
+}
+
+/// `k=v,k2=v2` as a resource list, quantities checked.
+fn resource_list(spec: &str) -> Result<serde_json::Map<String, Value>, String> {
+    let mut m = serde_json::Map::new();
+    for part in spec.split(',').filter(|p| !p.is_empty()) {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(format!(
+                "Invalid argument syntax {part}, expected <resource>=<value>"
+            ));
+        };
+        let Some(milli) = crate::quantity::parse(v) else {
+            return Err("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".into());
+        };
+        m.insert(
+            k.to_string(),
+            json!(crate::quantity::canonical(
+                milli,
+                crate::quantity::is_binary(v)
+            )),
+        );
+    }
+    Ok(m)
+}
+
+fn resources(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let limits = p.get("limits").unwrap_or("");
+    let requests = p.get("requests").unwrap_or("");
+    if limits.is_empty() && requests.is_empty() {
+        return fail("error: you must specify an update to requests or limits (in the form of --requests/--limits)");
+    }
+    let (limits, requests) = match (resource_list(limits), resource_list(requests)) {
+        (Ok(l), Ok(r)) => (l, r),
+        (Err(e), _) | (_, Err(e)) => return fail(format!("error: {e}")),
+    };
+    let only = p.get("containers").map(str::to_string);
+    let change = move |spec: &mut Value| -> Result<bool, String> {
+        let containers = chosen(spec, only.as_deref());
+        if containers.is_empty() {
+            return Err(format!(
+                "unable to find container named {}",
+                only.as_deref().unwrap_or("")
+            ));
+        }
+        let mut changed = false;
+        for c in containers {
+            let before = c["resources"].clone();
+            for (field, list) in [("limits", &limits), ("requests", &requests)] {
+                for (k, v) in list {
+                    c["resources"][field][k] = v.clone();
+                }
+            }
+            changed |= c["resources"] != before;
+        }
+        Ok(changed)
+    };
+    let wording = Wording {
+        word: "resource requirements updated",
+        failed: "failed to patch resources update to pod template ",
+        always: false,
+    };
+    update_each(p, ctx, &p.positional[1..], &wording, &change)
+}
+
+fn service_account(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let args = &p.positional[1..];
+    let Some((sa, resources)) = args.split_last() else {
+        return fail("error: serviceaccount is required\nSee 'kubectl set serviceaccount -h' for help and examples");
+    };
+    if resources.is_empty() {
+        return fail("error: serviceaccount is required\nSee 'kubectl set serviceaccount -h' for help and examples");
+    }
+    let sa = sa.clone();
+    let change = move |spec: &mut Value| -> Result<bool, String> {
+        let changed = spec["serviceAccountName"].as_str() != Some(sa.as_str());
+        spec["serviceAccountName"] = json!(sa);
+        Ok(changed)
+    };
+    let wording = Wording {
+        word: "serviceaccount updated",
+        failed: "failed to patch ServiceAccountName ",
+        always: true,
+    };
+    update_each(p, ctx, resources, &wording, &change)
+}
+
+fn env(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let args = &p.positional[1..];
+    let split = args
+        .iter()
+        .position(|a| a.contains('=') || a.ends_with('-'))
+        .unwrap_or(args.len());
+    let (resources, changes) = args.split_at(split);
+    let mut set: Vec<(String, String)> = p
+        .all("env")
+        .iter()
+        .filter_map(|e| {
+            e.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect();
+    let mut remove: Vec<String> = vec![];
+    for c in changes {
+        if let Some((k, v)) = c.split_once('=') {
+            set.push((k.to_string(), v.to_string()));
+        } else if let Some(k) = c.strip_suffix('-') {
+            remove.push(k.to_string());
+        } else {
+            return fail(format!(
+                "error: all resources must be specified before environment changes: {c}"
+            ));
+        }
+    }
+    let only = p.get("containers").map(str::to_string);
+    if p.on("list") {
+        let objects = match targets::of(p, ctx, resources) {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        };
+        let mut out = String::new();
+        let mut client = client::connect(ctx.cluster);
+        for (r, ns, name) in objects {
+            let Ok(mut obj) = client.get(r, &ns, &name) else {
+                continue;
+            };
+            let Some(path) = pod_spec_path(r.kind) else {
+                continue;
+            };
+            let mut spec = &mut obj;
+            for key in path {
+                spec = &mut spec[*key];
+            }
+            for c in chosen(spec, only.as_deref()) {
+                out.push_str(&format!(
+                    "# {} {name}, container {}\n",
+                    r.kind,
+                    c["name"].as_str().unwrap_or("")
+                ));
+                for e in c["env"].as_array().into_iter().flatten() {
+                    match e.get("value") {
+                        Some(v) => out.push_str(&format!(
+                            "{}={}\n",
+                            e["name"].as_str().unwrap_or(""),
+                            v.as_str().unwrap_or("")
+                        )),
+                        None => out.push_str(&format!(
+                            "# {} from: {}\n",
+                            e["name"].as_str().unwrap_or(""),
+                            e["valueFrom"]
+                        )),
+                    }
+                }
+            }
+        }
+        return CmdResult::ok(out);
+    }
+    if set.is_empty() && remove.is_empty() {
+        return fail("error: at least one environment variable must be provided");
+    }
+    let change = move |spec: &mut Value| -> Result<bool, String> {
+        let mut changed = false;
+        for c in chosen(spec, only.as_deref()) {
+            let before = c["env"].clone();
+            let mut vars: Vec<Value> = c["env"].as_array().cloned().unwrap_or_default();
+            for (k, v) in &set {
+                match vars.iter_mut().find(|e| e["name"].as_str() == Some(k)) {
+                    Some(e) => *e = json!({"name": k, "value": v}),
+                    None => vars.push(json!({"name": k, "value": v})),
+                }
+            }
+            vars.retain(|e| !remove.iter().any(|r| e["name"].as_str() == Some(r)));
+            if vars.is_empty() {
+                if let Some(m) = c.as_object_mut() {
+                    m.remove("env");
+                }
+            } else {
+                c["env"] = json!(vars);
+            }
+            changed |= c["env"] != before;
+        }
+        Ok(changed)
+    };
+    let wording = Wording {
+        word: "env updated",
+        failed: "failed to patch env update to pod template: ",
+        always: false,
+    };
+    update_each(p, ctx, resources, &wording, &change)
 }
