@@ -187,10 +187,24 @@ impl<'a> Client<'a> {
         name: &str,
         grace: Option<i64>,
     ) -> Result<(bool, Value), ApiError> {
-        let req = Request::new(Method::Delete, r.path(Some(ns), Some(name))).query(
-            "gracePeriodSeconds",
-            grace.map(|g| g.to_string()).unwrap_or_default(),
-        );
+        self.delete_with(r, ns, name, grace, None)
+    }
+
+    /// Deletes with a propagation policy (`Background`, `Foreground`, `Orphan`).
+    pub fn delete_with(
+        &mut self,
+        r: &Resource,
+        ns: &str,
+        name: &str,
+        grace: Option<i64>,
+        propagation: Option<&str>,
+    ) -> Result<(bool, Value), ApiError> {
+        let req = Request::new(Method::Delete, r.path(Some(ns), Some(name)))
+            .query(
+                "gracePeriodSeconds",
+                grace.map(|g| g.to_string()).unwrap_or_default(),
+            )
+            .query("propagationPolicy", propagation.unwrap_or_default());
         let resp = self.send(req);
         let gone = resp.code == 200;
         resp.into_result().map(|obj| (gone, obj))

@@ -11,6 +11,17 @@ use crate::command::{CmdResult, Output};
 use crate::labels::Selector;
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    // kubectl sends the cascade policy with every delete (background unless told).
+    let propagation = match p.get("cascade").unwrap_or("background") {
+        "background" | "true" => "Background",
+        "foreground" => "Foreground",
+        "orphan" | "false" => "Orphan",
+        other => {
+            return fail(format!(
+                "error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\""
+            ))
+        }
+    };
     if p.on("now") && p.given("grace-period") {
         return fail("error: --now and --grace-period cannot be specified together");
     }
@@ -138,7 +149,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut client = client::connect(ctx.cluster);
     for (r, tns, name) in targets {
         let requested = if grace >= 0 { Some(grace) } else { None };
-        match client.delete(r, &tns, &name, requested) {
+        match client.delete_with(r, &tns, &name, requested, Some(propagation)) {
             Ok((gone, obj)) => {
                 let verb = if force && grace == 0 {
                     "force deleted"

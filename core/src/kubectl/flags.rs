@@ -148,6 +148,7 @@ pub const FLAGS: &[Flag] = &[
     f("stdin", Some('i'), false, false, &["run"]),
     f("tty", Some('t'), false, false, &["run"]),
     f("grace-period", None, true, true, &["delete"]),
+    f("cascade", None, true, true, &["delete"]),
     f("force", None, false, true, &["delete", "replace"]),
     f("now", None, false, true, &["delete"]),
     f(
