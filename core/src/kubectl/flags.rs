@@ -82,8 +82,9 @@ pub const FLAGS: &[Flag] = &[
     f("context", None, true, true, &[]),
     f("kubeconfig", None, true, true, &[]),
     f("as", None, true, false, &[]),
-    f("request-timeout", None, true, false, &[]),
-    f("v", Some('v'), true, false, &[]),
+    // Accepted: requests here are instant, and the log lines -v would add are not printed.
+    f("request-timeout", None, true, true, &[]),
+    f("v", Some('v'), true, true, &[]),
     f("all-namespaces", Some('A'), false, true, GET_LIKE),
     f("all-namespaces", Some('A'), false, true, &["set"]),
     f(
@@ -385,6 +386,7 @@ pub const FLAGS: &[Flag] = &[
     f("api-version", None, true, true, &["explain"]),
     f("show-events", None, false, true, &["describe"]),
     f("client", None, false, true, &["version"]),
+    f("output", Some('o'), true, true, &["version"]),
     f("namespaced", None, false, true, &["api-resources"]),
     f("api-group", None, true, true, &["api-resources"]),
     f("verbs", None, true, true, &["api-resources"]),

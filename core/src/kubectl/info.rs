@@ -7,13 +7,40 @@ use crate::command::CmdResult;
 use crate::printers::tabwriter;
 use crate::version::{KUBECTL_VERSION, KUBERNETES_VERSION, KUSTOMIZE_VERSION};
 
-pub fn version(p: &Parsed) -> CmdResult {
-    let mut s =
-        format!("Client Version: {KUBECTL_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
-    if !p.on("client") {
-        s.push_str(&format!("Server Version: {KUBERNETES_VERSION}\n"));
+pub fn version(p: &Parsed, ctx: &mut super::Ctx<'_>) -> CmdResult {
+    let format = p.get("output").unwrap_or("");
+    if !matches!(format, "" | "json" | "yaml") {
+        return fail("error: --output must be 'yaml' or 'json'");
     }
-    CmdResult::ok(s)
+    if format.is_empty() {
+        let mut s =
+            format!("Client Version: {KUBECTL_VERSION}\nKustomize Version: {KUSTOMIZE_VERSION}\n");
+        if !p.on("client") {
+            s.push_str(&format!("Server Version: {KUBERNETES_VERSION}\n"));
+        }
+        return CmdResult::ok(s);
+    }
+    // The server's from /version; kubectl's own is the same build without emulation.
+    let server = super::client::connect(ctx.cluster)
+        .send(crate::apiserver::request::Request::get(
+            "/version".to_string(),
+        ))
+        .body;
+    let mut client = server.clone();
+    if let Some(m) = client.as_object_mut() {
+        m.retain(|k, _| !k.starts_with("emulation") && !k.starts_with("minCompatibility"));
+        m.insert("gitVersion".into(), serde_json::json!(KUBECTL_VERSION));
+    }
+    let mut v = serde_json::json!({"clientVersion": client, "kustomizeVersion": KUSTOMIZE_VERSION});
+    if !p.on("client") {
+        v["serverVersion"] = server;
+    }
+    CmdResult::ok(if format == "json" {
+        crate::printers::json::to_json(&v, crate::printers::json::Order::GoStruct)
+    } else {
+        // kubectl ends the YAML with an empty line.
+        crate::printers::yaml::to_yaml(&v) + "\n"
+    })
 }
 
 pub fn cluster_info(p: &Parsed) -> CmdResult {

@@ -248,7 +248,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "events" => events::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
-        "version" => info::version(&parsed),
+        "version" => info::version(&parsed, ctx),
         "cluster-info" => info::cluster_info(&parsed),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }

@@ -94,6 +94,23 @@ const GO_FIELD_ORDER: &[&str] = &[
     "current-context",
 ];
 
+/// version.Info's fields.
+const VERSION_INFO: &[&str] = &[
+    "major",
+    "minor",
+    "emulationMajor",
+    "emulationMinor",
+    "minCompatibilityMajor",
+    "minCompatibilityMinor",
+    "gitVersion",
+    "gitCommit",
+    "gitTreeState",
+    "buildDate",
+    "goVersion",
+    "compiler",
+    "platform",
+];
+
 /// Structs whose field order differs from the list above, by the key that holds them.
 const GO_FIELD_ORDER_UNDER: &[(&str, &[&str])] = &[
     (
@@ -110,6 +127,8 @@ const GO_FIELD_ORDER_UNDER: &[(&str, &[&str])] = &[
     ("roleRef", &["apiGroup", "kind", "name"]),
     ("context", &["cluster", "user", "namespace"]),
     ("scaleTargetRef", &["kind", "name", "apiVersion"]),
+    ("clientVersion", VERSION_INFO),
+    ("serverVersion", VERSION_INFO),
     ("subjects", &["kind", "apiGroup", "name", "namespace"]),
     (
         "rules",
