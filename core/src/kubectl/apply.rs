@@ -206,6 +206,55 @@ are the ways you can resolve this warning:
   stop managing the field (remove it from their configuration).
 See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts";
 
+/// Records in `body` the configuration kubectl applies: the object without the
+/// annotation, with the annotations map its annotating leaves (`{}` when there were none).
+pub fn record_last_applied(body: &mut Value) {
+    let mut last = body.clone();
+    if let Some(m) = last.get_mut("metadata").and_then(Value::as_object_mut) {
+        let annotations = m
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(a) = annotations.as_object_mut() {
+            a.remove(LAST_APPLIED);
+        }
+    }
+    let text = format!("{}\n", serde_json::to_string(&last).unwrap_or_default());
+    let meta = body.as_object_mut().and_then(|o| {
+        o.entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()
+    });
+    if let Some(meta) = meta {
+        let ann = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(a) = ann.as_object_mut() {
+            a.insert(LAST_APPLIED.into(), Value::String(text));
+        }
+    }
+}
+
+/// The live object after a client-side apply of `body` (which carries its last-applied
+/// annotation), given the configuration applied before (`last`); status untouched.
+pub fn merged(live: &Value, body: &Value, last: &Value) -> Value {
+    let mut merged = merge(live, &desired_state(body), &desired_state(last));
+    if let Some(m) = merged.as_object_mut() {
+        match live.get("status") {
+            Some(st) => m.insert("status".into(), st.clone()),
+            None => m.remove("status"),
+        };
+    }
+    merged
+}
+
+/// The configuration last applied to `live` (null when it has none).
+pub fn last_applied(live: &Value) -> Value {
+    live["metadata"]["annotations"][LAST_APPLIED]
+        .as_str()
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or(Value::Null)
+}
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     let files = p.all("filename");
     if files.is_empty() {
@@ -323,31 +372,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
             }
         }
         if mode == Mode::Apply {
-            // The configuration kubectl records is the object without the annotation,
-            // with the annotations map its annotating leaves (`{}` when there were none).
-            let mut last = body.clone();
-            if let Some(m) = last.get_mut("metadata").and_then(Value::as_object_mut) {
-                let annotations = m
-                    .entry("annotations")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Some(a) = annotations.as_object_mut() {
-                    a.remove(LAST_APPLIED);
-                }
-            }
-            let text = format!("{}\n", serde_json::to_string(&last).unwrap_or_default());
-            let meta = body.as_object_mut().and_then(|o| {
-                o.entry("metadata")
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-            });
-            if let Some(meta) = meta {
-                let ann = meta
-                    .entry("annotations")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Some(a) = ann.as_object_mut() {
-                    a.insert(LAST_APPLIED.into(), Value::String(text));
-                }
-            }
+            record_last_applied(&mut body);
         }
         match (existing, mode) {
             (None, _) | (Some(_), Mode::Create) => {
@@ -374,21 +399,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                 }
             }
             (Some(live), Mode::Apply) => {
-                let last: Value = live["metadata"]["annotations"][LAST_APPLIED]
-                    .as_str()
-                    .and_then(|s| serde_json::from_str(s).ok())
-                    .unwrap_or(Value::Null);
+                let last = last_applied(&live);
                 if last.is_null() {
                     out.err(format!("Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.group_resource()));
                 }
-                let mut merged = merge(&live, &desired_state(&body), &desired_state(&last));
-                // Apply never touches status.
-                if let Some(m) = merged.as_object_mut() {
-                    match live.get("status") {
-                        Some(st) => m.insert("status".into(), st.clone()),
-                        None => m.remove("status"),
-                    };
-                }
+                let merged = merged(&live, &body, &last);
                 if merged == live {
                     if format.is_empty() {
                         out.out(format!("{kind}/{name} unchanged{}\n", dry.suffix()));

@@ -72,7 +72,7 @@ const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
 const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &[
-    "get", "describe", "delete", "apply", "create", "patch", "expose", "replace",
+    "get", "describe", "delete", "apply", "create", "patch", "expose", "replace", "diff",
 ];
 
 /// Every flag Kubarium knows.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod diff;
 pub mod events;
 pub mod explain;
 pub mod expose;
@@ -63,6 +64,7 @@ pub const VERBS: &[&str] = &[
     "autoscale",
     "replace",
     "events",
+    "diff",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -78,7 +80,6 @@ const NOT_YET: &[&str] = &[
     "port-forward",
     "top",
     "auth",
-    "diff",
     "certificate",
     "cp",
     "proxy",
@@ -246,6 +247,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "autoscale" => autoscale::run(&parsed, ctx),
         "replace" => replace::run(&parsed, ctx),
         "events" => events::run(&parsed, ctx),
+        "diff" => diff::run(&parsed, ctx),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed, ctx),

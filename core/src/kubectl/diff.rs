@@ -1,0 +1,155 @@
+//! `kubectl diff -f FILE`: what `kubectl apply` would change, as a unified diff of each
+//! object live and merged (the server's dry run of the client-side apply, or of the
+//! create), without managed fields; exit status 1 when anything differs.
+
+use serde_json::Value;
+
+use super::apply::{last_applied, merged, LAST_APPLIED};
+use super::client;
+use super::flags::Parsed;
+use super::{fail, manifest, namespace, Ctx};
+use crate::command::{CmdResult, Output};
+use crate::printers::yaml::to_yaml;
+use crate::shell::fs::Fs;
+use crate::shell::io::Io;
+
+fn without_managed_fields(mut v: Value) -> Value {
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        m.remove("managedFields");
+    }
+    v
+}
+
+/// Secret values never show: equal ones as `***`, changed ones as `*** (before)` and
+/// `*** (after)`, as kubectl masks them.
+fn mask_secret_data(before: Option<&mut Value>, after: &mut Value) {
+    let old = before.as_ref().map_or(Value::Null, |b| b["data"].clone());
+    let new = after["data"].clone();
+    let masked = |v: &Value, other: &Value, word: &str| -> Value {
+        let mut out = serde_json::Map::new();
+        for (k, x) in v.as_object().into_iter().flatten() {
+            let text = if other.get(k) == Some(x) {
+                "***".to_string()
+            } else {
+                format!("*** ({word})")
+            };
+            out.insert(k.clone(), Value::String(text));
+        }
+        Value::Object(out)
+    };
+    if new.is_object() {
+        after["data"] = masked(&new, &old, "after");
+    }
+    if let Some(b) = before {
+        if old.is_object() {
+            b["data"] = masked(&old, &new, "before");
+        }
+    }
+}
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let files = p.all("filename");
+    if files.is_empty() {
+        return fail("error: must specify one of -f and -k");
+    }
+    let docs = match manifest::read(ctx, &files) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
+    let catalog = client::discover(ctx.cluster);
+    let query = [
+        ("dryRun", "All"),
+        ("fieldManager", "kubectl-client-side-apply"),
+    ];
+    let mut out = Output::default();
+    let mut differs = false;
+    for (i, doc) in docs.into_iter().enumerate() {
+        let r = match manifest::resource_of(&catalog, &doc) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let ns = match manifest::namespace_of(&doc, p.get("namespace"), &namespace(p)) {
+            Ok(n) if r.namespaced => n,
+            Ok(_) => String::new(),
+            Err(e) => return fail(e),
+        };
+        let name = doc.value["metadata"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let mut body = doc.value.clone();
+        if r.namespaced {
+            body["metadata"]["namespace"] = Value::String(ns.clone());
+        }
+        let mut client = client::connect(ctx.cluster);
+        let live = client.get(r, &ns, &name).ok();
+        let result = match &live {
+            None => client.create(r, &ns, body, &query).map(|(o, _)| o),
+            Some(live) => {
+                // The recorded configuration stays as it is: diff applies nothing.
+                let mut body = body;
+                if let Some(recorded) = live["metadata"]["annotations"].get(LAST_APPLIED) {
+                    body["metadata"]["annotations"][LAST_APPLIED] = recorded.clone();
+                }
+                let m = merged(live, &body, &last_applied(live));
+                if &m == live {
+                    Ok(live.clone())
+                } else {
+                    client.update(r, &ns, m, "", &query)
+                }
+            }
+        };
+        let after = match result {
+            Ok(o) => without_managed_fields(o),
+            Err(e) => return fail(e.kubectl_message()),
+        };
+        let mut before = live.map(without_managed_fields);
+        let mut after = after;
+        if r.kind == "Secret" {
+            mask_secret_data(before.as_mut(), &mut after);
+        }
+        // The files diff compares, named as kubectl names them.
+        let group = if r.group.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", r.group)
+        };
+        let file = format!("{group}{}.{}.{ns}.{name}", r.version, r.kind);
+        let (live_path, merged_path) = (
+            format!("/tmp/LIVE-{}/{file}", 1000 + i),
+            format!("/tmp/MERGED-{}/{file}", 2000 + i),
+        );
+        let mut fs = Fs::default();
+        for (path, obj) in [(&live_path, before.as_ref()), (&merged_path, Some(&after))] {
+            let dir = path.rsplit_once('/').map_or("/tmp", |(d, _)| d);
+            let _ = fs.mkdir(dir, true);
+            // An object that does not exist yet is an empty file, as kubectl writes it.
+            let _ = fs.write(path, &obj.map(to_yaml).unwrap_or_default(), false);
+        }
+        let mut io = Io {
+            stdin: None,
+            fs: &mut fs,
+            cwd: "/tmp",
+        };
+        let args: Vec<String> = ["-u", &live_path, &merged_path]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let res = crate::tools::run("diff", &args, &mut io);
+        if res.code == 1 {
+            differs = true;
+            out.out(format!("diff -u -N {live_path} {merged_path}\n"));
+            out.extend(res.output);
+        } else if res.code > 1 {
+            out.extend(res.output);
+            return CmdResult {
+                output: out,
+                code: res.code,
+            };
+        }
+    }
+    CmdResult {
+        output: out,
+        code: i32::from(differs),
+    }
+}
