@@ -172,6 +172,7 @@ pub const FLAGS: &[Flag] = &[
         &["apply", "create", "create *", "replace"],
     ),
     f("server-side", None, false, true, &["apply"]),
+    f("create-annotation", None, false, true, &["apply"]),
     f("force-conflicts", None, false, true, &["apply"]),
     f(
         "field-manager",

@@ -16,6 +16,7 @@ pub mod flags;
 pub mod get;
 pub mod info;
 pub mod label;
+pub mod last_applied;
 pub mod manifest;
 pub mod patch;
 pub mod replace;
@@ -232,7 +233,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "get" => get::run(&parsed, ctx),
         "describe" => describe::run(&parsed, ctx),
         "delete" => delete::run(&parsed, ctx),
-        "apply" => apply::run(&parsed, ctx, apply::Mode::Apply),
+        "apply" => last_applied::run(&parsed, ctx)
+            .unwrap_or_else(|| apply::run(&parsed, ctx, apply::Mode::Apply)),
         "create" => create::run(&parsed, ctx),
         "run" => run::run(&parsed, ctx),
         "patch" => patch::run(&parsed, ctx),
