@@ -64,19 +64,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut out = Output::default();
     let mut differs = false;
     for (i, doc) in docs.into_iter().enumerate() {
-        let r = match manifest::resource_of(&catalog, &doc) {
-            Ok(r) => r,
-            Err(e) => return fail(e),
-        };
-        let ns = match manifest::namespace_of(&doc, p.get("namespace"), &namespace(p)) {
-            Ok(n) if r.namespaced => n,
-            Ok(_) => String::new(),
-            Err(e) => return fail(e),
-        };
-        let name = doc.value["metadata"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let (r, ns, name) =
+            match manifest::locate(&catalog, &doc, p.get("namespace"), &namespace(p)) {
+                Ok(l) => l,
+                Err(e) => return fail(e),
+            };
         let mut body = doc.value.clone();
         if r.namespaced {
             body["metadata"]["namespace"] = Value::String(ns.clone());

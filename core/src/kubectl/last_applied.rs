@@ -73,19 +73,11 @@ fn set(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let catalog = client::discover(ctx.cluster);
     let mut out = Output::default();
     for doc in docs {
-        let r = match manifest::resource_of(&catalog, &doc) {
-            Ok(r) => r,
-            Err(e) => return fail(e),
-        };
-        let ns = match manifest::namespace_of(&doc, p.get("namespace"), &namespace(p)) {
-            Ok(n) if r.namespaced => n,
-            Ok(_) => String::new(),
-            Err(e) => return fail(e),
-        };
-        let name = doc.value["metadata"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let (r, ns, name) =
+            match manifest::locate(&catalog, &doc, p.get("namespace"), &namespace(p)) {
+                Ok(l) => l,
+                Err(e) => return fail(e),
+            };
         let mut client = client::connect(ctx.cluster);
         let mut live = match client.get(r, &ns, &name) {
             Ok(o) => o,

@@ -181,6 +181,24 @@ pub fn namespace_of(doc: &Doc, flag_ns: Option<&str>, fallback: &str) -> Result<
     }
 }
 
+/// Where a document's object lives: its resource, namespace ("" when cluster-scoped;
+/// `-n` must agree with its own, else the context's) and name.
+pub fn locate(
+    catalog: &Catalog,
+    doc: &Doc,
+    flag_ns: Option<&str>,
+    fallback: &str,
+) -> Result<(&'static Resource, String, String), String> {
+    let r = resource_of(catalog, doc)?;
+    let ns = namespace_of(doc, flag_ns, fallback)?;
+    let ns = if r.namespaced { ns } else { String::new() };
+    let name = doc.value["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    Ok((r, ns, name))
+}
+
 /// Where in a manifest a problem is: 1-based line and column, and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {

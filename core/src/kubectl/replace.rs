@@ -37,27 +37,18 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         ),
     ];
     for doc in docs {
-        let r = match manifest::resource_of(&catalog, &doc) {
-            Ok(r) => r,
-            Err(e) => {
-                out.err(format!("{e}\n"));
-                code = 1;
-                continue;
-            }
-        };
-        let ns = match manifest::namespace_of(&doc, p.get("namespace"), &namespace(p)) {
-            Ok(n) if r.namespaced => n,
-            Ok(_) => String::new(),
-            Err(e) => {
-                out.err(format!("{e}\n"));
-                code = 1;
-                continue;
-            }
-        };
-        let name = doc.value["metadata"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
+        let (r, ns, name) =
+            match manifest::locate(&catalog, &doc, p.get("namespace"), &namespace(p)) {
+                Ok(l) => l,
+                Err(e) => {
+                    out.err(format!(
+                        "{e}
+"
+                    ));
+                    code = 1;
+                    continue;
+                }
+            };
         let kind = r.kubectl_kind();
         let mut body = doc.value.clone();
         let mut client = client::connect(ctx.cluster);

@@ -1071,16 +1071,8 @@ impl Parser<'_> {
                 c if is_meta(c) => break,
                 '\'' => {
                     flush(&mut parts, &mut lit);
-                    self.pos += 1;
-                    let start = self.pos;
-                    while self.peek().is_some_and(|c| c != '\'') {
-                        self.pos += 1;
-                    }
-                    if self.peek().is_none() {
-                        return Err(ParseError::Incomplete);
-                    }
-                    parts.push(Part::Quoted(self.chars[start..self.pos].iter().collect()));
-                    self.pos += 1;
+                    let q = self.single_quoted()?;
+                    parts.push(q);
                 }
                 '"' => {
                     flush(&mut parts, &mut lit);
@@ -1113,6 +1105,21 @@ impl Parser<'_> {
         }
         flush(&mut parts, &mut lit);
         Ok((!parts.is_empty()).then_some(parts))
+    }
+
+    /// `'...'` at pos: its text, taken as it is.
+    fn single_quoted(&mut self) -> Res<Part> {
+        self.pos += 1;
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != '\'') {
+            self.pos += 1;
+        }
+        if self.peek().is_none() {
+            return Err(ParseError::Incomplete);
+        }
+        let text = self.chars[start..self.pos].iter().collect();
+        self.pos += 1;
+        Ok(Part::Quoted(text))
     }
 
     /// The inside of `"..."`, after the opening quote, through the closing one.
@@ -1439,19 +1446,11 @@ impl Parser<'_> {
                         self.pos += 2;
                         continue;
                     }
-                    self.pos += 1;
                     if c == '"' {
+                        self.pos += 1;
                         parts.push(Part::Double(self.double_quoted()?));
                     } else {
-                        let start = self.pos;
-                        while self.peek().is_some_and(|c| c != '\'') {
-                            self.pos += 1;
-                        }
-                        if self.peek().is_none() {
-                            return Err(ParseError::Incomplete);
-                        }
-                        parts.push(Part::Quoted(self.chars[start..self.pos].iter().collect()));
-                        self.pos += 1;
+                        parts.push(self.single_quoted()?);
                     }
                 }
                 '{' => {
