@@ -302,6 +302,28 @@ fn main() {
         writes.push(t.elapsed());
     }
     stats(&format!("{objects} objects: get/describe"), reads);
+    // The commands issue 7 names, each on its own.
+    let manifest: String = (0..20)
+        .map(|i| {
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bench{i}\ndata:\n  key: \"{i}\"\n---\n"
+            )
+        })
+        .collect();
+    let _ = s.shell.fs.write("/root/bench.yaml", &manifest, false);
+    for line in [
+        "kubectl get pods -A -o wide",
+        "kubectl describe node node01",
+        "kubectl apply -f bench.yaml",
+    ] {
+        let mut samples = vec![];
+        for _ in 0..30 {
+            let t = Instant::now();
+            let _ = s.input(line);
+            samples.push(t.elapsed());
+        }
+        stats(&format!("{objects} objects: {line}"), samples);
+    }
     stats(
         &format!("{objects} objects: kubectl run (with scheduling)"),
         writes,
