@@ -1,4 +1,4 @@
-//! The learner's text utilities (awk, sed, jq and the coreutils) and kubectl's help texts. The shell's own types (what a
+//! The learner's text utilities (grep, awk, sed, jq and the coreutils) and kubectl's help texts. The shell's own types (what a
 //! command gives back, the node's files) live here too, so that both the core and the
 //! browser's second WebAssembly module speak them; the core links the utilities in
 //! native builds, and the browser loads them after the first paint.
@@ -7,6 +7,7 @@ pub mod awk;
 pub mod command;
 pub mod coreutils;
 pub mod fs;
+pub mod grep;
 pub mod help;
 pub mod io;
 pub mod jq;
@@ -22,11 +23,13 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> Option<CmdResult> {
         "awk" => Some(awk::run(args, io)),
         "sed" => Some(sed::run(args, io)),
         "jq" => Some(jq::run(args, io)),
+        "grep" | "egrep" | "fgrep" => Some(grep::run(name, args, io)),
         n => coreutils::run(n, args, io),
     }
 }
 
 /// Whether `name` is one of the utilities here.
 pub fn has(name: &str) -> bool {
-    matches!(name, "awk" | "sed" | "jq") || coreutils::NAMES.contains(&name)
+    matches!(name, "awk" | "sed" | "jq" | "grep" | "egrep" | "fgrep")
+        || coreutils::NAMES.contains(&name)
 }

@@ -116,14 +116,6 @@ pub fn run(
         "complete" => CmdResult::default(),
         "cat" => cat(sh, args, stdin),
         "ls" => ls(sh, args),
-        "grep" | "egrep" | "fgrep" => {
-            let mut io = Io {
-                stdin,
-                fs: &mut sh.fs,
-                cwd: &sh.cwd,
-            };
-            super::grep::run(name, args, &mut io)
-        }
         "head" | "tail" => head_tail(sh, name == "head", args, stdin),
         "wc" => wc(sh, args, stdin),
         "sleep" => sleep(cluster, args),

@@ -9,7 +9,6 @@ pub mod complete;
 pub mod exec;
 pub use kubarium_tools::{fs, io};
 pub mod expand;
-pub mod grep;
 pub mod pattern;
 pub mod syntax;
 pub mod test;

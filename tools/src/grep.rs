@@ -2,8 +2,8 @@
 //! -q -w -x -h -H -r, context lines, several files; and the POSIX-to-Rust regex
 //! translation other utilities share.
 
-use super::io::Io;
 use crate::command::{CmdResult, Output};
+use crate::io::Io;
 
 /// A POSIX basic (or, with `extended`, extended) regular expression as regex-lite
 /// syntax: in basic ones `\(`, `\)`, `\{`, `\}`, `\+`, `\?` and `\|` are the operators.
@@ -481,7 +481,7 @@ fn search(text: &str, name: &str, names: bool, m: &Matcher, o: &Opts, out: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shell::fs::Fs;
+    use crate::fs::Fs;
 
     fn grep(args: &[&str], stdin: &str) -> (String, i32) {
         let mut fs = Fs::default();
