@@ -43,7 +43,6 @@ const NOT_YET: &[&str] = &[
     "iptables",
     "netstat",
     "ss",
-    "date",
     "uptime",
     "free",
     "df",
@@ -119,6 +118,7 @@ pub fn run(
         "head" | "tail" => head_tail(sh, name == "head", args, stdin),
         "wc" => wc(sh, args, stdin),
         "sleep" => sleep(cluster, args),
+        "date" => date(cluster, args),
         "clear" => CmdResult {
             output: Output {
                 chunks: vec![],
@@ -421,6 +421,60 @@ fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
         _ if files.is_empty() => format!("{lines:>7} {words:>7} {bytes:>7}\n"),
         _ => format!("{lines} {words} {bytes}{suffix}\n"),
     };
+    CmdResult::ok(out)
+}
+
+/// `date [-u] [+FORMAT]`: the cluster's virtual time (the node's clock), in UTC.
+fn date(cluster: &Cluster, args: &[String]) -> CmdResult {
+    use crate::clock::{civil, epoch_seconds, MONTHS, WEEKDAYS};
+    let secs = epoch_seconds() + cluster.now().div_euclid(1000);
+    let c = civil(secs);
+    let mut format = "%a %b %e %H:%M:%S UTC %Y".to_string();
+    for a in args {
+        match a.as_str() {
+            "-u" | "--utc" => {}
+            f if f.starts_with('+') => format = f[1..].to_string(),
+            other => {
+                return CmdResult::fail(
+                    format!("date: {other} is not supported in Kubarium yet\n"),
+                    1,
+                )
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => out.push_str(&c.year.to_string()),
+            Some('m') => out.push_str(&format!("{:02}", c.month)),
+            Some('d') => out.push_str(&format!("{:02}", c.day)),
+            Some('e') => out.push_str(&format!("{:>2}", c.day)),
+            Some('H') => out.push_str(&format!("{:02}", c.hour)),
+            Some('M') => out.push_str(&format!("{:02}", c.minute)),
+            Some('S') => out.push_str(&format!("{:02}", c.second)),
+            Some('s') => out.push_str(&secs.to_string()),
+            Some('F') => out.push_str(&format!("{}-{:02}-{:02}", c.year, c.month, c.day)),
+            Some('T') => out.push_str(&format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second)),
+            Some('a') => out.push_str(WEEKDAYS[c.weekday as usize]),
+            Some('b') => out.push_str(MONTHS[(c.month - 1) as usize]),
+            Some('j') => out.push_str(&format!("{:03}", c.yday)),
+            Some('Z') => out.push_str("UTC"),
+            Some('z') => out.push_str("+0000"),
+            Some('%') => out.push('%'),
+            Some('n') => out.push('\n'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out.push('\n');
     CmdResult::ok(out)
 }
 
