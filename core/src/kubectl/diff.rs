@@ -48,11 +48,7 @@ fn mask_secret_data(before: Option<&mut Value>, after: &mut Value) {
 }
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
-    let files = p.all("filename");
-    if files.is_empty() {
-        return fail("error: must specify one of -f and -k");
-    }
-    let docs = match manifest::read(ctx, &files) {
+    let docs = match manifest::read_required(p, ctx) {
         Ok(d) => d,
         Err(e) => return fail(e),
     };

@@ -58,17 +58,13 @@ fn view(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
 }
 
 fn set(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
-    let files = p.all("filename");
-    if files.is_empty() {
-        return fail("error: must specify one of -f and -k");
-    }
+    let docs = match manifest::read_required(p, ctx) {
+        Ok(d) => d,
+        Err(e) => return fail(e),
+    };
     let (_, dry) = match output_options(p) {
         Ok(o) => o,
         Err(e) => return e,
-    };
-    let docs = match manifest::read(ctx, &files) {
-        Ok(d) => d,
-        Err(e) => return fail(e),
     };
     let catalog = client::discover(ctx.cluster);
     let mut out = Output::default();

@@ -91,6 +91,15 @@ pub fn read_file(ctx: &Ctx<'_>, file: &str) -> Result<String, String> {
     }
 }
 
+/// The documents of the `-f` arguments, which a verb that works only from files requires.
+pub fn read_required(p: &super::flags::Parsed, ctx: &Ctx<'_>) -> Result<Vec<Doc>, String> {
+    let files = p.all("filename");
+    if files.is_empty() {
+        return Err("error: must specify one of -f and -k".into());
+    }
+    read(ctx, &files)
+}
+
 /// Reads every `-f` argument.
 pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
     let mut docs = vec![];

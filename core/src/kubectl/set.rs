@@ -175,6 +175,11 @@ fn image(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             f => out.out(print_objects(vec![result], f, true)),
         }
     }
+    finish(out, errors)
+}
+
+/// What was printed, then the errors; status 1 when there were any.
+fn finish(mut out: Output, errors: Vec<String>) -> CmdResult {
     let code = i32::from(!errors.is_empty());
     for e in errors {
         out.err(format!("{e}\n"));
@@ -284,11 +289,7 @@ fn update_each(
             f => out.out(print_objects(vec![result], f, true)),
         }
     }
-    let code = i32::from(!errors.is_empty());
-    for e in errors {
-        out.err(format!("{e}\n"));
-    }
-    CmdResult { output: out, code }
+    finish(out, errors)
 }
 
 /// `k=v,k2=v2` as a resource list, quantities checked.
