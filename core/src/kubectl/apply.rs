@@ -148,21 +148,23 @@ fn merge_at(live: &Value, desired: &Value, last: &Value, path: &str, kind: &str)
     }
 }
 
+/// The value without the null fields of its maps (at any depth; null array items stay).
+fn strip_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
 /// What of a manifest apply compares and merges: no status, no server-set metadata, no
 /// nulls (a `creationTimestamp: null` from a dry run changes nothing).
 fn desired_state(body: &Value) -> Value {
-    fn strip_nulls(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| (k.clone(), strip_nulls(v)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
-            other => other.clone(),
-        }
-    }
     let mut d = strip_nulls(body);
     if let Some(o) = d.as_object_mut() {
         o.remove("status");
@@ -373,6 +375,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
         }
         if mode == Mode::Apply {
             record_last_applied(&mut body);
+            // What apply creates has no null fields (its last-applied record keeps them).
+            body = strip_nulls(&body);
         }
         match (existing, mode) {
             (None, _) | (Some(_), Mode::Create) => {

@@ -11,7 +11,7 @@ fn header(out: &mut String, obj: &Value) {
     out.push_str(&format!("Name:\t{}\n", s(obj, "/metadata/name")));
     out.push_str(&format!("Namespace:\t{}\n", s(obj, "/metadata/namespace")));
     write_map(out, "", "Labels", &obj["metadata"]["labels"]);
-    write_annotations(out, &obj["metadata"]["annotations"]);
+    write_annotations(out, "Annotations", &obj["metadata"]["annotations"]);
 }
 
 fn sorted_keys(v: &Value) -> Vec<&String> {
@@ -24,7 +24,7 @@ fn sorted_keys(v: &Value) -> Vec<&String> {
 }
 
 /// `kubectl describe configmap`: each key's value under it, binary keys by size.
-pub fn config_map(cm: &Value, events: &[Value], now: Millis) -> String {
+pub fn config_map(cm: &Value, events: Option<&[Value]>, now: Millis) -> String {
     let mut out = String::new();
     header(&mut out, cm);
     out.push_str("\nData\n====\n");
@@ -42,7 +42,7 @@ pub fn config_map(cm: &Value, events: &[Value], now: Millis) -> String {
         ));
     }
     out.push('\n');
-    write_events(&mut out, events, now);
+    write_events(&mut out, cm, events, now);
     tabwriter::align(&out, 0, 2)
 }
 
@@ -76,7 +76,7 @@ pub fn secret(secret: &Value) -> String {
 }
 
 /// `kubectl describe serviceaccount`.
-pub fn service_account(sa: &Value, events: &[Value], now: Millis) -> String {
+pub fn service_account(sa: &Value, events: Option<&[Value]>, now: Millis) -> String {
     let mut out = String::new();
     header(&mut out, sa);
     let pulls: Vec<&str> = sa["imagePullSecrets"]
@@ -96,6 +96,6 @@ pub fn service_account(sa: &Value, events: &[Value], now: Millis) -> String {
         };
         out.push_str(&format!("{label}\t{name}\n"));
     }
-    write_events(&mut out, events, now);
+    write_events(&mut out, sa, events, now);
     tabwriter::align(&out, 0, 2)
 }

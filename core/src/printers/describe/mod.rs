@@ -1,10 +1,19 @@
-//! `kubectl describe` for pods and nodes, laid out as kubectl's describers do (prefix
-//! writer levels, tab-aligned blocks, an Events table at the end).
+//! `kubectl describe`'s describers, laid out as kubectl's are (prefix writer levels,
+//! tab-aligned blocks, an Events table at the end): pods, nodes, namespaces and services
+//! here, the other kinds in the modules below.
 
 mod data;
+mod generic;
+mod pod_template;
 mod rbac;
+mod workloads;
 pub use data::{config_map, secret, service_account};
+pub use generic::generic;
 pub use rbac::{role, role_binding};
+pub use workloads::{
+    cron_job, daemon_set, deployment, job, replica_set, replication_controller, stateful_set,
+    PodCounts,
+};
 
 use serde_json::Value;
 
@@ -60,59 +69,100 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
     }
 }
 
-/// Annotations as describe prints them: `key: value`, without kubectl's own
-/// last-applied configuration.
-fn write_annotations(out: &mut String, map: &Value) {
+/// Annotations as describe prints them (`key: value`, sorted, without kubectl's own
+/// last-applied configuration); long or multi-line values go on lines of their own.
+fn write_annotations(out: &mut String, title: &str, map: &Value) {
+    const MAX: usize = 140;
     let mut m = map.as_object().cloned().unwrap_or_default();
     m.remove("kubectl.kubernetes.io/last-applied-configuration");
     if m.is_empty() {
-        out.push_str("Annotations:\t<none>\n");
+        out.push_str(&format!("{title}:\t<none>\n"));
         return;
     }
     for (i, (k, v)) in m.iter().enumerate() {
-        let label = if i == 0 { "Annotations:" } else { "" };
-        out.push_str(&format!("{label}\t{k}: {}\n", v.as_str().unwrap_or("")));
+        let label = if i == 0 {
+            format!("{title}:")
+        } else {
+            String::new()
+        };
+        let value = v.as_str().unwrap_or("");
+        let value = value.strip_suffix('\n').unwrap_or(value);
+        if value.len() + k.len() + 2 > MAX || value.contains('\n') {
+            out.push_str(&format!("{label}\t{k}:\n"));
+            for line in value.split('\n') {
+                let short = match line.char_indices().nth(MAX - 2) {
+                    Some((at, _)) => format!("{}...", &line[..at]),
+                    None => line.to_string(),
+                };
+                out.push_str(&format!("\t  {short}\n"));
+            }
+        } else {
+            out.push_str(&format!("{label}\t{k}: {value}\n"));
+        }
     }
 }
 
-fn write_events(out: &mut String, events: &[Value], now: Millis) {
+/// `Kind/name` of the object's controller, from its owner references.
+fn controlled_by(obj: &Value) -> Option<String> {
+    obj["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
+        .map(|r| format!("{}/{}", s(r, "/kind"), s(r, "/name")))
+}
+
+/// The Events section: the events about `obj` (nothing at all with `--show-events=false`).
+fn write_events(out: &mut String, obj: &Value, events: Option<&[Value]>, now: Millis) {
+    let Some(events) = events else {
+        return;
+    };
+    let mut events = events_for(events, obj);
     if events.is_empty() {
         out.push_str("Events:\t<none>\n");
         return;
     }
+    // Oldest last-seen first, by Go's (unstable) sort as kubectl sorts them.
+    let last_seen = |e: &Value| time_of(&e["lastTimestamp"]).unwrap_or(i64::MIN);
+    super::gosort::sort(&mut events, |a, b| last_seen(a) < last_seen(b));
     out.push_str(
         "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
     );
-    for e in events {
-        let last = time_of(&e["series"]["lastObservedTime"])
-            .or_else(|| time_of(&e["lastTimestamp"]))
-            .or_else(|| time_of(&e["eventTime"]));
-        let first = time_of(&e["firstTimestamp"]).or_else(|| time_of(&e["eventTime"]));
-        let count = e["count"]
-            .as_i64()
-            .or_else(|| e["series"]["count"].as_i64())
-            .unwrap_or(1);
-        let age = match (last, first) {
-            (Some(l), Some(f)) if count > 1 => {
-                format!("{} (x{count} over {})", human(now - l), human(now - f))
-            }
-            (Some(l), _) => human(now - l),
-            _ => "<unknown>".into(),
+    let since = |v: &Value| time_of(v).map_or("<unknown>".to_string(), |t| human(now - t));
+    for e in &events {
+        let first = if e["eventTime"].is_string() {
+            since(&e["eventTime"])
+        } else {
+            since(&e["firstTimestamp"])
+        };
+        let count = e["count"].as_i64().unwrap_or(0);
+        let age = if e["series"].is_object() {
+            format!(
+                "{} (x{} over {first})",
+                since(&e["series"]["lastObservedTime"]),
+                e["series"]["count"].as_i64().unwrap_or(0)
+            )
+        } else if count > 1 {
+            format!("{} (x{count} over {first})", since(&e["lastTimestamp"]))
+        } else {
+            first
         };
         let from = match s(e, "/source/component") {
             "" => s(e, "/reportingComponent").to_string(),
             c => c.to_string(),
         };
+        let mut message = s(e, "/message").trim().to_string();
+        if !s(e, "/involvedObject/fieldPath").is_empty() {
+            message = format!("{}: {message}", s(e, "/involvedObject/fieldPath"));
+        }
         out.push_str(&format!(
-            "  {}\t{}\t{age}\t{from}\t{}\n",
+            "  {}\t{}\t{age}\t{from}\t{message}\n",
             s(e, "/type"),
             s(e, "/reason"),
-            s(e, "/message").trim()
         ));
     }
 }
 
-/// The events about one object, oldest first: pods by uid; nodes by kind and name, as
+/// The events about one object: pods by uid; nodes by kind and name, as
 /// kubectl looks them up (the kubelet records a node's name as its uid).
 fn events_for(events: &[Value], obj: &Value) -> Vec<Value> {
     let (kind, name, uid) = (
@@ -120,7 +170,7 @@ fn events_for(events: &[Value], obj: &Value) -> Vec<Value> {
         s(obj, "/metadata/name"),
         s(obj, "/metadata/uid"),
     );
-    let mut evs: Vec<Value> = events
+    events
         .iter()
         .filter(|e| {
             if kind == "Node" {
@@ -130,245 +180,11 @@ fn events_for(events: &[Value], obj: &Value) -> Vec<Value> {
             }
         })
         .cloned()
-        .collect();
-    let key = |e: &Value| {
-        time_of(&e["firstTimestamp"])
-            .or_else(|| time_of(&e["eventTime"]))
-            .unwrap_or(0)
-    };
-    evs.sort_by_key(key);
-    evs
-}
-
-fn container_state(out: &mut String, label: &str, state: &Value) {
-    if let Some(r) = state.get("running") {
-        out.push_str(&format!("    {label}:\tRunning\n"));
-        out.push_str(&format!(
-            "      Started:\t{}\n",
-            time_of(&r["startedAt"]).map_or(String::new(), rfc1123z)
-        ));
-    } else if let Some(w) = state.get("waiting") {
-        out.push_str(&format!("    {label}:\tWaiting\n"));
-        out.push_str(&format!("      Reason:\t{}\n", s(w, "/reason")));
-        if !s(w, "/message").is_empty() && label == "State" && s(w, "/reason") != "CrashLoopBackOff"
-        {
-            out.push_str(&format!("      Message:\t{}\n", s(w, "/message")));
-        }
-    } else if let Some(t) = state.get("terminated") {
-        out.push_str(&format!("    {label}:\tTerminated\n"));
-        out.push_str(&format!("      Reason:\t{}\n", s(t, "/reason")));
-        if !s(t, "/message").is_empty() {
-            out.push_str(&format!("      Message:\t{}\n", s(t, "/message")));
-        }
-        out.push_str(&format!(
-            "      Exit Code:\t{}\n",
-            t["exitCode"].as_i64().unwrap_or(0)
-        ));
-        out.push_str(&format!(
-            "      Started:\t{}\n",
-            time_of(&t["startedAt"]).map_or(String::new(), rfc1123z)
-        ));
-        out.push_str(&format!(
-            "      Finished:\t{}\n",
-            time_of(&t["finishedAt"]).map_or(String::new(), rfc1123z)
-        ));
-    } else {
-        out.push_str(&format!("    {label}:\tWaiting\n"));
-    }
-}
-
-fn describe_container(out: &mut String, c: &Value, status: Option<&Value>) {
-    let empty = Value::Null;
-    let st = status.unwrap_or(&empty);
-    out.push_str(&format!("  {}:\n", s(c, "/name")));
-    if !s(st, "/containerID").is_empty() {
-        out.push_str(&format!("    Container ID:\t{}\n", s(st, "/containerID")));
-    }
-    out.push_str(&format!("    Image:\t{}\n", s(c, "/image")));
-    out.push_str(&format!("    Image ID:\t{}\n", s(st, "/imageID")));
-    let ports = c["ports"].as_array().cloned().unwrap_or_default();
-    if ports.is_empty() {
-        out.push_str("    Port:\t<none>\n    Host Port:\t<none>\n");
-    } else {
-        let fmt = |key: &str| {
-            ports
-                .iter()
-                .map(|p| {
-                    format!(
-                        "{}/{}",
-                        p[key].as_i64().unwrap_or(0),
-                        p["protocol"].as_str().unwrap_or("TCP")
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let label = if ports.len() > 1 { "Ports" } else { "Port" };
-        let host_label = if ports.len() > 1 {
-            "Host Ports"
-        } else {
-            "Host Port"
-        };
-        out.push_str(&format!(
-            "    {label}:\t{}\n    {host_label}:\t{}\n",
-            fmt("containerPort"),
-            fmt("hostPort")
-        ));
-    }
-    for (label, key) in [("Command", "command"), ("Args", "args")] {
-        if let Some(list) = c[key].as_array().filter(|l| !l.is_empty()) {
-            out.push_str(&format!("    {label}:\n"));
-            for a in list {
-                out.push_str(&format!("      {}\n", a.as_str().unwrap_or("")));
-            }
-        }
-    }
-    container_state(out, "State", &st["state"]);
-    if st["lastState"].as_object().is_some_and(|m| !m.is_empty()) {
-        container_state(out, "Last State", &st["lastState"]);
-    }
-    out.push_str(&format!(
-        "    Ready:\t{}\n",
-        if st["ready"] == true { "True" } else { "False" }
-    ));
-    out.push_str(&format!(
-        "    Restart Count:\t{}\n",
-        st["restartCount"].as_i64().unwrap_or(0)
-    ));
-    for (label, key) in [("Limits", "limits"), ("Requests", "requests")] {
-        if let Some(m) = c["resources"][key].as_object().filter(|m| !m.is_empty()) {
-            out.push_str(&format!("    {label}:\n"));
-            for (k, v) in m {
-                out.push_str(&format!("      {k}:\t{}\n", v.as_str().unwrap_or("")));
-            }
-        }
-    }
-    match c["env"].as_array().filter(|e| !e.is_empty()) {
-        Some(env) => {
-            out.push_str("    Environment:\n");
-            for e in env {
-                let value = if let Some(fr) = e["valueFrom"]["fieldRef"].as_object() {
-                    format!(
-                        " ({}:{})",
-                        fr.get("apiVersion").and_then(Value::as_str).unwrap_or("v1"),
-                        fr.get("fieldPath").and_then(Value::as_str).unwrap_or("")
-                    )
-                } else {
-                    s(e, "/value").to_string()
-                };
-                out.push_str(&format!("      {}:\t{value}\n", s(e, "/name")));
-            }
-        }
-        None => out.push_str("    Environment:\t<none>\n"),
-    }
-    let mounts = c["volumeMounts"].as_array().cloned().unwrap_or_default();
-    if mounts.is_empty() {
-        out.push_str("    Mounts:\t<none>\n");
-    } else {
-        out.push_str("    Mounts:\n");
-        for m in mounts {
-            let mode = if m["readOnly"] == true { "ro" } else { "rw" };
-            out.push_str(&format!(
-                "      {} from {} ({mode})\n",
-                s(&m, "/mountPath"),
-                s(&m, "/name")
-            ));
-        }
-    }
-}
-
-fn describe_volume(out: &mut String, v: &Value) {
-    out.push_str(&format!("  {}:\n", s(v, "/name")));
-    if let Some(p) = v.get("projected") {
-        out.push_str(
-            "    Type:\tProjected (a volume that contains injected data from multiple sources)\n",
-        );
-        for src in p["sources"].as_array().into_iter().flatten() {
-            if let Some(t) = src.get("serviceAccountToken") {
-                out.push_str(&format!(
-                    "    TokenExpirationSeconds:\t{}\n",
-                    t["expirationSeconds"].as_i64().unwrap_or(3607)
-                ));
-            }
-            if let Some(cm) = src.get("configMap") {
-                out.push_str(&format!(
-                    "    ConfigMapName:\t{}\n    Optional:\t{}\n",
-                    s(cm, "/name"),
-                    cm["optional"].as_bool().unwrap_or(false)
-                ));
-            }
-            if src.get("downwardAPI").is_some() {
-                out.push_str("    DownwardAPI:\ttrue\n");
-            }
-        }
-    } else if let Some(e) = v.get("emptyDir") {
-        out.push_str("    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n");
-        out.push_str(&format!(
-            "    Medium:\t{}\n    SizeLimit:\t{}\n",
-            s(e, "/medium"),
-            if s(e, "/sizeLimit").is_empty() {
-                "<unset>"
-            } else {
-                s(e, "/sizeLimit")
-            }
-        ));
-    } else if let Some(h) = v.get("hostPath") {
-        out.push_str("    Type:\tHostPath (bare host directory volume)\n");
-        out.push_str(&format!(
-            "    Path:\t{}\n    HostPathType:\t{}\n",
-            s(h, "/path"),
-            s(h, "/type")
-        ));
-    } else if let Some(cm) = v.get("configMap") {
-        out.push_str("    Type:\tConfigMap (a volume populated by a ConfigMap)\n");
-        out.push_str(&format!(
-            "    Name:\t{}\n    Optional:\t{}\n",
-            s(cm, "/name"),
-            cm["optional"].as_bool().unwrap_or(false)
-        ));
-    } else if let Some(sec) = v.get("secret") {
-        out.push_str("    Type:\tSecret (a volume populated by a Secret)\n");
-        out.push_str(&format!(
-            "    SecretName:\t{}\n    Optional:\t{}\n",
-            s(sec, "/secretName"),
-            sec["optional"].as_bool().unwrap_or(false)
-        ));
-    } else if let Some(pvc) = v.get("persistentVolumeClaim") {
-        out.push_str("    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n");
-        out.push_str(&format!(
-            "    ClaimName:\t{}\n    ReadOnly:\t{}\n",
-            s(pvc, "/claimName"),
-            pvc["readOnly"].as_bool().unwrap_or(false)
-        ));
-    }
-}
-
-fn toleration_text(t: &Value) -> String {
-    let key = s(t, "/key");
-    let mut text = key.to_string();
-    if !s(t, "/value").is_empty() {
-        text.push('=');
-        text.push_str(s(t, "/value"));
-    }
-    if !s(t, "/effect").is_empty() {
-        text.push(':');
-        text.push_str(s(t, "/effect"));
-    }
-    if s(t, "/operator") == "Exists" && s(t, "/value").is_empty() {
-        text.push_str(if key.is_empty() && s(t, "/effect").is_empty() {
-            "op=Exists"
-        } else {
-            " op=Exists"
-        });
-    }
-    if let Some(secs) = t["tolerationSeconds"].as_i64() {
-        text.push_str(&format!(" for {secs}s"));
-    }
-    text
+        .collect()
 }
 
 /// `kubectl describe pod`.
-pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
+pub fn pod(pod: &Value, events: Option<&[Value]>, now: Millis) -> String {
     let mut out = String::new();
     let spec = &pod["spec"];
     let status = &pod["status"];
@@ -398,7 +214,7 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
         out.push_str(&format!("Start Time:\t{}\n", rfc1123z(t)));
     }
     write_map(&mut out, "", "Labels", &pod["metadata"]["labels"]);
-    write_annotations(&mut out, &pod["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &pod["metadata"]["annotations"]);
     if let Some(t) = time_of(&pod["metadata"]["deletionTimestamp"]) {
         let grace = pod["metadata"]["deletionGracePeriodSeconds"]
             .as_i64()
@@ -427,29 +243,50 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
         }
         None => out.push_str("IPs:\t<none>\n"),
     }
-    let statuses = |key: &str, name: &str| {
-        status[key]
-            .as_array()
-            .and_then(|a| a.iter().find(|c| s(c, "/name") == name))
-            .cloned()
-    };
-    if let Some(inits) = spec["initContainers"].as_array().filter(|a| !a.is_empty()) {
-        out.push_str("Init Containers:\n");
-        for c in inits {
-            describe_container(
-                &mut out,
-                c,
-                statuses("initContainerStatuses", s(c, "/name")).as_ref(),
-            );
-        }
+    if let Some(c) = controlled_by(pod) {
+        out.push_str(&format!("Controlled By:\t{c}\n"));
     }
-    out.push_str("Containers:\n");
-    for c in spec["containers"].as_array().into_iter().flatten() {
-        describe_container(
+    if !s(status, "/nominatedNodeName").is_empty() {
+        out.push_str(&format!(
+            "NominatedNodeName:\t{}\n",
+            s(status, "/nominatedNodeName")
+        ));
+    }
+    if spec["resources"].is_object() {
+        out.push_str("Resources:\n");
+        pod_template::resources(&mut out, &spec["resources"], "  ");
+    }
+    if spec["initContainers"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        pod_template::containers(
             &mut out,
-            c,
-            statuses("containerStatuses", s(c, "/name")).as_ref(),
+            "Init Containers",
+            &spec["initContainers"],
+            &status["initContainerStatuses"],
+            Some(pod),
+            "",
         );
+    }
+    pod_template::containers(
+        &mut out,
+        "Containers",
+        &spec["containers"],
+        &status["containerStatuses"],
+        Some(pod),
+        "",
+    );
+    if let Some(gates) = spec["readinessGates"].as_array().filter(|a| !a.is_empty()) {
+        out.push_str("Readiness Gates:\n  Type\tStatus\n");
+        for g in gates {
+            let kind = s(g, "/conditionType");
+            let found = status["conditions"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| s(c, "/type") == kind));
+            let st = found.map_or("<none>", |c| s(c, "/status"));
+            out.push_str(&format!("  {kind} \t{st} \n"));
+        }
     }
     if let Some(conds) = status["conditions"].as_array().filter(|a| !a.is_empty()) {
         out.push_str("Conditions:\n  Type\tStatus\n");
@@ -457,27 +294,12 @@ pub fn pod(pod: &Value, events: &[Value], now: Millis) -> String {
             out.push_str(&format!("  {} \t{} \n", s(c, "/type"), s(c, "/status")));
         }
     }
-    match spec["volumes"].as_array().filter(|v| !v.is_empty()) {
-        Some(vols) => {
-            out.push_str("Volumes:\n");
-            for v in vols {
-                describe_volume(&mut out, v);
-            }
-        }
-        None => out.push_str("Volumes:\t<none>\n"),
-    }
+    pod_template::volumes(&mut out, &spec["volumes"], "");
     out.push_str(&format!("QoS Class:\t{}\n", s(status, "/qosClass")));
     write_map(&mut out, "", "Node-Selectors", &spec["nodeSelector"]);
-    let tolerations = spec["tolerations"].as_array().cloned().unwrap_or_default();
-    if tolerations.is_empty() {
-        out.push_str("Tolerations:\t<none>\n");
-    } else {
-        for (i, t) in tolerations.iter().enumerate() {
-            let label = if i == 0 { "Tolerations:" } else { "" };
-            out.push_str(&format!("{label}\t{}\n", toleration_text(t)));
-        }
-    }
-    write_events(&mut out, &events_for(events, pod), now);
+    pod_template::tolerations(&mut out, "Tolerations", &spec["tolerations"]);
+    pod_template::spread_constraints(&mut out, &spec["topologySpreadConstraints"], "");
+    write_events(&mut out, pod, events, now);
     tabwriter::align(&out, 0, 2)
 }
 
@@ -487,7 +309,7 @@ pub fn node(
     node: &Value,
     lease: Result<&Value, &str>,
     pods: &[Value],
-    events: &[Value],
+    events: Option<&[Value]>,
     now: Millis,
 ) -> String {
     let mut out = String::new();
@@ -495,7 +317,7 @@ pub fn node(
     out.push_str(&format!("Name:\t{}\n", s(node, "/metadata/name")));
     out.push_str(&format!("Roles:\t{}\n", node_roles(node)));
     write_map(&mut out, "", "Labels", &node["metadata"]["labels"]);
-    write_annotations(&mut out, &node["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &node["metadata"]["annotations"]);
     if let Some(t) = time_of(&node["metadata"]["creationTimestamp"]) {
         out.push_str(&format!("CreationTimestamp:\t{}\n", rfc1123z(t)));
     }
@@ -670,7 +492,7 @@ pub fn node(
     for r in ["ephemeral-storage", "hugepages-1Gi", "hugepages-2Mi"] {
         out.push_str(&format!("  {r}\t0 (0%)\t0 (0%)\n"));
     }
-    write_events(&mut out, &events_for(events, node), now);
+    write_events(&mut out, node, events, now);
     tabwriter::align(&out, 0, 2)
 }
 
@@ -679,7 +501,7 @@ pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String
     let mut out = String::new();
     out.push_str(&format!("Name:\t{}\n", s(ns, "/metadata/name")));
     write_map(&mut out, "", "Labels", &ns["metadata"]["labels"]);
-    write_annotations(&mut out, &ns["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &ns["metadata"]["annotations"]);
     out.push_str(&format!("Status:\t{}\n", s(ns, "/status/phase")));
     out.push('\n');
     if quotas.is_empty() {
@@ -778,13 +600,13 @@ fn slice_endpoints(slices: &[Value], port_name: &str) -> String {
 }
 
 /// `kubectl describe service`.
-pub fn service(svc: &Value, slices: &[Value], events: &[Value], now: Millis) -> String {
+pub fn service(svc: &Value, slices: &[Value], events: Option<&[Value]>, now: Millis) -> String {
     let mut out = String::new();
     let spec = &svc["spec"];
     out.push_str(&format!("Name:\t{}\n", s(svc, "/metadata/name")));
     out.push_str(&format!("Namespace:\t{}\n", s(svc, "/metadata/namespace")));
     write_map(&mut out, "", "Labels", &svc["metadata"]["labels"]);
-    write_annotations(&mut out, &svc["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &svc["metadata"]["annotations"]);
     let selector = spec["selector"]
         .as_object()
         .map(|m| {
@@ -860,7 +682,7 @@ pub fn service(svc: &Value, slices: &[Value], events: &[Value], now: Millis) -> 
     if let Some(port) = spec["healthCheckNodePort"].as_i64().filter(|p| *p != 0) {
         out.push_str(&format!("HealthCheck NodePort:\t{port}\n"));
     }
-    write_events(&mut out, &events_for(events, svc), now);
+    write_events(&mut out, svc, events, now);
     tabwriter::align(&out, 0, 2)
 }
 

@@ -148,7 +148,7 @@ pub fn role(obj: &Value) -> String {
     let mut out = String::new();
     out.push_str(&format!("Name:\t{}\n", s(obj, "/metadata/name")));
     write_map(&mut out, "", "Labels", &obj["metadata"]["labels"]);
-    write_annotations(&mut out, &obj["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &obj["metadata"]["annotations"]);
     out.push_str("PolicyRule:\n");
     out.push_str("  Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
     out.push_str("  ---------\t-----------------\t--------------\t-----\n");
@@ -175,7 +175,7 @@ pub fn role_binding(obj: &Value) -> String {
     let mut out = String::new();
     out.push_str(&format!("Name:\t{}\n", s(obj, "/metadata/name")));
     write_map(&mut out, "", "Labels", &obj["metadata"]["labels"]);
-    write_annotations(&mut out, &obj["metadata"]["annotations"]);
+    write_annotations(&mut out, "Annotations", &obj["metadata"]["annotations"]);
     out.push_str("Role:\n");
     out.push_str(&format!("  Kind:\t{}\n", s(obj, "/roleRef/kind")));
     out.push_str(&format!("  Name:\t{}\n", s(obj, "/roleRef/name")));
