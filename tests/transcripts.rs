@@ -1,9 +1,30 @@
 //! Transcript tests: each file in tests/transcripts is a script of commands with the
 //! exact output a terminal shows, run in a fresh default cluster (seed 1).
 //! `UPDATE_TRANSCRIPTS=1 cargo test -p kubarium-tests --test transcripts` rewrites them.
+//! A step `$ <Ctrl-C after 30s>` lets 30 seconds pass while a command runs in the
+//! foreground (`kubectl get --watch`), a second at a time, then presses Ctrl-C.
 
 use kubarium_core::session::Session;
 use kubarium_tests::{workspace, Transcript};
+
+/// Types one line, or lets time pass and presses Ctrl-C.
+fn type_line(session: &mut Session, line: &str) -> String {
+    let wait = line
+        .strip_prefix("<Ctrl-C after ")
+        .and_then(|l| l.strip_suffix("s>"))
+        .and_then(|n| n.parse::<u32>().ok());
+    let Some(secs) = wait else {
+        return session.input(line).text();
+    };
+    let mut out = String::new();
+    for _ in 0..secs {
+        session.tick(1000);
+        out.push_str(&session.poll().text());
+    }
+    out.push_str(&session.interrupt().text());
+    out.push_str("^C\n");
+    out
+}
 
 fn main() {
     let dir = workspace().join("tests/transcripts");
@@ -31,7 +52,7 @@ fn main() {
         for (i, step) in t.steps.iter().enumerate() {
             let mut out = String::new();
             for line in &step.input {
-                out.push_str(&session.input(line).text());
+                out.push_str(&type_line(&mut session, line));
             }
             if out != step.expected && first_diff.is_none() {
                 first_diff = Some(i);

@@ -54,7 +54,41 @@ fn run_file(seed: u64, path: &str) -> Result<(), String> {
             .write_all(out.text().as_bytes())
             .map_err(|e| e.to_string())?;
     }
-    Ok(())
+    // A watch on the last line ends with the script.
+    stdout
+        .write_all(session.poll().text().as_bytes())
+        .map_err(|e| e.to_string())
+}
+
+/// While a command runs in the foreground (`kubectl get -w`): the cluster follows real
+/// time and what the command prints shows, until it ends or Ctrl-C stops it.
+fn follow(session: &mut Session) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        let mut last = std::time::Instant::now();
+        while session.busy() {
+            tokio::select! {
+                // The terminal has echoed the `^C`.
+                _ = &mut ctrl_c => {
+                    print!("\n{}", session.interrupt().text());
+                }
+                _ = tokio::time::sleep(std::time::Duration::from_millis(200)) => {
+                    let elapsed = last.elapsed().as_millis().min(i64::MAX as u128) as i64;
+                    last = std::time::Instant::now();
+                    session.tick(elapsed);
+                    print!("{}", session.poll().text());
+                }
+            }
+            let _ = io::stdout().flush();
+        }
+    });
 }
 
 fn interactive(seed: u64) -> Result<(), String> {
@@ -70,15 +104,16 @@ fn interactive(seed: u64) -> Result<(), String> {
                 let elapsed = last.elapsed().as_millis().min(i64::MAX as u128) as i64;
                 session.tick(elapsed);
                 let out = session.input(&line);
-                last = std::time::Instant::now();
                 if out.clear {
                     print!("\x1b[2J\x1b[H");
                 }
                 print!("{}", out.text());
                 let _ = io::stdout().flush();
+                follow(&mut session);
+                last = std::time::Instant::now();
             }
             Err(rustyline::error::ReadlineError::Interrupted) => {
-                session.shell.interrupt();
+                session.interrupt();
                 println!("^C");
             }
             Err(rustyline::error::ReadlineError::Eof) => return Ok(()),

@@ -100,6 +100,7 @@ fn normalise(text: &str) -> String {
         line = replace_after(&line, "resourceVersion\": \"", "<rv>");
         line = replace_after(&line, "resourceVersion: \"", "<rv>");
         line = replace_http_date(&line);
+        line = replace_pattern(&line, is_go_time, "<time>");
         line = replace_server(&line);
         while line.contains("   ") {
             line = line.replace("   ", "  ");
@@ -202,6 +203,22 @@ fn replace_http_date(line: &str) -> String {
         }
     }
     out
+}
+
+/// Go's `time.Time.String()` in UTC, as describe prints a NetworkPolicy's creation:
+/// `2026-01-05 08:12:00 +0000 UTC`.
+fn is_go_time(s: &str) -> Option<usize> {
+    let shape = b"dddd-dd-dd dd:dd:dd +0000 UTC";
+    let b = s.as_bytes();
+    let fits = b.len() >= shape.len()
+        && shape.iter().zip(b).all(|(c, x)| {
+            if *c == b'd' {
+                x.is_ascii_digit()
+            } else {
+                x == c
+            }
+        });
+    fits.then_some(shape.len())
 }
 
 /// Replaces the API server's address: where `kubarium serve` listens for real kubectl,

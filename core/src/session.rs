@@ -21,13 +21,44 @@ impl Session {
         }
     }
 
-    /// Takes one line as if typed at the prompt.
+    /// Takes one line as if typed at the prompt. A command still running in the
+    /// foreground (`kubectl get --watch` in a script) ends first, with what it printed.
     pub fn input(&mut self, line: &str) -> Output {
-        self.shell.input(line, &mut self.cluster)
+        let mut out = Output::default();
+        if self.busy() {
+            out = self.shell.poll(&mut self.cluster);
+            self.shell.foreground = None;
+        }
+        out.extend(self.shell.input(line, &mut self.cluster));
+        out
     }
 
+    /// The prompt to show (none while a command runs in the foreground).
     pub fn prompt(&self) -> String {
+        if self.busy() {
+            return String::new();
+        }
         self.shell.prompt()
+    }
+
+    /// Whether a command is still running in the foreground (`kubectl get --watch`).
+    pub fn busy(&self) -> bool {
+        self.shell.foreground.is_some()
+    }
+
+    /// What the foreground command printed since the last call (after a tick).
+    pub fn poll(&mut self) -> Output {
+        self.shell.poll(&mut self.cluster)
+    }
+
+    /// Ctrl-C: stops the foreground command (returning what it printed last), or drops a
+    /// half-typed command. The terminal shows the `^C`.
+    pub fn interrupt(&mut self) -> Output {
+        if self.busy() {
+            return self.shell.stop_foreground(&mut self.cluster);
+        }
+        self.shell.interrupt();
+        Output::default()
     }
 
     /// Lets real time pass (the browser's clock at 1x, 10x, ...).
@@ -78,6 +109,8 @@ impl Session {
             fs: &mut self.shell.fs,
             cwd: &self.shell.cwd,
             stdin: Some(text.to_string()),
+            foreground: false,
+            stream: None,
         };
         let res = crate::kubectl::run(&args, &mut ctx);
         self.cluster.settle();

@@ -167,6 +167,12 @@ impl Component for App {
                     return false;
                 }
                 self.session.tick(i64::from(TICK_MS * self.speed));
+                // A command running in the foreground (`kubectl get -w`) prints as the
+                // cluster changes.
+                if self.session.busy() {
+                    let out = self.session.poll();
+                    self.scrollback.output(&out);
+                }
                 true
             }
             Msg::TogglePlay => {
@@ -239,6 +245,11 @@ impl Component for App {
                 let key = e.key();
                 let ctrl = e.ctrl_key();
                 match key.as_str() {
+                    // As in a terminal, nothing runs until the foreground command ends.
+                    "Enter" if self.session.busy() => {
+                        e.prevent_default();
+                        false
+                    }
                     "Enter" => {
                         e.prevent_default();
                         let line = self.input_value();
@@ -282,12 +293,19 @@ impl Component for App {
                         }
                         false
                     }
+                    "c" if ctrl && self.session.busy() => {
+                        e.prevent_default();
+                        let out = self.session.interrupt();
+                        self.scrollback.output(&out);
+                        self.scrollback.push("out", "^C\n");
+                        true
+                    }
                     "c" if ctrl => {
                         e.prevent_default();
                         let line = self.input_value();
                         let prompt = self.session.prompt();
                         self.scrollback.push("cmd", format!("{prompt}{line}^C"));
-                        self.session.shell.interrupt();
+                        self.session.interrupt();
                         self.set_input("");
                         true
                     }

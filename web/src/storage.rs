@@ -123,5 +123,9 @@ pub fn replay(
         };
         outputs.push((label, out));
     }
+    // A reload ends what was running in the foreground (`kubectl get -w`).
+    if session.busy() {
+        let _ = session.interrupt();
+    }
     outputs
 }

@@ -83,6 +83,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                         .cloned()
                         .collect();
                     if prefixed.is_empty() {
+                        warn(&mut client, &mut out);
                         out.err(format!("{}\n", e.kubectl_message()));
                         code = 1;
                     }
@@ -91,9 +92,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
+    warn(&mut client, &mut out);
     let asked_names = wanted.iter().any(|(_, names)| !names.is_empty());
     if targets.is_empty() && !asked_names {
-        if wanted.iter().any(|(r, _)| r.namespaced) && !all_ns {
+        // kubectl names the namespace even when the kinds are cluster-scoped.
+        if !all_ns {
             out.err(format!("No resources found in {ns} namespace.\n"));
         } else {
             out.err("No resources found\n");
@@ -102,6 +105,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             output: out,
             code: 0,
         };
+    }
+    // Its describer decodes the certificate request, which comes with the security issue.
+    if targets
+        .iter()
+        .any(|(r, _)| r.kind == "CertificateSigningRequest")
+    {
+        return fail("error: \"kubectl describe certificatesigningrequests\" is not supported in Kubarium yet");
     }
     let show_events = p.get("show-events") != Some("false");
     let texts: Vec<String> = targets
@@ -112,6 +122,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     res.output.chunks.extend(out.chunks);
     res.code = code;
     res
+}
+
+/// Writes the warnings responses carried so far, as kubectl does when they arrive.
+fn warn(client: &mut client::Client<'_>, out: &mut Output) {
+    for w in std::mem::take(&mut client.warnings) {
+        out.err(format!("Warning: {w}\n"));
+    }
 }
 
 /// Kinds whose describer prints no events.
@@ -247,6 +264,53 @@ fn one(
         ("apps", "StatefulSet") => describe::stateful_set(t, pod_counts(client, t), events, now),
         ("batch", "Job") => describe::job(t, events, now),
         ("batch", "CronJob") => describe::cron_job(t, events, now),
+        ("", "PersistentVolume") => describe::persistent_volume(t, events, now),
+        ("", "PersistentVolumeClaim") => {
+            let pods = list_in(client, "", "pods", ns, None);
+            let uses = |p: &Value| {
+                p["spec"]["volumes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v["persistentVolumeClaim"]["claimName"] == name)
+            };
+            let owns = |p: &Value| {
+                t["metadata"]["ownerReferences"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|o| o["kind"] == "Pod" && o["uid"] == p["metadata"]["uid"])
+            };
+            let users: Vec<String> = pods
+                .iter()
+                .filter(|p| uses(p) || owns(p))
+                .filter_map(|p| p["metadata"]["name"].as_str().map(str::to_string))
+                .collect();
+            describe::persistent_volume_claim(t, &users, events, now)
+        }
+        ("storage.k8s.io", "StorageClass") => describe::storage_class(t, events, now),
+        ("storage.k8s.io", "VolumeAttributesClass") => {
+            describe::volume_attributes_class(t, events, now)
+        }
+        ("storage.k8s.io", "CSINode") => describe::csi_node(t, events, now),
+        ("networking.k8s.io", "Ingress") => {
+            let services = list_in(client, "", "services", ns, None);
+            let slices = list_in(client, "discovery.k8s.io", "endpointslices", ns, None);
+            describe::ingress(t, &services, &slices, events, now)
+        }
+        ("networking.k8s.io", "IngressClass") => describe::ingress_class(t, events, now),
+        ("networking.k8s.io", "NetworkPolicy") => describe::network_policy(t),
+        ("networking.k8s.io", "ServiceCIDR") => describe::service_cidr(t, events, now),
+        ("networking.k8s.io", "IPAddress") => describe::ip_address(t, events, now),
+        ("", "Endpoints") => describe::endpoints(t, events, now),
+        ("discovery.k8s.io", "EndpointSlice") => describe::endpoint_slice(t, events, now),
+        ("", "ResourceQuota") => describe::resource_quota(t),
+        ("", "LimitRange") => describe::limit_range(t),
+        ("policy", "PodDisruptionBudget") => describe::pod_disruption_budget(t, events, now),
+        ("scheduling.k8s.io", "PriorityClass") => describe::priority_class(t, events, now),
+        ("autoscaling", "HorizontalPodAutoscaler") => {
+            describe::horizontal_pod_autoscaler(t, events, now)
+        }
         _ => describe::generic(t, events, now),
     }
 }

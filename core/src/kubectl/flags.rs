@@ -120,7 +120,9 @@ pub const FLAGS: &[Flag] = &[
     f("show-labels", None, false, true, &["get"]),
     f("show-managed-fields", None, false, true, &["get"]),
     f("no-headers", None, false, true, &["get"]),
-    f("watch", Some('w'), false, false, &["get"]),
+    f("watch", Some('w'), false, true, &["get"]),
+    f("watch-only", None, false, true, &["get"]),
+    f("output-watch-events", None, false, true, &["get"]),
     f("sort-by", None, true, true, &["get"]),
     f("show-kind", None, false, true, &["get"]),
     f(

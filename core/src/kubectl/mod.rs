@@ -38,6 +38,25 @@ pub struct Ctx<'a> {
     pub fs: &'a mut Fs,
     pub cwd: &'a str,
     pub stdin: Option<String>,
+    /// Whether the command is the whole line, its output on the terminal: only then can
+    /// it go on running (`get --watch`) after it returns.
+    pub foreground: bool,
+    /// What goes on running after the command returns (set by `get --watch`).
+    pub stream: Option<get::watch::GetWatch>,
+}
+
+/// `--request-timeout` as virtual milliseconds (none when unset or "0"); it ends what
+/// waits on the server (`get --watch`).
+pub fn request_timeout(p: &flags::Parsed) -> Result<Option<crate::clock::Millis>, String> {
+    let Some(t) = p.get("request-timeout").filter(|t| *t != "0") else {
+        return Ok(None);
+    };
+    if let Ok(secs) = t.parse::<i64>() {
+        return Ok(Some(secs.saturating_mul(1000)));
+    }
+    wait::parse_duration(t).map(Some).ok_or_else(|| {
+        "error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)".to_string()
+    })
 }
 
 /// kubectl verbs Kubarium implements.
@@ -222,6 +241,9 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return fail(format!(
             "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"
         ));
+    }
+    if let Err(e) = request_timeout(&parsed) {
+        return fail(e);
     }
     if verb != "config" {
         match config::context_namespace(&parsed, ctx) {

@@ -1557,6 +1557,11 @@ pub struct PrintOptions {
 /// priority 0 (all of them with `wide`), NAMESPACE first with `-A`, names as `kind/name`
 /// when asked, LABELS last with `--show-labels`.
 pub fn print_table(table: &Value, opts: &PrintOptions) -> String {
+    tabwriter::align(&table_text(table, opts), 6, 3)
+}
+
+/// A server's Table as kubectl lays it out, cells separated by tabs, not yet aligned.
+pub fn table_text(table: &Value, opts: &PrintOptions) -> String {
     let columns = arr(table, "/columnDefinitions");
     let shown: Vec<usize> = (0..columns.len())
         .filter(|i| opts.wide || columns[*i]["priority"].as_i64().unwrap_or(0) == 0)
@@ -1615,7 +1620,7 @@ pub fn print_table(table: &Value, opts: &PrintOptions) -> String {
         text.push_str(&cells.join("\t"));
         text.push('\n');
     }
-    tabwriter::align(&text, 6, 3)
+    text
 }
 
 /// A ComponentStatus row: its Healthy condition as STATUS, MESSAGE and ERROR.

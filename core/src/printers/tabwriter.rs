@@ -72,6 +72,33 @@ fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], ou
     }
 }
 
+/// kubectl's watch printer: each piece of output is aligned as it comes, and a column
+/// never narrows below the widest cell of an earlier piece (tabwriter's RememberWidths).
+/// Every line is taken to have the same columns, as table rows do.
+#[derive(Debug, Clone, Default)]
+pub struct Remembering {
+    widths: Vec<usize>,
+}
+
+impl Remembering {
+    /// Aligns `text` (kubectl's table settings: min width 6, padding 3).
+    pub fn align(&mut self, text: &str) -> String {
+        let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+        for line in &lines {
+            for (j, cell) in line.iter().enumerate().take(line.len().saturating_sub(1)) {
+                let w = (width(cell) + 3).max(6);
+                match self.widths.get_mut(j) {
+                    Some(old) => *old = (*old).max(w),
+                    None => self.widths.push(w),
+                }
+            }
+        }
+        let mut out = String::new();
+        write_lines(&lines, 0, lines.len(), &self.widths, &mut out);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +115,13 @@ mod tests {
             align(d, 0, 2),
             "Name:       nginx\nNamespace:  default\nIPs:\n  IP:  10.0.0.1\n"
         );
+    }
+
+    #[test]
+    fn remembers_widths_across_pieces() {
+        let mut w = Remembering::default();
+        assert_eq!(w.align("NAME\tAGE\naaa\t0s\n"), "NAME   AGE\naaa    0s\n");
+        assert_eq!(w.align("longer-name\t1s\n"), "longer-name   1s\n");
+        assert_eq!(w.align("aaa\t2s\n"), "aaa           2s\n");
     }
 }

@@ -90,15 +90,18 @@ pub fn run(
     let args = &argv[1..];
     match name.as_str() {
         "kubectl" => {
-            let res = crate::kubectl::run(
-                args,
-                &mut crate::kubectl::Ctx {
-                    cluster,
-                    fs: &mut sh.fs,
-                    cwd: &sh.cwd,
-                    stdin,
-                },
-            );
+            let mut ctx = crate::kubectl::Ctx {
+                cluster,
+                fs: &mut sh.fs,
+                cwd: &sh.cwd,
+                stdin,
+                foreground: sh.foreground_line,
+                stream: None,
+            };
+            let res = crate::kubectl::run(args, &mut ctx);
+            if let Some(w) = ctx.stream.take() {
+                sh.foreground = Some(super::Foreground::Watch(w));
+            }
             cluster.settle();
             res
         }

@@ -157,10 +157,14 @@ impl Exec<'_> {
         let vars = self.sh.vars.clone();
         let cwd = self.sh.cwd.clone();
         let flow = self.flow.take();
+        // What a substitution runs writes into it, never on the terminal.
+        let foreground = std::mem::take(&mut self.sh.foreground_line);
         let mut out = Output::default();
         let code = self
             .nested(|ex| ex.run_list(list, &mut Input::default(), &mut out))
-            .ok_or_else(|| ExpandError("maximum nesting level exceeded".into(), 1))?;
+            .ok_or_else(|| ExpandError("maximum nesting level exceeded".into(), 1));
+        self.sh.foreground_line = foreground;
+        let code = code?;
         self.sh.vars = vars;
         self.sh.cwd = cwd;
         self.flow = flow;

@@ -34,6 +34,17 @@ pub struct Shell {
     /// Lines of a command that is not complete yet (an open quote, `for` without `done`,
     /// a here-document still being typed).
     pending: Option<String>,
+    /// Whether the line being run is one command with its output on the terminal (what
+    /// may go on running after it returns).
+    pub foreground_line: bool,
+    /// A command still running in the foreground (`kubectl get --watch`).
+    pub foreground: Option<Foreground>,
+}
+
+/// A command that goes on printing after it returns, until interrupted.
+#[derive(Debug, Clone)]
+pub enum Foreground {
+    Watch(crate::kubectl::get::watch::GetWatch),
 }
 
 impl Default for Shell {
@@ -64,6 +75,8 @@ impl Default for Shell {
             fs: files,
             cwd: fs::HOME.into(),
             pending: None,
+            foreground_line: false,
+            foreground: None,
         }
     }
 }
@@ -87,6 +100,32 @@ impl Shell {
         self.pending = None;
     }
 
+    /// What the foreground command printed since the last call. When it has ended by
+    /// itself (its timeout), the shell is back at its prompt.
+    pub fn poll(&mut self, cluster: &mut Cluster) -> Output {
+        let Some(Foreground::Watch(w)) = self.foreground.as_mut() else {
+            return Output::default();
+        };
+        match w.poll(cluster) {
+            Some(out) => out,
+            None => {
+                self.foreground = None;
+                self.vars.insert("?".into(), "0".into());
+                Output::default()
+            }
+        }
+    }
+
+    /// Ctrl-C while a command runs in the foreground: it stops (kubectl exits 1). Returns
+    /// what it printed last; the terminal shows the `^C` itself.
+    pub fn stop_foreground(&mut self, cluster: &mut Cluster) -> Output {
+        let out = self.poll(cluster);
+        if self.foreground.take().is_some() {
+            self.vars.insert("?".into(), "1".into());
+        }
+        out
+    }
+
     /// Takes one line of input; runs the command once it is complete.
     pub fn input(&mut self, line: &str, cluster: &mut Cluster) -> Output {
         let text = match self.pending.take() {
@@ -105,9 +144,11 @@ impl Shell {
         let mut out = Output::default();
         match parsed {
             Ok(list) => {
+                self.foreground_line = is_one_command(&list);
                 let mut ex = Exec::new(self, cluster);
                 let code = ex.run_list(&list, &mut Input::default(), &mut out);
                 ex.flush_stderr(&mut out);
+                self.foreground_line = false;
                 self.vars.insert("?".into(), code.to_string());
             }
             Err(e) => {
@@ -120,5 +161,17 @@ impl Shell {
             }
         }
         out
+    }
+}
+
+/// Whether a line is a single command without redirections: its output goes straight
+/// to the terminal.
+fn is_one_command(list: &syntax::List) -> bool {
+    match list.items.as_slice() {
+        [(_, p)] if !p.negate => matches!(
+            p.commands.as_slice(),
+            [syntax::Command::Simple { redirects, .. }] if redirects.is_empty()
+        ),
+        _ => false,
     }
 }

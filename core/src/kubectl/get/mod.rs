@@ -3,6 +3,7 @@
 
 mod custom_columns;
 mod sorter;
+pub mod watch;
 
 use serde_json::{json, Value};
 
@@ -179,6 +180,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     };
     if let Some(Err(e)) = p.get("selector").map(Selector::parse) {
         return fail(format!("error: {e}"));
+    }
+    if p.on("watch") || p.on("watch-only") {
+        return watch::start(p, ctx, &format);
     }
     // A field kubectl cannot read sorts nothing: the rows are dropped, as kubectl drops them.
     let sort_by = p

@@ -4,12 +4,24 @@
 
 mod data;
 mod generic;
+mod network;
 mod pod_template;
+mod policy;
 mod rbac;
+mod storage;
 mod workloads;
 pub use data::{config_map, secret, service_account};
 pub use generic::generic;
+pub use network::{
+    endpoint_slice, endpoints, ingress, ingress_class, ip_address, network_policy, service_cidr,
+};
+pub use policy::{
+    horizontal_pod_autoscaler, limit_range, pod_disruption_budget, priority_class, resource_quota,
+};
 pub use rbac::{role, role_binding};
+pub use storage::{
+    csi_node, persistent_volume, persistent_volume_claim, storage_class, volume_attributes_class,
+};
 pub use workloads::{
     cron_job, daemon_set, deployment, job, replica_set, replication_controller, stateful_set,
     PodCounts,
@@ -66,6 +78,22 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
             }
         }
         _ => out.push_str(&format!("{prefix}{label}:\t<none>\n")),
+    }
+}
+
+/// A map as `labels.FormatLabels` writes it: `k=v` pairs sorted and joined by commas,
+/// `<none>` when empty.
+fn format_labels(map: &Value) -> String {
+    let pairs: Vec<String> = map
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+        .collect();
+    if pairs.is_empty() {
+        "<none>".into()
+    } else {
+        pairs.join(",")
     }
 }
 
@@ -503,22 +531,32 @@ pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String
     write_map(&mut out, "", "Labels", &ns["metadata"]["labels"]);
     write_annotations(&mut out, "Annotations", &ns["metadata"]["annotations"]);
     out.push_str(&format!("Status:\t{}\n", s(ns, "/status/phase")));
+    if let Some(conds) = ns["status"]["conditions"]
+        .as_array()
+        .filter(|c| !c.is_empty())
+    {
+        out.push_str("Conditions:\n  Type\tStatus\tLastTransitionTime\tReason\tMessage\n  ----\t------\t------------------\t------\t-------\n");
+        for c in conds {
+            out.push_str(&format!(
+                "  {}\t{}\t{}\t{}\t{}\n",
+                s(c, "/type"),
+                s(c, "/status"),
+                rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(0)),
+                s(c, "/reason"),
+                s(c, "/message")
+            ));
+        }
+    }
     out.push('\n');
     if quotas.is_empty() {
         out.push_str("No resource quota.\n");
     } else {
         out.push_str("Resource Quotas\n");
+        let mut quotas: Vec<&Value> = quotas.iter().collect();
+        quotas.sort_by(|a, b| s(a, "/metadata/name").cmp(s(b, "/metadata/name")));
         for q in quotas {
             out.push_str(&format!("  Name:\t{}\n", s(q, "/metadata/name")));
-            let scopes: Vec<&str> = q["spec"]["scopes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            if !scopes.is_empty() {
-                out.push_str(&format!("  Scopes:\t{}\n", scopes.join(", ")));
-            }
+            policy::quota_scopes(&mut out, q, "  ", "* ");
             out.push_str("  Resource\tUsed\tHard\n  --------\t---\t---\n");
             let hard = q["status"]["hard"].as_object().cloned().unwrap_or_default();
             for (resource, quantity) in &hard {
@@ -539,64 +577,10 @@ pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String
             " ----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n",
         );
         for lr in limit_ranges {
-            for item in lr["spec"]["limits"].as_array().into_iter().flatten() {
-                let fields = [
-                    "min",
-                    "max",
-                    "defaultRequest",
-                    "default",
-                    "maxLimitRequestRatio",
-                ];
-                let mut resources: Vec<&String> = fields
-                    .iter()
-                    .filter_map(|f| item[*f].as_object())
-                    .flat_map(|m| m.keys())
-                    .collect();
-                resources.sort();
-                resources.dedup();
-                for r in resources {
-                    let cell = |f: &str| item[f][r].as_str().unwrap_or("-").to_string();
-                    out.push_str(&format!(
-                        " {}\t{r}\t{}\t{}\t{}\t{}\t{}\n",
-                        s(item, "/type"),
-                        cell("min"),
-                        cell("max"),
-                        cell("defaultRequest"),
-                        cell("default"),
-                        cell("maxLimitRequestRatio"),
-                    ));
-                }
-            }
+            policy::limit_rows(&mut out, lr, " ");
         }
     }
     tabwriter::align(&out, 0, 2)
-}
-
-/// The ready endpoints of a service port in its EndpointSlices (`ip:port`, the first
-/// three, then `+ N more...`), as describe lists them.
-fn slice_endpoints(slices: &[Value], port_name: &str) -> String {
-    let mut list = vec![];
-    for slice in slices {
-        for port in slice["ports"].as_array().into_iter().flatten() {
-            if port["name"].as_str().unwrap_or("") != port_name {
-                continue;
-            }
-            let number = port["port"].as_i64().unwrap_or(0);
-            for ep in slice["endpoints"].as_array().into_iter().flatten() {
-                if ep["conditions"]["ready"] == Value::Bool(false) {
-                    continue;
-                }
-                for addr in ep["addresses"].as_array().into_iter().flatten() {
-                    list.push(format!("{}:{number}", addr.as_str().unwrap_or("")));
-                }
-            }
-        }
-    }
-    match list.len() {
-        0 => "<none>".into(),
-        n if n > 3 => format!("{} + {} more...", list[..3].join(","), n - 3),
-        _ => list.join(","),
-    }
 }
 
 /// `kubectl describe service`.
@@ -663,7 +647,7 @@ pub fn service(svc: &Value, slices: &[Value], events: Option<&[Value]>, now: Mil
         }
         out.push_str(&format!(
             "Endpoints:\t{}\n",
-            slice_endpoints(slices, name.unwrap_or(""))
+            network::endpoints_of(slices, Some(name.unwrap_or("")))
         ));
     }
     out.push_str(&format!(
