@@ -117,6 +117,8 @@ pub const FLAGS: &[Flag] = &[
     f("list", None, false, true, META),
     f("resource-version", None, true, true, META),
     f("output", Some('o'), true, true, OUTPUT),
+    f("template", None, true, true, &["get"]),
+    f("allow-missing-template-keys", None, false, true, &["get"]),
     f("show-labels", None, false, true, &["get"]),
     f("show-managed-fields", None, false, true, &["get"]),
     f("no-headers", None, false, true, &["get"]),
