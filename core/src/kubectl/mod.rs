@@ -5,6 +5,7 @@ pub mod apply;
 pub mod autoscale;
 pub mod client;
 pub mod config;
+pub mod config_property;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -193,19 +194,6 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
     // before their flags are parsed.
-    if verb == "config" {
-        let unsupported = [
-            "set",
-            "unset",
-            "set-cluster",
-            "set-credentials",
-            "delete-cluster",
-            "delete-user",
-        ];
-        if let Some(sub) = rest.first().filter(|s| unsupported.contains(&s.as_str())) {
-            return not_supported(&format!("config {sub}"));
-        }
-    }
     let scope = if verb == "create" {
         match create::scope(&rest) {
             Ok(s) => s,
@@ -219,6 +207,10 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         Err(e) => return fail(e),
     };
     if let Some(flag) = parsed.unsupported() {
+        let scope = match (verb, parsed.positional.first()) {
+            ("config", Some(sub)) => format!("config {sub}"),
+            _ => scope,
+        };
         return fail(format!(
             "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"
         ));
