@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod autoscale;
 pub mod client;
+pub mod completion;
 pub mod config;
 pub mod config_property;
 pub mod create;
@@ -67,6 +68,7 @@ pub const VERBS: &[&str] = &[
     "replace",
     "events",
     "diff",
+    "completion",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -88,7 +90,6 @@ const NOT_YET: &[&str] = &[
     "debug",
     "kustomize",
     "plugin",
-    "completion",
     "alpha",
     "options",
 ];
@@ -242,6 +243,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "replace" => replace::run(&parsed, ctx),
         "events" => events::run(&parsed, ctx),
         "diff" => diff::run(&parsed, ctx),
+        "completion" => completion::run(&parsed),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed, ctx),
