@@ -199,7 +199,7 @@ struct State<'t> {
     depth: usize,
 }
 
-const MAX_DEPTH: usize = 1000;
+const MAX_DEPTH: usize = 100;
 
 impl<'t> State<'t> {
     fn error<T>(&self, msg: impl std::fmt::Display) -> R<T> {

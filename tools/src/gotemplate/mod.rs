@@ -120,6 +120,15 @@ mod tests {
     }
 
     #[test]
+    fn deep_templates_end_in_errors() {
+        let d = json!({});
+        let deep = format!("{{{{{}1{}}}}}", "(".repeat(5000), ")".repeat(5000));
+        assert!(run(&deep, &d).starts_with("PARSE"));
+        let recursive = "{{define \"a\"}}{{template \"a\" .}}{{end}}{{template \"a\" .}}";
+        assert!(run(recursive, &d).contains("exceeded maximum template depth"));
+    }
+
+    #[test]
     fn errors_read_as_go_reports_them() {
         let d = json!({"metadata": {"name": "n"}});
         assert_eq!(

@@ -797,9 +797,14 @@ struct Parser {
     line: usize,
     vars: Vec<String>,
     range_depth: usize,
+    /// How deep parentheses and control structures nest (bounded, as Go bounds it).
+    nesting: usize,
     defined: BTreeMap<String, Vec<Node>>,
     funcs: &'static [&'static str],
 }
+
+/// How deep expressions may nest.
+const MAX_NESTING: usize = 100;
 
 type PResult<T> = Result<T, String>;
 
@@ -1002,6 +1007,16 @@ impl Parser {
             Branch::With => "with",
             Branch::Range => "range",
         };
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return self.error("max expression depth exceeded");
+        }
+        let node = self.control_body(kind, context);
+        self.nesting -= 1;
+        node
+    }
+
+    fn control_body(&mut self, kind: Branch, context: &str) -> PResult<Node> {
         let vars = self.vars.len();
         let pipe = self.pipeline(context, Tok::RightDelim)?;
         if kind == Branch::Range {
@@ -1220,8 +1235,13 @@ impl Parser {
                 }
             },
             Tok::LeftParen => {
-                let pipe = self.pipeline("parenthesized pipeline", Tok::RightParen)?;
-                Arg::Pipe(Box::new(pipe))
+                self.nesting += 1;
+                if self.nesting > MAX_NESTING {
+                    return self.error("max expression depth exceeded");
+                }
+                let pipe = self.pipeline("parenthesized pipeline", Tok::RightParen);
+                self.nesting -= 1;
+                Arg::Pipe(Box::new(pipe?))
             }
             Tok::String | Tok::RawString => {
                 let s = unquote(&t.val).or_else(|e| self.error(e))?;
@@ -1356,6 +1376,7 @@ pub fn parse(text: &str, funcs: &'static [&'static str]) -> Result<Tree, String>
         line: 1,
         vars: vec!["$".into()],
         range_depth: 0,
+        nesting: 0,
         defined: BTreeMap::new(),
         funcs,
     };
