@@ -1,12 +1,17 @@
-//! The seam to `kubarium-tools` (the text utilities and kubectl's help texts): native
+//! The seam to `kubarium-tools` (the text utilities, kubectl's help texts and its Go
+//! template printer): native
 //! builds call it directly (the `tools` feature); the browser installs `Tools` backed by
 //! the module it loads after the first paint, and runs no command before it has.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use serde_json::Value;
+
 use crate::command::CmdResult;
 use crate::shell::io::Io;
+
+pub use kubarium_tools::gotemplate::Outcome as TemplateOutcome;
 
 /// What runs the utilities and finds help texts.
 pub trait Tools {
@@ -14,6 +19,8 @@ pub trait Tools {
     fn run(&self, name: &str, args: &[String], io: &mut Io) -> CmdResult;
     /// kubectl's help for a command path (`[]` is bare kubectl).
     fn help(&self, path: &[&str]) -> Option<String>;
+    /// Prints `data` with a Go template as kubectl's template printer does.
+    fn go_template(&self, template: &str, data: &Value, allow_missing: bool) -> TemplateOutcome;
 }
 
 thread_local! {
@@ -41,6 +48,14 @@ fn linked() -> Option<Rc<dyn Tools>> {
         fn help(&self, path: &[&str]) -> Option<String> {
             kubarium_tools::help::help(path)
         }
+        fn go_template(
+            &self,
+            template: &str,
+            data: &Value,
+            allow_missing: bool,
+        ) -> TemplateOutcome {
+            kubarium_tools::gotemplate::kubectl_print(template, data, allow_missing)
+        }
     }
     Some(Rc::new(Linked))
 }
@@ -66,4 +81,10 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> CmdResult {
 /// kubectl's help for a command path, from the tools in use.
 pub fn help(path: &[&str]) -> Option<String> {
     tools()?.help(path)
+}
+
+/// Prints `data` with a Go template (`kubectl get -o go-template=...`), with the tools in
+/// use; None when they are not loaded.
+pub fn go_template(template: &str, data: &Value, allow_missing: bool) -> Option<TemplateOutcome> {
+    Some(tools()?.go_template(template, data, allow_missing))
 }

@@ -1,4 +1,4 @@
-//! The learner's text utilities (grep, awk, sed, jq and the coreutils) and kubectl's help texts. The shell's own types (what a
+//! The learner's text utilities (grep, awk, sed, jq and the coreutils), kubectl's help texts and its Go template printer. The shell's own types (what a
 //! command gives back, the node's files) live here too, so that both the core and the
 //! browser's second WebAssembly module speak them; the core links the utilities in
 //! native builds, and the browser loads them after the first paint.
@@ -7,6 +7,7 @@ pub mod awk;
 pub mod command;
 pub mod coreutils;
 pub mod fs;
+pub mod gotemplate;
 pub mod grep;
 pub mod help;
 pub mod io;

@@ -1,5 +1,6 @@
 //! What the playground loads after the first paint, as its own WebAssembly module so the
-//! first load stays small: `kubarium-cel`, `kubarium-openapi` and `kubarium-tools` behind
+//! first load stays small: `kubarium-cel`, `kubarium-openapi` and `kubarium-tools` (its
+//! utilities, kubectl's help texts and Go template printer) behind
 //! string-in, string-out functions.
 
 use serde_json::{json, Value};
@@ -49,4 +50,11 @@ pub fn kubectl_help(path: &str) -> String {
     let words: Vec<String> = serde_json::from_str(path).unwrap_or_default();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     kubarium_tools::help::help(&words).unwrap_or_default()
+}
+
+/// Prints data with a Go template as kubectl does: a JSON request
+/// (`{"template", "data", "allow_missing"}`) in, the `Outcome` out (JSON).
+#[wasm_bindgen]
+pub fn go_template(request: &str) -> String {
+    kubarium_tools::gotemplate::serve(request)
 }

@@ -10,7 +10,7 @@ use kubarium_core::apiserver::cel::CelEngine;
 use kubarium_core::apiserver::openapi::SchemaSource;
 use kubarium_core::command::CmdResult;
 use kubarium_core::shell::io::Io;
-use kubarium_core::tools::Tools;
+use kubarium_core::tools::{TemplateOutcome, Tools};
 use kubarium_tools::remote::{Answer, Request};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -27,6 +27,7 @@ export function cel_evaluate(expr, vars) { return extras.evaluate(expr, vars); }
 export function openapi_schemas(kinds) { return extras.schemas(kinds); }
 export function tools_utility(request) { return extras.utility(request); }
 export function tools_help(path) { return extras.kubectl_help(path); }
+export function tools_go_template(request) { return extras.go_template(request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -41,6 +42,8 @@ extern "C" {
     fn tools_utility(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_help(path: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_go_template(request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -116,6 +119,16 @@ impl Tools for ModuleTools {
     fn help(&self, path: &[&str]) -> Option<String> {
         let path = serde_json::to_string(path).ok()?;
         tools_help(&path).ok().filter(|t| !t.is_empty())
+    }
+
+    fn go_template(&self, template: &str, data: &Value, allow_missing: bool) -> TemplateOutcome {
+        let request = serde_json::json!({
+            "template": template, "data": data, "allow_missing": allow_missing,
+        });
+        tools_go_template(&request.to_string())
+            .map_err(|e| failed(&e))
+            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
+            .unwrap_or_else(TemplateOutcome::Unparsable)
     }
 }
 

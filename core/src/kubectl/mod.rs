@@ -4,7 +4,9 @@
 pub mod apply;
 pub mod autoscale;
 pub mod client;
+pub mod completion;
 pub mod config;
+pub mod config_property;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -85,6 +87,7 @@ pub const VERBS: &[&str] = &[
     "replace",
     "events",
     "diff",
+    "completion",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -106,7 +109,6 @@ const NOT_YET: &[&str] = &[
     "debug",
     "kustomize",
     "plugin",
-    "completion",
     "alpha",
     "options",
 ];
@@ -212,19 +214,6 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
     // before their flags are parsed.
-    if verb == "config" {
-        let unsupported = [
-            "set",
-            "unset",
-            "set-cluster",
-            "set-credentials",
-            "delete-cluster",
-            "delete-user",
-        ];
-        if let Some(sub) = rest.first().filter(|s| unsupported.contains(&s.as_str())) {
-            return not_supported(&format!("config {sub}"));
-        }
-    }
     let scope = if verb == "create" {
         match create::scope(&rest) {
             Ok(s) => s,
@@ -238,6 +227,10 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         Err(e) => return fail(e),
     };
     if let Some(flag) = parsed.unsupported() {
+        let scope = match (verb, parsed.positional.first()) {
+            ("config", Some(sub)) => format!("config {sub}"),
+            _ => scope,
+        };
         return fail(format!(
             "error: \"kubectl {scope} --{flag}\" is not supported in Kubarium yet"
         ));
@@ -272,6 +265,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "replace" => replace::run(&parsed, ctx),
         "events" => events::run(&parsed, ctx),
         "diff" => diff::run(&parsed, ctx),
+        "completion" => completion::run(&parsed),
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed, ctx),

@@ -113,6 +113,41 @@ const VERSION_INFO: &[&str] = &[
 
 /// Structs whose field order differs from the list above, by the key that holds them.
 const GO_FIELD_ORDER_UNDER: &[(&str, &[&str])] = &[
+    // A kubeconfig's entries (clientcmd's v1 Cluster, AuthInfo and Context).
+    (
+        "cluster",
+        &[
+            "server",
+            "tls-server-name",
+            "insecure-skip-tls-verify",
+            "certificate-authority",
+            "certificate-authority-data",
+            "proxy-url",
+            "disable-compression",
+            "extensions",
+        ],
+    ),
+    (
+        "user",
+        &[
+            "client-certificate",
+            "client-certificate-data",
+            "client-key",
+            "client-key-data",
+            "token",
+            "tokenFile",
+            "as",
+            "as-uid",
+            "as-groups",
+            "as-user-extra",
+            "username",
+            "password",
+            "auth-provider",
+            "exec",
+            "extensions",
+        ],
+    ),
+    ("context", &["cluster", "user", "namespace", "extensions"]),
     (
         "ownerReferences",
         &[

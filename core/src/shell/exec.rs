@@ -75,6 +75,8 @@ pub struct Exec<'a> {
     pub substitution_status: Option<i32>,
     /// What command substitutions wrote to standard error, shown before their command.
     pub stderr: Output,
+    /// The files of the process substitutions (`<(...)`) of the commands running.
+    pub proc_files: Vec<String>,
     iterations: usize,
     depth: usize,
     loops: usize,
@@ -91,6 +93,7 @@ impl<'a> Exec<'a> {
             flow: None,
             substitution_status: None,
             stderr: Output::default(),
+            proc_files: vec![],
             iterations: 0,
             depth: 0,
             loops: 0,
@@ -328,7 +331,25 @@ impl<'a> Exec<'a> {
         e.1
     }
 
+    /// Runs a simple command; the files of its process substitutions go afterwards.
     fn run_simple(
+        &mut self,
+        assigns: &[(String, Word)],
+        words: &[Word],
+        redirects: &[Redirect],
+        input: &mut Input,
+        out: &mut Output,
+    ) -> i32 {
+        let mark = self.proc_files.len();
+        let code = self.run_simple_expanded(assigns, words, redirects, input, out);
+        let done: Vec<String> = self.proc_files.drain(mark..).collect();
+        for f in done {
+            self.sh.fs.remove(&f);
+        }
+        code
+    }
+
+    fn run_simple_expanded(
         &mut self,
         assigns: &[(String, Word)],
         words: &[Word],

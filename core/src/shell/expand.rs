@@ -140,6 +140,14 @@ impl Exec<'_> {
                     segs.push(expanded(self.param(p)?, quoted));
                 }
                 Part::Command(list) => segs.push(expanded(self.substitute(list)?, quoted)),
+                Part::ProcSub(list) => {
+                    let text = self.capture(list)?;
+                    segs.push(Seg::Text {
+                        text: self.process_file(&text)?,
+                        quoted: true,
+                        split: false,
+                    });
+                }
                 Part::Arith(expr) => {
                     let text = self.expand_string(expr)?;
                     let v = super::arith::eval(&text, &mut self.sh.vars)
@@ -154,6 +162,15 @@ impl Exec<'_> {
     /// Runs `$(...)` and gives its standard output without trailing newlines; what it
     /// writes to standard error goes to the terminal.
     fn substitute(&mut self, list: &super::syntax::List) -> Result<String, ExpandError> {
+        let mut text = self.capture(list)?;
+        let trimmed = text.trim_end_matches('\n').len();
+        text.truncate(trimmed);
+        Ok(text)
+    }
+
+    /// Runs `list` in a subshell and gives its standard output; what it writes to
+    /// standard error goes to the terminal.
+    fn capture(&mut self, list: &super::syntax::List) -> Result<String, ExpandError> {
         let vars = self.sh.vars.clone();
         let cwd = self.sh.cwd.clone();
         let flow = self.flow.take();
@@ -176,9 +193,21 @@ impl Exec<'_> {
                 Stream::Err => self.stderr.err(t),
             }
         }
-        let trimmed = text.trim_end_matches('\n').len();
-        text.truncate(trimmed);
         Ok(text)
+    }
+
+    /// Puts a process substitution's output where its word names it (`/dev/fd/63`, then
+    /// 62 ...), as bash does; the file goes when its command is done.
+    fn process_file(&mut self, text: &str) -> Result<String, ExpandError> {
+        let fd = 63usize.saturating_sub(self.proc_files.len());
+        let path = format!("/dev/fd/{fd}");
+        self.sh
+            .fs
+            .mkdir("/dev/fd", true)
+            .and_then(|()| self.sh.fs.write(&path, text, false))
+            .map_err(|e| ExpandError(format!("{path}: {e}"), 1))?;
+        self.proc_files.push(path.clone());
+        Ok(path)
     }
 
     fn param(&mut self, p: &Param) -> Result<String, ExpandError> {
@@ -585,6 +614,7 @@ pub fn source_text(w: &Word) -> String {
             Part::Param(p) => format!("${}", p.name),
             Part::Command(_) => "$(...)".into(),
             Part::Arith(_) => "$((...))".into(),
+            Part::ProcSub(_) => "<(...)".into(),
         })
         .collect()
 }

@@ -19,6 +19,8 @@ pub enum Part {
     Command(Box<List>),
     /// `$((...))`: the expression's text, expanded and then evaluated.
     Arith(Vec<Part>),
+    /// `<(...)`: the command's output, read from a file whose name the word becomes.
+    ProcSub(Box<List>),
 }
 
 pub type Word = Vec<Part>;
@@ -863,6 +865,13 @@ impl Parser<'_> {
         loop {
             self.skip_blank();
             let Some(c) = self.peek() else { break };
+            if self.at("<(") {
+                self.pos += 2;
+                let list = self.list(&[], true)?;
+                self.expect_char(')')?;
+                words.push(vec![Part::ProcSub(Box::new(list))]);
+                continue;
+            }
             if let Some(r) = self.redirect()? {
                 redirects.push(r);
                 continue;
@@ -935,9 +944,13 @@ impl Parser<'_> {
         if !both && !matches!(op_char, Some('<' | '>')) {
             return Ok(None);
         }
-        if self.at("<(") || self.at(">(") {
+        if self.at("<(") {
+            // A process substitution: a word, not a redirection.
+            return Ok(None);
+        }
+        if self.at(">(") {
             return Err(ParseError::Syntax(
-                "process substitution <(...) is not supported in Kubarium yet".into(),
+                "process substitution >(...) is not supported in Kubarium yet".into(),
             ));
         }
         let fd_text: String = self.chars[self.pos..after].iter().collect();

@@ -1,5 +1,5 @@
 //! `kubectl get`: tables (default, wide, with labels and label columns), YAML, JSON,
-//! names, JSONPath and custom columns, sorted with `--sort-by`.
+//! names, JSONPath, Go templates and custom columns, sorted with `--sort-by`.
 
 mod custom_columns;
 mod sorter;
@@ -43,6 +43,81 @@ pub fn output_format(p: &Parsed) -> Result<String, CmdResult> {
     Err(fail(format!(
         "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: {KUBECTL_FORMATS}"
     )))
+}
+
+/// The Go template formats; `-o go-template=TEXT`, `-o go-template-file=FILE`, or the bare
+/// name with `--template`.
+const TEMPLATE_FORMATS: &[&str] = &[
+    "go-template",
+    "go-template-file",
+    "template",
+    "templatefile",
+];
+
+/// Resolves `-o` with `--template` (which alone means go-template): a Go template becomes
+/// `go-template=TEXT` (a file's text read), a JSONPath `jsonpath=TEXT`; other formats
+/// are returned as given.
+fn template_format(p: &Parsed, ctx: &Ctx<'_>) -> Result<String, CmdResult> {
+    let output = p.get("output").unwrap_or("");
+    let argument = p.get("template").unwrap_or("");
+    let output = if output.is_empty() && !argument.is_empty() {
+        "go-template"
+    } else {
+        output
+    };
+    let (name, value) = if !argument.is_empty() {
+        (output, argument)
+    } else {
+        match output.split_once('=') {
+            Some((n, v)) if TEMPLATE_FORMATS.contains(&n) => (n, v),
+            _ => (output, ""),
+        }
+    };
+    if !argument.is_empty() && matches!(name, "jsonpath" | "jsonpath-file") {
+        return Ok(format!("{name}={argument}"));
+    }
+    if !TEMPLATE_FORMATS.contains(&name) {
+        return Ok(output.to_string());
+    }
+    if value.is_empty() {
+        return Err(fail(
+            "error: template format specified but no template given",
+        ));
+    }
+    if name.ends_with("file") {
+        return match manifest::read_file(ctx, value) {
+            Ok(t) => Ok(format!("go-template={t}")),
+            Err(e) => Err(fail(format!(
+                "error: error reading --template {value}, {e}"
+            ))),
+        };
+    }
+    Ok(format!("go-template={value}"))
+}
+
+/// Prints `value` with a Go template as kubectl does; a template that fails to run prints
+/// kubectl's report to `out` and answers the error line.
+fn print_template(
+    template: &str,
+    value: &Value,
+    allow_missing: bool,
+    out: &mut Output,
+) -> Result<(), String> {
+    use crate::tools::TemplateOutcome;
+    match crate::tools::go_template(template, value, allow_missing) {
+        None => Err("error: the Go template printer is not loaded".into()),
+        Some(TemplateOutcome::Printed(text)) => {
+            out.out(text);
+            Ok(())
+        }
+        Some(TemplateOutcome::Unparsable(e)) => {
+            Err(format!("error: error parsing template {template}, {e}"))
+        }
+        Some(TemplateOutcome::Failed { stdout, error }) => {
+            out.out(stdout);
+            Err(format!("error: {error}"))
+        }
+    }
 }
 
 /// Prints objects read from the API as one document or a `List`, without their
@@ -174,8 +249,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if let Some(path) = p.get("raw") {
         return raw(p, path, ctx);
     }
-    let format = match output_format(p) {
-        Ok(f) => f,
+    let format = match template_format(p, ctx) {
+        Ok(f) if f.starts_with("go-template=") => f,
+        Ok(f) if f.starts_with("jsonpath=") && p.given("template") => f,
+        Ok(_) => match output_format(p) {
+            Ok(f) => f,
+            Err(e) => return e,
+        },
         Err(e) => return e,
     };
     if let Some(Err(e)) = p.get("selector").map(Selector::parse) {
@@ -344,6 +424,30 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 }
             }
         }
+        f if f.starts_with("go-template=") => {
+            // One object asked for and not found: kubectl reports only that.
+            if !(single && total == 0 && !errors.is_empty()) {
+                let template = &f["go-template=".len()..];
+                let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
+                let value = if single && objs.len() == 1 {
+                    objs.into_iter().next().unwrap_or(Value::Null)
+                } else {
+                    json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
+                };
+                let allow_missing =
+                    !p.given("allow-missing-template-keys") || p.on("allow-missing-template-keys");
+                if let Err(e) = print_template(template, &value, allow_missing, &mut out) {
+                    if errors.is_empty() {
+                        out.err(format!("{e}\n"));
+                        return CmdResult {
+                            output: out,
+                            code: 1,
+                        };
+                    }
+                    errors.push(e);
+                }
+            }
+        }
         "yaml" | "json" => {
             if total > 0 || errors.is_empty() {
                 let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
@@ -396,8 +500,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
-    let printed_as_data =
-        matches!(format.as_str(), "yaml" | "json") || format.starts_with("jsonpath=");
+    let printed_as_data = matches!(format.as_str(), "yaml" | "json")
+        || format.starts_with("jsonpath=")
+        || format.starts_with("go-template=");
     if total == 0 && errors.is_empty() && !printed_as_data {
         let namespaced = reqs.iter().all(|q| q.resource.namespaced);
         if all_ns || !namespaced {
