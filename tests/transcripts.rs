@@ -2,7 +2,10 @@
 //! exact output a terminal shows, run in a fresh default cluster (seed 1).
 //! `UPDATE_TRANSCRIPTS=1 cargo test -p kubarium-tests --test transcripts` rewrites them.
 //! A step `$ <Ctrl-C after 30s>` lets 30 seconds pass while a command runs in the
-//! foreground (`kubectl get --watch`), a second at a time, then presses Ctrl-C.
+//! foreground (`kubectl get --watch`), a second at a time, then presses Ctrl-C. While
+//! `kubectl edit` waits for the page's editor, `$ <editor shows>` prints the editor's
+//! text, `$ <editor saves s/OLD/NEW/>` saves it with the first OLD replaced, and
+//! `$ <editor closes>` closes it without saving.
 
 use kubarium_core::session::Session;
 use kubarium_tests::{workspace, Transcript};
@@ -13,6 +16,9 @@ fn type_line(session: &mut Session, line: &str) -> String {
         .strip_prefix("<Ctrl-C after ")
         .and_then(|l| l.strip_suffix("s>"))
         .and_then(|n| n.parse::<u32>().ok());
+    if let Some(rest) = line.strip_prefix("<editor ") {
+        return editor(session, rest.trim_end_matches('>'));
+    }
     let Some(secs) = wait else {
         return session.input(line).text();
     };
@@ -24,6 +30,27 @@ fn type_line(session: &mut Session, line: &str) -> String {
     out.push_str(&session.interrupt().text());
     out.push_str("^C\n");
     out
+}
+
+/// The page's editor, for an edit waiting on it.
+fn editor(session: &mut Session, action: &str) -> String {
+    let Some((_, text)) = session.editing() else {
+        return "(no edit is waiting for the editor)\n".into();
+    };
+    if action == "shows" {
+        return text;
+    }
+    if action == "closes" {
+        return session.save_edit(None).text();
+    }
+    let change = action
+        .strip_prefix("saves s/")
+        .and_then(|c| c.strip_suffix('/'))
+        .and_then(|c| c.split_once('/'));
+    match change {
+        Some((old, new)) => session.save_edit(Some(text.replacen(old, new, 1))).text(),
+        None => panic!("unknown editor action: {action}"),
+    }
 }
 
 fn main() {

@@ -54,10 +54,41 @@ fn run_file(seed: u64, path: &str) -> Result<(), String> {
             .write_all(out.text().as_bytes())
             .map_err(|e| e.to_string())?;
     }
-    // A watch on the last line ends with the script.
+    // A watch or an edit on the last line ends with the script.
     stdout
-        .write_all(session.poll().text().as_bytes())
+        .write_all(session.input("").text().as_bytes())
         .map_err(|e| e.to_string())
+}
+
+/// `kubectl edit` without KUBE_EDITOR in the shell: the file opens in this terminal's
+/// editor (KUBE_EDITOR, EDITOR, else vi), as many times as the edit reopens.
+fn edit_in_terminal(session: &mut Session) {
+    while let Some((file, text)) = session.editing() {
+        let name = file.rsplit('/').next().unwrap_or("kubectl-edit.yaml");
+        let path = std::env::temp_dir().join(name);
+        let saved = std::fs::write(&path, &text).ok().and_then(|()| {
+            let editor = ["KUBE_EDITOR", "EDITOR"]
+                .iter()
+                .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()))
+                .unwrap_or_else(|| "vi".into());
+            let status = std::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("{editor} \"$1\""))
+                .arg("sh")
+                .arg(&path)
+                .status();
+            match status {
+                Ok(s) if s.success() => std::fs::read_to_string(&path).ok(),
+                _ => {
+                    eprintln!("error: there was a problem with the editor \"{editor}\"");
+                    None
+                }
+            }
+        });
+        let _ = std::fs::remove_file(&path);
+        print!("{}", session.save_edit(saved).text());
+        let _ = io::stdout().flush();
+    }
 }
 
 /// While a command runs in the foreground (`kubectl get -w`): the cluster follows real
@@ -109,6 +140,7 @@ fn interactive(seed: u64) -> Result<(), String> {
                 }
                 print!("{}", out.text());
                 let _ = io::stdout().flush();
+                edit_in_terminal(&mut session);
                 follow(&mut session);
                 last = std::time::Instant::now();
             }

@@ -101,6 +101,7 @@ fn normalise(text: &str) -> String {
         line = replace_after(&line, "resourceVersion: \"", "<rv>");
         line = replace_http_date(&line);
         line = replace_pattern(&line, is_go_time, "<time>");
+        line = replace_pattern(&line, is_edit_file, "kubectl-edit-<n>");
         line = replace_server(&line);
         while line.contains("   ") {
             line = line.replace("   ", "  ");
@@ -219,6 +220,13 @@ fn is_go_time(s: &str) -> Option<usize> {
             }
         });
     fits.then_some(shape.len())
+}
+
+/// The temporary file of `kubectl edit` (`kubectl-edit-1234567890`), named at random.
+fn is_edit_file(s: &str) -> Option<usize> {
+    let digits = s.strip_prefix("kubectl-edit-")?;
+    let n = digits.chars().take_while(char::is_ascii_digit).count();
+    (n > 0).then_some("kubectl-edit-".len() + n)
 }
 
 /// Replaces the API server's address: where `kubarium serve` listens for real kubectl,

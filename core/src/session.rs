@@ -25,7 +25,13 @@ impl Session {
     /// foreground (`kubectl get --watch` in a script) ends first, with what it printed.
     pub fn input(&mut self, line: &str) -> Output {
         let mut out = Output::default();
-        if self.busy() {
+        if self.editing().is_some() {
+            // The editor closes without saving, and the edit ends.
+            out = self.shell.save_edit(&mut self.cluster, None);
+            if self.busy() {
+                out.extend(self.shell.save_edit(&mut self.cluster, None));
+            }
+        } else if self.busy() {
             out = self.shell.poll(&mut self.cluster);
             self.shell.foreground = None;
         }
@@ -44,6 +50,18 @@ impl Session {
     /// Whether a command is still running in the foreground (`kubectl get --watch`).
     pub fn busy(&self) -> bool {
         self.shell.foreground.is_some()
+    }
+
+    /// The file and text of an edit waiting for an editor (the page's YAML editor, the
+    /// terminal's $EDITOR).
+    pub fn editing(&self) -> Option<(String, String)> {
+        self.shell.editing()
+    }
+
+    /// The editor closed with `text` saved (`None`: without saving): the edit goes to
+    /// the server, or reopens (`editing` again) with the reasons it was refused.
+    pub fn save_edit(&mut self, text: Option<String>) -> Output {
+        self.shell.save_edit(&mut self.cluster, text)
     }
 
     /// What the foreground command printed since the last call (after a tick).
@@ -111,6 +129,7 @@ impl Session {
             stdin: Some(text.to_string()),
             foreground: false,
             stream: None,
+            edit: None,
         };
         let res = crate::kubectl::run(&args, &mut ctx);
         self.cluster.settle();

@@ -164,3 +164,38 @@ test('bash one-liners with the text utilities and kubectl help from the module l
     server.close();
   }
 });
+
+test('kubectl get -w streams rows until Ctrl-C; kubectl edit opens the YAML panel and saves through it', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl run web --image=nginx');
+    await page.waitForSelector('text=pod/web created');
+    await run(page, 'kubectl get pods -w');
+    // The watch prints a row when the pod starts running, with no prompt meanwhile.
+    await page.waitForFunction(() => /web\s+1\/1\s+Running/.test(document.querySelector('.screen').innerText), null, { timeout: 30000 });
+    assert.equal(await page.locator('.prompt').innerText(), '');
+    await page.screenshot({ path: path.join(shots, 'watch.png') });
+    await page.press('#prompt', 'Control+c');
+    await page.waitForFunction(() => document.querySelector('.prompt').innerText.includes('$'));
+    await run(page, 'kubectl create configmap cfg --from-literal=mode=fast');
+    await page.waitForSelector('text=configmap/cfg created');
+    await run(page, 'kubectl edit cm cfg');
+    await page.waitForSelector('.yaml-panel.editing textarea');
+    const text = await page.inputValue('.yaml-panel.editing textarea');
+    assert.match(text, /# Please edit the object below/);
+    await page.fill('.yaml-panel.editing textarea', text.replace('mode: fast', 'mode: slow'));
+    await page.screenshot({ path: path.join(shots, 'edit.png') });
+    await page.click('.yaml-panel.editing button.apply');
+    await page.waitForSelector('text=configmap/cfg edited');
+    await page.waitForSelector('.yaml-panel:not(.editing)');
+    await run(page, "kubectl get cm cfg -o jsonpath='{.data.mode}{\"\\n\"}'");
+    await page.waitForSelector('text=slow');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

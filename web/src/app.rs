@@ -21,6 +21,8 @@ pub enum Msg {
     Speed(u32),
     YamlInput(String),
     Apply,
+    /// The editor of `kubectl edit` closes: saving its text (true) or not.
+    EditDone(bool),
     Reset,
     Focus,
     /// The extras module (CEL, OpenAPI schemas) finished loading (or could not be loaded).
@@ -37,6 +39,8 @@ pub struct App {
     speed: u32,
     yaml: String,
     yaml_status: Option<(bool, String)>,
+    /// While `kubectl edit` waits: its file and the text in the editor.
+    edit: Option<(String, String)>,
     input: NodeRef,
     screen: NodeRef,
     _ticker: Interval,
@@ -69,6 +73,16 @@ impl App {
         self.record(Step::Line(self.session.cluster.now(), line.to_string()));
         let out = self.session.input(line);
         self.scrollback.output(&out);
+        self.edit = self.session.editing();
+    }
+
+    /// The editor of `kubectl edit` closes, with `text` saved or without saving.
+    fn close_editor(&mut self, text: Option<String>) {
+        self.record(Step::Edit(self.session.cluster.now(), text.clone()));
+        let out = self.session.save_edit(text);
+        self.scrollback.output(&out);
+        // A refused edit opens again, with the reasons at the top.
+        self.edit = self.session.editing();
     }
 
     fn input_value(&self) -> String {
@@ -81,6 +95,35 @@ impl App {
     fn set_input(&self, v: &str) {
         if let Some(i) = self.input.cast::<HtmlInputElement>() {
             i.set_value(v);
+        }
+    }
+
+    /// The YAML panel: the manifest to apply, or the file `kubectl edit` waits on.
+    fn yaml_panel(&self, link: &yew::html::Scope<Self>, status: Option<Html>) -> Html {
+        let oninput = link.callback(|e: InputEvent| {
+            Msg::YamlInput(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        });
+        match &self.edit {
+            Some((file, text)) => html! {
+                <section class="yaml-panel editing">
+                    <h2>{"kubectl edit"}
+                        <span>
+                            <button class="apply" onclick={link.callback(|_| Msg::EditDone(true))}>{"Save"}</button>
+                            <button class="cancel" onclick={link.callback(|_| Msg::EditDone(false))}>{"Cancel"}</button>
+                        </span>
+                    </h2>
+                    <div class="yaml-file">{ file }</div>
+                    <textarea spellcheck="false" value={text.clone()} {oninput} />
+                    <div class="yaml-status">{"Save sends your changes to the server; Cancel (or Ctrl-C in the terminal) closes the editor without saving."}</div>
+                </section>
+            },
+            None => html! {
+                <section class="yaml-panel">
+                    <h2>{"Manifest"}<button class="apply" onclick={link.callback(|_| Msg::Apply)}>{"kubectl apply"}</button></h2>
+                    <textarea spellcheck="false" value={self.yaml.clone()} {oninput} />
+                    { status.unwrap_or_default() }
+                </section>
+            },
         }
     }
 
@@ -128,6 +171,7 @@ impl Component for App {
             speed: 1,
             yaml: editor::EXAMPLE.to_string(),
             yaml_status: None,
+            edit: None,
             input: NodeRef::default(),
             screen: NodeRef::default(),
             _ticker: ticker,
@@ -191,9 +235,19 @@ impl Component for App {
                 false
             }
             Msg::YamlInput(v) => {
-                self.yaml = v;
-                self.yaml_status = None;
+                match self.edit.as_mut() {
+                    Some((_, text)) => *text = v,
+                    None => {
+                        self.yaml = v;
+                        self.yaml_status = None;
+                    }
+                }
                 false
+            }
+            Msg::EditDone(save) => {
+                let text = self.edit.as_ref().map(|(_, t)| t.clone());
+                self.close_editor(text.filter(|_| save));
+                true
             }
             Msg::Apply if !self.started => {
                 self.yaml_status = Some((
@@ -293,6 +347,12 @@ impl Component for App {
                         }
                         false
                     }
+                    "c" if ctrl && self.edit.is_some() => {
+                        e.prevent_default();
+                        self.scrollback.push("out", "^C\n");
+                        self.close_editor(None);
+                        true
+                    }
                     "c" if ctrl && self.session.busy() => {
                         e.prevent_default();
                         let out = self.session.interrupt();
@@ -381,12 +441,7 @@ impl Component for App {
                                 <span class="dot done"></span>{"Completed"}
                             </div>
                         </section>
-                        <section class="yaml-panel">
-                            <h2>{"Manifest"}<button class="apply" onclick={link.callback(|_| Msg::Apply)}>{"kubectl apply"}</button></h2>
-                            <textarea spellcheck="false" value={self.yaml.clone()}
-                                oninput={link.callback(|e: InputEvent| Msg::YamlInput(e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
-                            { status.unwrap_or_default() }
-                        </section>
+                        { self.yaml_panel(link, status) }
                     </aside>
                 </main>
             </div>

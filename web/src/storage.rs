@@ -21,6 +21,8 @@ pub enum Step {
     Line(Millis, String),
     /// A manifest applied from the editor.
     Apply(Millis, String),
+    /// The editor of `kubectl edit` closed: with the text saved, or without saving.
+    Edit(Millis, Option<String>),
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -33,6 +35,7 @@ pub fn save(seed: u64, steps: &[Step]) {
         .map(|s| match s {
             Step::Line(t, l) => json!([t, "line", l]),
             Step::Apply(t, y) => json!([t, "apply", y]),
+            Step::Edit(t, e) => json!([t, "edit", e]),
         })
         .collect();
     if let Some(s) = storage() {
@@ -79,10 +82,11 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
             a.iter()
                 .filter_map(|e| {
                     let t = e[0].as_i64()?;
-                    let text = e[2].as_str()?.to_string();
+                    let text = e[2].as_str().map(str::to_string);
                     match e[1].as_str()? {
-                        "line" => Some(Step::Line(t, text)),
-                        "apply" => Some(Step::Apply(t, text)),
+                        "line" => Some(Step::Line(t, text?)),
+                        "apply" => Some(Step::Apply(t, text?)),
+                        "edit" => Some(Step::Edit(t, text)),
                         _ => None,
                     }
                 })
@@ -94,6 +98,7 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
         steps.pop().map(|s| match s {
             Step::Line(_, l) => l,
             Step::Apply(_, _) => "(manifest applied from the editor)".to_string(),
+            Step::Edit(_, _) => "(an edit saved from the editor)".to_string(),
         })
     } else {
         None
@@ -109,7 +114,7 @@ pub fn replay(
 ) -> Vec<(String, kubarium_core::command::Output)> {
     let mut outputs = vec![];
     for step in steps {
-        let (Step::Line(t, _) | Step::Apply(t, _)) = step;
+        let (Step::Line(t, _) | Step::Apply(t, _) | Step::Edit(t, _)) = step;
         let gap = t
             .saturating_sub(session.cluster.now())
             .clamp(0, MAX_STEP_GAP);
@@ -119,6 +124,10 @@ pub fn replay(
             Step::Apply(_, yaml) => (
                 "# kubectl apply -f - (from the editor)".to_string(),
                 session.apply_manifest(yaml),
+            ),
+            Step::Edit(_, text) => (
+                "# kubectl edit: the editor closed".to_string(),
+                session.save_edit(text.clone()),
             ),
         };
         outputs.push((label, out));

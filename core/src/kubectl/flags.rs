@@ -49,6 +49,7 @@ const OUTPUT: &[&str] = &[
     "set",
     "autoscale",
     "replace",
+    "edit",
 ];
 const DRY_RUN: &[&str] = &[
     "run",
@@ -72,7 +73,7 @@ const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
 const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
 const FILES: &[&str] = &[
-    "get", "describe", "delete", "apply", "create", "patch", "expose", "replace", "diff",
+    "get", "describe", "delete", "apply", "create", "patch", "expose", "replace", "diff", "edit",
 ];
 
 /// Every flag Kubarium knows.
@@ -118,9 +119,10 @@ pub const FLAGS: &[Flag] = &[
     f("resource-version", None, true, true, META),
     f("output", Some('o'), true, true, OUTPUT),
     f("template", None, true, true, &["get"]),
-    f("allow-missing-template-keys", None, false, true, &["get"]),
+    f("allow-missing-template-keys", None, false, true, &["get", "edit"]),
     f("show-labels", None, false, true, &["get"]),
     f("show-managed-fields", None, false, true, &["get"]),
+    f("show-managed-fields", None, false, false, &["edit"]),
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, true, &["get"]),
     f("watch-only", None, false, true, &["get"]),
@@ -168,12 +170,17 @@ pub const FLAGS: &[Flag] = &[
     f("wait", None, false, true, &["delete"]),
     f("ignore-not-found", None, false, true, &["delete", "get"]),
     f("save-config", None, false, false, CREATE),
+    f("save-config", None, false, false, &["edit"]),
+    f("output-patch", None, false, false, &["edit"]),
+    f("windows-line-endings", None, false, false, &["edit"]),
+    f("subresource", None, true, false, &["edit"]),
+    f("kustomize", Some('k'), true, false, &["edit"]),
     f(
         "validate",
         None,
         true,
         true,
-        &["apply", "create", "create *", "replace"],
+        &["apply", "create", "create *", "replace", "edit"],
     ),
     f("server-side", None, false, true, &["apply"]),
     f("create-annotation", None, false, true, &["apply"]),
@@ -194,6 +201,7 @@ pub const FLAGS: &[Flag] = &[
             "set",
             "autoscale",
             "replace",
+            "edit",
         ],
     ),
     f("patch", Some('p'), true, true, &["patch"]),

@@ -11,6 +11,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+pub mod edit;
 pub mod events;
 pub mod explain;
 pub mod expose;
@@ -45,6 +46,8 @@ pub struct Ctx<'a> {
     pub foreground: bool,
     /// What goes on running after the command returns (set by `get --watch`).
     pub stream: Option<get::watch::GetWatch>,
+    /// An edit waiting for its editor (set by `edit`).
+    pub edit: Option<edit::Edit>,
 }
 
 /// `--request-timeout` as virtual milliseconds (none when unset or "0"); it ends what
@@ -88,11 +91,11 @@ pub const VERBS: &[&str] = &[
     "events",
     "diff",
     "completion",
+    "edit",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "edit",
     "rollout",
     "cordon",
     "uncordon",
@@ -246,6 +249,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     }
     match verb {
         "get" => get::run(&parsed, ctx),
+        "edit" => edit::start(&parsed, ctx),
         "describe" => describe::run(&parsed, ctx),
         "delete" => delete::run(&parsed, ctx),
         "apply" => last_applied::run(&parsed, ctx)

@@ -97,11 +97,13 @@ pub fn run(
                 stdin,
                 foreground: sh.foreground_line,
                 stream: None,
+                edit: None,
             };
             let res = crate::kubectl::run(args, &mut ctx);
             if let Some(w) = ctx.stream.take() {
                 sh.foreground = Some(super::Foreground::Watch(w));
             }
+            sh.edit = ctx.edit.take();
             cluster.settle();
             res
         }

@@ -469,7 +469,60 @@ impl<'a> Exec<'a> {
                 };
                 let res = builtins::run(self.sh, self.cluster, argv, stdin);
                 out.extend(res.output);
-                res.code
+                match self.sh.edit.take() {
+                    Some(edit) => self.edit(edit, out),
+                    None => res.code,
+                }
+            }
+        }
+    }
+
+    /// Hands `kubectl edit`'s file to the editor: the command in KUBE_EDITOR or EDITOR,
+    /// run on the file until the edit is done; without one, the page's or terminal's
+    /// editor, when the edit is the whole line.
+    fn edit(&mut self, mut edit: crate::kubectl::edit::Edit, out: &mut Output) -> i32 {
+        use crate::kubectl::edit::Saved;
+        let editor = ["KUBE_EDITOR", "EDITOR"].iter().find_map(|v| {
+            self.sh
+                .vars
+                .get(*v)
+                .filter(|e| !e.trim().is_empty())
+                .cloned()
+        });
+        let Some(editor) = editor else {
+            if self.sh.foreground_line {
+                self.sh.foreground = Some(super::Foreground::Edit(edit));
+                return 0;
+            }
+            self.sh.fs.remove(&edit.file);
+            out.err("error: \"kubectl edit\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet without KUBE_EDITOR (a command that edits the file, such as sed -i)\n");
+            return 1;
+        };
+        loop {
+            let line = format!("{editor} {}", edit.file);
+            if self.run_text(&line, &mut Input::default(), out) != 0 {
+                // kubectl names the editor as it ran it: alone, split at spaces, or
+                // through the shell when it has quotes.
+                let args = if editor.contains(['"', '\'', '\\']) {
+                    let shell = self.sh.vars.get("SHELL").cloned().unwrap_or_default();
+                    format!("{shell} -c {editor}")
+                } else {
+                    editor.clone()
+                };
+                out.err(format!(
+                    "error: there was a problem with the editor \"{args}\"\n"
+                ));
+                return 1;
+            }
+            let text = self.sh.fs.read(&edit.file).map(str::to_string);
+            let saved = edit.saved(self.cluster, &mut self.sh.fs, text);
+            self.cluster.settle();
+            match saved {
+                Saved::Done(res) => {
+                    out.extend(res.output);
+                    return res.code;
+                }
+                Saved::Again(o) => out.extend(o),
             }
         }
     }

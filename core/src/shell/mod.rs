@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::cluster::Cluster;
 use crate::command::Output;
+use crate::kubectl::edit::Saved;
 use exec::{Exec, Input};
 use syntax::ParseError;
 
@@ -37,14 +38,18 @@ pub struct Shell {
     /// Whether the line being run is one command with its output on the terminal (what
     /// may go on running after it returns).
     pub foreground_line: bool,
-    /// A command still running in the foreground (`kubectl get --watch`).
+    /// A command still running in the foreground (`kubectl get --watch`, an edit).
     pub foreground: Option<Foreground>,
+    /// The edit `kubectl edit` has just started, for the shell to hand to an editor.
+    pub edit: Option<crate::kubectl::edit::Edit>,
 }
 
 /// A command that goes on printing after it returns, until interrupted.
 #[derive(Debug, Clone)]
 pub enum Foreground {
     Watch(crate::kubectl::get::watch::GetWatch),
+    /// `kubectl edit` waiting for the page's or the terminal's editor.
+    Edit(crate::kubectl::edit::Edit),
 }
 
 impl Default for Shell {
@@ -77,6 +82,7 @@ impl Default for Shell {
             pending: None,
             foreground_line: false,
             foreground: None,
+            edit: None,
         }
     }
 }
@@ -116,9 +122,41 @@ impl Shell {
         }
     }
 
-    /// Ctrl-C while a command runs in the foreground: it stops (kubectl exits 1). Returns
-    /// what it printed last; the terminal shows the `^C` itself.
+    /// The file and text of the edit waiting for the page's or the terminal's editor.
+    pub fn editing(&self) -> Option<(String, String)> {
+        match &self.foreground {
+            Some(Foreground::Edit(e)) => Some((e.file.clone(), e.current(&self.fs))),
+            _ => None,
+        }
+    }
+
+    /// The editor of a waiting edit closed with `text` saved (`None`: without saving).
+    /// The edit ends, or waits again with the server's reasons in its file.
+    pub fn save_edit(&mut self, cluster: &mut Cluster, text: Option<String>) -> Output {
+        let Some(Foreground::Edit(mut edit)) = self.foreground.take() else {
+            return Output::default();
+        };
+        let saved = edit.saved(cluster, &mut self.fs, text);
+        cluster.settle();
+        match saved {
+            Saved::Done(res) => {
+                self.vars.insert("?".into(), res.code.to_string());
+                res.output
+            }
+            Saved::Again(out) => {
+                self.foreground = Some(Foreground::Edit(edit));
+                out
+            }
+        }
+    }
+
+    /// Ctrl-C while a command runs in the foreground: a watch stops (kubectl exits 1),
+    /// an edit closes without saving. Returns what it printed last; the terminal shows
+    /// the `^C` itself.
     pub fn stop_foreground(&mut self, cluster: &mut Cluster) -> Output {
+        if matches!(self.foreground, Some(Foreground::Edit(_))) {
+            return self.save_edit(cluster, None);
+        }
         let out = self.poll(cluster);
         if self.foreground.take().is_some() {
             self.vars.insert("?".into(), "1".into());

@@ -153,13 +153,13 @@ fn print_with_order(objs: Vec<Value>, format: &str, single: bool, order: Order) 
 }
 
 /// A `get` request: one resource type with zero or more names.
-struct Request {
-    resource: &'static Resource,
-    names: Vec<String>,
+pub(crate) struct Request {
+    pub resource: &'static Resource,
+    pub names: Vec<String>,
 }
 
 /// Turns `pods`, `pods a b`, `pod/a svc/b`, `pods,svc` and `all` into requests.
-fn requests(catalog: &Catalog, args: &[String]) -> Result<Vec<Request>, String> {
+pub(crate) fn requests(catalog: &Catalog, args: &[String]) -> Result<Vec<Request>, String> {
     let mut out: Vec<Request> = vec![];
     if args.iter().any(|a| a.contains('/')) {
         for a in args {
