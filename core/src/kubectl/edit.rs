@@ -160,7 +160,10 @@ impl Edit {
             ));
         }
         out.err(format!("error: {message}\n"));
-        Saved::Done(CmdResult { output: out, code: 1 })
+        Saved::Done(CmdResult {
+            output: out,
+            code: 1,
+        })
     }
 
     fn done(&self, fs: &mut Fs, out: Output, code: i32) -> Saved {
@@ -185,7 +188,10 @@ impl Edit {
         if self.validation != "Ignore" {
             let problem = match crate::yaml::documents(&edited) {
                 Err(e) => Some(format!("error converting YAML to JSON: {e}")),
-                Ok(d) if d.first().is_none_or(|o| o["kind"].as_str().is_none_or(str::is_empty)) => {
+                Ok(d)
+                    if d.first()
+                        .is_none_or(|o| o["kind"].as_str().is_none_or(str::is_empty)) =>
+                {
                     Some("Object 'Kind' is missing in 'null'".to_string())
                 }
                 Ok(_) => None,
@@ -269,7 +275,15 @@ impl Edit {
                 ("fieldManager", self.field_manager.as_str()),
                 ("fieldValidation", self.validation),
             ];
-            match client.patch(r, ns, name_of(original), "", PatchType::Merge, patch, &query) {
+            match client.patch(
+                r,
+                ns,
+                name_of(original),
+                "",
+                PatchType::Merge,
+                patch,
+                &query,
+            ) {
                 Ok((_, warnings)) => {
                     for w in warnings {
                         out.err(format!("Warning: {w}\n"));
@@ -289,7 +303,9 @@ impl Edit {
                         }
                         Reason::NotFound => {
                             not_found += 1;
-                            out.err(format!("error: {subject} could not be found on the server\n"));
+                            out.err(format!(
+                                "error: {subject} could not be found on the server\n"
+                            ));
                         }
                         _ => {
                             retryable += 1;
@@ -307,14 +323,20 @@ impl Edit {
                 "You can run `kubectl replace -f {}` to try this update again.\n",
                 self.file
             ));
-            return Saved::Done(CmdResult { output: out, code: 1 });
+            return Saved::Done(CmdResult {
+                output: out,
+                code: 1,
+            });
         }
         if not_found > 0 {
             out.err(format!(
                 "The edits you made on deleted resources have been saved to \"{}\"\n",
                 self.file
             ));
-            return Saved::Done(CmdResult { output: out, code: 1 });
+            return Saved::Done(CmdResult {
+                output: out,
+                code: 1,
+            });
         }
         if invalid == 0 {
             return self.done(fs, out, 0);
@@ -391,7 +413,11 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let read = match &name {
             Some(n) => client.get(r, &ns, n).map(|o| vec![o]),
             None => {
-                let list_ns = if r.namespaced { Some(ns.as_str()) } else { None };
+                let list_ns = if r.namespaced {
+                    Some(ns.as_str())
+                } else {
+                    None
+                };
                 let opts = ListOptions {
                     label_selector: p.get("selector"),
                     ..Default::default()
