@@ -110,15 +110,6 @@ fn name_of(v: &Value) -> &str {
     v["metadata"]["name"].as_str().unwrap_or("")
 }
 
-/// `deployments.apps` as edit names a resource in its messages.
-fn resource_name(r: &Resource) -> String {
-    if r.group.is_empty() {
-        r.plural.to_string()
-    } else {
-        format!("{}.{}", r.plural, r.group)
-    }
-}
-
 impl Edit {
     /// The text to show in the editor now: kubectl's header and the reasons the last
     /// save failed (not in JSON), then the objects.
@@ -198,7 +189,7 @@ impl Edit {
             };
             if let Some(problem) = problem {
                 let (r, first) = &self.originals[0];
-                let subject = format!("{} \"{}\"", resource_name(r), name_of(first));
+                let subject = format!("{} \"{}\"", r.group_resource(), name_of(first));
                 self.reasons = vec![EditReason {
                     head: format!("{subject} was not valid"),
                     causes: vec![format!(
@@ -291,7 +282,7 @@ impl Edit {
                     out.out(format!("{kind} edited\n"));
                 }
                 Err(e) => {
-                    let subject = format!("{} \"{}\"", resource_name(r), name_of(original));
+                    let subject = format!("{} \"{}\"", r.group_resource(), name_of(original));
                     match e.reason {
                         Reason::Invalid => {
                             invalid += 1;

@@ -72,6 +72,11 @@ const CREATE_DATA: &[&str] = &["create configmap", "create secret generic"];
 const CREATE_ROLE: &[&str] = &["create role", "create clusterrole"];
 const CREATE_BINDING: &[&str] = &["create rolebinding", "create clusterrolebinding"];
 const META: &[&str] = &["label", "annotate"];
+const SUBJECTS: &[&str] = &[
+    "create rolebinding",
+    "create clusterrolebinding",
+    "set subject",
+];
 const FILES: &[&str] = &[
     "get", "describe", "delete", "apply", "create", "patch", "expose", "replace", "diff", "edit",
 ];
@@ -117,6 +122,7 @@ pub const FLAGS: &[Flag] = &[
     f("filename", Some('f'), true, false, META),
     f("list", None, false, true, META),
     f("resource-version", None, true, true, META),
+    f("resource-version", None, true, false, &["set"]),
     f("output", Some('o'), true, true, OUTPUT),
     f("template", None, true, true, &["get"]),
     f(
@@ -416,11 +422,11 @@ pub const FLAGS: &[Flag] = &[
     ),
     f("role", None, true, true, &["create rolebinding"]),
     f("clusterrole", None, true, true, CREATE_BINDING),
-    f("user", None, true, true, CREATE_BINDING),
-    f("group", None, true, true, CREATE_BINDING),
-    f("serviceaccount", None, true, true, CREATE_BINDING),
+    f("user", None, true, true, SUBJECTS),
+    f("group", None, true, true, SUBJECTS),
+    f("serviceaccount", None, true, true, SUBJECTS),
     f("subresource", None, true, true, &["patch"]),
-    f("local", None, false, false, &["patch"]),
+    f("local", None, false, false, &["patch", "set"]),
     f("recursive", None, false, true, &["explain"]),
     f("api-version", None, true, true, &["explain"]),
     f("show-events", None, false, true, &["describe"]),
@@ -490,10 +496,13 @@ impl Parsed {
 /// generic`; a flag listed for `create *` belongs to every generator).
 fn for_verb(verb: &str) -> impl Iterator<Item = &'static Flag> + '_ {
     let generator = verb.starts_with("create ");
+    // `set subject` has flags of its own beside those of every `set` subcommand.
+    let set_sub = verb.starts_with("set ");
     FLAGS.iter().filter(move |f| {
         f.verbs.is_empty()
             || f.verbs.contains(&verb)
             || (generator && f.verbs.contains(&"create *"))
+            || (set_sub && f.verbs.contains(&"set"))
     })
 }
 

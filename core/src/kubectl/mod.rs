@@ -222,6 +222,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
             Ok(s) => s,
             Err(e) => return e,
         }
+    } else if verb == "set" && rest.first().is_some_and(|s| s == "subject") {
+        "set subject".to_string()
     } else {
         verb.to_string()
     };

@@ -1,7 +1,7 @@
-//! `kubectl set image|resources|env|serviceaccount (TYPE NAME | TYPE/NAME | -l | --all)`:
-//! changes to the pod template (or a pod) as kubectl makes them: `set image` as a strategic
-//! merge patch of the containers, the others as the whole changed object. `set selector`
-//! and `set subject` say they are not supported yet.
+//! `kubectl set image|resources|env|serviceaccount|subject|selector (TYPE NAME |
+//! TYPE/NAME | -l | --all)`: changes to the pod template (or a pod), to a role binding's
+//! subjects or a service's selector, as kubectl makes them: `set image` as a strategic
+//! merge patch of the containers, the others as the whole changed object.
 
 use serde_json::{json, Value};
 
@@ -9,8 +9,9 @@ use super::apply::{output_options, DryRun};
 use super::client;
 use super::flags::Parsed;
 use super::get::print_objects;
-use super::{fail, not_supported, targets, Ctx};
+use super::{fail, targets, Ctx};
 use crate::apiserver::request::PatchType;
+use crate::apiserver::resources::Resource;
 use crate::command::{CmdResult, Output};
 
 /// Where each kind keeps its pod spec.
@@ -34,7 +35,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Some("resources") => resources(p, ctx),
         Some("env") => env(p, ctx),
         Some("serviceaccount" | "sa") => service_account(p, ctx),
-        Some(sub @ ("selector" | "subject")) => not_supported(&format!("set {sub}")),
+        Some("subject") => subject(p, ctx),
+        Some("selector") => selector(p, ctx),
         Some(other) => fail(format!(
             "error: unknown command \"{other}\"\nSee 'kubectl set -h' for help and examples"
         )),
@@ -92,12 +94,12 @@ fn image(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             Err(e) => return fail(e.kubectl_message()),
         };
         let shown = format!("{}/{name}", r.kubectl_kind());
-        let Some(path) = pod_spec_path(r.kind) else {
-            errors.push(format!(
-                "error: {}/{name} the object is not a pod or does not have a pod template: *{}.{}",
-                r.plural, r.version, r.kind
-            ));
-            continue;
+        let path = match pod_spec(r, &name) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
         let mut spec = &obj;
         for key in path {
@@ -215,6 +217,19 @@ struct Wording {
     failed: &'static str,
     /// Print even when nothing changed (`set serviceaccount` does).
     always: bool,
+    /// Where in an object of a kind the change goes, or why it cannot (given the
+    /// object's `resource/name`).
+    place: fn(&Resource, &str) -> Result<&'static [&'static str], String>,
+}
+
+/// The pod spec of workloads and pods.
+fn pod_spec(r: &Resource, name: &str) -> Result<&'static [&'static str], String> {
+    pod_spec_path(r.kind).ok_or_else(|| {
+        format!(
+            "error: {}/{name} the object is not a pod or does not have a pod template: *{}.{}",
+            r.plural, r.version, r.kind
+        )
+    })
 }
 
 fn update_each(
@@ -243,12 +258,12 @@ fn update_each(
             Ok(o) => o,
             Err(e) => return fail(e.kubectl_message()),
         };
-        let Some(path) = pod_spec_path(r.kind) else {
-            errors.push(format!(
-                "error: {}/{name} the object is not a pod or does not have a pod template: *{}.{}",
-                r.plural, r.version, r.kind
-            ));
-            continue;
+        let path = match (wording.place)(r, &name) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
         };
         let mut spec = &mut obj;
         for key in path {
@@ -350,6 +365,7 @@ fn resources(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         word: "resource requirements updated",
         failed: "failed to patch resources update to pod template ",
         always: false,
+        place: pod_spec,
     };
     update_each(p, ctx, &p.positional[1..], &wording, &change)
 }
@@ -372,6 +388,7 @@ fn service_account(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         word: "serviceaccount updated",
         failed: "failed to patch ServiceAccountName ",
         always: true,
+        place: pod_spec,
     };
     update_each(p, ctx, resources, &wording, &change)
 }
@@ -476,6 +493,161 @@ fn env(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         word: "env updated",
         failed: "failed to patch env update to pod template: ",
         always: false,
+        place: pod_spec,
     };
     update_each(p, ctx, resources, &wording, &change)
+}
+
+/// The root of a role binding (what `set subject` changes).
+fn binding(r: &Resource, name: &str) -> Result<&'static [&'static str], String> {
+    match r.kind {
+        "RoleBinding" | "ClusterRoleBinding" => Ok(&[]),
+        _ => Err(format!(
+            "error: {}/{name} setting subjects is only supported for RoleBinding/ClusterRoleBinding",
+            r.group_resource()
+        )),
+    }
+}
+
+/// A subject as kubectl compares them: every field, absent ones empty.
+fn subject_key(s: &Value) -> [String; 4] {
+    ["kind", "apiGroup", "name", "namespace"].map(|k| s[k].as_str().unwrap_or("").to_string())
+}
+
+/// `kubectl set subject`: adds users, groups and service accounts a binding lacks.
+fn subject(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let sorted = |flag: &str| {
+        let mut v = p.all(flag);
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (users, groups, accounts) = (sorted("user"), sorted("group"), sorted("serviceaccount"));
+    if users.is_empty() && groups.is_empty() && accounts.is_empty() {
+        return fail("error: you must specify at least one value of user, group or serviceaccount");
+    }
+    let mut sas = vec![];
+    for sa in &accounts {
+        match sa.split(':').collect::<Vec<_>>().as_slice() {
+            [ns, name] if !name.is_empty() => sas.push((ns.to_string(), name.to_string())),
+            _ => return fail("error: serviceaccount must be <namespace>:<name>"),
+        }
+    }
+    let default_ns = super::namespace(p);
+    let change = move |obj: &mut Value| -> Result<bool, String> {
+        let cluster_wide = obj["kind"] == "ClusterRoleBinding";
+        let mut wanted: Vec<Value> = vec![];
+        for u in &users {
+            wanted
+                .push(json!({"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": u}));
+        }
+        for g in &groups {
+            wanted
+                .push(json!({"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": g}));
+        }
+        for (ns, name) in &sas {
+            if cluster_wide && ns.is_empty() {
+                return Err(
+                    "serviceaccount must be <namespace>:<name>, namespace must be specified".into(),
+                );
+            }
+            let ns = if ns.is_empty() { &default_ns } else { ns };
+            wanted.push(json!({"kind": "ServiceAccount", "namespace": ns, "name": name}));
+        }
+        let have: Vec<[String; 4]> = obj["subjects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(subject_key)
+            .collect();
+        let new: Vec<Value> = wanted
+            .into_iter()
+            .filter(|s| !have.contains(&subject_key(s)))
+            .collect();
+        if new.is_empty() {
+            return Ok(false);
+        }
+        match obj["subjects"].as_array_mut() {
+            Some(list) => list.extend(new),
+            None => obj["subjects"] = Value::Array(new),
+        }
+        Ok(true)
+    };
+    let wording = Wording {
+        word: "subjects updated",
+        failed: "failed to patch subjects to rolebinding: ",
+        always: false,
+        place: binding,
+    };
+    update_each(p, ctx, &p.positional[1..], &wording, &change)
+}
+
+/// The spec of a service (what `set selector` changes).
+fn service(r: &Resource, _: &str) -> Result<&'static [&'static str], String> {
+    match (r.group, r.kind) {
+        ("", "Service") => Ok(&["spec"]),
+        _ => Err("error: setting a selector is only supported for Services".into()),
+    }
+}
+
+/// `kubectl set selector TYPE NAME EXPRESSIONS`: a service's selector, replaced.
+fn selector(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let args = &p.positional[1..];
+    let Some((expr, resources)) = args.split_last() else {
+        return fail("error: one selector is required");
+    };
+    let sel = match crate::labels::Selector::parse(expr).and_then(|s| s.to_label_selector()) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("error: {e}")),
+    };
+    // Services select by labels only: expressions fail on each object, after it is read.
+    let unsupported = unsupported_expressions(&sel);
+    let labels = sel["matchLabels"].clone();
+    let change = move |spec: &mut Value| -> Result<bool, String> {
+        if let Some(e) = &unsupported {
+            return Err(e.clone());
+        }
+        spec["selector"] = if labels.is_object() {
+            labels.clone()
+        } else {
+            json!({})
+        };
+        Ok(true)
+    };
+    let wording = Wording {
+        word: "selector updated",
+        failed: "",
+        always: true,
+        place: service,
+    };
+    update_each(p, ctx, resources, &wording, &change)
+}
+
+/// `match expression [{app In [a b]}] not supported on this object` (Go's %v of the
+/// requirements), when a selector has expressions.
+fn unsupported_expressions(sel: &Value) -> Option<String> {
+    let exprs = sel["matchExpressions"]
+        .as_array()
+        .filter(|e| !e.is_empty())?;
+    let shown: Vec<String> = exprs
+        .iter()
+        .map(|e| {
+            let values: Vec<&str> = e["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            format!(
+                "{{{} {} [{}]}}",
+                e["key"].as_str().unwrap_or(""),
+                e["operator"].as_str().unwrap_or(""),
+                values.join(" ")
+            )
+        })
+        .collect();
+    Some(format!(
+        "match expression [{}] not supported on this object",
+        shown.join(" ")
+    ))
 }
