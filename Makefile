@@ -44,6 +44,7 @@ e2e: dist
 bench: dist
 	node scripts/bundle-size.mjs dist
 	node scripts/ready-time.mjs dist
+	node scripts/command-time.mjs dist
 	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
 
 ## Fuzz the manifest decoder, the REST surface, the shell, JSONPath and label selectors for

@@ -1,4 +1,4 @@
-# kubectl set image: workloads and pods, '*', init containers, unchanged images, errors.
+# kubectl set image: workloads and pods, '*', init containers, unchanged images, errors. (One unknown container per line: kubectl reports several in Go map order, which varies.)
 kubectl create deployment sx --image=nginx:1.27
 kubectl set image deployment/sx nginx=nginx:1.28
 kubectl set image deployment/sx nginx=nginx:1.28
@@ -8,7 +8,7 @@ kubectl set image svc/kubernetes a=b
 kubectl set image deployment/sx '*=busybox' --dry-run=client -o name
 kubectl set image deployment/sx
 kubectl set image deployment/sx nginx
-kubectl set image deployment sx a=b c=d
+kubectl set image deployment sx a=b
 kubectl set image
 kubectl set image deploy/sx nginx=x:1 -o yaml
 kubectl run px --image=nginx
