@@ -113,7 +113,7 @@ impl App {
                         </span>
                     </h2>
                     <div class="yaml-file">{ file }</div>
-                    <textarea spellcheck="false" value={text.clone()} {oninput} />
+                    <textarea spellcheck="false" wrap="off" value={text.clone()} {oninput} />
                     <div class="yaml-status">{"Save sends your changes to the server; Cancel (or Ctrl-C in the terminal) closes the editor without saving."}</div>
                 </section>
             },

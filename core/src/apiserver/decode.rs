@@ -7,22 +7,32 @@ use serde_json::Value;
 use super::errors::ApiError;
 use super::resources::Resource;
 
-fn path_string(path: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}[{index}]", path_string(parent)),
-        Path::Map { parent, key } => {
-            let p = path_string(parent);
-            if p.is_empty() {
-                key.clone()
-            } else {
-                format!("{p}.{key}")
+/// The fields of `input` that decoding dropped: those missing from `decoded` (the typed
+/// object written back), as paths (`spec.containers[0].imagee`). Nulls are never unknown.
+/// Comparing with the written-back object, rather than watching the deserializer, keeps
+/// one copy of every kind's deserializer in the wasm module.
+fn dropped(input: &Value, decoded: &Value, path: &str, out: &mut Vec<String>) {
+    match (input, decoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match b.get(k) {
+                    Some(w) => dropped(v, w, &p, out),
+                    None if !v.is_null() => out.push(p),
+                    None => {}
+                }
             }
         }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => path_string(parent),
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                dropped(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -41,29 +51,28 @@ pub enum FieldValidation {
 /// Decodes `value` as `T`, failing on type errors with the message
 /// `<Kind> in version "<v>" cannot be handled as a <Kind>: ...`, and on unknown fields
 /// as `validation` says; returns the warnings to send back.
-pub fn decode<T: DeserializeOwned>(
+pub fn decode<T: DeserializeOwned + serde::Serialize>(
     value: &Value,
     resource: &Resource,
     validation: FieldValidation,
 ) -> Result<(T, Vec<String>), ApiError> {
-    let mut unknown = Vec::new();
     let prefix = format!(
         "{} in version \"{}\" cannot be handled as a {}",
         resource.kind, resource.version, resource.kind
     );
-    // One callback type for every T: a closure here would be a new type per T, and every
-    // nested type's deserializer (PodSpec, Volume, ...) would be compiled again per kind.
-    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path_string(&path));
-    let callback: &mut dyn FnMut(serde_ignored::Path<'_>) = &mut note;
-    let decoded: Result<T, _> = serde_ignored::deserialize(value.clone(), callback);
+    let decoded: Result<T, _> = serde_json::from_value(value.clone());
     let obj = decoded.map_err(|e| {
         let why = super::type_error::find(resource, value)
             .unwrap_or_else(|| go_style_type_error(&e.to_string()));
         ApiError::bad_request(format!("{prefix}: {why}"))
     })?;
-    let unknown: Vec<String> = unknown
+    let mut paths = vec![];
+    if validation != FieldValidation::Ignore {
+        let back = serde_json::to_value(&obj).unwrap_or(Value::Null);
+        dropped(value, &back, "", &mut paths);
+    }
+    let unknown: Vec<String> = paths
         .iter()
-        .filter(|p| !p.is_empty())
         .map(|p| format!("unknown field \"{p}\""))
         .collect();
     match validation {
@@ -77,7 +86,10 @@ pub fn decode<T: DeserializeOwned>(
 }
 
 /// Decodes strictly: unknown fields are an error.
-pub fn strict<T: DeserializeOwned>(value: &Value, resource: &Resource) -> Result<T, ApiError> {
+pub fn strict<T: DeserializeOwned + serde::Serialize>(
+    value: &Value,
+    resource: &Resource,
+) -> Result<T, ApiError> {
     decode(value, resource, FieldValidation::Strict).map(|(obj, _)| obj)
 }
 

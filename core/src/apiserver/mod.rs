@@ -131,7 +131,7 @@ pub(crate) fn with_resource_version(value: &Value, mod_revision: i64) -> Value {
 
 /// Reads a stored object as its typed form, through the same decoder as request bodies
 /// (one instantiation per kind keeps the wasm small).
-fn stored_object<T: serde::de::DeserializeOwned>(
+fn stored_object<T: serde::de::DeserializeOwned + serde::Serialize>(
     value: &Value,
     r: &Resource,
 ) -> Result<T, ApiError> {

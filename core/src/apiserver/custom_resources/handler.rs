@@ -48,7 +48,7 @@ fn decode_body(
         )));
     };
     let meta_body = serde_json::json!({"metadata": rest.remove("metadata").unwrap_or(Value::Null)});
-    #[derive(serde::Deserialize)]
+    #[derive(serde::Deserialize, serde::Serialize)]
     struct Meta {
         metadata: Option<ObjectMeta>,
     }
