@@ -351,7 +351,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                             dry.suffix()
                         ));
                     }
-                    printed.push(obj);
+                    printed.push((kind.clone(), obj));
                 }
                 Err(e) if e.reason == Reason::Conflict && !e.details.causes.is_empty() => {
                     errors.push(format!("error: {}\n{APPLY_CONFLICT_HELP}", e.message));
@@ -397,26 +397,31 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                                 .unwrap_or(&name);
                             out.out(format!("{kind}/{created} created{}\n", dry.suffix()));
                         }
-                        printed.push(obj);
+                        printed.push((kind.clone(), obj));
                     }
                     Err(e) => errors.push(with_source(&e, "creating", &doc.source)),
                 }
             }
             (Some(live), Mode::Apply) => {
                 let last = last_applied(&live);
-                if last.is_null() {
-                    out.err(format!("Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.group_resource()));
+                // A client-side dry run writes nothing, so nothing would be patched.
+                if last.is_null() && dry != DryRun::Client {
+                    out.err(format!("Warning: resource {}/{name} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", r.plural));
                 }
                 let merged = merged(&live, &body, &last);
                 if merged == live {
                     if format.is_empty() {
                         out.out(format!("{kind}/{name} unchanged{}\n", dry.suffix()));
                     }
-                    printed.push(live);
+                    printed.push((kind.clone(), live));
                     continue;
                 }
                 if dry == DryRun::Client {
-                    out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
+                    if format.is_empty() {
+                        out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
+                    }
+                    // kubectl prints the object as it read it.
+                    printed.push((kind.clone(), live));
                     continue;
                 }
                 client.warnings.clear();
@@ -428,7 +433,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
                         if format.is_empty() {
                             out.out(format!("{kind}/{name} configured{}\n", dry.suffix()));
                         }
-                        printed.push(obj);
+                        printed.push((kind.clone(), obj));
                     }
                     Err(e) => errors.push(e.kubectl_message()),
                 }
@@ -437,16 +442,19 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, mode: Mode) -> CmdResult {
     }
     if !format.is_empty() && !printed.is_empty() {
         if format == "name" {
-            for o in &printed {
+            for (kind, o) in &printed {
                 out.out(format!(
-                    "{}/{}\n",
-                    o["kind"].as_str().unwrap_or("").to_ascii_lowercase(),
+                    "{kind}/{}\n",
                     o["metadata"]["name"].as_str().unwrap_or("")
                 ));
             }
         } else {
             let single = printed.len() == 1;
-            out.out(print_objects(printed, &format, single));
+            out.out(print_objects(
+                printed.into_iter().map(|(_, o)| o).collect(),
+                &format,
+                single,
+            ));
         }
     }
     let code = if errors.is_empty() { 0 } else { 1 };

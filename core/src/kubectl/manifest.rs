@@ -109,8 +109,9 @@ pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
             docs.extend(parse_documents(&text, "STDIN")?);
             continue;
         }
-        if f.starts_with("http://") || f.starts_with("https://") {
-            return Err(format!("error: reading manifests from URLs ({f}) is not supported in Kubarium yet: Kubarium runs offline"));
+        if super::urls::is_url(f) {
+            docs.extend(parse_documents(super::urls::fetch(f)?, f)?);
+            continue;
         }
         let path = fs::resolve(ctx.cwd, f);
         if ctx.fs.is_dir(&path) {

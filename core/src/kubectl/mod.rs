@@ -28,6 +28,7 @@ pub mod scale;
 pub mod set;
 pub mod taint;
 pub mod targets;
+pub mod urls;
 pub mod wait;
 
 use crate::apiserver::resources::{self, Catalog, Resource};

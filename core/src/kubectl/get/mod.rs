@@ -145,6 +145,9 @@ fn print_with_order(objs: Vec<Value>, format: &str, single: bool, order: Order) 
     } else {
         json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
     };
+    if let Some(template) = format.strip_prefix("jsonpath=") {
+        return jsonpath::render(template, &value).unwrap_or_default();
+    }
     if format == "json" {
         to_json(&value, order)
     } else {
