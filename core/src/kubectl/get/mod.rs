@@ -155,6 +155,31 @@ fn print_with_order(objs: Vec<Value>, format: &str, single: bool, order: Order) 
     }
 }
 
+/// How the flags ask a Table of `r` to be printed.
+fn print_options(
+    p: &Parsed,
+    r: &Resource,
+    format: &str,
+    all_ns: bool,
+    with_kind: bool,
+) -> table::PrintOptions {
+    table::PrintOptions {
+        wide: format == "wide",
+        with_namespace: all_ns && r.namespaced,
+        show_labels: p.on("show-labels"),
+        with_kind,
+        kind: r.kubectl_kind(),
+        no_headers: p.on("no-headers"),
+        label_columns: p
+            .all("label-columns")
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
 /// A `get` request: one resource type with zero or more names.
 pub(crate) struct Request {
     pub resource: &'static Resource,
@@ -483,21 +508,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                         out.out("\n");
                     }
                     first = false;
-                    let opts = table::PrintOptions {
-                        wide: format == "wide",
-                        with_namespace: all_ns && r.namespaced,
-                        show_labels: p.on("show-labels"),
-                        with_kind,
-                        kind: r.kubectl_kind(),
-                        no_headers: p.on("no-headers"),
-                        label_columns: p
-                            .all("label-columns")
-                            .iter()
-                            .flat_map(|v| v.split(','))
-                            .filter(|v| !v.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                    };
+                    let opts = print_options(p, r, &format, all_ns, with_kind);
                     out.out(table::print_table(t, &opts));
                 }
             }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::super::client;
 use super::super::flags::Parsed;
 use super::super::{fail, namespace, Ctx};
-use super::{merge_tables, print_objects, requests};
+use super::{merge_tables, print_objects, print_options, requests};
 use crate::apiserver::client::TABLE_ACCEPT;
 use crate::apiserver::errors::Reason;
 use crate::apiserver::request::Request;
@@ -220,21 +220,7 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>, format: &str) -> CmdResult {
     let mut w = GetWatch {
         watch,
         format: fmt,
-        opts: table::PrintOptions {
-            wide: format == "wide",
-            with_namespace: all_ns && r.namespaced,
-            show_labels: p.on("show-labels"),
-            with_kind: p.on("show-kind"),
-            kind: r.kubectl_kind(),
-            no_headers: p.on("no-headers"),
-            label_columns: p
-                .all("label-columns")
-                .iter()
-                .flat_map(|v| v.split(','))
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-                .collect(),
-        },
+        opts: print_options(p, r, format, all_ns, p.on("show-kind")),
         columns: Value::Null,
         widths: tabwriter::Remembering::default(),
         header_printed: false,

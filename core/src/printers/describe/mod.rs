@@ -2,6 +2,14 @@
 //! tab-aligned blocks, an Events table at the end): pods, nodes, namespaces and services
 //! here, the other kinds in the modules below.
 
+/// `write!` to a String, whose writes cannot fail.
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
 mod data;
 mod generic;
 mod network;
@@ -78,6 +86,31 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
             }
         }
         _ => out.push_str(&format!("{prefix}{label}:\t<none>\n")),
+    }
+}
+
+/// The strings of a JSON list (none when it is not one).
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// A `Conditions:` table with transition times (namespaces, service CIDRs).
+fn transition_conditions(out: &mut String, conds: &[Value]) {
+    out.push_str("Conditions:\n  Type\tStatus\tLastTransitionTime\tReason\tMessage\n  ----\t------\t------------------\t------\t-------\n");
+    for c in conds {
+        w!(
+            out,
+            "  {}\t{}\t{}\t{}\t{}\n",
+            s(c, "/type"),
+            s(c, "/status"),
+            rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(0)),
+            s(c, "/reason"),
+            s(c, "/message")
+        );
     }
 }
 
@@ -432,17 +465,7 @@ pub fn node(
     }
     out.push_str(&format!("PodCIDR:\t{}\n", s(node, "/spec/podCIDR")));
     out.push_str("PodCIDRs:\t");
-    out.push_str(
-        &node["spec"]["podCIDRs"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .unwrap_or_default(),
-    );
+    out.push_str(&strings(&node["spec"]["podCIDRs"]).join(","));
     out.push('\n');
     let active: Vec<&Value> = pods
         .iter()
@@ -535,17 +558,7 @@ pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String
         .as_array()
         .filter(|c| !c.is_empty())
     {
-        out.push_str("Conditions:\n  Type\tStatus\tLastTransitionTime\tReason\tMessage\n  ----\t------\t------------------\t------\t-------\n");
-        for c in conds {
-            out.push_str(&format!(
-                "  {}\t{}\t{}\t{}\t{}\n",
-                s(c, "/type"),
-                s(c, "/status"),
-                rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(0)),
-                s(c, "/reason"),
-                s(c, "/message")
-            ));
-        }
+        transition_conditions(&mut out, conds);
     }
     out.push('\n');
     if quotas.is_empty() {

@@ -5,24 +5,11 @@
 use serde_json::Value;
 
 use super::pod_template::{int_or_string, label_selector};
-use super::{rfc1123z, s, time_of, write_annotations, write_events, write_map};
+use super::{
+    s, strings, time_of, transition_conditions, write_annotations, write_events, write_map,
+};
 use crate::clock::Millis;
 use crate::printers::tabwriter;
-
-macro_rules! w {
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = write!($out, $($arg)*);
-    }};
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
-}
 
 /// The ready endpoints of the slices' ports named `port` (all ports when `None`):
 /// `ip:port`, the first three, then `+ N more...`.
@@ -469,18 +456,8 @@ pub fn service_cidr(sc: &Value, events: Option<&[Value]>, now: Millis) -> String
         .as_array()
         .filter(|c| !c.is_empty())
     {
-        out.push_str("Status:\nConditions:\n  Type\tStatus\tLastTransitionTime\tReason\tMessage\n  ----\t------\t------------------\t------\t-------\n");
-        for c in conds {
-            w!(
-                out,
-                "  {}\t{}\t{}\t{}\t{}\n",
-                s(c, "/type"),
-                s(c, "/status"),
-                rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(0)),
-                s(c, "/reason"),
-                s(c, "/message")
-            );
-        }
+        out.push_str("Status:\n");
+        transition_conditions(&mut out, conds);
     }
     write_events(&mut out, sc, events, now);
     tabwriter::align(&out, 0, 2)

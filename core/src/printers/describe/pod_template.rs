@@ -7,13 +7,6 @@ use super::{rfc1123z, s, time_of, write_annotations, write_map};
 use crate::labels::selector_string;
 use crate::quantity;
 
-macro_rules! w {
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = write!($out, $($arg)*);
-    }};
-}
-
 fn opt_bool(v: &Value) -> bool {
     v.as_bool().unwrap_or(false)
 }

@@ -4,16 +4,11 @@
 use serde_json::Value;
 
 use super::pod_template::{int_or_string, label_selector};
-use super::{format_labels, rfc1123z, s, time_of, write_annotations, write_events, write_map};
+use super::{
+    format_labels, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
+};
 use crate::clock::Millis;
 use crate::printers::tabwriter;
-
-macro_rules! w {
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = write!($out, $($arg)*);
-    }};
-}
 
 /// What each quota scope matches, as describe explains it.
 fn scope_help(scope: &str) -> Option<&'static str> {
@@ -28,12 +23,7 @@ fn scope_help(scope: &str) -> Option<&'static str> {
 
 /// The sorted scopes of a quota with their explanations, each line after `indent`.
 pub(super) fn quota_scopes(out: &mut String, q: &Value, indent: &str, bullet: &str) {
-    let mut scopes: Vec<&str> = q["spec"]["scopes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let mut scopes = strings(&q["spec"]["scopes"]);
     if scopes.is_empty() {
         return;
     }

@@ -3,26 +3,16 @@
 
 use serde_json::Value;
 
-use super::{format_labels, rfc1123z, s, time_of, write_annotations, write_events, write_map};
+use super::{
+    format_labels, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
+};
 use crate::clock::Millis;
 use crate::printers::age::human;
 use crate::printers::tabwriter;
 
-macro_rules! w {
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = write!($out, $($arg)*);
-    }};
-}
-
 /// Access modes as kubectl abbreviates them, in its fixed order: `RWO,ROX,RWX,RWOP`.
 fn access_modes(modes: &Value) -> String {
-    let have: Vec<&str> = modes
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let have = strings(modes);
     [
         ("ReadWriteOnce", "RWO"),
         ("ReadOnlyMany", "ROX"),
@@ -45,13 +35,7 @@ fn class_of(obj: &Value) -> &str {
 
 /// A string list as Go's `%v` prints it: `[a b]`.
 fn go_list(v: &Value) -> String {
-    let items: Vec<&str> = v
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    format!("[{}]", items.join(" "))
+    format!("[{}]", strings(v).join(" "))
 }
 
 fn status_line(out: &mut String, obj: &Value, now: Millis) {
@@ -76,30 +60,32 @@ fn node_affinity(out: &mut String, affinity: &Value) {
         return;
     }
     out.push_str("  Required Terms:\t\n");
+    selector_terms(out, "    ", &terms, "matchExpressions");
+}
+
+/// Selector terms, `Term N:` then one requirement a line: `key op [v1, v2]` (topology
+/// terms have no operator: theirs is always `in`).
+fn selector_terms(out: &mut String, indent: &str, terms: &[Value], key: &str) {
     for (i, term) in terms.iter().enumerate() {
-        w!(out, "    Term {i}:\t");
-        let reqs = term["matchExpressions"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        w!(out, "{indent}Term {i}:\t");
+        let reqs = term[key].as_array().cloned().unwrap_or_default();
         if reqs.is_empty() {
             out.push_str("<none>\n");
         }
         for (j, r) in reqs.iter().enumerate() {
             if j != 0 {
-                out.push_str("    \t");
+                w!(out, "{indent}\t");
             }
-            let mut expr = format!("{} {}", s(r, "/key"), s(r, "/operator").to_lowercase());
-            let values: Vec<&str> = r["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            if !values.is_empty() {
-                expr = format!("{expr} [{}]", values.join(", "));
+            let op = match s(r, "/operator") {
+                "" => "in".to_string(),
+                op => op.to_lowercase(),
+            };
+            let values = strings(&r["values"]);
+            if values.is_empty() {
+                w!(out, "{} {op}\n", s(r, "/key"));
+            } else {
+                w!(out, "{} {op} [{}]\n", s(r, "/key"), values.join(", "));
             }
-            w!(out, "{expr}\n");
         }
     }
 }
@@ -316,32 +302,7 @@ pub fn storage_class(sc: &Value, events: Option<&[Value]>, now: Millis) -> Strin
         } else {
             out.push_str("AllowedTopologies:\t\n");
         }
-        for (i, term) in terms.iter().enumerate() {
-            w!(out, "  Term {i}:\t");
-            let reqs = term["matchLabelExpressions"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            if reqs.is_empty() {
-                out.push_str("<none>\n");
-            }
-            for (j, r) in reqs.iter().enumerate() {
-                if j != 0 {
-                    out.push_str("  \t");
-                }
-                let values: Vec<&str> = r["values"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                if values.is_empty() {
-                    w!(out, "{} in\n", s(r, "/key"));
-                } else {
-                    w!(out, "{} in [{}]\n", s(r, "/key"), values.join(", "));
-                }
-            }
-        }
+        selector_terms(&mut out, "  ", terms, "matchLabelExpressions");
     }
     write_events(&mut out, sc, events, now);
     tabwriter::align(&out, 0, 2)

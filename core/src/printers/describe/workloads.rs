@@ -4,18 +4,13 @@
 use serde_json::Value;
 
 use super::pod_template::{int_or_string, label_selector, pod_template};
-use super::{controlled_by, rfc1123z, s, time_of, write_annotations, write_events, write_map};
+use super::{
+    controlled_by, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
+};
 use crate::clock::Millis;
 use crate::labels::selector_string;
 use crate::printers::age::human;
 use crate::printers::tabwriter;
-
-macro_rules! w {
-    ($out:expr, $($arg:tt)*) => {{
-        use std::fmt::Write as _;
-        let _ = write!($out, $($arg)*);
-    }};
-}
 
 /// The phases of the pods a controller owns, as describe counts them.
 #[derive(Debug, Default, Clone, Copy)]
@@ -357,13 +352,11 @@ pub fn stateful_set(sts: &Value, pods: PodCounts, events: Option<&[Value]>, now:
                     .as_str()
                     .unwrap_or("<default>");
                 w!(out, "  Capacity:\t{cap}\n");
-                let modes: Vec<&str> = pvc["spec"]["accessModes"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                w!(out, "  Access Modes:\t[{}]\n", modes.join(" "));
+                w!(
+                    out,
+                    "  Access Modes:\t[{}]\n",
+                    strings(&pvc["spec"]["accessModes"]).join(" ")
+                );
             }
         }
     }
