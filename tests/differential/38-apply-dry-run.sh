@@ -9,3 +9,7 @@ kubectl apply -f d2.json --dry-run=server -o name
 kubectl apply -f d2.json -o name
 kubectl apply -f d2.json -o name
 kubectl get deploy web -o jsonpath='{.spec.replicas}{"\n"}'
+kubectl create configmap cc --from-literal=a=1 -o custom-columns=NAME:.metadata.name
+kubectl create configmap cc --from-literal=a=1 -o wide
+kubectl create configmap cc --from-literal=a=1 -o jsonpath={.data.a}
+kubectl scale deploy web --replicas=2 -o custom-columns=NAME:.metadata.name,REPLICAS:.spec.replicas

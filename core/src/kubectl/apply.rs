@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::client;
 use super::flags::Parsed;
-use super::get::{output_format, print_objects};
+use super::get::print_objects;
 use super::{fail, manifest, Ctx};
 use crate::apiserver::errors::{ApiError, Reason};
 use crate::apiserver::patch::{list_strategy, ListStrategy};
@@ -40,8 +40,25 @@ pub fn dry_run(p: &Parsed) -> Result<DryRun, CmdResult> {
 }
 
 /// `-o` and `--dry-run` together, as every creating verb takes them.
+/// The output formats of the verbs that write (no tables, wide or custom columns).
+const WRITE_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
+
+/// `-o` and `--dry-run` of a verb that writes.
 pub fn output_options(p: &Parsed) -> Result<(String, DryRun), CmdResult> {
-    Ok((output_format(p)?, dry_run(p)?))
+    let format = p.get("output").unwrap_or("").to_string();
+    let base = format.split('=').next().unwrap_or("");
+    let supported = matches!(format.as_str(), "" | "yaml" | "json" | "name")
+        || base == "jsonpath" && format.contains('=');
+    if !supported {
+        return Err(super::fail(
+            if WRITE_FORMATS.split(',').any(|f| f == base) {
+                format!("error: output format \"{base}\" is not supported in Kubarium yet")
+            } else {
+                format!("error: unable to match a printer suitable for the output format \"{format}\", allowed formats are: {WRITE_FORMATS}")
+            },
+        ));
+    }
+    Ok((format, dry_run(p)?))
 }
 
 impl DryRun {
