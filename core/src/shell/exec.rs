@@ -66,6 +66,12 @@ impl Input {
     }
 }
 
+/// Editors that take over the screen: `kubectl edit` opens the page's or the terminal's
+/// editor for them.
+const SCREEN_EDITORS: [&str; 11] = [
+    "vi", "vim", "nvim", "vim.tiny", "view", "nano", "pico", "emacs", "micro", "joe", "code",
+];
+
 /// One run of a command line against the shell and the cluster.
 pub struct Exec<'a> {
     pub sh: &'a mut Shell,
@@ -489,7 +495,14 @@ impl<'a> Exec<'a> {
                 .filter(|e| !e.trim().is_empty())
                 .cloned()
         });
-        let Some(editor) = editor else {
+        // A screen editor (`export KUBE_EDITOR=nano`, as on the exam) is the page's or
+        // the terminal's editor here; a command (`sed -i ...`) runs in the shell.
+        let interactive = |e: &String| {
+            let first = e.split_whitespace().next().unwrap_or("");
+            let name = first.rsplit('/').next().unwrap_or(first);
+            SCREEN_EDITORS.contains(&name)
+        };
+        let Some(editor) = editor.filter(|e| !interactive(e)) else {
             if self.sh.foreground_line {
                 self.sh.foreground = Some(super::Foreground::Edit(edit));
                 return 0;

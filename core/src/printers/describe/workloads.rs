@@ -428,8 +428,8 @@ pub fn job(job: &Value, events: Option<&[Value]>, now: Millis) -> String {
             "<none>".to_string()
         } else {
             // At most about 50 characters, cut after a whole index.
-            match indexes[50.min(indexes.len())..].find(',') {
-                Some(i) if indexes.len() > 50 => format!("{}...", &indexes[..=50 + i]),
+            match indexes.get(50..).and_then(|rest| rest.find(',')) {
+                Some(i) => format!("{}...", &indexes[..=50 + i]),
                 _ => indexes.to_string(),
             }
         };
