@@ -17,3 +17,8 @@ kubectl get pod nothing -w --request-timeout=1s
 kubectl get pod nothing -w --ignore-not-found --request-timeout=1s
 kubectl get pods -w --request-timeout=abc
 kubectl get secrets -n kube-public -w --request-timeout=1s
+kubectl events -w --request-timeout=1s
+kubectl events -A -w --request-timeout=1s
+kubectl events -w --types=Warning --request-timeout=1s
+kubectl events -w --for pod/web --request-timeout=1s
+kubectl events -w --no-headers --for pod/web --request-timeout=1s

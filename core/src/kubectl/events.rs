@@ -1,5 +1,6 @@
-//! `kubectl events [-A] [--for TYPE/NAME] [--types=Normal,Warning]`: core/v1 Events,
-//! oldest first, with kubectl's LAST SEEN intervals (`2m (x3 over 5m)`).
+//! `kubectl events [-A] [--for TYPE/NAME] [--types=Normal,Warning] [-w]`: core/v1
+//! Events, oldest first, with kubectl's LAST SEEN intervals (`2m (x3 over 5m)`); with
+//! `-w`, every event the watch reports, as it comes.
 
 use serde_json::Value;
 
@@ -40,6 +41,34 @@ fn interval(e: &Value, now: Millis) -> String {
         }
         _ => first,
     }
+}
+
+/// The columns (NAMESPACE first with `-A`).
+pub(super) fn header(all_ns: bool) -> &'static str {
+    if all_ns {
+        "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n"
+    } else {
+        "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n"
+    }
+}
+
+/// One event's row, cells separated by tabs.
+pub(super) fn row(e: &Value, now: Millis, all_ns: bool) -> String {
+    let field = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let ns = if all_ns {
+        format!("{}\t", field(&e["metadata"]["namespace"]))
+    } else {
+        String::new()
+    };
+    format!(
+        "{ns}{}\t{}\t{}\t{}/{}\t{}\n",
+        interval(e, now),
+        field(&e["type"]),
+        field(&e["reason"]),
+        field(&e["involvedObject"]["kind"]),
+        field(&e["involvedObject"]["name"]),
+        field(&e["message"]).trim()
+    )
 }
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
@@ -83,6 +112,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         ..Default::default()
     };
     let list_ns = if all_ns { None } else { Some(ns.as_str()) };
+    if p.on("watch") {
+        return super::get::watch::events(p, ctx, list_ns, &selector, types, all_ns);
+    }
     let now = ctx.cluster.now();
     let mut events = match client::connect(ctx.cluster).list(resources::events(), list_ns, opts) {
         Ok(e) => e,
@@ -112,28 +144,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let events: Vec<Value> = times.into_iter().map(|(_, e)| e).collect();
     let mut text = String::new();
     if !p.on("no-headers") {
-        if all_ns {
-            text.push_str("NAMESPACE\t");
-        }
-        text.push_str("LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n");
+        text.push_str(header(all_ns));
     }
     for e in &events {
-        if all_ns {
-            text.push_str(&format!(
-                "{}\t",
-                e["metadata"]["namespace"].as_str().unwrap_or("")
-            ));
-        }
-        let field = |v: &Value| v.as_str().unwrap_or("").to_string();
-        text.push_str(&format!(
-            "{}\t{}\t{}\t{}/{}\t{}\n",
-            interval(e, now),
-            field(&e["type"]),
-            field(&e["reason"]),
-            field(&e["involvedObject"]["kind"]),
-            field(&e["involvedObject"]["name"]),
-            field(&e["message"]).trim()
-        ));
+        text.push_str(&row(e, now, all_ns));
     }
     out.out(tabwriter::align(&text, 6, 3));
     CmdResult {

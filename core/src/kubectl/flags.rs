@@ -367,7 +367,7 @@ pub const FLAGS: &[Flag] = &[
     f("types", None, true, true, &["events"]),
     f("all-namespaces", Some('A'), false, true, &["events"]),
     f("no-headers", None, false, true, &["events"]),
-    f("watch", Some('w'), false, false, &["events"]),
+    f("watch", Some('w'), false, true, &["events"]),
     f("output", Some('o'), true, false, &["events"]),
     f("min", None, true, true, &["autoscale"]),
     f("max", None, true, true, &["autoscale"]),

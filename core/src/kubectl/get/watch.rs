@@ -24,6 +24,11 @@ enum Format {
     Name,
     Data(String),
     JsonPath(String),
+    /// `kubectl events -w`: event rows, of the types asked for (all when none).
+    Events {
+        all_ns: bool,
+        types: Vec<String>,
+    },
 }
 
 /// A running `kubectl get --watch`.
@@ -63,14 +68,28 @@ impl GetWatch {
                 continue;
             }
             let ty = e["type"].as_str().unwrap_or("").to_string();
-            out.out(self.print(&ty, &e["object"]));
+            out.out(self.print(&ty, &e["object"], cluster.now()));
         }
         Some(out)
     }
 
     /// One object (or a Table of rows) as the watch prints it.
-    fn print(&mut self, event: &str, obj: &Value) -> String {
+    fn print(&mut self, event: &str, obj: &Value, now: Millis) -> String {
         match &self.format {
+            Format::Events { all_ns, types } => {
+                // Events are deleted an hour on: kubectl does not print that.
+                let ty = obj["type"].as_str().unwrap_or("");
+                let wanted = types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(ty));
+                if event == "DELETED" || !wanted {
+                    return String::new();
+                }
+                let mut text = String::new();
+                if !std::mem::replace(&mut self.header_printed, true) && !self.opts.no_headers {
+                    text.push_str(super::super::events::header(*all_ns));
+                }
+                text.push_str(&super::super::events::row(obj, now, *all_ns));
+                self.widths.align(&text)
+            }
             Format::Table => {
                 if self.columns.is_null() {
                     self.columns = obj["columnDefinitions"].clone();
@@ -243,12 +262,67 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>, format: &str) -> CmdResult {
             if tables {
                 w.columns = o["columnDefinitions"].clone();
                 if o["rows"].as_array().is_some_and(|r| !r.is_empty()) {
-                    out.out(w.print("ADDED", &o));
+                    out.out(w.print("ADDED", &o, ctx.cluster.now()));
                 }
             } else {
-                out.out(w.print("ADDED", &o));
+                out.out(w.print("ADDED", &o, ctx.cluster.now()));
             }
         }
+    }
+    ctx.stream = Some(w);
+    CmdResult {
+        output: out,
+        code: 0,
+    }
+}
+
+/// Starts `kubectl events -w`: every event there is (the watch's first events), then
+/// each new one as it comes.
+pub fn events(
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    ns: Option<&str>,
+    field_selector: &str,
+    types: Vec<String>,
+    all_ns: bool,
+) -> CmdResult {
+    if !ctx.foreground {
+        return fail(
+            "error: \"kubectl events --watch\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet",
+        );
+    }
+    let client = client::connect(ctx.cluster);
+    let mut req = Request::get(crate::apiserver::resources::events().path(ns, None))
+        .query("watch", "true")
+        .query("fieldSelector", field_selector);
+    req.user = client.user.clone();
+    let (watch, first) = match client.api.open_watch(&req) {
+        Ok(w) => w,
+        Err(e) => return fail(e.kubectl_message()),
+    };
+    let mut w = GetWatch {
+        watch,
+        format: Format::Events { all_ns, types },
+        opts: table::PrintOptions {
+            no_headers: p.on("no-headers"),
+            ..Default::default()
+        },
+        columns: Value::Null,
+        widths: tabwriter::Remembering::default(),
+        header_printed: false,
+        events: false,
+        printed: 0,
+        skip_first: false,
+        deadline: super::super::request_timeout(p)
+            .ok()
+            .flatten()
+            .map(|t| ctx.cluster.now() + t),
+        kind: String::new(),
+    };
+    let now = ctx.cluster.now();
+    let mut out = Output::default();
+    for e in &first {
+        out.out(w.print(e["type"].as_str().unwrap_or(""), &e["object"], now));
     }
     ctx.stream = Some(w);
     CmdResult {
