@@ -312,7 +312,7 @@ impl<'a> Lexer<'a> {
                     self.emit(Tok::Pipe);
                     true
                 }
-                '"' => self.quote(),
+                '"' => self.quoted('"', Tok::String, "quoted string"),
                 '`' => self.raw_quote(),
                 '$' => {
                     if self.at_terminator() {
@@ -322,7 +322,7 @@ impl<'a> Lexer<'a> {
                         self.field_or_variable(Tok::Variable)
                     }
                 }
-                '\'' => self.char_constant(),
+                '\'' => self.quoted('\'', Tok::CharConstant, "character constant"),
                 '.' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => {
                     if self.at_terminator() {
                         self.emit(Tok::Dot);
@@ -435,24 +435,22 @@ impl<'a> Lexer<'a> {
         true
     }
 
-    fn char_constant(&mut self) -> bool {
+    /// A quoted string or character constant, up to its closing `close` (escapes
+    /// skipped; a line break or the end leaves it unterminated).
+    fn quoted(&mut self, close: char, tok: Tok, what: &str) -> bool {
         loop {
-            match self.next() {
-                Some('\\') => {
-                    if matches!(self.next(), None | Some('\n')) {
-                        self.error("unterminated character constant".into());
-                        return false;
-                    }
-                }
-                None | Some('\n') => {
-                    self.error("unterminated character constant".into());
-                    return false;
-                }
-                Some('\'') => break,
-                _ => {}
+            let ended = match self.next() {
+                Some('\\') => matches!(self.next(), None | Some('\n')),
+                Some(c) if c == close => break,
+                None | Some('\n') => true,
+                _ => false,
+            };
+            if ended {
+                self.error(format!("unterminated {what}"));
+                return false;
             }
         }
-        self.emit(Tok::CharConstant);
+        self.emit(tok);
         true
     }
 
@@ -509,27 +507,6 @@ impl<'a> Lexer<'a> {
             self.next();
             return false;
         }
-        true
-    }
-
-    fn quote(&mut self) -> bool {
-        loop {
-            match self.next() {
-                Some('\\') => {
-                    if matches!(self.next(), None | Some('\n')) {
-                        self.error("unterminated quoted string".into());
-                        return false;
-                    }
-                }
-                None | Some('\n') => {
-                    self.error("unterminated quoted string".into());
-                    return false;
-                }
-                Some('"') => break,
-                _ => {}
-            }
-        }
-        self.emit(Tok::String);
         true
     }
 
