@@ -449,11 +449,17 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         originals[0].1["metadata"]["uid"].as_str().unwrap_or(""),
         ctx.cluster.now()
     );
-    let file = format!(
-        "/tmp/kubectl-edit-{}.{}",
-        crate::rng::fnv1a(&seed) % 10_000_000_000,
-        if format == "json" { "json" } else { "yaml" }
-    );
+    let ext = if format == "json" { "json" } else { "yaml" };
+    let mut n = crate::rng::fnv1a(&seed) % 10_000_000_000;
+    // A name no file has yet, as os.CreateTemp picks one.
+    while ctx
+        .fs
+        .read(&format!("/tmp/kubectl-edit-{n}.{ext}"))
+        .is_some()
+    {
+        n += 1;
+    }
+    let file = format!("/tmp/kubectl-edit-{n}.{ext}");
     let edit = Edit {
         originals,
         file,

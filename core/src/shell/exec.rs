@@ -86,6 +86,8 @@ pub struct Exec<'a> {
     iterations: usize,
     depth: usize,
     loops: usize,
+    /// Whether a `kubectl edit`'s editor command is running.
+    editing: bool,
 }
 
 /// A failed expansion: bash's message, and the status it leaves.
@@ -101,6 +103,7 @@ impl<'a> Exec<'a> {
             stderr: Output::default(),
             proc_files: vec![],
             iterations: 0,
+            editing: false,
             depth: 0,
             loops: 0,
         }
@@ -502,6 +505,11 @@ impl<'a> Exec<'a> {
             let name = first.rsplit('/').next().unwrap_or(first);
             SCREEN_EDITORS.contains(&name)
         };
+        if self.editing {
+            self.sh.fs.remove(&edit.file);
+            out.err("error: \"kubectl edit\" run by the editor of another kubectl edit is not supported in Kubarium yet\n");
+            return 1;
+        }
         let Some(editor) = editor.filter(|e| !interactive(e)) else {
             if self.sh.foreground_line {
                 self.sh.foreground = Some(super::Foreground::Edit(edit));
@@ -513,7 +521,12 @@ impl<'a> Exec<'a> {
         };
         loop {
             let line = format!("{editor} {}", edit.file);
-            if self.run_text(&line, &mut Input::default(), out) != 0 {
+            self.editing = true;
+            let code = self
+                .nested(|ex| ex.run_text(&line, &mut Input::default(), out))
+                .unwrap_or(1);
+            self.editing = false;
+            if code != 0 {
                 // kubectl names the editor as it ran it: alone, split at spaces, or
                 // through the shell when it has quotes.
                 let args = if editor.contains(['"', '\'', '\\']) {
