@@ -521,10 +521,13 @@ impl<'a> Exec<'a> {
         };
         loop {
             let line = format!("{editor} {}", edit.file);
+            // The editor runs on the file; nothing it starts goes on running after it.
             self.editing = true;
+            let foreground = std::mem::take(&mut self.sh.foreground_line);
             let code = self
                 .nested(|ex| ex.run_text(&line, &mut Input::default(), out))
                 .unwrap_or(1);
+            self.sh.foreground_line = foreground;
             self.editing = false;
             if code != 0 {
                 // kubectl names the editor as it ran it: alone, split at spaces, or
