@@ -290,6 +290,7 @@ impl Component for App {
                 storage::clear();
                 self.steps.clear();
                 self.session = Session::new(self.seed);
+                self.edit = None;
                 self.scrollback = Scrollback::default();
                 self.scrollback.push("banner", banner());
                 storage::save(self.seed, &self.steps);
