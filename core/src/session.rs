@@ -26,9 +26,9 @@ impl Session {
     pub fn input(&mut self, line: &str) -> Output {
         let mut out = Output::default();
         if self.editing().is_some() {
-            // The editor closes without saving, and the edit ends.
-            out = self.shell.save_edit(&mut self.cluster, None);
-            if self.busy() {
+            // The editor closes without saving until the edit ends (a refused edit
+            // reopens once, and an unchanged reopened file gives up).
+            while self.editing().is_some() {
                 out.extend(self.shell.save_edit(&mut self.cluster, None));
             }
         } else if self.busy() {

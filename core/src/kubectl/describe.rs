@@ -193,8 +193,8 @@ fn one(
 ) -> String {
     let name = t["metadata"]["name"].as_str().unwrap_or("");
     let ns = t["metadata"]["namespace"].as_str();
-    let events = if show_events && !WITHOUT_EVENTS.contains(&r.kind) {
-        // Only the events about this object, selected by the server as kubectl asks.
+    // Only the events about this object, selected by the server as kubectl asks.
+    let events = (show_events && !WITHOUT_EVENTS.contains(&r.kind)).then(|| {
         let about = format!("involvedObject.name={name}");
         let opts = ListOptions {
             field_selector: Some(&about),
@@ -203,10 +203,8 @@ fn one(
         client
             .list(resources::events(), ns, opts)
             .unwrap_or_default()
-    } else {
-        vec![]
-    };
-    let events = (show_events && !WITHOUT_EVENTS.contains(&r.kind)).then_some(events.as_slice());
+    });
+    let events = events.as_deref();
     match (r.group, r.kind) {
         ("", "Pod") => describe::pod(t, events, now),
         ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => describe::role(t),

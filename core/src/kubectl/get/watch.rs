@@ -42,16 +42,41 @@ pub struct GetWatch {
     widths: tabwriter::Remembering,
     header_printed: bool,
     /// `--output-watch-events`: an EVENT column (or the event around each object).
-    events: bool,
+    event_column: bool,
     printed: usize,
     /// A watch on one object starts with an ADDED event for it, which kubectl skips.
     skip_first: bool,
     /// When `--request-timeout` ends the watch (virtual time).
     deadline: Option<Millis>,
-    kind: String,
 }
 
 impl GetWatch {
+    /// A watch printing as `format` and `opts` say, until `--request-timeout` (if any)
+    /// has passed from `now`.
+    fn new(
+        p: &Parsed,
+        now: Millis,
+        watch: Watch,
+        format: Format,
+        opts: table::PrintOptions,
+    ) -> Self {
+        GetWatch {
+            watch,
+            format,
+            opts,
+            columns: Value::Null,
+            widths: tabwriter::Remembering::default(),
+            header_printed: false,
+            event_column: p.on("output-watch-events"),
+            printed: 0,
+            skip_first: false,
+            deadline: super::super::request_timeout(p)
+                .ok()
+                .flatten()
+                .map(|t| now + t),
+        }
+    }
+
     /// Prints what changed since the last call; `None` once the watch has ended (the
     /// timeout passed, or the server ended it).
     pub fn poll(&mut self, cluster: &mut Cluster) -> Option<Output> {
@@ -99,7 +124,7 @@ impl GetWatch {
                 opts.no_headers |= self.header_printed;
                 let text = table::table_text(&t, &opts);
                 self.header_printed = true;
-                let text = if self.events {
+                let text = if self.event_column {
                     text.lines()
                         .enumerate()
                         .map(|(i, l)| {
@@ -118,12 +143,12 @@ impl GetWatch {
             }
             Format::Name => format!(
                 "{}/{}\n",
-                self.kind,
+                self.opts.kind,
                 obj["metadata"]["name"].as_str().unwrap_or("")
             ),
             Format::Data(f) => {
                 self.printed += 1;
-                let obj = if self.events {
+                let obj = if self.event_column {
                     json!({"type": event, "object": obj})
                 } else {
                     obj.clone()
@@ -148,10 +173,6 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>, format: &str) -> CmdResult {
             "error: \"kubectl get --watch\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet",
         );
     }
-    let deadline = super::super::request_timeout(p)
-        .ok()
-        .flatten()
-        .map(|t| ctx.cluster.now() + t);
     let fmt = match format.split_once('=') {
         None if format.is_empty() || format == "wide" => Format::Table,
         None if format == "name" => Format::Name,
@@ -236,19 +257,9 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>, format: &str) -> CmdResult {
         Ok((w, _)) => w,
         Err(e) => return fail(e.kubectl_message()),
     };
-    let mut w = GetWatch {
-        watch,
-        format: fmt,
-        opts: print_options(p, r, format, all_ns, p.on("show-kind")),
-        columns: Value::Null,
-        widths: tabwriter::Remembering::default(),
-        header_printed: false,
-        events: p.on("output-watch-events"),
-        printed: 0,
-        skip_first: name.is_some(),
-        deadline,
-        kind: r.kubectl_kind(),
-    };
+    let opts = print_options(p, r, format, all_ns, p.on("show-kind"));
+    let mut w = GetWatch::new(p, ctx.cluster.now(), watch, fmt, opts);
+    w.skip_first = name.is_some();
     let mut out = Output::default();
     if !p.on("watch-only") {
         let objs: Vec<Value> = if tables {
@@ -300,25 +311,12 @@ pub fn events(
         Ok(w) => w,
         Err(e) => return fail(e.kubectl_message()),
     };
-    let mut w = GetWatch {
-        watch,
-        format: Format::Events { all_ns, types },
-        opts: table::PrintOptions {
-            no_headers: p.on("no-headers"),
-            ..Default::default()
-        },
-        columns: Value::Null,
-        widths: tabwriter::Remembering::default(),
-        header_printed: false,
-        events: false,
-        printed: 0,
-        skip_first: false,
-        deadline: super::super::request_timeout(p)
-            .ok()
-            .flatten()
-            .map(|t| ctx.cluster.now() + t),
-        kind: String::new(),
+    let opts = table::PrintOptions {
+        no_headers: p.on("no-headers"),
+        ..Default::default()
     };
+    let format = Format::Events { all_ns, types };
+    let mut w = GetWatch::new(p, ctx.cluster.now(), watch, format, opts);
     let now = ctx.cluster.now();
     let mut out = Output::default();
     for e in &first {
