@@ -102,6 +102,7 @@ fn normalise(text: &str) -> String {
         line = replace_http_date(&line);
         line = replace_pattern(&line, is_go_time, "<time>");
         line = replace_pattern(&line, is_edit_file, "kubectl-edit-<n>");
+        line = replace_pattern(&line, is_event_suffix, ".<event>");
         line = replace_server(&line);
         while line.contains("   ") {
             line = line.replace("   ", "  ");
@@ -227,6 +228,18 @@ fn is_edit_file(s: &str) -> Option<usize> {
     let digits = s.strip_prefix("kubectl-edit-")?;
     let n = digits.chars().take_while(char::is_ascii_digit).count();
     (n > 0).then_some("kubectl-edit-".len() + n)
+}
+
+/// The end of an Event's name (`web-1.18ee64e8f0a5e214`): the hex of when it was first
+/// recorded, which the served cluster takes from real time.
+fn is_event_suffix(s: &str) -> Option<usize> {
+    let hex = s.strip_prefix('.')?.as_bytes();
+    let n = hex
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        .count();
+    let ends = hex.get(n).is_none_or(|c| !c.is_ascii_alphanumeric());
+    (n == 16 && ends).then_some(17)
 }
 
 /// Replaces the API server's address: where `kubarium serve` listens for real kubectl,

@@ -1,5 +1,5 @@
-//! The seam to `kubarium-tools` (the text utilities, kubectl's help texts and its Go
-//! template printer): native
+//! The seam to `kubarium-tools` (the text utilities, kubectl's help texts, its Go
+//! template printer and the Go types of the API): native
 //! builds call it directly (the `tools` feature); the browser installs `Tools` backed by
 //! the module it loads after the first paint, and runs no command before it has.
 
@@ -12,6 +12,7 @@ use crate::command::CmdResult;
 use crate::shell::io::Io;
 
 pub use kubarium_tools::gotemplate::Outcome as TemplateOutcome;
+pub use kubarium_tools::gotypes::Typed;
 
 /// What runs the utilities and finds help texts.
 pub trait Tools {
@@ -21,6 +22,9 @@ pub trait Tools {
     fn help(&self, path: &[&str]) -> Option<String>;
     /// Prints `data` with a Go template as kubectl's template printer does.
     fn go_template(&self, template: &str, data: &Value, allow_missing: bool) -> TemplateOutcome;
+    /// An object as kubectl's typed clients decode and print it (its Go struct's fields,
+    /// zero values and order); None for a kind without a Go type.
+    fn typed(&self, object: &Value) -> Option<Typed>;
 }
 
 thread_local! {
@@ -56,6 +60,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         ) -> TemplateOutcome {
             kubarium_tools::gotemplate::kubectl_print(template, data, allow_missing)
         }
+        fn typed(&self, object: &Value) -> Option<Typed> {
+            kubarium_tools::gotypes::typed(object)
+        }
     }
     Some(Rc::new(Linked))
 }
@@ -87,4 +94,10 @@ pub fn help(path: &[&str]) -> Option<String> {
 /// use; None when they are not loaded.
 pub fn go_template(template: &str, data: &Value, allow_missing: bool) -> Option<TemplateOutcome> {
     Some(tools()?.go_template(template, data, allow_missing))
+}
+
+/// An object as kubectl's typed clients print it, with the tools in use; None when they
+/// are not loaded or the kind has no Go type.
+pub fn typed(object: &Value) -> Option<Typed> {
+    tools()?.typed(object)
 }

@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
-"""Writes cli/src/serve/protobuf.tsv: the protobuf layout of the Kubernetes API types, read
-from the Go types of k8s.io/api and k8s.io/apimachinery at one release (their struct tags
-give each field's number, JSON name, omitempty and whether it is a pointer). `kubarium
-serve` decodes protobuf request bodies with it (real kubectl sends built-in kinds as
-protobuf).
+"""Writes tools/src/gotypes/layout.tsv: the Go types of the Kubernetes API, read from
+k8s.io/api and k8s.io/apimachinery at one release, each struct's fields in declaration
+order (their struct tags give each field's protobuf number, JSON name, omitempty and
+whether it is a pointer). `kubarium serve` decodes protobuf request bodies with it (real
+kubectl sends built-in kinds as protobuf); kubectl prints typed objects with it.
 
-Usage: schema.py API_REPO APIMACHINERY_REPO TAG > cli/src/serve/protobuf.tsv
+Usage: schema.py API_REPO APIMACHINERY_REPO TAG > tools/src/gotypes/layout.tsv
 (git directories, e.g. from the search tool's fetch of kubernetes/api and
 kubernetes/apimachinery; TAG like v0.35.2).
 
 Rows:
   K  group  version  kind  struct      a kind a request body may carry
-  F  struct  number  json  flags  type one field (flags: ptr, omitempty, inline, rep, map)
+  F  struct  number  json  flags  type one field (flags: ptr, omitempty, omitzero, inline, rep, map)
 Types: string int bool double bytes quantity intorstr time microtime duration raw json
 msg:<struct> items:<type> (a named slice, a message whose field 1 holds the items).
 Structs are named <go package path>.<Name>.
@@ -127,8 +127,9 @@ def resolve(pkg, go):
     return f"unknown:{q}"
 
 
-out = ["# The protobuf layout of the Kubernetes API types (k8s.io/api and k8s.io/apimachinery "
-       f"{TAG}), written by scripts/protobuf/schema.py."]
+out = ["# The Go types of the Kubernetes API (k8s.io/api and k8s.io/apimachinery "
+       f"{TAG}): fields in declaration order with their protobuf numbers and JSON tags, "
+       "written by scripts/protobuf/schema.py."]
 for pkg, group in sorted(groups.items()):
     version = pkg.rsplit("/", 1)[-1]
     for q in sorted(structs):
@@ -150,6 +151,8 @@ for q in sorted(structs):
         flags = []
         if "omitempty" in jparts[1:] or "omitzero" in jparts[1:]:
             flags.append("omitempty")
+        if "omitzero" in jparts[1:]:
+            flags.append("omitzero")
         if "inline" in jparts[1:] or (name is None and not jparts[0]):
             flags.append("inline")
         t = go

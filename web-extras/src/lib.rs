@@ -1,6 +1,6 @@
 //! What the playground loads after the first paint, as its own WebAssembly module so the
 //! first load stays small: `kubarium-cel`, `kubarium-openapi` and `kubarium-tools` (its
-//! utilities, kubectl's help texts and Go template printer) behind
+//! utilities, kubectl's help texts, Go template printer and the API's Go types) behind
 //! string-in, string-out functions.
 
 use serde_json::{json, Value};
@@ -57,4 +57,10 @@ pub fn kubectl_help(path: &str) -> String {
 #[wasm_bindgen]
 pub fn go_template(request: &str) -> String {
     kubarium_tools::gotemplate::serve(request)
+}
+
+/// An object as kubectl's typed clients print it: its JSON in, the `Typed` (or null) out.
+#[wasm_bindgen]
+pub fn typed(object: &str) -> String {
+    kubarium_tools::gotypes::serve(object)
 }

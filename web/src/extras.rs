@@ -10,7 +10,7 @@ use kubarium_core::apiserver::cel::CelEngine;
 use kubarium_core::apiserver::openapi::SchemaSource;
 use kubarium_core::command::CmdResult;
 use kubarium_core::shell::io::Io;
-use kubarium_core::tools::{TemplateOutcome, Tools};
+use kubarium_core::tools::{TemplateOutcome, Tools, Typed};
 use kubarium_tools::remote::{Answer, Request};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -28,6 +28,7 @@ export function openapi_schemas(kinds) { return extras.schemas(kinds); }
 export function tools_utility(request) { return extras.utility(request); }
 export function tools_help(path) { return extras.kubectl_help(path); }
 export function tools_go_template(request) { return extras.go_template(request); }
+export function tools_typed(request) { return extras.typed(request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -44,6 +45,8 @@ extern "C" {
     fn tools_help(path: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_go_template(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_typed(request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -129,6 +132,13 @@ impl Tools for ModuleTools {
             .map_err(|e| failed(&e))
             .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
             .unwrap_or_else(TemplateOutcome::Unparsable)
+    }
+
+    fn typed(&self, object: &Value) -> Option<Typed> {
+        tools_typed(&object.to_string())
+            .ok()
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .flatten()
     }
 }
 

@@ -1,8 +1,7 @@
 //! Protobuf request bodies (`application/vnd.kubernetes.protobuf`), which real kubectl
 //! sends for built-in kinds from its typed clients (`create deployment`, `auth whoami`,
 //! ...): the `k8s\0` envelope (a runtime.Unknown naming apiVersion and kind), then the
-//! object, read field by field with the layout in protobuf.tsv (generated from the Go
-//! types by scripts/protobuf/schema.py) into the JSON the same Go object marshals to: a
+//! object, read field by field with the Go types' layout (`kubarium_tools::gotypes`) into the JSON the same Go object marshals to: a
 //! pointer field that is set stays even when zero, a plain `omitempty` field is dropped
 //! when zero, inline structs merge into their parent.
 //!
@@ -11,111 +10,15 @@
 //! notion of Go's omitempty), while the API server needs the Go structs' JSON, which the
 //! struct tags in the table describe; the wire format itself is a few lines.
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, Time};
 use k8s_openapi::jiff::Timestamp;
+use kubarium_tools::gotypes::{Ty, SCHEMA};
 use serde_json::{Map, Value};
 
 /// The magic that starts a Kubernetes protobuf body.
 const MAGIC: &[u8] = b"k8s\0";
-
-const TABLE: &str = include_str!("protobuf.tsv");
-
-#[derive(Debug, Clone, PartialEq)]
-enum Ty {
-    String,
-    Int,
-    Bool,
-    Double,
-    Bytes,
-    Quantity,
-    IntOrStr,
-    Time,
-    MicroTime,
-    Duration,
-    /// A runtime.RawExtension: JSON bytes in field 1.
-    Raw,
-    /// FieldsV1 and apiextensions' JSON: JSON bytes in field 1.
-    Json,
-    Msg(&'static str),
-    /// A named slice (`ExtraValue []string`): a message whose field 1 holds the items.
-    Items(Box<Ty>),
-}
-
-impl Ty {
-    fn parse(s: &'static str) -> Ty {
-        match s {
-            "string" => Ty::String,
-            "int" => Ty::Int,
-            "bool" => Ty::Bool,
-            "double" => Ty::Double,
-            "bytes" => Ty::Bytes,
-            "quantity" => Ty::Quantity,
-            "intorstr" => Ty::IntOrStr,
-            "time" => Ty::Time,
-            "microtime" => Ty::MicroTime,
-            "duration" => Ty::Duration,
-            "raw" => Ty::Raw,
-            "json" => Ty::Json,
-            s => match s.split_once(':') {
-                Some(("msg", name)) => Ty::Msg(name),
-                Some(("items", inner)) => Ty::Items(Box::new(Ty::parse(inner))),
-                _ => Ty::String,
-            },
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Field {
-    number: u64,
-    json: &'static str,
-    ptr: bool,
-    omitempty: bool,
-    inline: bool,
-    rep: bool,
-    map: bool,
-    ty: Ty,
-}
-
-struct Schema {
-    structs: HashMap<&'static str, Vec<Field>>,
-    kinds: HashMap<(&'static str, &'static str, &'static str), &'static str>,
-}
-
-static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
-    let mut schema = Schema {
-        structs: HashMap::new(),
-        kinds: HashMap::new(),
-    };
-    for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
-        let c: Vec<&'static str> = line.split('\t').collect();
-        match c.as_slice() {
-            ["K", group, version, kind, name] => {
-                schema.kinds.insert((group, version, kind), name);
-            }
-            ["F", name, number, json, flags, ty] => {
-                let has = |f: &str| flags.split(',').any(|x| x == f);
-                schema.structs.entry(name).or_default().push(Field {
-                    number: number.parse().unwrap_or(0),
-                    json,
-                    ptr: has("ptr"),
-                    omitempty: has("omitempty"),
-                    inline: has("inline"),
-                    rep: has("rep"),
-                    map: has("map"),
-                    ty: Ty::parse(ty),
-                });
-            }
-            _ => {}
-        }
-    }
-    schema
-});
 
 /// One value off the wire.
 #[derive(Debug, Clone, Copy)]

@@ -37,3 +37,24 @@ pub fn write_query(dry_run: bool, validation: &'static str) -> [(&'static str, &
         ("dryRun", if dry_run { "All" } else { "" }),
     ]
 }
+
+/// The error client-go makes of a failed response it reads raw (a pod's log): a generic
+/// message for the status code, whatever the body says, naming the request.
+pub fn unstructured_error(code: u16, verb: &str, resource: &str, name: &str) -> String {
+    let message = match code {
+        400 => "the server rejected our request for an unknown reason".to_string(),
+        401 => "the server has asked for the client to provide credentials".into(),
+        // The server's message, which a raw read does not decode.
+        403 | 406 | 415 => "unknown".into(),
+        404 => "the server could not find the requested resource".into(),
+        405 => "the server does not allow this method on the requested resource".into(),
+        409 => "the server reported a conflict".into(),
+        422 => "the server rejected our request due to an error in our request".into(),
+        429 => "the server has received too many requests and has asked us to try again later".into(),
+        503 => "the server is currently unable to handle the request".into(),
+        504 => "the server was unable to return a response in the time allotted, but may still be processing the request".into(),
+        c if c >= 500 => "an error on the server (\"unknown\") has prevented the request from succeeding".into(),
+        c => format!("the server responded with the status code {c} but did not return more information"),
+    };
+    format!("{message} ({verb} {resource} {name})")
+}

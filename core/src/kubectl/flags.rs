@@ -66,6 +66,7 @@ const DRY_RUN: &[&str] = &[
     "autoscale",
     "replace",
 ];
+const DUMP: &str = "cluster-info dump";
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
 const CREATE_DATA: &[&str] = &["create configmap", "create secret generic"];
@@ -124,16 +125,22 @@ pub const FLAGS: &[Flag] = &[
     f("resource-version", None, true, true, META),
     f("resource-version", None, true, false, &["set"]),
     f("output", Some('o'), true, true, OUTPUT),
-    f("template", None, true, true, &["get"]),
+    f("template", None, true, true, &["get", DUMP]),
+    f("output", Some('o'), true, true, &[DUMP]),
+    f("all-namespaces", Some('A'), false, true, &[DUMP]),
+    f("namespaces", None, true, true, &[DUMP]),
+    f("output-directory", None, true, true, &[DUMP]),
+    // Accepted: kubectl waits for nothing when it reads the pods it lists.
+    f("pod-running-timeout", None, true, true, &[DUMP]),
     f(
         "allow-missing-template-keys",
         None,
         false,
         true,
-        &["get", "edit"],
+        &["get", "edit", DUMP],
     ),
     f("show-labels", None, false, true, &["get"]),
-    f("show-managed-fields", None, false, true, &["get"]),
+    f("show-managed-fields", None, false, true, &["get", DUMP]),
     f("show-managed-fields", None, false, false, &["edit"]),
     f("no-headers", None, false, true, &["get"]),
     f("watch", Some('w'), false, true, &["get"]),

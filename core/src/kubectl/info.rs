@@ -43,12 +43,8 @@ pub fn version(p: &Parsed, ctx: &mut super::Ctx<'_>) -> CmdResult {
     })
 }
 
-pub fn cluster_info(p: &Parsed) -> CmdResult {
-    if !p.positional.is_empty() {
-        return super::fail(
-            "error: \"kubectl cluster-info dump\" is not supported in Kubarium yet",
-        );
-    }
+/// `kubectl cluster-info` (arguments ignored, as kubectl ignores them).
+pub fn cluster_info() -> CmdResult {
     CmdResult::ok(
         "Kubernetes control plane is running at https://172.30.1.2:6443\n\
 CoreDNS is running at https://172.30.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\n\

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod autoscale;
 pub mod client;
+pub mod cluster_info_dump;
 pub mod completion;
 pub mod config;
 pub mod config_property;
@@ -225,6 +226,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         }
     } else if verb == "set" && rest.first().is_some_and(|s| s == "subject") {
         "set subject".to_string()
+    } else if verb == "cluster-info" && rest.first().is_some_and(|s| s == "dump") {
+        "cluster-info dump".to_string()
     } else {
         verb.to_string()
     };
@@ -276,7 +279,10 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "api-versions" => info::api_versions(&parsed, &client::discover(ctx.cluster)),
         "explain" => explain::run(&parsed, ctx),
         "version" => info::version(&parsed, ctx),
-        "cluster-info" => info::cluster_info(&parsed),
+        "cluster-info" if parsed.positional.first().is_some_and(|s| s == "dump") => {
+            cluster_info_dump::run(&parsed, ctx)
+        }
+        "cluster-info" => info::cluster_info(),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }

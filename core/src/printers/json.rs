@@ -2,6 +2,7 @@
 //! key order either sorted (objects read from the server) or Go's struct field order
 //! (objects kubectl builds itself, like `run --dry-run=client`).
 
+use kubarium_tools::gojson::Json;
 use serde_json::Value;
 
 /// Field order of the Go types `kubectl run` and `create namespace|deployment` build (Pod,
@@ -186,89 +187,25 @@ pub enum Order {
     GoStruct,
 }
 
-fn escape(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Writes `v`, held under the key `parent`.
-fn write(v: &Value, order: Order, parent: &str, level: usize, out: &mut String) {
-    let pad = |n: usize, out: &mut String| out.push_str(&" ".repeat(n * 4));
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            if order == Order::GoStruct {
-                let under: &[&str] = GO_FIELD_ORDER_UNDER
-                    .iter()
-                    .find(|(p, _)| *p == parent)
-                    .map_or(&[], |(_, fields)| fields);
-                let rank = |k: &str| match under.iter().position(|f| *f == k) {
-                    Some(i) => i,
-                    None => GO_FIELD_ORDER
-                        .iter()
-                        .position(|f| *f == k)
-                        .map_or(usize::MAX, |i| under.len() + i),
-                };
-                keys.sort_by_key(|k| rank(k));
-            }
-            out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
-                pad(level + 1, out);
-                escape(k, out);
-                out.push_str(": ");
-                write(&m[k.as_str()], order, k, level + 1, out);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            pad(level, out);
-            out.push('}');
-        }
-        Value::Array(a) if !a.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in a.iter().enumerate() {
-                pad(level + 1, out);
-                write(item, order, parent, level + 1, out);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            pad(level, out);
-            out.push(']');
-        }
-        Value::Object(_) => out.push_str("{}"),
-        Value::Array(_) => out.push_str("[]"),
-        Value::String(s) => escape(s, out),
-        Value::Number(n) => out.push_str(&super::go_number(n)),
-        other => out.push_str(&other.to_string()),
-    }
-}
-
 /// Renders `value` as kubectl's JSON, with a trailing newline.
 pub fn to_json(value: &Value, order: Order) -> String {
-    let mut out = String::new();
-    write(value, order, "", 0, &mut out);
-    out.push('\n');
-    out
+    let rank = |parent: &str, keys: &mut Vec<&String>| {
+        if order == Order::Sorted {
+            return;
+        }
+        let under: &[&str] = GO_FIELD_ORDER_UNDER
+            .iter()
+            .find(|(p, _)| *p == parent)
+            .map_or(&[], |(_, fields)| fields);
+        keys.sort_by_key(|k| match under.iter().position(|f| f == k) {
+            Some(i) => i,
+            None => GO_FIELD_ORDER
+                .iter()
+                .position(|f| f == k)
+                .map_or(usize::MAX, |i| under.len() + i),
+        });
+    };
+    Json::ordered(value, "", &rank).indented()
 }
 
 #[cfg(test)]

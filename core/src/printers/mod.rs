@@ -10,11 +10,4 @@ pub mod table;
 pub mod tabwriter;
 pub mod yaml;
 
-/// A number as Go's encoding/json writes it: a whole float64 has no `.0` (a schema's
-/// `maximum: 10` stays `10`).
-pub fn go_number(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
-        _ => n.to_string(),
-    }
-}
+pub use kubarium_tools::gojson::number as go_number;

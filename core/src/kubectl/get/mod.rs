@@ -57,7 +57,7 @@ const TEMPLATE_FORMATS: &[&str] = &[
 /// Resolves `-o` with `--template` (which alone means go-template): a Go template becomes
 /// `go-template=TEXT` (a file's text read), a JSONPath `jsonpath=TEXT`; other formats
 /// are returned as given.
-fn template_format(p: &Parsed, ctx: &Ctx<'_>) -> Result<String, CmdResult> {
+pub(super) fn template_format(p: &Parsed, ctx: &Ctx<'_>) -> Result<String, CmdResult> {
     let output = p.get("output").unwrap_or("");
     let argument = p.get("template").unwrap_or("");
     let output = if output.is_empty() && !argument.is_empty() {
@@ -97,7 +97,7 @@ fn template_format(p: &Parsed, ctx: &Ctx<'_>) -> Result<String, CmdResult> {
 
 /// Prints `value` with a Go template as kubectl does; a template that fails to run prints
 /// kubectl's report to `out` and answers the error line.
-fn print_template(
+pub(super) fn print_template(
     template: &str,
     value: &Value,
     allow_missing: bool,
