@@ -1,5 +1,5 @@
 //! The seam to `kubarium-tools` (the text utilities, kubectl's help texts, its Go
-//! template printer and the Go types of the API): native
+//! template printer, the Go types of the API and TLS key pairs): native
 //! builds call it directly (the `tools` feature); the browser installs `Tools` backed by
 //! the module it loads after the first paint, and runs no command before it has.
 
@@ -13,6 +13,7 @@ use crate::shell::io::Io;
 
 pub use kubarium_tools::gotemplate::Outcome as TemplateOutcome;
 pub use kubarium_tools::gotypes::Typed;
+pub use kubarium_tools::tls::KeyPairError;
 
 /// What runs the utilities and finds help texts.
 pub trait Tools {
@@ -25,6 +26,8 @@ pub trait Tools {
     /// An object as kubectl's typed clients decode and print it (its Go struct's fields,
     /// zero values and order); None for a kind without a Go type.
     fn typed(&self, object: &Value) -> Option<Typed>;
+    /// Go's `tls.X509KeyPair` on a certificate and a key in PEM.
+    fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError>;
 }
 
 thread_local! {
@@ -63,6 +66,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         fn typed(&self, object: &Value) -> Option<Typed> {
             kubarium_tools::gotypes::typed(object)
         }
+        fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError> {
+            kubarium_tools::tls::check_key_pair(cert, key)
+        }
     }
     Some(Rc::new(Linked))
 }
@@ -100,4 +106,9 @@ pub fn go_template(template: &str, data: &Value, allow_missing: bool) -> Option<
 /// are not loaded or the kind has no Go type.
 pub fn typed(object: &Value) -> Option<Typed> {
     tools()?.typed(object)
+}
+
+/// Go's `tls.X509KeyPair` with the tools in use; None when they are not loaded.
+pub fn check_key_pair(cert: &str, key: &str) -> Option<Result<(), KeyPairError>> {
+    Some(tools()?.check_key_pair(cert, key))
 }

@@ -16,6 +16,7 @@ pub mod io;
 pub mod jq;
 pub mod remote;
 pub mod sed;
+pub mod tls;
 
 use command::CmdResult;
 use io::Io;

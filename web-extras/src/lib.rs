@@ -1,6 +1,6 @@
 //! What the playground loads after the first paint, as its own WebAssembly module so the
 //! first load stays small: `kubarium-cel`, `kubarium-openapi` and `kubarium-tools` (its
-//! utilities, kubectl's help texts, Go template printer and the API's Go types) behind
+//! utilities, kubectl's help texts, Go template printer, the API's Go types and TLS key pairs) behind
 //! string-in, string-out functions.
 
 use serde_json::{json, Value};
@@ -63,4 +63,10 @@ pub fn go_template(request: &str) -> String {
 #[wasm_bindgen]
 pub fn typed(object: &str) -> String {
     kubarium_tools::gotypes::serve(object)
+}
+
+/// Go's `tls.X509KeyPair`: `{"cert", "key"}` in PEM in, the result out (JSON).
+#[wasm_bindgen]
+pub fn key_pair(request: &str) -> String {
+    kubarium_tools::tls::serve(request)
 }

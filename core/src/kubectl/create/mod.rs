@@ -20,6 +20,7 @@ mod quota;
 mod role;
 mod rolebinding;
 mod secret_docker;
+mod secret_tls;
 
 /// kubectl 1.35's generators: the name, its aliases, the kinds of `service` and `secret`,
 /// and whether Kubarium has it.
@@ -49,7 +50,7 @@ const GENERATORS: &[(&str, &[&str], &[&str], bool)] = &[
 ];
 
 /// Kinds of `create secret` Kubarium has.
-const SECRET_KINDS: &[&str] = &["docker-registry", "generic"];
+const SECRET_KINDS: &[&str] = &["docker-registry", "generic", "tls"];
 
 /// The command whose flags apply: `create`, `create role`, `create service nodeport`;
 /// generators Kubarium lacks say so here.
@@ -135,6 +136,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         "poddisruptionbudget" => return pdb::run(p, ctx, name),
         "ingress" => return ingress::run(p, ctx, name),
         "secret docker-registry" => return secret_docker::run(p, ctx, name),
+        "secret tls" => return secret_tls::run(p, ctx, name),
         g if g.starts_with("service ") => return service(p, ctx, &g[8..], name),
         _ => {}
     }
