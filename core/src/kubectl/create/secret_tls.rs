@@ -31,7 +31,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
         (Ok(c), Ok(k)) => (c, k),
         (Err(e), _) | (_, Err(e)) => return e,
     };
-    match crate::tools::check_key_pair(&cert_pem, &key_pem) {
+    match crate::tools::check_key_pair(cert_pem, key_pem) {
         None => return fail("error: the TLS key pair check is not loaded"),
         Some(Err(KeyPairError::Go(e))) => return fail(format!("error: {e}")),
         Some(Err(KeyPairError::NotSupported(what))) => {
@@ -45,7 +45,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
     let obj = json!({
         "kind": "Secret", "apiVersion": "v1",
         "metadata": {"name": name},
-        "data": {"tls.crt": b64(&cert_pem), "tls.key": b64(&key_pem)},
+        "data": {"tls.crt": b64(cert_pem), "tls.key": b64(key_pem)},
         "type": "kubernetes.io/tls",
     });
     send(
