@@ -4,11 +4,10 @@
 use serde_json::{json, Value};
 
 use super::crd_naming::{crds, set_condition};
-use super::{Controller, Informer};
+use super::{held_by, remove_finalizer, Controller, Informer};
 use crate::apiserver::client::Client;
 use crate::apiserver::custom_resources::CLEANUP_FINALIZER;
 use crate::apiserver::request::User;
-use crate::apiserver::resources::Resource;
 use crate::apiserver::ApiServer;
 use crate::clock::to_time;
 use crate::events::Recorder;
@@ -36,12 +35,7 @@ impl Controller for CrdFinalizer {
             .changes(api, r)
             .objects()
             .into_iter()
-            .filter(|crd| {
-                crd["metadata"]["deletionTimestamp"].is_string()
-                    && crd["metadata"]["finalizers"]
-                        .as_array()
-                        .is_some_and(|f| f.iter().any(|f| f == CLEANUP_FINALIZER))
-            });
+            .filter(|crd| held_by(crd, CLEANUP_FINALIZER));
         for crd in terminating {
             if let Some(name) = crd["metadata"]["name"].as_str() {
                 if !self.pending.iter().any(|p| p == name) {
@@ -85,7 +79,7 @@ impl Controller for CrdFinalizer {
                     "NeverEstablished",
                     "resource was never established",
                 );
-                remove_finalizer(&mut client, r, name);
+                remove_finalizer(&mut client, r, "", name, CLEANUP_FINALIZER);
                 continue;
             };
             terminating(
@@ -117,19 +111,8 @@ impl Controller for CrdFinalizer {
                 "InstanceDeletionCompleted",
                 "removed all instances",
             );
-            remove_finalizer(&mut client, r, name);
+            remove_finalizer(&mut client, r, "", name, CLEANUP_FINALIZER);
         }
         self.pending = still;
     }
-}
-
-/// Drops the cleanup finalizer, which lets the CRD go.
-fn remove_finalizer(client: &mut Client<'_>, r: &Resource, name: &str) {
-    let Ok(mut latest) = client.get(r, "", name) else {
-        return;
-    };
-    if let Some(f) = latest["metadata"]["finalizers"].as_array_mut() {
-        f.retain(|f| f != CLEANUP_FINALIZER);
-    }
-    let _ = client.update(r, "", latest, "", &[]);
 }

@@ -8,6 +8,8 @@ pub mod crd_finalizer;
 pub mod crd_naming;
 pub mod namespace;
 pub mod node_lifecycle;
+pub mod pv_protection;
+pub mod pvc_protection;
 pub mod resource_quota;
 pub mod service_account;
 
@@ -55,6 +57,8 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(node_lifecycle::NodeLifecycle::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
+        Box::new(pvc_protection::PvcProtectionController::default()),
+        Box::new(pv_protection::PvProtectionController::default()),
         Box::new(cluster_role_aggregation::ClusterRoleAggregationController::default()),
         Box::new(crd_naming::CrdNamingController::default()),
         Box::new(crd_finalizer::CrdFinalizer::default()),
@@ -80,6 +84,31 @@ impl Changes {
     }
 }
 
+/// Takes `finalizer` off the object's latest version.
+pub fn remove_finalizer(
+    client: &mut Client<'_>,
+    r: &Resource,
+    ns: &str,
+    name: &str,
+    finalizer: &str,
+) {
+    let Ok(mut latest) = client.get(r, ns, name) else {
+        return;
+    };
+    if let Some(f) = latest["metadata"]["finalizers"].as_array_mut() {
+        f.retain(|f| f != finalizer);
+    }
+    let _ = client.update(r, ns, latest, "", &[]);
+}
+
+/// Whether the object is being deleted and `finalizer` still holds it.
+pub fn held_by(obj: &Value, finalizer: &str) -> bool {
+    obj["metadata"]["deletionTimestamp"].is_string()
+        && obj["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f == finalizer))
+}
+
 /// A watch on one resource from the last revision seen.
 #[derive(Debug, Clone, Default)]
 pub struct Informer {
@@ -87,6 +116,11 @@ pub struct Informer {
 }
 
 impl Informer {
+    /// Passes over the changes so far, unread.
+    pub fn skip(&mut self, api: &ApiServer) {
+        self.last_revision = api.store.revision();
+    }
+
     /// The changes to `resource` since the last call (all objects on the first call).
     pub fn changes(&mut self, api: &ApiServer, resource: &Resource) -> Changes {
         let now = api.store.revision();

@@ -4,7 +4,7 @@
 //! lends it to an alias. The other shells kubectl knows are not supported yet.
 
 use super::flags::Parsed;
-use super::{fail, not_supported};
+use super::{fail, not_supported, COMMANDS};
 use crate::command::CmdResult;
 
 /// The bash script. It reads the line up to the cursor from COMP_LINE and COMP_POINT, and
@@ -18,7 +18,7 @@ const BASH: &str = r#"# bash completion for kubectl (written for Kubarium)
 #     alias k=kubectl
 #     complete -o default -F __start_kubectl k
 
-__kubectl_commands="annotate api-resources api-versions apply attach auth autoscale certificate cluster-info completion config cordon cp create debug delete describe diff drain edit events exec explain expose get help kustomize label logs options patch plugin port-forward proxy replace rollout run scale set taint top uncordon version wait"
+__kubectl_commands="{COMMANDS}"
 
 __kubectl_flags="--all-namespaces --context --dry-run --field-selector --filename --help --kubeconfig --namespace --output --selector --show-labels"
 
@@ -150,7 +150,9 @@ pub fn run(p: &Parsed) -> CmdResult {
     let usage = "\nSee 'kubectl completion -h' for help and examples";
     match p.positional.as_slice() {
         [] => fail(format!("error: Shell not specified.{usage}")),
-        [shell] if shell == "bash" => CmdResult::ok(BASH),
+        [shell] if shell == "bash" => {
+            CmdResult::ok(BASH.replace("{COMMANDS}", &COMMANDS.join(" ")))
+        }
         [shell] if matches!(shell.as_str(), "zsh" | "fish" | "powershell") => {
             not_supported(&format!("completion {shell}"))
         }

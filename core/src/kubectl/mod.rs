@@ -66,6 +66,82 @@ pub fn request_timeout(p: &flags::Parsed) -> Result<Option<crate::clock::Millis>
     })
 }
 
+/// Every command of kubectl 1.35, as `kubectl help` lists them (sorted).
+pub const COMMANDS: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "config",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "delete",
+    "describe",
+    "diff",
+    "drain",
+    "edit",
+    "events",
+    "exec",
+    "explain",
+    "expose",
+    "get",
+    "help",
+    "kustomize",
+    "label",
+    "logs",
+    "options",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "scale",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "version",
+    "wait",
+];
+
+/// The commands cobra suggests for a mistyped one: those within two edits of it (case
+/// ignored), or that start with it.
+fn suggestions(typed: &str) -> Vec<&'static str> {
+    let typed = typed.to_lowercase();
+    COMMANDS
+        .iter()
+        .filter(|c| c.starts_with(typed.as_str()) || levenshtein(&typed, c) <= 2)
+        .copied()
+        .collect()
+}
+
+/// The edit distance between two strings.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// kubectl verbs Kubarium implements.
 pub const VERBS: &[&str] = &[
     "get",
@@ -185,6 +261,29 @@ pub fn not_supported(what: &str) -> CmdResult {
     ))
 }
 
+/// Arguments given beside `-f` (a shell glob `-f dir/*` gives `-f` only its first file),
+/// refused as kubectl refuses them.
+fn arguments_beside_files(verb: &str, p: &flags::Parsed) -> Option<String> {
+    if !p.given("filename") || p.positional.is_empty() {
+        return None;
+    }
+    let subcommand = p
+        .positional
+        .first()
+        .is_some_and(|a| a.ends_with("-last-applied"));
+    match verb {
+        "apply" if subcommand => None,
+        "apply" | "create" | "diff" => Some(format!(
+            "error: Unexpected args: [{}]\nSee 'kubectl {verb} -h' for help and examples",
+            p.positional.join(" ")
+        )),
+        "get" | "describe" | "delete" | "edit" | "expose" => Some(
+            "error: resource/name arguments cannot be provided when a path is specified".into(),
+        ),
+        _ => None,
+    }
+}
+
 /// Runs `kubectl <args>`.
 pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
     // Global flags may come before the verb (`kubectl -n kube-system get pods`).
@@ -215,7 +314,15 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return not_supported(verb);
     }
     if !VERBS.contains(&verb) && verb != "help" {
-        return fail(format!("error: unknown command \"{verb}\" for \"kubectl\""));
+        let mut e = format!("error: unknown command \"{verb}\" for \"kubectl\"");
+        let similar = suggestions(verb);
+        if !similar.is_empty() {
+            e.push_str("\n\nDid you mean this?");
+            for s in similar {
+                e.push_str(&format!("\n\t{s}"));
+            }
+        }
+        return fail(e);
     }
     // `create <generator>` takes the generator's own flags; the ones Kubarium lacks say so
     // before their flags are parsed.
@@ -245,6 +352,9 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         ));
     }
     if let Err(e) = request_timeout(&parsed) {
+        return fail(e);
+    }
+    if let Some(e) = arguments_beside_files(verb, &parsed) {
         return fail(e);
     }
     if verb != "config" {

@@ -432,9 +432,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         _ if columns.is_some() => {
             let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
             if let Some(cols) = &columns {
-                if !objs.is_empty() {
-                    out.out(custom_columns::print(cols, &objs, p.on("no-headers")));
-                }
+                out.out(custom_columns::print(cols, &objs, p.on("no-headers")));
             }
         }
         f if f.starts_with("jsonpath=") => {
@@ -514,10 +512,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
-    let printed_as_data = matches!(format.as_str(), "yaml" | "json")
-        || format.starts_with("jsonpath=")
-        || format.starts_with("go-template=");
-    if total == 0 && errors.is_empty() && !printed_as_data {
+    // Only tables say that nothing was found; other formats print what they print.
+    if total == 0 && errors.is_empty() && tables {
         let namespaced = reqs.iter().all(|q| q.resource.namespaced);
         if all_ns || !namespaced {
             out.err("No resources found\n");
