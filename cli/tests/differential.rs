@@ -103,6 +103,8 @@ fn normalise(text: &str) -> String {
         line = replace_pattern(&line, is_go_time, "<time>");
         line = replace_pattern(&line, is_edit_file, "kubectl-edit-<n>");
         line = replace_pattern(&line, is_event_suffix, ".<event>");
+        line = replace_pattern(&line, is_diff_dir, "-<n>/");
+        line = replace_pattern(&line, is_file_time, "<time>");
         line = replace_server(&line);
         while line.contains("   ") {
             line = line.replace("   ", "  ");
@@ -115,21 +117,7 @@ fn normalise(text: &str) -> String {
 
 fn is_rfc3339(s: &str) -> Option<usize> {
     let b = s.as_bytes();
-    if b.len() < 20 {
-        return None;
-    }
-    let shape = b"dddd-dd-ddTdd:dd:dd";
-    for (i, c) in shape.iter().enumerate() {
-        let ok = if *c == b'd' {
-            b[i].is_ascii_digit()
-        } else {
-            b[i] == *c
-        };
-        if !ok {
-            return None;
-        }
-    }
-    let mut end = 19;
+    let mut end = shaped(s, b"dddd-dd-ddTdd:dd:dd")?;
     while end < b.len() && (b[end].is_ascii_digit() || b[end] == b'.') {
         end += 1;
     }
@@ -210,7 +198,11 @@ fn replace_http_date(line: &str) -> String {
 /// Go's `time.Time.String()` in UTC, as describe prints a NetworkPolicy's creation:
 /// `2026-01-05 08:12:00 +0000 UTC`.
 fn is_go_time(s: &str) -> Option<usize> {
-    let shape = b"dddd-dd-dd dd:dd:dd +0000 UTC";
+    shaped(s, b"dddd-dd-dd dd:dd:dd +0000 UTC")
+}
+
+/// The length of `shape` when `s` starts with it (`d` stands for any digit).
+fn shaped(s: &str, shape: &[u8]) -> Option<usize> {
     let b = s.as_bytes();
     let fits = b.len() >= shape.len()
         && shape.iter().zip(b).all(|(c, x)| {
@@ -240,6 +232,18 @@ fn is_event_suffix(s: &str) -> Option<usize> {
         .count();
     let ends = hex.get(n).is_none_or(|c| !c.is_ascii_alphanumeric());
     (n == 16 && ends).then_some(17)
+}
+
+/// The number in `kubectl diff`'s temporary directories (`/tmp/LIVE-3379810937/`).
+fn is_diff_dir(s: &str) -> Option<usize> {
+    let digits = s.strip_prefix('-')?;
+    let n = digits.chars().take_while(char::is_ascii_digit).count();
+    (n > 0 && digits[n..].starts_with('/')).then_some(n + 2)
+}
+
+/// A file's modification time in diff's headers (`2026-12-05 16:00:18.816526943 +0000`).
+fn is_file_time(s: &str) -> Option<usize> {
+    shaped(s, b"dddd-dd-dd dd:dd:dd.ddddddddd +0000")
 }
 
 /// Replaces the API server's address: where `kubarium serve` listens for real kubectl,

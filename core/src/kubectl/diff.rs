@@ -20,18 +20,17 @@ fn without_managed_fields(mut v: Value) -> Value {
     v
 }
 
-/// Secret values never show: equal ones as `***`, changed ones as `*** (before)` and
-/// `*** (after)`, as kubectl masks them.
+/// Secret values never show: a key in both with different values as `*** (before)` and
+/// `*** (after)`, any other as `***`, as kubectl's masker writes them.
 fn mask_secret_data(before: Option<&mut Value>, after: &mut Value) {
     let old = before.as_ref().map_or(Value::Null, |b| b["data"].clone());
     let new = after["data"].clone();
     let masked = |v: &Value, other: &Value, word: &str| -> Value {
         let mut out = serde_json::Map::new();
         for (k, x) in v.as_object().into_iter().flatten() {
-            let text = if other.get(k) == Some(x) {
-                "***".to_string()
-            } else {
-                format!("*** ({word})")
+            let text = match other.get(k) {
+                Some(y) if y != x => format!("*** ({word})"),
+                _ => "***".to_string(),
             };
             out.insert(k.clone(), Value::String(text));
         }
@@ -47,10 +46,20 @@ fn mask_secret_data(before: Option<&mut Value>, after: &mut Value) {
     }
 }
 
+/// `kubectl diff`: exit 1 when something differs; its errors exit 2 (one more than other
+/// verbs', as kubectl keeps 1 for a difference).
+/// An error ends the diff with nothing else printed (kubectl compares the objects only
+/// once all are read).
+fn error(msg: impl Into<String>) -> CmdResult {
+    let mut r = fail(msg);
+    r.code = 2;
+    r
+}
+
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let docs = match manifest::read_required(p, ctx) {
         Ok(d) => d,
-        Err(e) => return fail(e),
+        Err(e) => return error(e),
     };
     let catalog = client::discover(ctx.cluster);
     let query = [
@@ -63,7 +72,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         let (r, ns, name) =
             match manifest::locate(&catalog, &doc, p.get("namespace"), &namespace(p)) {
                 Ok(l) => l,
-                Err(e) => return fail(e),
+                Err(e) => return error(e),
             };
         let mut body = doc.value.clone();
         if r.namespaced {
@@ -89,7 +98,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
         let after = match result {
             Ok(o) => without_managed_fields(o),
-            Err(e) => return fail(e.kubectl_message()),
+            Err(e) => return error(e.kubectl_message()),
         };
         let mut before = live.map(without_managed_fields);
         let mut after = after;

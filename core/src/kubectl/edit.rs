@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::apply::LAST_APPLIED;
 use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, get, manifest, namespace, Ctx};
@@ -19,6 +20,13 @@ use crate::shell::fs::Fs;
 const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,
 # and an empty file will abort the edit. If an error occurs while saving this file will be
 # reopened with the relevant failures.
+#
+";
+
+/// The header of `kubectl apply edit-last-applied`'s file.
+const LAST_APPLIED_HEADER: &str =
+    "# Please edit the 'last-applied-configuration' annotations below.
+# Lines beginning with a '#' will be ignored, and an empty file will abort the edit.
 #
 ";
 
@@ -49,6 +57,9 @@ pub struct Edit {
     field_manager: String,
     validation: &'static str,
     rounds: usize,
+    /// `apply edit-last-applied`: the objects are the recorded configurations, and a save
+    /// records the edited one.
+    last_applied: bool,
 }
 
 /// What a save leads to.
@@ -117,7 +128,12 @@ impl Edit {
         if self.json {
             return edited.map_or_else(|| self.printed.clone(), strip_comments);
         }
-        let mut text = HEADER.to_string();
+        let mut text = if self.last_applied {
+            LAST_APPLIED_HEADER
+        } else {
+            HEADER
+        }
+        .to_string();
         for r in &self.reasons {
             if r.causes.is_empty() {
                 text.push_str(&format!("# {}\n", commented(&r.head)));
@@ -141,8 +157,9 @@ impl Edit {
         fs.read(&self.file).unwrap_or_default().to_string()
     }
 
-    /// Gives up, keeping the file: `A copy of your changes has been stored to ...`.
-    fn preserved(&self, fs: &mut Fs, message: &str) -> Saved {
+    /// Gives up, keeping the file: `A copy of your changes has been stored to ...`, then
+    /// the error.
+    fn preserved(&self, fs: &mut Fs, error: &str) -> Saved {
         let mut out = Output::default();
         if fs.read(&self.file).is_some() {
             out.err(format!(
@@ -150,7 +167,7 @@ impl Edit {
                 self.file
             ));
         }
-        out.err(format!("error: {message}\n"));
+        out.err(format!("{error}\n"));
         Saved::Done(CmdResult {
             output: out,
             code: 1,
@@ -171,7 +188,7 @@ impl Edit {
         self.rounds += 1;
         if let Some(before) = &self.failed {
             if content(before) == content(&edited) || self.rounds > MAX_ROUNDS {
-                return self.preserved(fs, "Edit cancelled, no valid changes were saved.");
+                return self.preserved(fs, "error: Edit cancelled, no valid changes were saved.");
             }
         }
         // kubectl validates the file against the schema first: a file that does not
@@ -240,49 +257,67 @@ impl Edit {
         let (mut retryable, mut not_found, mut invalid) = (0, 0, 0);
         let mut client = client::connect(cluster);
         for obj in &objects {
+            // Matched by uid, which recorded configurations lack: as in kubectl, each of
+            // those is taken for the first.
             let uid = &obj["metadata"]["uid"];
             let Some((r, original)) = self
                 .originals
                 .iter()
                 .find(|(_, o)| &o["metadata"]["uid"] == uid)
             else {
-                return self.preserved(fs, "no original object found for the edited object");
+                return self.preserved(fs, "error: no original object found for the edited object");
             };
-            let kind = format!("{}/{}", r.kubectl_kind(), name_of(original));
-            if obj == original {
-                out.out(format!("{kind} skipped\n"));
-                continue;
-            }
             let changed = ["apiVersion", "kind"]
                 .iter()
                 .any(|k| obj[*k] != original[*k])
                 || obj["metadata"]["name"] != original["metadata"]["name"];
-            if changed {
-                return self.preserved(fs, "At least one of apiVersion, kind and name was changed");
+            // The object written to: a recorded configuration is recorded on the object it
+            // now names.
+            let (r, target) = if self.last_applied {
+                let doc = manifest::Doc {
+                    value: obj.clone(),
+                    source: self.file.clone(),
+                };
+                match manifest::resource_of(&client.api.catalog(), &doc) {
+                    Ok(r) => (r, obj),
+                    Err(e) => return self.preserved(fs, &e),
+                }
+            } else {
+                (*r, original)
+            };
+            let kind = format!("{}/{}", r.kubectl_kind(), name_of(target));
+            if obj == original {
+                out.out(format!("{kind} skipped\n"));
+                continue;
             }
-            let patch = merge_patch(original, obj);
-            let ns = original["metadata"]["namespace"].as_str().unwrap_or("");
+            if changed && !self.last_applied {
+                return self.preserved(
+                    fs,
+                    "error: At least one of apiVersion, kind and name was changed",
+                );
+            }
+            let patch = if self.last_applied {
+                let recorded = serde_json::to_string(obj).unwrap_or_default();
+                json!({"metadata": {"annotations": {LAST_APPLIED: recorded}}})
+            } else {
+                merge_patch(original, obj)
+            };
+            let ns = target["metadata"]["namespace"].as_str().unwrap_or("");
             let query = [
                 ("fieldManager", self.field_manager.as_str()),
                 ("fieldValidation", self.validation),
             ];
-            match client.patch(
-                r,
-                ns,
-                name_of(original),
-                "",
-                PatchType::Merge,
-                patch,
-                &query,
-            ) {
+            match client.patch(r, ns, name_of(target), "", PatchType::Merge, patch, &query) {
                 Ok((_, warnings)) => {
                     for w in warnings {
                         out.err(format!("Warning: {w}\n"));
                     }
                     out.out(format!("{kind} edited\n"));
                 }
+                // A recorded configuration that cannot be recorded ends the edit.
+                Err(e) if self.last_applied => return self.preserved(fs, &e.kubectl_message()),
                 Err(e) => {
-                    let subject = format!("{} \"{}\"", r.group_resource(), name_of(original));
+                    let subject = format!("{} \"{}\"", r.group_resource(), name_of(target));
                     match e.reason {
                         Reason::Invalid => {
                             invalid += 1;
@@ -429,6 +464,53 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if originals.is_empty() {
         return fail("error: edit cancelled, no objects found");
     }
+    open(originals, &format, validation, p, ctx, false)
+}
+
+/// Starts `kubectl apply edit-last-applied`: the configurations client-side apply
+/// recorded on the objects, edited as `kubectl edit` edits objects.
+pub fn start_last_applied(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let format = p.get("output").unwrap_or("yaml").to_string();
+    if !matches!(format.as_str(), "yaml" | "json") {
+        return fail(format!(
+            "error: unexpected -o output mode: {format}, the flag 'output' must be one of yaml|json"
+        ));
+    }
+    let validation = match client::field_validation(p.get("validate")) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    let objects = match super::targets::of(p, ctx, &p.positional[1..]) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let mut client = client::connect(ctx.cluster);
+    let mut originals = vec![];
+    for (r, ns, name) in objects {
+        let live = match client.get(r, &ns, &name) {
+            Ok(o) => o,
+            Err(e) => return fail(e.kubectl_message()),
+        };
+        let recorded = live["metadata"]["annotations"][LAST_APPLIED].as_str();
+        if let Some(config) = recorded.and_then(|t| serde_json::from_str::<Value>(t).ok()) {
+            originals.push((r, config));
+        }
+    }
+    if originals.is_empty() {
+        return fail("error: no last-applied-configuration annotation found on resources, to create the annotation, use command `kubectl apply set-last-applied --create-annotation`");
+    }
+    open(originals, &format, validation, p, ctx, true)
+}
+
+/// Writes the edit file for `originals` and leaves the edit waiting for its editor.
+fn open(
+    originals: Vec<(&'static Resource, Value)>,
+    format: &str,
+    validation: &'static str,
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    last_applied: bool,
+) -> CmdResult {
     let value = match originals.as_slice() {
         [(_, one)] => one.clone(),
         many => json!({
@@ -467,9 +549,17 @@ pub fn start(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         printed,
         failed: None,
         reasons: vec![],
-        field_manager: p.get("field-manager").unwrap_or("kubectl-edit").to_string(),
+        field_manager: p
+            .get("field-manager")
+            .unwrap_or(if last_applied {
+                "kubectl-client-side-apply"
+            } else {
+                "kubectl-edit"
+            })
+            .to_string(),
         validation,
         rounds: 0,
+        last_applied,
     };
     let _ = ctx.fs.mkdir("/tmp", true);
     if let Err(e) = ctx.fs.write(&edit.file, &edit.text(None), false) {

@@ -67,6 +67,9 @@ const DRY_RUN: &[&str] = &[
     "replace",
 ];
 const DUMP: &str = "cluster-info dump";
+const VIEW_LA: &str = "apply view-last-applied";
+const SET_LA: &str = "apply set-last-applied";
+const EDIT_LA: &str = "apply edit-last-applied";
 /// Flags every `create` generator has.
 const CREATE: &[&str] = &["create", "create *"];
 const CREATE_DATA: &[&str] = &["create configmap", "create secret generic"];
@@ -202,7 +205,34 @@ pub const FLAGS: &[Flag] = &[
         &["apply", "create", "create *", "replace", "edit"],
     ),
     f("server-side", None, false, true, &["apply"]),
-    f("create-annotation", None, false, true, &["apply"]),
+    f("create-annotation", None, false, true, &[SET_LA]),
+    // `apply view-last-applied|set-last-applied|edit-last-applied` have flags of their own.
+    f("all", None, false, true, &[VIEW_LA]),
+    f("selector", Some('l'), true, true, &[VIEW_LA]),
+    f(
+        "filename",
+        Some('f'),
+        true,
+        true,
+        &[VIEW_LA, SET_LA, EDIT_LA],
+    ),
+    f("output", Some('o'), true, true, &[VIEW_LA, SET_LA, EDIT_LA]),
+    f("recursive", Some('R'), false, false, &[VIEW_LA, EDIT_LA]),
+    f("kustomize", Some('k'), true, false, &[VIEW_LA, EDIT_LA]),
+    f("dry-run", None, true, true, &[SET_LA]),
+    f("template", None, true, false, &[SET_LA, EDIT_LA]),
+    f(
+        "allow-missing-template-keys",
+        None,
+        false,
+        true,
+        &[SET_LA, EDIT_LA],
+    ),
+    f("show-managed-fields", None, false, true, &[SET_LA]),
+    f("show-managed-fields", None, false, false, &[EDIT_LA]),
+    f("field-manager", None, true, true, &[EDIT_LA]),
+    f("validate", None, true, true, &[EDIT_LA]),
+    f("windows-line-endings", None, false, false, &[EDIT_LA]),
     f("force-conflicts", None, false, true, &["apply"]),
     f(
         "field-manager",

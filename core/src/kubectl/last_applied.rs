@@ -1,13 +1,13 @@
 //! `kubectl apply view-last-applied (TYPE NAME | TYPE/NAME)` and `apply set-last-applied
 //! -f FILE [--create-annotation]`: the configuration client-side apply recorded, read or
-//! replaced. `edit-last-applied` needs the editor and says so.
+//! replaced; `edit-last-applied` edits it as `kubectl edit` edits objects (`edit.rs`).
 
 use serde_json::Value;
 
 use super::apply::{output_options, DryRun, LAST_APPLIED};
 use super::client;
 use super::flags::Parsed;
-use super::{fail, manifest, namespace, not_supported, targets, Ctx};
+use super::{fail, manifest, namespace, targets, Ctx};
 use crate::command::{CmdResult, Output};
 use crate::printers::json::{to_json, Order};
 use crate::printers::yaml::to_yaml;
@@ -16,7 +16,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> Option<CmdResult> {
     match p.positional.first().map(String::as_str) {
         Some("view-last-applied") => Some(view(p, ctx)),
         Some("set-last-applied") => Some(set(p, ctx)),
-        Some("edit-last-applied") => Some(not_supported("apply edit-last-applied")),
+        Some("edit-last-applied") => Some(super::edit::start_last_applied(p, ctx)),
         _ => None,
     }
 }

@@ -335,6 +335,14 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "set subject".to_string()
     } else if verb == "cluster-info" && rest.first().is_some_and(|s| s == "dump") {
         "cluster-info dump".to_string()
+    } else if let Some(sub) = rest.first().filter(|s| {
+        verb == "apply"
+            && matches!(
+                s.as_str(),
+                "view-last-applied" | "set-last-applied" | "edit-last-applied"
+            )
+    }) {
+        format!("apply {sub}")
     } else {
         verb.to_string()
     };
