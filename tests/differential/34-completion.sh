@@ -4,3 +4,9 @@ kubectl completion
 kubectl completion foo
 kubectl completion bash zsh
 kubectl completion bash > /dev/null && echo ok
+# Mistyped commands: cobra's suggestions, in the order kubectl registers its commands.
+kubectl ap
+kubectl hel
+kubectl alph
+kubectl gett pods
+kubectl xyzzy

@@ -151,7 +151,11 @@ pub fn run(p: &Parsed) -> CmdResult {
     match p.positional.as_slice() {
         [] => fail(format!("error: Shell not specified.{usage}")),
         [shell] if shell == "bash" => {
-            CmdResult::ok(BASH.replace("{COMMANDS}", &COMMANDS.join(" ")))
+            // The commands a learner types, sorted: cobra's help, not the alpha group.
+            let mut names: Vec<&str> = COMMANDS.iter().copied().filter(|c| *c != "alpha").collect();
+            names.push("help");
+            names.sort_unstable();
+            CmdResult::ok(BASH.replace("{COMMANDS}", &names.join(" ")))
         }
         [shell] if matches!(shell.as_str(), "zsh" | "fish" | "powershell") => {
             not_supported(&format!("completion {shell}"))
