@@ -25,7 +25,6 @@ const NOT_YET: &[&str] = &[
     "journalctl",
     "crictl",
     "docker",
-    "watch",
     "less",
     "more",
     "openssl",
@@ -431,14 +430,11 @@ fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
 
 /// `date [-u] [+FORMAT]`: the cluster's virtual time (the node's clock), in UTC.
 fn date(cluster: &Cluster, args: &[String]) -> CmdResult {
-    use crate::clock::{civil, epoch_seconds, MONTHS, WEEKDAYS};
-    let secs = epoch_seconds() + cluster.now().div_euclid(1000);
-    let c = civil(secs);
-    let mut format = "%a %b %e %H:%M:%S UTC %Y".to_string();
+    let mut format = "%a %b %e %H:%M:%S UTC %Y";
     for a in args {
         match a.as_str() {
             "-u" | "--utc" => {}
-            f if f.starts_with('+') => format = f[1..].to_string(),
+            f if f.starts_with('+') => format = &f[1..],
             other => {
                 return CmdResult::fail(
                     format!("date: {other} is not supported in Kubarium yet\n"),
@@ -447,6 +443,14 @@ fn date(cluster: &Cluster, args: &[String]) -> CmdResult {
             }
         }
     }
+    CmdResult::ok(format!("{}\n", strftime(cluster, format)))
+}
+
+/// The cluster's time (UTC) in a `date +FORMAT` format.
+pub fn strftime(cluster: &Cluster, format: &str) -> String {
+    use crate::clock::{civil, epoch_seconds, MONTHS, WEEKDAYS};
+    let secs = epoch_seconds() + cluster.now().div_euclid(1000);
+    let c = civil(secs);
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(ch) = chars.next() {
@@ -479,8 +483,7 @@ fn date(cluster: &Cluster, args: &[String]) -> CmdResult {
             None => out.push('%'),
         }
     }
-    out.push('\n');
-    CmdResult::ok(out)
+    out
 }
 
 fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {

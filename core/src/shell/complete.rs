@@ -3,10 +3,11 @@
 use crate::cluster::Cluster;
 use crate::kubectl::VERBS;
 
-/// Commands the shell runs besides its builtins and the text utilities.
-const SHELL_COMMANDS: &[&str] = &[
-    "kubectl", "cat", "clear", "egrep", "env", "fgrep", "grep", "head", "hostname", "ls", "mkdir",
-    "printenv", "rm", "sleep", "tail", "touch", "wc", "which", "whoami", "xargs",
+/// Commands the shell runs besides its builtins and the text utilities (programs in
+/// /usr/bin on a node).
+pub const SHELL_COMMANDS: &[&str] = &[
+    "kubectl", "cat", "clear", "date", "egrep", "env", "fgrep", "grep", "head", "hostname", "ls",
+    "mkdir", "printenv", "rm", "sleep", "tail", "touch", "watch", "wc", "which", "whoami", "xargs",
 ];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the

@@ -470,6 +470,7 @@ impl<'a> Exec<'a> {
                 self.call(&rest, input, out)
             }
             "type" | "which" => self.type_of(args, out, name == "which"),
+            "watch" => self.watch(args, out),
             _ => {
                 let stdin = if builtins::reads_stdin(argv) {
                     input.rest()
@@ -484,6 +485,35 @@ impl<'a> Exec<'a> {
                 }
             }
         }
+    }
+
+    /// `watch COMMAND`: the first screen now, the next ones as the foreground command.
+    fn watch(&mut self, args: &[String], out: &mut Output) -> i32 {
+        let w = match super::watch::Watch::parse(args, self.cluster.now()) {
+            Ok(w) => w,
+            Err(e) => {
+                out.extend(e.output);
+                return e.code;
+            }
+        };
+        if !self.sh.foreground_line || self.editing {
+            out.err("watch: in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet\n");
+            return 1;
+        }
+        let printed = self.run_watched(&w.command);
+        out.extend(w.screen(self.cluster, printed));
+        self.sh.foreground = Some(super::Foreground::Repeat(w));
+        0
+    }
+
+    /// Runs what `watch` watches, as `sh -c` would: nothing it starts goes on running.
+    pub fn run_watched(&mut self, command: &str) -> Output {
+        let mut printed = Output::default();
+        let foreground = std::mem::take(&mut self.sh.foreground_line);
+        self.nested(|ex| ex.run_text(command, &mut Input::default(), &mut printed));
+        self.flush_stderr(&mut printed);
+        self.sh.foreground_line = foreground;
+        printed
     }
 
     /// Hands `kubectl edit`'s file to the editor: the command in KUBE_EDITOR or EDITOR,
@@ -721,18 +751,20 @@ impl<'a> Exec<'a> {
                 (!short).then(|| format!("{a} is aliased to `{v}'\n"))
             } else if self.sh.functions.contains_key(a) {
                 (!short).then(|| format!("{a} is a function\n"))
-            } else if a == "kubectl" {
+            } else if builtins::is_builtin(a) && !short {
+                Some(format!("{a} is a shell builtin\n"))
+            } else if super::complete::SHELL_COMMANDS.contains(&a.as_str()) || crate::tools::has(a)
+            {
                 Some(if short {
-                    "/usr/bin/kubectl\n".to_string()
+                    format!("/usr/bin/{a}\n")
                 } else {
-                    "kubectl is /usr/bin/kubectl\n".to_string()
+                    format!("{a} is /usr/bin/{a}\n")
                 })
-            } else if builtins::is_builtin(a) {
-                Some(if short {
-                    format!("{a}\n")
-                } else {
-                    format!("{a} is a shell builtin\n")
-                })
+            } else if short
+                && ["echo", "printf", "test", "[", "true", "false", "pwd"].contains(&a.as_str())
+            {
+                // Builtins that are programs too: which finds the program.
+                Some(format!("/usr/bin/{a}\n"))
             } else {
                 None
             };

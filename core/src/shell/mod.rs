@@ -12,6 +12,7 @@ pub mod expand;
 pub mod pattern;
 pub mod syntax;
 pub mod test;
+pub mod watch;
 
 use std::collections::BTreeMap;
 
@@ -48,6 +49,8 @@ pub struct Shell {
 #[derive(Debug, Clone)]
 pub enum Foreground {
     Watch(crate::kubectl::get::watch::GetWatch),
+    /// `watch COMMAND` running the command again each interval.
+    Repeat(watch::Watch),
     /// `kubectl edit` waiting for the page's or the terminal's editor.
     Edit(crate::kubectl::edit::Edit),
 }
@@ -109,6 +112,16 @@ impl Shell {
     /// What the foreground command printed since the last call. When it has ended by
     /// itself (its timeout), the shell is back at its prompt.
     pub fn poll(&mut self, cluster: &mut Cluster) -> Output {
+        if let Some(Foreground::Repeat(mut w)) = self.foreground.take() {
+            let out = if w.due(cluster.now()) {
+                let printed = Exec::new(self, cluster).run_watched(&w.command);
+                w.screen(cluster, printed)
+            } else {
+                Output::default()
+            };
+            self.foreground = Some(Foreground::Repeat(w));
+            return out;
+        }
         let Some(Foreground::Watch(w)) = self.foreground.as_mut() else {
             return Output::default();
         };
@@ -156,6 +169,11 @@ impl Shell {
     pub fn stop_foreground(&mut self, cluster: &mut Cluster) -> Output {
         if matches!(self.foreground, Some(Foreground::Edit(_))) {
             return self.save_edit(cluster, None);
+        }
+        if matches!(self.foreground.take(), Some(Foreground::Repeat(_))) {
+            // watch ends on Ctrl-C without an error.
+            self.vars.insert("?".into(), "0".into());
+            return Output::default();
         }
         let out = self.poll(cluster);
         if self.foreground.take().is_some() {
