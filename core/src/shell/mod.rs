@@ -170,8 +170,9 @@ impl Shell {
         if matches!(self.foreground, Some(Foreground::Edit(_))) {
             return self.save_edit(cluster, None);
         }
-        if matches!(self.foreground.take(), Some(Foreground::Repeat(_))) {
+        if matches!(self.foreground, Some(Foreground::Repeat(_))) {
             // watch ends on Ctrl-C without an error.
+            self.foreground = None;
             self.vars.insert("?".into(), "0".into());
             return Output::default();
         }
