@@ -112,7 +112,8 @@ impl Shell {
     /// What the foreground command printed since the last call. When it has ended by
     /// itself (its timeout), the shell is back at its prompt.
     pub fn poll(&mut self, cluster: &mut Cluster) -> Output {
-        if let Some(Foreground::Repeat(mut w)) = self.foreground.take() {
+        if let Some(Foreground::Repeat(w)) = self.foreground.as_ref() {
+            let mut w = w.clone();
             let out = if w.due(cluster.now()) {
                 let printed = Exec::new(self, cluster).run_watched(&w.command);
                 w.screen(cluster, printed)
