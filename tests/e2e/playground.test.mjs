@@ -159,7 +159,8 @@ test('bash one-liners with the text utilities and kubectl help from the module l
     await page.waitForSelector('text=replicas=3');
     // The API's Go types and the TLS key pair check come from that module too.
     await run(page, "kubectl cluster-info dump --namespaces default -o jsonpath='{.kind} '");
-    await page.waitForSelector('text=NodeList EventList ReplicationControllerList ServiceList DaemonSetList');
+    // Output that does not end its line goes on on the same line, as in a terminal.
+    await page.waitForFunction(() => document.querySelector('.screen').innerText.includes('NodeList EventList ReplicationControllerList ServiceList DaemonSetList'), null, { timeout: 10000 });
     await run(page, "printf '%s\\n' '-----BEGIN CERTIFICATE-----' 'MIIBhzCCAS2gAwIBAgIUNqPUf1TUcfHFeKud93FSEWcv6c0wCgYIKoZIzj0EAwIw' 'GTEXMBUGA1UEAwwOZWMuZXhhbXBsZS5jb20wHhcNMjYxMjA1MTUzOTQ2WhcNMzYx' 'MjAyMTUzOTQ2WjAZMRcwFQYDVQQDDA5lYy5leGFtcGxlLmNvbTBZMBMGByqGSM49' 'AgEGCCqGSM49AwEHA0IABOvEodYh+px8cs/uiVrCLOdu2K4Zkl8KTihqhuZ611sq' 'Lylglt1EIz9xIFuOkG/HcVwfD4NtwVi+fxbba19A0uejUzBRMB0GA1UdDgQWBBRb' 'WlT1VVQWsex4WsAyhXsYlSULjzAfBgNVHSMEGDAWgBRbWlT1VVQWsex4WsAyhXsY' 'lSULjzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQCiRX6qujTP' 's3ltQOINpnZBj/whlpCgACAKjiZ8pS6tyQIgXKKylEXkqiO5AUCZRSac5XrHiAqW' 'GK7plSws1Ck53G0=' '-----END CERTIFICATE-----' > ec.crt; printf '%s\\n' '-----BEGIN EC PRIVATE KEY-----' 'MHcCAQEEIPLyToVQnnFDwfYiAxk7HM6s60bS0mhKS9+nea3Kq8JboAoGCCqGSM49' 'AwEHoUQDQgAE68Sh1iH6nHxyz+6JWsIs527YrhmSXwpOKGqG5nrXWyovKWCW3UQj' 'P3EgW46Qb8dxXB8Pg23BWL5/FttrX0DS5w==' '-----END EC PRIVATE KEY-----' > ec.key" );
     await run(page, 'kubectl create secret tls site --cert=ec.crt --key=ec.key && kubectl create secret tls bad --cert=ec.key --key=ec.crt');
     await page.waitForSelector('text=secret/site created');

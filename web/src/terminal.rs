@@ -36,6 +36,15 @@ impl Scrollback {
             self.blocks.clear();
         }
         for (stream, text) in &out.chunks {
+            // Output that did not end its line goes on on the same line.
+            if let Some(last) = self
+                .blocks
+                .last_mut()
+                .filter(|b| b.class != "cmd" && b.class != "banner" && !b.text.ends_with('\n'))
+            {
+                last.text.push_str(text);
+                continue;
+            }
             self.push(
                 if *stream == Stream::Err { "err" } else { "out" },
                 text.clone(),
