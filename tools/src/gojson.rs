@@ -61,6 +61,41 @@ impl Json {
         out
     }
 
+    /// On one line, as `json.Marshal` writes it.
+    pub fn compact(&self) -> String {
+        let mut out = String::new();
+        self.write_compact(&mut out);
+        out
+    }
+
+    fn write_compact(&self, out: &mut String) {
+        match self {
+            Json::Object(m) => {
+                out.push('{');
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    escape(k, out);
+                    out.push(':');
+                    v.write_compact(out);
+                }
+                out.push('}');
+            }
+            Json::Array(a) => {
+                out.push('[');
+                for (i, v) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write_compact(out);
+                }
+                out.push(']');
+            }
+            scalar => scalar.write(0, out),
+        }
+    }
+
     fn write(&self, level: usize, out: &mut String) {
         let pad = |n: usize, out: &mut String| out.push_str(&" ".repeat(n * 4));
         match self {
