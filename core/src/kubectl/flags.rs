@@ -52,6 +52,8 @@ const OUTPUT: &[&str] = &[
     "edit",
 ];
 const DRY_RUN: &[&str] = &[
+    "cordon",
+    "uncordon",
     "run",
     "apply",
     "create",
@@ -107,6 +109,7 @@ pub const FLAGS: &[Flag] = &[
         ],
     ),
     f("labels", Some('l'), true, true, &["run"]),
+    f("selector", Some('l'), true, true, &["cordon", "uncordon"]),
     f("replicas", None, true, true, SCALE),
     f("replicas", Some('r'), true, true, &["create deployment"]),
     f("current-replicas", None, true, true, SCALE),

@@ -8,6 +8,7 @@ pub mod cluster_info_dump;
 pub mod completion;
 pub mod config;
 pub mod config_property;
+pub mod cordon;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -171,13 +172,13 @@ pub const VERBS: &[&str] = &[
     "diff",
     "completion",
     "edit",
+    "cordon",
+    "uncordon",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "cordon",
-    "uncordon",
     "drain",
     "logs",
     "exec",
@@ -402,6 +403,8 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
             cluster_info_dump::run(&parsed, ctx)
         }
         "cluster-info" => info::cluster_info(),
+        "cordon" => cordon::run(&parsed, ctx, true),
+        "uncordon" => cordon::run(&parsed, ctx, false),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }
