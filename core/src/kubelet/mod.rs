@@ -2,6 +2,7 @@
 //! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
+mod env;
 pub mod images;
 pub mod process;
 
@@ -109,6 +110,9 @@ struct Container {
     image_id: String,
     /// The container's volume mounts, as its status reports them.
     mounts: Value,
+    /// Its `envFrom` and `env`, resolved when it is created.
+    env_from: Value,
+    env: Value,
     stop_at: Option<Millis>,
     /// When an exited container is started again.
     restart_at: Option<Millis>,
@@ -237,6 +241,8 @@ fn container_from_spec(c: &Value) -> Container {
         container_id: String::new(),
         image_id: String::new(),
         mounts: mount_statuses(&c["volumeMounts"]),
+        env_from: c["envFrom"].clone(),
+        env: c["env"].clone(),
         stop_at: None,
         restart_at: None,
     }
@@ -541,7 +547,13 @@ impl Kubelet {
             } else {
                 "OnFailure"
             };
-            self.drive(api, &mut say, &mut rt.init[i], policy, &pod_desc);
+            self.drive(
+                api,
+                &mut say,
+                &mut rt.init[i],
+                policy,
+                (&rt.namespace, &pod_desc),
+            );
             init_done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
             if init_done && i + 1 == n_init {
                 break;
@@ -556,6 +568,7 @@ impl Kubelet {
         }
         if init_done {
             let policy = rt.restart_policy.clone();
+            let namespace = rt.namespace.clone();
             // The runtime starts containers in order; each waits for the one before to start.
             let mut ready_to_start = true;
             for c in rt.containers.iter_mut() {
@@ -585,14 +598,16 @@ impl Kubelet {
                     }
                     c.state = State::creating(Next::Pull, now);
                 }
-                self.drive(api, &mut say, c, &policy, &pod_desc);
-                ready_to_start = !matches!(
-                    c.state,
+                self.drive(api, &mut say, c, &policy, (&namespace, &pod_desc));
+                // One the runtime could not create does not hold up the others.
+                ready_to_start = match &c.state {
+                    State::Waiting { reason, .. } if reason == "CreateContainerConfigError" => true,
                     State::Waiting {
                         next: Next::Pull | Next::Pulled { .. } | Next::Start,
                         ..
-                    }
-                );
+                    } => false,
+                    _ => true,
+                };
             }
         }
         self.write_status(api, &mut rt);
@@ -606,7 +621,7 @@ impl Kubelet {
         say: &mut impl FnMut(&mut ApiServer, Option<&str>, &str, &str, String),
         c: &mut Container,
         restart_policy: &str,
-        pod_desc: &str,
+        (ns, pod_desc): (&str, &str),
     ) {
         let now = api.now();
         if c.restart_at.is_some_and(|t| t <= now) {
@@ -759,6 +774,24 @@ impl Kubelet {
                 State::Waiting {
                     next: Next::Start, ..
                 } => {
+                    let missing = env::config_error(&mut self.client(api), ns, &c.env_from, &c.env);
+                    if let Some(msg) = missing {
+                        say(
+                            api,
+                            Some(&c.name),
+                            "Warning",
+                            "Failed",
+                            format!("Error: {msg}"),
+                        );
+                        // Tried again at the pod's next sync.
+                        c.state = State::Waiting {
+                            reason: "CreateContainerConfigError".into(),
+                            message: Some(msg),
+                            next: Next::Pull,
+                            at: now + 10 * SECOND,
+                        };
+                        return;
+                    }
                     let reference = images::parse_reference(&c.image);
                     c.image_id = format!(
                         "{}@sha256:{}",
