@@ -5,6 +5,7 @@
 mod env;
 pub mod images;
 pub mod process;
+mod volumes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,6 +133,10 @@ struct PodRuntime {
     containers: Vec<Container>,
     deleting: Option<Millis>,
     last_status: Value,
+    /// The pod's volumes, set up before its sandbox starts.
+    volumes: Value,
+    /// Failed attempts to set them up so far.
+    mount_failures: u32,
 }
 
 impl PodRuntime {
@@ -365,6 +370,8 @@ impl Kubelet {
                         .map(|a| a.iter().map(container_from_spec).collect())
                         .unwrap_or_default(),
                     deleting: None,
+                    volumes: spec["volumes"].clone(),
+                    mount_failures: 0,
                     last_status: Value::Null,
                 }
             });
@@ -510,6 +517,21 @@ impl Kubelet {
 
         if rt.ip.is_none() {
             if now < rt.sandbox_at {
+                self.write_status(api, &mut rt);
+                self.pods.insert(key.to_string(), rt);
+                return;
+            }
+            let unmounted = volumes::mount_error(&mut self.client(api), &rt.namespace, &rt.volumes);
+            if let Some((volume, why)) = unmounted {
+                say(
+                    api,
+                    None,
+                    "Warning",
+                    "FailedMount",
+                    format!("MountVolume.SetUp failed for volume \"{volume}\" : {why}"),
+                );
+                rt.sandbox_at = now + volumes::retry_after(rt.mount_failures);
+                rt.mount_failures += 1;
                 self.write_status(api, &mut rt);
                 self.pods.insert(key.to_string(), rt);
                 return;

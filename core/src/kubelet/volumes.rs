@@ -1,0 +1,60 @@
+//! What the kubelet's volume manager needs before a pod's sandbox starts: the ConfigMaps
+//! and Secrets its configMap and secret volumes name (and the keys their items name).
+//! A missing one (not optional) fails MountVolume.SetUp, retried with the volume
+//! manager's exponential back-off, and the pod stays ContainerCreating.
+
+use serde_json::Value;
+
+use crate::apiserver::client::Client;
+use crate::apiserver::resources;
+use crate::clock::Millis;
+
+/// The volume manager's back-off after `failures` failed attempts: 500 ms doubling, at
+/// most 2m2s.
+pub fn retry_after(failures: u32) -> Millis {
+    (500 * (1 << failures.min(10))).min(122_000)
+}
+
+/// The first volume that cannot be set up, and why (the plugin's message).
+pub fn mount_error(client: &mut Client<'_>, ns: &str, volumes: &Value) -> Option<(String, String)> {
+    for v in volumes.as_array().into_iter().flatten() {
+        let name = v["name"].as_str().unwrap_or("");
+        let (source, plural, singular, name_field, missing_key) = if v["configMap"].is_object() {
+            (
+                &v["configMap"],
+                "configmaps",
+                "configmap",
+                "name",
+                "configmap references non-existent config key",
+            )
+        } else if v["secret"].is_object() {
+            (
+                &v["secret"],
+                "secrets",
+                "secret",
+                "secretName",
+                "references non-existent secret key",
+            )
+        } else {
+            continue;
+        };
+        if source["optional"] == true {
+            continue;
+        }
+        let object = source[name_field].as_str().unwrap_or("");
+        let found = resources::find("", "v1", plural).and_then(|r| client.get(r, ns, object).ok());
+        let Some(found) = found else {
+            return Some((
+                name.to_string(),
+                format!("{singular} \"{object}\" not found"),
+            ));
+        };
+        for item in source["items"].as_array().into_iter().flatten() {
+            let key = item["key"].as_str().unwrap_or("");
+            if found["data"].get(key).is_none() && found["binaryData"].get(key).is_none() {
+                return Some((name.to_string(), format!("{missing_key}: {key}")));
+            }
+        }
+    }
+    None
+}
