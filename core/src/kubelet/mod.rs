@@ -84,6 +84,16 @@ enum State {
 
 impl State {
     /// Waiting as `ContainerCreating`, with `next` due at `at`.
+    /// Waiting with `reason` after a failure, tried again at the pod's next sync.
+    fn retry(reason: &str, message: String, now: Millis) -> Self {
+        State::Waiting {
+            reason: reason.into(),
+            message: Some(message),
+            next: Next::Pull,
+            at: now + 10 * SECOND,
+        }
+    }
+
     fn creating(next: Next, at: Millis) -> Self {
         State::Waiting {
             reason: "ContainerCreating".into(),
@@ -696,12 +706,7 @@ impl Kubelet {
                             "ErrImageNeverPull",
                             msg.clone(),
                         );
-                        c.state = State::Waiting {
-                            reason: "ErrImageNeverPull".into(),
-                            message: Some(msg),
-                            next: Next::Pull,
-                            at: now + 10 * SECOND,
-                        };
+                        c.state = State::retry("ErrImageNeverPull", msg, now);
                         return;
                     }
                     say(
@@ -805,13 +810,7 @@ impl Kubelet {
                             "Failed",
                             format!("Error: {msg}"),
                         );
-                        // Tried again at the pod's next sync.
-                        c.state = State::Waiting {
-                            reason: "CreateContainerConfigError".into(),
-                            message: Some(msg),
-                            next: Next::Pull,
-                            at: now + 10 * SECOND,
-                        };
+                        c.state = State::retry("CreateContainerConfigError", msg, now);
                         return;
                     }
                     let reference = images::parse_reference(&c.image);
