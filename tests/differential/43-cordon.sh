@@ -5,6 +5,7 @@ kubectl cordon node01
 kubectl get nodes
 kubectl get node node01 -o jsonpath='{.spec.unschedulable} {.spec.taints[*].key}{"\n"}'
 kubectl uncordon node01 --dry-run=client
+kubectl cordon node01 --dry-run=client
 kubectl uncordon node01 --dry-run=server
 kubectl get node node01 -o jsonpath='{.spec.unschedulable}{"\n"}'
 kubectl uncordon node/node01

@@ -365,7 +365,12 @@ impl ApiServer {
                         "name in URL does not match name in Eviction object",
                     ));
                 }
-                self.evict(ns, name, &body, dry_run(req)?)?;
+                // A dry run is asked for in the query or in the eviction's delete options.
+                let in_body = body
+                    .pointer("/deleteOptions/dryRun")
+                    .and_then(Value::as_array)
+                    .is_some_and(|d| d.iter().any(|v| v == "All"));
+                self.evict(ns, name, &body, dry_run(req)? || in_body)?;
                 Ok(Response::with_code(
                     201,
                     json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}),

@@ -14,7 +14,7 @@ use crate::command::{CmdResult, Output};
 
 /// The nodes named or selected, read before any is changed (one that cannot be read
 /// ends the command with nothing changed).
-fn nodes(p: &Parsed, ctx: &mut super::Ctx<'_>, verb: &str) -> Result<Vec<Value>, String> {
+pub fn nodes(p: &Parsed, ctx: &mut super::Ctx<'_>, verb: &str) -> Result<Vec<Value>, String> {
     let usage = format!("\nSee 'kubectl {verb} -h' for help and examples");
     if p.positional.is_empty() && !p.given("selector") {
         return Err(format!("error: USAGE: {verb} NODE [flags]{usage}"));
@@ -67,11 +67,27 @@ pub fn run(p: &Parsed, ctx: &mut super::Ctx<'_>, desired: bool) -> CmdResult {
         Err(e) => return fail(e),
     };
     let mut out = Output::default();
+    mark(ctx, &nodes, desired, dry, &mut out);
+    CmdResult {
+        output: out,
+        code: 0,
+    }
+}
+
+/// Marks `nodes` unschedulable (`desired`) or schedulable, printing a line for each.
+pub fn mark(
+    ctx: &mut super::Ctx<'_>,
+    nodes: &[Value],
+    desired: bool,
+    dry: DryRun,
+    out: &mut Output,
+) {
+    let verb = if desired { "cordon" } else { "uncordon" };
     let mut client = client::connect(ctx.cluster);
     for node in nodes {
         let name = node["metadata"]["name"].as_str().unwrap_or("");
         if node["spec"]["unschedulable"].as_bool().unwrap_or(false) == desired {
-            out.out(format!("node/{name} already {verb}ed\n"));
+            out.out(format!("node/{name} already {verb}ed{}\n", dry.suffix()));
             continue;
         }
         if dry != DryRun::Client {
@@ -97,9 +113,5 @@ pub fn run(p: &Parsed, ctx: &mut super::Ctx<'_>, desired: bool) -> CmdResult {
             }
         }
         out.out(format!("node/{name} {verb}ed{}\n", dry.suffix()));
-    }
-    CmdResult {
-        output: out,
-        code: 0,
     }
 }

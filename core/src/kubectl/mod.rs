@@ -13,6 +13,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod diff;
+pub mod drain;
 pub mod edit;
 pub mod events;
 pub mod explain;
@@ -174,12 +175,12 @@ pub const VERBS: &[&str] = &[
     "edit",
     "cordon",
     "uncordon",
+    "drain",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "drain",
     "logs",
     "exec",
     "attach",
@@ -405,6 +406,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "cluster-info" => info::cluster_info(),
         "cordon" => cordon::run(&parsed, ctx, true),
         "uncordon" => cordon::run(&parsed, ctx, false),
+        "drain" => drain::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }
