@@ -1,12 +1,13 @@
-# kubectl drain: the node cordoned, kubectl's filters (unmanaged pods, local storage,
-# DaemonSet-managed pods), client and server dry runs, evictions waited for, and
-# disruption budgets. (Several pods are evicted concurrently by real kubectl, in an order
-# of its own: each command here evicts at most one.)
+# kubectl drain: the node cordoned, kubectl's filters (unmanaged pods, local storage; the
+# default cluster has no DaemonSets yet), client and server dry runs, evictions waited for,
+# and disruption budgets. (Several pods are evicted concurrently by real kubectl, in an order
+# of its own, and groups several kinds of refusal in map order: each command here evicts
+# at most one pod and meets at most one kind of refusal.)
 # speed: 1
 kubectl run solo --image=nginx:1.27 --overrides='{"spec":{"nodeName":"node02"}}'
 kubectl run scratch --image=nginx:1.27 --overrides='{"spec":{"nodeName":"node02","volumes":[{"name":"tmp","emptyDir":{}}],"containers":[{"name":"scratch","image":"nginx:1.27","volumeMounts":[{"name":"tmp","mountPath":"/tmp"}]}]}}'
 kubectl wait --for=condition=Ready pod/solo pod/scratch --timeout=60s
-kubectl drain node02
+kubectl drain node02 --delete-emptydir-data
 kubectl get node node02 -o jsonpath='{.spec.unschedulable}{"\n"}'
 kubectl drain node02 --force --dry-run=client
 kubectl drain node02 --force --delete-emptydir-data --dry-run=client
