@@ -20,6 +20,7 @@ pub mod session;
 pub mod shell;
 pub mod store;
 pub mod tools;
+pub mod value;
 pub mod version;
 pub mod view;
 pub mod yaml;

@@ -39,6 +39,11 @@ impl Json {
         }
     }
 
+    /// `value` with its objects' keys sorted, as Go prints maps.
+    pub fn sorted(value: &Value) -> Json {
+        Json::ordered(value, "", &|_, _| {})
+    }
+
     /// The value without its key order.
     pub fn to_value(&self) -> Value {
         match self {

@@ -131,6 +131,12 @@ pub fn priority_classes() -> &'static Resource {
 pub fn service_accounts() -> &'static Resource {
     builtin("", "serviceaccounts")
 }
+pub fn persistent_volumes() -> &'static Resource {
+    builtin("", "persistentvolumes")
+}
+pub fn persistent_volume_claims() -> &'static Resource {
+    builtin("", "persistentvolumeclaims")
+}
 
 impl Resource {
     pub fn api_version(&self) -> String {

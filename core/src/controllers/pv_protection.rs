@@ -22,9 +22,7 @@ impl Controller for PvProtectionController {
     }
 
     fn sync(&mut self, api: &mut ApiServer, _rec: &mut Recorder) {
-        let Some(pvs) = resources::find("", "v1", "persistentvolumes") else {
-            return;
-        };
+        let pvs = resources::persistent_volumes();
         for pv in self.volumes.changes(api, pvs).objects() {
             if held_by(&pv, PV_PROTECTION) && pv["status"]["phase"] != "Bound" {
                 let name = pv["metadata"]["name"].as_str().unwrap_or("");

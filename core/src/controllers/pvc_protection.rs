@@ -18,10 +18,6 @@ pub struct PvcProtectionController {
     pending: Vec<(String, String)>,
 }
 
-fn pvcs() -> &'static resources::Resource {
-    resources::find("", "v1", "persistentvolumeclaims").unwrap_or(resources::pods())
-}
-
 /// Whether `pod` keeps the claim `name` in use.
 fn uses(pod: &Value, name: &str) -> bool {
     let meta = &pod["metadata"];
@@ -57,7 +53,7 @@ impl Controller for PvcProtectionController {
     }
 
     fn sync(&mut self, api: &mut ApiServer, _rec: &mut Recorder) {
-        let claims = pvcs();
+        let claims = resources::persistent_volume_claims();
         let mut changed = false;
         for pvc in self.claims.changes(api, claims).objects() {
             if !held_by(&pvc, PVC_PROTECTION) {

@@ -41,7 +41,7 @@ pub fn dry_run(p: &Parsed) -> Result<DryRun, CmdResult> {
 
 /// `-o` and `--dry-run` together, as every creating verb takes them.
 /// The output formats of the verbs that write (no tables, wide or custom columns).
-const WRITE_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
+pub const WRITE_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
 
 /// `-o` and `--dry-run` of a verb that writes.
 pub fn output_options(p: &Parsed) -> Result<(String, DryRun), CmdResult> {

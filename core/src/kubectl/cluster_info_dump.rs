@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::apply::WRITE_FORMATS;
 use super::flags::Parsed;
 use super::get::{print_template, template_format};
 use super::{client, fail, manifest, Ctx};
@@ -12,9 +13,6 @@ use crate::apiserver::request::Request;
 use crate::command::{CmdResult, Output};
 use crate::printers::{jsonpath, yaml::to_yaml};
 use crate::shell::fs;
-
-/// The output formats it takes, as kubectl lists them.
-const FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml";
 
 /// What each namespace's lists are read from, and the files they go to.
 const PER_NAMESPACE: &[(&str, &str)] = &[
@@ -64,10 +62,10 @@ impl Format {
             )),
             f => {
                 let base = f.split('=').next().unwrap_or("");
-                Err(fail(if FORMATS.split(',').any(|k| k == base) {
+                Err(fail(if WRITE_FORMATS.split(',').any(|k| k == base) {
                     format!("error: output format \"{base}\" is not supported in Kubarium yet")
                 } else {
-                    format!("error: unable to match a printer suitable for the output format \"{f}\", allowed formats are: {FORMATS}")
+                    format!("error: unable to match a printer suitable for the output format \"{f}\", allowed formats are: {WRITE_FORMATS}")
                 }))
             }
         }

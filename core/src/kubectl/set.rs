@@ -632,12 +632,7 @@ fn unsupported_expressions(sel: &Value) -> Option<String> {
     let shown: Vec<String> = exprs
         .iter()
         .map(|e| {
-            let values: Vec<&str> = e["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let values = crate::value::strings(&e["values"]);
             format!(
                 "{{{} {} [{}]}}",
                 e["key"].as_str().unwrap_or(""),

@@ -9,6 +9,7 @@ mod volumes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::value::owned_strings;
 use serde_json::{json, Value};
 
 use crate::apiserver::client::Client;
@@ -196,16 +197,6 @@ pub struct Kubelet {
 /// How often an unchanged node status is reported (nodeStatusReportFrequency).
 const NODE_STATUS_REPORT: Millis = 5 * MINUTE;
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn hex_digest(seed: &str, salt: u64) -> String {
     let mut out = String::with_capacity(64);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
@@ -245,8 +236,8 @@ fn container_from_spec(c: &Value) -> Container {
             .as_str()
             .unwrap_or("IfNotPresent")
             .to_string(),
-        command: strings(&c["command"]),
-        args: strings(&c["args"]),
+        command: owned_strings(&c["command"]),
+        args: owned_strings(&c["args"]),
         state: State::creating(Next::Pull, Millis::MAX),
         image,
         restart_count: 0,

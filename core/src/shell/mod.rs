@@ -112,16 +112,13 @@ impl Shell {
     /// What the foreground command printed since the last call. When it has ended by
     /// itself (its timeout), the shell is back at its prompt.
     pub fn poll(&mut self, cluster: &mut Cluster) -> Output {
-        if let Some(Foreground::Repeat(w)) = self.foreground.as_ref() {
-            let mut w = w.clone();
-            let out = if w.due(cluster.now()) {
-                let printed = Exec::new(self, cluster).run_watched(&w.command);
-                w.screen(cluster, printed)
-            } else {
-                Output::default()
-            };
-            self.foreground = Some(Foreground::Repeat(w));
-            return out;
+        if let Some(Foreground::Repeat(w)) = self.foreground.as_mut() {
+            if !w.due(cluster.now()) {
+                return Output::default();
+            }
+            let w = w.clone();
+            let printed = Exec::new(self, cluster).run_watched(&w.command);
+            return w.screen(cluster, printed);
         }
         let Some(Foreground::Watch(w)) = self.foreground.as_mut() else {
             return Output::default();

@@ -440,7 +440,7 @@ pub fn sprintf(format: &str, args: &[Val]) -> String {
 /// encoding/json's Marshal of decoded JSON: compact, keys sorted, `<`, `>` and `&`
 /// escaped.
 pub fn marshal(v: &Value) -> String {
-    crate::gojson::Json::ordered(v, "", &|_, _| {}).compact()
+    crate::gojson::Json::sorted(v).compact()
 }
 
 #[cfg(test)]

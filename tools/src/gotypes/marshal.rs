@@ -98,7 +98,7 @@ fn typed(ty: &Ty, v: &Value, depth: usize) -> Json {
             Json::Array(items.iter().map(|v| typed(inner, v, depth)).collect())
         }
         (Ty::Msg(_) | Ty::Items(_), _) => zero(ty, depth).unwrap_or(Json::Null),
-        _ => Json::ordered(v, "", &|_, _| {}),
+        _ => Json::sorted(v),
     }
 }
 

@@ -53,12 +53,7 @@ pub fn in_scope(quota: &Value, r: &resources::Resource, obj: &Value) -> bool {
     };
     let class = obj["spec"]["priorityClassName"].as_str().unwrap_or("");
     let expr_ok = |e: &Value| {
-        let values: Vec<&str> = e["values"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let values = crate::value::strings(&e["values"]);
         match (e["scopeName"].as_str(), e["operator"].as_str()) {
             (Some("PriorityClass"), Some("In")) => values.contains(&class),
             (Some("PriorityClass"), Some("NotIn")) => !values.contains(&class),

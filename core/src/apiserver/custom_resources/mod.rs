@@ -7,6 +7,7 @@ pub mod validation_rules;
 
 use std::cmp::Ordering;
 
+use crate::value::owned_strings;
 use serde_json::Value;
 
 use super::resources::{Catalog, CustomNames, Resource};
@@ -43,17 +44,6 @@ pub fn version_order(a: &str, b: &str) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => a.cmp(b),
     }
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The served versions of a CRD (preferred first) with whether each is the storage one.
@@ -98,8 +88,8 @@ fn resource_of(crd: &Value, version: &Value) -> &'static Resource {
         kind,
         plural: text(&names["plural"]),
         singular,
-        short_names: strings(&names["shortNames"]),
-        categories: strings(&names["categories"]),
+        short_names: owned_strings(&names["shortNames"]),
+        categories: owned_strings(&names["categories"]),
         namespaced: spec["scope"] != "Cluster",
         subresources,
     }

@@ -35,6 +35,7 @@ pub use workloads::{
     PodCounts,
 };
 
+use crate::value::strings;
 use serde_json::Value;
 
 use super::age::human;
@@ -87,15 +88,6 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
         }
         _ => out.push_str(&format!("{prefix}{label}:\t<none>\n")),
     }
-}
-
-/// The strings of a JSON list (none when it is not one).
-fn strings(v: &Value) -> Vec<&str> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect()
 }
 
 /// A `Conditions:` table with transition times (namespaces, service CIDRs).

@@ -1,6 +1,7 @@
 //! Describers for Roles, ClusterRoles and their bindings: the rules broken down to one
 //! verb each, merged back per resource, sorted as kubectl sorts them.
 
+use crate::value::owned_strings;
 use serde_json::Value;
 
 use super::{s, write_annotations, write_map};
@@ -14,14 +15,6 @@ struct Rule {
     resources: Vec<String>,
     names: Vec<String>,
     urls: Vec<String>,
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
 }
 
 /// Go's `%v` of a string slice: `[a b]`.
@@ -46,11 +39,11 @@ impl Rule {
 /// Each rule as rules with one group, resource, verb and resource name each.
 fn breakdown(rule: &Value) -> Vec<Rule> {
     let (verbs, groups, resources, names, urls) = (
-        strings(&rule["verbs"]),
-        strings(&rule["apiGroups"]),
-        strings(&rule["resources"]),
-        strings(&rule["resourceNames"]),
-        strings(&rule["nonResourceURLs"]),
+        owned_strings(&rule["verbs"]),
+        owned_strings(&rule["apiGroups"]),
+        owned_strings(&rule["resources"]),
+        owned_strings(&rule["resourceNames"]),
+        owned_strings(&rule["nonResourceURLs"]),
     );
     let one = |x: &String| vec![x.clone()];
     let mut out = vec![];
