@@ -67,10 +67,7 @@ fn corpus_manifests_apply() {
         };
         let text = std::fs::read_to_string(dir.join(path)).unwrap_or_default();
         let mut s = base.clone();
-        s.shell
-            .fs
-            .write("/root/m.yaml", &text, false)
-            .unwrap_or_default();
+        s.write_file("/root/m.yaml", &text).unwrap_or_default();
         let out = s.input("kubectl apply -f m.yaml").text();
         let first_error = out
             .lines()

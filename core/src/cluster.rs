@@ -6,10 +6,12 @@ use serde_json::{json, Value};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{to_time, Millis, MINUTE, SECOND};
-use crate::controllers::{self, Controller};
+use crate::controllers::{self, Component, Controller};
 use crate::events::{ObjectRef, Recorder, Source};
+use crate::host::Host;
 use crate::kubelet::Kubelet;
 use crate::scheduler::Scheduler;
+use crate::shell::fs::Fs;
 
 pub use crate::version::KUBERNETES_VERSION;
 /// How often the API server compacts the store's history.
@@ -49,6 +51,9 @@ pub struct Cluster {
     pub api: ApiServer,
     pub scheduler: Scheduler,
     pub kubelets: Vec<Kubelet>,
+    /// The machines, the first one the control plane's (there is always one: the
+    /// learner's shell starts there).
+    hosts: Vec<Host>,
     pub recorder: Recorder,
     controllers: Vec<Box<dyn Controller>>,
     compacted_at: Millis,
@@ -66,6 +71,7 @@ impl Cluster {
             api: ApiServer::new(seed),
             scheduler: Scheduler::new(),
             kubelets: vec![],
+            hosts: vec![Host::bare(DEFAULT_NODES[0].name, DEFAULT_NODES[0].ip)],
             recorder: Recorder::default(),
             controllers: controllers::defaults(),
             compacted_at: 0,
@@ -85,16 +91,56 @@ impl Cluster {
         self.api.now()
     }
 
-    /// Runs every control loop at the current instant until nothing changes.
+    pub fn hosts(&self) -> &[Host] {
+        &self.hosts
+    }
+
+    /// The machine called `name` (or resolving to it as an address), if there is one.
+    pub fn host(&self, name: &str) -> Option<&Host> {
+        self.hosts.iter().find(|h| h.name == name || h.ip == name)
+    }
+
+    /// The files of machine `name` (the first machine's if there is none by that name).
+    pub fn fs(&self, name: &str) -> &Fs {
+        let i = self.hosts.iter().position(|h| h.name == name).unwrap_or(0);
+        &self.hosts[i].fs
+    }
+
+    /// The files of machine `name`, to change (the first machine's if there is none by
+    /// that name).
+    pub fn fs_mut(&mut self, name: &str) -> &mut Fs {
+        let i = self.hosts.iter().position(|h| h.name == name).unwrap_or(0);
+        &mut self.hosts[i].fs
+    }
+
+    /// Whether a control-plane component's static pod is running.
+    pub fn up(&self, component: Component) -> bool {
+        self.kubelets
+            .iter()
+            .any(|k| k.runs_static(component.binary()))
+    }
+
+    /// Runs every control loop at the current instant until nothing changes. The
+    /// scheduler and the controllers run only while their component's pod runs.
     pub fn settle(&mut self) {
         for _ in 0..64 {
             let before = self.api.store.revision();
-            self.scheduler.sync(&mut self.api, &mut self.recorder);
-            for k in self.kubelets.iter_mut() {
-                k.sync(&mut self.api, &mut self.recorder);
+            if self.up(Component::Scheduler) {
+                self.scheduler.sync(&mut self.api, &mut self.recorder);
             }
+            for k in self.kubelets.iter_mut() {
+                let files = match self.hosts.iter().find(|h| h.name == k.node) {
+                    Some(h) => &h.fs,
+                    None => continue,
+                };
+                k.sync(&mut self.api, &mut self.recorder, files);
+            }
+            let running =
+                [Component::ApiServer, Component::ControllerManager].map(|c| (c, self.up(c)));
             for c in self.controllers.iter_mut() {
-                c.sync(&mut self.api, &mut self.recorder);
+                if running.contains(&(c.component(), true)) {
+                    c.sync(&mut self.api, &mut self.recorder);
+                }
             }
             if self.api.store.revision() == before {
                 break;
@@ -104,11 +150,20 @@ impl Cluster {
 
     /// The next instant some component has work.
     pub fn next_wake(&self) -> Option<Millis> {
+        let scheduler = self
+            .up(Component::Scheduler)
+            .then(|| self.scheduler.next_wake())
+            .flatten();
         self.kubelets
             .iter()
             .filter_map(Kubelet::next_wake)
-            .chain(self.scheduler.next_wake())
-            .chain(self.controllers.iter().filter_map(|c| c.next_wake()))
+            .chain(scheduler)
+            .chain(
+                self.controllers
+                    .iter()
+                    .filter(|c| self.up(c.component()))
+                    .filter_map(|c| c.next_wake()),
+            )
             .min()
     }
 
@@ -196,32 +251,15 @@ impl Cluster {
             let _ = self.api.create(r, &ns, obj, false);
         }
         self.add_node(&DEFAULT_NODES[0]);
-        for (component, image, cpu) in [
-            ("etcd", crate::version::ETCD_IMAGE.to_string(), "100m"),
-            (
-                "kube-apiserver",
-                format!("registry.k8s.io/kube-apiserver:{KUBERNETES_VERSION}"),
-                "250m",
-            ),
-            (
-                "kube-controller-manager",
-                format!("registry.k8s.io/kube-controller-manager:{KUBERNETES_VERSION}"),
-                "200m",
-            ),
-            (
-                "kube-scheduler",
-                format!("registry.k8s.io/kube-scheduler:{KUBERNETES_VERSION}"),
-                "100m",
-            ),
+        // kubeadm pulled the control plane's images before writing its static pods.
+        for component in [
+            "kube-apiserver",
+            "kube-controller-manager",
+            "kube-scheduler",
         ] {
-            self.kubelets[0].preload(&image);
-            let _ = self.api.create(
-                resources::pods(),
-                "kube-system",
-                static_pod(component, &image, cpu),
-                false,
-            );
+            self.kubelets[0].preload(&format!("registry.k8s.io/{component}:{KUBERNETES_VERSION}"));
         }
+        self.kubelets[0].preload(crate::version::ETCD_IMAGE);
         self.kubelets[0].preload(crate::version::PAUSE_IMAGE);
         // kube-apiserver's default ServiceCIDR, from kubeadm's --service-cluster-ip-range.
         if let Some(r) = resources::find("networking.k8s.io", "v1", "servicecidrs") {
@@ -288,6 +326,11 @@ impl Cluster {
     }
 
     fn add_node(&mut self, spec: &NodeSpec) {
+        let host = Host::kubeadm(spec.name, spec.ip, spec.control_plane);
+        match self.hosts.iter_mut().find(|h| h.name == spec.name) {
+            Some(h) => *h = host,
+            None => self.hosts.push(host),
+        }
         let now = self.now();
         let node = node_object(spec, now, &mut self.api.rng);
         if let Ok(created) = self.api.create(resources::nodes(), "", node, false) {
@@ -395,32 +438,6 @@ fn node_object(spec: &NodeSpec, now: Millis, rng: &mut crate::rng::Rng) -> Value
         node["spec"]["taints"] = taints;
     }
     node
-}
-
-fn static_pod(component: &str, image: &str, cpu: &str) -> Value {
-    let mut requests = json!({"cpu": cpu});
-    if component == "etcd" {
-        requests["memory"] = json!("100Mi");
-    }
-    json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {
-            "name": format!("{component}-controlplane"),
-            "labels": {"component": component, "tier": "control-plane"},
-            "annotations": {
-                "kubernetes.io/config.mirror": format!("{:032x}", u128::from(crate::rng::fnv1a(component)) << 64 | u128::from(crate::rng::fnv1a(image))),
-                "kubernetes.io/config.source": "file",
-            },
-        },
-        "spec": {
-            "nodeName": "controlplane",
-            "hostNetwork": true,
-            "priorityClassName": "system-node-critical",
-            "containers": [{"name": component, "image": image, "command": [component], "resources": {"requests": requests}}],
-            "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
-            "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
-        }
-    })
 }
 
 fn kube_proxy_pod(node: &str) -> Value {

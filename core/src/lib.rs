@@ -9,6 +9,7 @@ pub use kubarium_tools::command;
 pub mod controllers;
 pub mod events;
 pub mod fields;
+pub mod host;
 pub mod kubectl;
 pub mod kubelet;
 pub mod labels;

@@ -39,6 +39,13 @@ impl Session {
         out
     }
 
+    /// Writes a file on the machine the shell is on (as if pasted there).
+    pub fn write_file(&mut self, path: &str, text: &str) -> Result<(), String> {
+        self.cluster
+            .fs_mut(&self.shell.host)
+            .write(path, text, false)
+    }
+
     /// The prompt to show (none while a command runs in the foreground).
     pub fn prompt(&self) -> String {
         if self.busy() {
@@ -55,7 +62,7 @@ impl Session {
     /// The file and text of an edit waiting for an editor (the page's YAML editor, the
     /// terminal's $EDITOR).
     pub fn editing(&self) -> Option<(String, String)> {
-        self.shell.editing()
+        self.shell.editing(&self.cluster)
     }
 
     /// The editor closed with `text` saved (`None`: without saving): the edit goes to
@@ -124,7 +131,7 @@ impl Session {
         let args: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
         let mut ctx = crate::kubectl::Ctx {
             cluster: &mut self.cluster,
-            fs: &mut self.shell.fs,
+            host: &self.shell.host,
             cwd: &self.shell.cwd,
             stdin: Some(text.to_string()),
             foreground: false,

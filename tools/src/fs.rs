@@ -8,6 +8,9 @@ pub const HOME: &str = "/root";
 pub struct Fs {
     files: BTreeMap<String, String>,
     dirs: BTreeSet<String>,
+    /// Raised by every change, so readers (the kubelet's file source) see when to look.
+    #[serde(default)]
+    generation: u64,
 }
 
 impl Default for Fs {
@@ -26,6 +29,7 @@ impl Default for Fs {
         Fs {
             files: BTreeMap::new(),
             dirs,
+            generation: 0,
         }
     }
 }
@@ -65,6 +69,11 @@ impl Fs {
         self.files.get(path).map(String::as_str)
     }
 
+    /// How many changes the files have seen.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     pub fn is_dir(&self, path: &str) -> bool {
         self.dirs.contains(path)
     }
@@ -81,6 +90,7 @@ impl Fs {
         if !self.is_dir(&parent(path)) {
             return Err("No such file or directory".into());
         }
+        self.generation += 1;
         let entry = self.files.entry(path.to_string()).or_default();
         if !append {
             entry.clear();
@@ -90,6 +100,7 @@ impl Fs {
     }
 
     pub fn remove(&mut self, path: &str) -> bool {
+        self.generation += 1;
         self.files.remove(path).is_some()
     }
 
@@ -108,6 +119,7 @@ impl Fs {
             self.mkdir(&parent(path), true)?;
         }
         self.dirs.insert(path.to_string());
+        self.generation += 1;
         Ok(())
     }
 

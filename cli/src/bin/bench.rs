@@ -310,7 +310,7 @@ fn main() {
             )
         })
         .collect();
-    let _ = s.shell.fs.write("/root/bench.yaml", &manifest, false);
+    let _ = s.write_file("/root/bench.yaml", &manifest);
     for line in [
         "kubectl get pods -A -o wide",
         "kubectl describe node node01",

@@ -92,6 +92,11 @@ impl Controller for ApiServiceAvailability {
         "apiservice-availability"
     }
 
+    fn component(&self) -> super::Component {
+        // The API server's own loops (apiextensions, the aggregator).
+        super::Component::ApiServer
+    }
+
     fn clone_box(&self) -> Box<dyn Controller> {
         Box::new(self.clone())
     }

@@ -80,6 +80,11 @@ impl Controller for CrdNamingController {
         "crd-naming"
     }
 
+    fn component(&self) -> super::Component {
+        // The API server's own loops (apiextensions, the aggregator).
+        super::Component::ApiServer
+    }
+
     fn clone_box(&self) -> Box<dyn Controller> {
         Box::new(self.clone())
     }

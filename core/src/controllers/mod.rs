@@ -31,12 +31,36 @@ pub trait Controller: std::fmt::Debug {
     /// Handles what changed since the last call.
     fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder);
 
+    /// The control-plane binary it runs in: it runs only while that runs.
+    fn component(&self) -> Component {
+        Component::ControllerManager
+    }
+
     /// When it next has work without any change (a requeue after a delay).
     fn next_wake(&self) -> Option<Millis> {
         None
     }
 
     fn clone_box(&self) -> Box<dyn Controller>;
+}
+
+/// The control-plane binaries, each run as a static pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Component {
+    ApiServer,
+    ControllerManager,
+    Scheduler,
+}
+
+impl Component {
+    /// The binary's name, the command of its container.
+    pub fn binary(self) -> &'static str {
+        match self {
+            Component::ApiServer => "kube-apiserver",
+            Component::ControllerManager => "kube-controller-manager",
+            Component::Scheduler => "kube-scheduler",
+        }
+    }
 }
 
 impl Clone for Box<dyn Controller> {

@@ -101,9 +101,9 @@ impl Dump<'_, '_> {
         };
         let path = format!("{dir}/{name}");
         if let Some((parent, _)) = path.rsplit_once('/') {
-            self.ctx.fs.mkdir(parent, true)?;
+            self.ctx.fs_mut().mkdir(parent, true)?;
         }
-        self.ctx.fs.write(&path, text, !truncate)
+        self.ctx.fs_mut().write(&path, text, !truncate)
     }
 
     /// Reads a list as the typed client decodes it.

@@ -53,7 +53,7 @@ fn path(p: &Parsed, ctx: &Ctx<'_>) -> String {
 /// The kubeconfig as JSON (an empty config when the file is not there).
 fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
     let file = path(p, ctx);
-    let Some(text) = ctx.fs.read(&file) else {
+    let Some(text) = ctx.fs().read(&file) else {
         return Ok(
             json!({"apiVersion": "v1", "kind": "Config", "preferences": {},
             "clusters": null, "contexts": null, "users": null, "current-context": ""}),
@@ -67,7 +67,7 @@ fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
 fn save(p: &Parsed, ctx: &mut Ctx<'_>, config: &Value) -> Result<(), String> {
     let file = path(p, ctx);
     let config = normalized(config);
-    ctx.fs
+    ctx.fs_mut()
         .write(&file, &to_yaml(&config), false)
         .map_err(|e| format!("error: open {file}: {e}"))
 }
@@ -404,7 +404,7 @@ fn entry_mut<'a>(
 
 /// A file's contents for `--embed-certs`, with kubectl's error when it cannot be read.
 fn embedded(ctx: &Ctx<'_>, flag: &str, file: &str) -> Result<String, String> {
-    match ctx.fs.read(&fs::resolve(ctx.cwd, file)) {
+    match ctx.fs().read(&fs::resolve(ctx.cwd, file)) {
         Some(text) => Ok(base64::engine::general_purpose::STANDARD.encode(text)),
         None => Err(format!(
             "error: could not stat {flag} file {file}: stat {file}: no such file or directory"

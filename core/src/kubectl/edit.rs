@@ -15,7 +15,6 @@ use crate::apiserver::request::PatchType;
 use crate::apiserver::resources::Resource;
 use crate::cluster::Cluster;
 use crate::command::{CmdResult, Output};
-use crate::shell::fs::Fs;
 
 const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,
 # and an empty file will abort the edit. If an error occurs while saving this file will be
@@ -47,6 +46,8 @@ pub struct Edit {
     originals: Vec<(&'static Resource, Value)>,
     /// The file in the node's files.
     pub file: String,
+    /// The machine whose /tmp has the file.
+    pub host: String,
     /// Edited as JSON (without kubectl's header).
     json: bool,
     /// The objects as first printed (what "no changes" compares with).
@@ -153,15 +154,19 @@ impl Edit {
     }
 
     /// The file as the editor should open it now.
-    pub fn current(&self, fs: &Fs) -> String {
-        fs.read(&self.file).unwrap_or_default().to_string()
+    pub fn current(&self, cluster: &Cluster) -> String {
+        cluster
+            .fs(&self.host)
+            .read(&self.file)
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Gives up, keeping the file: `A copy of your changes has been stored to ...`, then
     /// the error.
-    fn preserved(&self, fs: &mut Fs, error: &str) -> Saved {
+    fn preserved(&self, cluster: &mut Cluster, error: &str) -> Saved {
         let mut out = Output::default();
-        if fs.read(&self.file).is_some() {
+        if cluster.fs(&self.host).read(&self.file).is_some() {
             out.err(format!(
                 "A copy of your changes has been stored to \"{}\"\n",
                 self.file
@@ -174,21 +179,24 @@ impl Edit {
         })
     }
 
-    fn done(&self, fs: &mut Fs, out: Output, code: i32) -> Saved {
-        fs.remove(&self.file);
+    fn done(&self, cluster: &mut Cluster, out: Output, code: i32) -> Saved {
+        cluster.fs_mut(&self.host).remove(&self.file);
         Saved::Done(CmdResult { output: out, code })
     }
 
     /// The editor closed with `edited` in the file (`None`: closed without saving,
     /// which is the file as it was opened).
-    pub fn saved(&mut self, cluster: &mut Cluster, fs: &mut Fs, edited: Option<String>) -> Saved {
-        let opened = self.current(fs);
+    pub fn saved(&mut self, cluster: &mut Cluster, edited: Option<String>) -> Saved {
+        let opened = self.current(cluster);
         let edited = edited.unwrap_or(opened.clone());
-        let _ = fs.write(&self.file, &edited, false);
+        let _ = cluster.fs_mut(&self.host).write(&self.file, &edited, false);
         self.rounds += 1;
         if let Some(before) = &self.failed {
             if content(before) == content(&edited) || self.rounds > MAX_ROUNDS {
-                return self.preserved(fs, "error: Edit cancelled, no valid changes were saved.");
+                return self.preserved(
+                    cluster,
+                    "error: Edit cancelled, no valid changes were saved.",
+                );
             }
         }
         // kubectl validates the file against the schema first: a file that does not
@@ -215,13 +223,13 @@ impl Edit {
                 }];
                 let mut out = Output::default();
                 out.err(format!("error: {subject} is invalid\n"));
-                return self.reopen(fs, &edited, out);
+                return self.reopen(cluster, &edited, out);
             }
         }
         if content(&self.printed) == content(&edited) {
             let mut out = Output::default();
             out.err("Edit cancelled, no changes made.\n");
-            return self.done(fs, out, 0);
+            return self.done(cluster, out, 0);
         }
         if !edited.lines().any(|l| {
             let t = l.trim();
@@ -229,7 +237,7 @@ impl Edit {
         }) {
             let mut out = Output::default();
             out.err("Edit cancelled, saved file was empty.\n");
-            return self.done(fs, out, 0);
+            return self.done(cluster, out, 0);
         }
         self.reasons.clear();
         let docs = match crate::yaml::documents(&edited) {
@@ -239,7 +247,7 @@ impl Edit {
                     head: format!("The edited file had a syntax error: {e}"),
                     causes: vec![],
                 });
-                return self.reopen(fs, &edited, Output::default());
+                return self.reopen(cluster, &edited, Output::default());
             }
         };
         // One object, or a List of them.
@@ -265,7 +273,10 @@ impl Edit {
                 .iter()
                 .find(|(_, o)| &o["metadata"]["uid"] == uid)
             else {
-                return self.preserved(fs, "error: no original object found for the edited object");
+                return self.preserved(
+                    cluster,
+                    "error: no original object found for the edited object",
+                );
             };
             let changed = ["apiVersion", "kind"]
                 .iter()
@@ -280,7 +291,7 @@ impl Edit {
                 };
                 match manifest::resource_of(&client.api.catalog(), &doc) {
                     Ok(r) => (r, obj),
-                    Err(e) => return self.preserved(fs, &e),
+                    Err(e) => return self.preserved(cluster, &e),
                 }
             } else {
                 (*r, original)
@@ -292,7 +303,7 @@ impl Edit {
             }
             if changed && !self.last_applied {
                 return self.preserved(
-                    fs,
+                    cluster,
                     "error: At least one of apiVersion, kind and name was changed",
                 );
             }
@@ -315,7 +326,9 @@ impl Edit {
                     out.out(format!("{kind} edited\n"));
                 }
                 // A recorded configuration that cannot be recorded ends the edit.
-                Err(e) if self.last_applied => return self.preserved(fs, &e.kubectl_message()),
+                Err(e) if self.last_applied => {
+                    return self.preserved(cluster, &e.kubectl_message())
+                }
                 Err(e) => {
                     let subject = format!("{} \"{}\"", r.group_resource(), name_of(target));
                     match e.reason {
@@ -365,15 +378,16 @@ impl Edit {
             });
         }
         if invalid == 0 {
-            return self.done(fs, out, 0);
+            return self.done(cluster, out, 0);
         }
-        self.reopen(fs, &edited, out)
+        self.reopen(cluster, &edited, out)
     }
 
     /// Opens the file again with the reasons above what was saved.
-    fn reopen(&mut self, fs: &mut Fs, edited: &str, out: Output) -> Saved {
+    fn reopen(&mut self, cluster: &mut Cluster, edited: &str, out: Output) -> Saved {
         self.failed = Some(edited.to_string());
-        let _ = fs.write(&self.file, &self.text(Some(edited)), false);
+        let text = self.text(Some(edited));
+        let _ = cluster.fs_mut(&self.host).write(&self.file, &text, false);
         Saved::Again(out)
     }
 }
@@ -535,7 +549,7 @@ fn open(
     let mut n = crate::rng::fnv1a(&seed) % 10_000_000_000;
     // A name no file has yet, as os.CreateTemp picks one.
     while ctx
-        .fs
+        .fs()
         .read(&format!("/tmp/kubectl-edit-{n}.{ext}"))
         .is_some()
     {
@@ -545,6 +559,7 @@ fn open(
     let edit = Edit {
         originals,
         file,
+        host: ctx.host.to_string(),
         json: format == "json",
         printed,
         failed: None,
@@ -561,8 +576,8 @@ fn open(
         rounds: 0,
         last_applied,
     };
-    let _ = ctx.fs.mkdir("/tmp", true);
-    if let Err(e) = ctx.fs.write(&edit.file, &edit.text(None), false) {
+    let _ = ctx.fs_mut().mkdir("/tmp", true);
+    if let Err(e) = ctx.fs_mut().write(&edit.file, &edit.text(None), false) {
         return fail(format!("error: {e}"));
     }
     ctx.edit = Some(edit);

@@ -85,7 +85,7 @@ fn type_name(v: &Value) -> &'static str {
 
 /// One file's text (a template file), or Go's error for a file that is not there.
 pub fn read_file(ctx: &Ctx<'_>, file: &str) -> Result<String, String> {
-    match ctx.fs.read(&fs::resolve(ctx.cwd, file)) {
+    match ctx.fs().read(&fs::resolve(ctx.cwd, file)) {
         Some(t) => Ok(t.to_string()),
         None => Err(format!("open {file}: no such file or directory")),
     }
@@ -114,20 +114,20 @@ pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
             continue;
         }
         let path = fs::resolve(ctx.cwd, f);
-        if ctx.fs.is_dir(&path) {
-            for name in ctx.fs.list(&path) {
+        if ctx.fs().is_dir(&path) {
+            for name in ctx.fs().list(&path) {
                 if [".yaml", ".yml", ".json"]
                     .iter()
                     .any(|ext| name.ends_with(ext))
                 {
                     let full = fs::resolve(&path, &name);
-                    let text = ctx.fs.read(&full).unwrap_or("");
+                    let text = ctx.fs().read(&full).unwrap_or("");
                     docs.extend(parse_documents(text, &format!("{f}/{name}"))?);
                 }
             }
             continue;
         }
-        match ctx.fs.read(&path) {
+        match ctx.fs().read(&path) {
             Some(text) => docs.extend(parse_documents(text, f)?),
             None => return Err(format!("error: the path \"{f}\" does not exist")),
         }

@@ -42,7 +42,8 @@ use crate::shell::fs::Fs;
 /// What a kubectl invocation can reach.
 pub struct Ctx<'a> {
     pub cluster: &'a mut Cluster,
-    pub fs: &'a mut Fs,
+    /// The machine kubectl runs on (its files: kubeconfig, manifests, /tmp).
+    pub host: &'a str,
     pub cwd: &'a str,
     pub stdin: Option<String>,
     /// Whether the command is the whole line, its output on the terminal: only then can
@@ -52,6 +53,17 @@ pub struct Ctx<'a> {
     pub stream: Option<get::watch::GetWatch>,
     /// An edit waiting for its editor (set by `edit`).
     pub edit: Option<edit::Edit>,
+}
+
+impl Ctx<'_> {
+    /// The files of the machine kubectl runs on.
+    pub fn fs(&self) -> &Fs {
+        self.cluster.fs(self.host)
+    }
+
+    pub fn fs_mut(&mut self) -> &mut Fs {
+        self.cluster.fs_mut(self.host)
+    }
 }
 
 /// `--request-timeout` as virtual milliseconds (none when unset or "0"); it ends what

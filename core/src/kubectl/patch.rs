@@ -21,7 +21,7 @@ fn patch_body(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
             (Some(t), _) if !t.is_empty() => t.to_string(),
             (_, Some(f)) if !f.is_empty() => {
                 let path = crate::shell::fs::resolve(ctx.cwd, f);
-                match ctx.fs.read(&path) {
+                match ctx.fs().read(&path) {
                     Some(t) => t.to_string(),
                     None => {
                         return Err(format!(

@@ -5,6 +5,7 @@
 mod env;
 pub mod images;
 pub mod process;
+pub mod static_pods;
 mod volumes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,8 +19,10 @@ use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{from_time, to_time, Millis, MINUTE, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
+use crate::shell::fs::Fs;
 use crate::store::EventType;
 use process::Behaviour;
+use static_pods::StaticPod;
 
 const MAX_BACKOFF: Millis = 5 * MINUTE;
 /// The kubelet's back-off after `n` earlier failures: 10 s, doubling, at most 5 minutes.
@@ -148,9 +151,50 @@ struct PodRuntime {
     volumes: Value,
     /// Failed attempts to set them up so far.
     mount_failures: u32,
+    /// Run from a manifest file (shown by a mirror pod) rather than for an API pod.
+    static_pod: bool,
+    /// Its termination grace period.
+    grace: Millis,
 }
 
 impl PodRuntime {
+    /// The runtime of a pod just handed to this kubelet; its sandbox starts after `delay`.
+    fn new(pod: &Value, uid: &str, now: Millis, delay: Millis) -> Self {
+        let spec = &pod["spec"];
+        let containers = |list: &Value| {
+            list.as_array()
+                .map(|a| a.iter().map(container_from_spec).collect())
+                .unwrap_or_default()
+        };
+        PodRuntime {
+            namespace: pod["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            name: pod["metadata"]["name"].as_str().unwrap_or("").to_string(),
+            uid: uid.to_string(),
+            restart_policy: spec["restartPolicy"]
+                .as_str()
+                .unwrap_or("Always")
+                .to_string(),
+            host_network: spec["hostNetwork"].as_bool().unwrap_or(false),
+            started: now,
+            sandbox_at: now + delay,
+            ip: None,
+            init: containers(&spec["initContainers"]),
+            containers: containers(&spec["containers"]),
+            deleting: None,
+            volumes: spec["volumes"].clone(),
+            mount_failures: 0,
+            last_status: Value::Null,
+            static_pod: false,
+            grace: spec["terminationGracePeriodSeconds"]
+                .as_i64()
+                .unwrap_or(30)
+                .saturating_mul(SECOND),
+        }
+    }
+
     /// The next time something is due for this pod, if anything is.
     fn next_due(&self) -> Option<Millis> {
         let mut next: Option<Millis> = None;
@@ -192,6 +236,24 @@ pub struct Kubelet {
     heartbeat_at: Millis,
     /// Pods changed by the API since their last sync.
     dirty: BTreeSet<String>,
+    /// Where its file source reads static pods (`staticPodPath` of its configuration,
+    /// read when it starts); `None` before it has started.
+    static_pod_path: Option<Option<String>>,
+    /// The static pods it read last, with when each was first seen, and the generation
+    /// of the node's files they were read at.
+    static_pods: BTreeMap<String, (StaticPod, Millis)>,
+    files_read: Option<u64>,
+    /// Whether mirror pods may need creating or deleting.
+    mirrors_dirty: bool,
+    /// The static pods it has shown with mirror pods.
+    mirrors: BTreeSet<String>,
+    /// What it logged (for journalctl), oldest first.
+    pub log: Vec<(Millis, String)>,
+}
+
+/// The user a node's kubelet is to the API server.
+fn node_user(node: &str) -> User {
+    User::system(&format!("system:node:{node}"))
 }
 
 /// How often an unchanged node status is reported (nodeStatusReportFrequency).
@@ -266,7 +328,34 @@ impl Kubelet {
             used_ips: BTreeSet::new(),
             heartbeat_at: now + NODE_STATUS_REPORT,
             dirty: BTreeSet::new(),
+            static_pod_path: None,
+            static_pods: BTreeMap::new(),
+            files_read: None,
+            mirrors_dirty: false,
+            mirrors: BTreeSet::new(),
+            log: vec![],
         }
+    }
+
+    /// Whether a static pod on this node has a container of `binary` (its command, or
+    /// its image's name) running: how the control plane's components run.
+    pub fn runs_static(&self, binary: &str) -> bool {
+        // A pod being stopped has had its SIGTERM: the component is shutting down.
+        let live = |rt: &&PodRuntime| rt.static_pod && rt.deleting.is_none();
+        self.pods.values().filter(live).any(|rt| {
+            rt.containers.iter().any(|c| {
+                matches!(c.state, State::Running { .. })
+                    && c.command
+                        .first()
+                        .map_or_else(
+                            || images::parse_reference(&c.image).repository,
+                            |b| b.clone(),
+                        )
+                        .rsplit('/')
+                        .next()
+                        == Some(binary)
+            })
+        })
     }
 
     /// Marks images as already present (pre-pulled on a fresh node).
@@ -283,12 +372,15 @@ impl Kubelet {
             .min()
     }
 
-    /// Reacts to pod changes since the last sync, then does what is due.
-    pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
+    /// Reacts to pod changes since the last sync and to its node's files, then does what
+    /// is due.
+    pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder, files: &Fs) {
         if api.now() >= self.heartbeat_at {
             self.report_node_status(api);
         }
+        self.read_static_pods(files, api.now());
         self.watch_pods(api);
+        self.sync_static_pods(api);
         // Only pods that changed or have something due: the rest are as they were.
         let now = api.now();
         let mut keys = std::mem::take(&mut self.dirty);
@@ -301,6 +393,118 @@ impl Kubelet {
         for key in keys {
             self.sync_pod(api, rec, &key);
         }
+        // A static pod replaced by a new version starts once the old one has stopped.
+        self.sync_static_pods(api);
+    }
+
+    /// Reads the static pod manifests again when the node's files have changed.
+    fn read_static_pods(&mut self, files: &Fs, now: Millis) {
+        if self.files_read == Some(files.generation()) {
+            return;
+        }
+        self.files_read = Some(files.generation());
+        let path = self
+            .static_pod_path
+            .get_or_insert_with(|| static_pods::static_pod_path(files, static_pods::KUBELET_CONFIG))
+            .clone();
+        let Some(dir) = path else {
+            return;
+        };
+        let (pods, errors) = static_pods::read_dir(files, &dir, &self.node);
+        for e in errors {
+            self.log(now, &format!("E file.go:187] \"{e}"));
+        }
+        let before = std::mem::take(&mut self.static_pods);
+        for sp in pods {
+            let seen = match before.get(&sp.key) {
+                Some((old, seen)) if old.uid == sp.uid => *seen,
+                _ => now,
+            };
+            self.static_pods.insert(sp.key.clone(), (sp, seen));
+        }
+        if before.len() != self.static_pods.len()
+            || before
+                .iter()
+                .any(|(k, (sp, _))| self.static_pods.get(k).is_none_or(|(n, _)| n.uid != sp.uid))
+        {
+            self.mirrors_dirty = true;
+        }
+    }
+
+    fn log(&mut self, at: Millis, line: &str) {
+        self.log.push((at, line.to_string()));
+    }
+
+    /// Starts static pods that are not running, stops those whose manifest went or
+    /// changed (a new version starts once the old one has stopped), and keeps one mirror
+    /// pod per running static pod in the API server.
+    fn sync_static_pods(&mut self, api: &mut ApiServer) {
+        if !self.mirrors_dirty {
+            return;
+        }
+        self.mirrors_dirty = false;
+        let now = api.now();
+        for (key, rt) in self.pods.iter_mut().filter(|(_, rt)| rt.static_pod) {
+            let wanted = self
+                .static_pods
+                .get(key)
+                .is_some_and(|(sp, _)| sp.uid == rt.uid);
+            if !wanted && rt.deleting.is_none() {
+                rt.deleting = Some(now + rt.grace);
+                self.dirty.insert(key.clone());
+            }
+        }
+        let node_uid = api
+            .get(resources::nodes(), "", &self.node)
+            .ok()
+            .and_then(|n| n["metadata"]["uid"].as_str().map(str::to_string))
+            .unwrap_or_default();
+        let desired: Vec<(StaticPod, Millis)> = self.static_pods.values().cloned().collect();
+        for (sp, seen) in desired {
+            if !self.pods.contains_key(&sp.key) {
+                let delay = api.rng.between(300, 900);
+                let mut rt = PodRuntime::new(&sp.pod, &sp.uid, now, delay);
+                rt.static_pod = true;
+                self.pods.insert(sp.key.clone(), rt);
+                self.dirty.insert(sp.key.clone());
+            }
+            let Some(rt) = self.pods.get_mut(&sp.key).filter(|rt| rt.uid == sp.uid) else {
+                continue;
+            };
+            let (ns, name) = (rt.namespace.clone(), rt.name.clone());
+            let current = api.get(resources::pods(), &ns, &name).ok();
+            let shown = current.as_ref().is_some_and(|p| {
+                p["metadata"]["annotations"]["kubernetes.io/config.mirror"] == sp.uid.as_str()
+                    && p["metadata"]["deletionTimestamp"].is_null()
+            });
+            if shown {
+                continue;
+            }
+            let mut client = Client::new(api, node_user(&self.node));
+            if current.is_some() {
+                let _ = client.delete(resources::pods(), &ns, &name, Some(0));
+            }
+            let mirror = static_pods::mirror(&sp, seen, &node_uid);
+            if client.create(resources::pods(), &ns, mirror, &[]).is_ok() {
+                rt.last_status = Value::Null;
+                self.dirty.insert(sp.key.clone());
+            }
+        }
+        // Mirror pods of static pods no longer running go.
+        let gone: Vec<String> = self
+            .mirrors
+            .iter()
+            .filter(|k| !self.static_pods.contains_key(*k))
+            .cloned()
+            .collect();
+        for key in gone {
+            let (ns, name) = key.split_once('/').unwrap_or(("", ""));
+            let _ = self
+                .client(api)
+                .delete(resources::pods(), ns, name, Some(0));
+            self.mirrors.remove(&key);
+        }
+        self.mirrors.extend(self.static_pods.keys().cloned());
     }
 
     fn watch_pods(&mut self, api: &mut ApiServer) {
@@ -312,9 +516,9 @@ impl Kubelet {
                     .collect(),
                 Err(_) => {
                     // History compacted: relist.
-                    self.pods.retain(|k, _| {
+                    self.pods.retain(|k, rt| {
                         let (ns, name) = k.split_once('/').unwrap_or(("", ""));
-                        api.store.get(&resources::pods().key(ns, name)).is_some()
+                        rt.static_pod || api.store.get(&resources::pods().key(ns, name)).is_some()
                     });
                     api.store
                         .range("/registry/pods/")
@@ -325,6 +529,11 @@ impl Kubelet {
         self.last_revision = api.store.revision();
         for (kind, pod) in events {
             if pod["spec"]["nodeName"].as_str() != Some(&self.node) {
+                continue;
+            }
+            // Static pods come from files; their mirror pods are only shown.
+            if static_pods::is_mirror(&pod) {
+                self.mirrors_dirty = true;
                 continue;
             }
             let ns = pod["metadata"]["namespace"]
@@ -347,35 +556,10 @@ impl Kubelet {
             }
             let now = api.now();
             self.dirty.insert(key.clone());
-            let rt = self.pods.entry(key).or_insert_with(|| {
-                let spec = &pod["spec"];
-                let delay = api.rng.between(300, 900);
-                PodRuntime {
-                    namespace: ns.clone(),
-                    name: name.clone(),
-                    uid: uid.clone(),
-                    restart_policy: spec["restartPolicy"]
-                        .as_str()
-                        .unwrap_or("Always")
-                        .to_string(),
-                    host_network: spec["hostNetwork"].as_bool().unwrap_or(false),
-                    started: now,
-                    sandbox_at: now + delay,
-                    ip: None,
-                    init: spec["initContainers"]
-                        .as_array()
-                        .map(|a| a.iter().map(container_from_spec).collect())
-                        .unwrap_or_default(),
-                    containers: spec["containers"]
-                        .as_array()
-                        .map(|a| a.iter().map(container_from_spec).collect())
-                        .unwrap_or_default(),
-                    deleting: None,
-                    volumes: spec["volumes"].clone(),
-                    mount_failures: 0,
-                    last_status: Value::Null,
-                }
-            });
+            let rt = self
+                .pods
+                .entry(key)
+                .or_insert_with(|| PodRuntime::new(&pod, &uid, now, api.rng.between(300, 900)));
             // Image updates on a running pod restart that container with the new image.
             if let Some(specs) = pod["spec"]["containers"].as_array() {
                 for (c, s) in rt.containers.iter_mut().zip(specs) {
@@ -506,9 +690,16 @@ impl Kubelet {
             }
             if all_stopped {
                 self.release_ip(&rt);
-                let _ =
-                    self.client(api)
-                        .delete(resources::pods(), &rt.namespace, &rt.name, Some(0));
+                if rt.static_pod {
+                    self.mirrors_dirty = true;
+                } else {
+                    let _ = self.client(api).delete(
+                        resources::pods(),
+                        &rt.namespace,
+                        &rt.name,
+                        Some(0),
+                    );
+                }
                 return;
             }
             self.write_status(api, &mut rt);
@@ -941,14 +1132,19 @@ impl Kubelet {
 
     /// The kubelet's REST client, as the node's identity.
     fn client<'a>(&self, api: &'a mut ApiServer) -> Client<'a> {
-        Client::new(api, User::system(&format!("system:node:{}", self.node)))
+        Client::new(api, node_user(&self.node))
     }
 
     fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {
         let Ok(mut pod) = api.get(resources::pods(), &rt.namespace, &rt.name) else {
             return;
         };
-        if pod["metadata"]["uid"].as_str() != Some(&rt.uid) {
+        let shown_uid = if rt.static_pod {
+            &pod["metadata"]["annotations"]["kubernetes.io/config.mirror"]
+        } else {
+            &pod["metadata"]["uid"]
+        };
+        if shown_uid.as_str() != Some(&rt.uid) {
             return;
         }
         let composed = self.compose_status(rt, &pod);

@@ -15,7 +15,6 @@ const NOT_YET: &[&str] = &[
     "vi",
     "vim",
     "nano",
-    "ssh",
     "scp",
     "etcdctl",
     "etcdutl",
@@ -52,9 +51,9 @@ const NOT_YET: &[&str] = &[
 /// bash's own commands (what `type` calls a shell builtin).
 pub const BUILTINS: &[&str] = &[
     ".", ":", "[", "alias", "break", "builtin", "cd", "command", "complete", "continue", "declare",
-    "echo", "eval", "exit", "export", "false", "help", "history", "local", "printf", "pwd", "read",
-    "readonly", "return", "set", "shift", "source", "test", "true", "type", "typeset", "unalias",
-    "unset",
+    "echo", "eval", "exit", "export", "false", "help", "history", "local", "logout", "printf",
+    "pwd", "read", "readonly", "return", "set", "shift", "source", "test", "true", "type",
+    "typeset", "unalias", "unset",
 ];
 
 pub fn is_builtin(name: &str) -> bool {
@@ -91,7 +90,7 @@ pub fn run(
         "kubectl" => {
             let mut ctx = crate::kubectl::Ctx {
                 cluster,
-                fs: &mut sh.fs,
+                host: &sh.host,
                 cwd: &sh.cwd,
                 stdin,
                 foreground: sh.foreground_line,
@@ -110,17 +109,25 @@ pub fn run(
         n if crate::tools::has(n) => {
             let mut io = Io {
                 stdin,
-                fs: &mut sh.fs,
+                fs: cluster.fs_mut(&sh.host),
                 cwd: &sh.cwd,
             };
             crate::tools::run(n, args, &mut io)
         }
         // Tab completes `k` and kubectl already; bash accepts the usual line silently.
         "complete" => CmdResult::default(),
-        "cat" => cat(sh, args, stdin),
-        "ls" => ls(sh, args),
-        "head" | "tail" => head_tail(sh, name == "head", args, stdin),
-        "wc" => wc(sh, args, stdin),
+        "cat" | "ls" | "head" | "tail" | "wc" => {
+            let at = At {
+                fs: cluster.fs(&sh.host),
+                cwd: &sh.cwd,
+            };
+            match name.as_str() {
+                "cat" => cat(&at, args, stdin),
+                "ls" => ls(&at, args),
+                "wc" => wc(&at, args, stdin),
+                _ => head_tail(&at, name == "head", args, stdin),
+            }
+        }
         "sleep" => sleep(cluster, args),
         "date" => date(cluster, args),
         "clear" => CmdResult {
@@ -179,7 +186,7 @@ pub fn run(
         "pwd" => CmdResult::ok(format!("{}\n", sh.cwd)),
         "cd" => {
             let target = fs::resolve(&sh.cwd, args.first().map_or("~", String::as_str));
-            if sh.fs.is_dir(&target) {
+            if cluster.fs(&sh.host).is_dir(&target) {
                 sh.cwd = target;
                 CmdResult::default()
             } else {
@@ -192,7 +199,10 @@ pub fn run(
         "mkdir" => {
             let parents = args.iter().any(|a| a == "-p");
             for a in args.iter().filter(|a| !a.starts_with('-')) {
-                if let Err(e) = sh.fs.mkdir(&fs::resolve(&sh.cwd, a), parents) {
+                if let Err(e) = cluster
+                    .fs_mut(&sh.host)
+                    .mkdir(&fs::resolve(&sh.cwd, a), parents)
+                {
                     return CmdResult::fail(
                         format!("mkdir: cannot create directory '{a}': {e}\n"),
                         1,
@@ -204,7 +214,7 @@ pub fn run(
         "rm" => {
             let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
             for a in args.iter().filter(|a| !a.starts_with('-')) {
-                if !sh.fs.remove(&fs::resolve(&sh.cwd, a)) && !force {
+                if !cluster.fs_mut(&sh.host).remove(&fs::resolve(&sh.cwd, a)) && !force {
                     return CmdResult::fail(
                         format!("rm: cannot remove '{a}': No such file or directory\n"),
                         1,
@@ -216,8 +226,9 @@ pub fn run(
         "touch" => {
             for a in args {
                 let p = fs::resolve(&sh.cwd, a);
-                if sh.fs.read(&p).is_none() {
-                    if let Err(e) = sh.fs.write(&p, "", true) {
+                let files = cluster.fs_mut(&sh.host);
+                if files.read(&p).is_none() {
+                    if let Err(e) = files.write(&p, "", true) {
                         return CmdResult::fail(format!("touch: cannot touch '{a}': {e}\n"), 1);
                     }
                 }
@@ -230,7 +241,7 @@ pub fn run(
             ..Default::default()
         },
         "whoami" => CmdResult::ok("root\n"),
-        "hostname" => CmdResult::ok("controlplane\n"),
+        "hostname" => CmdResult::ok(format!("{}\n", sh.host)),
         "help" => CmdResult::ok(HELP),
         n if NOT_YET.contains(&n) => {
             CmdResult::fail(format!("{n}: not supported in Kubarium yet\n"), 127)
@@ -276,9 +287,15 @@ fn echo(args: &[String]) -> CmdResult {
     CmdResult::ok(text)
 }
 
+/// Where a file utility runs: the machine's files and the working directory.
+struct At<'a> {
+    fs: &'a fs::Fs,
+    cwd: &'a str,
+}
+
 /// Reads the named files, or stdin when there are none (or `-`).
 fn inputs(
-    sh: &Shell,
+    at: &At<'_>,
     cmd: &str,
     files: &[&String],
     stdin: Option<String>,
@@ -292,10 +309,10 @@ fn inputs(
             text.push_str(stdin.as_deref().unwrap_or(""));
             continue;
         }
-        let path = fs::resolve(&sh.cwd, f);
-        match sh.fs.read(&path) {
+        let path = fs::resolve(at.cwd, f);
+        match at.fs.read(&path) {
             Some(c) => text.push_str(c),
-            None if sh.fs.is_dir(&path) => {
+            None if at.fs.is_dir(&path) => {
                 return Err(CmdResult::fail(format!("{cmd}: {f}: Is a directory\n"), 1))
             }
             None => {
@@ -309,25 +326,25 @@ fn inputs(
     Ok(text)
 }
 
-fn cat(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+fn cat(at: &At<'_>, args: &[String], stdin: Option<String>) -> CmdResult {
     let files: Vec<&String> = args
         .iter()
         .filter(|a| !a.starts_with('-') || a.as_str() == "-")
         .collect();
-    match inputs(sh, "cat", &files, stdin) {
+    match inputs(at, "cat", &files, stdin) {
         Ok(t) => CmdResult::ok(t),
         Err(e) => e,
     }
 }
 
-fn ls(sh: &Shell, args: &[String]) -> CmdResult {
+fn ls(at: &At<'_>, args: &[String]) -> CmdResult {
     let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
     let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let dir = targets
         .first()
-        .map_or(sh.cwd.clone(), |t| fs::resolve(&sh.cwd, t));
-    if !sh.fs.is_dir(&dir) {
-        if sh.fs.read(&dir).is_some() {
+        .map_or(at.cwd.to_string(), |t| fs::resolve(at.cwd, t));
+    if !at.fs.is_dir(&dir) {
+        if at.fs.read(&dir).is_some() {
             return CmdResult::ok(format!("{}\n", targets[0]));
         }
         return CmdResult::fail(
@@ -342,7 +359,7 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
     let all = args.iter().any(|a| {
         a.starts_with('-') && !a.starts_with("--") && (a.contains('a') || a.contains('A'))
     });
-    let mut names = sh.fs.list(&dir);
+    let mut names = at.fs.list(&dir);
     names.retain(|n| all || !n.starts_with('.'));
     if names.is_empty() {
         return CmdResult::default();
@@ -351,7 +368,7 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
         let mut text = format!("total {}\n", names.len() * 4);
         for n in names {
             let path = fs::resolve(&dir, &n);
-            match sh.fs.read(&path) {
+            match at.fs.read(&path) {
                 Some(c) => text.push_str(&format!(
                     "-rw-r--r-- 1 root root {:>5} Jan  5 08:00 {n}\n",
                     c.len()
@@ -364,7 +381,7 @@ fn ls(sh: &Shell, args: &[String]) -> CmdResult {
     CmdResult::ok(format!("{}\n", names.join("  ")))
 }
 
-fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {
+fn head_tail(at: &At<'_>, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {
     let mut n = 10usize;
     let mut files = vec![];
     let mut i = 0;
@@ -390,7 +407,7 @@ fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> 
         i += 1;
     }
     let name = if head { "head" } else { "tail" };
-    let text = match inputs(sh, name, &files, stdin) {
+    let text = match inputs(at, name, &files, stdin) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -403,14 +420,14 @@ fn head_tail(sh: &Shell, head: bool, args: &[String], stdin: Option<String>) -> 
     CmdResult::ok(picked.iter().map(|l| format!("{l}\n")).collect::<String>())
 }
 
-fn wc(sh: &Shell, args: &[String], stdin: Option<String>) -> CmdResult {
+fn wc(at: &At<'_>, args: &[String], stdin: Option<String>) -> CmdResult {
     let flags: String = args
         .iter()
         .filter(|a| a.starts_with('-'))
         .map(|a| a.trim_start_matches('-'))
         .collect();
     let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let text = match inputs(sh, "wc", &files, stdin) {
+    let text = match inputs(at, "wc", &files, stdin) {
         Ok(t) => t,
         Err(e) => return e,
     };

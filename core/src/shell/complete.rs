@@ -7,7 +7,8 @@ use crate::kubectl::VERBS;
 /// /usr/bin on a node).
 pub const SHELL_COMMANDS: &[&str] = &[
     "kubectl", "cat", "clear", "date", "egrep", "env", "fgrep", "grep", "head", "hostname", "ls",
-    "mkdir", "printenv", "rm", "sleep", "tail", "touch", "watch", "wc", "which", "whoami", "xargs",
+    "mkdir", "printenv", "rm", "sleep", "ssh", "su", "sudo", "tail", "touch", "watch", "wc",
+    "which", "whoami", "xargs",
 ];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the

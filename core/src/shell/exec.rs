@@ -228,7 +228,7 @@ impl<'a> Exec<'a> {
                 RedirKind::In(w) => match self.redirect_target(w) {
                     Ok(path) => {
                         let full = fs::resolve(&self.sh.cwd, &path);
-                        match self.sh.fs.read(&full) {
+                        match self.cluster.fs(&self.sh.host).read(&full) {
                             Some(text) => own_input = Some(Input::from(text.to_string())),
                             None => {
                                 out.err(format!("bash: {path}: No such file or directory\n"));
@@ -294,7 +294,7 @@ impl<'a> Exec<'a> {
                 Some((path, _)) if path == "/dev/null" => {}
                 Some((path, _)) => {
                     let full = fs::resolve(&self.sh.cwd, path);
-                    if let Err(e) = self.sh.fs.write(&full, &text, true) {
+                    if let Err(e) = self.cluster.fs_mut(&self.sh.host).write(&full, &text, true) {
                         out.err(format!("bash: {path}: {e}\n"));
                         code = 1;
                     }
@@ -313,9 +313,9 @@ impl<'a> Exec<'a> {
         }
         let full = fs::resolve(&self.sh.cwd, path);
         let res = if append {
-            self.sh.fs.write(&full, "", true)
+            self.cluster.fs_mut(&self.sh.host).write(&full, "", true)
         } else {
-            self.sh.fs.write(&full, "", false)
+            self.cluster.fs_mut(&self.sh.host).write(&full, "", false)
         };
         res.map_err(|e| {
             out.err(format!("bash: {path}: {e}\n"));
@@ -353,7 +353,7 @@ impl<'a> Exec<'a> {
         let code = self.run_simple_expanded(assigns, words, redirects, input, out);
         let done: Vec<String> = self.proc_files.drain(mark..).collect();
         for f in done {
-            self.sh.fs.remove(&f);
+            self.cluster.fs_mut(&self.sh.host).remove(&f);
         }
         code
     }
@@ -437,13 +437,29 @@ impl<'a> Exec<'a> {
                 self.flow = Some(Flow::Exit);
                 code
             }
+            "logout" => {
+                if self.sh.logins_open() == 0 {
+                    out.err("bash: logout: not login shell: use `exit'\n");
+                    return 1;
+                }
+                self.flow = Some(Flow::Exit);
+                args.first().and_then(|a| a.parse().ok()).unwrap_or(0)
+            }
+            "ssh" => super::ssh::ssh(self, args, input, out),
+            "sudo" | "su" => super::ssh::sudo(self, name, args, input, out),
             "read" => self.read(args, input, out),
             "eval" => {
                 let text = args.join(" ");
                 self.run_text(&text, input, out)
             }
             "source" | "." => self.source(name, args, input, out),
-            "test" | "[" => super::test::builtin(name, args, &self.sh.fs, &self.sh.cwd, out),
+            "test" | "[" => super::test::builtin(
+                name,
+                args,
+                self.cluster.fs(&self.sh.host),
+                &self.sh.cwd,
+                out,
+            ),
             "shift" => {
                 let n = args.first().and_then(|a| a.parse().ok()).unwrap_or(1usize);
                 let positional = &mut self.sh.positional;
@@ -536,7 +552,7 @@ impl<'a> Exec<'a> {
             SCREEN_EDITORS.contains(&name)
         };
         if self.editing {
-            self.sh.fs.remove(&edit.file);
+            self.cluster.fs_mut(&self.sh.host).remove(&edit.file);
             out.err("error: \"kubectl edit\" run by the editor of another kubectl edit is not supported in Kubarium yet\n");
             return 1;
         }
@@ -545,7 +561,7 @@ impl<'a> Exec<'a> {
                 self.sh.foreground = Some(super::Foreground::Edit(edit));
                 return 0;
             }
-            self.sh.fs.remove(&edit.file);
+            self.cluster.fs_mut(&self.sh.host).remove(&edit.file);
             out.err("error: \"kubectl edit\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet without KUBE_EDITOR (a command that edits the file, such as sed -i)\n");
             return 1;
         };
@@ -573,8 +589,12 @@ impl<'a> Exec<'a> {
                 ));
                 return 1;
             }
-            let text = self.sh.fs.read(&edit.file).map(str::to_string);
-            let saved = edit.saved(self.cluster, &mut self.sh.fs, text);
+            let text = self
+                .cluster
+                .fs(&self.sh.host)
+                .read(&edit.file)
+                .map(str::to_string);
+            let saved = edit.saved(self.cluster, text);
             self.cluster.settle();
             match saved {
                 Saved::Done(res) => {
@@ -659,7 +679,12 @@ impl<'a> Exec<'a> {
             return 2;
         };
         let full = fs::resolve(&self.sh.cwd, file);
-        let Some(text) = self.sh.fs.read(&full).map(str::to_string) else {
+        let Some(text) = self
+            .cluster
+            .fs(&self.sh.host)
+            .read(&full)
+            .map(str::to_string)
+        else {
             out.err(format!("bash: {file}: No such file or directory\n"));
             return 1;
         };

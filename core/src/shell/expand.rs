@@ -47,7 +47,8 @@ impl Exec<'_> {
             let segs = self.segments(&word, false, true)?;
             for f in split_fields(segs) {
                 if f.glob {
-                    let found = pattern::glob(&self.sh.fs, &self.sh.cwd, &f.pattern);
+                    let found =
+                        pattern::glob(self.cluster.fs(&self.sh.host), &self.sh.cwd, &f.pattern);
                     if !found.is_empty() {
                         out.extend(found);
                         continue;
@@ -201,10 +202,10 @@ impl Exec<'_> {
     fn process_file(&mut self, text: &str) -> Result<String, ExpandError> {
         let fd = 63usize.saturating_sub(self.proc_files.len());
         let path = format!("/dev/fd/{fd}");
-        self.sh
-            .fs
+        let files = self.cluster.fs_mut(&self.sh.host);
+        files
             .mkdir("/dev/fd", true)
-            .and_then(|()| self.sh.fs.write(&path, text, false))
+            .and_then(|()| files.write(&path, text, false))
             .map_err(|e| ExpandError(format!("{path}: {e}"), 1))?;
         self.proc_files.push(path.clone());
         Ok(path)

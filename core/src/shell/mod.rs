@@ -10,6 +10,7 @@ pub mod exec;
 pub use kubarium_tools::{fs, io};
 pub mod expand;
 pub mod pattern;
+pub mod ssh;
 pub mod syntax;
 pub mod test;
 pub mod watch;
@@ -31,7 +32,10 @@ pub struct Shell {
     /// `$1`, `$2`, ... (inside functions, or after `set --`).
     pub positional: Vec<String>,
     pub history: Vec<String>,
-    pub fs: fs::Fs,
+    /// The machine the shell runs on, whose files it sees.
+    pub host: String,
+    /// The logins left by `ssh` and `sudo -i`, to return to.
+    logins: Vec<ssh::Login>,
     pub cwd: String,
     /// Lines of a command that is not complete yet (an open quote, `for` without `done`,
     /// a here-document still being typed).
@@ -63,24 +67,14 @@ impl Default for Shell {
         vars.insert("SHELL".into(), "/bin/bash".into());
         let mut aliases = BTreeMap::new();
         aliases.insert("k".into(), "kubectl".into());
-        // kubeadm's admin kubeconfig, and the copy kubectl reads, as on the exam's nodes.
-        let mut files = fs::Fs::default();
-        let kubeconfig =
-            crate::kubectl::config::text(&format!("https://{}", crate::version::SERVER_ADDRESS));
-        let _ = files.mkdir("/root/.kube", true);
-        for path in [
-            "/etc/kubernetes/admin.conf",
-            crate::kubectl::config::DEFAULT_PATH,
-        ] {
-            let _ = files.write(path, &kubeconfig, false);
-        }
         Shell {
             vars,
             aliases,
             functions: BTreeMap::new(),
             positional: vec![],
             history: vec![],
-            fs: files,
+            host: crate::host::FIRST.into(),
+            logins: vec![],
             cwd: fs::HOME.into(),
             pending: None,
             foreground_line: false,
@@ -101,7 +95,7 @@ impl Shell {
         } else {
             self.cwd.clone()
         };
-        format!("controlplane:{dir}$ ")
+        format!("{}:{dir}$ ", self.host)
     }
 
     /// Abandons a partly typed command (Ctrl-C).
@@ -134,9 +128,9 @@ impl Shell {
     }
 
     /// The file and text of the edit waiting for the page's or the terminal's editor.
-    pub fn editing(&self) -> Option<(String, String)> {
+    pub fn editing(&self, cluster: &Cluster) -> Option<(String, String)> {
         match &self.foreground {
-            Some(Foreground::Edit(e)) => Some((e.file.clone(), e.current(&self.fs))),
+            Some(Foreground::Edit(e)) => Some((e.file.clone(), e.current(cluster))),
             _ => None,
         }
     }
@@ -147,7 +141,7 @@ impl Shell {
         let Some(Foreground::Edit(mut edit)) = self.foreground.take() else {
             return Output::default();
         };
-        let saved = edit.saved(cluster, &mut self.fs, text);
+        let saved = edit.saved(cluster, text);
         cluster.settle();
         match saved {
             Saved::Done(res) => {
@@ -203,8 +197,15 @@ impl Shell {
                 let mut ex = Exec::new(self, cluster);
                 let code = ex.run_list(&list, &mut Input::default(), &mut out);
                 ex.flush_stderr(&mut out);
+                let exited = ex.flow == Some(exec::Flow::Exit);
                 self.foreground_line = false;
                 self.vars.insert("?".into(), code.to_string());
+                if exited {
+                    self.log_out(&mut out);
+                }
+                // What the line changed on the machine (a manifest written) is seen at
+                // once, as the kubelet's file watch sees it.
+                cluster.settle();
             }
             Err(e) => {
                 let msg = match e {

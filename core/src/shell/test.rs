@@ -68,7 +68,7 @@ pub fn conditional(ex: &mut Exec, words: &[Word], out: &mut Output) -> i32 {
     let mut c = Cond {
         toks: &toks,
         pos: 0,
-        fs: &ex.sh.fs,
+        fs: ex.cluster.fs(&ex.sh.host),
         cwd: &ex.sh.cwd,
         name: "[[",
         extended: true,

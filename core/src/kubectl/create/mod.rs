@@ -349,19 +349,19 @@ fn sources(
             None => (None, source.clone()),
         };
         let full = crate::shell::fs::resolve(ctx.cwd, &path);
-        if ctx.fs.is_dir(&full) {
+        if ctx.fs().is_dir(&full) {
             if key.is_some() {
                 return Err("error: cannot give a key name for a directory path".into());
             }
-            for file in ctx.fs.list(&full) {
+            for file in ctx.fs().list(&full) {
                 let fp = format!("{}/{file}", full.trim_end_matches('/'));
-                if let Some(text) = ctx.fs.read(&fp) {
+                if let Some(text) = ctx.fs().read(&fp) {
                     add(file.clone(), text.to_string())?;
                 }
             }
             continue;
         }
-        let Some(text) = ctx.fs.read(&full) else {
+        let Some(text) = ctx.fs().read(&full) else {
             return Err(format!(
                 "error: error reading {path}: no such file or directory"
             ));
@@ -371,7 +371,7 @@ fn sources(
     }
     for env in p.all("from-env-file") {
         let full = crate::shell::fs::resolve(ctx.cwd, &env);
-        let Some(text) = ctx.fs.read(&full) else {
+        let Some(text) = ctx.fs().read(&full) else {
             return Err(format!(
                 "error: error reading {env}: no such file or directory"
             ));

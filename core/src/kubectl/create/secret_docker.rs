@@ -47,7 +47,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
                 .split_once('=')
                 .unwrap_or((".dockerconfigjson", &source));
             let full = crate::shell::fs::resolve(ctx.cwd, path);
-            let Some(text) = ctx.fs.read(&full) else {
+            let Some(text) = ctx.fs().read(&full) else {
                 return fail(format!(
                     "error: error reading {path}: no such file or directory"
                 ));

@@ -19,7 +19,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
         return fail("error: key and cert must be specified");
     }
     let read = |path: &str| {
-        ctx.fs
+        ctx.fs()
             .read(&crate::shell::fs::resolve(ctx.cwd, path))
             .ok_or_else(|| {
                 fail(format!(

@@ -1,0 +1,119 @@
+//! The machines under the nodes. Each has its own files: what the packages and `kubeadm`
+//! left there (`kubeadm/`, listed in `kubeadm/PATHS.tsv`) and what the learner writes. The
+//! learner's shell runs on one of them; its kubelet reads its configuration and static pod
+//! manifests from them.
+
+use crate::shell::fs::Fs;
+
+/// The machine the learner's shell starts on: the control plane's.
+pub const FIRST: &str = "controlplane";
+
+/// A machine of the cluster.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    pub ip: String,
+    pub fs: Fs,
+}
+
+/// The kubeadm templates, by the name `PATHS.tsv` gives them.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("etcd.yaml", include_str!("kubeadm/etcd.yaml")),
+    (
+        "kube-apiserver.yaml",
+        include_str!("kubeadm/kube-apiserver.yaml"),
+    ),
+    (
+        "kube-controller-manager.yaml",
+        include_str!("kubeadm/kube-controller-manager.yaml"),
+    ),
+    (
+        "kube-scheduler.yaml",
+        include_str!("kubeadm/kube-scheduler.yaml"),
+    ),
+    (
+        "kubelet-config.yaml",
+        include_str!("kubeadm/kubelet-config.yaml"),
+    ),
+    (
+        "kubeadm-flags.env",
+        include_str!("kubeadm/kubeadm-flags.env"),
+    ),
+    (
+        "instance-config.yaml",
+        include_str!("kubeadm/instance-config.yaml"),
+    ),
+    ("10-kubeadm.conf", include_str!("kubeadm/10-kubeadm.conf")),
+    ("kubelet.service", include_str!("kubeadm/kubelet.service")),
+    ("default-kubelet", include_str!("kubeadm/default-kubelet")),
+];
+
+const PATHS: &str = include_str!("kubeadm/PATHS.tsv");
+
+impl Host {
+    /// A machine with only the base directories (a cluster built from nothing).
+    pub fn bare(name: &str, ip: &str) -> Self {
+        Host {
+            name: name.into(),
+            ip: ip.into(),
+            fs: Fs::default(),
+        }
+    }
+
+    /// A machine after the packages were installed and `kubeadm init` (control plane) or
+    /// `kubeadm join` ran on it.
+    pub fn kubeadm(name: &str, ip: &str, control_plane: bool) -> Self {
+        let mut host = Host::bare(name, ip);
+        let fill = |text: &str| {
+            text.replace("{{NODE_NAME}}", name)
+                .replace("{{NODE_IP}}", ip)
+                .replace("{{KUBERNETES_VERSION}}", crate::version::KUBERNETES_VERSION)
+                .replace("{{ETCD_IMAGE}}", crate::version::ETCD_IMAGE)
+                .replace("{{PAUSE_IMAGE}}", crate::version::PAUSE_IMAGE)
+        };
+        for line in PATHS.lines() {
+            let mut cols = line.split('\t');
+            let (Some(template), Some(path), Some(nodes)) = (cols.next(), cols.next(), cols.next())
+            else {
+                continue;
+            };
+            let here = match nodes {
+                "controlplane" => control_plane,
+                "workers" => !control_plane,
+                _ => true,
+            };
+            if !here {
+                continue;
+            }
+            if let Some(dir) = path.strip_suffix('/') {
+                let _ = host.fs.mkdir(dir, true);
+                continue;
+            }
+            let text = match TEMPLATES.iter().find(|(n, _)| *n == template) {
+                Some((_, t)) => fill(t),
+                // Files whose contents Kubarium does not model yet are left out rather
+                // than shown empty: certificates and keys, binaries, sockets.
+                None => continue,
+            };
+            if let Some((dir, _)) = path.rsplit_once('/') {
+                let _ = host.fs.mkdir(dir, true);
+            }
+            let _ = host.fs.write(path, &text, false);
+        }
+        if control_plane {
+            // kubeadm's admin kubeconfig, and the copy kubectl reads, as on exam nodes.
+            let kubeconfig = crate::kubectl::config::text(&format!(
+                "https://{}",
+                crate::version::SERVER_ADDRESS
+            ));
+            let _ = host.fs.mkdir("/root/.kube", true);
+            for path in [
+                "/etc/kubernetes/admin.conf",
+                crate::kubectl::config::DEFAULT_PATH,
+            ] {
+                let _ = host.fs.write(path, &kubeconfig, false);
+            }
+        }
+        host
+    }
+}
