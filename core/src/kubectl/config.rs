@@ -51,7 +51,7 @@ fn path(p: &Parsed, ctx: &Ctx<'_>) -> String {
 }
 
 /// The kubeconfig as JSON (an empty config when the file is not there).
-fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
+pub fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
     let file = path(p, ctx);
     let Some(text) = ctx.fs().read(&file) else {
         return Ok(

@@ -31,6 +31,7 @@ pub mod scale;
 pub mod set;
 pub mod taint;
 pub mod targets;
+pub mod unreachable;
 pub mod urls;
 pub mod wait;
 
@@ -385,6 +386,20 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
             Ok(ns) => parsed.context_namespace = ns,
             Err(e) => return fail(e),
         }
+    }
+    let generate = |ctx: &mut Ctx<'_>| {
+        let mut args = rest.clone();
+        args.extend(["--dry-run=client", "-o", "json"].map(String::from));
+        match flags::parse(&scope, &args) {
+            Ok(mut p) => {
+                p.context_namespace = parsed.context_namespace.clone();
+                create::run(&p, ctx)
+            }
+            Err(e) => fail(e),
+        }
+    };
+    if let Some(res) = unreachable::refused(verb, &parsed, ctx, generate) {
+        return res;
     }
     match verb {
         "get" => get::run(&parsed, ctx),
