@@ -69,7 +69,7 @@ impl Cluster {
     pub fn empty(seed: u64) -> Self {
         Cluster {
             api: ApiServer::new(seed),
-            scheduler: Scheduler::new(),
+            scheduler: Scheduler::new(seed),
             kubelets: vec![],
             hosts: vec![Host::bare(DEFAULT_NODES[0].name, DEFAULT_NODES[0].ip)],
             recorder: Recorder::default(),
@@ -93,6 +93,10 @@ impl Cluster {
 
     pub fn hosts(&self) -> &[Host] {
         &self.hosts
+    }
+
+    pub fn hosts_mut(&mut self) -> &mut [Host] {
+        &mut self.hosts
     }
 
     /// The machine called `name` (or resolving to it as an address), if there is one.
@@ -123,6 +127,7 @@ impl Cluster {
     /// Runs every control loop at the current instant until nothing changes. The
     /// scheduler and the controllers run only while their component's pod runs.
     pub fn settle(&mut self) {
+        self.run_systemd();
         for _ in 0..64 {
             let before = self.api.store.revision();
             if self.up(Component::Scheduler) {
@@ -157,6 +162,7 @@ impl Cluster {
         self.kubelets
             .iter()
             .filter_map(Kubelet::next_wake)
+            .chain(self.hosts.iter().filter_map(|h| h.systemd.next_restart()))
             .chain(scheduler)
             .chain(
                 self.controllers
@@ -326,7 +332,12 @@ impl Cluster {
     }
 
     fn add_node(&mut self, spec: &NodeSpec) {
-        let host = Host::kubeadm(spec.name, spec.ip, spec.control_plane);
+        let now = self.now();
+        let host = Host::kubeadm(spec.name, spec.ip, spec.control_plane, now);
+        let pid = match host.systemd.unit("kubelet").map(|u| &u.state) {
+            Some(crate::host::systemd::State::Running { pid, .. }) => *pid,
+            _ => 0,
+        };
         match self.hosts.iter_mut().find(|h| h.name == spec.name) {
             Some(h) => *h = host,
             None => self.hosts.push(host),
@@ -336,12 +347,9 @@ impl Cluster {
         if let Ok(created) = self.api.create(resources::nodes(), "", node, false) {
             self.record_registration(&created, spec.name);
         }
-        self.kubelets.push(Kubelet::new(
-            spec.name,
-            spec.ip,
-            &format!("10.244.{}.", spec.cidr),
-            now,
-        ));
+        let mut kubelet = Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr), now);
+        kubelet.pid = pid;
+        self.kubelets.push(kubelet);
     }
 }
 

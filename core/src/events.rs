@@ -44,6 +44,17 @@ impl ObjectRef {
         }
     }
 
+    /// A node, as kubelets and the node controller refer to it: its name as its uid.
+    pub fn node(name: &str) -> Self {
+        ObjectRef {
+            kind: "Node".into(),
+            name: name.into(),
+            uid: name.into(),
+            api_version: "v1".into(),
+            ..Default::default()
+        }
+    }
+
     pub fn with_field_path(mut self, path: String) -> Self {
         self.field_path = Some(path);
         self

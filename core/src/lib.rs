@@ -10,6 +10,7 @@ pub mod controllers;
 pub mod events;
 pub mod fields;
 pub mod host;
+pub mod klog;
 pub mod kubectl;
 pub mod kubelet;
 pub mod labels;

@@ -12,6 +12,7 @@ pub mod pv_protection;
 pub mod pvc_protection;
 pub mod resource_quota;
 pub mod service_account;
+pub mod taint_eviction;
 
 use serde_json::Value;
 
@@ -79,6 +80,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
     vec![
         Box::new(namespace::NamespaceController::default()),
         Box::new(node_lifecycle::NodeLifecycle::default()),
+        Box::new(taint_eviction::TaintEviction::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
         Box::new(pvc_protection::PvcProtectionController::default()),

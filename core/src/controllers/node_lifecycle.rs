@@ -1,14 +1,27 @@
-//! The node lifecycle controller's NoSchedule tainting pass: each Node carries the
+//! The node lifecycle controller. Its health monitor watches each node's Lease and
+//! status heartbeats and, after the grace period without either, marks the node's
+//! conditions Unknown and its pods not ready. Its tainting passes give each Node the
 //! `NoSchedule` taints its conditions call for (not-ready, unreachable, memory-, disk- and
-//! PID-pressure, network-unavailable) and `unschedulable` while cordoned, and no others
-//! of those. Noticing silent nodes and NoExecute eviction come with the nodes issue.
+//! PID-pressure, network-unavailable, and `unschedulable` while cordoned) and the
+//! `NoExecute` not-ready or unreachable taint while it is not Ready (the taint eviction
+//! controller acts on those).
+
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
 use super::{Controller, Informer};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
-use crate::events::Recorder;
+use crate::clock::{to_time, Millis, SECOND};
+use crate::events::{ObjectRef, Recorder, Source};
+
+/// How often node health is checked (--node-monitor-period).
+const MONITOR_PERIOD: Millis = 5 * SECOND;
+/// How long a node may stay silent before it is Unknown (--node-monitor-grace-period).
+pub const GRACE_PERIOD: Millis = 40 * SECOND;
+/// The conditions a silent node's kubelet can no longer vouch for.
+const KUBELET_CONDITIONS: [&str; 4] = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
 
 /// The condition-driven taint keys, all `node.kubernetes.io/...`.
 const MANAGED: &[&str] = &[
@@ -24,6 +37,159 @@ const MANAGED: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct NodeLifecycle {
     nodes: Informer,
+    leases: Informer,
+    probes: BTreeMap<String, Probe>,
+    next_monitor: Millis,
+}
+
+/// A node's last signs of life, and when this controller saw one change.
+#[derive(Debug, Clone)]
+struct Probe {
+    lease: String,
+    heartbeat: String,
+    at: Millis,
+}
+
+/// A node's condition of `type_`.
+fn condition<'a>(node: &'a Value, type_: &str) -> Option<&'a Value> {
+    node["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == type_)
+}
+
+/// The NoExecute taint a node's Ready condition calls for: not-ready when False,
+/// unreachable when Unknown.
+fn no_execute(node: &Value) -> Option<&'static str> {
+    match condition(node, "Ready")?["status"].as_str()? {
+        "False" => Some(MANAGED[0]),
+        "Unknown" => Some(MANAGED[1]),
+        _ => None,
+    }
+}
+
+impl NodeLifecycle {
+    /// Notes a node's sign of life (`lease` true: its Lease's renewTime, else its Ready
+    /// heartbeat) when it differs from the last one of its kind.
+    fn observe(&mut self, node: &str, lease: bool, sign: String, now: Millis) {
+        if node.is_empty() {
+            return;
+        }
+        let probe = self.probes.entry(node.to_string()).or_insert(Probe {
+            lease: String::new(),
+            heartbeat: String::new(),
+            at: now,
+        });
+        let last = if lease {
+            &mut probe.lease
+        } else {
+            &mut probe.heartbeat
+        };
+        if *last != sign {
+            *last = sign;
+            probe.at = now;
+        }
+    }
+
+    /// Marks nodes silent for longer than the grace period Unknown, and their pods not
+    /// ready.
+    fn monitor(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
+        let now = api.now();
+        let nodes = resources::nodes();
+        for mut node in api.list(nodes, None) {
+            let name = node["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let seen = self
+                .probes
+                .entry(name.clone())
+                .or_insert(Probe {
+                    lease: String::new(),
+                    heartbeat: String::new(),
+                    at: now,
+                })
+                .at;
+            let ready = condition(&node, "Ready").map(|c| c["status"].clone());
+            if now - seen <= GRACE_PERIOD || ready == Some(json!("Unknown")) {
+                continue;
+            }
+            for c in node["status"]["conditions"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+            {
+                if !KUBELET_CONDITIONS.iter().any(|k| c["type"] == *k) {
+                    continue;
+                }
+                c["status"] = json!("Unknown");
+                c["reason"] = json!("NodeStatusUnknown");
+                c["message"] = json!("Kubelet stopped posting node status.");
+                c["lastTransitionTime"] = json!(to_time(now));
+            }
+            if super::client(api)
+                .update(nodes, "", node, "status", &[])
+                .is_err()
+            {
+                continue;
+            }
+            let source = Source::Controller("node-controller");
+            let message = format!("Node {name} status is now: NodeNotReady");
+            rec.record(
+                api,
+                &ObjectRef::node(&name),
+                "Normal",
+                "NodeNotReady",
+                &message,
+                source,
+            );
+            mark_pods_not_ready(api, rec, &name);
+        }
+    }
+}
+
+/// The Ready condition of each pod on `node` turns False (MarkPodsNotReady).
+fn mark_pods_not_ready(api: &mut ApiServer, rec: &mut Recorder, node: &str) {
+    let now = api.now();
+    let pods = resources::pods();
+    let on_node: Vec<Value> = api
+        .list(pods, None)
+        .into_iter()
+        .filter(|p| p["spec"]["nodeName"] == node)
+        .collect();
+    for mut pod in on_node {
+        let mut changed = false;
+        for c in pod["status"]["conditions"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if c["type"] == "Ready" && c["status"] != "False" {
+                c["status"] = json!("False");
+                c["lastTransitionTime"] = json!(to_time(now));
+                changed = true;
+            }
+        }
+        if !changed {
+            continue;
+        }
+        let ns = pod["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        let reference = ObjectRef::of(&pod);
+        if super::client(api)
+            .update(pods, &ns, pod, "status", &[])
+            .is_ok()
+        {
+            let source = Source::Controller("node-controller");
+            rec.record(
+                api,
+                &reference,
+                "Warning",
+                "NodeNotReady",
+                "Node is not ready",
+                source,
+            );
+        }
+    }
 }
 
 /// The NoSchedule taint keys a node's conditions and spec call for.
@@ -61,9 +227,35 @@ impl Controller for NodeLifecycle {
         Box::new(self.clone())
     }
 
-    fn sync(&mut self, api: &mut ApiServer, _rec: &mut Recorder) {
+    fn next_wake(&self) -> Option<Millis> {
+        Some(self.next_monitor)
+    }
+
+    fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         let nodes = resources::nodes();
-        for node in self.nodes.changes(api, nodes).objects() {
+        let now = api.now();
+        if let Some(leases) = resources::find("coordination.k8s.io", "v1", "leases") {
+            for lease in self.leases.changes(api, leases).objects() {
+                if lease["metadata"]["namespace"] == "kube-node-lease" {
+                    let name = lease["metadata"]["name"].as_str().unwrap_or("");
+                    let renewed = lease["spec"]["renewTime"].as_str().unwrap_or("");
+                    self.observe(name, true, renewed.to_string(), now);
+                }
+            }
+        }
+        let changed = self.nodes.changes(api, nodes).objects();
+        for node in &changed {
+            let name = node["metadata"]["name"].as_str().unwrap_or("");
+            let beat = condition(node, "Ready")
+                .map(|c| c["lastHeartbeatTime"].to_string())
+                .unwrap_or_default();
+            self.observe(name, false, beat, now);
+        }
+        if now >= self.next_monitor {
+            self.next_monitor = now + MONITOR_PERIOD;
+            self.monitor(api, rec);
+        }
+        for node in changed {
             let Some(name) = node["metadata"]["name"].as_str().map(String::from) else {
                 continue;
             };
@@ -76,20 +268,35 @@ impl Controller for NodeLifecycle {
                 .cloned()
                 .unwrap_or_default();
             let is_managed = |t: &Value| {
-                t["effect"] == "NoSchedule"
-                    && t["key"].as_str().is_some_and(|k| MANAGED.contains(&k))
+                let key = t["key"].as_str().unwrap_or("");
+                (t["effect"] == "NoSchedule" && MANAGED.contains(&key))
+                    || (t["effect"] == "NoExecute" && MANAGED[..2].contains(&key))
             };
-            let mut next: Vec<Value> = taints
-                .iter()
-                .filter(|t| !is_managed(t) || want.iter().any(|k| t["key"] == *k))
-                .cloned()
-                .collect();
+            let evicting = no_execute(&live);
+            let kept = |t: &&Value| {
+                !is_managed(t)
+                    || if t["effect"] == "NoExecute" {
+                        evicting == t["key"].as_str()
+                    } else {
+                        want.iter().any(|k| t["key"] == *k)
+                    }
+            };
+            let mut next: Vec<Value> = taints.iter().filter(kept).cloned().collect();
             for key in &want {
                 if !next
                     .iter()
                     .any(|t| t["key"] == *key && t["effect"] == "NoSchedule")
                 {
                     next.push(json!({"key": key, "effect": "NoSchedule"}));
+                }
+            }
+            if let Some(key) = evicting {
+                if !next
+                    .iter()
+                    .any(|t| t["key"] == key && t["effect"] == "NoExecute")
+                {
+                    next.push(json!({"key": key, "effect": "NoExecute",
+                                     "timeAdded": to_time(now)}));
                 }
             }
             if next == taints {

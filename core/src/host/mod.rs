@@ -3,7 +3,12 @@
 //! learner's shell runs on one of them; its kubelet reads its configuration and static pod
 //! manifests from them.
 
+pub mod service;
+pub mod systemd;
+
+use crate::clock::Millis;
 use crate::shell::fs::Fs;
+use systemd::Systemd;
 
 /// The machine the learner's shell starts on: the control plane's.
 pub const FIRST: &str = "controlplane";
@@ -14,6 +19,7 @@ pub struct Host {
     pub name: String,
     pub ip: String,
     pub fs: Fs,
+    pub systemd: Systemd,
 }
 
 /// The kubeadm templates, by the name `PATHS.tsv` gives them.
@@ -57,12 +63,13 @@ impl Host {
             name: name.into(),
             ip: ip.into(),
             fs: Fs::default(),
+            systemd: Systemd::default(),
         }
     }
 
     /// A machine after the packages were installed and `kubeadm init` (control plane) or
     /// `kubeadm join` ran on it.
-    pub fn kubeadm(name: &str, ip: &str, control_plane: bool) -> Self {
+    pub fn kubeadm(name: &str, ip: &str, control_plane: bool, now: Millis) -> Self {
         let mut host = Host::bare(name, ip);
         let fill = |text: &str| {
             text.replace("{{NODE_NAME}}", name)
@@ -114,6 +121,7 @@ impl Host {
                 let _ = host.fs.write(path, &kubeconfig, false);
             }
         }
+        host.systemd = Systemd::node(&host.fs, now, crate::rng::fnv1a(name));
         host
     }
 }

@@ -139,13 +139,21 @@ pub fn refused(
         let now = ctx.cluster.now();
         let pid = 20_000 + crate::rng::fnv1a(&now.to_string()) % 9_000;
         for i in 0..n {
-            let micros = (now.rem_euclid(1000) * 1000) as u64 + 180 * i as u64;
-            let c = crate::clock::civil(crate::clock::epoch_seconds() + now.div_euclid(1000));
-            out.err(format!(
-                "E{:02}{:02} {:02}:{:02}:{:02}.{micros:06} {pid:>7} memcache.go:265] \"Unhandled Error\" err=\"couldn't get current server API group list: {}\"\n",
-                c.month, c.day, c.hour, c.minute, c.second,
-                discovery.replace('"', "\\\"")
-            ));
+            let msg = format!(
+                "\"Unhandled Error\" err={}",
+                crate::klog::quote(&format!(
+                    "couldn't get current server API group list: {discovery}"
+                ))
+            );
+            let line = crate::klog::line(
+                'E',
+                now,
+                180 * i as u64,
+                pid as u32,
+                "memcache.go:265",
+                &msg,
+            );
+            out.err(format!("{line}\n"));
         }
     };
     let refusal = format!(

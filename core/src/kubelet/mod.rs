@@ -4,7 +4,9 @@
 
 mod env;
 pub mod images;
+pub mod node_status;
 pub mod process;
+pub mod startup;
 pub mod static_pods;
 mod volumes;
 
@@ -249,6 +251,14 @@ pub struct Kubelet {
     mirrors: BTreeSet<String>,
     /// What it logged (for journalctl), oldest first.
     pub log: Vec<(Millis, String)>,
+    /// Whether the kubelet process runs (its containers run on without it).
+    running: bool,
+    /// When it started last, to announce at its first sync.
+    started_at: Option<Millis>,
+    /// When its Lease is next renewed.
+    lease_at: Millis,
+    /// Its process ID.
+    pub pid: u32,
 }
 
 /// The user a node's kubelet is to the API server.
@@ -334,6 +344,10 @@ impl Kubelet {
             mirrors_dirty: false,
             mirrors: BTreeSet::new(),
             log: vec![],
+            running: true,
+            started_at: None,
+            lease_at: now,
+            pid: 0,
         }
     }
 
@@ -365,18 +379,82 @@ impl Kubelet {
 
     /// The earliest time this kubelet has something to do.
     pub fn next_wake(&self) -> Option<Millis> {
+        if !self.running {
+            return None;
+        }
         self.pods
             .values()
             .filter_map(PodRuntime::next_due)
-            .chain([self.heartbeat_at])
+            .chain([self.heartbeat_at, self.lease_at])
             .min()
+    }
+
+    /// Whether the kubelet process is running.
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    /// Stops the kubelet process: nothing watches, restarts or reports the node's pods
+    /// until it starts again (their containers go on running).
+    pub fn stop(&mut self) {
+        self.running = false;
+    }
+
+    /// Starts the kubelet process: it reads its configuration and manifests afresh,
+    /// reports its node at once and catches up with its pods.
+    pub fn start(&mut self, now: Millis, pid: u32) {
+        if self.running {
+            return;
+        }
+        self.running = true;
+        self.pid = pid;
+        self.started_at = Some(now);
+        self.heartbeat_at = now;
+        self.lease_at = now;
+        self.static_pod_path = None;
+        self.files_read = None;
+        self.dirty.extend(self.pods.keys().cloned());
     }
 
     /// Reacts to pod changes since the last sync and to its node's files, then does what
     /// is due.
     pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder, files: &Fs) {
-        if api.now() >= self.heartbeat_at {
-            self.report_node_status(api);
+        if !self.running {
+            return;
+        }
+        let now = api.now();
+        if self.started_at.take().is_some() {
+            let node = ObjectRef::node(&self.node);
+            let source = Source::Kubelet { host: &self.node };
+            rec.record(
+                api,
+                &node,
+                "Normal",
+                "Starting",
+                "Starting kubelet.",
+                source,
+            );
+            rec.record(
+                api,
+                &node,
+                "Normal",
+                "NodeAllocatableEnforced",
+                "Updated Node Allocatable limit across pods",
+                source,
+            );
+        }
+        if now >= self.lease_at {
+            self.lease_at = now + node_status::LEASE_RENEW;
+            node_status::renew_lease(&mut self.client(api), &self.node, now);
+        }
+        if now >= self.heartbeat_at {
+            self.heartbeat_at = now + NODE_STATUS_REPORT;
+            if node_status::post(&mut self.client(api), &self.node, now) {
+                let node = ObjectRef::node(&self.node);
+                let message = format!("Node {} status is now: NodeReady", self.node);
+                let source = Source::Kubelet { host: &self.node };
+                rec.record(api, &node, "Normal", "NodeReady", &message, source);
+            }
         }
         self.read_static_pods(files, api.now());
         self.watch_pods(api);
@@ -412,7 +490,7 @@ impl Kubelet {
         };
         let (pods, errors) = static_pods::read_dir(files, &dir, &self.node);
         for e in errors {
-            self.log(now, &format!("E file.go:187] \"{e}"));
+            self.log(now, 'E', "file.go:187", &format!("\"{e}"));
         }
         let before = std::mem::take(&mut self.static_pods);
         for sp in pods {
@@ -431,8 +509,11 @@ impl Kubelet {
         }
     }
 
-    fn log(&mut self, at: Millis, line: &str) {
-        self.log.push((at, line.to_string()));
+    /// Logs a line as klog writes it (to the journal, through systemd).
+    pub fn log(&mut self, at: Millis, level: char, source: &str, msg: &str) {
+        let micros = 137 * self.log.len() as u64;
+        let line = crate::klog::line(level, at, micros, self.pid, source, msg);
+        self.log.push((at, line));
     }
 
     /// Starts static pods that are not running, stops those whose manifest went or
@@ -578,25 +659,6 @@ impl Kubelet {
                 }
             }
         }
-    }
-
-    /// Posts the node status: conditions keep their transition times, heartbeats move.
-    fn report_node_status(&mut self, api: &mut ApiServer) {
-        let now = api.now();
-        self.heartbeat_at = now + NODE_STATUS_REPORT;
-        let Ok(mut node) = api.get(crate::apiserver::resources::nodes(), "", &self.node) else {
-            return;
-        };
-        for c in node["status"]["conditions"]
-            .as_array_mut()
-            .into_iter()
-            .flatten()
-        {
-            c["lastHeartbeatTime"] = json!(to_time(now));
-        }
-        let _ = self
-            .client(api)
-            .update(resources::nodes(), "", node, "status", &[]);
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {

@@ -42,6 +42,9 @@ pub struct Scheduler {
     unschedulable: BTreeMap<String, Millis>,
     /// The last diagnosis per pending pod.
     pub diagnoses: BTreeMap<String, Outcome>,
+    /// Its own randomness (ties between nodes), apart from the API server's, so that
+    /// what else the cluster creates does not change its choices.
+    rng: crate::rng::Rng,
 }
 
 fn filters() -> Vec<Box<dyn FilterPlugin>> {
@@ -117,19 +120,14 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
     msg
 }
 
-impl Default for Scheduler {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Scheduler {
-    pub fn new() -> Self {
+    pub fn new(seed: u64) -> Self {
         Scheduler {
             last_revision: 0,
             active: vec![],
             unschedulable: BTreeMap::new(),
             diagnoses: BTreeMap::new(),
+            rng: crate::rng::Rng::new(seed ^ crate::rng::fnv1a("kube-scheduler")),
         }
     }
 
@@ -236,7 +234,7 @@ impl Scheduler {
             let Ok(pod) = serde_json::from_value::<Pod>(value.clone()) else {
                 continue;
             };
-            match self.schedule_one(api, &pod, &nodes) {
+            match self.schedule_one(&pod, &nodes) {
                 Outcome::Bound { node } => {
                     let scheduler = User::system("system:kube-scheduler");
                     if Client::new(api, scheduler).bind(ns, name, &node).is_ok() {
@@ -299,7 +297,7 @@ impl Scheduler {
         infos
     }
 
-    fn schedule_one(&self, api: &mut ApiServer, pod: &Pod, nodes: &[NodeInfo]) -> Outcome {
+    fn schedule_one(&mut self, pod: &Pod, nodes: &[NodeInfo]) -> Outcome {
         let filters = filters();
         let mut feasible = vec![];
         let mut per_node = vec![];
@@ -337,7 +335,7 @@ impl Scheduler {
             .filter(|(s, _)| *s == best)
             .map(|(_, n)| *n)
             .collect();
-        let pick = top[api.rng.below(top.len() as u64) as usize];
+        let pick = top[self.rng.below(top.len() as u64) as usize];
         Outcome::Bound {
             node: pick.name().to_string(),
         }

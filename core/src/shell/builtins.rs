@@ -9,43 +9,10 @@ use crate::command::{CmdResult, Output};
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "yq",
-    "curl",
-    "wget",
-    "vi",
-    "vim",
-    "nano",
-    "scp",
-    "etcdctl",
-    "etcdutl",
-    "kubeadm",
-    "kubelet",
-    "systemctl",
-    "journalctl",
-    "crictl",
-    "docker",
-    "less",
-    "more",
-    "openssl",
-    "helm",
-    "find",
-    "chmod",
-    "ps",
-    "top",
-    "nslookup",
-    "ping",
-    "apt",
-    "apt-get",
-    "service",
-    "ip",
-    "iptables",
-    "netstat",
-    "ss",
-    "uptime",
-    "free",
-    "df",
-    "du",
-    "tar",
+    "yq", "curl", "wget", "vi", "vim", "nano", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet",
+    "crictl", "docker", "less", "more", "openssl", "helm", "find", "chmod", "ps", "top",
+    "nslookup", "ping", "apt", "apt-get", "service", "ip", "iptables", "netstat", "ss", "uptime",
+    "free", "df", "du", "tar",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
@@ -106,6 +73,8 @@ pub fn run(
             res
         }
         "echo" => echo(args),
+        "systemctl" => super::systemctl::systemctl(cluster, &sh.host, args),
+        "journalctl" => super::systemctl::journalctl(cluster, &sh.host, args),
         n if crate::tools::has(n) => {
             let mut io = Io {
                 stdin,

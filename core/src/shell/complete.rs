@@ -6,9 +6,33 @@ use crate::kubectl::VERBS;
 /// Commands the shell runs besides its builtins and the text utilities (programs in
 /// /usr/bin on a node).
 pub const SHELL_COMMANDS: &[&str] = &[
-    "kubectl", "cat", "clear", "date", "egrep", "env", "fgrep", "grep", "head", "hostname", "ls",
-    "mkdir", "printenv", "rm", "sleep", "ssh", "su", "sudo", "tail", "touch", "watch", "wc",
-    "which", "whoami", "xargs",
+    "kubectl",
+    "cat",
+    "clear",
+    "date",
+    "egrep",
+    "env",
+    "fgrep",
+    "grep",
+    "head",
+    "hostname",
+    "ls",
+    "mkdir",
+    "printenv",
+    "rm",
+    "sleep",
+    "ssh",
+    "su",
+    "sudo",
+    "systemctl",
+    "journalctl",
+    "tail",
+    "touch",
+    "watch",
+    "wc",
+    "which",
+    "whoami",
+    "xargs",
 ];
 
 /// Completions for the word being typed at the end of `line`; each candidate is the

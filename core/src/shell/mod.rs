@@ -12,6 +12,7 @@ pub mod expand;
 pub mod pattern;
 pub mod ssh;
 pub mod syntax;
+pub mod systemctl;
 pub mod test;
 pub mod watch;
 

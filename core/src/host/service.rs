@@ -1,0 +1,225 @@
+//! Starting and stopping a machine's services, as systemd does for `systemctl` and for
+//! `Restart=always`: the kubelet process checks its flags and configuration as it
+//! starts, and a failure is retried every `RestartSec`.
+
+use super::systemd::{Ended, State, RESTART_SEC};
+use crate::cluster::Cluster;
+use crate::kubelet::startup;
+
+/// Why a unit action could not be done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The machine has no such unit.
+    NotLoaded,
+    /// Kubarium does not model starting or stopping it yet.
+    NotYet,
+}
+
+const KUBELET: &str = "kubelet";
+
+impl Cluster {
+    fn host_index(&self, host: &str) -> Option<usize> {
+        self.hosts().iter().position(|h| h.name == host)
+    }
+
+    fn kubelet_index(&self, host: &str) -> Option<usize> {
+        self.kubelets.iter().position(|k| k.node == host)
+    }
+
+    /// Starts `unit` on `host` (nothing when it runs already).
+    pub fn start_unit(&mut self, host: &str, unit: &str) -> Result<(), Refusal> {
+        let i = self.known_unit(host, unit)?;
+        let running = matches!(
+            self.hosts_mut()[i].systemd.unit(unit).map(|u| &u.state),
+            Some(State::Running { .. })
+        );
+        if running {
+            return Ok(());
+        }
+        if unit.trim_end_matches(".service") != KUBELET {
+            return Err(Refusal::NotYet);
+        }
+        self.run_kubelet(i, None);
+        self.settle();
+        Ok(())
+    }
+
+    /// Stops `unit` on `host`: the kubelet process ends (its containers go on).
+    pub fn stop_unit(&mut self, host: &str, unit: &str) -> Result<(), Refusal> {
+        let i = self.known_unit(host, unit)?;
+        if unit.trim_end_matches(".service") != KUBELET {
+            return Err(Refusal::NotYet);
+        }
+        let now = self.now();
+        let sd = &mut self.hosts_mut()[i].systemd;
+        let Some(u) = sd.unit_mut(KUBELET) else {
+            return Ok(());
+        };
+        let description = u.description;
+        let last = match u.state.clone() {
+            State::Running { pid, since } => {
+                u.state = State::Dead {
+                    since: now,
+                    last: Some((pid, since, Ended::Terminated)),
+                };
+                true
+            }
+            State::AutoRestart { last, .. } => {
+                u.state = State::Dead {
+                    since: now,
+                    last: Some(last),
+                };
+                false
+            }
+            State::Dead { .. } => return Ok(()),
+        };
+        if last {
+            sd.log(
+                now,
+                KUBELET,
+                "systemd",
+                1,
+                format!("Stopping kubelet.service - {description}..."),
+            );
+            sd.log(
+                now,
+                KUBELET,
+                "systemd",
+                1,
+                "kubelet.service: Deactivated successfully.".into(),
+            );
+        }
+        sd.log(
+            now,
+            KUBELET,
+            "systemd",
+            1,
+            format!("Stopped kubelet.service - {description}."),
+        );
+        if let Some(k) = self.kubelet_index(host) {
+            self.kubelets[k].stop();
+        }
+        self.settle();
+        Ok(())
+    }
+
+    /// Stops and starts `unit` again.
+    pub fn restart_unit(&mut self, host: &str, unit: &str) -> Result<(), Refusal> {
+        self.stop_unit(host, unit)?;
+        self.start_unit(host, unit)
+    }
+
+    fn known_unit(&self, host: &str, unit: &str) -> Result<usize, Refusal> {
+        let i = self.host_index(host).unwrap_or(0);
+        match self.hosts()[i].systemd.unit(unit) {
+            Some(_) => Ok(i),
+            None => Err(Refusal::NotLoaded),
+        }
+    }
+
+    /// Runs the kubelet's `ExecStart=` on machine `i` (after `restarts` failed starts).
+    fn run_kubelet(&mut self, i: usize, restarts: Option<u32>) {
+        let now = self.now();
+        let host = &mut self.hosts_mut()[i];
+        let name = host.name.clone();
+        let pid = host.systemd.pid();
+        let sd = &mut host.systemd;
+        let Some(unit) = sd.unit(KUBELET) else {
+            return;
+        };
+        let description = unit.description;
+        let argv = unit.command_line(&host.fs);
+        let checked = startup::check(argv.get(1..).unwrap_or(&[]), &host.fs);
+        if let Some(n) = restarts {
+            sd.log(
+                now,
+                KUBELET,
+                "systemd",
+                1,
+                format!("kubelet.service: Scheduled restart job, restart counter is at {n}."),
+            );
+        }
+        sd.log(
+            now,
+            KUBELET,
+            "systemd",
+            1,
+            format!("Started kubelet.service - {description}."),
+        );
+        match checked {
+            Ok(_) => {
+                if let Some(u) = sd.unit_mut(KUBELET) {
+                    u.state = State::Running { pid, since: now };
+                }
+                if let Some(k) = self.kubelet_index(&name) {
+                    self.kubelets[k].start(now, pid);
+                }
+            }
+            Err(e) => {
+                let line = crate::klog::line(
+                    'E',
+                    now,
+                    0,
+                    pid,
+                    "run.go:72",
+                    &format!("\"command failed\" err={}", crate::klog::quote(&e)),
+                );
+                sd.log(now, KUBELET, KUBELET, pid, line);
+                sd.log(
+                    now,
+                    KUBELET,
+                    "systemd",
+                    1,
+                    "kubelet.service: Main process exited, code=exited, status=1/FAILURE".into(),
+                );
+                sd.log(
+                    now,
+                    KUBELET,
+                    "systemd",
+                    1,
+                    "kubelet.service: Failed with result 'exit-code'.".into(),
+                );
+                if let Some(u) = sd.unit_mut(KUBELET) {
+                    u.state = State::AutoRestart {
+                        since: now,
+                        at: now + RESTART_SEC,
+                        last: (pid, now, Ended::Exited(1)),
+                        restarts: restarts.unwrap_or(0),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Restarts the units whose `RestartSec` has passed, and moves what kubelets logged
+    /// into their machines' journals.
+    pub(crate) fn run_systemd(&mut self) {
+        let now = self.now();
+        for i in 0..self.hosts().len() {
+            let due = self.hosts()[i]
+                .systemd
+                .unit(KUBELET)
+                .and_then(|u| match u.state {
+                    State::AutoRestart { at, restarts, .. } if at <= now => Some(restarts + 1),
+                    _ => None,
+                });
+            if let Some(n) = due {
+                self.run_kubelet(i, Some(n));
+            }
+        }
+        for k in 0..self.kubelets.len() {
+            if self.kubelets[k].log.is_empty() {
+                continue;
+            }
+            let lines = std::mem::take(&mut self.kubelets[k].log);
+            let pid = self.kubelets[k].pid;
+            let node = self.kubelets[k].node.clone();
+            if let Some(i) = self.host_index(&node) {
+                let sd = &mut self.hosts_mut()[i].systemd;
+                for (at, line) in lines {
+                    sd.log(at, KUBELET, KUBELET, pid, line);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The kubelet's heartbeats: its node's Lease in kube-node-lease, renewed every 10 s, and
+//! the node's conditions, posted when they change and every 5 minutes otherwise.
+
+use serde_json::{json, Value};
+
+use crate::apiserver::client::Client;
+use crate::apiserver::resources;
+use crate::clock::{to_time, Millis, SECOND};
+use crate::events::micro_time;
+
+/// How often the Lease is renewed (a quarter of its duration).
+pub const LEASE_RENEW: Millis = 10 * SECOND;
+const LEASE_DURATION_SECONDS: i64 = 40;
+
+/// What a healthy kubelet says of its node: type, status, reason, message.
+const HEALTHY: [(&str, &str, &str, &str); 4] = [
+    (
+        "MemoryPressure",
+        "False",
+        "KubeletHasSufficientMemory",
+        "kubelet has sufficient memory available",
+    ),
+    (
+        "DiskPressure",
+        "False",
+        "KubeletHasNoDiskPressure",
+        "kubelet has no disk pressure",
+    ),
+    (
+        "PIDPressure",
+        "False",
+        "KubeletHasSufficientPID",
+        "kubelet has sufficient PID available",
+    ),
+    (
+        "Ready",
+        "True",
+        "KubeletReady",
+        "kubelet is posting ready status",
+    ),
+];
+
+/// Renews (or first creates) the node's Lease.
+pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis) {
+    let Some(leases) = resources::find("coordination.k8s.io", "v1", "leases") else {
+        return;
+    };
+    match client.get(leases, "kube-node-lease", node) {
+        Ok(mut lease) => {
+            lease["spec"]["renewTime"] = json!(micro_time(now));
+            lease["spec"]["holderIdentity"] = json!(node);
+            let _ = client.update(leases, "kube-node-lease", lease, "", &[]);
+        }
+        Err(_) => {
+            let owner = client
+                .get(resources::nodes(), "", node)
+                .ok()
+                .map(|n| {
+                    json!([{"apiVersion": "v1", "kind": "Node", "name": node,
+                            "uid": n["metadata"]["uid"]}])
+                })
+                .unwrap_or(Value::Null);
+            let mut lease = json!({
+                "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                "metadata": {"name": node, "namespace": "kube-node-lease"},
+                "spec": {"holderIdentity": node, "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                         "renewTime": micro_time(now)},
+            });
+            if !owner.is_null() {
+                lease["metadata"]["ownerReferences"] = owner;
+            }
+            let _ = client.create(leases, "kube-node-lease", lease, &[]);
+        }
+    }
+}
+
+/// Posts the node's conditions as a healthy kubelet sees them, each keeping its
+/// transition time unless its status changes. Returns whether Ready became True.
+pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> bool {
+    let Ok(mut obj) = client.get(resources::nodes(), "", node) else {
+        return false;
+    };
+    let time = json!(to_time(now));
+    let mut became_ready = false;
+    let conditions = obj["status"]["conditions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut next = vec![];
+    for (type_, status, reason, message) in HEALTHY {
+        let before = conditions.iter().find(|c| c["type"] == type_);
+        let changed = before.is_none_or(|c| c["status"] != status);
+        if changed && type_ == "Ready" {
+            became_ready = true;
+        }
+        let transition = match before {
+            Some(c) if !changed => c["lastTransitionTime"].clone(),
+            _ => time.clone(),
+        };
+        next.push(
+            json!({"type": type_, "status": status, "reason": reason, "message": message,
+                         "lastHeartbeatTime": time, "lastTransitionTime": transition}),
+        );
+    }
+    // Conditions other components own (NetworkUnavailable) stay as they are.
+    next.extend(
+        conditions
+            .into_iter()
+            .filter(|c| !HEALTHY.iter().any(|h| c["type"] == h.0)),
+    );
+    obj["status"]["conditions"] = Value::Array(next);
+    let _ = client.update(resources::nodes(), "", obj, "status", &[]);
+    became_ready
+}
