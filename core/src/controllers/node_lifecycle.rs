@@ -19,7 +19,7 @@ use crate::events::{ObjectRef, Recorder, Source};
 /// How often node health is checked (--node-monitor-period).
 const MONITOR_PERIOD: Millis = 5 * SECOND;
 /// How long a node may stay silent before it is Unknown (--node-monitor-grace-period).
-pub const GRACE_PERIOD: Millis = 40 * SECOND;
+pub const GRACE_PERIOD: Millis = 50 * SECOND;
 /// The conditions a silent node's kubelet can no longer vouch for.
 const KUBELET_CONDITIONS: [&str; 4] = ["MemoryPressure", "DiskPressure", "PIDPressure", "Ready"];
 

@@ -121,7 +121,7 @@ impl Host {
                 let _ = host.fs.write(path, &kubeconfig, false);
             }
         }
-        host.systemd = Systemd::node(&host.fs, now, crate::rng::fnv1a(name));
+        host.systemd = Systemd::node(name, &host.fs, now, crate::rng::fnv1a(name));
         host
     }
 }

@@ -6,14 +6,9 @@
 use crate::clock::{Millis, SECOND};
 use crate::shell::fs::Fs;
 
-/// How a main process ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ended {
-    /// Exited with this status.
-    Exited(i32),
-    /// Killed by SIGTERM (a stop).
-    Terminated,
-}
+/// A main process that ended: its PID, when it started, and its exit status (the
+/// kubelet exits 0 on SIGTERM, 1 when it cannot start).
+pub type Ended = (u32, Millis, i32);
 
 /// A unit's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,16 +17,17 @@ pub enum State {
         pid: u32,
         since: Millis,
     },
-    /// Stopped (`systemctl stop`), or never started.
+    /// Stopped (`systemctl stop`); `failed` when its last run had failed.
     Dead {
         since: Millis,
-        last: Option<(u32, Millis, Ended)>,
+        last: Option<Ended>,
+        failed: bool,
     },
     /// Its process failed; `Restart=always` starts it again at `at`.
     AutoRestart {
         since: Millis,
         at: Millis,
-        last: (u32, Millis, Ended),
+        last: Ended,
         restarts: u32,
     },
 }
@@ -49,6 +45,9 @@ pub struct Unit {
     pub state: State,
     /// The unit file and drop-ins as `daemon-reload` (or boot) last read them.
     pub loaded: Vec<(String, Option<String>)>,
+    /// The first journal line `systemctl status` shows: none from before the unit last
+    /// left the inactive state.
+    pub shown_from: usize,
 }
 
 /// A journal line: when, the unit it belongs to, who wrote it (`systemd`, `kubelet`)
@@ -78,7 +77,7 @@ pub const KUBELET_DROP_IN_DIR: &str = "/usr/lib/systemd/system/kubelet.service.d
 
 impl Systemd {
     /// The units a kubeadm node has, all running since `now`.
-    pub fn node(files: &Fs, now: Millis, seed: u64) -> Self {
+    pub fn node(node_name: &str, files: &Fs, now: Millis, seed: u64) -> Self {
         let mut sd = Systemd {
             units: vec![],
             journal: vec![],
@@ -110,16 +109,27 @@ impl Systemd {
                 enabled: true,
                 state: State::Running { pid, since: now },
                 loaded: vec![],
+                shown_from: sd.journal.len(),
             };
             unit.load(files);
+            let argv = unit.command_line(files);
             sd.units.push(unit);
-            sd.log(
+            sd.say(
                 now,
                 name,
-                "systemd",
-                1,
                 format!("Started {name}.service - {description}."),
             );
+            if name == "kubelet" {
+                // Its first start, after `kubeadm init` or `join` wrote its configuration.
+                let args = argv.get(1..).unwrap_or(&[]);
+                if let Ok(started) = crate::kubelet::startup::check(args, files) {
+                    let lines =
+                        crate::kubelet::startup::log_lines(node_name, now, pid, &started, false);
+                    for line in lines {
+                        sd.log(now, name, "kubelet", pid, line);
+                    }
+                }
+            }
         }
         sd
     }
@@ -156,6 +166,11 @@ impl Systemd {
             pid,
             message,
         });
+    }
+
+    /// Writes one of systemd's own lines about `unit`.
+    pub fn say(&mut self, at: Millis, unit: &'static str, message: impl Into<String>) {
+        self.log(at, unit, "systemd", 1, message.into());
     }
 
     /// When a unit waiting to restart is due.

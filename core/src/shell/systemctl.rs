@@ -4,7 +4,7 @@
 use crate::clock::{civil, epoch_seconds, Millis, MONTHS, WEEKDAYS};
 use crate::cluster::Cluster;
 use crate::command::CmdResult;
-use crate::host::service::Refusal;
+use crate::host::service::{timespan, usage, Refusal};
 use crate::host::systemd::{Ended, Entry, State, Unit};
 
 /// `Mon 2026-01-05 08:00:00 UTC`.
@@ -28,31 +28,6 @@ fn ago(ms: Millis) -> String {
     format!("{text} ago")
 }
 
-/// systemd's time span (format_timespan to the millisecond): `61ms`, `8.927s`,
-/// `11min 5.361s`, `1h 2min 3s`.
-fn timespan(ms: Millis) -> String {
-    let ms = ms.max(0);
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let mut parts = vec![];
-    let (d, h, m) = (ms / 86_400_000, ms / 3_600_000 % 24, ms / 60_000 % 60);
-    for (n, unit) in [(d, "d"), (h, "h"), (m, "min")] {
-        if n > 0 {
-            parts.push(format!("{n}{unit}"));
-        }
-    }
-    let (s, frac) = (ms / 1000 % 60, ms % 1000);
-    if s > 0 || frac > 0 {
-        let mut text = format!("{s}.{frac:03}");
-        while text.ends_with('0') {
-            text.pop();
-        }
-        parts.push(format!("{}s", text.trim_end_matches('.')));
-    }
-    parts.join(" ")
-}
-
 /// A journal line as journalctl's short format prints it.
 fn journal_line(e: &Entry, host: &str) -> String {
     let c = civil(epoch_seconds() + e.at.div_euclid(1000));
@@ -69,11 +44,11 @@ fn journal_line(e: &Entry, host: &str) -> String {
     )
 }
 
-fn ended(e: &Ended) -> &'static str {
-    match e {
-        Ended::Exited(0) => "code=exited, status=0/SUCCESS",
-        Ended::Exited(_) => "code=exited, status=1/FAILURE",
-        Ended::Terminated => "code=killed, signal=TERM",
+fn ended(code: i32) -> &'static str {
+    if code == 0 {
+        "code=exited, status=0/SUCCESS"
+    } else {
+        "code=exited, status=1/FAILURE"
     }
 }
 
@@ -139,13 +114,21 @@ fn status(
         .rfind(|l| !l.is_empty())
         .unwrap_or("")
         .to_string();
-    let last = match &u.state {
-        State::Dead { last, .. } => last.clone(),
-        State::AutoRestart { last, .. } => Some(last.clone()),
+    let last: Option<Ended> = match &u.state {
+        State::Dead { last, .. } => *last,
+        State::AutoRestart { last, .. } => Some(*last),
         State::Running { .. } => None,
     };
-    if let (State::Dead { since, .. }, Some((_, started, _))) = (&u.state, &last) {
-        s.push_str(&format!("   Duration: {}\n", timespan(since - started)));
+    if let (State::Dead { .. }, Some((_, started, code))) = (&u.state, &last) {
+        let ran = if *code == 0 {
+            match &u.state {
+                State::Dead { since, .. } => since - started,
+                _ => 0,
+            }
+        } else {
+            84
+        };
+        s.push_str(&format!("   Duration: {}\n", timespan(ran)));
     }
     s.push_str(&format!("       Docs: {}\n", u.docs));
     match (&u.state, &last) {
@@ -153,28 +136,40 @@ fn status(
             let binary = command
                 .first()
                 .map_or(u.name, |c| c.rsplit('/').next().unwrap_or(u.name));
-            let up = (now - since).max(0);
+            let (cpu, peak) = usage(now - since);
             s.push_str(&format!(
-                "   Main PID: {pid} ({binary})\n      Tasks: {} (limit: 4655)\n     Memory: {:.1}M (peak: {:.1}M)\n        CPU: {}\n     CGroup: /system.slice/{}.service\n             └─{pid} {}\n",
+                "   Main PID: {pid} ({binary})\n      Tasks: {} (limit: 4655)\n     Memory: {:.1}M (peak: {peak:.1}M)\n        CPU: {}\n     CGroup: /system.slice/{}.service\n             └─{pid} {}\n",
                 if u.name == "kubelet" { 12 } else { 9 },
-                31.4 + (up / 60_000) as f64 * 0.3,
-                33.0 + (up / 60_000) as f64 * 0.3,
-                timespan(up / 75),
+                peak - 0.8,
+                timespan(cpu),
                 u.name,
                 command.join(" ")
             ));
         }
-        (_, Some((pid, started, end))) => {
+        (state, Some((pid, started, code))) => {
+            let cpu = if *code == 0 {
+                match state {
+                    State::Dead { since, .. } => usage(since - started).0,
+                    _ => 0,
+                }
+            } else {
+                61 + (*pid as Millis % 50)
+            };
             s.push_str(&format!(
                 "    Process: {pid} ExecStart={exec} ({})\n   Main PID: {pid} ({})\n        CPU: {}\n",
-                ended(end),
-                ended(end),
-                timespan(((now.min(started + 1_000_000)) - started).max(60) / 75 + 61),
+                ended(*code),
+                ended(*code),
+                timespan(cpu),
             ));
         }
         _ => {}
     }
-    let lines: Vec<&Entry> = journal.iter().filter(|e| e.unit == u.name).collect();
+    // Only what was logged since the unit last left the inactive state.
+    let lines: Vec<&Entry> = journal
+        .iter()
+        .skip(u.shown_from)
+        .filter(|e| e.unit == u.name)
+        .collect();
     if !lines.is_empty() {
         s.push('\n');
         for e in &lines[lines.len().saturating_sub(10)..] {
@@ -247,8 +242,10 @@ pub fn systemctl(cluster: &mut Cluster, host: &str, args: &[String]) -> CmdResul
                     _ => "inactive",
                 };
                 out.push_str(&format!("{state}\n"));
-                if state != "active" {
-                    code = 3;
+                if !known {
+                    code = 4;
+                } else if state != "active" {
+                    code = code.max(3);
                 }
             }
             "is-enabled" => match cluster.hosts()[i].systemd.unit(name) {
@@ -259,8 +256,8 @@ pub fn systemctl(cluster: &mut Cluster, host: &str, args: &[String]) -> CmdResul
                     }
                 }
                 None => {
-                    err.push_str(&format!("Failed to get unit file state for {name}.service: No such file or directory\n"));
-                    code = 1;
+                    out.push_str("not-found\n");
+                    code = 4;
                 }
             },
             "enable" | "disable" => {
