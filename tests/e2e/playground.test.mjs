@@ -207,3 +207,27 @@ test('kubectl get -w streams rows until Ctrl-C; kubectl edit opens the YAML pane
     server.close();
   }
 });
+
+test('ssh to node01: its prompt, a static pod from its manifests directory, and its kubelet under systemctl', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'ssh node01');
+    await page.waitForFunction(() => document.querySelector('.prompt').innerText === 'node01:~$ ');
+    await run(page, "printf 'apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: static-web\\nspec:\\n  containers:\\n  - name: web\\n    image: nginx:1.27\\n' > /etc/kubernetes/manifests/static-web.yaml");
+    await run(page, 'systemctl status kubelet | head -5');
+    await page.waitForSelector('text=active (running)');
+    await run(page, 'exit');
+    await page.waitForSelector('text=Connection to node01 closed.');
+    await page.waitForFunction(() => document.querySelector('.prompt').innerText === 'controlplane:~$ ');
+    await run(page, 'kubectl get pods -o wide');
+    await page.waitForSelector('text=static-web-node01');
+    await page.screenshot({ path: path.join(shots, 'node-shell.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
