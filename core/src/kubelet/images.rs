@@ -207,6 +207,13 @@ pub const IMAGES: &[Image] = &[
         size_bytes: 10_952_370,
         entrypoint: Entrypoint::Shell,
     },
+    // The official docs' resource examples run `stress` from it.
+    Image {
+        repository: "polinux/stress",
+        tags: &["latest", "1.0.4"],
+        size_bytes: 4_091_408,
+        entrypoint: Entrypoint::Shell,
+    },
     Image {
         repository: "registry.k8s.io/pause",
         tags: &["3.10.1", "3.10", "3.9", "latest"],

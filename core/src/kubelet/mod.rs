@@ -6,6 +6,7 @@ mod env;
 pub mod images;
 pub mod node_status;
 pub mod process;
+mod script;
 pub mod startup;
 pub mod static_pods;
 mod volumes;
@@ -113,6 +114,11 @@ impl State {
 #[derive(Debug, Clone)]
 struct Container {
     name: String,
+    /// An init container with `restartPolicy: Always` (a sidecar).
+    restartable: bool,
+    /// The files its volumes bring (mount points, and the keys of configMap and secret
+    /// volumes), besides its image's.
+    files: BTreeSet<String>,
     image: String,
     pull_policy: String,
     command: Vec<String>,
@@ -157,6 +163,9 @@ struct PodRuntime {
     static_pod: bool,
     /// Its termination grace period.
     grace: Millis,
+    /// Whether its init containers have all finished once (sidecar restarts after that
+    /// do not hold the app containers up).
+    initialized: bool,
 }
 
 impl PodRuntime {
@@ -190,6 +199,7 @@ impl PodRuntime {
             mount_failures: 0,
             last_status: Value::Null,
             static_pod: false,
+            initialized: false,
             grace: spec["terminationGracePeriodSeconds"]
                 .as_i64()
                 .unwrap_or(30)
@@ -300,9 +310,25 @@ fn mount_statuses(mounts: &Value) -> Value {
     Value::Array(list)
 }
 
+impl Container {
+    /// Whether it has run at least once (a sidecar counts as started from then on).
+    fn has_started(&self) -> bool {
+        matches!(self.state, State::Running { .. }) || self.last.is_some() || self.restart_count > 0
+    }
+
+    /// Whether, as an init container, it no longer holds up the ones after it: it
+    /// succeeded, or it is a sidecar that has started.
+    fn finished_init(&self) -> bool {
+        matches!(&self.state, State::Terminated(t) if t.exit_code == 0)
+            || (self.restartable && self.has_started())
+    }
+}
+
 fn container_from_spec(c: &Value) -> Container {
     let image = c["image"].as_str().unwrap_or("").to_string();
     Container {
+        restartable: c["restartPolicy"] == "Always",
+        files: BTreeSet::new(),
         name: c["name"].as_str().unwrap_or("").to_string(),
         pull_policy: c["imagePullPolicy"]
             .as_str()
@@ -790,6 +816,10 @@ impl Kubelet {
                 self.pods.insert(key.to_string(), rt);
                 return;
             }
+            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                c.files =
+                    volumes::files(&mut self.client(api), &rt.namespace, &rt.volumes, &c.mounts);
+            }
             let ip = if rt.host_network {
                 self.host_ip.clone()
             } else {
@@ -804,13 +834,23 @@ impl Kubelet {
             }
         }
 
-        // Init containers run one at a time, each to success, before the app containers.
+        // Init containers run one at a time, each to success, before the app containers;
+        // a sidecar (restartPolicy Always) only until it has started, then it keeps
+        // running (restarted when it exits) beside them.
         let pod_desc = format!("{}_{}({})", rt.name, rt.namespace, rt.uid);
-        let mut init_done = true;
-        let n_init = rt.init.len();
-        for i in 0..n_init {
-            let done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
-            if done {
+        for i in 0..rt.init.len() {
+            let c = &rt.init[i];
+            if c.restartable && (rt.initialized || c.has_started()) {
+                self.drive(
+                    api,
+                    &mut say,
+                    &mut rt.init[i],
+                    "Always",
+                    (&rt.namespace, &pod_desc),
+                );
+                continue;
+            }
+            if rt.initialized || c.finished_init() {
                 continue;
             }
             if let State::Waiting { at, .. } = &mut rt.init[i].state {
@@ -818,7 +858,9 @@ impl Kubelet {
                     *at = now;
                 }
             }
-            let policy = if rt.restart_policy == "Never" {
+            let policy = if rt.init[i].restartable {
+                "Always"
+            } else if rt.restart_policy == "Never" {
                 "Never"
             } else {
                 "OnFailure"
@@ -830,18 +872,17 @@ impl Kubelet {
                 policy,
                 (&rt.namespace, &pod_desc),
             );
-            init_done = matches!(&rt.init[i].state, State::Terminated(t) if t.exit_code == 0);
-            if init_done && i + 1 == n_init {
-                break;
-            }
-            if init_done {
-                if let State::Waiting { at, .. } = &mut rt.init[i + 1].state {
+            if rt.init[i].finished_init() {
+                if let Some(State::Waiting { at, .. }) =
+                    rt.init.get_mut(i + 1).map(|c| &mut c.state)
+                {
                     *at = now;
                 }
             }
-            init_done = false;
             break;
         }
+        let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
+        rt.initialized |= init_done;
         if init_done {
             let policy = rt.restart_policy.clone();
             let namespace = rt.namespace.clone();
@@ -1071,7 +1112,7 @@ impl Kubelet {
                         hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
                     );
                     let behaviour = match images::pull(&c.image) {
-                        Ok(img) => process::behaviour(img, &c.command, &c.args),
+                        Ok(img) => process::behaviour(img, &c.command, &c.args, &c.files),
                         Err(e) => Behaviour::StartError(e),
                     };
                     say(
@@ -1242,10 +1283,8 @@ impl Kubelet {
     fn compose_status(&self, rt: &PodRuntime, pod: &Value) -> Value {
         let ts = |t: Millis| json!(to_time(t));
         let sandbox_ready = rt.ip.is_some();
-        let init_pending = rt
-            .init
-            .iter()
-            .any(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+        let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
+        let init_pending = !init_done;
         let container_status = |c: &Container, init: bool| -> Value {
             let state = match &c.state {
                 State::Waiting {
@@ -1278,7 +1317,11 @@ impl Kubelet {
                 "lastState": c.last.as_ref().map_or(json!({}), |t| terminated_json(t, &c.container_id)),
             });
             if init {
-                s["ready"] = json!(matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
+                s["ready"] = json!(if c.restartable {
+                    running
+                } else {
+                    matches!(&c.state, State::Terminated(t) if t.exit_code == 0)
+                });
             }
             if !c.container_id.is_empty() {
                 s["containerID"] = json!(c.container_id);
@@ -1288,20 +1331,19 @@ impl Kubelet {
             }
             s
         };
-        let init_done = rt
+        let running = |c: &&Container| matches!(c.state, State::Running { .. });
+        // Sidecars count among the containers that must be ready.
+        let must_run: Vec<&Container> = rt
             .init
             .iter()
-            .all(|c| matches!(&c.state, State::Terminated(t) if t.exit_code == 0));
-        let all_ready = init_done
-            && rt
-                .containers
-                .iter()
-                .all(|c| matches!(c.state, State::Running { .. }));
+            .filter(|c| c.restartable)
+            .chain(rt.containers.iter())
+            .collect();
+        let all_ready = init_done && must_run.iter().all(running);
         let phase = pod_phase(rt, init_done);
-        let not_ready: Vec<String> = rt
-            .containers
+        let not_ready: Vec<String> = must_run
             .iter()
-            .filter(|c| !matches!(c.state, State::Running { .. }))
+            .filter(|c| !running(c))
             .map(|c| c.name.clone())
             .collect();
         let cond = |type_: &str, ok: bool, reason: Option<String>, message: Option<String>| {
@@ -1338,7 +1380,7 @@ impl Kubelet {
                     "containers with incomplete status: [{}]",
                     rt.init
                         .iter()
-                        .filter(|c| !matches!(&c.state, State::Terminated(t) if t.exit_code == 0))
+                        .filter(|c| !c.finished_init())
                         .map(|c| c.name.clone())
                         .collect::<Vec<_>>()
                         .join(" ")

@@ -1,8 +1,10 @@
 //! What a container's process does, from its image and command: run forever, exit after a
 //! while with a code, or fail to start.
 
+use std::collections::BTreeSet;
+
 use super::images::{Entrypoint, Image};
-use crate::clock::{Millis, SECOND};
+use crate::clock::Millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Behaviour {
@@ -20,90 +22,19 @@ const EXIT_ZERO: &[&str] = &[
     "uname", "nslookup", "wget", "curl", "ping", "touch", "mkdir", "printf", "df", "ps", "mount",
     "nc",
 ];
-const SERVERS: &[&str] = &[
-    "nginx",
-    "httpd",
-    "httpd-foreground",
-    "redis-server",
-    "mysqld",
-    "postgres",
-    "mongod",
-    "memcached",
-    "python",
-    "python3",
-    "node",
-    "tail",
-    "top",
-    "watch",
-];
 
 fn binary(arg: &str) -> &str {
     arg.rsplit('/').next().unwrap_or(arg)
 }
 
-fn sleep_seconds(arg: Option<&String>) -> Option<Option<Millis>> {
-    let a = arg?;
-    if a == "infinity" || a == "inf" {
-        return Some(None);
-    }
-    let (num, mult) = match a.chars().last() {
-        Some('s') => (&a[..a.len() - 1], 1),
-        Some('m') => (&a[..a.len() - 1], 60),
-        Some('h') => (&a[..a.len() - 1], 3600),
-        Some('d') => (&a[..a.len() - 1], 86400),
-        _ => (a.as_str(), 1),
-    };
-    let n: f64 = num.parse().ok()?;
-    Some(Some((n * mult as f64 * SECOND as f64) as Millis))
-}
-
-/// Runs a shell script: a sequence of simple commands; loops run forever.
-fn shell_script(script: &str) -> Behaviour {
-    if script.contains("while true") || script.contains("while :") || script.contains("for (;;)") {
-        return Behaviour::Forever { graceful: false };
-    }
-    let mut elapsed = 0;
-    let mut code = 0;
-    for part in script
-        .split(['\n', ';', '&', '|'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        let words: Vec<String> = part
-            .split_whitespace()
-            .map(|w| w.trim_matches(['"', '\'']).to_string())
-            .collect();
-        let Some(first) = words.first() else { continue };
-        match binary(first) {
-            "sleep" => match sleep_seconds(words.get(1)) {
-                Some(Some(ms)) => {
-                    elapsed += ms;
-                    code = 0;
-                }
-                Some(None) => return Behaviour::Forever { graceful: false },
-                None => code = 1,
-            },
-            "exit" => {
-                let c = words.get(1).and_then(|c| c.parse().ok()).unwrap_or(code);
-                return Behaviour::Exits {
-                    after: elapsed,
-                    code: c,
-                };
-            }
-            "false" => code = 1,
-            b if SERVERS.contains(&b) => return Behaviour::Forever { graceful: true },
-            _ => code = 0,
-        }
-    }
-    Behaviour::Exits {
-        after: elapsed,
-        code,
-    }
-}
-
 /// Decides what a container runs, as the runtime would: `command` replaces the image's
 /// entrypoint, `args` its default arguments.
-pub fn behaviour(image: &Image, command: &[String], args: &[String]) -> Behaviour {
+pub fn behaviour(
+    image: &Image,
+    command: &[String],
+    args: &[String],
+    files: &BTreeSet<String>,
+) -> Behaviour {
     let argv: Vec<String> = if !command.is_empty() {
         command.iter().chain(args.iter()).cloned().collect()
     } else {
@@ -117,17 +48,22 @@ pub fn behaviour(image: &Image, command: &[String], args: &[String]) -> Behaviou
     };
     match binary(first) {
         "sh" | "bash" | "ash" => match argv.iter().position(|a| a == "-c") {
-            Some(i) => shell_script(&argv[i + 1..].join(" ")),
+            // The script is the word after -c; the rest are its $0, $1, ...
+            Some(i) => super::script::run(argv.get(i + 1).map_or("", String::as_str), files),
             None => Behaviour::Exits { after: 0, code: 0 },
         },
-        "sleep" => match sleep_seconds(argv.get(1)) {
+        // A command line that is a script's single command runs as one.
+        "cat" | "ls" | "test" | "[" | "touch" | "mkdir" | "rm" | "exit" | "false" | "tail" => {
+            let line: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
+            super::script::run(&line.join(" "), files)
+        }
+        "sleep" => match super::script::seconds(argv.get(1).map(String::as_str)) {
             Some(Some(ms)) => Behaviour::Exits { after: ms, code: 0 },
             Some(None) => Behaviour::Forever { graceful: false },
             None => Behaviour::Exits { after: 0, code: 1 },
         },
-        "false" => Behaviour::Exits { after: 0, code: 1 },
         b if EXIT_ZERO.contains(&b) => Behaviour::Exits { after: 0, code: 0 },
-        b if SERVERS.contains(&b) || image.repository.rsplit('/').next() == Some(b) => {
+        b if super::script::SERVERS.contains(&b) || image.repository.rsplit('/').next() == Some(b) => {
             Behaviour::Forever { graceful: true }
         }
         _ if matches!(image.entrypoint, Entrypoint::Server { .. }) && command.is_empty() => {
@@ -139,10 +75,26 @@ pub fn behaviour(image: &Image, command: &[String], args: &[String]) -> Behaviou
     }
 }
 
+/// A word as the shell reads it back: quoted when it needs to be.
+fn shell_quote(a: &str) -> String {
+    if !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
+    {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::images::pull;
     use super::*;
+
+    fn run(image: &Image, command: &[String], args: &[String]) -> Behaviour {
+        behaviour(image, command, args, &BTreeSet::new())
+    }
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -152,30 +104,27 @@ mod tests {
     fn behaviours() {
         let nginx = pull("nginx").unwrap();
         let busybox = pull("busybox").unwrap();
+        assert_eq!(run(nginx, &[], &[]), Behaviour::Forever { graceful: true });
         assert_eq!(
-            behaviour(nginx, &[], &[]),
-            Behaviour::Forever { graceful: true }
-        );
-        assert_eq!(
-            behaviour(busybox, &[], &[]),
+            run(busybox, &[], &[]),
             Behaviour::Exits { after: 0, code: 0 }
         );
         assert_eq!(
-            behaviour(busybox, &[], &s(&["sleep", "10"])),
+            run(busybox, &[], &s(&["sleep", "10"])),
             Behaviour::Exits {
                 after: 10_000,
                 code: 0
             }
         );
         assert_eq!(
-            behaviour(busybox, &s(&["sh", "-c"]), &s(&["sleep 5; exit 3"])),
+            run(busybox, &s(&["sh", "-c"]), &s(&["sleep 5; exit 3"])),
             Behaviour::Exits {
                 after: 5_000,
                 code: 3
             }
         );
         assert_eq!(
-            behaviour(
+            run(
                 busybox,
                 &s(&["sh", "-c", "while true; do date; sleep 1; done"]),
                 &[]
@@ -183,8 +132,44 @@ mod tests {
             Behaviour::Forever { graceful: false }
         );
         assert!(matches!(
-            behaviour(busybox, &s(&["frobnicate"]), &[]),
+            run(busybox, &s(&["frobnicate"]), &[]),
             Behaviour::StartError(_)
         ));
+        // Commands act on the container's files: a missing file fails the script.
+        assert_eq!(
+            run(
+                busybox,
+                &s(&["sh", "-c", "cat /missing && sleep 3600"]),
+                &[]
+            ),
+            Behaviour::Exits { after: 0, code: 1 }
+        );
+        assert_eq!(
+            run(
+                busybox,
+                &s(&["sh", "-c", "touch /tmp/ok; cat /tmp/ok && sleep 30"]),
+                &[]
+            ),
+            Behaviour::Exits {
+                after: 30_000,
+                code: 0
+            }
+        );
+        assert_eq!(
+            run(busybox, &s(&["sh", "-c", "ls /nope || exit 4"]), &[]),
+            Behaviour::Exits { after: 0, code: 4 }
+        );
+        assert_eq!(
+            run(busybox, &s(&["cat", "/etc/hostname"]), &[]),
+            Behaviour::Exits { after: 0, code: 0 }
+        );
+        assert_eq!(
+            run(
+                busybox,
+                &s(&["sh", "-c", "while [ ! -f /tmp/ready ]; do sleep 1; done"]),
+                &[]
+            ),
+            Behaviour::Forever { graceful: false }
+        );
     }
 }

@@ -3,6 +3,8 @@
 //! A missing one (not optional) fails MountVolume.SetUp, retried with the volume
 //! manager's exponential back-off, and the pod stays ContainerCreating.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::apiserver::client::Client;
@@ -57,4 +59,61 @@ pub fn mount_error(client: &mut Client<'_>, ns: &str, volumes: &Value) -> Option
         }
     }
     None
+}
+
+/// The files a container sees through its volume mounts (`mounts`: name and mountPath):
+/// each mount point, and the keys (or items' paths) of configMap and secret volumes.
+pub fn files(
+    client: &mut Client<'_>,
+    ns: &str,
+    volumes: &Value,
+    mounts: &Value,
+) -> BTreeSet<String> {
+    let mut files = BTreeSet::new();
+    for m in mounts.as_array().into_iter().flatten() {
+        let path = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/');
+        if path.is_empty() {
+            continue;
+        }
+        // The mount point and the directories above it.
+        let mut dir = path.to_string();
+        while !dir.is_empty() {
+            files.insert(dir.clone());
+            dir = dir
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string());
+        }
+        let Some(v) = volumes
+            .as_array()
+            .and_then(|vs| vs.iter().find(|v| v["name"] == m["name"]))
+        else {
+            continue;
+        };
+        let (source, plural, name_field) = if v["configMap"].is_object() {
+            (&v["configMap"], "configmaps", "name")
+        } else if v["secret"].is_object() {
+            (&v["secret"], "secrets", "secretName")
+        } else {
+            continue;
+        };
+        let keys: Vec<String> = match source["items"].as_array() {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| i["path"].as_str().map(str::to_string))
+                .collect(),
+            None => {
+                let object = source[name_field].as_str().unwrap_or("");
+                let found =
+                    resources::find("", "v1", plural).and_then(|r| client.get(r, ns, object).ok());
+                found
+                    .iter()
+                    .flat_map(|o| ["data", "binaryData", "stringData"].map(|f| o[f].clone()))
+                    .filter_map(|d| d.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+                    .flatten()
+                    .collect()
+            }
+        };
+        files.extend(keys.into_iter().map(|k| format!("{path}/{k}")));
+    }
+    files
 }

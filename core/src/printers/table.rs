@@ -101,23 +101,52 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
     }
     let mut restarts = 0;
     let mut last_restart: Option<Millis> = None;
-    let mut note_restart = |c: &Value| {
+    // What restartable init containers (sidecars) add: kept once the pod is initialized.
+    let mut sidecar_restarts = 0;
+    let mut sidecar_last: Option<Millis> = None;
+    let latest = |last: &mut Option<Millis>, c: &Value| {
         if let Some(ago) = since(c, "/lastState/terminated/finishedAt", now) {
-            last_restart = Some(last_restart.map_or(ago, |l: Millis| l.min(ago)));
+            *last = Some(last.map_or(ago, |l: Millis| l.min(ago)));
         }
     };
+    let init_specs = pod["spec"]["initContainers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let restartable = |name: &Value| {
+        init_specs
+            .iter()
+            .any(|c| c["name"] == *name && c["restartPolicy"] == "Always")
+    };
+    let total = total
+        + init_specs
+            .iter()
+            .filter(|c| c["restartPolicy"] == "Always")
+            .count();
+    let mut ready = 0;
     let mut initializing = false;
     let init_statuses = status["initContainerStatuses"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    let init_total = pod["spec"]["initContainers"].as_array().map_or(0, Vec::len);
     for (i, c) in init_statuses.iter().enumerate() {
-        restarts += c["restartCount"].as_i64().unwrap_or(0);
-        note_restart(c);
+        let count = c["restartCount"].as_i64().unwrap_or(0);
+        restarts += count;
+        latest(&mut last_restart, c);
+        let sidecar = restartable(&c["name"]);
+        if sidecar {
+            sidecar_restarts += count;
+            latest(&mut sidecar_last, c);
+        }
         let term = &c["state"]["terminated"];
         let waiting = s(c, "/state/waiting/reason");
         if term.is_object() && term["exitCode"].as_i64() == Some(0) {
+            continue;
+        }
+        if sidecar && c["started"] == true {
+            if c["ready"] == true {
+                ready += 1;
+            }
             continue;
         }
         reason = if term.is_object() {
@@ -133,51 +162,58 @@ pub fn pod_status(pod: &Value, now: Millis) -> (String, String, String) {
         } else if !waiting.is_empty() && waiting != "PodInitializing" {
             format!("Init:{waiting}")
         } else {
-            format!("Init:{i}/{init_total}")
+            format!("Init:{i}/{}", init_specs.len())
         };
         initializing = true;
         break;
     }
-    let initialized = status["conditions"].as_array().is_some_and(|cs| {
-        cs.iter()
-            .any(|c| c["type"] == "Initialized" && c["status"] == "True")
-    });
-    let mut ready = 0;
-    if !initializing || initialized {
+    let condition = |type_: &str| {
+        status["conditions"].as_array().is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == type_ && c["status"] == "True")
+        })
+    };
+    if !initializing || condition("Initialized") {
+        restarts = sidecar_restarts;
+        last_restart = sidecar_last;
         let mut has_running = false;
+        let mut error_reason = String::new();
         let statuses = status["containerStatuses"]
             .as_array()
             .cloned()
             .unwrap_or_default();
         for c in statuses.iter().rev() {
             restarts += c["restartCount"].as_i64().unwrap_or(0);
-            note_restart(c);
+            latest(&mut last_restart, c);
             let waiting = s(c, "/state/waiting/reason");
             let term = &c["state"]["terminated"];
             if !waiting.is_empty() {
                 reason = waiting.to_string();
-            } else if term.is_object() && !s(term, "/reason").is_empty() {
-                reason = s(term, "/reason").to_string();
             } else if term.is_object() {
-                reason = match term["signal"].as_i64() {
-                    Some(sig) if sig != 0 => format!("Signal:{sig}"),
-                    _ => format!("ExitCode:{}", term["exitCode"].as_i64().unwrap_or(0)),
+                reason = if !s(term, "/reason").is_empty() {
+                    s(term, "/reason").to_string()
+                } else {
+                    match term["signal"].as_i64() {
+                        Some(sig) if sig != 0 => format!("Signal:{sig}"),
+                        _ => format!("ExitCode:{}", term["exitCode"].as_i64().unwrap_or(0)),
+                    }
                 };
+                if term["exitCode"].as_i64().unwrap_or(0) != 0 {
+                    error_reason = reason.clone();
+                }
             } else if c["ready"] == true && c["state"]["running"].is_object() {
                 has_running = true;
                 ready += 1;
             }
         }
-        if reason == "Completed" && has_running {
-            let pod_ready = status["conditions"].as_array().is_some_and(|cs| {
-                cs.iter()
-                    .any(|c| c["type"] == "Ready" && c["status"] == "True")
-            });
-            reason = if pod_ready {
-                "Running".into()
-            } else {
-                "NotReady".into()
-            };
+        if reason == "Completed" {
+            if has_running && condition("Ready") {
+                reason = "Running".into();
+            } else if !error_reason.is_empty() {
+                reason = error_reason;
+            } else if has_running {
+                reason = "NotReady".into();
+            }
         }
     }
     let phase = s(status, "/phase");
