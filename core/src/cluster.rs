@@ -18,14 +18,22 @@ pub use crate::version::KUBERNETES_VERSION;
 const COMPACTION_INTERVAL: Millis = 5 * MINUTE;
 
 /// A node of the default cluster.
-struct NodeSpec {
-    name: &'static str,
-    ip: &'static str,
-    cidr: u8,
+struct NodeSpec<'a> {
+    name: &'a str,
+    ip: &'a str,
+    /// Which /24 of the pod network (10.244.0.0/16, then beyond it for big clusters).
+    cidr: u16,
     control_plane: bool,
 }
 
-const DEFAULT_NODES: &[NodeSpec] = &[
+impl NodeSpec<'_> {
+    /// The first three octets of its pods' addresses, with the trailing dot.
+    fn pod_prefix(&self) -> String {
+        format!("10.{}.{}.", 244 + self.cidr / 256, self.cidr % 256)
+    }
+}
+
+const DEFAULT_NODES: &[NodeSpec<'static>] = &[
     NodeSpec {
         name: "controlplane",
         ip: "172.30.1.2",
@@ -331,7 +339,30 @@ impl Cluster {
         self.advance(AGE_AT_START - self.now());
     }
 
-    fn add_node(&mut self, spec: &NodeSpec) {
+    /// Adds a worker machine as `kubeadm join` leaves it: its kubelet registers its Node
+    /// and a kube-proxy pod starts there. Returns its name (`node03`, `node04`, ...).
+    pub fn add_worker(&mut self) -> String {
+        let n = self.hosts.len();
+        let name = format!("node{n:02}");
+        let ip = format!("172.30.{}.{}", 2 + (n - 1) / 250, 2 + (n - 1) % 250);
+        let spec = NodeSpec {
+            name: &name,
+            ip: &ip,
+            cidr: n as u16,
+            control_plane: false,
+        };
+        self.add_node(&spec);
+        let _ = self.api.create(
+            resources::pods(),
+            "kube-system",
+            kube_proxy_pod(&name),
+            false,
+        );
+        self.settle();
+        name
+    }
+
+    fn add_node(&mut self, spec: &NodeSpec<'_>) {
         let now = self.now();
         let host = Host::kubeadm(spec.name, spec.ip, spec.control_plane, now);
         let pid = match host.systemd.unit("kubelet").map(|u| &u.state) {
@@ -347,7 +378,7 @@ impl Cluster {
         if let Ok(created) = self.api.create(resources::nodes(), "", node, false) {
             self.record_registration(&created, spec.name);
         }
-        let mut kubelet = Kubelet::new(spec.name, spec.ip, &format!("10.244.{}.", spec.cidr), now);
+        let mut kubelet = Kubelet::new(spec.name, spec.ip, &spec.pod_prefix(), now);
         kubelet.pid = pid;
         self.kubelets.push(kubelet);
     }
@@ -395,7 +426,7 @@ impl Cluster {
     }
 }
 
-fn node_object(spec: &NodeSpec, now: Millis, rng: &mut crate::rng::Rng) -> Value {
+fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> Value {
     let mut labels = json!({
         "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
@@ -406,7 +437,7 @@ fn node_object(spec: &NodeSpec, now: Millis, rng: &mut crate::rng::Rng) -> Value
         labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
         taints = json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
     }
-    let cidr = format!("10.244.{}.0/24", spec.cidr);
+    let cidr = format!("{}0/24", spec.pod_prefix());
     let condition = |type_: &str, status: &str, reason: &str, message: &str| {
         json!({"type": type_, "status": status, "reason": reason, "message": message,
                "lastHeartbeatTime": crate::clock::to_time(now), "lastTransitionTime": crate::clock::to_time(now)})

@@ -173,6 +173,59 @@ fn load(
     );
 }
 
+/// A cluster at scale: `nodes` machines, `pods` pods created through the API server and
+/// scheduled, then `minutes` of virtual time with every kubelet's heartbeats and the node
+/// lifecycle controller's monitoring. Real time per phase, and the process's memory.
+fn scale(nodes: usize, pods: usize, minutes: i64) {
+    let before = rss_mib();
+    let t = Instant::now();
+    let mut s = Session::new(1);
+    while s.cluster.hosts().len() < nodes {
+        s.cluster.add_worker();
+    }
+    let joined = t.elapsed();
+    let t = Instant::now();
+    for i in 0..pods {
+        let mut p = pod(i);
+        // Small requests, so that they fit however many there are per node.
+        p["spec"]["containers"][0]["resources"] =
+            serde_json::json!({"requests": {"cpu": "10m", "memory": "16Mi"}});
+        let _ = s.cluster.api.create(
+            kubarium_core::apiserver::resources::pods(),
+            "default",
+            p,
+            false,
+        );
+        if i % 500 == 499 {
+            s.cluster.settle();
+        }
+    }
+    s.cluster.settle();
+    let created = t.elapsed();
+    let t = Instant::now();
+    s.cluster.advance(60_000);
+    let started = t.elapsed();
+    let t = Instant::now();
+    s.cluster.advance(minutes * 60_000);
+    let ran = t.elapsed();
+    let running = s
+        .cluster
+        .api
+        .list(kubarium_core::apiserver::resources::pods(), None)
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Running")
+        .count();
+    println!(
+        "scale {nodes} nodes, {pods} pods: join {:.1} s, create+schedule {:.1} s, start (1 min) {:.1} s, {minutes} virtual min {:.1} s; {running} pods Running; memory {:.0} MiB (+{:.0})",
+        joined.as_secs_f64(),
+        created.as_secs_f64(),
+        started.as_secs_f64(),
+        ran.as_secs_f64(),
+        rss_mib(),
+        rss_mib() - before,
+    );
+}
+
 /// The resident memory of this process, in MiB.
 fn rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -248,6 +301,17 @@ fn http_surface() {
 }
 
 fn main() {
+    // `kubarium-bench scale NODES PODS MINUTES` runs only the scale benchmark.
+    if std::env::args().nth(1).as_deref() == Some("scale") {
+        let n = |i: usize, d: usize| {
+            std::env::args()
+                .nth(i)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(d)
+        };
+        scale(n(2, 1000), n(3, 30_000), n(4, 10) as i64);
+        return;
+    }
     request_surface(250);
     request_surface(10_000);
     http_surface();
@@ -336,4 +400,5 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0
     );
     println!("budget: any kubectl command at lesson scale under 16 ms");
+    scale(100, 3000, 10);
 }

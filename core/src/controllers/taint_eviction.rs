@@ -106,6 +106,12 @@ impl Controller for TaintEviction {
             }
             replan |= before != taints;
         }
+        if self.tainted.is_empty() {
+            // No node has NoExecute taints: no pod is due to go.
+            self.pods.skip(api);
+            self.due.clear();
+            return;
+        }
         let changed = self.pods.changes(api, resources::pods()).objects();
         if replan {
             self.due.clear();

@@ -615,10 +615,14 @@ impl Kubelet {
     }
 
     fn watch_pods(&mut self, api: &mut ApiServer) {
+        let node = self.node.as_str();
+        let ours = |v: &Value| v["spec"]["nodeName"].as_str() == Some(node);
         let events: Vec<(EventType, Value)> =
             match api.store.watch("/registry/pods/", self.last_revision) {
+                // Only this node's pods are copied out of the store.
                 Ok(evs) => evs
                     .iter()
+                    .filter(|e| ours(&e.kv.value))
                     .map(|e| (e.kind, (*e.kv.value).clone()))
                     .collect(),
                 Err(_) => {

@@ -4,7 +4,7 @@
 pub mod framework;
 pub mod plugins;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
@@ -277,7 +277,11 @@ impl Scheduler {
             .into_iter()
             .map(NodeInfo::new)
             .collect();
-        let index: BTreeSet<String> = infos.iter().map(|n| n.name().to_string()).collect();
+        let index: BTreeMap<String, usize> = infos
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name().to_string(), i))
+            .collect();
         for pod in api.list_typed::<Pod>(resources::pods(), None) {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
                 continue;
@@ -287,10 +291,10 @@ impl Scheduler {
                 .as_ref()
                 .and_then(|s| s.phase.as_deref())
                 .unwrap_or("");
-            if phase == "Succeeded" || phase == "Failed" || !index.contains(&node) {
+            if phase == "Succeeded" || phase == "Failed" {
                 continue;
             }
-            if let Some(info) = infos.iter_mut().find(|n| n.name() == node) {
+            if let Some(info) = index.get(&node).and_then(|&i| infos.get_mut(i)) {
                 info.add_pod(&pod);
             }
         }
