@@ -373,7 +373,6 @@ impl Cluster {
             Some(h) => *h = host,
             None => self.hosts.push(host),
         }
-        let now = self.now();
         let node = node_object(spec, now, &mut self.api.rng);
         if let Ok(created) = self.api.create(resources::nodes(), "", node, false) {
             self.record_registration(&created, spec.name);

@@ -19,7 +19,8 @@ pub enum Refusal {
 const KUBELET: &str = "kubelet";
 
 impl Cluster {
-    fn host_index(&self, host: &str) -> Option<usize> {
+    /// The index of machine `host` among `hosts()`.
+    pub fn host_index(&self, host: &str) -> Option<usize> {
         self.hosts().iter().position(|h| h.name == host)
     }
 

@@ -323,11 +323,7 @@ pub fn systemctl(cluster: &mut Cluster, host: &str, args: &[String]) -> CmdResul
 }
 
 fn host_index(cluster: &Cluster, host: &str) -> usize {
-    cluster
-        .hosts()
-        .iter()
-        .position(|h| h.name == host)
-        .unwrap_or(0)
+    cluster.host_index(host).unwrap_or(0)
 }
 
 /// `journalctl [-u UNIT] [-n N] [--no-pager] [-x] [-e] [-r]`.
