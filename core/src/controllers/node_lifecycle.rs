@@ -48,6 +48,8 @@ struct Probe {
     lease: String,
     heartbeat: String,
     at: Millis,
+    /// Already marked Unknown since that sign.
+    marked: bool,
 }
 
 /// A node's condition of `type_`.
@@ -79,6 +81,7 @@ impl NodeLifecycle {
             lease: String::new(),
             heartbeat: String::new(),
             at: now,
+            marked: false,
         });
         let last = if lease {
             &mut probe.lease
@@ -88,6 +91,7 @@ impl NodeLifecycle {
         if *last != sign {
             *last = sign;
             probe.at = now;
+            probe.marked = false;
         }
     }
 
@@ -98,17 +102,18 @@ impl NodeLifecycle {
         let nodes = resources::nodes();
         for mut node in api.list(nodes, None) {
             let name = node["metadata"]["name"].as_str().unwrap_or("").to_string();
-            let seen = self
-                .probes
-                .entry(name.clone())
-                .or_insert(Probe {
-                    lease: String::new(),
-                    heartbeat: String::new(),
-                    at: now,
-                })
-                .at;
+            let probe = self.probes.entry(name.clone()).or_insert(Probe {
+                lease: String::new(),
+                heartbeat: String::new(),
+                at: now,
+                marked: false,
+            });
             let ready = condition(&node, "Ready").map(|c| c["status"].clone());
-            if now - seen <= GRACE_PERIOD || ready == Some(json!("Unknown")) {
+            if now - probe.at <= GRACE_PERIOD {
+                continue;
+            }
+            probe.marked = true;
+            if ready == Some(json!("Unknown")) {
                 continue;
             }
             for c in node["status"]["conditions"]
@@ -227,8 +232,20 @@ impl Controller for NodeLifecycle {
         Box::new(self.clone())
     }
 
+    /// The monitor's tick (every 5 s from its first) at which a node's grace period
+    /// will have run out: the ticks between change nothing.
     fn next_wake(&self) -> Option<Millis> {
-        Some(self.next_monitor)
+        if self.probes.is_empty() {
+            return Some(self.next_monitor);
+        }
+        let due = self
+            .probes
+            .values()
+            .filter(|p| !p.marked)
+            .map(|p| p.at + GRACE_PERIOD + 1)
+            .min()?;
+        let ticks = (due - self.next_monitor + MONITOR_PERIOD - 1).div_euclid(MONITOR_PERIOD);
+        Some(self.next_monitor + ticks.max(0) * MONITOR_PERIOD)
     }
 
     fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
@@ -252,8 +269,18 @@ impl Controller for NodeLifecycle {
             self.observe(name, false, beat, now);
         }
         if now >= self.next_monitor {
-            self.next_monitor = now + MONITOR_PERIOD;
-            self.monitor(api, rec);
+            // The ticks passed since the last one, on the same 5 s grid.
+            let missed = (now - self.next_monitor).div_euclid(MONITOR_PERIOD);
+            self.next_monitor += (missed + 1) * MONITOR_PERIOD;
+            // Nodes are read only when one may have gone silent for too long.
+            let silent = self.probes.is_empty()
+                || self
+                    .probes
+                    .values()
+                    .any(|p| !p.marked && now - p.at > GRACE_PERIOD);
+            if silent {
+                self.monitor(api, rec);
+            }
         }
         for node in changed {
             let Some(name) = node["metadata"]["name"].as_str().map(String::from) else {
