@@ -644,7 +644,22 @@ impl Kubelet {
             }
             // Static pods come from files; their mirror pods are only shown.
             if static_pods::is_mirror(&pod) {
-                self.mirrors_dirty = true;
+                // Only a mirror pod deleted, being deleted or not matching what runs
+                // needs the kubelet; its own status updates do not.
+                let key = format!(
+                    "{}/{}",
+                    pod["metadata"]["namespace"].as_str().unwrap_or(""),
+                    pod["metadata"]["name"].as_str().unwrap_or("")
+                );
+                let current = self.static_pods.get(&key).is_some_and(|(sp, _)| {
+                    pod["metadata"]["annotations"]["kubernetes.io/config.mirror"] == sp.uid.as_str()
+                });
+                if kind == EventType::Delete
+                    || !current
+                    || pod["metadata"]["deletionTimestamp"].is_string()
+                {
+                    self.mirrors_dirty = true;
+                }
                 continue;
             }
             let ns = pod["metadata"]["namespace"]
