@@ -132,13 +132,24 @@ impl Cluster {
             .any(|k| k.runs_static(component.binary()))
     }
 
+    /// Which components run, each looked up once.
+    fn running(&self) -> [(Component, bool); 3] {
+        [
+            Component::ApiServer,
+            Component::ControllerManager,
+            Component::Scheduler,
+        ]
+        .map(|c| (c, self.up(c)))
+    }
+
     /// Runs every control loop at the current instant until nothing changes. The
     /// scheduler and the controllers run only while their component's pod runs.
     pub fn settle(&mut self) {
         self.run_systemd();
         for _ in 0..64 {
             let before = self.api.store.revision();
-            if self.up(Component::Scheduler) {
+            let running = self.running();
+            if running.contains(&(Component::Scheduler, true)) {
                 self.scheduler.sync(&mut self.api, &mut self.recorder);
             }
             for k in self.kubelets.iter_mut() {
@@ -148,8 +159,6 @@ impl Cluster {
                 };
                 k.sync(&mut self.api, &mut self.recorder, files);
             }
-            let running =
-                [Component::ApiServer, Component::ControllerManager].map(|c| (c, self.up(c)));
             for c in self.controllers.iter_mut() {
                 if running.contains(&(c.component(), true)) {
                     c.sync(&mut self.api, &mut self.recorder);
@@ -159,12 +168,14 @@ impl Cluster {
                 break;
             }
         }
+        self.collect_logs();
     }
 
     /// The next instant some component has work.
     pub fn next_wake(&self) -> Option<Millis> {
-        let scheduler = self
-            .up(Component::Scheduler)
+        let running = self.running();
+        let scheduler = running
+            .contains(&(Component::Scheduler, true))
             .then(|| self.scheduler.next_wake())
             .flatten();
         self.kubelets
@@ -175,7 +186,7 @@ impl Cluster {
             .chain(
                 self.controllers
                     .iter()
-                    .filter(|c| self.up(c.component()))
+                    .filter(|c| running.contains(&(c.component(), true)))
                     .filter_map(|c| c.next_wake()),
             )
             .min()

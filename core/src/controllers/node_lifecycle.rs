@@ -52,6 +52,18 @@ struct Probe {
     marked: bool,
 }
 
+impl Probe {
+    /// A node first seen at `now`.
+    fn new(now: Millis) -> Self {
+        Probe {
+            lease: String::new(),
+            heartbeat: String::new(),
+            at: now,
+            marked: false,
+        }
+    }
+}
+
 /// A node's condition of `type_`.
 fn condition<'a>(node: &'a Value, type_: &str) -> Option<&'a Value> {
     node["status"]["conditions"]
@@ -77,12 +89,10 @@ impl NodeLifecycle {
         if node.is_empty() {
             return;
         }
-        let probe = self.probes.entry(node.to_string()).or_insert(Probe {
-            lease: String::new(),
-            heartbeat: String::new(),
-            at: now,
-            marked: false,
-        });
+        let probe = self
+            .probes
+            .entry(node.to_string())
+            .or_insert(Probe::new(now));
         let last = if lease {
             &mut probe.lease
         } else {
@@ -102,12 +112,7 @@ impl NodeLifecycle {
         let nodes = resources::nodes();
         for mut node in api.list(nodes, None) {
             let name = node["metadata"]["name"].as_str().unwrap_or("").to_string();
-            let probe = self.probes.entry(name.clone()).or_insert(Probe {
-                lease: String::new(),
-                heartbeat: String::new(),
-                at: now,
-                marked: false,
-            });
+            let probe = self.probes.entry(name.clone()).or_insert(Probe::new(now));
             let ready = condition(&node, "Ready").map(|c| c["status"].clone());
             if now - probe.at <= GRACE_PERIOD {
                 continue;

@@ -32,7 +32,7 @@ impl Cluster {
     pub fn start_unit(&mut self, host: &str, unit: &str) -> Result<(), Refusal> {
         let i = self.known_unit(host, unit)?;
         let running = matches!(
-            self.hosts_mut()[i].systemd.unit(unit).map(|u| &u.state),
+            self.hosts()[i].systemd.unit(unit).map(|u| &u.state),
             Some(State::Running { .. })
         );
         if running {
@@ -168,7 +168,7 @@ impl Cluster {
                     sd.log(now, KUBELET, KUBELET, pid, line);
                 }
                 if let Some(k) = self.kubelet_index(&name) {
-                    self.kubelets[k].start(now, pid);
+                    self.kubelets[k].start(now, pid, started.static_pod_path);
                 }
             }
             Err(e) => {
@@ -209,8 +209,7 @@ impl Cluster {
         }
     }
 
-    /// Restarts the units whose `RestartSec` has passed, and moves what kubelets logged
-    /// into their machines' journals.
+    /// Restarts the units whose `RestartSec` has passed.
     pub(crate) fn run_systemd(&mut self) {
         let now = self.now();
         for i in 0..self.hosts().len() {
@@ -225,6 +224,10 @@ impl Cluster {
                 self.run_kubelet(i, Some(n));
             }
         }
+    }
+
+    /// Moves what kubelets logged into their machines' journals.
+    pub(crate) fn collect_logs(&mut self) {
         for k in 0..self.kubelets.len() {
             if self.kubelets[k].log.is_empty() {
                 continue;

@@ -94,14 +94,8 @@ fn unanswered(p: &Parsed, ctx: &Ctx<'_>) -> Option<Server> {
         return None;
     }
     let ip = match host.as_str() {
-        "localhost" => "127.0.0.1".to_string(),
-        h => ctx.cluster.host(h).map_or(h.to_string(), |m| {
-            if h == "127.0.0.1" {
-                h.to_string()
-            } else {
-                m.ip.clone()
-            }
-        }),
+        "localhost" | "127.0.0.1" => "127.0.0.1".to_string(),
+        h => ctx.cluster.host(h).map_or(h.to_string(), |m| m.ip.clone()),
     };
     Some(Server {
         url,

@@ -426,9 +426,9 @@ impl Kubelet {
         self.running = false;
     }
 
-    /// Starts the kubelet process: it reads its configuration and manifests afresh,
-    /// reports its node at once and catches up with its pods.
-    pub fn start(&mut self, now: Millis, pid: u32) {
+    /// Starts the kubelet process with the static pod path its configuration gives: it
+    /// reads its manifests afresh, reports its node at once and catches up with its pods.
+    pub fn start(&mut self, now: Millis, pid: u32, static_pod_path: Option<String>) {
         if self.running {
             return;
         }
@@ -437,7 +437,7 @@ impl Kubelet {
         self.started_at = Some(now);
         self.heartbeat_at = now;
         self.lease_at = now;
-        self.static_pod_path = None;
+        self.static_pod_path = Some(static_pod_path);
         self.files_read = None;
         self.dirty.extend(self.pods.keys().cloned());
     }
@@ -516,7 +516,7 @@ impl Kubelet {
         };
         let (pods, errors) = static_pods::read_dir(files, &dir, &self.node);
         for e in errors {
-            self.log(now, 'E', "file.go:187", &format!("\"{e}"));
+            self.log(now, 'E', "file.go:187", &e);
         }
         let before = std::mem::take(&mut self.static_pods);
         for sp in pods {

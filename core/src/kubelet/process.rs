@@ -17,12 +17,6 @@ pub enum Behaviour {
     StartError(String),
 }
 
-const EXIT_ZERO: &[&str] = &[
-    "echo", "true", "date", "env", "printenv", "hostname", "cat", "ls", "pwd", "id", "whoami",
-    "uname", "nslookup", "wget", "curl", "ping", "touch", "mkdir", "printf", "df", "ps", "mount",
-    "nc",
-];
-
 fn binary(arg: &str) -> &str {
     arg.rsplit('/').next().unwrap_or(arg)
 }
@@ -46,44 +40,18 @@ pub fn behaviour(
             Entrypoint::Shell => Behaviour::Exits { after: 0, code: 0 },
         };
     };
+    // Programs the container's shell utilities know, run as a one-command script.
+    if let Some(b) = super::script::exec(&argv, files) {
+        return b;
+    }
     match binary(first) {
-        "sh" | "bash" | "ash" => match argv.iter().position(|a| a == "-c") {
-            // The script is the word after -c; the rest are its $0, $1, ...
-            Some(i) => super::script::run(argv.get(i + 1).map_or("", String::as_str), files),
-            None => Behaviour::Exits { after: 0, code: 0 },
-        },
-        // A command line that is a script's single command runs as one.
-        "cat" | "ls" | "test" | "[" | "touch" | "mkdir" | "rm" | "exit" | "false" | "tail" => {
-            let line: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
-            super::script::run(&line.join(" "), files)
-        }
-        "sleep" => match super::script::seconds(argv.get(1).map(String::as_str)) {
-            Some(Some(ms)) => Behaviour::Exits { after: ms, code: 0 },
-            Some(None) => Behaviour::Forever { graceful: false },
-            None => Behaviour::Exits { after: 0, code: 1 },
-        },
-        b if EXIT_ZERO.contains(&b) => Behaviour::Exits { after: 0, code: 0 },
-        b if super::script::SERVERS.contains(&b) || image.repository.rsplit('/').next() == Some(b) => {
-            Behaviour::Forever { graceful: true }
-        }
+        b if image.repository.rsplit('/').next() == Some(b) => Behaviour::Forever { graceful: true },
         _ if matches!(image.entrypoint, Entrypoint::Server { .. }) && command.is_empty() => {
             Behaviour::Forever { graceful: true }
         }
         _ => Behaviour::StartError(format!(
             "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{first}\": executable file not found in $PATH: unknown"
         )),
-    }
-}
-
-/// A word as the shell reads it back: quoted when it needs to be.
-fn shell_quote(a: &str) -> String {
-    if !a.is_empty()
-        && a.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
-    {
-        a.to_string()
-    } else {
-        format!("'{}'", a.replace('\'', "'\\''"))
     }
 }
 

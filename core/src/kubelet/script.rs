@@ -104,7 +104,7 @@ const QUICK: &[&str] = &[
 ];
 
 /// Programs that serve until stopped, and stop promptly on SIGTERM.
-pub(super) const SERVERS: &[&str] = &[
+const SERVERS: &[&str] = &[
     "nginx",
     "httpd",
     "httpd-foreground",
@@ -134,27 +134,21 @@ struct Run {
     steps: usize,
 }
 
-/// What `sh -c SCRIPT` does in a container whose files are `files` (the image's and its
-/// volumes').
-pub fn run(script: &str, files: &BTreeSet<String>) -> Behaviour {
-    let Ok(list) = syntax::parse(script, &|_| None) else {
-        return Behaviour::Exits { after: 0, code: 2 };
-    };
-    let mut r = Run {
-        files: BASE
-            .iter()
-            .map(|s| s.to_string())
-            .chain(files.iter().cloned())
-            .collect(),
-        elapsed: 0,
-        steps: 0,
-    };
-    match r.list(&list) {
-        Flow::Status(code) | Flow::Exit(code) => Behaviour::Exits {
-            after: r.elapsed,
-            code,
-        },
-        Flow::Forever { graceful } => Behaviour::Forever { graceful },
+/// Shell builtins: as a container's own command, no such program exists.
+const BUILTINS: &[&str] = &["exit", "export", "set", "cd", "trap", "wait", ":"];
+
+/// What a container whose command is `argv` (run directly, no shell; `sh -c SCRIPT` runs
+/// the script) does, with its files `files` (the image's and its volumes'); `None` when
+/// its image has no such program.
+pub fn exec(argv: &[String], files: &BTreeSet<String>) -> Option<Behaviour> {
+    let name = argv.first()?.rsplit('/').next()?;
+    if BUILTINS.contains(&name) {
+        return None;
+    }
+    let mut r = Run::new(files);
+    match r.simple(argv) {
+        Flow::Status(127) => None,
+        flow => Some(r.finish(flow)),
     }
 }
 
@@ -170,7 +164,7 @@ fn text(w: &Word) -> String {
 }
 
 /// `sleep`'s argument (`5`, `1.5m`, `infinity`) in milliseconds; `None` inside for ever.
-pub(super) fn seconds(arg: Option<&str>) -> Option<Option<Millis>> {
+fn seconds(arg: Option<&str>) -> Option<Option<Millis>> {
     let a = arg?;
     if a == "infinity" || a == "inf" {
         return Some(None);
@@ -187,6 +181,29 @@ pub(super) fn seconds(arg: Option<&str>) -> Option<Option<Millis>> {
 }
 
 impl Run {
+    fn new(files: &BTreeSet<String>) -> Self {
+        Run {
+            files: BASE
+                .iter()
+                .map(|s| s.to_string())
+                .chain(files.iter().cloned())
+                .collect(),
+            elapsed: 0,
+            steps: 0,
+        }
+    }
+
+    /// The container's fate once the script has run to `flow`.
+    fn finish(&self, flow: Flow) -> Behaviour {
+        match flow {
+            Flow::Status(code) | Flow::Exit(code) => Behaviour::Exits {
+                after: self.elapsed,
+                code,
+            },
+            Flow::Forever { graceful } => Behaviour::Forever { graceful },
+        }
+    }
+
     fn exists(&self, path: &str) -> bool {
         let path = path.trim_end_matches('/');
         self.files
@@ -320,17 +337,14 @@ impl Run {
                 Some(None) => Flow::Forever { graceful: false },
                 None => Flow::Status(1),
             },
-            "cat" | "ls" | "head" | "more" | "grep" if name != "grep" || args.len() > 1 => {
-                let files: Vec<&String> = match name {
-                    "grep" => paths().skip(1).collect(),
-                    _ => paths().collect(),
-                };
-                let code = if files.iter().all(|f| self.exists(f)) {
-                    0
-                } else {
-                    1
-                };
-                Flow::Status(if name == "grep" && code == 1 { 2 } else { code })
+            "cat" | "ls" | "head" | "more" => {
+                let found = paths().all(|f| self.exists(f));
+                Flow::Status(i32::from(!found))
+            }
+            // grep's pattern matches nothing it can read: 1, or 2 for a missing file.
+            "grep" => {
+                let found = paths().skip(1).all(|f| self.exists(f));
+                Flow::Status(if found { 1 } else { 2 })
             }
             "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
                 Flow::Forever { graceful: false }
@@ -377,13 +391,16 @@ impl Run {
                 Flow::Status(i32::from(truth == negate))
             }
             "sh" | "bash" | "ash" => match args.iter().position(|a| a == "-c") {
-                Some(i) => match syntax::parse(&args[i + 1..].join(" "), &|_| None) {
-                    Ok(l) => match self.list(&l) {
-                        Flow::Exit(c) => Flow::Status(c),
-                        f => f,
-                    },
-                    Err(_) => Flow::Status(2),
-                },
+                // The script is the word after -c; the ones after it are its $0, $1, ...
+                Some(i) => {
+                    match syntax::parse(args.get(i + 1).map_or("", String::as_str), &|_| None) {
+                        Ok(l) => match self.list(&l) {
+                            Flow::Exit(c) => Flow::Status(c),
+                            f => f,
+                        },
+                        Err(_) => Flow::Status(2),
+                    }
+                }
                 None => Flow::Status(0),
             },
             n if SERVERS.contains(&n) => Flow::Forever { graceful: true },

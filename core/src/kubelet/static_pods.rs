@@ -6,6 +6,7 @@ use k8s_openapi::api::core::v1::Pod;
 use serde_json::{json, Value};
 
 use crate::clock::{to_time, Millis};
+use crate::klog::quote;
 use crate::shell::fs::{self, Fs};
 
 /// The kubelet's configuration file, as kubeadm's drop-in passes it with `--config`.
@@ -32,10 +33,18 @@ pub fn static_pod_path(files: &Fs, config: &str) -> Option<String> {
 }
 
 /// The manifests in `dir` as the file source reads them: regular files not starting with
-/// a dot, one pod each. Files it cannot use come back as the kubelet's log messages.
+/// a dot, one pod each. Files it cannot use, and a missing directory, come back as the
+/// kubelet's log messages (klog's structured form).
 pub fn read_dir(files: &Fs, dir: &str, node: &str) -> (Vec<StaticPod>, Vec<String>) {
     let mut pods = vec![];
     let mut errors = vec![];
+    if !files.is_dir(dir) {
+        let msg = format!(
+            "\"Unable to read config path\" err=\"path does not exist, ignoring\" path={}",
+            quote(dir)
+        );
+        return (pods, vec![msg]);
+    }
     let mut names = files.list(dir);
     names.sort();
     for name in names {
@@ -48,12 +57,14 @@ pub fn read_dir(files: &Fs, dir: &str, node: &str) -> (Vec<StaticPod>, Vec<Strin
         };
         match decode(text, node) {
             Ok(p) if pods.iter().any(|q: &StaticPod| q.key == p.key) => errors.push(format!(
-                "Detected duplicate pod name, ignoring duplicate pod\" pod=\"{}\"",
-                p.key
+                "\"Detected duplicate pod name, ignoring duplicate pod\" pod={}",
+                quote(&p.key)
             )),
             Ok(p) => pods.push(p),
             Err(e) => errors.push(format!(
-                "Could not process manifest file\" err=\"{path}: {e}\" path=\"{path}\""
+                "\"Could not process manifest file\" err={} path={}",
+                quote(&format!("{path}: {e}")),
+                quote(&path)
             )),
         }
     }
@@ -75,13 +86,23 @@ fn decode(text: &str, node: &str) -> Result<StaticPod, String> {
                 .into(),
         );
     }
-    if doc["kind"] != "Pod" || doc["apiVersion"] != "v1" {
-        let kind = doc["kind"].as_str().unwrap_or("");
-        return Err(if kind.is_empty() {
-            format!("couldn't parse as pod(Object 'Kind' is missing in '{doc}'), please check config file")
-        } else {
-            format!("invalid pod: kind {kind} is not a Pod")
-        });
+    let kind = doc["kind"].as_str().unwrap_or("");
+    let version = doc["apiVersion"].as_str().unwrap_or("");
+    let unusable = if kind.is_empty() {
+        Some(format!("Object 'Kind' is missing in '{doc}'"))
+    } else if version.is_empty() {
+        Some(format!("Object 'apiVersion' is missing in '{doc}'"))
+    } else if kind != "Pod" || version != "v1" {
+        Some(format!(
+            "no kind \"{kind}\" is registered for version \"{version}\" as a pod"
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = unusable {
+        return Err(format!(
+            "couldn't parse as pod({why}), please check config file"
+        ));
     }
     let mut typed: Pod = serde_json::from_value(doc.clone())
         .map_err(|e| format!("couldn't parse as pod({e}), please check config file"))?;
