@@ -99,6 +99,25 @@ impl Cluster {
         self.api.now()
     }
 
+    /// A client of the API server as `user`, whose API server reaches the nodes'
+    /// kubelets (for a pod's log).
+    pub fn client(
+        &mut self,
+        user: crate::apiserver::request::User,
+    ) -> crate::apiserver::client::Client<'_> {
+        let mut client = crate::apiserver::client::Client::new(&mut self.api, user);
+        client.kubelets = &self.kubelets;
+        client
+    }
+
+    /// Serves one request as the API server does, its kubelets reachable.
+    pub fn handle(
+        &mut self,
+        req: &crate::apiserver::request::Request,
+    ) -> crate::apiserver::rest::Response {
+        self.api.handle_with(req, &self.kubelets)
+    }
+
     pub fn hosts(&self) -> &[Host] {
         &self.hosts
     }
@@ -477,7 +496,7 @@ fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> V
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {
                 "architecture": "amd64", "bootID": rng.uuid(), "containerRuntimeVersion": "containerd://1.7.27",
-                "kernelVersion": "6.8.0-58-generic", "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
+                "kernelVersion": crate::kubelet::programs::KERNEL_VERSION, "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
                 "machineID": rng.uuid().replace('-', ""), "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
                 "systemUUID": rng.uuid(),
             },

@@ -159,7 +159,7 @@ fn run(mut cluster: Cluster, speed: f64, rx: std_mpsc::Receiver<Command>) {
         match command {
             Some(Command::Request(req, reply)) => {
                 let resp = catch_unwind(AssertUnwindSafe(|| {
-                    let resp = cluster.api.handle(&req);
+                    let resp = cluster.handle(&req);
                     cluster.settle();
                     resp
                 }))

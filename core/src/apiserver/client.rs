@@ -24,6 +24,8 @@ pub struct ListOptions<'a> {
 /// Requests on behalf of one user.
 pub struct Client<'a> {
     pub api: &'a mut ApiServer,
+    /// How the API server reaches the nodes' kubelets (for a pod's log).
+    pub kubelets: &'a dyn super::pod_log::Kubelets,
     pub user: User,
     /// The warnings responses carried, each once (as kubectl's warning writer
     /// deduplicates them).
@@ -34,6 +36,7 @@ impl<'a> Client<'a> {
     pub fn new(api: &'a mut ApiServer, user: User) -> Self {
         Client {
             api,
+            kubelets: &super::pod_log::NoKubelets,
             user,
             warnings: vec![],
         }
@@ -41,7 +44,9 @@ impl<'a> Client<'a> {
 
     /// Sends a request as this client's user.
     pub fn send(&mut self, req: Request) -> Response {
-        let resp = self.api.handle(&req.as_user(self.user.clone()));
+        let resp = self
+            .api
+            .handle_with(&req.as_user(self.user.clone()), self.kubelets);
         for w in &resp.warnings {
             if !self.warnings.contains(w) {
                 self.warnings.push(w.clone());

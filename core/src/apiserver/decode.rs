@@ -60,7 +60,7 @@ pub fn decode<T: DeserializeOwned + serde::Serialize>(
         "{} in version \"{}\" cannot be handled as a {}",
         resource.kind, resource.version, resource.kind
     );
-    let decoded: Result<T, _> = serde_json::from_value(value.clone());
+    let decoded = T::deserialize(value);
     let obj = decoded.map_err(|e| {
         let why = super::type_error::find(resource, value)
             .unwrap_or_else(|| go_style_type_error(&e.to_string()));

@@ -17,6 +17,7 @@ pub mod field_manager;
 pub mod negotiation;
 pub mod openapi;
 pub mod patch;
+pub mod pod_log;
 pub mod quota;
 pub mod registry;
 pub mod request;
@@ -687,20 +688,21 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
-        // Admission sees every update, even one that changes nothing.
-        let attrs = admission::Attributes::new(r, ns, &name, &self.store, &self.admission, opts)
-            .updating(&kv.value, status);
-        let mut warnings = warnings;
-        warnings.extend(admission::validate(&attrs, &to_stored(&obj))?);
-        let mut old_cmp = old.clone();
-        old_cmp.metadata_mut().resource_version = None;
-        if obj == old_cmp {
-            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
-        }
         if T::HAS_GENERATION && obj.spec_changed(&old) {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
         let mut value = to_stored(&obj);
+        // Admission sees every update, even one that changes nothing.
+        let attrs = admission::Attributes::new(r, ns, &name, &self.store, &self.admission, opts)
+            .updating(&kv.value, status);
+        let mut warnings = warnings;
+        warnings.extend(admission::validate(&attrs, &value)?);
+        let rv = obj.metadata_mut().resource_version.take();
+        let unchanged = obj == old;
+        obj.metadata_mut().resource_version = rv;
+        if unchanged {
+            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
+        }
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));

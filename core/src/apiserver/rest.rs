@@ -193,8 +193,28 @@ fn decode_continue(token: &str) -> Option<(i64, String)> {
 }
 
 impl ApiServer {
-    /// Serves one request.
+    /// Serves one request (one that needs a kubelet finds none answering).
     pub fn handle(&mut self, req: &Request) -> Response {
+        self.handle_with(req, &super::pod_log::NoKubelets)
+    }
+
+    /// Serves one request, reaching the nodes' kubelets through `kubelets` for a pod's
+    /// log.
+    pub fn handle_with(
+        &mut self,
+        req: &Request,
+        kubelets: &dyn super::pod_log::Kubelets,
+    ) -> Response {
+        if let Ok((r, info)) = self.resolve(req) {
+            if r.group.is_empty()
+                && r.plural == "pods"
+                && info.subresource == "log"
+                && !info.name.is_empty()
+                && req.method == Method::Get
+            {
+                return self.pod_log(&info.namespace, &info.name, &req.query, kubelets);
+            }
+        }
         match self.route(req) {
             Ok(r) => r,
             Err(e) => Response::error(&e),

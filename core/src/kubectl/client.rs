@@ -8,7 +8,7 @@ use crate::cluster::Cluster;
 
 /// A client on the cluster, as kubectl's is on its kubeconfig context.
 pub fn connect(cluster: &mut Cluster) -> Client<'_> {
-    Client::new(&mut cluster.api, User::admin())
+    cluster.client(User::admin())
 }
 
 /// The resources the cluster serves, as kubectl's discovery finds them once per command.

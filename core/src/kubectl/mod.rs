@@ -23,6 +23,7 @@ pub mod get;
 pub mod info;
 pub mod label;
 pub mod last_applied;
+pub mod logs;
 pub mod manifest;
 pub mod patch;
 pub mod replace;
@@ -189,12 +190,12 @@ pub const VERBS: &[&str] = &[
     "cordon",
     "uncordon",
     "drain",
+    "logs",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "logs",
     "exec",
     "attach",
     "port-forward",
@@ -434,6 +435,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "cordon" => cordon::run(&parsed, ctx, true),
         "uncordon" => cordon::run(&parsed, ctx, false),
         "drain" => drain::run(&parsed, ctx),
+        "logs" => logs::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }

@@ -60,3 +60,140 @@ pub fn config_error(
     }
     None
 }
+
+/// A ConfigMap's or Secret's value for `key` as text (a Secret's data is base64).
+fn text_of(obj: &Value, key: &str, secret: bool) -> Option<String> {
+    let raw = obj["data"].get(key).and_then(Value::as_str)?;
+    if !secret {
+        return Some(raw.to_string());
+    }
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(raw).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// `$(VAR)` in a value, replaced by an earlier variable's value (`$$(VAR)` stays as
+/// `$(VAR)`, an unknown one as written), as the kubelet expands env and command lines.
+pub fn expand(text: &str, vars: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some((name, tail)) = after.strip_prefix('(').and_then(|s| s.split_once(')')) {
+            match vars.iter().rev().find(|(k, _)| k == name) {
+                Some((_, v)) => out.push_str(v),
+                None => out.push_str(&format!("$({name})")),
+            }
+            rest = tail;
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The environment a container's process gets, in order: the image's PATH, HOSTNAME,
+/// the variables of `envFrom` and `env` (values from ConfigMaps, Secrets and the pod's
+/// fields `fields` resolved), the kubernetes Service's variables, and HOME.
+pub fn resolve(
+    client: &mut Client<'_>,
+    ns: &str,
+    fields: &std::collections::BTreeMap<String, String>,
+    env_from: &Value,
+    env: &Value,
+) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = vec![
+        (
+            "PATH".into(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+        ),
+        (
+            "HOSTNAME".into(),
+            fields.get("metadata.name").cloned().unwrap_or_default(),
+        ),
+    ];
+    let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {
+        vars.retain(|(name, _)| *name != k);
+        vars.push((k, v));
+    };
+    for from in env_from.as_array().into_iter().flatten() {
+        let prefix = from["prefix"].as_str().unwrap_or("");
+        for (field, plural, secret) in [
+            ("configMapRef", "configmaps", false),
+            ("secretRef", "secrets", true),
+        ] {
+            let Some(name) = from[field]["name"].as_str() else {
+                continue;
+            };
+            let Some(obj) = source(client, plural, ns, name) else {
+                continue;
+            };
+            for key in obj["data"].as_object().into_iter().flat_map(|m| m.keys()) {
+                if let Some(v) = text_of(&obj, key, secret) {
+                    set(&mut vars, format!("{prefix}{key}"), v);
+                }
+            }
+        }
+    }
+    for var in env.as_array().into_iter().flatten() {
+        let Some(name) = var["name"].as_str() else {
+            continue;
+        };
+        let from = &var["valueFrom"];
+        let value = if let Some(v) = var["value"].as_str() {
+            Some(expand(v, &vars))
+        } else if let Some(path) = from["fieldRef"]["fieldPath"].as_str() {
+            fields.get(path).cloned()
+        } else {
+            let mut found = None;
+            for (field, plural, secret) in [
+                ("configMapKeyRef", "configmaps", false),
+                ("secretKeyRef", "secrets", true),
+            ] {
+                let r = &from[field];
+                if let (Some(obj_name), Some(key)) = (r["name"].as_str(), r["key"].as_str()) {
+                    found =
+                        source(client, plural, ns, obj_name).and_then(|o| text_of(&o, key, secret));
+                }
+            }
+            found
+        };
+        if var["value"].is_null() && from.is_null() {
+            set(&mut vars, name.to_string(), String::new());
+        } else if let Some(v) = value {
+            set(&mut vars, name.to_string(), v);
+        }
+    }
+    if let Some(svc) = source(client, "services", "default", "kubernetes") {
+        let ip = svc["spec"]["clusterIP"].as_str().unwrap_or("");
+        let port = svc["spec"]["ports"][0]["port"].as_i64().unwrap_or(443);
+        for (k, v) in [
+            ("KUBERNETES_SERVICE_HOST", ip.to_string()),
+            ("KUBERNETES_SERVICE_PORT", port.to_string()),
+            ("KUBERNETES_SERVICE_PORT_HTTPS", port.to_string()),
+            ("KUBERNETES_PORT", format!("tcp://{ip}:{port}")),
+            (
+                &format!("KUBERNETES_PORT_{port}_TCP"),
+                format!("tcp://{ip}:{port}"),
+            ),
+            (&format!("KUBERNETES_PORT_{port}_TCP_PROTO"), "tcp".into()),
+            (
+                &format!("KUBERNETES_PORT_{port}_TCP_PORT"),
+                port.to_string(),
+            ),
+            (&format!("KUBERNETES_PORT_{port}_TCP_ADDR"), ip.to_string()),
+        ] {
+            if !vars.iter().any(|(name, _)| name == k) {
+                vars.push((k.to_string(), v));
+            }
+        }
+    }
+    vars.push(("HOME".into(), "/root".into()));
+    vars
+}

@@ -4,8 +4,10 @@
 
 mod env;
 pub mod images;
+mod logs;
 pub mod node_status;
 pub mod process;
+pub mod programs;
 mod script;
 pub mod startup;
 pub mod static_pods;
@@ -119,6 +121,12 @@ struct Container {
     /// The files its volumes bring (mount points, and the keys of configMap and secret
     /// volumes), besides its image's.
     files: BTreeSet<String>,
+    /// The text of the files its configMap and secret volumes bring.
+    text: BTreeMap<String, String>,
+    /// The pod's fields a downward reference may name (`metadata.name`, `status.podIP`).
+    fields: BTreeMap<String, String>,
+    /// The environment its process got when it started, in order.
+    vars: Vec<(String, String)>,
     image: String,
     pull_policy: String,
     command: Vec<String>,
@@ -166,6 +174,57 @@ struct PodRuntime {
     /// Whether its init containers have all finished once (sidecar restarts after that
     /// do not hold the app containers up).
     initialized: bool,
+}
+
+impl Container {
+    /// Its command and arguments with `$(VAR)` references to its environment expanded.
+    fn command_line(&self) -> (Vec<String>, Vec<String>) {
+        let expand = |list: &[String]| -> Vec<String> {
+            list.iter().map(|a| env::expand(a, &self.vars)).collect()
+        };
+        (expand(&self.command), expand(&self.args))
+    }
+
+    /// What its process has around it.
+    fn context(&self) -> script::Context<'_> {
+        let repository = images::parse_reference(&self.image).repository;
+        script::Context {
+            files: &self.files,
+            text: &self.text,
+            env: &self.vars,
+            busybox: ["busybox", "alpine"].contains(&repository.rsplit('/').next().unwrap_or("")),
+        }
+    }
+}
+
+/// The pod's fields its containers' downward references may name.
+fn downward_fields(pod: &Value, node: &str, host_ip: &str, ip: &str) -> BTreeMap<String, String> {
+    let m = &pod["metadata"];
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let mut f = BTreeMap::from([
+        ("metadata.name".to_string(), text(&m["name"])),
+        ("metadata.namespace".into(), text(&m["namespace"])),
+        ("metadata.uid".into(), text(&m["uid"])),
+        ("spec.nodeName".into(), node.to_string()),
+        (
+            "spec.serviceAccountName".into(),
+            text(&pod["spec"]["serviceAccountName"]),
+        ),
+        ("status.hostIP".into(), host_ip.to_string()),
+        ("status.hostIPs".into(), host_ip.to_string()),
+        ("status.podIP".into(), ip.to_string()),
+        ("status.podIPs".into(), ip.to_string()),
+    ]);
+    for (field, map) in [("labels", &m["labels"]), ("annotations", &m["annotations"])] {
+        let mut all = vec![];
+        for (k, v) in map.as_object().into_iter().flatten() {
+            let v = v.as_str().unwrap_or("");
+            f.insert(format!("metadata.{field}['{k}']"), v.to_string());
+            all.push(format!("{k}=\"{v}\""));
+        }
+        f.insert(format!("metadata.{field}"), all.join("\n"));
+    }
+    f
 }
 
 impl PodRuntime {
@@ -265,8 +324,9 @@ pub struct Kubelet {
     running: bool,
     /// When it started last, to announce at its first sync.
     started_at: Option<Millis>,
-    /// When its Lease is next renewed.
+    /// When its Lease is next renewed, and the Lease it last wrote.
     lease_at: Millis,
+    lease: Option<Value>,
     /// Its process ID.
     pub pid: u32,
 }
@@ -329,6 +389,9 @@ fn container_from_spec(c: &Value) -> Container {
     Container {
         restartable: c["restartPolicy"] == "Always",
         files: BTreeSet::new(),
+        text: BTreeMap::new(),
+        fields: BTreeMap::new(),
+        vars: vec![],
         name: c["name"].as_str().unwrap_or("").to_string(),
         pull_policy: c["imagePullPolicy"]
             .as_str()
@@ -373,6 +436,7 @@ impl Kubelet {
             running: true,
             started_at: None,
             lease_at: now,
+            lease: None,
             pid: 0,
         }
     }
@@ -437,6 +501,7 @@ impl Kubelet {
         self.started_at = Some(now);
         self.heartbeat_at = now;
         self.lease_at = now;
+        self.lease = None;
         self.static_pod_path = Some(static_pod_path);
         self.files_read = None;
         self.dirty.extend(self.pods.keys().cloned());
@@ -471,7 +536,9 @@ impl Kubelet {
         }
         if now >= self.lease_at {
             self.lease_at = now + node_status::LEASE_RENEW;
-            node_status::renew_lease(&mut self.client(api), &self.node, now);
+            let mut lease = self.lease.take();
+            node_status::renew_lease(&mut self.client(api), &self.node, now, &mut lease);
+            self.lease = lease;
         }
         if now >= self.heartbeat_at {
             self.heartbeat_at = now + NODE_STATUS_REPORT;
@@ -836,7 +903,7 @@ impl Kubelet {
                 return;
             }
             for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
-                c.files =
+                (c.files, c.text) =
                     volumes::files(&mut self.client(api), &rt.namespace, &rt.volumes, &c.mounts);
             }
             let ip = if rt.host_network {
@@ -844,6 +911,13 @@ impl Kubelet {
             } else {
                 self.allocate_ip()
             };
+            let pod = api
+                .get(resources::pods(), &rt.namespace, &rt.name)
+                .unwrap_or_default();
+            let fields = downward_fields(&pod, &self.node, &self.host_ip, &ip);
+            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                c.fields = fields.clone();
+            }
             rt.ip = Some(ip);
             let first_at = now;
             if let Some(c) = rt.init.first_mut().or(rt.containers.first_mut()) {
@@ -1130,8 +1204,13 @@ impl Kubelet {
                         "containerd://{}",
                         hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
                     );
+                    c.vars =
+                        env::resolve(&mut self.client(api), ns, &c.fields, &c.env_from, &c.env);
                     let behaviour = match images::pull(&c.image) {
-                        Ok(img) => process::behaviour(img, &c.command, &c.args, &c.files),
+                        Ok(img) => {
+                            let (command, args) = c.command_line();
+                            process::behaviour(img, &command, &args, c.context())
+                        }
                         Err(e) => Behaviour::StartError(e),
                     };
                     say(

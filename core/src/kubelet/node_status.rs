@@ -40,17 +40,26 @@ const HEALTHY: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
-/// Renews (or first creates) the node's Lease.
-pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis) {
+/// Renews (or first creates) the node's Lease. As the kubelet's lease controller does, it
+/// updates the Lease it last wrote (`latest`) and reads it again only when it has none or
+/// that update fails.
+pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis, latest: &mut Option<Value>) {
     let Some(leases) = resources::find("coordination.k8s.io", "v1", "leases") else {
         return;
     };
-    match client.get(leases, "kube-node-lease", node) {
-        Ok(mut lease) => {
-            lease["spec"]["renewTime"] = json!(micro_time(now));
-            lease["spec"]["holderIdentity"] = json!(node);
-            let _ = client.update(leases, "kube-node-lease", lease, "", &[]);
+    let renew = |mut lease: Value| {
+        lease["spec"]["renewTime"] = json!(micro_time(now));
+        lease["spec"]["holderIdentity"] = json!(node);
+        lease
+    };
+    if let Some(lease) = latest.take() {
+        if let Ok(written) = client.update(leases, "kube-node-lease", renew(lease), "", &[]) {
+            *latest = Some(written);
+            return;
         }
+    }
+    *latest = match client.get(leases, "kube-node-lease", node) {
+        Ok(lease) => client.update(leases, "kube-node-lease", renew(lease), "", &[]),
         Err(_) => {
             let owner = client
                 .get(resources::nodes(), "", node)
@@ -69,9 +78,12 @@ pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis) {
             if !owner.is_null() {
                 lease["metadata"]["ownerReferences"] = owner;
             }
-            let _ = client.create(leases, "kube-node-lease", lease, &[]);
+            client
+                .create(leases, "kube-node-lease", lease, &[])
+                .map(|(v, _)| v)
         }
     }
+    .ok();
 }
 
 /// Posts the node's conditions as a healthy kubelet sees them, each keeping its

@@ -1,9 +1,8 @@
 //! What a container's process does, from its image and command: run forever, exit after a
 //! while with a code, or fail to start.
 
-use std::collections::BTreeSet;
-
 use super::images::{Entrypoint, Image};
+use super::script::{Context, Line};
 use crate::clock::Millis;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,19 +20,24 @@ fn binary(arg: &str) -> &str {
     arg.rsplit('/').next().unwrap_or(arg)
 }
 
-/// Decides what a container runs, as the runtime would: `command` replaces the image's
-/// entrypoint, `args` its default arguments.
+/// The command line a container runs: `command` replaces the image's entrypoint, `args`
+/// its default arguments; empty when the image's own program runs.
+fn argv(command: &[String], args: &[String]) -> Vec<String> {
+    if !command.is_empty() {
+        command.iter().chain(args.iter()).cloned().collect()
+    } else {
+        args.to_vec()
+    }
+}
+
+/// Decides what a container runs, as the runtime would.
 pub fn behaviour(
     image: &Image,
     command: &[String],
     args: &[String],
-    files: &BTreeSet<String>,
+    ctx: Context<'_>,
 ) -> Behaviour {
-    let argv: Vec<String> = if !command.is_empty() {
-        command.iter().chain(args.iter()).cloned().collect()
-    } else {
-        args.to_vec()
-    };
+    let argv = argv(command, args);
     let Some(first) = argv.first() else {
         return match image.entrypoint {
             Entrypoint::Server { graceful } => Behaviour::Forever { graceful },
@@ -41,7 +45,7 @@ pub fn behaviour(
         };
     };
     // Programs the container's shell utilities know, run as a one-command script.
-    if let Some(b) = super::script::exec(&argv, files) {
+    if let Some(b) = super::script::exec(&argv, ctx) {
         return b;
     }
     match binary(first) {
@@ -55,13 +59,48 @@ pub fn behaviour(
     }
 }
 
+/// What a container prints from its start at cluster time `origin` until `until` after
+/// it: the image's server announcing itself, or what its command's script prints.
+pub fn output(
+    image: &Image,
+    tag: &str,
+    command: &[String],
+    args: &[String],
+    ctx: Context<'_>,
+    origin: Millis,
+    until: Millis,
+) -> Vec<Line> {
+    let argv = argv(command, args);
+    // The image's own program, directly or through its entrypoint (which passes options
+    // on to it).
+    let server = match argv.first() {
+        None => true,
+        Some(first) => {
+            binary(first) == image.repository.rsplit('/').next().unwrap_or("")
+                || (command.is_empty() && first.starts_with('-'))
+        }
+    };
+    if server {
+        return super::programs::startup(image, tag, command.is_empty(), origin);
+    }
+    super::script::output(&argv, ctx, origin, until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::images::pull;
     use super::*;
 
     fn run(image: &Image, command: &[String], args: &[String]) -> Behaviour {
-        behaviour(image, command, args, &BTreeSet::new())
+        let files = Default::default();
+        let text = Default::default();
+        let ctx = Context {
+            files: &files,
+            text: &text,
+            env: &[],
+            busybox: true,
+        };
+        behaviour(image, command, args, ctx)
     }
 
     fn s(v: &[&str]) -> Vec<String> {

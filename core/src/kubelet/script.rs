@@ -1,12 +1,15 @@
 //! A container's `sh -c` script as the container runs it: commands act on the
-//! container's own files (`cat` of a missing file fails), exit statuses pass through
-//! `&&`, `||` and `;`, `sleep` takes time, and loops that never end run for ever.
+//! container's own files (`cat` of a missing file fails) and environment, exit statuses
+//! pass through `&&`, `||` and `;`, `sleep` takes time, loops that never end run for
+//! ever, and what the commands print is the container's log, each line at its instant.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::process::Behaviour;
 use crate::clock::{Millis, SECOND};
-use crate::shell::syntax::{self, Command, Compound, Connector, List, Part, RedirKind, Word};
+use crate::shell::syntax::{
+    self, Command, Compound, Connector, List, Param, ParamOp, Part, RedirKind, Word,
+};
 
 /// Paths every image has (BusyBox and Debian-based images alike).
 const BASE: &[&str] = &[
@@ -128,39 +131,89 @@ enum Flow {
     Forever { graceful: bool },
 }
 
-struct Run {
+/// What a container's program has around it: its files (paths, and the text of those
+/// its volumes bring), its environment in the order the process gets it, and whether
+/// its utilities are BusyBox's (whose messages differ from GNU's).
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub files: &'a BTreeSet<String>,
+    pub text: &'a BTreeMap<String, String>,
+    pub env: &'a [(String, String)],
+    pub busybox: bool,
+}
+
+/// A line a container wrote: when (after it started), whether to stderr, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub at: Millis,
+    pub stderr: bool,
+    pub text: String,
+}
+
+/// Where a command's standard output or error goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sink {
+    Out,
+    Err,
+    Discard,
+}
+
+/// Steps a script may take: a fate is decided within the first, a log may run longer.
+const FATE_STEPS: usize = 10_000;
+const LOG_STEPS: usize = 200_000;
+
+struct Run<'a> {
+    ctx: Context<'a>,
     files: BTreeSet<String>,
+    vars: BTreeMap<String, String>,
+    exported: Vec<String>,
     elapsed: Millis,
     steps: usize,
+    max_steps: usize,
+    status: i32,
+    /// What it has printed, when its log is wanted (`None`: only its fate is).
+    out: Option<Vec<Line>>,
+    /// The unfinished last line of each stream.
+    partial: [String; 2],
+    /// Output captured by command substitutions in progress, innermost last.
+    captures: Vec<String>,
+    /// Where standard output and error go for the command running.
+    sinks: (Sink, Sink),
+    /// When the log is wanted up to: the run stops once time passes it.
+    until: Millis,
+    /// When the container started (cluster time), for `date`.
+    origin: Millis,
 }
 
 /// Shell builtins: as a container's own command, no such program exists.
 const BUILTINS: &[&str] = &["exit", "export", "set", "cd", "trap", "wait", ":"];
 
 /// What a container whose command is `argv` (run directly, no shell; `sh -c SCRIPT` runs
-/// the script) does, with its files `files` (the image's and its volumes'); `None` when
-/// its image has no such program.
-pub fn exec(argv: &[String], files: &BTreeSet<String>) -> Option<Behaviour> {
+/// the script) does in `ctx`; `None` when its image has no such program.
+pub fn exec(argv: &[String], ctx: Context<'_>) -> Option<Behaviour> {
     let name = argv.first()?.rsplit('/').next()?;
     if BUILTINS.contains(&name) {
         return None;
     }
-    let mut r = Run::new(files);
+    let mut r = Run::new(ctx, None);
     match r.simple(argv) {
         Flow::Status(127) => None,
         flow => Some(r.finish(flow)),
     }
 }
 
-/// A word's text when it is literal (variables expand to nothing the script set).
-fn text(w: &Word) -> String {
-    w.iter()
-        .map(|p| match p {
-            Part::Lit(s) | Part::Quoted(s) => s.clone(),
-            Part::Double(parts) => text(parts),
-            _ => String::new(),
-        })
-        .collect()
+/// What a container running `argv` in `ctx` prints from its start (cluster time
+/// `origin`) until `until` after it: its log lines, oldest first.
+pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) -> Vec<Line> {
+    let mut r = Run::new(ctx, Some((origin, until)));
+    let _ = r.simple(argv);
+    for stderr in [false, true] {
+        let rest = std::mem::take(&mut r.partial[usize::from(stderr)]);
+        if !rest.is_empty() {
+            r.line(stderr, rest);
+        }
+    }
+    r.out.unwrap_or_default()
 }
 
 /// `sleep`'s argument (`5`, `1.5m`, `infinity`) in milliseconds; `None` inside for ever.
@@ -180,17 +233,190 @@ fn seconds(arg: Option<&str>) -> Option<Option<Millis>> {
     Some(Some((n * mult * SECOND as f64) as Millis))
 }
 
-impl Run {
-    fn new(files: &BTreeSet<String>) -> Self {
+impl<'a> Run<'a> {
+    fn new(ctx: Context<'a>, log: Option<(Millis, Millis)>) -> Self {
         Run {
+            ctx,
             files: BASE
                 .iter()
                 .map(|s| s.to_string())
-                .chain(files.iter().cloned())
+                .chain(ctx.files.iter().cloned())
                 .collect(),
+            vars: ctx.env.iter().cloned().collect(),
+            exported: ctx.env.iter().map(|(k, _)| k.clone()).collect(),
             elapsed: 0,
             steps: 0,
+            max_steps: if log.is_some() { LOG_STEPS } else { FATE_STEPS },
+            status: 0,
+            out: log.map(|_| vec![]),
+            partial: Default::default(),
+            captures: vec![],
+            sinks: (Sink::Out, Sink::Err),
+            until: log.map_or(Millis::MAX, |(_, until)| until),
+            origin: log.map_or(0, |(origin, _)| origin),
         }
+    }
+
+    /// Whether the log wanted is complete: nothing after `until` is recorded.
+    fn past(&self) -> bool {
+        self.elapsed > self.until
+    }
+
+    /// Prints `text` to standard output (`stderr`: error) as the command's redirections
+    /// say.
+    fn print(&mut self, stderr: bool, text: &str) {
+        let sink = if stderr { self.sinks.1 } else { self.sinks.0 };
+        match sink {
+            Sink::Discard => {}
+            Sink::Out if !self.captures.is_empty() => {
+                if let Some(c) = self.captures.last_mut() {
+                    c.push_str(text);
+                }
+            }
+            _ if self.out.is_none() || self.past() => {}
+            sink => {
+                let err = sink == Sink::Err;
+                let i = usize::from(err);
+                self.partial[i].push_str(text);
+                while let Some(n) = self.partial[i].find('\n') {
+                    let line: String = self.partial[i].drain(..=n).collect();
+                    self.line(err, line[..n].to_string());
+                }
+            }
+        }
+    }
+
+    fn line(&mut self, stderr: bool, text: String) {
+        let at = self.elapsed;
+        if let Some(out) = self.out.as_mut() {
+            out.push(Line { at, stderr, text });
+        }
+    }
+
+    /// A message a utility prints on failure, then its status.
+    fn fail(&mut self, msg: String, code: i32) -> Flow {
+        self.print(true, &format!("{msg}\n"));
+        Flow::Status(code)
+    }
+
+    /// A word's fields after parameter, command and arithmetic expansion and field
+    /// splitting of what was unquoted.
+    fn fields(&mut self, w: &Word) -> Vec<String> {
+        let mut fields = vec![String::new()];
+        let mut solid = false;
+        for part in w {
+            let (text, split) = match part {
+                Part::Lit(s) | Part::Quoted(s) => {
+                    solid = true;
+                    (s.clone(), false)
+                }
+                Part::Double(parts) => {
+                    solid = true;
+                    (self.string(parts), false)
+                }
+                Part::Param(p) => (self.param(p), true),
+                Part::Command(list) => (self.substitute(list), true),
+                Part::Arith(parts) => (self.arith(parts), true),
+                Part::ProcSub(_) => (String::new(), false),
+            };
+            if !split {
+                if let Some(f) = fields.last_mut() {
+                    f.push_str(&text);
+                }
+                continue;
+            }
+            let starts_blank = text.starts_with(char::is_whitespace);
+            let mut words = text.split_whitespace().peekable();
+            if starts_blank && fields.last().is_some_and(|f| !f.is_empty()) {
+                fields.push(String::new());
+            }
+            while let Some(word) = words.next() {
+                solid = true;
+                if let Some(f) = fields.last_mut() {
+                    f.push_str(word);
+                }
+                if words.peek().is_some() {
+                    fields.push(String::new());
+                }
+            }
+            if text.ends_with(char::is_whitespace) && !text.trim().is_empty() {
+                fields.push(String::new());
+            }
+        }
+        if fields.last().is_some_and(String::is_empty) && fields.len() > 1 {
+            fields.pop();
+        }
+        if !solid {
+            return vec![];
+        }
+        fields
+    }
+
+    /// Parts expanded as one string (inside double quotes: no splitting).
+    fn string(&mut self, parts: &[Part]) -> String {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Lit(s) | Part::Quoted(s) => out.push_str(s),
+                Part::Double(inner) => out.push_str(&self.string(inner)),
+                Part::Param(p) => out.push_str(&self.param(p)),
+                Part::Command(list) => out.push_str(&self.substitute(list)),
+                Part::Arith(inner) => out.push_str(&self.arith(inner)),
+                Part::ProcSub(_) => {}
+            }
+        }
+        out
+    }
+
+    fn var(&self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.status.to_string()),
+            "$" => Some("1".into()),
+            "#" => Some("0".into()),
+            "0" => Some("sh".into()),
+            _ => self.vars.get(name).cloned(),
+        }
+    }
+
+    fn param(&mut self, p: &Param) -> String {
+        let value = self.var(&p.name);
+        let unset = |colon: bool| value.as_deref().is_none_or(|v| colon && v.is_empty());
+        match &p.op {
+            ParamOp::Length => value.unwrap_or_default().chars().count().to_string(),
+            ParamOp::Default(colon, w) if unset(*colon) => self.string(w),
+            ParamOp::Assign(colon, w) if unset(*colon) => {
+                let v = self.string(w);
+                self.vars.insert(p.name.clone(), v.clone());
+                v
+            }
+            ParamOp::Alternative(colon, w) => {
+                if unset(*colon) {
+                    String::new()
+                } else {
+                    self.string(w)
+                }
+            }
+            _ => value.unwrap_or_default(),
+        }
+    }
+
+    fn arith(&mut self, parts: &[Part]) -> String {
+        let text = self.string(parts);
+        crate::shell::arith::eval(&text, &mut self.vars)
+            .unwrap_or(0)
+            .to_string()
+    }
+
+    /// `$(...)`: what the commands print, without its trailing newlines.
+    fn substitute(&mut self, list: &List) -> String {
+        self.captures.push(String::new());
+        let sinks = std::mem::replace(&mut self.sinks, (Sink::Out, Sink::Err));
+        if let Flow::Status(s) | Flow::Exit(s) = self.list(list) {
+            self.status = s;
+        }
+        self.sinks = sinks;
+        let text = self.captures.pop().unwrap_or_default();
+        text.trim_end_matches('\n').to_string()
     }
 
     /// The container's fate once the script has run to `flow`.
@@ -222,8 +448,15 @@ impl Run {
                 continue;
             }
             let mut last = Flow::Status(0);
-            for c in &pipeline.commands {
+            let n = pipeline.commands.len();
+            for (i, c) in pipeline.commands.iter().enumerate() {
+                // What a command pipes into the next is not printed.
+                let sinks = self.sinks;
+                if i + 1 < n {
+                    self.sinks.0 = Sink::Discard;
+                }
                 last = self.command(c);
+                self.sinks = sinks;
                 if !matches!(last, Flow::Status(_)) {
                     return last;
                 }
@@ -233,34 +466,86 @@ impl Run {
                 Flow::Status(s) => s,
                 other => return other,
             };
+            self.status = status;
         }
         Flow::Status(status)
     }
 
     fn command(&mut self, c: &Command) -> Flow {
         self.steps += 1;
-        if self.steps > 10_000 {
+        if self.steps > self.max_steps || self.past() {
             return Flow::Forever { graceful: false };
         }
-        match c {
+        let (redirects, flow) = match c {
             Command::Simple {
-                words, redirects, ..
+                assigns,
+                words,
+                redirects,
             } => {
-                for r in redirects {
-                    if let RedirKind::Out { target, .. } | RedirKind::Both { target, .. } = &r.kind
-                    {
-                        let path = text(target);
-                        if path != "/dev/null" && path != "/dev/stdout" && path != "/dev/stderr" {
-                            self.files.insert(path);
-                        }
+                let sinks = self.redirect(redirects);
+                let argv: Vec<String> = words.iter().flat_map(|w| self.fields(w)).collect();
+                if argv.is_empty() {
+                    for (name, value) in assigns {
+                        let v = self.string(value);
+                        self.vars.insert(name.clone(), v);
+                    }
+                    self.sinks = sinks;
+                    return Flow::Status(0);
+                }
+                (sinks, self.simple(&argv))
+            }
+            Command::Compound { body, redirects } => {
+                let sinks = self.redirect(redirects);
+                (sinks, self.compound(body))
+            }
+            Command::Function { .. } => return Flow::Status(0),
+        };
+        self.sinks = redirects;
+        flow
+    }
+
+    /// Applies a command's redirections; returns the sinks to restore after it.
+    fn redirect(&mut self, redirects: &[syntax::Redirect]) -> (Sink, Sink) {
+        let saved = self.sinks;
+        for r in redirects {
+            let to_file = |path: &str| match path {
+                "/dev/stdout" => saved.0,
+                "/dev/stderr" => saved.1,
+                _ => Sink::Discard,
+            };
+            match &r.kind {
+                RedirKind::Out { target, .. } => {
+                    let path = self.string(target);
+                    if !path.starts_with("/dev/") {
+                        self.files.insert(path.clone());
+                    }
+                    let sink = to_file(&path);
+                    if r.fd == 2 {
+                        self.sinks.1 = sink;
+                    } else {
+                        self.sinks.0 = sink;
                     }
                 }
-                let argv: Vec<String> = words.iter().map(text).collect();
-                self.simple(&argv)
+                RedirKind::Both { target, .. } => {
+                    let path = self.string(target);
+                    if !path.starts_with("/dev/") {
+                        self.files.insert(path.clone());
+                    }
+                    let sink = to_file(&path);
+                    self.sinks = (sink, sink);
+                }
+                RedirKind::Dup(fd) => {
+                    let sink = if *fd == 2 { self.sinks.1 } else { self.sinks.0 };
+                    if r.fd == 2 {
+                        self.sinks.1 = sink;
+                    } else {
+                        self.sinks.0 = sink;
+                    }
+                }
+                _ => {}
             }
-            Command::Compound { body, .. } => self.compound(body),
-            Command::Function { .. } => Flow::Status(0),
         }
+        saved
     }
 
     fn compound(&mut self, body: &Compound) -> Flow {
@@ -282,9 +567,14 @@ impl Run {
                 }
                 otherwise.as_ref().map_or(Flow::Status(0), |l| self.list(l))
             }
-            Compound::For { words, body, .. } => {
+            Compound::For { var, words, body } => {
+                let items: Vec<String> = match words {
+                    Some(ws) => ws.iter().flat_map(|w| self.fields(w)).collect(),
+                    None => vec![],
+                };
                 let mut last = Flow::Status(0);
-                for _ in words.as_deref().unwrap_or(&[]) {
+                for item in items {
+                    self.vars.insert(var.clone(), item);
                     last = self.list(body);
                     if !matches!(last, Flow::Status(_)) {
                         return last;
@@ -293,7 +583,8 @@ impl Run {
                 last
             }
             Compound::While { until, cond, body } => {
-                for _ in 0..1000 {
+                let logging = self.out.is_some();
+                loop {
                     let go = match self.list(cond) {
                         Flow::Status(s) => (s == 0) != *until,
                         f => return f,
@@ -301,22 +592,59 @@ impl Run {
                     if !go {
                         return Flow::Status(0);
                     }
-                    let before = (self.elapsed, self.files.len());
+                    let before = (self.elapsed, self.files.len(), self.vars.clone());
                     match self.list(body) {
                         Flow::Status(_) => {}
                         f => return f,
                     }
-                    // A loop whose condition nothing in it can change runs for ever.
-                    if (self.elapsed, self.files.len()) == before
+                    // A loop whose condition nothing in it can change runs for ever (its
+                    // log goes on until the time wanted).
+                    let same = (self.elapsed, self.files.len(), &self.vars)
+                        == (before.0, before.1, &before.2);
+                    if (!logging && (same || self.steps > FATE_STEPS))
+                        || self.past()
+                        || self.steps > self.max_steps
                         || self.elapsed > 30 * 24 * 3600 * SECOND
                     {
                         return Flow::Forever { graceful: false };
                     }
                 }
-                Flow::Forever { graceful: false }
             }
             _ => Flow::Status(0),
         }
+    }
+
+    /// A directory's entries, as `ls` lists them (one per line when not a terminal).
+    fn entries(&self, dir: &str) -> Vec<String> {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        let prefix = if prefix == "//" {
+            "/".to_string()
+        } else {
+            prefix
+        };
+        self.files
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn no_such_file(&mut self, program: &str, path: &str) -> Flow {
+        let msg = match (program, self.ctx.busybox) {
+            ("cat", true) => format!("cat: can't open '{path}': No such file or directory"),
+            ("ls", true) => format!("ls: {path}: No such file or directory"),
+            ("ls", false) => {
+                format!("ls: cannot access '{path}': No such file or directory")
+            }
+            (p, _) => format!("{p}: {path}: No such file or directory"),
+        };
+        let code = if program == "ls" && !self.ctx.busybox {
+            2
+        } else {
+            1
+        };
+        self.fail(msg, code)
     }
 
     fn simple(&mut self, argv: &[String]) -> Flow {
@@ -337,17 +665,153 @@ impl Run {
                 Some(None) => Flow::Forever { graceful: false },
                 None => Flow::Status(1),
             },
-            "cat" | "ls" | "head" | "more" => {
-                let found = paths().all(|f| self.exists(f));
-                Flow::Status(i32::from(!found))
+            "echo" => {
+                let (mut newline, mut escapes, mut rest) = (true, false, args);
+                while let Some((flag, tail)) = rest.split_first() {
+                    match flag.as_str() {
+                        "-n" => newline = false,
+                        "-e" => escapes = true,
+                        "-E" => escapes = false,
+                        _ => break,
+                    }
+                    rest = tail;
+                }
+                let mut text = rest.join(" ");
+                if escapes {
+                    text = unescape(&text);
+                }
+                if newline {
+                    text.push('\n');
+                }
+                self.print(false, &text);
+                Flow::Status(0)
+            }
+            "printf" => {
+                let text = printf(args);
+                self.print(false, &text);
+                Flow::Status(0)
+            }
+            "date" => {
+                let format = args
+                    .iter()
+                    .find_map(|a| a.strip_prefix('+'))
+                    .unwrap_or("%a %b %e %H:%M:%S UTC %Y");
+                let text = crate::shell::builtins::strftime_at(self.origin + self.elapsed, format);
+                self.print(false, &format!("{text}\n"));
+                Flow::Status(0)
+            }
+            "hostname" => {
+                let host = self.var("HOSTNAME").unwrap_or_default();
+                self.print(false, &format!("{host}\n"));
+                Flow::Status(0)
+            }
+            "whoami" => {
+                self.print(false, "root\n");
+                Flow::Status(0)
+            }
+            "id" => {
+                let groups = if self.ctx.busybox {
+                    "0(root),10(wheel)"
+                } else {
+                    "0(root)"
+                };
+                self.print(false, &format!("uid=0(root) gid=0(root) groups={groups}\n"));
+                Flow::Status(0)
+            }
+            "pwd" => {
+                self.print(false, "/\n");
+                Flow::Status(0)
+            }
+            "env" | "printenv" if args.is_empty() => {
+                let mut text = String::new();
+                for k in &self.exported {
+                    if let Some(v) = self.vars.get(k) {
+                        text.push_str(&format!("{k}={v}\n"));
+                    }
+                }
+                self.print(false, &text);
+                Flow::Status(0)
+            }
+            "printenv" => {
+                let mut code = 0;
+                for k in args {
+                    match self.vars.get(k).filter(|_| self.exported.contains(k)) {
+                        Some(v) => {
+                            let line = format!("{v}\n");
+                            self.print(false, &line);
+                        }
+                        None => code = 1,
+                    }
+                }
+                Flow::Status(code)
+            }
+            "export" => {
+                for a in args {
+                    let (k, v) = a
+                        .split_once('=')
+                        .map_or((a.as_str(), None), |(k, v)| (k, Some(v)));
+                    if let Some(v) = v {
+                        self.vars.insert(k.to_string(), v.to_string());
+                    }
+                    if !self.exported.iter().any(|e| e == k) {
+                        self.exported.push(k.to_string());
+                    }
+                }
+                Flow::Status(0)
+            }
+            "cat" | "head" | "more" | "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
+                Flow::Forever { graceful: false }
+            }
+            "cat" | "head" | "more" | "tail" => {
+                let mut code = 0;
+                for f in paths() {
+                    if !self.exists(f) {
+                        code = 1;
+                        if let Flow::Status(c) = self.no_such_file(name, f) {
+                            code = c;
+                        }
+                        continue;
+                    }
+                    let text = match self.ctx.text.get(f.trim_end_matches('/')) {
+                        Some(t) => t.clone(),
+                        None if f == "/etc/hostname" => {
+                            format!("{}\n", self.var("HOSTNAME").unwrap_or_default())
+                        }
+                        None => String::new(),
+                    };
+                    self.print(false, &text);
+                }
+                Flow::Status(code)
+            }
+            "ls" => {
+                let targets: Vec<String> = paths().cloned().collect();
+                let targets = if targets.is_empty() {
+                    vec!["/".to_string()]
+                } else {
+                    targets
+                };
+                let mut code = 0;
+                for t in &targets {
+                    if !self.exists(t) {
+                        if let Flow::Status(c) = self.no_such_file("ls", t) {
+                            code = c;
+                        }
+                        continue;
+                    }
+                    let entries = self.entries(t);
+                    let listing = if entries.is_empty() && !self.is_dir(t) {
+                        format!("{t}\n")
+                    } else {
+                        entries.iter().map(|e| format!("{e}\n")).collect()
+                    };
+                    self.print(false, &listing);
+                }
+                Flow::Status(code)
             }
             // grep's pattern matches nothing it can read: 1, or 2 for a missing file.
             "grep" => {
                 let found = paths().skip(1).all(|f| self.exists(f));
                 Flow::Status(if found { 1 } else { 2 })
-            }
-            "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
-                Flow::Forever { graceful: false }
             }
             "touch" => {
                 for p in paths() {
@@ -381,11 +845,20 @@ impl Run {
                     Some((&"!", rest)) => (true, rest.to_vec()),
                     _ => (false, args),
                 };
+                let num = |s: &str| s.trim().parse::<i64>().unwrap_or(0);
                 let truth = match args.as_slice() {
                     [op, path] if ["-f", "-e", "-d", "-r", "-s"].contains(op) => self.exists(path),
+                    ["-z", s] => s.is_empty(),
+                    ["-n", s] => !s.is_empty(),
                     [s] => !s.is_empty(),
                     [a, "=" | "==", b] => a == b,
                     [a, "!=", b] => a != b,
+                    [a, "-eq", b] => num(a) == num(b),
+                    [a, "-ne", b] => num(a) != num(b),
+                    [a, "-lt", b] => num(a) < num(b),
+                    [a, "-le", b] => num(a) <= num(b),
+                    [a, "-gt", b] => num(a) > num(b),
+                    [a, "-ge", b] => num(a) >= num(b),
                     _ => false,
                 };
                 Flow::Status(i32::from(truth == negate))
@@ -408,4 +881,99 @@ impl Run {
             _ => Flow::Status(127),
         }
     }
+
+    /// Whether `path` (which exists) is a directory: it has entries, or it is a mount
+    /// point or one of the image's directories rather than a file.
+    fn is_dir(&self, path: &str) -> bool {
+        let p = path.trim_end_matches('/');
+        p.is_empty()
+            || !self.entries(p).is_empty()
+            || (!self.ctx.text.contains_key(p)
+                && !p.starts_with("/etc/")
+                && !p.starts_with("/proc/")
+                && p != "/dev/null")
+    }
+}
+
+/// `echo -e`'s escapes.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `printf FORMAT ARGS...`: `%s`, `%d`/`%i`, `%%` and the escapes, the format reused
+/// while arguments remain.
+fn printf(args: &[String]) -> String {
+    let Some((format, mut rest)) = args.split_first() else {
+        return String::new();
+    };
+    let format = unescape(format);
+    let mut out = String::new();
+    loop {
+        let mut chars = format.chars().peekable();
+        let mut used = false;
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let mut spec = String::new();
+            while let Some(&d) = chars.peek() {
+                if d.is_ascii_digit() || d == '-' || d == '.' {
+                    spec.push(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let arg = rest.first().cloned().unwrap_or_default();
+            let width: usize = spec
+                .trim_start_matches('-')
+                .split('.')
+                .next()
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0);
+            let left = spec.starts_with('-');
+            let text = match chars.next() {
+                Some('%') => {
+                    out.push('%');
+                    continue;
+                }
+                Some('s') => arg,
+                Some('d' | 'i') => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
+                Some(other) => format!("%{spec}{other}"),
+                None => "%".into(),
+            };
+            if !rest.is_empty() {
+                rest = &rest[1..];
+            }
+            used = true;
+            if left {
+                out.push_str(&format!("{text:<width$}"));
+            } else {
+                out.push_str(&format!("{text:>width$}"));
+            }
+        }
+        if !used || rest.is_empty() {
+            break;
+        }
+    }
+    out
 }

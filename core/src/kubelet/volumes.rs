@@ -3,7 +3,7 @@
 //! A missing one (not optional) fails MountVolume.SetUp, retried with the volume
 //! manager's exponential back-off, and the pod stays ContainerCreating.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -62,14 +62,16 @@ pub fn mount_error(client: &mut Client<'_>, ns: &str, volumes: &Value) -> Option
 }
 
 /// The files a container sees through its volume mounts (`mounts`: name and mountPath):
-/// each mount point, and the keys (or items' paths) of configMap and secret volumes.
+/// each mount point, and the keys (or items' paths) of configMap and secret volumes,
+/// with their text.
 pub fn files(
     client: &mut Client<'_>,
     ns: &str,
     volumes: &Value,
     mounts: &Value,
-) -> BTreeSet<String> {
+) -> (BTreeSet<String>, BTreeMap<String, String>) {
     let mut files = BTreeSet::new();
+    let mut text = BTreeMap::new();
     for m in mounts.as_array().into_iter().flatten() {
         let path = m["mountPath"].as_str().unwrap_or("").trim_end_matches('/');
         if path.is_empty() {
@@ -96,24 +98,45 @@ pub fn files(
         } else {
             continue;
         };
-        let keys: Vec<String> = match source["items"].as_array() {
+        let object = source[name_field].as_str().unwrap_or("");
+        let found = resources::find("", "v1", plural).and_then(|r| client.get(r, ns, object).ok());
+        let value = |key: &str| -> Option<String> {
+            let o = found.as_ref()?;
+            if let Some(v) = o["data"].get(key).and_then(Value::as_str) {
+                if plural == "configmaps" {
+                    return Some(v.to_string());
+                }
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::STANDARD.decode(v).ok()?;
+                return Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+            None
+        };
+        let keys: Vec<(String, String)> = match source["items"].as_array() {
             Some(items) => items
                 .iter()
-                .filter_map(|i| i["path"].as_str().map(str::to_string))
+                .filter_map(|i| {
+                    Some((
+                        i["key"].as_str()?.to_string(),
+                        i["path"].as_str()?.to_string(),
+                    ))
+                })
                 .collect(),
-            None => {
-                let object = source[name_field].as_str().unwrap_or("");
-                let found =
-                    resources::find("", "v1", plural).and_then(|r| client.get(r, ns, object).ok());
-                found
-                    .iter()
-                    .flat_map(|o| ["data", "binaryData", "stringData"].map(|f| o[f].clone()))
-                    .filter_map(|d| d.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
-                    .flatten()
-                    .collect()
-            }
+            None => found
+                .iter()
+                .flat_map(|o| ["data", "binaryData"].map(|f| o[f].clone()))
+                .filter_map(|d| d.as_object().map(|m| m.keys().cloned().collect::<Vec<_>>()))
+                .flatten()
+                .map(|k| (k.clone(), k))
+                .collect(),
         };
-        files.extend(keys.into_iter().map(|k| format!("{path}/{k}")));
+        for (key, rel) in keys {
+            let file = format!("{path}/{rel}");
+            if let Some(v) = value(&key) {
+                text.insert(file.clone(), v);
+            }
+            files.insert(file);
+        }
     }
-    files
+    (files, text)
 }

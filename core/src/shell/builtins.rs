@@ -434,8 +434,13 @@ fn date(cluster: &Cluster, args: &[String]) -> CmdResult {
 
 /// The cluster's time (UTC) in a `date +FORMAT` format.
 pub fn strftime(cluster: &Cluster, format: &str) -> String {
+    strftime_at(cluster.now(), format)
+}
+
+/// Cluster time `t` (UTC) in a `date +FORMAT` format.
+pub fn strftime_at(t: crate::clock::Millis, format: &str) -> String {
     use crate::clock::{civil, epoch_seconds, MONTHS, WEEKDAYS};
-    let secs = epoch_seconds() + cluster.now().div_euclid(1000);
+    let secs = epoch_seconds() + t.div_euclid(1000);
     let c = civil(secs);
     let mut out = String::new();
     let mut chars = format.chars();

@@ -1,0 +1,390 @@
+//! `kubectl logs [-p] (POD | TYPE/NAME) [-c CONTAINER]` and `-l SELECTOR`: the pod (for
+//! a workload or Service, the one kubectl's ByLogging order puts first), its container
+//! (the default-container annotation, else the first, saying so when there were
+//! others), and each log as the API server returns it from the node's kubelet.
+
+use serde_json::Value;
+
+use super::client::{self, ListOptions};
+use super::flags::Parsed;
+use super::wait::parse_duration;
+use super::{fail, namespace, resource_type, Ctx};
+use crate::apiserver::request::Request;
+use crate::apiserver::resources;
+use crate::clock::{from_time, Millis};
+use crate::command::{CmdResult, Output};
+
+const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
+
+/// The names of a pod's containers as kubectl lists them: its own, then ephemeral ones
+/// `(ephem)`, then init ones `(init)`.
+fn all_names(pod: &Value) -> Vec<String> {
+    let names = |f: &str, suffix: &str| -> Vec<String> {
+        pod["spec"][f]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(|n| format!("{n}{suffix}")))
+            .collect()
+    };
+    [
+        names("containers", ""),
+        names("ephemeralContainers", " (ephem)"),
+        names("initContainers", " (init)"),
+    ]
+    .concat()
+}
+
+fn has_container(pod: &Value, name: &str) -> bool {
+    ["containers", "initContainers", "ephemeralContainers"]
+        .iter()
+        .flat_map(|f| pod["spec"][f].as_array().cloned().unwrap_or_default())
+        .any(|c| c["name"] == name)
+}
+
+/// The container to read when none was named, with what kubectl says on stderr.
+fn default_container(pod: &Value, quiet: bool, out: &mut Output) -> String {
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    if let Some(want) =
+        pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"].as_str()
+    {
+        if has_container(pod, want) {
+            return want.to_string();
+        }
+        out.err(format!(
+            "Default container name \"{want}\" not found in pod {name}\n"
+        ));
+    }
+    let first = pod["spec"]["containers"][0]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let names = all_names(pod);
+    if names.len() > 1 && !quiet {
+        out.err(format!(
+            "Defaulted container \"{first}\" out of: {}\n",
+            names.join(", ")
+        ));
+    }
+    first
+}
+
+/// ByLogging: the pod whose logs say most (on a node, running, ready longest, most
+/// restarts, oldest) first.
+fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
+    let assigned = |p: &Value| {
+        p["spec"]["nodeName"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    };
+    let phase = |p: &Value| match p["status"]["phase"].as_str() {
+        Some("Pending") => 2,
+        Some("Unknown") => 1,
+        _ => 0,
+    };
+    let ready_since = |p: &Value| {
+        p["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "Ready" && c["status"] == "True")
+            .map(|c| crate::printers::describe::time_of(&c["lastTransitionTime"]).unwrap_or(0))
+    };
+    let restarts = |p: &Value| {
+        p["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["restartCount"].as_i64())
+            .max()
+            .unwrap_or(0)
+    };
+    let created = |p: &Value| {
+        crate::printers::describe::time_of(&p["metadata"]["creationTimestamp"])
+            .unwrap_or(Millis::MAX)
+    };
+    assigned(b)
+        .cmp(&assigned(a))
+        .then(phase(a).cmp(&phase(b)))
+        .then(ready_since(b).is_some().cmp(&ready_since(a).is_some()))
+        .then(
+            ready_since(a)
+                .unwrap_or(0)
+                .cmp(&ready_since(b).unwrap_or(0)),
+        )
+        .then(restarts(b).cmp(&restarts(a)))
+        .then(created(a).cmp(&created(b)))
+}
+
+/// One log request's query (PodLogOptions as kubectl sends them).
+struct Query {
+    params: Vec<(String, String)>,
+}
+
+fn query(p: &Parsed, selector: bool) -> Result<Query, String> {
+    let mut params = vec![];
+    if p.on("previous") {
+        params.push(("previous".to_string(), "true".to_string()));
+    }
+    if p.on("timestamps") {
+        params.push(("timestamps".into(), "true".into()));
+    }
+    if let Some(s) = p.get("since") {
+        let ms = parse_duration(s).ok_or_else(|| {
+            format!("error: invalid argument \"{s}\" for \"--since\" flag: time: invalid duration \"{s}\"")
+        })?;
+        if ms < 0 {
+            return Err("error: --since must be greater than 0".into());
+        }
+        if ms != 0 {
+            params.push(("sinceSeconds".into(), ((ms + 500) / 1000).to_string()));
+        }
+    }
+    if let Some(t) = p.get("since-time") {
+        let time: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
+            serde_json::from_value(Value::String(t.to_string())).map_err(|_| {
+                format!("error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\"")
+            })?;
+        let whole = crate::clock::to_time(from_time(&time));
+        let text = serde_json::to_value(whole).unwrap_or_default();
+        params.push(("sinceTime".into(), text.as_str().unwrap_or("").to_string()));
+    }
+    if p.given("since") && p.given("since-time") {
+        return Err("error: at most one of `sinceTime` or `sinceSeconds` may be specified".into());
+    }
+    let int = |flag: &str, default: i64| -> Result<i64, String> {
+        match p.get(flag) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| {
+                format!("error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax")
+            }),
+        }
+    };
+    let limit = int("limit-bytes", 0)?;
+    if limit < 0 {
+        return Err("error: --limit-bytes must be greater than 0".into());
+    }
+    if limit != 0 {
+        params.push(("limitBytes".into(), limit.to_string()));
+    }
+    let tail = int("tail", -1)?;
+    if tail < -1 {
+        return Err("error: --tail must be greater than or equal to -1".into());
+    }
+    if tail != -1 {
+        params.push(("tailLines".into(), tail.to_string()));
+    } else if selector && !p.given("tail") {
+        params.push(("tailLines".into(), "10".into()));
+    }
+    Ok(Query { params })
+}
+
+/// The pods and containers to read, with what kubectl says on stderr on the way.
+type Target = (String, String);
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let ns = namespace(p);
+    let selector = p.get("selector").map(str::to_string);
+    let args = &p.positional;
+    if (args.is_empty() && selector.is_none()) || args.len() > 2 {
+        return CmdResult::fail(USAGE, 1);
+    }
+    if selector.is_some() && !args.is_empty() {
+        return CmdResult::fail("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n", 1);
+    }
+    let mut container = p.get("container").map(str::to_string);
+    if let Some(inline) = args.get(1) {
+        if container.is_some() {
+            return CmdResult::fail("error: only one of -c or an inline [CONTAINER] arg is allowed\nSee 'kubectl logs -h' for help and examples\n", 1);
+        }
+        container = Some(inline.clone());
+    }
+    let all_containers = p.on("all-containers");
+    let all_pods = p.on("all-pods");
+    let prefix = p.on("prefix") || all_pods;
+    let mut out = Output::default();
+    // The pods: named, a workload's, or the selector's.
+    let pods: Vec<Value> = if let Some(sel) = &selector {
+        let r = resources::pods();
+        match client::connect(ctx.cluster).list(
+            r,
+            Some(&ns),
+            ListOptions {
+                label_selector: Some(sel),
+                ..Default::default()
+            },
+        ) {
+            Ok(items) if items.is_empty() => {
+                out.err(format!("No resources found in {ns} namespace.\n"));
+                return CmdResult {
+                    output: out,
+                    code: 0,
+                };
+            }
+            Ok(items) => items,
+            Err(e) => return fail(e.kubectl_message()),
+        }
+    } else {
+        let target = &args[0];
+        let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
+        let catalog = client::discover(ctx.cluster);
+        let r = match resource_type(&catalog, kind) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+        let obj = match client::connect(ctx.cluster).get(r, &ns, name) {
+            Ok(o) => o,
+            Err(e) if e.reason == crate::apiserver::errors::Reason::NotFound => {
+                return fail(format!(
+                    "error: error from server (NotFound): {} in namespace \"{ns}\"",
+                    e.message
+                ))
+            }
+            Err(e) => return fail(e.kubectl_message()),
+        };
+        if r.plural == "pods" && r.group.is_empty() {
+            vec![obj]
+        } else {
+            let sel =
+                match selector_for(r.kind, &obj) {
+                    Some(s) => s,
+                    None if r.kind == "Service" => return fail(format!(
+                        "error: invalid service '{name}': Service is defined without a selector"
+                    )),
+                    None => {
+                        return fail(format!(
+                            "error: cannot get the logs from {}: selector for {} not implemented",
+                            go_type(r.kind),
+                            go_type(r.kind)
+                        ))
+                    }
+                };
+            let mut items = match client::connect(ctx.cluster).list(
+                resources::pods(),
+                Some(&ns),
+                ListOptions {
+                    label_selector: Some(&sel),
+                    ..Default::default()
+                },
+            ) {
+                Ok(items) => items,
+                Err(e) => return fail(e.kubectl_message()),
+            };
+            if items.is_empty() {
+                return fail("error: timed out waiting for the condition");
+            }
+            items.sort_by(by_logging);
+            if all_pods {
+                items
+            } else {
+                if items.len() > 1 {
+                    let first = items[0]["metadata"]["name"].as_str().unwrap_or("");
+                    out.err(format!("Found {} pods, using pod/{first}\n", items.len()));
+                }
+                items.truncate(1);
+                items
+            }
+        }
+    };
+    let q = match query(p, selector.is_some()) {
+        Ok(q) => q,
+        Err(e) => return fail(e),
+    };
+    if let (true, Some(c)) = (all_containers, &container) {
+        return fail(format!(
+            "error: --all-containers=true should not be specified with container name {c}"
+        ));
+    }
+    let mut targets: Vec<Target> = vec![];
+    for pod in &pods {
+        let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+        if all_containers {
+            for f in ["initContainers", "containers", "ephemeralContainers"] {
+                for c in pod["spec"][f].as_array().into_iter().flatten() {
+                    targets.push((name.clone(), c["name"].as_str().unwrap_or("").to_string()));
+                }
+            }
+            continue;
+        }
+        let c = match &container {
+            Some(c) => c.clone(),
+            None => default_container(pod, all_pods, &mut out),
+        };
+        if !has_container(pod, &c) {
+            out.err(format!(
+                "error: container {c} is not valid for pod {name}\n"
+            ));
+            return CmdResult {
+                output: out,
+                code: 1,
+            };
+        }
+        targets.push((name, c));
+    }
+    for (pod, c) in targets {
+        let mut req = Request::get(resources::pods().path(Some(&ns), Some(&pod)) + "/log")
+            .query("container", &c);
+        for (k, v) in &q.params {
+            req = req.query(k, v);
+        }
+        let resp = client::connect(ctx.cluster).send(req);
+        if !resp.is_success() {
+            let reason = resp.body["reason"].as_str().unwrap_or("");
+            let msg = if reason.is_empty() {
+                format!(
+                    "Error from server: {}",
+                    resp.body["message"].as_str().unwrap_or("")
+                )
+            } else {
+                crate::apiserver::errors::ApiError::from_status(&resp.body).kubectl_message()
+            };
+            if p.on("ignore-errors") {
+                out.out(format!("error: {msg}\n"));
+                continue;
+            }
+            out.err(format!("{msg}\n"));
+            return CmdResult {
+                output: out,
+                code: 1,
+            };
+        }
+        let text = resp.body.as_str().unwrap_or("");
+        if prefix {
+            for line in text.lines() {
+                out.out(format!("[pod/{pod}/{c}] {line}\n"));
+            }
+        } else {
+            out.out(text.to_string());
+        }
+    }
+    CmdResult {
+        output: out,
+        code: 0,
+    }
+}
+
+/// SelectorsForObject: the pods a workload or Service selects, as a selector string.
+fn selector_for(kind: &str, obj: &Value) -> Option<String> {
+    let map = |m: &Value| -> Option<String> {
+        let m = m.as_object().filter(|m| !m.is_empty())?;
+        Some(
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(","),
+        )
+    };
+    match kind {
+        "Service" | "ReplicationController" => map(&obj["spec"]["selector"]),
+        "ReplicaSet" | "Deployment" | "DaemonSet" | "StatefulSet" | "Job" => {
+            let sel = serde_json::from_value(obj["spec"]["selector"].clone()).ok()?;
+            Some(crate::labels::selector_string(&sel))
+        }
+        _ => None,
+    }
+}
+
+/// The Go type kubectl names in its errors for a kind it cannot take logs from.
+fn go_type(kind: &str) -> String {
+    format!("*v1.{kind}")
+}

@@ -1,0 +1,168 @@
+//! The kubelet's container logs (`/containerLogs/NS/POD/CONTAINER`): which instance of
+//! the container a request reaches (the running one, the last that ended, or with
+//! `previous` the one before), or why there is none yet; then its lines since, tailed,
+//! timestamped and cut as asked.
+
+use super::script::Line;
+use super::{images, process, Container, Kubelet, State};
+use crate::apiserver::pod_log::{KubeletError, Kubelets, LogOptions};
+use crate::clock::{civil, epoch_seconds, Millis, SECOND};
+
+/// RFC 3339 with nine fractional digits, as the kubelet writes `--timestamps`.
+fn rfc3339_nano(t: Millis) -> String {
+    let c = civil(epoch_seconds() + t.div_euclid(1000));
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}000000Z",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        t.rem_euclid(1000)
+    )
+}
+
+fn bad(msg: String) -> KubeletError {
+    KubeletError::Status(400, msg)
+}
+
+impl Container {
+    /// The instance a log request reaches: when it started and until when it wrote
+    /// (validateContainerLogStatus).
+    fn log_instance(
+        &self,
+        pod: &str,
+        previous: bool,
+        now: Millis,
+    ) -> Result<(Millis, Millis), KubeletError> {
+        let name = &self.name;
+        let last = self.last.as_ref().map(|t| (t.started_at, t.finished_at));
+        if previous {
+            return last.ok_or_else(|| {
+                bad(format!(
+                    "previous terminated container \"{name}\" in pod \"{pod}\" not found"
+                ))
+            });
+        }
+        match &self.state {
+            State::Running { started_at, .. } => Ok((*started_at, now)),
+            State::Terminated(t) => Ok((t.started_at, t.finished_at)),
+            State::Waiting { reason, .. } => match last {
+                Some(instance) => Ok(instance),
+                None => Err(bad(format!(
+                    "container \"{name}\" in pod \"{pod}\" is waiting to start: {}",
+                    match reason.as_str() {
+                        "ErrImagePull" => "image can't be pulled",
+                        "ImagePullBackOff" => "trying and failing to pull image",
+                        r => r,
+                    }
+                ))),
+            },
+        }
+    }
+
+    /// What the instance that started at `from` printed until `until`.
+    fn lines(&self, from: Millis, until: Millis) -> Vec<Line> {
+        let Ok(image) = images::pull(&self.image) else {
+            return vec![];
+        };
+        let tag = images::parse_reference(&self.image).tag;
+        let (command, args) = self.command_line();
+        process::output(
+            image,
+            &tag,
+            &command,
+            &args,
+            self.context(),
+            from,
+            until - from,
+        )
+    }
+}
+
+impl Kubelet {
+    /// A container's log as the kubelet serves it.
+    pub fn container_logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        opts: &LogOptions,
+        now: Millis,
+    ) -> Result<String, KubeletError> {
+        let rt = self
+            .pods
+            .get(&format!("{namespace}/{pod}"))
+            .ok_or_else(|| KubeletError::Status(404, format!("pod \"{pod}\" does not exist")))?;
+        let c = rt
+            .init
+            .iter()
+            .chain(rt.containers.iter())
+            .find(|c| c.name == opts.container)
+            .ok_or_else(|| {
+                KubeletError::Status(
+                    404,
+                    format!(
+                        "container \"{}\" not found in pod \"{pod}\"",
+                        opts.container
+                    ),
+                )
+            })?;
+        let (from, until) = c.log_instance(pod, opts.previous, now)?;
+        let since = opts
+            .since_seconds
+            .map(|s| now - s * SECOND)
+            .into_iter()
+            .chain(opts.since_time)
+            .max();
+        let mut lines: Vec<(Millis, String)> = c
+            .lines(from, until)
+            .into_iter()
+            .map(|l| (from + l.at, l.text))
+            .filter(|(at, _)| since.is_none_or(|s| *at >= s))
+            .collect();
+        if let Some(n) = opts.tail_lines {
+            let keep = usize::try_from(n).unwrap_or(0);
+            let skip = lines.len().saturating_sub(keep);
+            lines.drain(..skip);
+        }
+        let mut text = String::new();
+        for (at, line) in lines {
+            if opts.timestamps {
+                text.push_str(&rfc3339_nano(at));
+                text.push(' ');
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        if let Some(limit) = opts.limit_bytes.and_then(|n| usize::try_from(n).ok()) {
+            if text.len() > limit {
+                let mut cut = limit;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+        }
+        Ok(text)
+    }
+}
+
+impl Kubelets for Vec<Kubelet> {
+    fn container_logs(
+        &self,
+        node: &str,
+        ip: &str,
+        namespace: &str,
+        pod: &str,
+        opts: &LogOptions,
+        now: Millis,
+    ) -> Result<String, KubeletError> {
+        match self.iter().find(|k| k.node == node && k.running()) {
+            Some(k) => k.container_logs(namespace, pod, opts, now),
+            None => Err(KubeletError::Unreachable(format!(
+                "dial tcp {ip}:10250: connect: connection refused"
+            ))),
+        }
+    }
+}
