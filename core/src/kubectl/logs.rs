@@ -245,20 +245,21 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         if r.plural == "pods" && r.group.is_empty() {
             vec![obj]
         } else {
-            let sel =
-                match selector_for(r.kind, &obj) {
-                    Some(s) => s,
-                    None if r.kind == "Service" => return fail(format!(
+            let sel = match selector_for(r.kind, &obj) {
+                Some(s) => s,
+                None if r.kind == "Service" => {
+                    return fail(format!(
                         "error: invalid service '{name}': Service is defined without a selector"
-                    )),
-                    None => {
-                        return fail(format!(
-                            "error: cannot get the logs from {}: selector for {} not implemented",
-                            go_type(r.kind),
-                            go_type(r.kind)
-                        ))
-                    }
-                };
+                    ))
+                }
+                None => {
+                    return fail(format!(
+                        "error: cannot get the logs from {}: selector for {} not implemented",
+                        go_type(r.kind),
+                        go_type(r.kind)
+                    ))
+                }
+            };
             let mut items = match client::connect(ctx.cluster).list(
                 resources::pods(),
                 Some(&ns),
