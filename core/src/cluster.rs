@@ -496,7 +496,7 @@ fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> V
             "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
             "nodeInfo": {
                 "architecture": "amd64", "bootID": rng.uuid(), "containerRuntimeVersion": "containerd://1.7.27",
-                "kernelVersion": crate::kubelet::programs::KERNEL_VERSION, "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
+                "kernelVersion": crate::version::KERNEL_VERSION, "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
                 "machineID": rng.uuid().replace('-', ""), "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
                 "systemUUID": rng.uuid(),
             },

@@ -21,5 +21,7 @@ pub const GO_VERSION: &str = "go1.25.7";
 pub const ETCD_IMAGE: &str = "registry.k8s.io/etcd:3.6.6-0";
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.13.1";
 pub const PAUSE_IMAGE: &str = "registry.k8s.io/pause:3.10.1";
+/// The kernel the nodes run (`uname -r`), as their Node objects report it.
+pub const KERNEL_VERSION: &str = "6.8.0-58-generic";
 /// Where the API server listens (the control-plane node's address).
 pub const SERVER_ADDRESS: &str = "172.30.1.2:6443";

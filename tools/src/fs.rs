@@ -56,7 +56,8 @@ pub fn resolve(cwd: &str, path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn parent(path: &str) -> String {
+/// The directory holding `path`.
+pub fn parent(path: &str) -> String {
     match path.rsplit_once('/') {
         Some(("", _)) => "/".into(),
         Some((p, _)) => p.into(),

@@ -50,38 +50,60 @@ pub enum FieldValidation {
 
 /// Decodes `value` as `T`, failing on type errors with the message
 /// `<Kind> in version "<v>" cannot be handled as a <Kind>: ...`, and on unknown fields
-/// as `validation` says; returns the warnings to send back.
+/// as `validation` says; returns the warnings to send back. Only the typed round trip
+/// is generic: the checks around it are one copy for every kind.
 pub fn decode<T: DeserializeOwned + serde::Serialize>(
     value: &Value,
     resource: &Resource,
     validation: FieldValidation,
 ) -> Result<(T, Vec<String>), ApiError> {
-    let prefix = format!(
+    let obj: T = serde_json::from_value(value.clone())
+        .map_err(|e| type_error(value, resource, &e.to_string()))?;
+    let warnings = if validation == FieldValidation::Ignore {
+        vec![]
+    } else {
+        let back = serde_json::to_value(&obj).unwrap_or(Value::Null);
+        unknown_fields(value, &back, resource, validation)?
+    };
+    Ok((obj, warnings))
+}
+
+fn prefix(resource: &Resource) -> String {
+    format!(
         "{} in version \"{}\" cannot be handled as a {}",
         resource.kind, resource.version, resource.kind
-    );
-    let decoded = T::deserialize(value);
-    let obj = decoded.map_err(|e| {
-        let why = super::type_error::find(resource, value)
-            .unwrap_or_else(|| go_style_type_error(&e.to_string()));
-        ApiError::bad_request(format!("{prefix}: {why}"))
-    })?;
+    )
+}
+
+/// The error for a body whose fields have the wrong types.
+fn type_error(value: &Value, resource: &Resource, serde_message: &str) -> ApiError {
+    let why = super::type_error::find(resource, value)
+        .unwrap_or_else(|| go_style_type_error(serde_message));
+    ApiError::bad_request(format!("{}: {why}", prefix(resource)))
+}
+
+/// The fields decoding dropped (`back` is the decoded object written back): an error
+/// under Strict validation, warnings under Warn.
+fn unknown_fields(
+    value: &Value,
+    back: &Value,
+    resource: &Resource,
+    validation: FieldValidation,
+) -> Result<Vec<String>, ApiError> {
     let mut paths = vec![];
-    if validation != FieldValidation::Ignore {
-        let back = serde_json::to_value(&obj).unwrap_or(Value::Null);
-        dropped(value, &back, "", &mut paths);
-    }
+    dropped(value, back, "", &mut paths);
     let unknown: Vec<String> = paths
         .iter()
         .map(|p| format!("unknown field \"{p}\""))
         .collect();
     match validation {
         FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::bad_request(format!(
-            "{prefix}: strict decoding error: {}",
+            "{}: strict decoding error: {}",
+            prefix(resource),
             unknown.join(", ")
         ))),
-        FieldValidation::Warn => Ok((obj, unknown)),
-        _ => Ok((obj, vec![])),
+        FieldValidation::Warn => Ok(unknown),
+        _ => Ok(vec![]),
     }
 }
 

@@ -24,21 +24,20 @@ pub struct LogOptions {
     pub limit_bytes: Option<i64>,
 }
 
-/// Why a kubelet gave no log: it could not be reached (the dial error's text), or it
-/// answered with an HTTP error and a plain-text body.
+/// Why a kubelet gave no log: nothing listens at its port (its process is not running),
+/// or it answered with an HTTP error and a plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KubeletError {
-    Unreachable(String),
+    Refused,
     Status(u16, String),
 }
 
 /// The API server's connections to the nodes' kubelets.
 pub trait Kubelets {
-    /// A container's log from the kubelet of node `node` (its address `ip`).
+    /// A container's log from the kubelet of node `node`.
     fn container_logs(
         &self,
         node: &str,
-        ip: &str,
         namespace: &str,
         pod: &str,
         opts: &LogOptions,
@@ -53,15 +52,12 @@ impl Kubelets for NoKubelets {
     fn container_logs(
         &self,
         _: &str,
-        ip: &str,
         _: &str,
         _: &str,
         _: &LogOptions,
         _: Millis,
     ) -> Result<String, KubeletError> {
-        Err(KubeletError::Unreachable(format!(
-            "dial tcp {ip}:10250: connect: connection refused"
-        )))
+        Err(KubeletError::Refused)
     }
 }
 
@@ -234,21 +230,21 @@ impl ApiServer {
         let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
             return Ok(Response::with_code(204, Value::String(String::new())));
         };
-        let ip = self
-            .get(resources::nodes(), "", node)
-            .ok()
-            .and_then(|n| {
-                n["status"]["addresses"]
-                    .as_array()?
-                    .iter()
-                    .find(|a| a["type"] == "InternalIP")?["address"]
-                    .as_str()
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| node.to_string());
-        match kubelets.container_logs(node, &ip, namespace, name, &opts, self.now()) {
+        match kubelets.container_logs(node, namespace, name, &opts, self.now()) {
             Ok(text) => Ok(Response::ok(Value::String(text))),
-            Err(KubeletError::Unreachable(why)) => {
+            Err(KubeletError::Refused) => {
+                let ip = self
+                    .get(resources::nodes(), "", node)
+                    .ok()
+                    .and_then(|n| {
+                        n["status"]["addresses"]
+                            .as_array()?
+                            .iter()
+                            .find(|a| a["type"] == "InternalIP")?["address"]
+                            .as_str()
+                            .map(str::to_string)
+                    })
+                    .unwrap_or_else(|| node.to_string());
                 let query = opts.kubelet_query();
                 let url = format!(
                     "https://{ip}:10250/containerLogs/{namespace}/{name}/{}{}{query}",
@@ -259,7 +255,7 @@ impl ApiServer {
                 Ok(Response::with_code(
                     500,
                     json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
-                           "status": "Failure", "message": format!("Get \"{url}\": {why}"), "code": 500}),
+                           "status": "Failure", "message": format!("Get \"{url}\": dial tcp {ip}:10250: connect: connection refused"), "code": 500}),
                 ))
             }
             Err(KubeletError::Status(400, body)) => Err(ApiError::bad_request(body)),

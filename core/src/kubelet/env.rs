@@ -100,13 +100,14 @@ pub fn expand(text: &str, vars: &[(String, String)]) -> String {
 
 /// The environment a container's process gets, in order: the image's PATH, HOSTNAME,
 /// the variables of `envFrom` and `env` (values from ConfigMaps, Secrets and the pod's
-/// fields `fields` resolved), the kubernetes Service's variables, and HOME.
+/// fields `fields` resolved), the Services' variables, and HOME.
 pub fn resolve(
     client: &mut Client<'_>,
     ns: &str,
     fields: &std::collections::BTreeMap<String, String>,
     env_from: &Value,
     env: &Value,
+    service_links: bool,
 ) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = vec![
         (
@@ -170,30 +171,73 @@ pub fn resolve(
             set(&mut vars, name.to_string(), v);
         }
     }
-    if let Some(svc) = source(client, "services", "default", "kubernetes") {
-        let ip = svc["spec"]["clusterIP"].as_str().unwrap_or("");
-        let port = svc["spec"]["ports"][0]["port"].as_i64().unwrap_or(443);
-        for (k, v) in [
-            ("KUBERNETES_SERVICE_HOST", ip.to_string()),
-            ("KUBERNETES_SERVICE_PORT", port.to_string()),
-            ("KUBERNETES_SERVICE_PORT_HTTPS", port.to_string()),
-            ("KUBERNETES_PORT", format!("tcp://{ip}:{port}")),
-            (
-                &format!("KUBERNETES_PORT_{port}_TCP"),
-                format!("tcp://{ip}:{port}"),
-            ),
-            (&format!("KUBERNETES_PORT_{port}_TCP_PROTO"), "tcp".into()),
-            (
-                &format!("KUBERNETES_PORT_{port}_TCP_PORT"),
-                port.to_string(),
-            ),
-            (&format!("KUBERNETES_PORT_{port}_TCP_ADDR"), ip.to_string()),
-        ] {
-            if !vars.iter().any(|(name, _)| name == k) {
-                vars.push((k.to_string(), v));
-            }
+    for (k, v) in service_vars(client, ns, service_links) {
+        if !vars.iter().any(|(name, _)| *name == k) {
+            vars.push((k, v));
         }
     }
     vars.push(("HOME".into(), "/root".into()));
+    vars
+}
+
+/// The variables Services give a container (FromServices): the kubernetes Service's
+/// always, and with `links` (enableServiceLinks, on by default) those of every Service
+/// in its namespace that has a cluster IP.
+fn service_vars(client: &mut Client<'_>, ns: &str, links: bool) -> Vec<(String, String)> {
+    let Some(r) = resources::find("", "v1", "services") else {
+        return vec![];
+    };
+    let mut services = vec![];
+    if links {
+        services.extend(
+            client
+                .list(r, Some(ns), Default::default())
+                .unwrap_or_default(),
+        );
+    }
+    if !(links && ns == "default") {
+        services.extend(client.get(r, "default", "kubernetes"));
+    }
+    services.sort_by(|a, b| {
+        a["metadata"]["name"]
+            .as_str()
+            .cmp(&b["metadata"]["name"].as_str())
+    });
+    let mut vars = vec![];
+    for svc in &services {
+        let ip = svc["spec"]["clusterIP"].as_str().unwrap_or("");
+        if ip.is_empty() || ip == "None" {
+            continue;
+        }
+        let name = |s: &str| s.to_uppercase().replace('-', "_");
+        let svc_name = name(svc["metadata"]["name"].as_str().unwrap_or(""));
+        let ports = svc["spec"]["ports"].as_array().cloned().unwrap_or_default();
+        let Some(first) = ports.first() else {
+            continue;
+        };
+        let port = |p: &Value| p["port"].as_i64().unwrap_or(0);
+        vars.push((format!("{svc_name}_SERVICE_HOST"), ip.to_string()));
+        vars.push((format!("{svc_name}_SERVICE_PORT"), port(first).to_string()));
+        for p in &ports {
+            if let Some(port_name) = p["name"].as_str().filter(|n| !n.is_empty()) {
+                vars.push((
+                    format!("{svc_name}_SERVICE_PORT_{}", name(port_name)),
+                    port(p).to_string(),
+                ));
+            }
+        }
+        for (i, p) in ports.iter().enumerate() {
+            let proto = p["protocol"].as_str().unwrap_or("TCP");
+            let url = format!("{}://{ip}:{}", proto.to_lowercase(), port(p));
+            let prefix = format!("{svc_name}_PORT_{}_{}", port(p), proto.to_uppercase());
+            if i == 0 {
+                vars.push((format!("{svc_name}_PORT"), url.clone()));
+            }
+            vars.push((prefix.clone(), url));
+            vars.push((format!("{prefix}_PROTO"), proto.to_lowercase()));
+            vars.push((format!("{prefix}_PORT"), port(p).to_string()));
+            vars.push((format!("{prefix}_ADDR"), ip.to_string()));
+        }
+    }
     vars
 }

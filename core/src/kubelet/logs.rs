@@ -6,21 +6,12 @@
 use super::script::Line;
 use super::{images, process, Container, Kubelet, State};
 use crate::apiserver::pod_log::{KubeletError, Kubelets, LogOptions};
-use crate::clock::{civil, epoch_seconds, Millis, SECOND};
+use crate::clock::{Millis, SECOND};
 
 /// RFC 3339 with nine fractional digits, as the kubelet writes `--timestamps`.
 fn rfc3339_nano(t: Millis) -> String {
-    let c = civil(epoch_seconds() + t.div_euclid(1000));
-    format!(
-        "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}000000Z",
-        c.year,
-        c.month,
-        c.day,
-        c.hour,
-        c.minute,
-        c.second,
-        t.rem_euclid(1000)
-    )
+    let micro = crate::events::micro_time(t);
+    format!("{}000Z", micro.trim_end_matches('Z'))
 }
 
 fn bad(msg: String) -> KubeletError {
@@ -152,7 +143,6 @@ impl Kubelets for Vec<Kubelet> {
     fn container_logs(
         &self,
         node: &str,
-        ip: &str,
         namespace: &str,
         pod: &str,
         opts: &LogOptions,
@@ -160,9 +150,7 @@ impl Kubelets for Vec<Kubelet> {
     ) -> Result<String, KubeletError> {
         match self.iter().find(|k| k.node == node && k.running()) {
             Some(k) => k.container_logs(namespace, pod, opts, now),
-            None => Err(KubeletError::Unreachable(format!(
-                "dial tcp {ip}:10250: connect: connection refused"
-            ))),
+            None => Err(KubeletError::Refused),
         }
     }
 }

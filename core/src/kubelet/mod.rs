@@ -127,6 +127,8 @@ struct Container {
     fields: BTreeMap<String, String>,
     /// The environment its process got when it started, in order.
     vars: Vec<(String, String)>,
+    /// Whether Services in its namespace give it variables (enableServiceLinks).
+    service_links: bool,
     image: String,
     pull_policy: String,
     command: Vec<String>,
@@ -392,6 +394,7 @@ fn container_from_spec(c: &Value) -> Container {
         text: BTreeMap::new(),
         fields: BTreeMap::new(),
         vars: vec![],
+        service_links: true,
         name: c["name"].as_str().unwrap_or("").to_string(),
         pull_policy: c["imagePullPolicy"]
             .as_str()
@@ -915,8 +918,10 @@ impl Kubelet {
                 .get(resources::pods(), &rt.namespace, &rt.name)
                 .unwrap_or_default();
             let fields = downward_fields(&pod, &self.node, &self.host_ip, &ip);
+            let links = pod["spec"]["enableServiceLinks"].as_bool().unwrap_or(true);
             for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
                 c.fields = fields.clone();
+                c.service_links = links;
             }
             rt.ip = Some(ip);
             let first_at = now;
@@ -1204,8 +1209,14 @@ impl Kubelet {
                         "containerd://{}",
                         hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
                     );
-                    c.vars =
-                        env::resolve(&mut self.client(api), ns, &c.fields, &c.env_from, &c.env);
+                    c.vars = env::resolve(
+                        &mut self.client(api),
+                        ns,
+                        &c.fields,
+                        &c.env_from,
+                        &c.env,
+                        c.service_links,
+                    );
                     let behaviour = match images::pull(&c.image) {
                         Ok(img) => {
                             let (command, args) = c.command_line();

@@ -5,9 +5,7 @@
 use super::images::Image;
 use super::script::Line;
 use crate::clock::{civil, epoch_seconds, Millis, MONTHS, WEEKDAYS};
-
-/// The kernel the nodes run (`uname -r`), as their Node objects report it.
-pub const KERNEL_VERSION: &str = "6.8.0-58-generic";
+use crate::version::KERNEL_VERSION;
 
 /// The CPUs of a node: nginx starts one worker per CPU.
 const NODE_CPUS: u32 = 2;

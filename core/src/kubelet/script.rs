@@ -11,31 +11,23 @@ use crate::shell::syntax::{
     self, Command, Compound, Connector, List, Param, ParamOp, Part, RedirKind, Word,
 };
 
-/// Paths every image has (BusyBox and Debian-based images alike).
-const BASE: &[&str] = &[
-    "/",
-    "/bin",
-    "/dev",
+/// Directories every image has (BusyBox and Debian-based images alike).
+const BASE_DIRS: &[&str] = &[
+    "/", "/bin", "/dev", "/etc", "/home", "/proc", "/proc/1", "/root", "/sys", "/tmp", "/usr",
+    "/usr/bin", "/var", "/var/log",
+];
+
+/// Files every image has.
+const BASE_FILES: &[&str] = &[
     "/dev/null",
-    "/etc",
     "/etc/hostname",
     "/etc/hosts",
     "/etc/passwd",
     "/etc/group",
     "/etc/resolv.conf",
     "/etc/os-release",
-    "/home",
-    "/proc",
     "/proc/cpuinfo",
     "/proc/meminfo",
-    "/proc/1",
-    "/root",
-    "/sys",
-    "/tmp",
-    "/usr",
-    "/usr/bin",
-    "/var",
-    "/var/log",
 ];
 
 /// Commands that do their work at once and succeed (their output aside).
@@ -63,25 +55,13 @@ const QUICK: &[&str] = &[
     "curl",
     "ping",
     "nc",
-    "cp",
-    "mv",
     "chmod",
     "chown",
     "ln",
     "trap",
     "wait",
-    "sed",
-    "awk",
-    "cut",
-    "sort",
-    "uniq",
-    "wc",
-    "tr",
-    "tee",
     "xargs",
     "find",
-    "base64",
-    "seq",
     "expr",
     "md5sum",
     "sha256sum",
@@ -100,8 +80,6 @@ const QUICK: &[&str] = &[
     "dig",
     "host",
     "stat",
-    "basename",
-    "dirname",
     "yes",
     "nproc",
 ];
@@ -164,7 +142,9 @@ const LOG_STEPS: usize = 200_000;
 
 struct Run<'a> {
     ctx: Context<'a>,
+    /// Every path there is, and those of them that are files rather than directories.
     files: BTreeSet<String>,
+    plain: BTreeSet<String>,
     vars: BTreeMap<String, String>,
     exported: Vec<String>,
     elapsed: Millis,
@@ -179,6 +159,8 @@ struct Run<'a> {
     captures: Vec<String>,
     /// Where standard output and error go for the command running.
     sinks: (Sink, Sink),
+    /// What the command running reads on standard input (the pipe before it).
+    stdin: Option<String>,
     /// When the log is wanted up to: the run stops once time passes it.
     until: Millis,
     /// When the container started (cluster time), for `date`.
@@ -237,10 +219,16 @@ impl<'a> Run<'a> {
     fn new(ctx: Context<'a>, log: Option<(Millis, Millis)>) -> Self {
         Run {
             ctx,
-            files: BASE
+            files: BASE_DIRS
                 .iter()
+                .chain(BASE_FILES)
                 .map(|s| s.to_string())
                 .chain(ctx.files.iter().cloned())
+                .collect(),
+            plain: BASE_FILES
+                .iter()
+                .map(|s| s.to_string())
+                .chain(ctx.text.keys().cloned())
                 .collect(),
             vars: ctx.env.iter().cloned().collect(),
             exported: ctx.env.iter().map(|(k, _)| k.clone()).collect(),
@@ -252,6 +240,7 @@ impl<'a> Run<'a> {
             partial: Default::default(),
             captures: vec![],
             sinks: (Sink::Out, Sink::Err),
+            stdin: None,
             until: log.map_or(Millis::MAX, |(_, until)| until),
             origin: log.map_or(0, |(origin, _)| origin),
         }
@@ -297,6 +286,43 @@ impl<'a> Run<'a> {
     fn fail(&mut self, msg: String, code: i32) -> Flow {
         self.print(true, &format!("{msg}\n"));
         Flow::Status(code)
+    }
+
+    /// Runs one of the shell's text utilities on the container's files and input.
+    fn utility(&mut self, name: &str, args: &[String]) -> Flow {
+        let mut fs = crate::shell::fs::Fs::default();
+        for path in &self.files {
+            let made = if self.plain.contains(path) {
+                let text = self.ctx.text.get(path).map_or("", String::as_str);
+                fs.mkdir(&crate::shell::fs::parent(path), true)
+                    .and_then(|()| fs.write(path, text, false))
+            } else {
+                fs.mkdir(path, true)
+            };
+            // A path the shell's files cannot hold is left out.
+            drop(made);
+        }
+        let stdin = self.stdin.take();
+        let result = match name {
+            "wc" | "head" | "tail" => crate::shell::builtins::text_utility(name, &fs, args, stdin),
+            _ => {
+                let mut io = crate::shell::io::Io {
+                    stdin,
+                    fs: &mut fs,
+                    cwd: "/",
+                };
+                crate::tools::run(name, args, &mut io)
+            }
+        };
+        self.emit(result)
+    }
+
+    /// Prints what a utility gave back; its status.
+    fn emit(&mut self, result: crate::command::CmdResult) -> Flow {
+        for (stream, text) in &result.output.chunks {
+            self.print(*stream == crate::command::Stream::Err, text);
+        }
+        Flow::Status(result.code)
     }
 
     /// A word's fields after parameter, command and arithmetic expansion and field
@@ -449,14 +475,18 @@ impl<'a> Run<'a> {
             }
             let mut last = Flow::Status(0);
             let n = pipeline.commands.len();
+            let mut piped = None;
             for (i, c) in pipeline.commands.iter().enumerate() {
-                // What a command pipes into the next is not printed.
-                let sinks = self.sinks;
+                // What a command writes into the pipe is the next one's input.
+                self.stdin = piped.take();
                 if i + 1 < n {
-                    self.sinks.0 = Sink::Discard;
+                    self.captures.push(String::new());
                 }
                 last = self.command(c);
-                self.sinks = sinks;
+                if i + 1 < n {
+                    piped = self.captures.pop();
+                }
+                self.stdin = None;
                 if !matches!(last, Flow::Status(_)) {
                     return last;
                 }
@@ -508,31 +538,22 @@ impl<'a> Run<'a> {
     fn redirect(&mut self, redirects: &[syntax::Redirect]) -> (Sink, Sink) {
         let saved = self.sinks;
         for r in redirects {
-            let to_file = |path: &str| match path {
-                "/dev/stdout" => saved.0,
-                "/dev/stderr" => saved.1,
-                _ => Sink::Discard,
-            };
             match &r.kind {
-                RedirKind::Out { target, .. } => {
+                RedirKind::Out { target, .. } | RedirKind::Both { target, .. } => {
                     let path = self.string(target);
-                    if !path.starts_with("/dev/") {
-                        self.files.insert(path.clone());
+                    let sink = match path.as_str() {
+                        "/dev/stdout" => saved.0,
+                        "/dev/stderr" => saved.1,
+                        _ => {
+                            self.create(&path);
+                            Sink::Discard
+                        }
+                    };
+                    match (&r.kind, r.fd) {
+                        (RedirKind::Both { .. }, _) => self.sinks = (sink, sink),
+                        (_, 2) => self.sinks.1 = sink,
+                        _ => self.sinks.0 = sink,
                     }
-                    let sink = to_file(&path);
-                    if r.fd == 2 {
-                        self.sinks.1 = sink;
-                    } else {
-                        self.sinks.0 = sink;
-                    }
-                }
-                RedirKind::Both { target, .. } => {
-                    let path = self.string(target);
-                    if !path.starts_with("/dev/") {
-                        self.files.insert(path.clone());
-                    }
-                    let sink = to_file(&path);
-                    self.sinks = (sink, sink);
                 }
                 RedirKind::Dup(fd) => {
                     let sink = if *fd == 2 { self.sinks.1 } else { self.sinks.0 };
@@ -665,32 +686,7 @@ impl<'a> Run<'a> {
                 Some(None) => Flow::Forever { graceful: false },
                 None => Flow::Status(1),
             },
-            "echo" => {
-                let (mut newline, mut escapes, mut rest) = (true, false, args);
-                while let Some((flag, tail)) = rest.split_first() {
-                    match flag.as_str() {
-                        "-n" => newline = false,
-                        "-e" => escapes = true,
-                        "-E" => escapes = false,
-                        _ => break,
-                    }
-                    rest = tail;
-                }
-                let mut text = rest.join(" ");
-                if escapes {
-                    text = unescape(&text);
-                }
-                if newline {
-                    text.push('\n');
-                }
-                self.print(false, &text);
-                Flow::Status(0)
-            }
-            "printf" => {
-                let text = printf(args);
-                self.print(false, &text);
-                Flow::Status(0)
-            }
+            "echo" => self.emit(crate::shell::builtins::echo(args)),
             "date" => {
                 let format = args
                     .iter()
@@ -759,10 +755,15 @@ impl<'a> Run<'a> {
                 }
                 Flow::Status(0)
             }
-            "cat" | "head" | "more" | "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
+            "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
                 Flow::Forever { graceful: false }
             }
-            "cat" | "head" | "more" | "tail" => {
+            "cat" | "more" if paths().next().is_none() => {
+                let input = self.stdin.take().unwrap_or_default();
+                self.print(false, &input);
+                Flow::Status(0)
+            }
+            "cat" | "more" => {
                 let mut code = 0;
                 for f in paths() {
                     if !self.exists(f) {
@@ -786,36 +787,45 @@ impl<'a> Run<'a> {
             "ls" => {
                 let targets: Vec<String> = paths().cloned().collect();
                 let targets = if targets.is_empty() {
-                    vec!["/".to_string()]
+                    vec![".".to_string()]
                 } else {
                     targets
                 };
                 let mut code = 0;
-                for t in &targets {
-                    if !self.exists(t) {
-                        if let Flow::Status(c) = self.no_such_file("ls", t) {
+                let (mut files, mut dirs) = (vec![], vec![]);
+                for t in targets {
+                    let path = if t == "." { "/".to_string() } else { t.clone() };
+                    if !self.exists(&path) {
+                        if let Flow::Status(c) = self.no_such_file("ls", &t) {
                             code = c;
                         }
-                        continue;
-                    }
-                    let entries = self.entries(t);
-                    let listing = if entries.is_empty() && !self.is_dir(t) {
-                        format!("{t}\n")
+                    } else if self.is_dir(&path) {
+                        dirs.push((t, path));
                     } else {
-                        entries.iter().map(|e| format!("{e}\n")).collect()
-                    };
-                    self.print(false, &listing);
+                        files.push(t);
+                    }
                 }
+                // Files first, then each directory's entries (under a heading when
+                // more than one thing was listed).
+                let headings = files.len() + dirs.len() > 1;
+                let mut listing: String = files.iter().map(|f| format!("{f}\n")).collect();
+                for (i, (name, path)) in dirs.iter().enumerate() {
+                    if headings {
+                        if i > 0 || !files.is_empty() {
+                            listing.push('\n');
+                        }
+                        listing.push_str(&format!("{name}:\n"));
+                    }
+                    for e in self.entries(path) {
+                        listing.push_str(&format!("{e}\n"));
+                    }
+                }
+                self.print(false, &listing);
                 Flow::Status(code)
-            }
-            // grep's pattern matches nothing it can read: 1, or 2 for a missing file.
-            "grep" => {
-                let found = paths().skip(1).all(|f| self.exists(f));
-                Flow::Status(if found { 1 } else { 2 })
             }
             "touch" => {
                 for p in paths() {
-                    self.files.insert(p.clone());
+                    self.create(p);
                 }
                 Flow::Status(0)
             }
@@ -829,6 +839,7 @@ impl<'a> Run<'a> {
                 let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
                 let mut code = 0;
                 for p in paths() {
+                    self.plain.remove(p.trim_end_matches('/'));
                     if !self.files.remove(p.trim_end_matches('/')) && !force {
                         code = 1;
                     }
@@ -877,103 +888,24 @@ impl<'a> Run<'a> {
                 None => Flow::Status(0),
             },
             n if SERVERS.contains(&n) => Flow::Forever { graceful: true },
+            // The shell's text utilities, on the container's files and its input.
+            "wc" | "head" | "tail" | "grep" | "egrep" | "fgrep" => self.utility(name, args),
+            n if crate::tools::has(n) => self.utility(n, args),
             n if QUICK.contains(&n) => Flow::Status(0),
             _ => Flow::Status(127),
         }
     }
 
-    /// Whether `path` (which exists) is a directory: it has entries, or it is a mount
-    /// point or one of the image's directories rather than a file.
+    /// Whether `path` (which exists) is a directory rather than a file.
     fn is_dir(&self, path: &str) -> bool {
-        let p = path.trim_end_matches('/');
-        p.is_empty()
-            || !self.entries(p).is_empty()
-            || (!self.ctx.text.contains_key(p)
-                && !p.starts_with("/etc/")
-                && !p.starts_with("/proc/")
-                && p != "/dev/null")
+        !self.plain.contains(path.trim_end_matches('/'))
     }
-}
 
-/// `echo -e`'s escapes.
-fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('\\') => out.push('\\'),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
+    /// A file the script writes (`> file`, `touch`); `/dev/null` and the like exist.
+    fn create(&mut self, path: &str) {
+        if !path.starts_with("/dev/") {
+            self.files.insert(path.to_string());
+            self.plain.insert(path.to_string());
         }
     }
-    out
-}
-
-/// `printf FORMAT ARGS...`: `%s`, `%d`/`%i`, `%%` and the escapes, the format reused
-/// while arguments remain.
-fn printf(args: &[String]) -> String {
-    let Some((format, mut rest)) = args.split_first() else {
-        return String::new();
-    };
-    let format = unescape(format);
-    let mut out = String::new();
-    loop {
-        let mut chars = format.chars().peekable();
-        let mut used = false;
-        while let Some(c) = chars.next() {
-            if c != '%' {
-                out.push(c);
-                continue;
-            }
-            let mut spec = String::new();
-            while let Some(&d) = chars.peek() {
-                if d.is_ascii_digit() || d == '-' || d == '.' {
-                    spec.push(d);
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            let arg = rest.first().cloned().unwrap_or_default();
-            let width: usize = spec
-                .trim_start_matches('-')
-                .split('.')
-                .next()
-                .and_then(|w| w.parse().ok())
-                .unwrap_or(0);
-            let left = spec.starts_with('-');
-            let text = match chars.next() {
-                Some('%') => {
-                    out.push('%');
-                    continue;
-                }
-                Some('s') => arg,
-                Some('d' | 'i') => arg.trim().parse::<i64>().unwrap_or(0).to_string(),
-                Some(other) => format!("%{spec}{other}"),
-                None => "%".into(),
-            };
-            if !rest.is_empty() {
-                rest = &rest[1..];
-            }
-            used = true;
-            if left {
-                out.push_str(&format!("{text:<width$}"));
-            } else {
-                out.push_str(&format!("{text:>width$}"));
-            }
-        }
-        if !used || rest.is_empty() {
-            break;
-        }
-    }
-    out
 }

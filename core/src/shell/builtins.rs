@@ -230,7 +230,8 @@ $((...)), ${VAR%pattern} and friends, if/for/while/case, functions; grep, awk, s
 tr, sort, uniq, wc, head, tail, xargs, printf, base64, diff, tee and more; sleep N\n\
 advances the cluster's clock.\n";
 
-fn echo(args: &[String]) -> CmdResult {
+/// `echo [-n] [-e] WORDS...`.
+pub(crate) fn echo(args: &[String]) -> CmdResult {
     let mut newline = true;
     let mut escapes = false;
     let mut words = args;
@@ -254,6 +255,20 @@ fn echo(args: &[String]) -> CmdResult {
         text.push('\n');
     }
     CmdResult::ok(text)
+}
+
+/// `wc`, `head` or `tail` on `fs` (a container's files) and `stdin`.
+pub(crate) fn text_utility(
+    name: &str,
+    fs: &fs::Fs,
+    args: &[String],
+    stdin: Option<String>,
+) -> CmdResult {
+    let at = At { fs, cwd: "/" };
+    match name {
+        "wc" => wc(&at, args, stdin),
+        _ => head_tail(&at, name == "head", args, stdin),
+    }
 }
 
 /// Where a file utility runs: the machine's files and the working directory.
