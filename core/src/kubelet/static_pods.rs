@@ -61,30 +61,47 @@ pub fn read_dir(files: &Fs, dir: &str, node: &str) -> (Vec<StaticPod>, Vec<Strin
                 quote(&p.key)
             )),
             Ok(p) => pods.push(p),
-            Err(e) => errors.push(format!(
-                "\"Could not process manifest file\" err={} path={}",
-                quote(&format!("{path}: {e}")),
-                quote(&path)
-            )),
+            // A file that does not parse is named in the error; a pod that is invalid
+            // is not.
+            Err(e) => {
+                let err = match e {
+                    Unusable::Unparsed(why) => format!("{path}: {why}"),
+                    Unusable::Invalid(why) => why,
+                };
+                errors.push(format!(
+                    "\"Could not process manifest file\" err={} path={}",
+                    quote(&err),
+                    quote(&path)
+                ))
+            }
         }
     }
     (pods, errors)
 }
 
+/// Why a manifest gives no pod: it does not parse as one, or the pod is invalid.
+enum Unusable {
+    Unparsed(String),
+    Invalid(String),
+}
+
+fn unparsed(why: impl std::fmt::Display) -> Unusable {
+    Unusable::Unparsed(format!(
+        "couldn't parse as pod({why}), please check config file"
+    ))
+}
+
 /// One manifest's pod with the kubelet's defaults (applyDefaults in the file source):
 /// the node's name appended, `default` namespace, the UID from a hash, the node name, the
-/// config annotations, and the toleration every static pod gets.
-fn decode(text: &str, node: &str) -> Result<StaticPod, String> {
+/// config annotations, and the toleration every static pod gets; then validated.
+fn decode(text: &str, node: &str) -> Result<StaticPod, Unusable> {
     let doc = crate::yaml::documents(text)
-        .map_err(|e| format!("couldn't parse as pod({e}), please check config file"))?
+        .map_err(unparsed)?
         .into_iter()
         .next()
         .unwrap_or(Value::Null);
     if !doc.is_object() {
-        return Err(
-            "couldn't parse as pod(Object 'Kind' is missing in 'null'), please check config file"
-                .into(),
-        );
+        return Err(unparsed("Object 'Kind' is missing in 'null'"));
     }
     let kind = doc["kind"].as_str().unwrap_or("");
     let version = doc["apiVersion"].as_str().unwrap_or("");
@@ -100,20 +117,17 @@ fn decode(text: &str, node: &str) -> Result<StaticPod, String> {
         None
     };
     if let Some(why) = unusable {
-        return Err(format!(
-            "couldn't parse as pod({why}), please check config file"
-        ));
+        return Err(unparsed(why));
     }
-    let mut typed: Pod = serde_json::from_value(doc.clone())
-        .map_err(|e| format!("couldn't parse as pod({e}), please check config file"))?;
+    let mut typed: Pod = serde_json::from_value(doc.clone()).map_err(unparsed)?;
     let meta = &mut typed.metadata;
-    let base = meta.name.clone().unwrap_or_default();
-    if base.is_empty() {
-        return Err(
-            "invalid pod: metadata.name: Required value: name or generateName is required".into(),
-        );
+    let name = format!("{}-{node}", meta.name.as_deref().unwrap_or(""));
+    if let Some(why) = crate::apiserver::validation::dns1123_subdomain(&name).first() {
+        return Err(Unusable::Invalid(format!(
+            "invalid pod: [metadata.name: Invalid value: \"{name}\": {why}]"
+        )));
     }
-    meta.name = Some(format!("{base}-{node}"));
+    meta.name = Some(name.clone());
     let namespace = meta
         .namespace
         .get_or_insert_with(|| "default".into())
@@ -121,10 +135,14 @@ fn decode(text: &str, node: &str) -> Result<StaticPod, String> {
     let spec = typed.spec.get_or_insert_with(Default::default);
     crate::apiserver::registry::pod::default_pod_spec(spec);
     let errs = crate::apiserver::registry::pod::validate_pod_spec(spec, "spec");
-    if let Some(e) = errs.first() {
-        return Err(format!("invalid pod: [{e}]"));
+    if !errs.is_empty() {
+        let all: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        return Err(Unusable::Invalid(format!(
+            "invalid pod: [{}]",
+            all.join(", ")
+        )));
     }
-    let mut pod = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    let mut pod = serde_json::to_value(&typed).map_err(unparsed)?;
     pod.as_object_mut().map(|o| o.remove("status"));
     let digest = {
         let canon = format!("{pod}{node}file");
@@ -134,7 +152,6 @@ fn decode(text: &str, node: &str) -> Result<StaticPod, String> {
             crate::rng::fnv1a(&format!("{node}{canon}"))
         )
     };
-    let name = format!("{base}-{node}");
     pod["metadata"]["uid"] = json!(digest);
     pod["spec"]["nodeName"] = json!(node);
     let annotations = &mut pod["metadata"]["annotations"];

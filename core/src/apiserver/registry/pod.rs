@@ -156,16 +156,24 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         errs.push(FieldError::required(format!("{path}.containers")));
     }
     let mut names = BTreeSet::new();
+    let volumes: BTreeSet<&str> = spec
+        .volumes
+        .iter()
+        .flatten()
+        .map(|v| v.name.as_str())
+        .collect();
     errs.extend(validate_containers(
         &spec.containers,
         &format!("{path}.containers"),
         &mut names,
+        &volumes,
     ));
     if let Some(init) = &spec.init_containers {
         errs.extend(validate_containers(
             init,
             &format!("{path}.initContainers"),
             &mut names,
+            &volumes,
         ));
     }
     errs.extend(FieldError::one_of(
@@ -249,6 +257,7 @@ fn validate_containers(
     containers: &[Container],
     path: &str,
     names: &mut BTreeSet<String>,
+    volumes: &BTreeSet<&str>,
 ) -> Vec<FieldError> {
     let mut errs = vec![];
     for (i, c) in containers.iter().enumerate() {
@@ -271,6 +280,14 @@ fn validate_containers(
             c.image_pull_policy.as_deref(),
             PULL_POLICIES,
         ));
+        for (j, m) in c.volume_mounts.iter().flatten().enumerate() {
+            if !volumes.contains(m.name.as_str()) {
+                errs.push(FieldError {
+                    field: format!("{field}.volumeMounts[{j}].name"),
+                    detail: format!("Not found: \"{}\"", m.name),
+                });
+            }
+        }
         for (j, port) in c.ports.iter().flatten().enumerate() {
             if !(1..=65535).contains(&port.container_port) {
                 errs.push(FieldError {
