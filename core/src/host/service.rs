@@ -63,7 +63,6 @@ impl Cluster {
                 u.state = State::Dead {
                     since: now,
                     last: Some((pid, since, 0)),
-                    failed: false,
                 };
                 Some((pid, now - since))
             }
@@ -71,7 +70,6 @@ impl Cluster {
                 u.state = State::Dead {
                     since: now,
                     last: Some(last),
-                    failed: true,
                 };
                 None
             }

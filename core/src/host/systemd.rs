@@ -17,11 +17,10 @@ pub enum State {
         pid: u32,
         since: Millis,
     },
-    /// Stopped (`systemctl stop`); `failed` when its last run had failed.
+    /// Stopped (`systemctl stop`), with how its last run ended.
     Dead {
         since: Millis,
         last: Option<Ended>,
-        failed: bool,
     },
     /// Its process failed; `Restart=always` starts it again at `at`.
     AutoRestart {

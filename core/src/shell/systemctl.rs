@@ -16,14 +16,55 @@ fn timestamp(t: Millis) -> String {
     )
 }
 
-/// systemd's relative time: `12min ago`, `5s ago`, `1h 2min ago`.
+/// systemd's relative time (format_timestamp_relative_full): `429ms ago`, `1min 5s ago`
+/// up to 5 minutes, `12min ago` up to an hour, `1h 5min ago`, `7h ago` from 6 h,
+/// `1 day 3h ago`, `3 days ago`, `2 weeks 1 day ago`, `1 month 3 days ago`.
 fn ago(ms: Millis) -> String {
-    let s = ms.max(0) / 1000;
-    let text = match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 if s % 60 == 0 || s >= 600 => format!("{}min", s / 60),
-        60..=3599 => format!("{}min {}s", s / 60, s % 60),
-        _ => format!("{}h {}min", s / 3600, (s % 3600) / 60),
+    const MIN: Millis = 60_000;
+    const HOUR: Millis = 60 * MIN;
+    const DAY: Millis = 24 * HOUR;
+    const WEEK: Millis = 7 * DAY;
+    const MONTH: Millis = 2_629_800_000;
+    const YEAR: Millis = 31_557_600_000;
+    let d = ms.max(0);
+    let plural =
+        |n: Millis, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let text = if d >= YEAR {
+        format!(
+            "{} {}",
+            plural(d / YEAR, "year", "years"),
+            plural(d % YEAR / MONTH, "month", "months")
+        )
+    } else if d >= MONTH {
+        format!(
+            "{} {}",
+            plural(d / MONTH, "month", "months"),
+            plural(d % MONTH / DAY, "day", "days")
+        )
+    } else if d >= WEEK {
+        format!(
+            "{} {}",
+            plural(d / WEEK, "week", "weeks"),
+            plural(d % WEEK / DAY, "day", "days")
+        )
+    } else if d >= 2 * DAY {
+        format!("{} days", d / DAY)
+    } else if d >= 25 * HOUR {
+        format!("1 day {}h", (d - DAY) / HOUR)
+    } else if d >= 6 * HOUR {
+        format!("{}h", d / HOUR)
+    } else if d >= HOUR {
+        format!("{}h {}min", d / HOUR, d % HOUR / MIN)
+    } else if d >= 5 * MIN {
+        format!("{}min", d / MIN)
+    } else if d >= MIN {
+        format!("{}min {}s", d / MIN, d % MIN / 1000)
+    } else if d >= 1000 {
+        format!("{}s", d / 1000)
+    } else if d > 0 {
+        format!("{d}ms")
+    } else {
+        return "now".into();
     };
     format!("{text} ago")
 }
@@ -70,10 +111,16 @@ fn status(
             ),
             0,
         ),
-        State::Dead { since, .. } => (
+        State::Dead { since, last } => (
             "○",
             format!(
-                "inactive (dead) since {}; {}",
+                "inactive (dead){} since {}; {}",
+                // The result of its last run, when that was not a success.
+                if last.is_some_and(|(_, _, code)| code != 0) {
+                    " (Result: exit-code)"
+                } else {
+                    ""
+                },
                 timestamp(*since),
                 ago(now - since)
             ),
