@@ -51,7 +51,7 @@ fn path(p: &Parsed, ctx: &Ctx<'_>) -> String {
 }
 
 /// The kubeconfig as JSON (an empty config when the file is not there).
-pub fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
+fn load(p: &Parsed, ctx: &Ctx<'_>) -> Result<Value, String> {
     let file = path(p, ctx);
     let Some(text) = ctx.fs().read(&file) else {
         return Ok(
@@ -160,8 +160,10 @@ fn names(config: &Value, list: &str) -> Vec<String> {
     v
 }
 
-/// The namespace other verbs default to: that of `--context`, else of the current context.
-pub fn context_namespace(p: &Parsed, ctx: &Ctx<'_>) -> Result<Option<String>, String> {
+/// The context a command uses (`--context`, else the current one), once per command: its
+/// namespace, and the server of its cluster (None without one: kubectl then dials
+/// `http://localhost:8080`).
+pub fn context(p: &Parsed, ctx: &Ctx<'_>) -> Result<(Option<String>, Option<String>), String> {
     let config = load(p, ctx)?;
     let name = match p.get("context") {
         Some(c) => {
@@ -174,10 +176,18 @@ pub fn context_namespace(p: &Parsed, ctx: &Ctx<'_>) -> Result<Option<String>, St
         }
         None => config["current-context"].as_str().unwrap_or("").to_string(),
     };
-    Ok(named(&config, "contexts", &name)
-        .and_then(|c| c["context"]["namespace"].as_str())
-        .filter(|n| !n.is_empty())
-        .map(str::to_string))
+    let context = named(&config, "contexts", &name).map(|c| &c["context"]);
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let namespace = text(context.map(|c| &c["namespace"]));
+    let server = context
+        .and_then(|c| c["cluster"].as_str())
+        .and_then(|cluster| named(&config, "clusters", cluster))
+        .and_then(|c| text(Some(&c["cluster"]["server"])));
+    Ok((namespace, server))
 }
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {

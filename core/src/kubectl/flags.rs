@@ -543,6 +543,8 @@ pub struct Parsed {
     unsupported_given: Option<&'static str>,
     /// The namespace of the kubeconfig's context, used when `-n` is not given.
     pub context_namespace: Option<String>,
+    /// The server of the context's cluster, if it has one.
+    pub context_server: Option<String>,
 }
 
 impl Parsed {

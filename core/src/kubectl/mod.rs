@@ -383,8 +383,11 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return fail(e);
     }
     if verb != "config" {
-        match config::context_namespace(&parsed, ctx) {
-            Ok(ns) => parsed.context_namespace = ns,
+        match config::context(&parsed, ctx) {
+            Ok((ns, server)) => {
+                parsed.context_namespace = ns;
+                parsed.context_server = server;
+            }
             Err(e) => return fail(e),
         }
     }
@@ -394,6 +397,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         match flags::parse(&scope, &args) {
             Ok(mut p) => {
                 p.context_namespace = parsed.context_namespace.clone();
+                p.context_server = parsed.context_server.clone();
                 create::run(&p, ctx)
             }
             Err(e) => fail(e),

@@ -4,7 +4,7 @@
 //! the refusal or the failed request, exit 1.
 
 use super::flags::Parsed;
-use super::{config, Ctx};
+use super::Ctx;
 use crate::command::{CmdResult, Output};
 use crate::controllers::Component;
 
@@ -55,22 +55,12 @@ struct Server {
     dial: String,
 }
 
-/// The server from the kubeconfig's current context (kubectl's `localhost:8080` without
-/// one), when it does not answer. Addresses Kubarium does not know are left alone.
+/// The server of the command's context (kubectl's `localhost:8080` without one), when it
+/// does not answer. Addresses Kubarium does not know are left alone.
 fn unanswered(p: &Parsed, ctx: &Ctx<'_>) -> Option<Server> {
-    let kubeconfig = config::load(p, ctx).ok()?;
-    let current = kubeconfig["current-context"].as_str().unwrap_or("");
-    let named = |list: &str, name: &str| {
-        kubeconfig[list]
-            .as_array()
-            .and_then(|l| l.iter().find(|e| e["name"] == name).cloned())
-    };
-    let cluster = named("contexts", current)
-        .and_then(|c| c["context"]["cluster"].as_str().map(str::to_string))
-        .and_then(|c| named("clusters", &c));
-    let url = cluster
-        .as_ref()
-        .and_then(|c| c["cluster"]["server"].as_str())
+    let url = p
+        .context_server
+        .as_deref()
         .unwrap_or("http://localhost:8080")
         .trim_end_matches('/')
         .to_string();
