@@ -198,23 +198,6 @@ pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) 
     r.out.unwrap_or_default()
 }
 
-/// `sleep`'s argument (`5`, `1.5m`, `infinity`) in milliseconds; `None` inside for ever.
-fn seconds(arg: Option<&str>) -> Option<Option<Millis>> {
-    let a = arg?;
-    if a == "infinity" || a == "inf" {
-        return Some(None);
-    }
-    let (num, mult) = match a.chars().last() {
-        Some('s') => (&a[..a.len() - 1], 1.0),
-        Some('m') => (&a[..a.len() - 1], 60.0),
-        Some('h') => (&a[..a.len() - 1], 3600.0),
-        Some('d') => (&a[..a.len() - 1], 86400.0),
-        _ => (a, 1.0),
-    };
-    let n: f64 = num.parse().ok()?;
-    Some(Some((n * mult * SECOND as f64) as Millis))
-}
-
 impl<'a> Run<'a> {
     fn new(ctx: Context<'a>, log: Option<(Millis, Millis)>) -> Self {
         Run {
@@ -678,7 +661,10 @@ impl<'a> Run<'a> {
         match name {
             "exit" => Flow::Exit(args.first().and_then(|a| a.parse().ok()).unwrap_or(0)),
             "false" => Flow::Status(1),
-            "sleep" => match seconds(args.first().map(String::as_str)) {
+            "sleep" => match args
+                .first()
+                .and_then(|a| crate::shell::builtins::duration(a))
+            {
                 Some(Some(ms)) => {
                     self.elapsed += ms;
                     Flow::Status(0)

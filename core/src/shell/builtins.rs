@@ -3,7 +3,7 @@
 
 use super::io::Io;
 use super::{fs, Shell};
-use crate::clock::SECOND;
+use crate::clock::{Millis, SECOND};
 use crate::cluster::Cluster;
 use crate::command::{CmdResult, Output};
 
@@ -453,7 +453,7 @@ pub fn strftime(cluster: &Cluster, format: &str) -> String {
 }
 
 /// Cluster time `t` (UTC) in a `date +FORMAT` format.
-pub fn strftime_at(t: crate::clock::Millis, format: &str) -> String {
+pub fn strftime_at(t: Millis, format: &str) -> String {
     use crate::clock::{civil, epoch_seconds, MONTHS, WEEKDAYS};
     let secs = epoch_seconds() + t.div_euclid(1000);
     let c = civil(secs);
@@ -499,17 +499,15 @@ fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {
             1,
         );
     };
-    let (num, mult) = match arg.chars().last() {
-        Some('s') => (&arg[..arg.len() - 1], 1.0),
-        Some('m') => (&arg[..arg.len() - 1], 60.0),
-        Some('h') => (&arg[..arg.len() - 1], 3600.0),
-        _ => (arg.as_str(), 1.0),
-    };
-    match num.parse::<f64>() {
-        Ok(n) if (0.0..=7.0 * 86400.0).contains(&n) => {
-            cluster.advance((n * mult * SECOND as f64) as i64);
+    match duration(arg) {
+        Some(Some(ms)) if ms <= 7 * 86_400 * SECOND => {
+            cluster.advance(ms);
             CmdResult::default()
         }
+        Some(None) => CmdResult::fail(
+            "sleep: sleeping for ever is not supported in Kubarium yet (the prompt would not come back)\n",
+            1,
+        ),
         _ => CmdResult::fail(
             format!(
                 "sleep: invalid time interval '{arg}'\nTry 'sleep --help' for more information.\n"
@@ -517,6 +515,26 @@ fn sleep(cluster: &mut Cluster, args: &[String]) -> CmdResult {
             1,
         ),
     }
+}
+
+/// `sleep`'s argument (`5`, `1.5m`, `2h`, `1d`) in milliseconds; `Some(None)` for
+/// `infinity`; `None` when it is no time.
+pub(crate) fn duration(arg: &str) -> Option<Option<Millis>> {
+    if arg == "infinity" || arg == "inf" {
+        return Some(None);
+    }
+    let (num, mult) = match arg.chars().last() {
+        Some('s') => (&arg[..arg.len() - 1], 1.0),
+        Some('m') => (&arg[..arg.len() - 1], 60.0),
+        Some('h') => (&arg[..arg.len() - 1], 3600.0),
+        Some('d') => (&arg[..arg.len() - 1], 86400.0),
+        _ => (arg, 1.0),
+    };
+    let n: f64 = num
+        .parse()
+        .ok()
+        .filter(|n: &f64| *n >= 0.0 && n.is_finite())?;
+    Some(Some((n * mult * SECOND as f64) as Millis))
 }
 
 fn alias(sh: &mut Shell, args: &[String]) -> CmdResult {
