@@ -195,7 +195,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut container = p.get("container").map(str::to_string);
     if let Some(inline) = args.get(1) {
         if container.is_some() {
-            return CmdResult::fail("error: only one of -c or an inline [CONTAINER] arg is allowed\nSee 'kubectl logs -h' for help and examples\n", 1);
+            return fail("error: only one of -c or an inline [CONTAINER] arg is allowed");
         }
         container = Some(inline.clone());
     }
@@ -249,7 +249,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 Some(s) => s,
                 None if r.kind == "Service" => {
                     return fail(format!(
-                        "error: invalid service '{name}': Service is defined without a selector"
+                        "error: cannot get the logs from *v1.Service: invalid service '{name}': Service is defined without a selector"
                     ))
                 }
                 None => {
