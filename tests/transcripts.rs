@@ -2,7 +2,9 @@
 //! exact output a terminal shows, run in a fresh default cluster (seed 1).
 //! `UPDATE_TRANSCRIPTS=1 cargo test -p kubarium-tests --test transcripts` rewrites them.
 //! A step `$ <Ctrl-C after 30s>` lets 30 seconds pass while a command runs in the
-//! foreground (`kubectl get --watch`), a second at a time, then presses Ctrl-C. While
+//! foreground (`kubectl get --watch`), a second at a time, then presses Ctrl-C;
+//! `$ <after 30s>` lets them pass without pressing it (a command that ends by itself,
+//! like `kubectl logs -f` of a container that stops). While
 //! `kubectl edit` waits for the page's editor, `$ <editor shows>` prints the editor's
 //! text, `$ <editor saves s/OLD/NEW/>` saves it with the first OLD replaced, and
 //! `$ <editor closes>` closes it without saving.
@@ -18,6 +20,18 @@ fn type_line(session: &mut Session, line: &str) -> String {
         .and_then(|n| n.parse::<u32>().ok());
     if let Some(rest) = line.strip_prefix("<editor ") {
         return editor(session, rest.trim_end_matches('>'));
+    }
+    let passing = line
+        .strip_prefix("<after ")
+        .and_then(|l| l.strip_suffix("s>"))
+        .and_then(|n| n.parse::<u32>().ok());
+    if let Some(secs) = passing {
+        let mut out = String::new();
+        for _ in 0..secs {
+            session.tick(1000);
+            out.push_str(&session.poll().text());
+        }
+        return out;
     }
     let Some(secs) = wait else {
         return session.input(line).text();

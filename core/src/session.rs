@@ -136,6 +136,7 @@ impl Session {
             stdin: Some(text.to_string()),
             foreground: false,
             stream: None,
+            follow: None,
             edit: None,
         };
         let res = crate::kubectl::run(&args, &mut ctx);

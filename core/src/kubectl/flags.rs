@@ -446,7 +446,7 @@ pub const FLAGS: &[Flag] = &[
     f("container", Some('c'), true, true, &["logs"]),
     f("selector", Some('l'), true, true, &["logs"]),
     f("previous", Some('p'), false, true, &["logs"]),
-    f("follow", Some('f'), false, false, &["logs"]),
+    f("follow", Some('f'), false, true, &["logs"]),
     f("timestamps", None, false, true, &["logs"]),
     f("tail", None, true, true, &["logs"]),
     f("since", None, true, true, &["logs"]),

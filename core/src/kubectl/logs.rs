@@ -121,6 +121,17 @@ struct Query {
     params: Vec<(String, String)>,
 }
 
+impl Query {
+    /// The query a followed log is read with: the whole log, timestamped if asked.
+    fn streaming(&self) -> Vec<(String, String)> {
+        self.params
+            .iter()
+            .filter(|(k, _)| k == "timestamps" || k == "previous")
+            .cloned()
+            .collect()
+    }
+}
+
 fn query(p: &Parsed, selector: bool) -> Result<Query, String> {
     let mut params = vec![];
     if p.on("previous") {
@@ -322,40 +333,61 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         }
         targets.push((name, c));
     }
-    for (pod, c) in targets {
-        let mut req = Request::get(resources::pods().path(Some(&ns), Some(&pod)) + "/log")
-            .query("container", &c);
-        for (k, v) in &q.params {
-            req = req.query(k, v);
+    let follow = p.on("follow");
+    if follow && targets.len() > 1 {
+        let max: usize = p
+            .get("max-log-requests")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(5);
+        if targets.len() > max {
+            return fail(format!(
+                "error: you are attempting to follow {} log streams, but maximum allowed concurrency is {max}, use --max-log-requests to increase the limit",
+                targets.len()
+            ));
         }
-        let resp = client::connect(ctx.cluster).send(req);
-        if !resp.is_success() {
-            let reason = resp.body["reason"].as_str().unwrap_or("");
-            let msg = if reason.is_empty() {
-                format!(
-                    "Error from server: {}",
-                    resp.body["message"].as_str().unwrap_or("")
-                )
-            } else {
-                crate::apiserver::errors::ApiError::from_status(&resp.body).kubectl_message()
-            };
-            if p.on("ignore-errors") {
+    }
+    let mut streams = vec![];
+    for (pod, c) in targets {
+        let text = match fetch(ctx.cluster, &ns, &pod, &c, &q.params) {
+            Ok(text) => text,
+            Err(msg) if p.on("ignore-errors") => {
                 out.out(format!("error: {msg}\n"));
                 continue;
             }
-            out.err(format!("{msg}\n"));
-            return CmdResult {
-                output: out,
-                code: 1,
-            };
-        }
-        let text = resp.body.as_str().unwrap_or("");
-        if prefix {
-            for line in text.lines() {
-                out.out(format!("[pod/{pod}/{c}] {line}\n"));
+            Err(msg) => {
+                out.err(format!("{msg}\n"));
+                return CmdResult {
+                    output: out,
+                    code: 1,
+                };
             }
-        } else {
-            out.out(text.to_string());
+        };
+        out.out(prefixed(
+            &text,
+            prefix.then_some((pod.as_str(), c.as_str())),
+        ));
+        if follow {
+            // What the log holds so far, whatever --tail and --since showed of it.
+            let whole = fetch(ctx.cluster, &ns, &pod, &c, &q.streaming()).unwrap_or_default();
+            streams.push(Stream {
+                pod,
+                container: c,
+                seen: whole.lines().count(),
+            });
+        }
+    }
+    if follow {
+        streams.retain(|s| running(ctx.cluster, &ns, s));
+        if !streams.is_empty() {
+            if !ctx.foreground {
+                return fail("error: \"kubectl logs --follow\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet");
+            }
+            ctx.follow = Some(Follow {
+                namespace: ns,
+                params: q.streaming(),
+                prefix,
+                streams,
+            });
         }
     }
     CmdResult {
@@ -364,6 +396,102 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
 }
 
+/// A log as text, or the error kubectl prints for its request.
+fn fetch(
+    cluster: &mut crate::cluster::Cluster,
+    ns: &str,
+    pod: &str,
+    container: &str,
+    params: &[(String, String)],
+) -> Result<String, String> {
+    let mut req = Request::get(resources::pods().path(Some(ns), Some(pod)) + "/log")
+        .query("container", container);
+    for (k, v) in params {
+        req = req.query(k, v);
+    }
+    let resp = client::connect(cluster).send(req);
+    if resp.is_success() {
+        return Ok(resp.body.as_str().unwrap_or("").to_string());
+    }
+    // A Go error the API server passes on (the kubelet not answering) has no reason.
+    Err(match resp.body["reason"].as_str() {
+        Some(r) if !r.is_empty() => {
+            crate::apiserver::errors::ApiError::from_status(&resp.body).kubectl_message()
+        }
+        _ => format!(
+            "Error from server: {}",
+            resp.body["message"].as_str().unwrap_or("")
+        ),
+    })
+}
+
+/// Lines with `[pod/POD/CONTAINER] ` before each, when asked.
+fn prefixed(text: &str, source: Option<(&str, &str)>) -> String {
+    match source {
+        Some((pod, c)) => text
+            .lines()
+            .map(|line| format!("[pod/{pod}/{c}] {line}\n"))
+            .collect(),
+        None => text.to_string(),
+    }
+}
+
+/// One container's log being followed: how many of its lines have been printed.
+#[derive(Debug, Clone)]
+struct Stream {
+    pod: String,
+    container: String,
+    seen: usize,
+}
+
+/// `kubectl logs -f`: the logs that go on being printed as their containers write,
+/// until each container stops running (the kubelet then ends its stream) or Ctrl-C.
+#[derive(Debug, Clone)]
+pub struct Follow {
+    namespace: String,
+    params: Vec<(String, String)>,
+    prefix: bool,
+    streams: Vec<Stream>,
+}
+
+/// Whether a followed container still runs (the kubelet keeps its stream open).
+fn running(cluster: &mut crate::cluster::Cluster, ns: &str, s: &Stream) -> bool {
+    let Ok(pod) = client::connect(cluster).get(resources::pods(), ns, &s.pod) else {
+        return false;
+    };
+    ["containerStatuses", "initContainerStatuses"]
+        .iter()
+        .flat_map(|f| pod["status"][f].as_array().cloned().unwrap_or_default())
+        .any(|c| c["name"] == s.container.as_str() && c["state"]["running"].is_object())
+}
+
+impl Follow {
+    /// Prints the lines written since the last call; `None` once every stream has ended.
+    pub fn poll(&mut self, cluster: &mut crate::cluster::Cluster) -> Option<Output> {
+        let mut out = Output::default();
+        let mut streams = std::mem::take(&mut self.streams);
+        for s in streams.iter_mut() {
+            let text = fetch(cluster, &self.namespace, &s.pod, &s.container, &self.params)
+                .unwrap_or_default();
+            let fresh: String = text
+                .lines()
+                .skip(s.seen)
+                .map(|l| format!("{l}\n"))
+                .collect();
+            s.seen += fresh.lines().count();
+            let source = self
+                .prefix
+                .then_some((s.pod.as_str(), s.container.as_str()));
+            out.out(prefixed(&fresh, source));
+        }
+        streams.retain(|s| running(cluster, &self.namespace, s));
+        self.streams = streams;
+        if self.streams.is_empty() && out.chunks.iter().all(|(_, t)| t.is_empty()) {
+            return None;
+        }
+        Some(out)
+    }
+}
 /// SelectorsForObject: the pods a workload or Service selects, as a selector string.
 fn selector_for(kind: &str, obj: &Value) -> Option<String> {
     let map = |m: &Value| -> Option<String> {

@@ -53,6 +53,8 @@ pub struct Ctx<'a> {
     pub foreground: bool,
     /// What goes on running after the command returns (set by `get --watch`).
     pub stream: Option<get::watch::GetWatch>,
+    /// The logs `kubectl logs -f` goes on printing.
+    pub follow: Option<logs::Follow>,
     /// An edit waiting for its editor (set by `edit`).
     pub edit: Option<edit::Edit>,
 }

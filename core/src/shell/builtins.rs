@@ -62,11 +62,15 @@ pub fn run(
                 stdin,
                 foreground: sh.foreground_line,
                 stream: None,
+                follow: None,
                 edit: None,
             };
             let res = crate::kubectl::run(args, &mut ctx);
             if let Some(w) = ctx.stream.take() {
                 sh.foreground = Some(super::Foreground::Watch(w));
+            }
+            if let Some(f) = ctx.follow.take() {
+                sh.foreground = Some(super::Foreground::Logs(f));
             }
             sh.edit = ctx.edit.take();
             cluster.settle();

@@ -54,6 +54,8 @@ pub struct Shell {
 #[derive(Debug, Clone)]
 pub enum Foreground {
     Watch(crate::kubectl::get::watch::GetWatch),
+    /// `kubectl logs -f` printing what the containers write.
+    Logs(crate::kubectl::logs::Follow),
     /// `watch COMMAND` running the command again each interval.
     Repeat(watch::Watch),
     /// `kubectl edit` waiting for the page's or the terminal's editor.
@@ -115,10 +117,12 @@ impl Shell {
             let printed = Exec::new(self, cluster).run_watched(&w.command);
             return w.screen(cluster, printed);
         }
-        let Some(Foreground::Watch(w)) = self.foreground.as_mut() else {
-            return Output::default();
+        let polled = match self.foreground.as_mut() {
+            Some(Foreground::Watch(w)) => w.poll(cluster),
+            Some(Foreground::Logs(f)) => f.poll(cluster),
+            _ => return Output::default(),
         };
-        match w.poll(cluster) {
+        match polled {
             Some(out) => out,
             None => {
                 self.foreground = None;
