@@ -145,6 +145,20 @@ pub fn refused(
         server.authority
     );
     let files = !p.all("filename").is_empty();
+    // kubectl reads its files before it asks the server anything.
+    let missing = p.all("filename").into_iter().find(|f| {
+        f != "-" && !f.contains("://") && !ctx.fs().exists(&crate::shell::fs::resolve(ctx.cwd, f))
+    });
+    if let (Some(f), true) = (
+        missing,
+        ["apply", "create", "replace", "delete", "diff"].contains(&verb),
+    ) {
+        out.err(format!("error: the path \"{f}\" does not exist\n"));
+        return Some(CmdResult {
+            output: out,
+            code: 1,
+        });
+    }
     match verb {
         "version" => {
             out.out(format!(
@@ -165,7 +179,7 @@ pub fn refused(
             let openapi = dial_error("Get", &format!("{}/openapi/v2?timeout=32s", server.url));
             out.err(format!("error: error validating \"{file}\": error validating data: failed to download openapi: {openapi}; if you choose to ignore these errors, turn validation off with --validate=false\n"));
         }
-        "delete" | "diff" if files => {
+        "delete" | "diff" | "apply" | "create" | "replace" if files => {
             let file = p.all("filename").first().cloned().unwrap_or_default();
             log(&mut out, 1, ctx);
             out.err(format!(

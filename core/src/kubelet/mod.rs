@@ -545,11 +545,11 @@ impl Kubelet {
         }
         if now >= self.heartbeat_at {
             self.heartbeat_at = now + NODE_STATUS_REPORT;
-            if node_status::post(&mut self.client(api), &self.node, now) {
+            for reason in node_status::post(&mut self.client(api), &self.node, now) {
                 let node = ObjectRef::node(&self.node);
-                let message = format!("Node {} status is now: NodeReady", self.node);
+                let message = format!("Node {} status is now: {reason}", self.node);
                 let source = Source::Kubelet { host: &self.node };
-                rec.record(api, &node, "Normal", "NodeReady", &message, source);
+                rec.record(api, &node, "Normal", reason, &message, source);
             }
         }
         self.read_static_pods(files, api.now());

@@ -87,13 +87,14 @@ pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis, latest: &mu
 }
 
 /// Posts the node's conditions as a healthy kubelet sees them, each keeping its
-/// transition time unless its status changes. Returns whether Ready became True.
-pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> bool {
+/// transition time unless its status changes. Returns the events for the conditions
+/// that turned healthy, in the setters' order.
+pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> Vec<&'static str> {
     let Ok(mut obj) = client.get(resources::nodes(), "", node) else {
-        return false;
+        return vec![];
     };
     let time = json!(to_time(now));
-    let mut became_ready = false;
+    let mut events = vec![];
     let conditions = obj["status"]["conditions"]
         .as_array()
         .cloned()
@@ -102,8 +103,10 @@ pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> bool {
     for (type_, status, reason, message) in HEALTHY {
         let before = conditions.iter().find(|c| c["type"] == type_);
         let changed = before.is_none_or(|c| c["status"] != status);
-        if changed && type_ == "Ready" {
-            became_ready = true;
+        // The kubelet's condition setters record an event as a condition turns healthy
+        // (registration records the pressure ones of a new node itself).
+        if changed && (type_ == "Ready" || before.is_some()) {
+            events.push(event_reason(type_));
         }
         let transition = match before {
             Some(c) if !changed => c["lastTransitionTime"].clone(),
@@ -122,5 +125,15 @@ pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> bool {
     );
     obj["status"]["conditions"] = Value::Array(next);
     let _ = client.update(resources::nodes(), "", obj, "status", &[]);
-    became_ready
+    events
+}
+
+/// The event a condition's turning healthy is recorded as.
+fn event_reason(condition: &str) -> &'static str {
+    match condition {
+        "MemoryPressure" => "NodeHasSufficientMemory",
+        "DiskPressure" => "NodeHasNoDiskPressure",
+        "PIDPressure" => "NodeHasSufficientPID",
+        _ => "NodeReady",
+    }
 }
