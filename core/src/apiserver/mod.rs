@@ -625,19 +625,33 @@ impl ApiServer {
             meta.generation = Some(1);
         }
         obj.finish_create();
-        let mut value = to_stored(&obj);
+        let value = to_stored(&obj);
+        self.store_created(r, namespace, &name, value, opts)
+            .map(|v| (v, warnings))
+    }
+
+    /// A created object's last steps, the same for every kind: its managed fields, the
+    /// quota it uses, and the store (not for a dry run).
+    fn store_created(
+        &mut self,
+        r: &'static Resource,
+        namespace: &str,
+        name: &str,
+        mut value: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.record_write(r, None, &mut value, false, opts);
         if opts.dry_run {
-            return Ok((value, warnings));
+            return Ok(value);
         }
         if self.admission.on("ResourceQuota") {
             admission::resource_quota::charge(&mut self.store, r, namespace, &value, None);
         }
         let kv = self
             .store
-            .put(&key, value, Some(0))
-            .map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
-        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
+            .put(&r.key(namespace, name), value, Some(0))
+            .map_err(|_| ApiError::already_exists(&r.group_resource(), name))?;
+        Ok(with_resource_version(&kv.value, kv.mod_revision))
     }
 
     fn update_typed<T: Strategy>(
@@ -691,7 +705,7 @@ impl ApiServer {
         if T::HAS_GENERATION && obj.spec_changed(&old) {
             obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
         }
-        let mut value = to_stored(&obj);
+        let value = to_stored(&obj);
         // Admission sees every update, even one that changes nothing.
         let attrs = admission::Attributes::new(r, ns, &name, &self.store, &self.admission, opts)
             .updating(&kv.value, status);
@@ -703,19 +717,38 @@ impl ApiServer {
         if unchanged {
             return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
         }
+        // The last finalizer gone from an object being deleted: it goes.
+        let finished = obj.metadata().deletion_timestamp.is_some()
+            && !obj.blocks_deletion()
+            && old.blocks_deletion();
+        self.store_updated(r, ns, &name, (kv, value), status, finished, opts)
+            .map(|v| (v, warnings))
+    }
+
+    /// An updated object's last steps, the same for every kind: its managed fields, then
+    /// (not for a dry run) deletion once `finished`, else the quota it uses and the store.
+    #[allow(clippy::too_many_arguments)]
+    fn store_updated(
+        &mut self,
+        r: &'static Resource,
+        ns: &str,
+        name: &str,
+        (kv, mut value): (crate::store::KeyValue, Value),
+        status: bool,
+        finished: bool,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
+        let (key, gr) = (r.key(ns, name), r.group_resource());
         self.record_write(r, Some(&kv.value), &mut value, status, opts);
         if opts.dry_run {
-            return Ok((with_resource_version(&value, kv.mod_revision), warnings));
+            return Ok(with_resource_version(&value, kv.mod_revision));
         }
-        if obj.metadata().deletion_timestamp.is_some()
-            && !obj.blocks_deletion()
-            && old.blocks_deletion()
-        {
+        if finished {
             let gone = self
                 .store
                 .delete(&key, Some(kv.mod_revision))
-                .map_err(|_| ApiError::conflict(&gr, &name))?;
-            return Ok((with_resource_version(&value, gone.mod_revision), warnings));
+                .map_err(|_| ApiError::conflict(&gr, name))?;
+            return Ok(with_resource_version(&value, gone.mod_revision));
         }
         if !status && self.admission.on("ResourceQuota") {
             admission::resource_quota::charge(&mut self.store, r, ns, &value, Some(&kv.value));
@@ -724,10 +757,10 @@ impl ApiServer {
             .store
             .put(&key, value, Some(kv.mod_revision))
             .map_err(|e| match e {
-                StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
-                _ => ApiError::not_found(&gr, &name),
+                StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, name),
+                _ => ApiError::not_found(&gr, name),
             })?;
-        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
+        Ok(with_resource_version(&kv.value, kv.mod_revision))
     }
 
     fn delete_typed<T: Strategy>(
