@@ -227,7 +227,7 @@ impl Cluster {
             }
             let now = self.now();
             match self.next_wake() {
-                Some(t) if t <= limit => self.api.clock.set(t.max(now + 1)),
+                Some(t) if t <= limit && now < limit => self.api.clock.set(t.max(now + 1)),
                 _ => break,
             }
             self.settle();

@@ -214,6 +214,53 @@ pub const IMAGES: &[Image] = &[
         size_bytes: 4_091_408,
         entrypoint: Entrypoint::Shell,
     },
+    // The official docs' probe examples run these.
+    Image {
+        repository: "registry.k8s.io/busybox",
+        tags: &["latest", "1.27.2", "1.27", "1.24"],
+        size_bytes: 1_144_547,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "k8s.gcr.io/busybox",
+        tags: &["latest", "1.27.2", "1.27", "1.24"],
+        size_bytes: 1_144_547,
+        entrypoint: Entrypoint::Shell,
+    },
+    Image {
+        repository: "registry.k8s.io/liveness",
+        tags: &["latest"],
+        size_bytes: 4_251_328,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "k8s.gcr.io/liveness",
+        tags: &["latest"],
+        size_bytes: 4_251_328,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/goproxy",
+        tags: &["0.1"],
+        size_bytes: 2_494_563,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "k8s.gcr.io/goproxy",
+        tags: &["0.1"],
+        size_bytes: 2_494_563,
+        entrypoint: SERVER,
+    },
+    // The upstream e2e suites' test server: its subcommand (liveness, netexec,
+    // serve-hostname, pause, ...) is its first argument.
+    Image {
+        repository: "registry.k8s.io/e2e-test-images/agnhost",
+        tags: &[
+            "2.56", "2.55", "2.53", "2.52", "2.47", "2.45", "2.43", "2.40", "2.39",
+        ],
+        size_bytes: 51_219_740,
+        entrypoint: SERVER,
+    },
     Image {
         repository: "registry.k8s.io/pause",
         tags: &["3.10.1", "3.10", "3.9", "latest"],

@@ -6,6 +6,7 @@ mod env;
 pub mod images;
 mod logs;
 pub mod node_status;
+mod prober;
 pub mod process;
 pub mod programs;
 mod script;
@@ -149,6 +150,13 @@ struct Container {
     stop_at: Option<Millis>,
     /// When an exited container is started again.
     restart_at: Option<Millis>,
+    /// Its probes (startup, liveness, readiness: those it has).
+    probes: Vec<prober::Worker>,
+    /// Its named ports, for probes that name one.
+    ports: Vec<(String, i64)>,
+    /// A kill the kubelet began after a failed liveness or startup probe: when its
+    /// process ends, and with which exit code.
+    kill: Option<(Millis, i32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -185,6 +193,40 @@ impl Container {
             list.iter().map(|a| env::expand(a, &self.vars)).collect()
         };
         (expand(&self.command), expand(&self.args))
+    }
+
+    /// What listens in it: its image's server's ports, when it runs that server.
+    fn listeners(&self) -> Vec<(u16, programs::Listener)> {
+        let Ok(image) = images::pull(&self.image) else {
+            return vec![];
+        };
+        let (command, args) = self.command_line();
+        if !process::runs_server(image, &command, &args, self.context()) {
+            return vec![];
+        }
+        let mut argv: Vec<String> = command.into_iter().chain(args).collect();
+        let name = image.repository.rsplit('/').next().unwrap_or("");
+        if argv
+            .first()
+            .is_some_and(|a| a.rsplit('/').next() == Some(name))
+        {
+            argv.remove(0);
+        }
+        programs::listeners(image, &argv)
+    }
+
+    /// Its process's command line when that is a script rather than its image's server.
+    fn script(&self) -> Option<Vec<String>> {
+        let image = images::pull(&self.image).ok()?;
+        let (command, args) = self.command_line();
+        if process::runs_server(image, &command, &args, self.context()) {
+            return None;
+        }
+        Some(if command.is_empty() {
+            args
+        } else {
+            command.into_iter().chain(args).collect()
+        })
     }
 
     /// What its process has around it.
@@ -235,7 +277,7 @@ impl PodRuntime {
         let spec = &pod["spec"];
         let containers = |list: &Value| {
             list.as_array()
-                .map(|a| a.iter().map(container_from_spec).collect())
+                .map(|a| a.iter().map(|c| container_from_spec(c, now)).collect())
                 .unwrap_or_default()
         };
         PodRuntime {
@@ -286,6 +328,16 @@ impl PodRuntime {
             }
             if let Some(t) = c.stop_at.or(c.restart_at) {
                 consider(t);
+            }
+            if matches!(c.state, State::Running { .. }) && self.deleting.is_none() {
+                match c.kill {
+                    Some((t, _)) => consider(t),
+                    None => {
+                        for w in c.probes.iter().filter(|w| w.next != Millis::MAX) {
+                            consider(w.next);
+                        }
+                    }
+                }
             }
         }
         if let Some(d) = self.deleting {
@@ -375,7 +427,27 @@ fn mount_statuses(mounts: &Value) -> Value {
 impl Container {
     /// Whether it has run at least once (a sidecar counts as started from then on).
     fn has_started(&self) -> bool {
-        matches!(self.state, State::Running { .. }) || self.last.is_some() || self.restart_count > 0
+        self.started() || self.last.is_some() || self.restart_count > 0
+    }
+
+    fn probe(&self, kind: prober::Kind) -> Option<&prober::Worker> {
+        self.probes.iter().find(|w| w.kind == kind)
+    }
+
+    /// Whether it runs and its startup probe, if it has one, has succeeded.
+    fn started(&self) -> bool {
+        matches!(self.state, State::Running { .. })
+            && self
+                .probe(prober::Kind::Startup)
+                .is_none_or(|w| w.result == prober::Verdict::Success)
+    }
+
+    /// Whether it has started and its readiness probe, if it has one, succeeds.
+    fn ready(&self) -> bool {
+        self.started()
+            && self
+                .probe(prober::Kind::Readiness)
+                .is_none_or(|w| w.result == prober::Verdict::Success)
     }
 
     /// Whether, as an init container, it no longer holds up the ones after it: it
@@ -386,9 +458,33 @@ impl Container {
     }
 }
 
-fn container_from_spec(c: &Value) -> Container {
+/// A container of a pod admitted at `admitted`: its probes tick from the second after.
+fn container_from_spec(c: &Value, admitted: Millis) -> Container {
     let image = c["image"].as_str().unwrap_or("").to_string();
+    let anchor = (admitted.div_euclid(SECOND) + 1) * SECOND;
+    let probes = [
+        (prober::Kind::Startup, "startupProbe"),
+        (prober::Kind::Liveness, "livenessProbe"),
+        (prober::Kind::Readiness, "readinessProbe"),
+    ]
+    .into_iter()
+    .filter_map(|(kind, field)| prober::Worker::new(kind, &c[field], anchor))
+    .collect();
+    let ports = c["ports"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p["name"].as_str()?.to_string(),
+                p["containerPort"].as_i64()?,
+            ))
+        })
+        .collect();
     Container {
+        probes,
+        ports,
+        kill: None,
         restartable: c["restartPolicy"] == "Always",
         files: BTreeSet::new(),
         text: BTreeMap::new(),
@@ -1025,6 +1121,7 @@ impl Kubelet {
                 };
             }
         }
+        self.run_probes(api, &mut say, &mut rt);
         self.write_status(api, &mut rt);
         self.pods.insert(key.to_string(), rt);
     }
@@ -1039,6 +1136,12 @@ impl Kubelet {
         (ns, pod_desc): (&str, &str),
     ) {
         let now = api.now();
+        if let (Some((at, code)), State::Running { started_at, .. }) = (c.kill, &c.state) {
+            if at <= now {
+                let t = Terminated::exited(code, *started_at, at);
+                self.exited(api, say, c, t, restart_policy, pod_desc);
+            }
+        }
         if c.restart_at.is_some_and(|t| t <= now) {
             c.restart_at = None;
             if let State::Terminated(t) = &c.state {
@@ -1269,6 +1372,10 @@ impl Kubelet {
                                 exit,
                                 graceful,
                             };
+                            c.kill = None;
+                            for w in c.probes.iter_mut() {
+                                w.container_started(now);
+                            }
                         }
                     }
                 }
@@ -1298,6 +1405,7 @@ impl Kubelet {
         pod_desc: &str,
     ) {
         let now = api.now();
+        c.kill = None;
         let restart = match restart_policy {
             "Always" => true,
             "OnFailure" => t.exit_code != 0,
@@ -1339,6 +1447,149 @@ impl Kubelet {
                 next: Next::Restart,
                 at: now + delay,
             };
+        }
+    }
+
+    /// Probes the pod's running containers where a probe is due, and acts on what they
+    /// find: an Unhealthy event for each failure, a kill for a failed liveness or
+    /// startup probe (the container restarts unless the pod's policy is Never).
+    fn run_probes(
+        &self,
+        api: &mut ApiServer,
+        say: &mut impl FnMut(&mut ApiServer, Option<&str>, &str, &str, String),
+        rt: &mut PodRuntime,
+    ) {
+        let now = api.now();
+        let Some(ip) = rt.ip.clone().filter(|_| rt.deleting.is_none()) else {
+            return;
+        };
+        let n_init = rt.init.len();
+        for i in 0..n_init + rt.containers.len() {
+            let c = if i < n_init {
+                &rt.init[i]
+            } else {
+                &rt.containers[i - n_init]
+            };
+            let State::Running {
+                started_at,
+                graceful,
+                ..
+            } = c.state
+            else {
+                continue;
+            };
+            if c.kill.is_some() || !c.probes.iter().any(|w| w.next <= now) {
+                continue;
+            }
+            let mut probes = std::mem::take(
+                &mut if i < n_init {
+                    &mut rt.init[i]
+                } else {
+                    &mut rt.containers[i - n_init]
+                }
+                .probes,
+            );
+            let c = if i < n_init {
+                &rt.init[i]
+            } else {
+                &rt.containers[i - n_init]
+            };
+            let script = c.script();
+            let target = prober::Target {
+                ip: &ip,
+                host_ip: &self.host_ip,
+                ports: &c.ports,
+                servers: rt
+                    .init
+                    .iter()
+                    .chain(rt.containers.iter())
+                    .filter_map(|o| match o.state {
+                        State::Running { started_at, .. } => {
+                            Some((o.listeners(), now - started_at, &o.files))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                main: script.as_deref(),
+                ctx: c.context(),
+                started: (started_at, now - started_at),
+            };
+            // The startup probe first: once it succeeds the others run, readiness at once.
+            let mut outcomes = vec![];
+            let mut started = true;
+            for w in probes
+                .iter_mut()
+                .filter(|w| w.kind == prober::Kind::Startup)
+            {
+                let before = w.result;
+                if let Some(o) = w.tick(now, true, &target) {
+                    outcomes.push((w.kind, o));
+                }
+                started = w.result == prober::Verdict::Success;
+                if started && before != w.result {
+                    for r in probes
+                        .iter_mut()
+                        .filter(|r| r.kind == prober::Kind::Readiness)
+                    {
+                        r.next = now;
+                    }
+                    break;
+                }
+            }
+            for w in probes
+                .iter_mut()
+                .filter(|w| w.kind != prober::Kind::Startup)
+            {
+                if let Some(o) = w.tick(now, started, &target) {
+                    outcomes.push((w.kind, o));
+                }
+            }
+            let name = c.name.clone();
+            for (kind, o) in outcomes {
+                let msg = match (&o.error, o.verdict) {
+                    (Some(e), _) => format!(
+                        "{} probe errored and resulted in unknown state: {e}",
+                        kind.name()
+                    ),
+                    (None, prober::Verdict::Failure) => {
+                        format!("{} probe failed: {}", kind.name(), o.output)
+                    }
+                    _ => continue,
+                };
+                say(api, Some(&name), "Warning", "Unhealthy", msg);
+            }
+            let failed = probes.iter().find(|w| {
+                w.kind != prober::Kind::Readiness && w.result == prober::Verdict::Failure
+            });
+            let kill = failed.map(|w| {
+                let restart = rt.restart_policy != "Never" || i < n_init;
+                say(
+                    api,
+                    Some(&name),
+                    "Normal",
+                    "Killing",
+                    format!(
+                        "Container {name} failed {} probe{}",
+                        w.kind.name().to_lowercase(),
+                        if restart { ", will be restarted" } else { "" }
+                    ),
+                );
+                let grace = w.grace.unwrap_or(rt.grace);
+                if graceful && grace > 0 {
+                    (now + api.rng.between(100, 600).min(grace), 0)
+                } else {
+                    (now + grace, 137)
+                }
+            });
+            let c = if i < n_init {
+                &mut rt.init[i]
+            } else {
+                &mut rt.containers[i - n_init]
+            };
+            c.probes = probes;
+            if kill.is_some() {
+                c.kill = kill;
+            }
         }
     }
 
@@ -1414,20 +1665,19 @@ impl Kubelet {
                 }
                 State::Terminated(t) => terminated_json(t, &c.container_id),
             };
-            let running = matches!(c.state, State::Running { .. });
             let mut s = json!({
                 "name": c.name,
                 "image": if c.image_id.is_empty() { c.image.clone() } else { images::parse_reference(&c.image).full },
                 "imageID": c.image_id,
-                "ready": running && !init,
+                "ready": c.ready() && !init,
                 "restartCount": c.restart_count,
-                "started": running,
+                "started": c.started(),
                 "state": state,
                 "lastState": c.last.as_ref().map_or(json!({}), |t| terminated_json(t, &c.container_id)),
             });
             if init {
                 s["ready"] = json!(if c.restartable {
-                    running
+                    c.ready()
                 } else {
                     matches!(&c.state, State::Terminated(t) if t.exit_code == 0)
                 });
@@ -1440,7 +1690,7 @@ impl Kubelet {
             }
             s
         };
-        let running = |c: &&Container| matches!(c.state, State::Running { .. });
+        let ready = |c: &&Container| c.ready();
         // Sidecars count among the containers that must be ready.
         let must_run: Vec<&Container> = rt
             .init
@@ -1448,11 +1698,11 @@ impl Kubelet {
             .filter(|c| c.restartable)
             .chain(rt.containers.iter())
             .collect();
-        let all_ready = init_done && must_run.iter().all(running);
+        let all_ready = init_done && must_run.iter().all(ready);
         let phase = pod_phase(rt, init_done);
         let not_ready: Vec<String> = must_run
             .iter()
-            .filter(|c| !running(c))
+            .filter(|c| !ready(c))
             .map(|c| c.name.clone())
             .collect();
         let cond = |type_: &str, ok: bool, reason: Option<String>, message: Option<String>| {

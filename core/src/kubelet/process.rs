@@ -70,20 +70,25 @@ pub fn output(
     origin: Millis,
     until: Millis,
 ) -> Vec<Line> {
-    let argv = argv(command, args);
-    // The image's own program, directly or through its entrypoint (which passes options
-    // on to it).
-    let server = match argv.first() {
-        None => true,
-        Some(first) => {
-            binary(first) == image.repository.rsplit('/').next().unwrap_or("")
-                || (command.is_empty() && first.starts_with('-'))
-        }
-    };
-    if server {
+    if runs_server(image, command, args, ctx) {
         return super::programs::startup(image, tag, command.is_empty(), origin);
     }
-    super::script::output(&argv, ctx, origin, until)
+    super::script::output(&argv(command, args), ctx, origin, until)
+}
+
+/// Whether a container runs its image's own program: directly, through its entrypoint
+/// (which passes options on to it), or as the program a server image's arguments name
+/// when they are not a command its shell utilities know.
+pub fn runs_server(image: &Image, command: &[String], args: &[String], ctx: Context<'_>) -> bool {
+    let argv = argv(command, args);
+    let Some(first) = argv.first() else {
+        return true;
+    };
+    binary(first) == image.repository.rsplit('/').next().unwrap_or("")
+        || (command.is_empty()
+            && (first.starts_with('-')
+                || (matches!(image.entrypoint, Entrypoint::Server { .. })
+                    && super::script::exec(&argv, ctx).is_none())))
 }
 
 #[cfg(test)]

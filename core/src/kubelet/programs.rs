@@ -159,3 +159,223 @@ pub fn startup(image: &Image, tag: &str, entrypoint: bool, origin: Millis) -> Ve
     }
     lines
 }
+
+/// How a server answers HTTP requests for a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// Serves the files under a document root: the image's own (`defaults`) unless a
+    /// volume is mounted there.
+    Files {
+        root: &'static str,
+        defaults: &'static [&'static str],
+    },
+    /// Answers 200 for every path.
+    Any,
+    /// Answers 200 for these paths and `other` for the rest.
+    Paths {
+        ok: &'static [&'static str],
+        other: u16,
+    },
+    /// The liveness test server: `/healthz` answers 200 for its first 10 seconds, then
+    /// 500.
+    Liveness,
+}
+
+/// What listens on a port of a container's network namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listener {
+    Http {
+        tls: bool,
+        site: Site,
+    },
+    /// A protocol other than HTTP (Redis, MySQL, ...).
+    Tcp,
+    /// A gRPC server implementing the gRPC health protocol.
+    Grpc,
+}
+
+/// The value of a `--flag=value` or `--flag value` among `argv`.
+fn flag<'a>(argv: &'a [String], name: &str) -> Option<&'a str> {
+    let eq = format!("--{name}=");
+    argv.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix(&eq).or_else(|| {
+            (a == &eq[..eq.len() - 1])
+                .then(|| argv.get(i + 1).map(String::as_str))
+                .flatten()
+        })
+    })
+}
+
+/// A port from a flag (`--secure-port=6443`, `--listen-metrics-urls=http://127.0.0.1:2381`),
+/// or `default`.
+fn port_flag(argv: &[String], name: &str, default: u16) -> u16 {
+    flag(argv, name)
+        .and_then(|v| v.rsplit(':').next())
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or(default)
+}
+
+/// The ports an image's server listens on when run with `argv` (the arguments after its
+/// program, or the whole command line), and how it answers on each.
+pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
+    const NGINX: Site = Site::Files {
+        root: "/usr/share/nginx/html",
+        defaults: &["index.html", "50x.html"],
+    };
+    const HTTPD: Site = Site::Files {
+        root: "/usr/local/apache2/htdocs",
+        defaults: &["index.html"],
+    };
+    let http = |site| Listener::Http { tls: false, site };
+    let https = |ok, other| Listener::Http {
+        tls: true,
+        site: Site::Paths { ok, other },
+    };
+    const HEALTH: &[&str] = &["/healthz", "/livez", "/readyz"];
+    match image.repository.rsplit('/').next().unwrap_or("") {
+        "nginx" => vec![(80, http(NGINX))],
+        "httpd" => vec![(80, http(HTTPD))],
+        "redis" => vec![(6379, Listener::Tcp)],
+        "memcached" => vec![(11211, Listener::Tcp)],
+        "mysql" => vec![(3306, Listener::Tcp), (33060, Listener::Tcp)],
+        "postgres" => vec![(5432, Listener::Tcp)],
+        "mongo" => vec![(27017, Listener::Tcp)],
+        "rabbitmq" => vec![(5672, Listener::Tcp), (25672, Listener::Tcp)],
+        "traefik" => vec![(80, http(Site::Any)), (8080, http(Site::Any))],
+        // Tomcat's images ship no web applications: every path is 404.
+        "tomcat" => vec![(
+            8080,
+            http(Site::Paths {
+                ok: &[],
+                other: 404,
+            }),
+        )],
+        "wordpress" => vec![(80, http(Site::Any))],
+        "echoserver" | "hello-app" | "webapp-color" => vec![(8080, http(Site::Any))],
+        "goproxy" => vec![(8080, http(Site::Any))],
+        "liveness" => vec![(8080, http(Site::Liveness))],
+        "agnhost" => match argv.first().map(String::as_str) {
+            Some("liveness") => vec![(8080, http(Site::Liveness))],
+            Some("netexec") => vec![
+                (port_flag(argv, "http-port", 8080), http(Site::Any)),
+                (port_flag(argv, "udp-port", 8081), Listener::Tcp),
+            ],
+            Some("serve-hostname") => vec![(port_flag(argv, "port", 9376), http(Site::Any))],
+            Some("grpc-health-checking") => vec![
+                (port_flag(argv, "port", 5000), Listener::Grpc),
+                (port_flag(argv, "http-port", 8080), http(Site::Any)),
+            ],
+            _ => vec![],
+        },
+        // Anonymous requests may read the health endpoints; other paths are forbidden.
+        "kube-apiserver" => vec![(
+            port_flag(argv, "secure-port", 6443),
+            https(&["/healthz", "/livez", "/readyz", "/version"], 403),
+        )],
+        "kube-controller-manager" => {
+            vec![(port_flag(argv, "secure-port", 10257), https(HEALTH, 403))]
+        }
+        "kube-scheduler" => vec![(port_flag(argv, "secure-port", 10259), https(HEALTH, 403))],
+        "etcd" => vec![
+            (2379, Listener::Tcp),
+            (2380, Listener::Tcp),
+            (
+                port_flag(argv, "listen-metrics-urls", 2381),
+                http(Site::Paths {
+                    ok: &["/health", "/livez", "/readyz", "/metrics"],
+                    other: 404,
+                }),
+            ),
+        ],
+        "kube-proxy" => vec![
+            (
+                10249,
+                http(Site::Paths {
+                    ok: &["/metrics"],
+                    other: 404,
+                }),
+            ),
+            (
+                10256,
+                http(Site::Paths {
+                    ok: &["/healthz", "/livez"],
+                    other: 404,
+                }),
+            ),
+        ],
+        "coredns" => vec![
+            (53, Listener::Tcp),
+            (
+                8080,
+                http(Site::Paths {
+                    ok: &["/health"],
+                    other: 404,
+                }),
+            ),
+            (
+                8181,
+                http(Site::Paths {
+                    ok: &["/ready"],
+                    other: 404,
+                }),
+            ),
+            (
+                9153,
+                http(Site::Paths {
+                    ok: &["/metrics"],
+                    other: 404,
+                }),
+            ),
+        ],
+        _ => vec![],
+    }
+}
+
+/// The status a site answers `path` with, `elapsed` after its server started, given the
+/// container's files; and until when (after its start) that answer holds.
+pub fn answer(
+    site: Site,
+    path: &str,
+    elapsed: Millis,
+    files: &std::collections::BTreeSet<String>,
+) -> (u16, Millis) {
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    let path = if path.is_empty() { "/" } else { path };
+    match site {
+        Site::Any => (200, Millis::MAX),
+        Site::Paths { ok, other } => (if ok.contains(&path) { 200 } else { other }, Millis::MAX),
+        Site::Liveness if path == "/healthz" && elapsed < 10 * crate::clock::SECOND => {
+            (200, 10 * crate::clock::SECOND)
+        }
+        Site::Liveness if path == "/healthz" => (500, Millis::MAX),
+        Site::Liveness => (404, Millis::MAX),
+        Site::Files { root, defaults } => {
+            // A volume mounted at the root replaces the image's files.
+            let mounted = files.contains(root);
+            let exists = |p: &str| {
+                if mounted {
+                    files.contains(&format!("{root}{p}"))
+                } else {
+                    defaults.contains(&p.trim_start_matches('/'))
+                }
+            };
+            let is_dir = path.ends_with('/');
+            let status = if is_dir {
+                if exists(&format!("{path}index.html")) {
+                    200
+                } else if path == "/"
+                    || (mounted && files.contains(&format!("{root}{}", path.trim_end_matches('/'))))
+                {
+                    403
+                } else {
+                    404
+                }
+            } else if exists(path) {
+                200
+            } else {
+                404
+            };
+            (status, Millis::MAX)
+        }
+    }
+}

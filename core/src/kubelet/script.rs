@@ -198,6 +198,62 @@ pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) 
     r.out.unwrap_or_default()
 }
 
+/// What a command run in a container (an exec probe's, `kubectl exec`'s) came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exec {
+    /// The container has no such program.
+    NotFound,
+    /// It exited with `status` after printing `output` (standard output and error as
+    /// they interleaved).
+    Exited { status: i32, output: String },
+    /// It was still running when `limit` passed.
+    TimedOut,
+}
+
+/// Runs `argv` (directly, no shell) in a container `elapsed` after it started at cluster
+/// time `origin`; `main` is its own process's command when that is a script (whose file
+/// changes so far the command sees). It may take up to `limit`.
+pub fn exec_in(
+    main: Option<&[String]>,
+    argv: &[String],
+    ctx: Context<'_>,
+    (origin, elapsed): (Millis, Millis),
+    limit: Millis,
+) -> Exec {
+    let Some(name) = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)) else {
+        return Exec::NotFound;
+    };
+    if BUILTINS.contains(&name) {
+        return Exec::NotFound;
+    }
+    let mut run = Run::new(ctx, Some((origin + elapsed, limit)));
+    if let Some(main) = main {
+        let mut before = Run::new(ctx, None);
+        before.until = elapsed;
+        before.max_steps = LOG_STEPS;
+        let _ = before.simple(main);
+        run.files = before.files;
+        run.plain = before.plain;
+    }
+    let flow = run.simple(argv);
+    let mut output: String = run
+        .out
+        .take()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| l.text + "\n")
+        .collect();
+    for rest in &run.partial {
+        output.push_str(rest);
+    }
+    match flow {
+        Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
+        _ if run.elapsed > limit => Exec::TimedOut,
+        Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, output },
+        Flow::Forever { .. } => Exec::TimedOut,
+    }
+}
+
 impl<'a> Run<'a> {
     fn new(ctx: Context<'a>, log: Option<(Millis, Millis)>) -> Self {
         Run {
@@ -587,7 +643,8 @@ impl<'a> Run<'a> {
                 last
             }
             Compound::While { until, cond, body } => {
-                let logging = self.out.is_some();
+                // Run to a time (for a log, or a state) rather than to a fate.
+                let logging = self.out.is_some() || self.until != Millis::MAX;
                 loop {
                     let go = match self.list(cond) {
                         Flow::Status(s) => (s == 0) != *until,
