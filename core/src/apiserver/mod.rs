@@ -17,6 +17,7 @@ pub mod field_manager;
 pub mod negotiation;
 pub mod openapi;
 pub mod patch;
+pub mod pod_exec;
 pub mod pod_log;
 pub mod quota;
 pub mod registry;

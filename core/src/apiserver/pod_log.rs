@@ -43,6 +43,16 @@ pub trait Kubelets {
         opts: &LogOptions,
         now: Millis,
     ) -> Result<String, KubeletError>;
+
+    /// A command run in a container by the kubelet of node `node`.
+    fn exec(
+        &self,
+        node: &str,
+        target: (&str, &str, &str),
+        command: &[String],
+        stdin: Option<String>,
+        now: Millis,
+    ) -> Result<crate::kubelet::ExecOutput, KubeletError>;
 }
 
 /// No kubelet answers (components that talk to the API server only).
@@ -57,6 +67,17 @@ impl Kubelets for NoKubelets {
         _: &LogOptions,
         _: Millis,
     ) -> Result<String, KubeletError> {
+        Err(KubeletError::Refused)
+    }
+
+    fn exec(
+        &self,
+        _: &str,
+        _: (&str, &str, &str),
+        _: &[String],
+        _: Option<String>,
+        _: Millis,
+    ) -> Result<crate::kubelet::ExecOutput, KubeletError> {
         Err(KubeletError::Refused)
     }
 }
@@ -233,18 +254,7 @@ impl ApiServer {
         match kubelets.container_logs(node, namespace, name, &opts, self.now()) {
             Ok(text) => Ok(Response::ok(Value::String(text))),
             Err(KubeletError::Refused) => {
-                let ip = self
-                    .get(resources::nodes(), "", node)
-                    .ok()
-                    .and_then(|n| {
-                        n["status"]["addresses"]
-                            .as_array()?
-                            .iter()
-                            .find(|a| a["type"] == "InternalIP")?["address"]
-                            .as_str()
-                            .map(str::to_string)
-                    })
-                    .unwrap_or_else(|| node.to_string());
+                let ip = self.node_ip(node);
                 let query = opts.kubelet_query();
                 let url = format!(
                     "https://{ip}:10250/containerLogs/{namespace}/{name}/{}{}{query}",

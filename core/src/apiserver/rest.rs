@@ -214,6 +214,15 @@ impl ApiServer {
             {
                 return self.pod_log(&info.namespace, &info.name, &req.query, kubelets);
             }
+            if r.group.is_empty()
+                && r.plural == "pods"
+                && info.subresource == "exec"
+                && !info.name.is_empty()
+                && req.method == Method::Post
+            {
+                let stdin = super::pod_exec::stdin_of(&req.body);
+                return self.pod_exec(&info.namespace, &info.name, &req.query, stdin, kubelets);
+            }
         }
         match self.route(req) {
             Ok(r) => r,

@@ -43,7 +43,7 @@ fn has_container(pod: &Value, name: &str) -> bool {
 }
 
 /// The container to read when none was named, with what kubectl says on stderr.
-fn default_container(pod: &Value, quiet: bool, out: &mut Output) -> String {
+pub(super) fn default_container(pod: &Value, quiet: bool, out: &mut Output) -> String {
     let name = pod["metadata"]["name"].as_str().unwrap_or("");
     if let Some(want) =
         pod["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"].as_str()
@@ -71,7 +71,7 @@ fn default_container(pod: &Value, quiet: bool, out: &mut Output) -> String {
 
 /// ByLogging: the pod whose logs say most (on a node, running, ready longest, most
 /// restarts, oldest) first.
-fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
+pub(super) fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
     let assigned = |p: &Value| {
         p["spec"]["nodeName"]
             .as_str()
@@ -493,7 +493,7 @@ impl Follow {
     }
 }
 /// SelectorsForObject: the pods a workload or Service selects, as a selector string.
-fn selector_for(kind: &str, obj: &Value) -> Option<String> {
+pub(super) fn selector_for(kind: &str, obj: &Value) -> Option<String> {
     let map = |m: &Value| -> Option<String> {
         let m = m.as_object().filter(|m| !m.is_empty())?;
         Some(

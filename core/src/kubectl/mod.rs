@@ -16,6 +16,7 @@ pub mod diff;
 pub mod drain;
 pub mod edit;
 pub mod events;
+pub mod exec;
 pub mod explain;
 pub mod expose;
 pub mod flags;
@@ -193,12 +194,12 @@ pub const VERBS: &[&str] = &[
     "uncordon",
     "drain",
     "logs",
+    "exec",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "exec",
     "attach",
     "port-forward",
     "top",
@@ -442,6 +443,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "uncordon" => cordon::run(&parsed, ctx, false),
         "drain" => drain::run(&parsed, ctx),
         "logs" => logs::run(&parsed, ctx),
+        "exec" => exec::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }

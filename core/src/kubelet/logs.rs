@@ -153,4 +153,18 @@ impl Kubelets for Vec<Kubelet> {
             None => Err(KubeletError::Refused),
         }
     }
+
+    fn exec(
+        &self,
+        node: &str,
+        target: (&str, &str, &str),
+        command: &[String],
+        stdin: Option<String>,
+        now: Millis,
+    ) -> Result<super::ExecOutput, KubeletError> {
+        match self.iter().find(|k| k.node == node) {
+            Some(k) => k.exec(target, command, stdin, now),
+            None => Err(KubeletError::Refused),
+        }
+    }
 }

@@ -3,6 +3,8 @@
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
 mod env;
+mod exec;
+pub use exec::ExecOutput;
 pub mod images;
 mod logs;
 pub mod node_status;
@@ -14,6 +16,7 @@ pub mod startup;
 pub mod static_pods;
 mod volumes;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::value::owned_strings;
@@ -157,6 +160,8 @@ struct Container {
     /// A kill the kubelet began after a failed liveness or startup probe: when its
     /// process ends, and with which exit code.
     kill: Option<(Millis, i32)>,
+    /// The files its image brings, and which of them it has (see `script::Context`).
+    image_files: (&'static [(&'static str, &'static str)], u8),
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +220,42 @@ impl Container {
         programs::listeners(image, &argv)
     }
 
+    /// Chooses the files its image brings, but for those a volume mounted over hides.
+    fn choose_image_files(&mut self) {
+        let Ok(image) = images::pull(&self.image) else {
+            return;
+        };
+        let files = programs::image_files(image);
+        let mounts: Vec<String> = self
+            .mounts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["mountPath"].as_str())
+            .map(|m| format!("{}/", m.trim_end_matches('/')))
+            .collect();
+        let mut shown = 0u8;
+        for (i, (path, _)) in files.iter().enumerate().take(8) {
+            if !mounts.iter().any(|m| path.starts_with(m.as_str())) {
+                shown |= 1 << i;
+            }
+        }
+        self.image_files = (files, shown);
+    }
+
+    /// Its files as commands run in it left them.
+    fn files_now(&self, changes: &[script::Change]) -> BTreeSet<String> {
+        let mut files = self.files.clone();
+        files.extend(self.context().image_files().map(|(p, _)| p.to_string()));
+        for c in changes {
+            match c {
+                script::Change::Made { path, .. } => files.insert(path.clone()),
+                script::Change::Removed(path) => files.remove(path),
+            };
+        }
+        files
+    }
+
     /// Its process's command line when that is a script rather than its image's server.
     fn script(&self) -> Option<Vec<String>> {
         let image = images::pull(&self.image).ok()?;
@@ -237,6 +278,7 @@ impl Container {
             text: &self.text,
             env: &self.vars,
             busybox: ["busybox", "alpine"].contains(&repository.rsplit('/').next().unwrap_or("")),
+            image_files: self.image_files,
         }
     }
 }
@@ -383,6 +425,10 @@ pub struct Kubelet {
     lease: Option<Value>,
     /// Its process ID.
     pub pid: u32,
+    /// What commands run in containers (`kubectl exec`) changed in their files, by
+    /// container ID; and the pods they ran in since the last sync.
+    exec_changes: RefCell<BTreeMap<String, Vec<script::Change>>>,
+    exec_touched: RefCell<BTreeSet<String>>,
 }
 
 /// The user a node's kubelet is to the API server.
@@ -485,6 +531,7 @@ fn container_from_spec(c: &Value, admitted: Millis) -> Container {
         probes,
         ports,
         kill: None,
+        image_files: (&[], 0),
         restartable: c["restartPolicy"] == "Always",
         files: BTreeSet::new(),
         text: BTreeMap::new(),
@@ -537,6 +584,8 @@ impl Kubelet {
             lease_at: now,
             lease: None,
             pid: 0,
+            exec_changes: RefCell::default(),
+            exec_touched: RefCell::default(),
         }
     }
 
@@ -650,6 +699,28 @@ impl Kubelet {
         }
         self.read_static_pods(files, api.now());
         self.watch_pods(api);
+        // Probes may find what commands run in a pod changed.
+        for key in self.exec_touched.take() {
+            if let Some(rt) = self.pods.get_mut(&key) {
+                for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                    for w in c.probes.iter_mut() {
+                        w.wake(now);
+                    }
+                }
+                self.dirty.insert(key);
+            }
+        }
+        if !self.exec_changes.borrow().is_empty() {
+            let live: BTreeSet<&str> = self
+                .pods
+                .values()
+                .flat_map(|rt| rt.init.iter().chain(rt.containers.iter()))
+                .map(|c| c.container_id.as_str())
+                .collect();
+            self.exec_changes
+                .borrow_mut()
+                .retain(|id, _| live.contains(id.as_str()));
+        }
         self.sync_static_pods(api);
         // Only pods that changed or have something due: the rest are as they were.
         let now = api.now();
@@ -1004,6 +1075,7 @@ impl Kubelet {
             for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
                 (c.files, c.text) =
                     volumes::files(&mut self.client(api), &rt.namespace, &rt.volumes, &c.mounts);
+                c.choose_image_files();
             }
             let ip = if rt.host_network {
                 self.host_ip.clone()
@@ -1495,23 +1567,34 @@ impl Kubelet {
                 &rt.containers[i - n_init]
             };
             let script = c.script();
+            let exec_changes = self.exec_changes.borrow();
+            let changes_of = |c: &Container| {
+                exec_changes
+                    .get(&c.container_id)
+                    .map_or(&[][..], Vec::as_slice)
+            };
+            let running: Vec<(&Container, Millis, BTreeSet<String>)> = rt
+                .init
+                .iter()
+                .chain(rt.containers.iter())
+                .filter_map(|o| match o.state {
+                    State::Running { started_at, .. } => {
+                        Some((o, now - started_at, o.files_now(changes_of(o))))
+                    }
+                    _ => None,
+                })
+                .collect();
             let target = prober::Target {
                 ip: &ip,
                 host_ip: &self.host_ip,
                 ports: &c.ports,
-                servers: rt
-                    .init
+                servers: running
                     .iter()
-                    .chain(rt.containers.iter())
-                    .filter_map(|o| match o.state {
-                        State::Running { started_at, .. } => {
-                            Some((o.listeners(), now - started_at, &o.files))
-                        }
-                        _ => None,
-                    })
+                    .map(|(o, age, files)| (o.listeners(), *age, files))
                     .collect(),
                 main: script.as_deref(),
                 ctx: c.context(),
+                changes: changes_of(c),
                 started: (started_at, now - started_at),
             };
             // The startup probe first: once it succeeds the others run, readiness at once.

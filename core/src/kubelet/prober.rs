@@ -98,6 +98,8 @@ pub struct Target<'a> {
     /// files and environment, and its start (cluster time) and age.
     pub main: Option<&'a [String]>,
     pub ctx: Context<'a>,
+    /// What commands run in it (`kubectl exec`) changed in its files.
+    pub changes: &'a [script::Change],
     pub started: (Millis, Millis),
 }
 
@@ -202,6 +204,14 @@ impl Worker {
         } else {
             self.tick_after(now - 1)
         };
+    }
+
+    /// Something it may find changed (a command run in the pod changed its files):
+    /// probe again at the next tick.
+    pub fn wake(&mut self, now: Millis) {
+        if !self.on_hold {
+            self.next = self.next.min(self.tick_after(now - 1));
+        }
     }
 
     /// Probes now if due and the container's age allows; `enabled` is false for a
@@ -318,9 +328,18 @@ impl Worker {
         match &self.handler {
             Handler::Exec(argv) => {
                 let (origin, age) = target.started;
-                match script::exec_in(target.main, argv, target.ctx, (origin, age), self.timeout) {
-                    Exec::Exited { status: 0, output } => done(Verdict::Success, output, age),
-                    Exec::Exited { output, .. } => failed(output),
+                let limit = (self.timeout, None);
+                let (exec, _) = script::exec_in(
+                    target.main,
+                    argv,
+                    target.ctx,
+                    target.changes,
+                    (origin, age),
+                    limit,
+                );
+                match exec {
+                    Exec::Exited { status: 0, printed } => done(Verdict::Success, printed.both, age),
+                    Exec::Exited { printed, .. } => failed(printed.both),
                     Exec::TimedOut => failed(format!("command {:?} timed out", argv.join(" "))),
                     Exec::NotFound => errored(format!(
                         "rpc error: code = Unknown desc = failed to exec in container: failed to start exec \"{}\": OCI runtime exec failed: exec failed: unable to start container process: exec: {:?}: executable file not found in $PATH: unknown",

@@ -104,6 +104,7 @@ mod tests {
             text: &text,
             env: &[],
             busybox: true,
+            image_files: (&[], 0),
         };
         behaviour(image, command, args, ctx)
     }

@@ -163,12 +163,8 @@ pub fn startup(image: &Image, tag: &str, entrypoint: bool, origin: Millis) -> Ve
 /// How a server answers HTTP requests for a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
-    /// Serves the files under a document root: the image's own (`defaults`) unless a
-    /// volume is mounted there.
-    Files {
-        root: &'static str,
-        defaults: &'static [&'static str],
-    },
+    /// Serves the container's files under a document root.
+    Files { root: &'static str },
     /// Answers 200 for every path.
     Any,
     /// Answers 200 for these paths and `other` for the rest.
@@ -220,11 +216,9 @@ fn port_flag(argv: &[String], name: &str, default: u16) -> u16 {
 pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
     const NGINX: Site = Site::Files {
         root: "/usr/share/nginx/html",
-        defaults: &["index.html", "50x.html"],
     };
     const HTTPD: Site = Site::Files {
         root: "/usr/local/apache2/htdocs",
-        defaults: &["index.html"],
     };
     let http = |site| Listener::Http { tls: false, site };
     let https = |ok, other| Listener::Http {
@@ -349,33 +343,48 @@ pub fn answer(
         }
         Site::Liveness if path == "/healthz" => (500, Millis::MAX),
         Site::Liveness => (404, Millis::MAX),
-        Site::Files { root, defaults } => {
-            // A volume mounted at the root replaces the image's files.
-            let mounted = files.contains(root);
-            let exists = |p: &str| {
-                if mounted {
-                    files.contains(&format!("{root}{p}"))
-                } else {
-                    defaults.contains(&p.trim_start_matches('/'))
-                }
-            };
-            let is_dir = path.ends_with('/');
-            let status = if is_dir {
-                if exists(&format!("{path}index.html")) {
+        Site::Files { root } => {
+            let exists = |p: &str| files.contains(&format!("{root}{p}"));
+            let status = if !path.ends_with('/') {
+                if exists(path) {
                     200
-                } else if path == "/"
-                    || (mounted && files.contains(&format!("{root}{}", path.trim_end_matches('/'))))
-                {
-                    403
                 } else {
                     404
                 }
-            } else if exists(path) {
+            } else if exists(&format!("{path}index.html")) {
                 200
+            } else if exists(path.trim_end_matches('/')) || path == "/" {
+                // A directory without an index: listing it is forbidden.
+                403
             } else {
                 404
             };
             (status, Millis::MAX)
         }
+    }
+}
+
+/// The files an image brings besides every image's own, with their text.
+pub fn image_files(image: &Image) -> &'static [(&'static str, &'static str)] {
+    match image.repository {
+        "nginx" => &[
+            (
+                "/usr/share/nginx/html/index.html",
+                include_str!("files/nginx-index.html"),
+            ),
+            (
+                "/usr/share/nginx/html/50x.html",
+                include_str!("files/nginx-50x.html"),
+            ),
+            (
+                "/etc/nginx/conf.d/default.conf",
+                include_str!("files/nginx-default.conf"),
+            ),
+        ],
+        "httpd" => &[(
+            "/usr/local/apache2/htdocs/index.html",
+            include_str!("files/httpd-index.html"),
+        )],
+        _ => &[],
     }
 }

@@ -13,8 +13,29 @@ use crate::shell::syntax::{
 
 /// Directories every image has (BusyBox and Debian-based images alike).
 const BASE_DIRS: &[&str] = &[
-    "/", "/bin", "/dev", "/etc", "/home", "/proc", "/proc/1", "/root", "/sys", "/tmp", "/usr",
-    "/usr/bin", "/var", "/var/log",
+    "/",
+    "/bin",
+    "/dev",
+    "/etc",
+    "/home",
+    "/lib",
+    "/media",
+    "/mnt",
+    "/opt",
+    "/proc",
+    "/proc/1",
+    "/root",
+    "/run",
+    "/sbin",
+    "/srv",
+    "/sys",
+    "/tmp",
+    "/usr",
+    "/usr/bin",
+    "/usr/local",
+    "/usr/share",
+    "/var",
+    "/var/log",
 ];
 
 /// Files every image has.
@@ -118,6 +139,30 @@ pub struct Context<'a> {
     pub text: &'a BTreeMap<String, String>,
     pub env: &'a [(String, String)],
     pub busybox: bool,
+    /// The files its image brings, with their text, and which of them it has (a bit
+    /// each: a volume mounted over one hides it).
+    pub image_files: (&'static [(&'static str, &'static str)], u8),
+}
+
+impl Context<'_> {
+    /// The image's files it has.
+    pub fn image_files(&self) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        let (files, shown) = self.image_files;
+        files
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| shown & (1 << i) != 0)
+            .map(|(_, f)| f)
+    }
+
+    /// The text of a file it has, when known.
+    fn text(&self, path: &str) -> Option<&str> {
+        self.text.get(path).map(String::as_str).or_else(|| {
+            self.image_files()
+                .find(|(p, _)| *p == path)
+                .map(|(_, t)| *t)
+        })
+    }
 }
 
 /// A line a container wrote: when (after it started), whether to stderr, and its text.
@@ -198,33 +243,52 @@ pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) 
     r.out.unwrap_or_default()
 }
 
+/// A change a command made to a container's files: a path made (a file, or a
+/// directory) or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Made { path: String, file: bool },
+    Removed(String),
+}
+
+/// What a command printed: its standard output, its error, and both as they
+/// interleaved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    pub out: String,
+    pub err: String,
+    pub both: String,
+}
+
 /// What a command run in a container (an exec probe's, `kubectl exec`'s) came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exec {
     /// The container has no such program.
     NotFound,
-    /// It exited with `status` after printing `output` (standard output and error as
-    /// they interleaved).
-    Exited { status: i32, output: String },
+    /// It exited with `status` after printing `printed`.
+    Exited { status: i32, printed: Printed },
     /// It was still running when `limit` passed.
     TimedOut,
 }
 
 /// Runs `argv` (directly, no shell) in a container `elapsed` after it started at cluster
-/// time `origin`; `main` is its own process's command when that is a script (whose file
-/// changes so far the command sees). It may take up to `limit`.
+/// time `origin`, with `stdin` as its input; `main` is its own process's command when
+/// that is a script (whose file changes so far the command sees), `changes` those that
+/// commands run in it before made. It may take up to `limit`. Returns what it came to
+/// and the changes it made.
 pub fn exec_in(
     main: Option<&[String]>,
     argv: &[String],
     ctx: Context<'_>,
+    changes: &[Change],
     (origin, elapsed): (Millis, Millis),
-    limit: Millis,
-) -> Exec {
+    (limit, stdin): (Millis, Option<String>),
+) -> (Exec, Vec<Change>) {
     let Some(name) = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)) else {
-        return Exec::NotFound;
+        return (Exec::NotFound, vec![]);
     };
     if BUILTINS.contains(&name) {
-        return Exec::NotFound;
+        return (Exec::NotFound, vec![]);
     }
     let mut run = Run::new(ctx, Some((origin + elapsed, limit)));
     if let Some(main) = main {
@@ -235,37 +299,85 @@ pub fn exec_in(
         run.files = before.files;
         run.plain = before.plain;
     }
-    let flow = run.simple(argv);
-    let mut output: String = run
-        .out
-        .take()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|l| l.text + "\n")
-        .collect();
-    for rest in &run.partial {
-        output.push_str(rest);
+    for c in changes {
+        match c {
+            Change::Made { path, file } => {
+                run.files.insert(path.clone());
+                if *file {
+                    run.plain.insert(path.clone());
+                }
+            }
+            Change::Removed(path) => {
+                run.files.remove(path);
+                run.plain.remove(path);
+            }
+        }
     }
-    match flow {
+    let (files, plain) = (run.files.clone(), run.plain.clone());
+    run.stdin = stdin;
+    let flow = run.simple(argv);
+    let mut printed = Printed::default();
+    for l in run.out.take().unwrap_or_default() {
+        let text = format!("{}\n", l.text);
+        if l.stderr {
+            printed.err.push_str(&text);
+        } else {
+            printed.out.push_str(&text);
+        }
+        printed.both.push_str(&text);
+    }
+    let [out, err] = std::mem::take(&mut run.partial);
+    printed.out.push_str(&out);
+    printed.err.push_str(&err);
+    printed.both.push_str(&out);
+    printed.both.push_str(&err);
+    let made = run.files.difference(&files).map(|p| Change::Made {
+        path: p.clone(),
+        file: run.plain.contains(p),
+    });
+    let removed = files
+        .difference(&run.files)
+        .map(|p| Change::Removed(p.clone()));
+    let retyped = run
+        .plain
+        .difference(&plain)
+        .filter(|p| files.contains(*p))
+        .map(|p| Change::Made {
+            path: p.clone(),
+            file: true,
+        });
+    let changes = removed.chain(made).chain(retyped).collect();
+    let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
         _ if run.elapsed > limit => Exec::TimedOut,
-        Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, output },
+        Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, printed },
         Flow::Forever { .. } => Exec::TimedOut,
-    }
+    };
+    (exec, changes)
 }
 
 impl<'a> Run<'a> {
     fn new(ctx: Context<'a>, log: Option<(Millis, Millis)>) -> Self {
+        let image: Vec<&str> = ctx.image_files().map(|(p, _)| *p).collect();
+        let mut files: BTreeSet<String> = BASE_DIRS
+            .iter()
+            .chain(BASE_FILES)
+            .map(|s| s.to_string())
+            .chain(ctx.files.iter().cloned())
+            .collect();
+        for path in &image {
+            let mut dir = crate::shell::fs::parent(path);
+            while dir != "/" && files.insert(dir.clone()) {
+                dir = crate::shell::fs::parent(&dir);
+            }
+            files.insert(path.to_string());
+        }
         Run {
             ctx,
-            files: BASE_DIRS
-                .iter()
-                .chain(BASE_FILES)
-                .map(|s| s.to_string())
-                .chain(ctx.files.iter().cloned())
-                .collect(),
+            files,
             plain: BASE_FILES
                 .iter()
+                .chain(image.iter())
                 .map(|s| s.to_string())
                 .chain(ctx.text.keys().cloned())
                 .collect(),
@@ -332,7 +444,7 @@ impl<'a> Run<'a> {
         let mut fs = crate::shell::fs::Fs::default();
         for path in &self.files {
             let made = if self.plain.contains(path) {
-                let text = self.ctx.text.get(path).map_or("", String::as_str);
+                let text = self.ctx.text(path).unwrap_or("");
                 fs.mkdir(&crate::shell::fs::parent(path), true)
                     .and_then(|()| fs.write(path, text, false))
             } else {
@@ -816,8 +928,8 @@ impl<'a> Run<'a> {
                         }
                         continue;
                     }
-                    let text = match self.ctx.text.get(f.trim_end_matches('/')) {
-                        Some(t) => t.clone(),
+                    let text = match self.ctx.text(f.trim_end_matches('/')) {
+                        Some(t) => t.to_string(),
                         None if f == "/etc/hostname" => {
                             format!("{}\n", self.var("HOSTNAME").unwrap_or_default())
                         }

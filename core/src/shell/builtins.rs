@@ -34,7 +34,21 @@ pub fn reads_stdin(argv: &[String]) -> bool {
         return false;
     };
     match name.as_str() {
-        "kubectl" => argv.iter().any(|a| a == "-" || a.ends_with("=-")),
+        "kubectl" => {
+            // `-f -`, or `exec -i` (its flags come before `--`).
+            let flags = argv.iter().take_while(|a| *a != "--");
+            let exec_stdin = argv.iter().any(|a| a == "exec")
+                && flags.clone().any(|a| {
+                    a == "--stdin"
+                        || a == "--stdin=true"
+                        || (a.len() > 1
+                            && a.starts_with('-')
+                            && !a.starts_with("--")
+                            && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                            && a.contains('i'))
+                });
+            exec_stdin || argv.iter().any(|a| a == "-" || a.ends_with("=-"))
+        }
         "cat" | "grep" | "egrep" | "fgrep" | "head" | "tail" | "wc" | "sort" | "uniq" | "cut"
         | "tr" | "sed" | "awk" | "tee" | "base64" | "jq" | "yq" | "diff" | "rev" | "nl"
         | "xargs" | "less" | "more" => true,

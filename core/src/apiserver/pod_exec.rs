@@ -1,0 +1,116 @@
+//! A command run in a pod's container (`POST pods/NAME/exec`): the container chosen or
+//! refused, then the request passed to the kubelet of the pod's node
+//! (`https://NODE-IP:10250/exec/NS/POD/CONTAINER`). Real clients upgrade the connection
+//! to a stream; Kubarium's own kubectl gets the command's output and exit code whole.
+
+use serde_json::{json, Value};
+
+use super::errors::ApiError;
+use super::pod_log::{KubeletError, Kubelets};
+use super::rest::Response;
+use super::{resources, ApiServer};
+
+impl ApiServer {
+    /// Serves `POST pods/NAME/exec` through `kubelets`: the query names the container
+    /// and the command (`command` once per word); `stdin` is what the command reads.
+    pub fn pod_exec(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        query: &[(String, String)],
+        stdin: Option<String>,
+        kubelets: &dyn Kubelets,
+    ) -> Response {
+        let pod = match self.get(resources::pods(), namespace, name) {
+            Ok(p) => p,
+            Err(e) => return Response::error(&e),
+        };
+        let value = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
+        let command: Vec<String> = query
+            .iter()
+            .filter(|(k, _)| k == "command")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let names: Vec<&str> = ["initContainers", "containers", "ephemeralContainers"]
+            .iter()
+            .flat_map(|f| pod["spec"][f].as_array().into_iter().flatten())
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        let regular: Vec<&str> = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str())
+            .collect();
+        let container = match value("container").filter(|c| !c.is_empty()) {
+            Some(c) if names.contains(&c) => c.to_string(),
+            Some(c) => {
+                return Response::error(&ApiError::bad_request(format!(
+                    "container {c} is not valid for pod {name}"
+                )))
+            }
+            None if regular.len() == 1 => regular[0].to_string(),
+            None => {
+                return Response::error(&ApiError::bad_request(format!(
+                    "a container name must be specified for pod {name}, choose one of: [{}]",
+                    names.join(" ")
+                )))
+            }
+        };
+        let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
+            return Response::error(&ApiError::bad_request(format!(
+                "pod {name} does not have a host assigned"
+            )));
+        };
+        if command.is_empty() {
+            return Response::error(&ApiError::bad_request(
+                "you must specify at least 1 command".to_string(),
+            ));
+        }
+        let now = self.now();
+        match kubelets.exec(node, (namespace, name, &container), &command, stdin, now) {
+            Ok(out) => Response::ok(json!({
+                "stdout": out.stdout, "stderr": out.stderr, "exitCode": out.status,
+            })),
+            Err(KubeletError::Refused) => {
+                let ip = self.node_ip(node);
+                go_error(
+                    500,
+                    format!(
+                        "error dialing backend: dial tcp {ip}:10250: connect: connection refused"
+                    ),
+                )
+            }
+            Err(KubeletError::Status(code, message)) => go_error(code, message),
+        }
+    }
+
+    /// A node's InternalIP, or its name when it has none.
+    pub fn node_ip(&self, node: &str) -> String {
+        self.get(resources::nodes(), "", node)
+            .ok()
+            .and_then(|n| {
+                n["status"]["addresses"]
+                    .as_array()?
+                    .iter()
+                    .find(|a| a["type"] == "InternalIP")?["address"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| node.to_string())
+    }
+}
+
+/// A Go error passed on as a Status: `code`, and no reason.
+fn go_error(code: u16, message: String) -> Response {
+    Response::with_code(
+        code,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
+               "status": "Failure", "message": message, "code": code}),
+    )
+}
+
+/// The stdin a request carries: its body, when that is text.
+pub fn stdin_of(body: &Option<Value>) -> Option<String> {
+    body.as_ref().and_then(Value::as_str).map(str::to_string)
+}

@@ -1,0 +1,148 @@
+//! `kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [-i] [-t] -- COMMAND [args...]`: the
+//! pod (for a workload, its first pod), its container (the default-container
+//! annotation, else the first, saying so when there were others), and the command run
+//! there through the API server and the node's kubelet; a non-zero exit is `command
+//! terminated with exit code N`.
+
+use serde_json::Value;
+
+use super::client::{self, ListOptions};
+use super::flags::Parsed;
+use super::logs::{by_logging, default_container, selector_for};
+use super::{fail, namespace, resource_type, Ctx};
+use crate::apiserver::request::{Method, Request};
+use crate::apiserver::resources;
+use crate::command::{CmdResult, Output};
+
+const HELP: &str = "See 'kubectl exec -h' for help and examples";
+
+/// Shells a learner opens with `-it`: a session Kubarium's terminal cannot hold yet.
+const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let ns = namespace(p);
+    // cobra's ArgsLenAtDash: the words before `--` name the pod, those after are the
+    // command.
+    let Some(target) = p.positional.first() else {
+        return fail("error: pod, type/name or --filename must be specified");
+    };
+    if !p.dashdash && p.positional.len() > 1 {
+        return fail(format!("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n{HELP}"));
+    }
+    let command: Vec<String> = p.positional[1..]
+        .iter()
+        .chain(p.rest.iter())
+        .cloned()
+        .collect();
+    if command.is_empty() {
+        return fail("error: you must specify at least one command for the container");
+    }
+    let quiet = p.on("quiet");
+    let mut out = Output::default();
+    let pod = match pod_for(ctx, &ns, target) {
+        Ok(pod) => pod,
+        Err(e) => return fail(e),
+    };
+    let phase = pod["status"]["phase"].as_str().unwrap_or("");
+    if phase == "Succeeded" || phase == "Failed" {
+        return fail(format!(
+            "error: cannot exec into a container in a completed pod; current phase is {phase}"
+        ));
+    }
+    let container = match p.get("container") {
+        Some(c) => c.to_string(),
+        None => default_container(&pod, quiet, &mut out),
+    };
+    let stdin = p.on("stdin");
+    let tty = p.on("tty") && stdin;
+    if p.on("tty") && stdin && ctx.stdin.is_none() {
+        let program = command[0].rsplit('/').next().unwrap_or("");
+        if SHELLS.contains(&program) && command.len() == 1 {
+            return fail("error: an interactive shell (kubectl exec -it POD -- sh) is not supported in Kubarium yet: run one command at a time (kubectl exec POD -- COMMAND)");
+        }
+    }
+    if p.on("tty") && stdin && ctx.stdin.is_some() && !quiet {
+        out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
+    }
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    let mut req = Request::new(
+        Method::Post,
+        resources::pods().path(Some(&ns), Some(name)) + "/exec",
+    )
+    .query("container", &container);
+    for word in &command {
+        req = req.query("command", word);
+    }
+    if stdin {
+        req = req.query("stdin", "true");
+        req.body = Some(Value::String(ctx.stdin.clone().unwrap_or_default()));
+    }
+    req = req.query("stdout", "true").query("stderr", "true");
+    let resp = client::connect(ctx.cluster).send(req);
+    let message = resp.body["message"].as_str().unwrap_or("").to_string();
+    if !resp.is_success() {
+        let text = match (resp.body["reason"].as_str(), resp.code) {
+            (Some(r), _) if !r.is_empty() => {
+                crate::apiserver::errors::ApiError::from_status(&resp.body).kubectl_message()
+            }
+            (_, 404) => format!("error: unable to upgrade connection: {message}"),
+            (_, 500) if message.starts_with("error dialing backend") => {
+                format!("Error from server: {message}")
+            }
+            _ => format!("error: {message}"),
+        };
+        out.err(format!("{text}\n"));
+        return CmdResult {
+            output: out,
+            code: 1,
+        };
+    }
+    let field = |k: &str| resp.body[k].as_str().unwrap_or("").to_string();
+    let (stdout, stderr) = (field("stdout"), field("stderr"));
+    if tty {
+        // A terminal carries both streams as one.
+        out.out(format!("{stdout}{stderr}"));
+    } else {
+        out.out(stdout);
+        out.err(stderr);
+    }
+    let code = resp.body["exitCode"].as_i64().unwrap_or(0) as i32;
+    if code != 0 {
+        out.err(format!("command terminated with exit code {code}\n"));
+    }
+    CmdResult { output: out, code }
+}
+
+/// The pod a target names: a pod, or a workload's or Service's first pod.
+fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str) -> Result<Value, String> {
+    let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
+    let catalog = client::discover(ctx.cluster);
+    let r = resource_type(&catalog, kind)?;
+    let obj = client::connect(ctx.cluster)
+        .get(r, ns, name)
+        .map_err(|e| e.kubectl_message())?;
+    if r.plural == "pods" && r.group.is_empty() {
+        return Ok(obj);
+    }
+    let Some(sel) = selector_for(r.kind, &obj) else {
+        return Err(format!(
+            "error: cannot attach to {}: selector for {} not implemented",
+            r.kind, r.kind
+        ));
+    };
+    let mut items = client::connect(ctx.cluster)
+        .list(
+            resources::pods(),
+            Some(ns),
+            ListOptions {
+                label_selector: Some(&sel),
+                ..Default::default()
+            },
+        )
+        .map_err(|e| e.kubectl_message())?;
+    items.sort_by(by_logging);
+    items
+        .into_iter()
+        .next()
+        .ok_or_else(|| "error: timed out waiting for the condition".to_string())
+}

@@ -1,0 +1,93 @@
+//! Commands run in a running container through the kubelet's `/exec` endpoint (what
+//! `kubectl exec` reaches through the API server): the command acts on the container's
+//! files and environment as its own process left them, and what it changes stays for
+//! the next command and the container's probes.
+
+use super::{script, Kubelet, State};
+use crate::apiserver::pod_log::KubeletError;
+use crate::clock::{Millis, SECOND};
+
+/// What a command run in a container gave back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecOutput {
+    pub stdout: String,
+    pub stderr: String,
+    pub status: i32,
+}
+
+/// How long a command may run before the simulation stops waiting for it.
+const EXEC_LIMIT: Millis = 60 * SECOND;
+
+impl Kubelet {
+    /// Runs `argv` with `stdin` in container `container` of pod `namespace/pod` at
+    /// cluster time `now`.
+    pub fn exec(
+        &self,
+        (namespace, pod, container): (&str, &str, &str),
+        argv: &[String],
+        stdin: Option<String>,
+        now: Millis,
+    ) -> Result<ExecOutput, KubeletError> {
+        if !self.running {
+            return Err(KubeletError::Refused);
+        }
+        let key = format!("{namespace}/{pod}");
+        let not_found =
+            || KubeletError::Status(404, format!("container not found ({container:?})"));
+        let rt = self.pods.get(&key).ok_or_else(not_found)?;
+        let c = rt
+            .init
+            .iter()
+            .chain(rt.containers.iter())
+            .find(|c| c.name == container)
+            .ok_or_else(not_found)?;
+        let State::Running { started_at, .. } = c.state else {
+            return Err(not_found());
+        };
+        let script = c.script();
+        let before = self
+            .exec_changes
+            .borrow()
+            .get(&c.container_id)
+            .cloned()
+            .unwrap_or_default();
+        let (exec, changes) = script::exec_in(
+            script.as_deref(),
+            argv,
+            c.context(),
+            &before,
+            (started_at, now - started_at),
+            (EXEC_LIMIT, stdin),
+        );
+        if !changes.is_empty() {
+            self.exec_changes
+                .borrow_mut()
+                .entry(c.container_id.clone())
+                .or_default()
+                .extend(changes);
+            self.exec_touched.borrow_mut().insert(key.clone());
+        }
+        match exec {
+            script::Exec::Exited { status, printed } => Ok(ExecOutput {
+                stdout: printed.out,
+                stderr: printed.err,
+                status,
+            }),
+            script::Exec::NotFound => Err(KubeletError::Status(
+                500,
+                format!(
+                    "Internal error occurred: error executing command in container: failed to exec in container: failed to start exec {:?}: OCI runtime exec failed: exec failed: unable to start container process: exec: {:?}: executable file not found in $PATH: unknown",
+                    super::hex_digest(&format!("{key}/{container}/{}", argv.join(" ")), now as u64),
+                    argv.first().map_or("", String::as_str)
+                ),
+            )),
+            script::Exec::TimedOut => Err(KubeletError::Status(
+                501,
+                format!(
+                    "commands that run for more than {}s are not supported in Kubarium yet",
+                    EXEC_LIMIT / SECOND
+                ),
+            )),
+        }
+    }
+}
