@@ -103,6 +103,7 @@ fn normalise(text: &str) -> String {
         line = replace_pattern(&line, is_go_time, "<time>");
         line = replace_pattern(&line, is_edit_file, "kubectl-edit-<n>");
         line = replace_pattern(&line, is_event_suffix, ".<event>");
+        line = replace_pattern(&line, is_exec_id, "start exec <id>");
         line = replace_pattern(&line, is_diff_dir, "-<n>/");
         line = replace_pattern(&line, is_file_time, "<time>");
         line = replace_server(&line);
@@ -232,6 +233,17 @@ fn is_event_suffix(s: &str) -> Option<usize> {
         .count();
     let ends = hex.get(n).is_none_or(|c| !c.is_ascii_alphanumeric());
     (n == 16 && ends).then_some(17)
+}
+
+/// The runtime's ID of an exec session (`failed to start exec "64 hex digits"`), random
+/// in each cluster.
+fn is_exec_id(s: &str) -> Option<usize> {
+    let hex = s.strip_prefix("start exec \"")?.as_bytes();
+    let n = hex
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        .count();
+    (n == 64 && hex.get(n) == Some(&b'"')).then_some("start exec \"".len() + n + 1)
 }
 
 /// The number in `kubectl diff`'s temporary directories (`/tmp/LIVE-3379810937/`).

@@ -8,6 +8,7 @@ use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
+use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri};
 use axum::response::{IntoResponse, Response as HttpResponse};
 use kubarium_core::apiserver::errors::{ApiError, Reason};
@@ -34,7 +35,7 @@ fn status(e: &ApiError) -> HttpResponse {
 }
 
 /// A core response as HTTP: its code, Content-Type, Warning headers and body.
-fn to_http(resp: Response) -> HttpResponse {
+pub fn to_http(resp: Response) -> HttpResponse {
     let code = StatusCode::from_u16(resp.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (content_type, body) = match resp.body {
         // Health checks answer in plain text.
@@ -137,6 +138,7 @@ pub async fn serve(
     method: HttpMethod,
     uri: Uri,
     headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     body: Body,
 ) -> HttpResponse {
     let method = match method {
@@ -175,6 +177,11 @@ pub async fn serve(
     if method == Method::Get && rest::is_watch(&req) {
         return watch(&state, req).await;
     }
+    // A stream into a container (kubectl exec): websockets only.
+    if uri.path().ends_with("/exec") {
+        req.method = Method::Post;
+        return super::exec::exec(state, req, upgrade.ok()).await;
+    }
     let (tx, rx) = oneshot::channel();
     if state.sim.send(Command::Request(req, tx)).is_err() {
         return unavailable();
@@ -185,7 +192,7 @@ pub async fn serve(
     }
 }
 
-fn unavailable() -> HttpResponse {
+pub fn unavailable() -> HttpResponse {
     status(&ApiError::new(
         Reason::ServiceUnavailable,
         "the simulation has stopped",

@@ -2,6 +2,7 @@
 //! Helm and client libraries. One simulation thread owns the cluster; a tokio runtime
 //! serves HTTP/1.1 and queues requests into it.
 
+mod exec;
 pub mod http;
 pub mod kubeconfig;
 pub mod protobuf;

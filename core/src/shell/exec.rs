@@ -230,6 +230,10 @@ impl<'a> Exec<'a> {
                         let full = fs::resolve(&self.sh.cwd, &path);
                         match self.cluster.fs(&self.sh.host).read(&full) {
                             Some(text) => own_input = Some(Input::from(text.to_string())),
+                            // The null device reads as nothing.
+                            None if full == "/dev/null" => {
+                                own_input = Some(Input::from(String::new()))
+                            }
                             None => {
                                 out.err(format!("bash: {path}: No such file or directory\n"));
                                 return 1;
