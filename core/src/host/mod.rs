@@ -52,6 +52,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("10-kubeadm.conf", include_str!("kubeadm/10-kubeadm.conf")),
     ("kubelet.service", include_str!("kubeadm/kubelet.service")),
     ("default-kubelet", include_str!("kubeadm/default-kubelet")),
+    ("crictl.yaml", include_str!("kubeadm/crictl.yaml")),
 ];
 
 const PATHS: &str = include_str!("kubeadm/PATHS.tsv");

@@ -54,7 +54,7 @@ impl Container {
     }
 
     /// What the instance that started at `from` printed until `until`.
-    fn lines(&self, from: Millis, until: Millis) -> Vec<Line> {
+    pub(super) fn lines(&self, from: Millis, until: Millis) -> Vec<Line> {
         let Ok(image) = images::pull(&self.image) else {
             return vec![];
         };

@@ -2,8 +2,10 @@
 //! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
+mod cri;
 mod env;
 mod exec;
+pub use cri::{CriContainer, CriImage, Sandbox};
 pub use exec::ExecOutput;
 pub mod images;
 mod logs;
@@ -140,6 +142,8 @@ struct Container {
     state: State,
     restart_count: i32,
     last: Option<Terminated>,
+    /// The runtime's ID of the instance `last` describes.
+    last_id: String,
     /// Exits since the back-off was last reset.
     exits: u32,
     pull_failures: u32,
@@ -549,6 +553,7 @@ fn container_from_spec(c: &Value, admitted: Millis) -> Container {
         image,
         restart_count: 0,
         last: None,
+        last_id: String::new(),
         exits: 0,
         pull_failures: 0,
         container_id: String::new(),
@@ -1177,6 +1182,7 @@ impl Kubelet {
                     );
                     if let State::Running { started_at, .. } = c.state {
                         c.last = Some(Terminated::exited(0, started_at, now));
+                        c.last_id = c.container_id.clone();
                         c.restart_count += 1;
                     }
                     c.state = State::creating(Next::Pull, now);
@@ -1218,6 +1224,7 @@ impl Kubelet {
             c.restart_at = None;
             if let State::Terminated(t) = &c.state {
                 c.last = Some(t.clone());
+                c.last_id = c.container_id.clone();
             }
             c.state = State::Waiting {
                 reason: "CrashLoopBackOff".into(),
@@ -1499,6 +1506,7 @@ impl Kubelet {
             c.restart_at = Some(now + PLEG_RELIST);
         } else {
             c.last = Some(t);
+            c.last_id = c.container_id.clone();
             say(
                 api,
                 Some(&c.name),
@@ -1756,7 +1764,7 @@ impl Kubelet {
                 "restartCount": c.restart_count,
                 "started": c.started(),
                 "state": state,
-                "lastState": c.last.as_ref().map_or(json!({}), |t| terminated_json(t, &c.container_id)),
+                "lastState": c.last.as_ref().map_or(json!({}), |t| terminated_json(t, &c.last_id)),
             });
             if init {
                 s["ready"] = json!(if c.restartable {

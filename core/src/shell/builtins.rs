@@ -10,9 +10,9 @@ use crate::command::{CmdResult, Output};
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "yq", "curl", "wget", "vi", "vim", "nano", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet",
-    "crictl", "docker", "less", "more", "openssl", "helm", "find", "chmod", "ps", "top",
-    "nslookup", "ping", "apt", "apt-get", "service", "ip", "iptables", "netstat", "ss", "uptime",
-    "free", "df", "du", "tar",
+    "docker", "less", "more", "openssl", "helm", "find", "chmod", "ps", "top", "nslookup", "ping",
+    "apt", "apt-get", "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
+    "tar",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
@@ -93,6 +93,7 @@ pub fn run(
         "echo" => echo(args),
         "systemctl" => super::systemctl::systemctl(cluster, &sh.host, args),
         "journalctl" => super::systemctl::journalctl(cluster, &sh.host, args),
+        "crictl" => super::crictl::crictl(cluster, &sh.host, args),
         n if crate::tools::has(n) => {
             let mut io = Io {
                 stdin,

@@ -6,6 +6,7 @@
 pub mod arith;
 pub mod builtins;
 pub mod complete;
+pub mod crictl;
 pub mod exec;
 pub use kubarium_tools::{fs, io};
 pub mod expand;

@@ -1,0 +1,661 @@
+//! `crictl` on a node (cri-tools 1.35 against containerd): `ps`, `pods`, `images`, `logs`
+//! and `inspect` read the node's container runtime, which runs on while the kubelet is
+//! stopped; tables as crictl's tabwriter lays them out (columns at least 20 wide), IDs
+//! cut to 13 hex digits, ages as go-units words, errors as logrus and klog print them.
+
+use serde_json::{json, Value};
+
+use crate::clock::{Millis, SECOND};
+use crate::cluster::Cluster;
+use crate::command::{CmdResult, Output};
+use crate::kubelet::{CriContainer, Kubelet};
+
+const CONFIG: &str = "/etc/crictl.yaml";
+const ENDPOINTS: &str = "[unix:///run/containerd/containerd.sock unix:///run/crio/crio.sock unix:///var/run/cri-dockerd.sock]";
+/// crictl's process ID in its klog lines.
+const PID: u32 = 4127;
+
+/// The process's age as go-units' HumanDuration words it.
+fn human_duration(d: Millis) -> String {
+    let seconds = d / SECOND;
+    let minutes = d / (60 * SECOND);
+    let hours = ((d as f64) / 3_600_000.0 + 0.5) as i64;
+    match () {
+        _ if seconds < 1 => "Less than a second".into(),
+        _ if seconds == 1 => "1 second".into(),
+        _ if seconds < 60 => format!("{seconds} seconds"),
+        _ if minutes == 1 => "About a minute".into(),
+        _ if minutes < 60 => format!("{minutes} minutes"),
+        _ if hours == 1 => "About an hour".into(),
+        _ if hours < 48 => format!("{hours} hours"),
+        _ if hours < 24 * 14 => format!("{} days", hours / 24),
+        _ if hours < 24 * 60 => format!("{} weeks", hours / 24 / 7),
+        _ if hours < 24 * 365 * 2 => format!("{} months", hours / 24 / 30),
+        _ => format!("{} years", d / 3_600_000 / 24 / 365),
+    }
+}
+
+/// A size as go-units' HumanSizeWithPrecision(size, 3): decimal units, three significant
+/// digits (`72.2MB`, `742kB`).
+fn human_size(size: u64) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let mut v = size as f64;
+    let mut i = 0;
+    while v >= 1000.0 && i < UNITS.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    let digits = if v < 1.0 {
+        1
+    } else {
+        v.log10().floor() as usize + 1
+    };
+    let text = format!("{:.*}", 3usize.saturating_sub(digits), v);
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    // %g switches to an exponent when rounding reaches a fourth digit.
+    let text = if text == "1000" { "1e+03".into() } else { text };
+    format!("{text}{}", UNITS[i])
+}
+
+/// The first 13 hex digits of an ID, or all of it with `--no-trunc`.
+fn short(id: &str, full: bool) -> String {
+    if full {
+        id.to_string()
+    } else {
+        id.chars().take(13).collect()
+    }
+}
+
+/// A logrus message as crictl prints it on a terminal: level, seconds, the message
+/// padded to 44 characters and a space.
+fn logrus(level: &str, msg: &str) -> String {
+    format!("{level}[0000] {msg:<44} \n")
+}
+
+/// Whether `text` matches crictl's unanchored regular expression `re` (`^` and `$`
+/// anchor; other patterns match as text).
+fn matches(re: &str, text: &str) -> bool {
+    match (re.strip_prefix('^'), re.strip_suffix('$')) {
+        (Some(rest), _) if rest.ends_with('$') => text == &rest[..rest.len() - 1],
+        (Some(rest), _) => text.starts_with(rest),
+        (None, Some(rest)) => text.ends_with(rest),
+        (None, None) => text.contains(re),
+    }
+}
+
+/// Parsed command flags: values by name, and the positional arguments.
+struct Flags {
+    values: Vec<(String, String)>,
+    args: Vec<String>,
+}
+
+impl Flags {
+    fn get(&self, names: &[&str]) -> Option<&str> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| names.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn on(&self, names: &[&str]) -> bool {
+        self.get(names).is_some_and(|v| v != "false")
+    }
+}
+
+/// Parses a command's arguments; `valued` names the flags that take a value.
+fn parse(args: &[String], valued: &[&str]) -> Result<Flags, String> {
+    let mut f = Flags {
+        values: vec![],
+        args: vec![],
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        let Some(body) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')) else {
+            f.args.push(a.clone());
+            continue;
+        };
+        if body.is_empty() {
+            f.args.extend(args[i..].iter().cloned());
+            break;
+        }
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (body, None),
+        };
+        let value = if valued.contains(&name) {
+            match inline {
+                Some(v) => v,
+                None if i < args.len() => {
+                    i += 1;
+                    args[i - 1].clone()
+                }
+                None => return Err(format!("flag needs an argument: -{name}")),
+            }
+        } else {
+            inline.unwrap_or_else(|| "true".into())
+        };
+        f.values.push((name.to_string(), value));
+    }
+    Ok(f)
+}
+
+fn fatal(out: &mut Output, msg: &str) -> CmdResult {
+    out.err(logrus("FATA", msg));
+    CmdResult {
+        output: std::mem::take(out),
+        code: 1,
+    }
+}
+
+/// `crictl [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]` on `host`.
+pub fn crictl(cluster: &Cluster, host: &str, args: &[String]) -> CmdResult {
+    let mut out = Output::default();
+    // Global options come before the command.
+    let mut i = 0;
+    let mut endpoint = false;
+    while let Some(a) = args.get(i).filter(|a| a.starts_with('-')) {
+        match a.as_str() {
+            "-v" | "--version" => {
+                out.out("crictl version v1.35.0\n");
+                return CmdResult {
+                    output: out,
+                    code: 0,
+                };
+            }
+            "-r" | "--runtime-endpoint" | "-i" | "--image-endpoint" => {
+                endpoint = true;
+                i += 2;
+            }
+            "-t" | "--timeout" | "-c" | "--config" => i += 2,
+            _ if a.starts_with("--runtime-endpoint=") || a.starts_with("--image-endpoint=") => {
+                endpoint = true;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let Some(command) = args.get(i) else {
+        return CmdResult::fail(
+            "crictl: a command is required (ps, pods, images, logs, inspect, version)\n",
+            1,
+        );
+    };
+    let rest = &args[i + 1..];
+    let Some(kubelet) = cluster.kubelets.iter().find(|k| k.node == host) else {
+        return fatal(&mut out, "validate service connection: validate CRI v1 runtime API for endpoint \"unix:///run/containerd/containerd.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file or directory\"");
+    };
+    // Without its configuration crictl warns, and tries the default endpoints.
+    let fs = cluster.fs(host);
+    let configured = fs.read(CONFIG).is_some_and(|t| {
+        t.lines()
+            .any(|l| l.trim_start().starts_with("runtime-endpoint:"))
+    });
+    if fs.read(CONFIG).is_none() {
+        out.err(logrus(
+            "WARN",
+            &format!("Config \"{CONFIG}\" does not exist, trying next: \"/usr/bin/crictl.yaml\""),
+        ));
+    }
+    if !configured && !endpoint {
+        let (runtime, image) = match command.as_str() {
+            "ps" | "inspect" | "exec" => (true, true),
+            "images" | "image" | "img" | "inspecti" | "pull" | "rmi" => (false, true),
+            _ => (true, false),
+        };
+        for (on, what) in [(runtime, "runtime"), (image, "Image")] {
+            if on {
+                out.err(logrus("WARN", &format!("{what} connect using default endpoints: {ENDPOINTS}. As the default settings are now deprecated, you should set the endpoint instead.")));
+            }
+        }
+    }
+    let now = cluster.now();
+    let result = match command.as_str() {
+        "ps" => ps(kubelet, rest, now, &mut out),
+        "pods" => pods(kubelet, rest, now, &mut out),
+        "images" | "image" | "img" => images(kubelet, rest, &mut out),
+        "logs" => logs(kubelet, rest, now, &mut out),
+        "inspect" => inspect(kubelet, rest, now, &mut out),
+        "version" => {
+            out.out("Version:  0.1.0\nRuntimeName:  containerd\nRuntimeVersion:  v2.2.0\nRuntimeApiVersion:  v1\n");
+            Ok(())
+        }
+        other => Err(format!(
+            "crictl {other}: not supported in Kubarium yet (ps, pods, images, logs, inspect and version are)"
+        )),
+    };
+    match result {
+        Ok(()) => CmdResult {
+            output: out,
+            code: 0,
+        },
+        Err(msg) if msg.starts_with("crictl ") => {
+            out.err(format!("{msg}\n"));
+            CmdResult {
+                output: out,
+                code: 1,
+            }
+        }
+        Err(msg) => fatal(&mut out, &msg),
+    }
+}
+
+/// Lays out rows as crictl's tabwriter does (minimum width 20, padding 3).
+fn table(rows: Vec<Vec<String>>) -> String {
+    let text: String = rows.iter().map(|r| r.join("\t") + "\n").collect();
+    crate::printers::tabwriter::align(&text, 20, 3)
+}
+
+fn ps(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(), String> {
+    let f = parse(
+        args,
+        &[
+            "name",
+            "namespace",
+            "pod",
+            "p",
+            "id",
+            "state",
+            "s",
+            "label",
+            "last",
+            "n",
+            "image",
+            "o",
+            "output",
+        ],
+    )?;
+    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
+        return Err(format!("crictl ps -o {o}: not supported in Kubarium yet"));
+    }
+    if !f.args.is_empty() {
+        return Err("crictl ps: arguments are not accepted (see crictl ps --help)".into());
+    }
+    let state = f.get(&["state", "s"]).map(str::to_ascii_lowercase);
+    if let Some(s) = &state {
+        if !["created", "running", "exited", "unknown"].contains(&s.as_str()) {
+            return Err(format!(
+                "crictl ps: --state should be one of created, running, exited or unknown (got {s})"
+            ));
+        }
+    }
+    let last = f
+        .get(&["last", "n"])
+        .map(|n| {
+            n.parse::<usize>()
+                .map_err(|_| format!("invalid value \"{n}\" for flag -n"))
+        })
+        .transpose()?;
+    let latest = f.on(&["latest", "l"]);
+    let all = f.on(&["all", "a"]) || state.is_some() || latest || last.is_some();
+    let mut list: Vec<CriContainer> = k
+        .runtime_containers()
+        .into_iter()
+        .filter(|c| all || c.exited.is_none())
+        .filter(|c| match state.as_deref() {
+            Some("running") => c.exited.is_none(),
+            Some("exited") => c.exited.is_some(),
+            Some(_) => false,
+            None => true,
+        })
+        .filter(|c| f.get(&["name"]).is_none_or(|re| matches(re, &c.name)))
+        .filter(|c| {
+            f.get(&["namespace"])
+                .is_none_or(|re| matches(re, &c.namespace))
+        })
+        .filter(|c| f.get(&["pod", "p"]).is_none_or(|p| c.pod_id.starts_with(p)))
+        .filter(|c| f.get(&["id"]).is_none_or(|p| c.id.starts_with(p)))
+        .collect();
+    list.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+    if latest {
+        list.truncate(1);
+    } else if let Some(n) = last.filter(|n| *n > 0) {
+        list.truncate(n);
+    }
+    if f.on(&["quiet", "q"]) {
+        out.out(
+            list.iter()
+                .map(|c| format!("{}\n", c.id))
+                .collect::<String>(),
+        );
+        return Ok(());
+    }
+    let full = f.on(&["no-trunc"]);
+    let mut rows = vec![[
+        "CONTAINER",
+        "IMAGE",
+        "CREATED",
+        "STATE",
+        "NAME",
+        "ATTEMPT",
+        "POD ID",
+        "POD",
+        "NAMESPACE",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for c in &list {
+        rows.push(vec![
+            short(&c.id, full),
+            if full {
+                format!("sha256:{}", c.image_id)
+            } else {
+                short(&c.image_id, false)
+            },
+            format!("{} ago", human_duration(now - c.created)),
+            if c.exited.is_some() {
+                "Exited"
+            } else {
+                "Running"
+            }
+            .into(),
+            c.name.clone(),
+            c.attempt.to_string(),
+            short(&c.pod_id, full),
+            c.pod.clone(),
+            c.namespace.clone(),
+        ]);
+    }
+    out.out(table(rows));
+    Ok(())
+}
+
+fn pods(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(), String> {
+    let f = parse(
+        args,
+        &[
+            "name",
+            "namespace",
+            "id",
+            "state",
+            "s",
+            "label",
+            "last",
+            "n",
+            "o",
+            "output",
+        ],
+    )?;
+    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
+        return Err(format!("crictl pods -o {o}: not supported in Kubarium yet"));
+    }
+    let state = f.get(&["state", "s"]).map(str::to_ascii_lowercase);
+    if let Some(s) = &state {
+        if s != "ready" && s != "notready" {
+            return Err(format!(
+                "crictl pods: --state should be ready or notready (got {s})"
+            ));
+        }
+    }
+    let mut list: Vec<_> = k
+        .sandboxes()
+        .into_iter()
+        .filter(|p| f.get(&["name"]).is_none_or(|re| matches(re, &p.name)))
+        .filter(|p| {
+            f.get(&["namespace"])
+                .is_none_or(|re| matches(re, &p.namespace))
+        })
+        .filter(|p| f.get(&["id"]).is_none_or(|id| p.id.starts_with(id)))
+        .filter(|p| match state.as_deref() {
+            Some("ready") => p.ready,
+            Some(_) => !p.ready,
+            None => true,
+        })
+        .collect();
+    list.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+    if f.on(&["latest", "l"]) {
+        list.truncate(1);
+    }
+    if f.on(&["quiet", "q"]) {
+        out.out(
+            list.iter()
+                .map(|p| format!("{}\n", p.id))
+                .collect::<String>(),
+        );
+        return Ok(());
+    }
+    let full = f.on(&["no-trunc"]);
+    let mut rows = vec![[
+        "POD ID",
+        "CREATED",
+        "STATE",
+        "NAME",
+        "NAMESPACE",
+        "ATTEMPT",
+        "RUNTIME",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for p in &list {
+        rows.push(vec![
+            short(&p.id, full),
+            format!("{} ago", human_duration(now - p.created)),
+            if p.ready { "Ready" } else { "NotReady" }.into(),
+            p.name.clone(),
+            p.namespace.clone(),
+            "0".into(),
+            "(default)".into(),
+        ]);
+    }
+    out.out(table(rows));
+    Ok(())
+}
+
+fn images(k: &Kubelet, args: &[String], out: &mut Output) -> Result<(), String> {
+    let f = parse(args, &["o", "output", "filter", "f"])?;
+    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
+        return Err(format!(
+            "crictl images -o {o}: not supported in Kubarium yet"
+        ));
+    }
+    let mut list = k.runtime_images();
+    list.sort_by(|a, b| (&a.repository, &a.tag).cmp(&(&b.repository, &b.tag)));
+    if f.on(&["quiet", "q"]) {
+        out.out(
+            list.iter()
+                .map(|i| format!("sha256:{}\n", i.id))
+                .collect::<String>(),
+        );
+        return Ok(());
+    }
+    let full = f.on(&["no-trunc"]);
+    let mut rows = vec![["IMAGE", "TAG", "IMAGE ID", "SIZE"]
+        .map(String::from)
+        .to_vec()];
+    for i in &list {
+        rows.push(vec![
+            i.repository.clone(),
+            i.tag.clone(),
+            if full {
+                format!("sha256:{}", i.id)
+            } else {
+                short(&i.id, false)
+            },
+            human_size(i.size),
+        ]);
+    }
+    out.out(table(rows));
+    Ok(())
+}
+
+/// The container an ID (or a unique prefix of one) names.
+fn find<'a>(
+    list: &'a [CriContainer],
+    id: &str,
+    now: Millis,
+    out: &mut Output,
+) -> Result<&'a CriContainer, String> {
+    let found: Vec<&CriContainer> = list.iter().filter(|c| c.id.starts_with(id)).collect();
+    let err = match found.as_slice() {
+        [one] if !id.is_empty() => return Ok(one),
+        [] | [_] => format!("rpc error: code = NotFound desc = an error occurred when try to find container \"{id}\": not found"),
+        _ => format!("rpc error: code = Unknown desc = an error occurred when try to find container \"{id}\": Multiple IDs found with provided prefix: {id}"),
+    };
+    let msg = format!(
+        "\"ContainerStatus from runtime service failed\" err={} containerID={}",
+        crate::klog::quote(&err),
+        crate::klog::quote(id)
+    );
+    out.err(format!(
+        "{}\n",
+        crate::klog::line('E', now, 0, PID, "log.go:32", &msg)
+    ));
+    Err(err)
+}
+
+fn logs(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(), String> {
+    let f = parse(args, &["tail", "since", "limit-bytes", "stream", "s"])?;
+    if f.on(&["follow", "f"]) {
+        return Err(
+            "crictl logs -f: not supported in Kubarium yet (kubectl logs -f follows a pod's log)"
+                .into(),
+        );
+    }
+    let id = match f.args.as_slice() {
+        [] => return Err("ID cannot be empty".into()),
+        [id] => id.clone(),
+        _ => return Err("crictl logs: one container ID at a time".into()),
+    };
+    let list = k.runtime_containers();
+    let c = find(&list, &id, now, out)?;
+    let previous = f.on(&["previous", "p"]);
+    let Some(mut lines) = k.runtime_log(&c.id, previous, now) else {
+        return Err(format!("previous terminated container {} not found", c.name));
+    };
+    if let Some(n) = f.get(&["tail"]) {
+        let n: i64 = n
+            .parse()
+            .map_err(|_| format!("invalid value \"{n}\" for flag -tail"))?;
+        if n >= 0 {
+            let skip = lines.len().saturating_sub(n as usize);
+            lines.drain(..skip);
+        }
+    }
+    let stamps = f.on(&["timestamps", "t"]);
+    for l in lines {
+        let text = if stamps {
+            let micro = crate::events::micro_time(c.started + l.at);
+            format!("{}000Z {}\n", micro.trim_end_matches('Z'), l.text)
+        } else {
+            format!("{}\n", l.text)
+        };
+        if l.stderr {
+            out.err(text);
+        } else {
+            out.out(text);
+        }
+    }
+    Ok(())
+}
+
+/// RFC 3339 with nanoseconds, trailing zeros trimmed, as crictl inspect shows times.
+fn nano_time(t: Millis) -> String {
+    let micro = crate::events::micro_time(t);
+    let base = micro.trim_end_matches('Z');
+    match base.split_once('.') {
+        Some((s, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                format!("{s}Z")
+            } else {
+                format!("{s}.{frac}Z")
+            }
+        }
+        None => format!("{base}Z"),
+    }
+}
+
+fn inspect(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(), String> {
+    let f = parse(args, &["o", "output", "template"])?;
+    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "json") {
+        return Err(format!(
+            "crictl inspect -o {o}: not supported in Kubarium yet"
+        ));
+    }
+    if f.args.is_empty() {
+        return Err("ID cannot be empty".into());
+    }
+    let list = k.runtime_containers();
+    let mut docs = vec![];
+    for id in &f.args {
+        let c = find(&list, id, now, out)
+            .map_err(|e| format!("get the status of containers: get container status: {e}"))?;
+        docs.push(inspect_doc(c));
+    }
+    let doc = if docs.len() == 1 {
+        docs.remove(0)
+    } else {
+        Value::Array(docs)
+    };
+    // encoding/json of maps: keys sorted at every level, as serde_json's maps are.
+    out.out(format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    ));
+    Ok(())
+}
+
+/// What `crictl inspect` shows of a container: its CRI status and what containerd adds.
+fn inspect_doc(c: &CriContainer) -> Value {
+    let (state, finished, code, reason) = match &c.exited {
+        Some((at, code, reason)) => ("CONTAINER_EXITED", nano_time(*at), *code, reason.clone()),
+        None => (
+            "CONTAINER_RUNNING",
+            "0001-01-01T00:00:00Z".into(),
+            0,
+            String::new(),
+        ),
+    };
+    let log_path = format!(
+        "/var/log/pods/{}_{}_{}/{}/{}.log",
+        c.namespace, c.pod, c.pod_uid, c.name, c.attempt
+    );
+    let labels = json!({
+        "io.kubernetes.container.name": c.name,
+        "io.kubernetes.pod.name": c.pod,
+        "io.kubernetes.pod.namespace": c.namespace,
+        "io.kubernetes.pod.uid": c.pod_uid,
+    });
+    json!({
+        "info": {
+            "pid": if c.exited.is_some() { 0 } else { pid_of(&c.id) },
+            "removing": false,
+            "runtimeType": "io.containerd.runc.v2",
+            "sandboxID": c.pod_id,
+            "snapshotKey": c.id,
+            "snapshotter": "overlayfs",
+        },
+        "status": {
+            "annotations": {
+                "io.kubernetes.container.restartCount": c.attempt.to_string(),
+                "io.kubernetes.container.terminationMessagePath": "/dev/termination-log",
+                "io.kubernetes.container.terminationMessagePolicy": "File",
+            },
+            "createdAt": nano_time(c.created),
+            "exitCode": code,
+            "finishedAt": finished,
+            "id": c.id,
+            "image": {"annotations": {}, "image": c.image, "runtimeHandler": "", "userSpecifiedImage": ""},
+            "imageId": "",
+            "imageRef": c.image_ref,
+            "labels": labels,
+            "logPath": log_path,
+            "message": "",
+            "metadata": {"attempt": c.attempt, "name": c.name},
+            "reason": reason,
+            "startedAt": nano_time(c.started),
+            "state": state,
+        },
+    })
+}
+
+/// A running container's process ID on its node.
+fn pid_of(id: &str) -> u32 {
+    2000 + (crate::rng::fnv1a(id) % 60_000) as u32
+}
