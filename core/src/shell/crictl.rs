@@ -526,7 +526,10 @@ fn logs(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(
     let c = find(&list, &id, now, out)?;
     let previous = f.on(&["previous", "p"]);
     let Some(mut lines) = k.runtime_log(&c.id, previous, now) else {
-        return Err(format!("previous terminated container {} not found", c.name));
+        return Err(format!(
+            "previous terminated container {} not found",
+            c.name
+        ));
     };
     if let Some(n) = f.get(&["tail"]) {
         let n: i64 = n
