@@ -28,6 +28,8 @@ pub trait Tools {
     fn typed(&self, object: &Value) -> Option<Typed>;
     /// Go's `tls.X509KeyPair` on a certificate and a key in PEM.
     fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError>;
+    /// The flag table of a control-plane program (`kubarium_tools::flags::table`).
+    fn component_flags(&self, binary: &str) -> Option<String>;
 }
 
 thread_local! {
@@ -69,6 +71,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError> {
             kubarium_tools::tls::check_key_pair(cert, key)
         }
+        fn component_flags(&self, binary: &str) -> Option<String> {
+            kubarium_tools::flags::table(binary).map(str::to_string)
+        }
     }
     Some(Rc::new(Linked))
 }
@@ -106,6 +111,13 @@ pub fn go_template(template: &str, data: &Value, allow_missing: bool) -> Option<
 /// are not loaded or the kind has no Go type.
 pub fn typed(object: &Value) -> Option<Typed> {
     tools()?.typed(object)
+}
+
+/// The flag table of a control-plane program; None when the tools are not loaded (the
+/// browser loads them before it runs any command, so only kubeadm's own manifests,
+/// whose flags are right, can start without it) or for another program.
+pub fn component_flags(binary: &str) -> Option<String> {
+    tools()?.component_flags(binary)
 }
 
 /// Go's `tls.X509KeyPair` with the tools in use; None when they are not loaded.

@@ -6,6 +6,7 @@
 pub mod awk;
 pub mod command;
 pub mod coreutils;
+pub mod flags;
 pub mod fs;
 pub mod gojson;
 pub mod gotemplate;

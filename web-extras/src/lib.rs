@@ -65,6 +65,14 @@ pub fn typed(object: &str) -> String {
     kubarium_tools::gotypes::serve(object)
 }
 
+/// The flag table of a control-plane program (empty for another program).
+#[wasm_bindgen]
+pub fn component_flags(binary: &str) -> String {
+    kubarium_tools::flags::table(binary)
+        .unwrap_or("")
+        .to_string()
+}
+
 /// Go's `tls.X509KeyPair`: `{"cert", "key"}` in PEM in, the result out (JSON).
 #[wasm_bindgen]
 pub fn key_pair(request: &str) -> String {

@@ -30,6 +30,7 @@ export function tools_help(path) { return extras.kubectl_help(path); }
 export function tools_go_template(request) { return extras.go_template(request); }
 export function tools_typed(request) { return extras.typed(request); }
 export function tools_key_pair(request) { return extras.key_pair(request); }
+export function tools_component_flags(binary) { return extras.component_flags(binary); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -50,6 +51,8 @@ extern "C" {
     fn tools_typed(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_key_pair(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_component_flags(binary: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -150,6 +153,10 @@ impl Tools for ModuleTools {
             .map_err(|e| failed(&e))
             .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
             .unwrap_or_else(|e| Err(KeyPairError::Go(e)))
+    }
+
+    fn component_flags(&self, binary: &str) -> Option<String> {
+        tools_component_flags(binary).ok().filter(|t| !t.is_empty())
     }
 }
 

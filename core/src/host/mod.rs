@@ -57,6 +57,20 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 const PATHS: &str = include_str!("kubeadm/PATHS.tsv");
 
+/// Whether kubeadm and its packages leave the file `path` on a node (the control plane's
+/// or a worker), whether or not Kubarium models its contents (certificates and keys).
+pub fn kubeadm_writes(path: &str, control_plane: bool) -> bool {
+    PATHS.lines().any(|line| {
+        let mut cols = line.split('\t').skip(1);
+        cols.next() == Some(path)
+            && match cols.next() {
+                Some("controlplane") => control_plane,
+                Some("workers") => !control_plane,
+                _ => true,
+            }
+    })
+}
+
 impl Host {
     /// A machine with only the base directories (a cluster built from nothing).
     pub fn bare(name: &str, ip: &str) -> Self {

@@ -3,6 +3,7 @@
 //! `previous` the one before), or why there is none yet; then its lines since, tailed,
 //! timestamped and cut as asked.
 
+use super::components::Printed;
 use super::script::Line;
 use super::{images, process, Container, Kubelet, State};
 use crate::apiserver::pod_log::{KubeletError, Kubelets, LogOptions};
@@ -55,6 +56,33 @@ impl Container {
 
     /// What the instance that started at `from` printed until `until`.
     pub(super) fn lines(&self, from: Millis, until: Millis) -> Vec<Line> {
+        if let Some(crash) = &self.crash {
+            return crash
+                .iter()
+                .filter(|(at, _)| from + at <= until)
+                .enumerate()
+                .flat_map(|(i, (at, printed))| {
+                    let text = match printed {
+                        Printed::Plain(t) => t.clone(),
+                        Printed::Klog { level, source, msg } => crate::klog::line(
+                            *level,
+                            from + at,
+                            137 + 211 * i as u64,
+                            1,
+                            source,
+                            msg,
+                        ),
+                    };
+                    text.lines()
+                        .map(|l| Line {
+                            at: *at,
+                            stderr: true,
+                            text: l.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+        }
         let Ok(image) = images::pull(&self.image) else {
             return vec![];
         };

@@ -2,6 +2,7 @@
 //! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
+pub mod components;
 mod cri;
 mod env;
 mod exec;
@@ -166,6 +167,9 @@ struct Container {
     kill: Option<(Millis, i32)>,
     /// The files its image brings, and which of them it has (see `script::Context`).
     image_files: (&'static [(&'static str, &'static str)], u8),
+    /// What its program prints as it fails to start (a control-plane program's bad
+    /// flags or files), each line after the start.
+    crash: Option<Vec<(Millis, components::Printed)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -536,6 +540,7 @@ fn container_from_spec(c: &Value, admitted: Millis) -> Container {
         ports,
         kill: None,
         image_files: (&[], 0),
+        crash: None,
         restartable: c["restartPolicy"] == "Always",
         files: BTreeSet::new(),
         text: BTreeMap::new(),
@@ -597,11 +602,29 @@ impl Kubelet {
     /// Whether a static pod on this node has a container of `binary` (its command, or
     /// its image's name) running: how the control plane's components run.
     pub fn runs_static(&self, binary: &str) -> bool {
+        self.static_in(binary, |c| {
+            matches!(c.state, State::Running { exit: None, .. })
+        })
+    }
+
+    /// Whether a static pod on this node runs `binary`, or is creating its container (a
+    /// component its clients can expect to come up).
+    fn starts_static(&self, binary: &str) -> bool {
+        self.static_in(binary, |c| match &c.state {
+            State::Running { exit, .. } => exit.is_none(),
+            State::Waiting { reason, .. } => reason == "ContainerCreating",
+            State::Terminated(_) => false,
+        })
+    }
+
+    /// Whether a static pod not being stopped has a container of `binary` (its command,
+    /// or its image's name) in a state `state` accepts.
+    fn static_in(&self, binary: &str, state: impl Fn(&Container) -> bool) -> bool {
         // A pod being stopped has had its SIGTERM: the component is shutting down.
         let live = |rt: &&PodRuntime| rt.static_pod && rt.deleting.is_none();
         self.pods.values().filter(live).any(|rt| {
             rt.containers.iter().any(|c| {
-                matches!(c.state, State::Running { .. })
+                state(c)
                     && c.command
                         .first()
                         .map_or_else(
@@ -737,7 +760,7 @@ impl Kubelet {
                 .map(|(k, _)| k.clone()),
         );
         for key in keys {
-            self.sync_pod(api, rec, &key);
+            self.sync_pod(api, rec, &key, files);
         }
         // A static pod replaced by a new version starts once the old one has stopped.
         self.sync_static_pods(api);
@@ -969,7 +992,7 @@ impl Kubelet {
         format!("{}{octet}", self.pod_cidr_prefix)
     }
 
-    fn sync_pod(&mut self, api: &mut ApiServer, rec: &mut Recorder, key: &str) {
+    fn sync_pod(&mut self, api: &mut ApiServer, rec: &mut Recorder, key: &str, files: &Fs) {
         let Some(mut rt) = self.pods.remove(key) else {
             return;
         };
@@ -1118,6 +1141,7 @@ impl Kubelet {
                     &mut rt.init[i],
                     "Always",
                     (&rt.namespace, &pod_desc),
+                    files,
                 );
                 continue;
             }
@@ -1142,6 +1166,7 @@ impl Kubelet {
                 &mut rt.init[i],
                 policy,
                 (&rt.namespace, &pod_desc),
+                files,
             );
             if rt.init[i].finished_init() {
                 if let Some(State::Waiting { at, .. }) =
@@ -1187,7 +1212,7 @@ impl Kubelet {
                     }
                     c.state = State::creating(Next::Pull, now);
                 }
-                self.drive(api, &mut say, c, &policy, (&namespace, &pod_desc));
+                self.drive(api, &mut say, c, &policy, (&namespace, &pod_desc), files);
                 // One the runtime could not create does not hold up the others.
                 ready_to_start = match &c.state {
                     State::Waiting { reason, .. } if reason == "CreateContainerConfigError" => true,
@@ -1212,6 +1237,7 @@ impl Kubelet {
         c: &mut Container,
         restart_policy: &str,
         (ns, pod_desc): (&str, &str),
+        files: &Fs,
     ) {
         let now = api.now();
         if let (Some((at, code)), State::Running { started_at, .. }) = (c.kill, &c.state) {
@@ -1402,7 +1428,16 @@ impl Kubelet {
                     let behaviour = match images::pull(&c.image) {
                         Ok(img) => {
                             let (command, args) = c.command_line();
-                            process::behaviour(img, &command, &args, c.context())
+                            let failure = self.component_failure(img, c, files);
+                            let b = match &failure {
+                                Some(f) => Behaviour::Exits {
+                                    after: f.after,
+                                    code: f.code,
+                                },
+                                None => process::behaviour(img, &command, &args, c.context()),
+                            };
+                            c.crash = failure.map(|f| f.lines);
+                            b
                         }
                         Err(e) => Behaviour::StartError(e),
                     };
@@ -1517,17 +1552,69 @@ impl Kubelet {
                     c.name
                 ),
             );
+            let message = format!(
+                "back-off {} restarting failed container={} pod={pod_desc}",
+                crate::printers::age::go_duration(delay),
+                c.name
+            );
+            // The pod worker's error, in the kubelet's journal.
+            let (name_ns, uid) = pod_desc
+                .trim_end_matches(')')
+                .split_once('(')
+                .unwrap_or((pod_desc, ""));
+            let (name, ns) = name_ns.rsplit_once('_').unwrap_or((name_ns, ""));
+            let err = format!(
+                "failed to \"StartContainer\" for \"{}\" with CrashLoopBackOff: \"{message}\"",
+                c.name
+            );
+            let line = format!(
+                "\"Error syncing pod, skipping\" err={} pod=\"{ns}/{name}\" podUID=\"{uid}\"",
+                crate::klog::quote(&err)
+            );
+            self.log(now, 'E', "pod_workers.go:1301", &line);
             c.state = State::Waiting {
                 reason: "CrashLoopBackOff".into(),
-                message: Some(format!(
-                    "back-off {} restarting failed container={} pod={pod_desc}",
-                    crate::printers::age::go_duration(delay),
-                    c.name
-                )),
+                message: Some(message),
                 next: Next::Restart,
                 at: now + delay,
             };
         }
+    }
+
+    /// How a control-plane program in `c` fails to start on this node, if it does (the
+    /// check needs the programs' flag tables, which the browser loads before any command
+    /// can change a manifest).
+    fn component_failure(
+        &self,
+        image: &images::Image,
+        c: &Container,
+        files: &Fs,
+    ) -> Option<components::Failure> {
+        let (command, args) = c.command_line();
+        if !process::runs_server(image, &command, &args, c.context()) {
+            return None;
+        }
+        let mut argv: Vec<String> = command.into_iter().chain(args).collect();
+        let program = image.repository.rsplit('/').next().unwrap_or("");
+        if !components::PROGRAMS.contains(&program) {
+            return None;
+        }
+        if argv
+            .first()
+            .is_some_and(|a| a.rsplit('/').next() == Some(program))
+        {
+            argv.remove(0);
+        }
+        let table = crate::tools::component_flags(program)?;
+        let control_plane = self.node == crate::host::FIRST;
+        let kubeadm_file = |path: &str| crate::host::kubeadm_writes(path, control_plane);
+        let node = components::Node {
+            files,
+            ip: &self.host_ip,
+            etcd_up: self.starts_static("etcd"),
+            kubeadm_file: &kubeadm_file,
+        };
+        components::check(program, &argv, &node, &table)
     }
 
     /// Probes the pod's running containers where a probe is due, and acts on what they
