@@ -173,9 +173,10 @@ fn load(
     );
 }
 
-/// A cluster at scale: `nodes` machines, `pods` pods created through the API server and
-/// scheduled, then `minutes` of virtual time with every kubelet's heartbeats and the node
-/// lifecycle controller's monitoring. Real time per phase, and the process's memory.
+/// A cluster at scale: `nodes` machines, `pods` pods (with readiness and liveness probes)
+/// created through the API server and scheduled, then `minutes` of virtual time with
+/// every kubelet's heartbeats and probes and the node lifecycle controller's monitoring.
+/// Real time per phase, and the process's memory.
 fn scale(nodes: usize, pods: usize, minutes: i64) {
     let before = rss_mib();
     let t = Instant::now();
@@ -190,6 +191,19 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
         // Small requests, so that they fit however many there are per node.
         p["spec"]["containers"][0]["resources"] =
             serde_json::json!({"requests": {"cpu": "10m", "memory": "16Mi"}});
+        // Probes: nginx's readiness on its page and liveness on its port; one pod in ten
+        // a busybox whose exec probe reads a file its script wrote, run every period.
+        let c = &mut p["spec"]["containers"][0];
+        if i % 10 == 9 {
+            c["image"] = serde_json::json!("busybox:1.36");
+            c["command"] = serde_json::json!(["sh", "-c", "touch /tmp/healthy; sleep 36000"]);
+            c["livenessProbe"] = serde_json::json!({"exec": {"command": ["cat", "/tmp/healthy"]}, "periodSeconds": 10});
+        } else {
+            c["readinessProbe"] =
+                serde_json::json!({"httpGet": {"path": "/", "port": 80}, "periodSeconds": 5});
+            c["livenessProbe"] =
+                serde_json::json!({"tcpSocket": {"port": 80}, "periodSeconds": 10});
+        }
         let _ = s.cluster.api.create(
             kubarium_core::apiserver::resources::pods(),
             "default",
@@ -208,15 +222,24 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
     let t = Instant::now();
     s.cluster.advance(minutes * 60_000);
     let ran = t.elapsed();
-    let running = s
+    let all = s
         .cluster
         .api
-        .list(kubarium_core::apiserver::resources::pods(), None)
+        .list(kubarium_core::apiserver::resources::pods(), None);
+    let running = all
         .iter()
         .filter(|p| p["status"]["phase"] == "Running")
         .count();
+    let ready = all
+        .iter()
+        .filter(|p| p["status"]["containerStatuses"][0]["ready"] == true)
+        .count();
+    let restarts: i64 = all
+        .iter()
+        .filter_map(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64())
+        .sum();
     println!(
-        "scale {nodes} nodes, {pods} pods: join {:.1} s, create+schedule {:.1} s, start (1 min) {:.1} s, {minutes} virtual min {:.1} s; {running} pods Running; memory {:.0} MiB (+{:.0})",
+        "scale {nodes} nodes, {pods} pods: join {:.1} s, create+schedule {:.1} s, start (1 min) {:.1} s, {minutes} virtual min {:.1} s; {running} pods Running, {ready} ready, {restarts} restarts; memory {:.0} MiB (+{:.0})",
         joined.as_secs_f64(),
         created.as_secs_f64(),
         started.as_secs_f64(),
