@@ -31,31 +31,10 @@ impl ApiServer {
             .filter(|(k, _)| k == "command")
             .map(|(_, v)| v.clone())
             .collect();
-        let names: Vec<&str> = ["initContainers", "containers", "ephemeralContainers"]
-            .iter()
-            .flat_map(|f| pod["spec"][f].as_array().into_iter().flatten())
-            .filter_map(|c| c["name"].as_str())
-            .collect();
-        let regular: Vec<&str> = pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c["name"].as_str())
-            .collect();
-        let container = match value("container").filter(|c| !c.is_empty()) {
-            Some(c) if names.contains(&c) => c.to_string(),
-            Some(c) => {
-                return Response::error(&ApiError::bad_request(format!(
-                    "container {c} is not valid for pod {name}"
-                )))
-            }
-            None if regular.len() == 1 => regular[0].to_string(),
-            None => {
-                return Response::error(&ApiError::bad_request(format!(
-                    "a container name must be specified for pod {name}, choose one of: [{}]",
-                    names.join(" ")
-                )))
-            }
+        let wanted = value("container").unwrap_or("");
+        let container = match super::pod_log::choose_container(&pod, name, wanted) {
+            Ok(c) => c,
+            Err(e) => return Response::error(&e),
         };
         let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
             return Response::error(&ApiError::bad_request(format!(

@@ -182,6 +182,36 @@ impl LogOptions {
     }
 }
 
+/// The container a request for pod `name` reaches: the one it names (which must be the
+/// pod's), else the pod's only container.
+pub(super) fn choose_container(pod: &Value, name: &str, wanted: &str) -> Result<String, ApiError> {
+    let all = container_names(pod);
+    if !wanted.is_empty() {
+        if !all.iter().any(|c| c == wanted) {
+            return Err(ApiError::bad_request(format!(
+                "container {wanted} is not valid for pod {name}"
+            )));
+        }
+        return Ok(wanted.to_string());
+    }
+    let regular: Vec<&str> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    match regular.as_slice() {
+        [only] => Ok(only.to_string()),
+        [] => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {name}"
+        ))),
+        _ => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {name}, choose one of: [{}]",
+            all.join(" ")
+        ))),
+    }
+}
+
 /// The names of a pod's containers, init ones first, then its own, then ephemeral ones.
 fn container_names(pod: &Value) -> Vec<String> {
     ["initContainers", "containers", "ephemeralContainers"]
@@ -219,34 +249,7 @@ impl ApiServer {
             return Err(ApiError::invalid_in("", "PodLogOptions", name, errs));
         }
         let pod = self.get(resources::pods(), namespace, name)?;
-        let regular: Vec<&str> = pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c["name"].as_str())
-            .collect();
-        let all = container_names(&pod);
-        if opts.container.is_empty() {
-            opts.container = match regular.as_slice() {
-                [only] => only.to_string(),
-                [] => {
-                    return Err(ApiError::bad_request(format!(
-                        "a container name must be specified for pod {name}"
-                    )))
-                }
-                _ => {
-                    return Err(ApiError::bad_request(format!(
-                        "a container name must be specified for pod {name}, choose one of: [{}]",
-                        all.join(" ")
-                    )))
-                }
-            };
-        } else if !all.contains(&opts.container) {
-            return Err(ApiError::bad_request(format!(
-                "container {} is not valid for pod {name}",
-                opts.container
-            )));
-        }
+        opts.container = choose_container(&pod, name, &opts.container)?;
         // A pod no node has taken has no log yet: an empty answer.
         let Some(node) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
             return Ok(Response::with_code(204, Value::String(String::new())));

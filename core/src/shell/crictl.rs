@@ -246,10 +246,27 @@ pub fn crictl(cluster: &Cluster, host: &str, args: &[String]) -> CmdResult {
     }
 }
 
-/// Lays out rows as crictl's tabwriter does (minimum width 20, padding 3).
-fn table(rows: Vec<Vec<String>>) -> String {
-    let text: String = rows.iter().map(|r| r.join("\t") + "\n").collect();
-    crate::printers::tabwriter::align(&text, 20, 3)
+/// Prints `items`: with `-q` each one's full ID on a line, else a table under `header`
+/// laid out as crictl's tabwriter does (minimum width 20, padding 3), `--no-trunc`
+/// giving full IDs.
+fn show<T>(
+    out: &mut Output,
+    f: &Flags,
+    items: &[T],
+    quiet: impl Fn(&T) -> String,
+    header: &[&str],
+    row: impl Fn(&T, bool) -> Vec<String>,
+) {
+    if f.on(&["quiet", "q"]) {
+        out.out(items.iter().map(quiet).collect::<String>());
+        return;
+    }
+    let full = f.on(&["no-trunc"]);
+    let mut text = header.join("\t") + "\n";
+    for item in items {
+        text.push_str(&(row(item, full).join("\t") + "\n"));
+    }
+    out.out(crate::printers::tabwriter::align(&text, 20, 3));
 }
 
 fn ps(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(), String> {
@@ -318,51 +335,45 @@ fn ps(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(),
     } else if let Some(n) = last.filter(|n| *n > 0) {
         list.truncate(n);
     }
-    if f.on(&["quiet", "q"]) {
-        out.out(
-            list.iter()
-                .map(|c| format!("{}\n", c.id))
-                .collect::<String>(),
-        );
-        return Ok(());
-    }
-    let full = f.on(&["no-trunc"]);
-    let mut rows = vec![[
-        "CONTAINER",
-        "IMAGE",
-        "CREATED",
-        "STATE",
-        "NAME",
-        "ATTEMPT",
-        "POD ID",
-        "POD",
-        "NAMESPACE",
-    ]
-    .map(String::from)
-    .to_vec()];
-    for c in &list {
-        rows.push(vec![
-            short(&c.id, full),
-            if full {
-                format!("sha256:{}", c.image_id)
-            } else {
-                short(&c.image_id, false)
-            },
-            format!("{} ago", human_duration(now - c.created)),
-            if c.exited.is_some() {
-                "Exited"
-            } else {
-                "Running"
-            }
-            .into(),
-            c.name.clone(),
-            c.attempt.to_string(),
-            short(&c.pod_id, full),
-            c.pod.clone(),
-            c.namespace.clone(),
-        ]);
-    }
-    out.out(table(rows));
+    show(
+        out,
+        &f,
+        &list,
+        |c| format!("{}\n", c.id),
+        &[
+            "CONTAINER",
+            "IMAGE",
+            "CREATED",
+            "STATE",
+            "NAME",
+            "ATTEMPT",
+            "POD ID",
+            "POD",
+            "NAMESPACE",
+        ],
+        |c, full| {
+            vec![
+                short(&c.id, full),
+                if full {
+                    format!("sha256:{}", c.image_id)
+                } else {
+                    short(&c.image_id, false)
+                },
+                format!("{} ago", human_duration(now - c.created)),
+                if c.exited.is_some() {
+                    "Exited"
+                } else {
+                    "Running"
+                }
+                .into(),
+                c.name.clone(),
+                c.attempt.to_string(),
+                short(&c.pod_id, full),
+                c.pod.clone(),
+                c.namespace.clone(),
+            ]
+        },
+    );
     Ok(())
 }
 
@@ -412,38 +423,32 @@ fn pods(k: &Kubelet, args: &[String], now: Millis, out: &mut Output) -> Result<(
     if f.on(&["latest", "l"]) {
         list.truncate(1);
     }
-    if f.on(&["quiet", "q"]) {
-        out.out(
-            list.iter()
-                .map(|p| format!("{}\n", p.id))
-                .collect::<String>(),
-        );
-        return Ok(());
-    }
-    let full = f.on(&["no-trunc"]);
-    let mut rows = vec![[
-        "POD ID",
-        "CREATED",
-        "STATE",
-        "NAME",
-        "NAMESPACE",
-        "ATTEMPT",
-        "RUNTIME",
-    ]
-    .map(String::from)
-    .to_vec()];
-    for p in &list {
-        rows.push(vec![
-            short(&p.id, full),
-            format!("{} ago", human_duration(now - p.created)),
-            if p.ready { "Ready" } else { "NotReady" }.into(),
-            p.name.clone(),
-            p.namespace.clone(),
-            "0".into(),
-            "(default)".into(),
-        ]);
-    }
-    out.out(table(rows));
+    show(
+        out,
+        &f,
+        &list,
+        |p| format!("{}\n", p.id),
+        &[
+            "POD ID",
+            "CREATED",
+            "STATE",
+            "NAME",
+            "NAMESPACE",
+            "ATTEMPT",
+            "RUNTIME",
+        ],
+        |p, full| {
+            vec![
+                short(&p.id, full),
+                format!("{} ago", human_duration(now - p.created)),
+                if p.ready { "Ready" } else { "NotReady" }.into(),
+                p.name.clone(),
+                p.namespace.clone(),
+                "0".into(),
+                "(default)".into(),
+            ]
+        },
+    );
     Ok(())
 }
 
@@ -456,31 +461,25 @@ fn images(k: &Kubelet, args: &[String], out: &mut Output) -> Result<(), String> 
     }
     let mut list = k.runtime_images();
     list.sort_by(|a, b| (&a.repository, &a.tag).cmp(&(&b.repository, &b.tag)));
-    if f.on(&["quiet", "q"]) {
-        out.out(
-            list.iter()
-                .map(|i| format!("sha256:{}\n", i.id))
-                .collect::<String>(),
-        );
-        return Ok(());
-    }
-    let full = f.on(&["no-trunc"]);
-    let mut rows = vec![["IMAGE", "TAG", "IMAGE ID", "SIZE"]
-        .map(String::from)
-        .to_vec()];
-    for i in &list {
-        rows.push(vec![
-            i.repository.clone(),
-            i.tag.clone(),
-            if full {
-                format!("sha256:{}", i.id)
-            } else {
-                short(&i.id, false)
-            },
-            human_size(i.size),
-        ]);
-    }
-    out.out(table(rows));
+    show(
+        out,
+        &f,
+        &list,
+        |i| format!("sha256:{}\n", i.id),
+        &["IMAGE", "TAG", "IMAGE ID", "SIZE"],
+        |i, full| {
+            vec![
+                i.repository.clone(),
+                i.tag.clone(),
+                if full {
+                    format!("sha256:{}", i.id)
+                } else {
+                    short(&i.id, false)
+                },
+                human_size(i.size),
+            ]
+        },
+    );
     Ok(())
 }
 
