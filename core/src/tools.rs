@@ -28,6 +28,12 @@ pub trait Tools {
     fn typed(&self, object: &Value) -> Option<Typed>;
     /// Go's `tls.X509KeyPair` on a certificate and a key in PEM.
     fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError>;
+    /// crictl on a runtime's snapshot (`kubarium_tools::crictl::run`).
+    fn crictl(
+        &self,
+        args: &[String],
+        runtime: &kubarium_tools::crictl::Runtime,
+    ) -> kubarium_tools::crictl::Outcome;
     /// The flag table of a control-plane program (`kubarium_tools::flags::table`).
     fn component_flags(&self, binary: &str) -> Option<String>;
 }
@@ -71,6 +77,13 @@ fn linked() -> Option<Rc<dyn Tools>> {
         fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError> {
             kubarium_tools::tls::check_key_pair(cert, key)
         }
+        fn crictl(
+            &self,
+            args: &[String],
+            runtime: &kubarium_tools::crictl::Runtime,
+        ) -> kubarium_tools::crictl::Outcome {
+            kubarium_tools::crictl::run(args, runtime)
+        }
         fn component_flags(&self, binary: &str) -> Option<String> {
             kubarium_tools::flags::table(binary).map(str::to_string)
         }
@@ -111,6 +124,14 @@ pub fn go_template(template: &str, data: &Value, allow_missing: bool) -> Option<
 /// are not loaded or the kind has no Go type.
 pub fn typed(object: &Value) -> Option<Typed> {
     tools()?.typed(object)
+}
+
+/// crictl on a runtime's snapshot; None when the tools are not loaded.
+pub fn crictl(
+    args: &[String],
+    runtime: &kubarium_tools::crictl::Runtime,
+) -> Option<kubarium_tools::crictl::Outcome> {
+    Some(tools()?.crictl(args, runtime))
 }
 
 /// The flag table of a control-plane program; None when the tools are not loaded (the

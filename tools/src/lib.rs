@@ -6,6 +6,7 @@
 pub mod awk;
 pub mod command;
 pub mod coreutils;
+pub mod crictl;
 pub mod flags;
 pub mod fs;
 pub mod gojson;
@@ -17,6 +18,7 @@ pub mod io;
 pub mod jq;
 pub mod remote;
 pub mod sed;
+pub mod tabwriter;
 pub mod tls;
 
 use command::CmdResult;

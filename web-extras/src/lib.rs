@@ -65,6 +65,12 @@ pub fn typed(object: &str) -> String {
     kubarium_tools::gotypes::serve(object)
 }
 
+/// crictl on a node's runtime: `{"args", "runtime"}` in, the Outcome out (JSON).
+#[wasm_bindgen]
+pub fn crictl(request: &str) -> String {
+    kubarium_tools::crictl::serve(request)
+}
+
 /// The flag table of a control-plane program (empty for another program).
 #[wasm_bindgen]
 pub fn component_flags(binary: &str) -> String {

@@ -31,6 +31,7 @@ export function tools_go_template(request) { return extras.go_template(request);
 export function tools_typed(request) { return extras.typed(request); }
 export function tools_key_pair(request) { return extras.key_pair(request); }
 export function tools_component_flags(binary) { return extras.component_flags(binary); }
+export function tools_crictl(request) { return extras.crictl(request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -53,6 +54,8 @@ extern "C" {
     fn tools_key_pair(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_component_flags(binary: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_crictl(request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -153,6 +156,20 @@ impl Tools for ModuleTools {
             .map_err(|e| failed(&e))
             .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
             .unwrap_or_else(|e| Err(KeyPairError::Go(e)))
+    }
+
+    fn crictl(
+        &self,
+        args: &[String],
+        runtime: &kubarium_tools::crictl::Runtime,
+    ) -> kubarium_tools::crictl::Outcome {
+        let request = serde_json::json!({ "args": args, "runtime": runtime });
+        tools_crictl(&request.to_string())
+            .map_err(|e| failed(&e))
+            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
+            .unwrap_or_else(|e| {
+                kubarium_tools::crictl::Outcome::Done(CmdResult::fail(format!("crictl: {e}\n"), 1))
+            })
     }
 
     fn component_flags(&self, binary: &str) -> Option<String> {

@@ -144,6 +144,17 @@ fn stored_object<T: serde::de::DeserializeOwned + serde::Serialize>(
 
 /// Serializes a typed object for the store, without resourceVersion (etcd keeps it as the
 /// key's mod revision).
+/// Whether any of `fields` (dotted paths) differs between two stored objects.
+fn generation_fields_changed(fields: &[&str], new: &Value, old: &Value) -> bool {
+    let at = |v: &Value, path: &str| {
+        path.split('.')
+            .try_fold(v, |v, k| v.get(k))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    fields.iter().any(|f| at(new, f) != at(old, f))
+}
+
 fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
     let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -703,26 +714,44 @@ impl ApiServer {
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
-        if T::HAS_GENERATION && obj.spec_changed(&old) {
-            obj.metadata_mut().generation = Some(old.metadata().generation.unwrap_or(0) + 1);
-        }
-        let value = to_stored(&obj);
-        // Admission sees every update, even one that changes nothing.
-        let attrs = admission::Attributes::new(r, ns, &name, &self.store, &self.admission, opts)
-            .updating(&kv.value, status);
-        let mut warnings = warnings;
-        warnings.extend(admission::validate(&attrs, &value)?);
-        let rv = obj.metadata_mut().resource_version.take();
-        let unchanged = obj == old;
-        obj.metadata_mut().resource_version = rv;
-        if unchanged {
-            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
+        let mut value = to_stored(&obj);
+        if T::HAS_GENERATION && generation_fields_changed(T::GENERATION_FIELDS, &value, &kv.value) {
+            let generation = old.metadata().generation.unwrap_or(0) + 1;
+            if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.insert("generation".into(), Value::from(generation));
+            }
         }
         // The last finalizer gone from an object being deleted: it goes.
         let finished = obj.metadata().deletion_timestamp.is_some()
             && !obj.blocks_deletion()
             && old.blocks_deletion();
-        self.store_updated(r, ns, &name, (kv, value), status, finished, opts)
+        self.update_checked(r, ns, &name, (kv, value), warnings, status, finished, opts)
+    }
+
+    /// An update past its kind's checks, the same for every kind: admission (which sees
+    /// every update, even one that changes nothing), then the store unless nothing
+    /// changed.
+    #[allow(clippy::too_many_arguments)]
+    fn update_checked(
+        &mut self,
+        r: &'static Resource,
+        ns: &str,
+        name: &str,
+        (kv, value): (crate::store::KeyValue, Value),
+        mut warnings: Vec<String>,
+        status: bool,
+        finished: bool,
+        opts: &WriteOptions,
+    ) -> Result<(Value, Vec<String>), ApiError> {
+        let attrs = admission::Attributes::new(r, ns, name, &self.store, &self.admission, opts)
+            .updating(&kv.value, status);
+        warnings.extend(admission::validate(&attrs, &value)?);
+        // Stored objects are their typed form's JSON without a resourceVersion, so the
+        // JSON tells whether anything changed (no typed comparison per kind).
+        if value == *kv.value {
+            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
+        }
+        self.store_updated(r, ns, name, (kv, value), status, finished, opts)
             .map(|v| (v, warnings))
     }
 
@@ -782,52 +811,71 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
         let mut obj: T = stored_object(&kv.value, r)?;
         let grace = obj.grace_period(grace);
-        let now = self.now();
-        if grace == 0 && !obj.blocks_deletion() {
-            if dry_run {
-                return Ok(Deleted::Gone(with_resource_version(
-                    &kv.value,
-                    kv.mod_revision,
-                )));
-            }
-            let gone = self
-                .store
-                .delete(&key, None)
-                .map_err(|_| ApiError::not_found(&gr, name))?;
-            return Ok(Deleted::Gone(with_resource_version(
-                &gone.value,
-                gone.mod_revision,
-            )));
-        }
-        let meta = obj.metadata_mut();
-        let deadline = now.saturating_add(grace.saturating_mul(SECOND));
-        let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
-            (Some(_), Some(g)) => grace < g,
-            (Some(_), None) => false,
-            (None, _) => true,
+        // Gone at once, or marked (with its new form when the deadline comes sooner).
+        let marked = if grace == 0 && !obj.blocks_deletion() {
+            None
+        } else {
+            let meta = obj.metadata();
+            let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
+                (Some(_), Some(g)) => grace < g,
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            Some(shortens.then(|| {
+                let deadline = self.now().saturating_add(grace.saturating_mul(SECOND));
+                let meta = obj.metadata_mut();
+                meta.deletion_timestamp = Some(to_time(deadline));
+                meta.deletion_grace_period_seconds = Some(grace);
+                obj.mark_terminating();
+                to_stored(&obj)
+            }))
         };
-        if shortens {
-            meta.deletion_timestamp = Some(to_time(deadline));
-            meta.deletion_grace_period_seconds = Some(grace);
-            obj.mark_terminating();
-            if dry_run {
-                return Ok(Deleted::Terminating(with_resource_version(
-                    &to_stored(&obj),
-                    kv.mod_revision,
-                )));
-            }
-            let kv = self
-                .store
-                .put(&key, to_stored(&obj), Some(kv.mod_revision))
-                .map_err(|_| ApiError::conflict(&gr, name))?;
-            return Ok(Deleted::Terminating(with_resource_version(
+        self.delete_decided(&gr, name, (key, kv), marked, dry_run)
+    }
+
+    /// A delete decided, the same for every kind: the object goes (`marked` None), is
+    /// marked with its new form, or stays as it is marked already.
+    fn delete_decided(
+        &mut self,
+        gr: &str,
+        name: &str,
+        (key, kv): (String, crate::store::KeyValue),
+        marked: Option<Option<Value>>,
+        dry_run: bool,
+    ) -> Result<Deleted, ApiError> {
+        match marked {
+            None if dry_run => Ok(Deleted::Gone(with_resource_version(
                 &kv.value,
                 kv.mod_revision,
-            )));
+            ))),
+            None => {
+                let gone = self
+                    .store
+                    .delete(&key, None)
+                    .map_err(|_| ApiError::not_found(gr, name))?;
+                Ok(Deleted::Gone(with_resource_version(
+                    &gone.value,
+                    gone.mod_revision,
+                )))
+            }
+            Some(Some(value)) if dry_run => Ok(Deleted::Terminating(with_resource_version(
+                &value,
+                kv.mod_revision,
+            ))),
+            Some(Some(value)) => {
+                let kv = self
+                    .store
+                    .put(&key, value, Some(kv.mod_revision))
+                    .map_err(|_| ApiError::conflict(gr, name))?;
+                Ok(Deleted::Terminating(with_resource_version(
+                    &kv.value,
+                    kv.mod_revision,
+                )))
+            }
+            Some(None) => Ok(Deleted::Terminating(with_resource_version(
+                &kv.value,
+                kv.mod_revision,
+            ))),
         }
-        Ok(Deleted::Terminating(with_resource_version(
-            &kv.value,
-            kv.mod_revision,
-        )))
     }
 }

@@ -50,10 +50,8 @@ pub trait Strategy:
     /// Carries over the spec on a status update.
     fn prepare_for_status_update(&mut self, _old: &Self) {}
 
-    /// Whether the spec (what bumps `generation`) differs from `old`.
-    fn spec_changed(&self, _old: &Self) -> bool {
-        false
-    }
+    /// The fields (dotted paths in the stored JSON) whose change bumps `generation`.
+    const GENERATION_FIELDS: &'static [&'static str] = &[];
 
     /// The grace period a delete gets, given what the client asked for.
     fn grace_period(&self, _requested: Option<i64>) -> i64 {
@@ -81,9 +79,7 @@ macro_rules! spec_and_status {
             self.spec = old.spec.clone();
         }
 
-        fn spec_changed(&self, old: &Self) -> bool {
-            self.spec != old.spec
-        }
+        const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
     };
     (keep_status) => {
         fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {

@@ -6,7 +6,6 @@ pub mod components;
 mod cri;
 mod env;
 mod exec;
-pub use cri::{CriContainer, CriImage, Sandbox};
 pub use exec::ExecOutput;
 pub mod images;
 mod logs;

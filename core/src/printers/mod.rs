@@ -7,7 +7,7 @@ pub mod gosort;
 pub mod json;
 pub mod jsonpath;
 pub mod table;
-pub mod tabwriter;
+pub use kubarium_tools::tabwriter;
 pub mod yaml;
 
 pub use kubarium_tools::gojson::number as go_number;

@@ -117,7 +117,5 @@ impl Strategy for Deployment {
         self.spec = old.spec.clone();
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec || self.metadata.annotations != old.metadata.annotations
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec", "metadata.annotations"];
 }

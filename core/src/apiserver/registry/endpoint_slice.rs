@@ -97,9 +97,5 @@ impl Strategy for EndpointSlice {
         vec![]
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.endpoints != old.endpoints
-            || self.ports != old.ports
-            || self.metadata.labels != old.metadata.labels
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["endpoints", "ports", "metadata.labels"];
 }

@@ -39,7 +39,5 @@ impl Strategy for IngressClass {
         vec![]
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
 }

@@ -72,7 +72,5 @@ impl Strategy for NetworkPolicy {
         errs
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
 }

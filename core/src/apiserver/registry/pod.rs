@@ -419,9 +419,7 @@ impl Strategy for Pod {
         self.spec = old.spec.clone();
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
 
     fn grace_period(&self, requested: Option<i64>) -> i64 {
         let spec = self.spec.as_ref();

@@ -115,7 +115,5 @@ impl Strategy for Service {
         vec![]
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
 }

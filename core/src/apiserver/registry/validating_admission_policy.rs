@@ -241,7 +241,5 @@ impl Strategy for ValidatingAdmissionPolicyBinding {
         errs
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.spec != old.spec
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["spec"];
 }

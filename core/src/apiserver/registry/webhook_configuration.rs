@@ -254,9 +254,7 @@ impl Strategy for MutatingWebhookConfiguration {
         validate_webhooks(&webhooks_json(&self.webhooks), true)
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.webhooks != old.webhooks
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["webhooks"];
 }
 
 impl Strategy for ValidatingWebhookConfiguration {
@@ -272,7 +270,5 @@ impl Strategy for ValidatingWebhookConfiguration {
         validate_webhooks(&webhooks_json(&self.webhooks), false)
     }
 
-    fn spec_changed(&self, old: &Self) -> bool {
-        self.webhooks != old.webhooks
-    }
+    const GENERATION_FIELDS: &'static [&'static str] = &["webhooks"];
 }
