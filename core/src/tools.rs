@@ -34,8 +34,11 @@ pub trait Tools {
         args: &[String],
         runtime: &kubarium_tools::crictl::Runtime,
     ) -> kubarium_tools::crictl::Outcome;
-    /// The flag table of a control-plane program (`kubarium_tools::flags::table`).
-    fn component_flags(&self, binary: &str) -> Option<String>;
+    /// How a control-plane program fails to start (`kubarium_tools::components::check`).
+    fn component_check(
+        &self,
+        start: &kubarium_tools::components::Start,
+    ) -> Option<kubarium_tools::components::Failure>;
 }
 
 thread_local! {
@@ -84,8 +87,11 @@ fn linked() -> Option<Rc<dyn Tools>> {
         ) -> kubarium_tools::crictl::Outcome {
             kubarium_tools::crictl::run(args, runtime)
         }
-        fn component_flags(&self, binary: &str) -> Option<String> {
-            kubarium_tools::flags::table(binary).map(str::to_string)
+        fn component_check(
+            &self,
+            start: &kubarium_tools::components::Start,
+        ) -> Option<kubarium_tools::components::Failure> {
+            kubarium_tools::components::check(start)
         }
     }
     Some(Rc::new(Linked))
@@ -134,11 +140,13 @@ pub fn crictl(
     Some(tools()?.crictl(args, runtime))
 }
 
-/// The flag table of a control-plane program; None when the tools are not loaded (the
-/// browser loads them before it runs any command, so only kubeadm's own manifests,
-/// whose flags are right, can start without it) or for another program.
-pub fn component_flags(binary: &str) -> Option<String> {
-    tools()?.component_flags(binary)
+/// How a control-plane program fails to start; None when it starts, or when the tools
+/// are not loaded (the browser loads them before it runs any command, so only kubeadm's
+/// own manifests, whose flags are right, can start without them).
+pub fn component_check(
+    start: &kubarium_tools::components::Start,
+) -> Option<kubarium_tools::components::Failure> {
+    tools()?.component_check(start)
 }
 
 /// Go's `tls.X509KeyPair` with the tools in use; None when they are not loaded.

@@ -5,6 +5,7 @@
 
 pub mod awk;
 pub mod command;
+pub mod components;
 pub mod coreutils;
 pub mod crictl;
 pub mod flags;

@@ -71,12 +71,10 @@ pub fn crictl(request: &str) -> String {
     kubarium_tools::crictl::serve(request)
 }
 
-/// The flag table of a control-plane program (empty for another program).
+/// How a control-plane program fails to start: a `Start` in, the failure or null out.
 #[wasm_bindgen]
-pub fn component_flags(binary: &str) -> String {
-    kubarium_tools::flags::table(binary)
-        .unwrap_or("")
-        .to_string()
+pub fn component_check(request: &str) -> String {
+    kubarium_tools::components::serve(request)
 }
 
 /// Go's `tls.X509KeyPair`: `{"cert", "key"}` in PEM in, the result out (JSON).

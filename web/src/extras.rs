@@ -30,7 +30,7 @@ export function tools_help(path) { return extras.kubectl_help(path); }
 export function tools_go_template(request) { return extras.go_template(request); }
 export function tools_typed(request) { return extras.typed(request); }
 export function tools_key_pair(request) { return extras.key_pair(request); }
-export function tools_component_flags(binary) { return extras.component_flags(binary); }
+export function tools_component_check(request) { return extras.component_check(request); }
 export function tools_crictl(request) { return extras.crictl(request); }
 "#)]
 extern "C" {
@@ -53,7 +53,7 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn tools_key_pair(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
-    fn tools_component_flags(binary: &str) -> Result<String, JsValue>;
+    fn tools_component_check(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_crictl(request: &str) -> Result<String, JsValue>;
 }
@@ -172,8 +172,15 @@ impl Tools for ModuleTools {
             })
     }
 
-    fn component_flags(&self, binary: &str) -> Option<String> {
-        tools_component_flags(binary).ok().filter(|t| !t.is_empty())
+    fn component_check(
+        &self,
+        start: &kubarium_tools::components::Start,
+    ) -> Option<kubarium_tools::components::Failure> {
+        let request = serde_json::to_string(start).ok()?;
+        tools_component_check(&request)
+            .ok()
+            .and_then(|a| serde_json::from_str(&a).ok())
+            .flatten()
     }
 }
 

@@ -3,11 +3,11 @@
 //! `previous` the one before), or why there is none yet; then its lines since, tailed,
 //! timestamped and cut as asked.
 
-use super::components::Printed;
 use super::script::Line;
 use super::{images, process, Container, Kubelet, State};
 use crate::apiserver::pod_log::{KubeletError, Kubelets, LogOptions};
 use crate::clock::{Millis, SECOND};
+use kubarium_tools::components::Printed;
 
 /// RFC 3339 with nine fractional digits, as the kubelet writes `--timestamps`.
 fn rfc3339_nano(t: Millis) -> String {

@@ -2,7 +2,6 @@
 //! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
-pub mod components;
 mod cri;
 mod env;
 mod exec;
@@ -32,6 +31,7 @@ use crate::clock::{from_time, to_time, Millis, MINUTE, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
 use crate::shell::fs::Fs;
 use crate::store::EventType;
+use kubarium_tools::components::{Failure, Start};
 use process::Behaviour;
 use static_pods::StaticPod;
 
@@ -168,7 +168,7 @@ struct Container {
     image_files: (&'static [(&'static str, &'static str)], u8),
     /// What its program prints as it fails to start (a control-plane program's bad
     /// flags or files), each line after the start.
-    crash: Option<Vec<(Millis, components::Printed)>>,
+    crash: Option<Vec<(Millis, kubarium_tools::components::Printed)>>,
 }
 
 #[derive(Debug, Clone)]
@@ -1588,32 +1588,33 @@ impl Kubelet {
         image: &images::Image,
         c: &Container,
         files: &Fs,
-    ) -> Option<components::Failure> {
+    ) -> Option<Failure> {
         let (command, args) = c.command_line();
         if !process::runs_server(image, &command, &args, c.context()) {
             return None;
         }
-        let mut argv: Vec<String> = command.into_iter().chain(args).collect();
         let program = image.repository.rsplit('/').next().unwrap_or("");
-        if !components::PROGRAMS.contains(&program) {
-            return None;
-        }
+        let mut argv: Vec<String> = command.into_iter().chain(args).collect();
         if argv
             .first()
             .is_some_and(|a| a.rsplit('/').next() == Some(program))
         {
             argv.remove(0);
         }
-        let table = crate::tools::component_flags(program)?;
         let control_plane = self.node == crate::host::FIRST;
-        let kubeadm_file = |path: &str| crate::host::kubeadm_writes(path, control_plane);
-        let node = components::Node {
-            files,
-            ip: &self.host_ip,
+        let existing = kubarium_tools::components::paths(&argv)
+            .into_iter()
+            .filter(|p| files.read(p).is_some() || crate::host::kubeadm_writes(p, control_plane))
+            .map(str::to_string)
+            .collect();
+        crate::tools::component_check(&Start {
+            program: program.to_string(),
+            args: argv,
+            ip: self.host_ip.clone(),
             etcd_up: self.starts_static("etcd"),
-            kubeadm_file: &kubeadm_file,
-        };
-        components::check(program, &argv, &node, &table)
+            existing,
+            version: crate::version::KUBERNETES_VERSION.to_string(),
+        })
     }
 
     /// Probes the pod's running containers where a probe is due, and acts on what they

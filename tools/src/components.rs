@@ -5,24 +5,27 @@
 //! and the API server's etcd reached or not. A failure is what the program prints
 //! before it exits, and when.
 
-use crate::clock::{Millis, SECOND};
-use crate::shell::fs::Fs;
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds.
+type Millis = i64;
+const SECOND: Millis = 1000;
 
 /// A line a failing program prints (to stderr): plain, or a klog line stamped when it is
 /// printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Printed {
     Plain(String),
     Klog {
         level: char,
-        source: &'static str,
+        source: String,
         msg: String,
     },
 }
 
 /// How a program fails: after how long, with which exit code, printing what (each line
 /// with its time after the start).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub after: Millis,
     pub code: i32,
@@ -37,28 +40,45 @@ pub const PROGRAMS: &[&str] = &[
     "etcd",
 ];
 
-/// What a node knows around a starting program: its files, its address, whether etcd
-/// answers there, and whether a path is one kubeadm wrote (certificates and keys, which
-/// the node's files do not hold).
-pub struct Node<'a> {
-    pub files: &'a Fs,
-    pub ip: &'a str,
+/// A program about to start on a node: its name and arguments (the words after its
+/// name), the node's address, whether etcd answers there, the paths among its
+/// arguments that exist on the node, and the Kubernetes version it reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Start {
+    pub program: String,
+    pub args: Vec<String>,
+    pub ip: String,
     pub etcd_up: bool,
-    pub kubeadm_file: &'a dyn Fn(&str) -> bool,
+    pub existing: Vec<String>,
+    pub version: String,
 }
 
-impl Node<'_> {
+impl Start {
     fn has(&self, path: &str) -> bool {
-        self.files.read(path).is_some() || (self.kubeadm_file)(path)
+        self.existing.iter().any(|p| p == path)
     }
 }
 
-fn klog(level: char, source: &'static str, msg: impl Into<String>) -> Printed {
+/// The paths a program's arguments name (`--flag=/path`, or a word that is one), which
+/// the caller says exist or not.
+pub fn paths(args: &[String]) -> Vec<&str> {
+    args.iter()
+        .map(|a| a.split_once('=').map_or(a.as_str(), |(_, v)| v))
+        .filter(|v| v.starts_with('/'))
+        .collect()
+}
+
+fn klog(level: char, source: &str, msg: impl Into<String>) -> Printed {
     Printed::Klog {
         level,
-        source,
+        source: source.to_string(),
         msg: msg.into(),
     }
+}
+
+/// A value quoted as klog quotes it.
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn fail(code: i32, lines: Vec<(Millis, Printed)>) -> Option<Failure> {
@@ -322,12 +342,12 @@ fn file_flags(program: &str) -> &'static [(&'static str, &'static str)] {
 
 /// Why the API server cannot reach etcd at `servers` (its `--etcd-servers`), as gRPC's
 /// transport says, or None when it can.
-fn etcd_unreachable(servers: &str, node: &Node<'_>) -> Option<(String, String)> {
+fn etcd_unreachable(servers: &str, node: &Start) -> Option<(String, String)> {
     let first = servers.split(',').next().unwrap_or("");
     let (scheme, rest) = first.split_once("://").unwrap_or(("", first));
     let addr = rest.trim_end_matches('/');
     let (host, port) = addr.rsplit_once(':').unwrap_or((addr, ""));
-    let local = ["127.0.0.1", "localhost", node.ip].contains(&host);
+    let local = ["127.0.0.1", "localhost", node.ip.as_str()].contains(&host);
     let desc = if !["http", "https"].contains(&scheme) {
         format!(
             "transport: Error while dialing: dial tcp: address {first}: too many colons in address"
@@ -350,10 +370,11 @@ fn etcd_unreachable(servers: &str, node: &Node<'_>) -> Option<(String, String)> 
     Some((shown, desc))
 }
 
-/// How `program` fails when started with `args` (the words after its name) on `node`,
-/// or None when it starts and runs. `flags` is its flag table.
-pub fn check(program: &str, args: &[String], node: &Node<'_>, flags: &str) -> Option<Failure> {
-    let kinds = kinds(flags);
+/// How a program fails to start, or None when it starts and runs (or is not one of the
+/// control plane's).
+pub fn check(node: &Start) -> Option<Failure> {
+    let (program, args) = (node.program.as_str(), &node.args);
+    let kinds = kinds(crate::flags::table(program)?);
     if program == "etcd" {
         return parse_etcd(args, &kinds).err().and_then(|e| {
             fail(
@@ -376,8 +397,8 @@ pub fn check(program: &str, args: &[String], node: &Node<'_>, flags: &str) -> Op
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     };
-    let version = crate::version::KUBERNETES_VERSION;
-    let mut lines = match program {
+    let version = &node.version;
+    let mut lines: Vec<(Millis, Printed)> = match program {
         "kube-apiserver" => vec![
             (
                 0,
@@ -386,7 +407,7 @@ pub fn check(program: &str, args: &[String], node: &Node<'_>, flags: &str) -> Op
                     "options.go:238",
                     format!(
                         "external host was not specified, using {}",
-                        value("advertise-address").unwrap_or(node.ip)
+                        value("advertise-address").unwrap_or(&node.ip)
                     ),
                 ),
             ),
@@ -418,7 +439,7 @@ pub fn check(program: &str, args: &[String], node: &Node<'_>, flags: &str) -> Op
                     "run.go:72",
                     format!(
                         "\"command failed\" err={}",
-                        crate::klog::quote(&message.replace("{}", path))
+                        quote(&message.replace("{}", path))
                     ),
                 ),
             ));
@@ -441,6 +462,14 @@ pub fn check(program: &str, args: &[String], node: &Node<'_>, flags: &str) -> Op
         }
     }
     None
+}
+
+/// Serves a check across the module boundary: a `Start` in, the failure (or null) out.
+pub fn serve(request: &str) -> String {
+    let failure = serde_json::from_str::<Start>(request)
+        .ok()
+        .and_then(|s| check(&s));
+    serde_json::to_string(&failure).unwrap_or_default()
 }
 
 #[cfg(test)]
