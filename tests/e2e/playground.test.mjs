@@ -208,7 +208,7 @@ test('kubectl get -w streams rows until Ctrl-C; kubectl edit opens the YAML pane
   }
 });
 
-test('ssh to node01: its prompt, a static pod from its manifests directory, and its kubelet under systemctl', async () => {
+test('ssh to node01: its prompt, a static pod from its manifests directory, its kubelet under systemctl, and crictl on the control plane', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();
   try {
@@ -224,6 +224,9 @@ test('ssh to node01: its prompt, a static pod from its manifests directory, and 
     await page.waitForFunction(() => document.querySelector('.prompt').innerText === 'controlplane:~$ ');
     await run(page, 'kubectl get pods -o wide');
     await page.waitForSelector('text=static-web-node01');
+    // crictl runs in the module loaded after the first paint, on the node's runtime.
+    await run(page, 'crictl ps --name kube-apiserver');
+    await page.waitForSelector('text=kube-apiserver-controlplane');
     await page.screenshot({ path: path.join(shots, 'node-shell.png') });
     assert.deepEqual(errors, []);
   } finally {
