@@ -436,6 +436,9 @@ pub struct Kubelet {
     /// container ID; and the pods they ran in since the last sync.
     exec_changes: RefCell<BTreeMap<String, Vec<script::Change>>>,
     exec_touched: RefCell<BTreeSet<String>>,
+    /// Whether etcd ran on this node at the last sync (probes that depend on it are
+    /// woken when that changes).
+    etcd_up: bool,
 }
 
 /// The user a node's kubelet is to the API server.
@@ -595,6 +598,7 @@ impl Kubelet {
             pid: 0,
             exec_changes: RefCell::default(),
             exec_touched: RefCell::default(),
+            etcd_up: false,
         }
     }
 
@@ -726,6 +730,18 @@ impl Kubelet {
         }
         self.read_static_pods(files, api.now());
         self.watch_pods(api);
+        // The API server's health follows etcd's: its probes look again when that changes.
+        let etcd_up = self.runs_static("etcd");
+        if etcd_up != self.etcd_up {
+            self.etcd_up = etcd_up;
+            let statics: Vec<String> = self
+                .pods
+                .iter()
+                .filter(|(_, rt)| rt.static_pod)
+                .map(|(k, _)| k.clone())
+                .collect();
+            self.exec_touched.borrow_mut().extend(statics);
+        }
         // Probes may find what commands run in a pod changed.
         for key in self.exec_touched.take() {
             if let Some(rt) = self.pods.get_mut(&key) {
@@ -1690,6 +1706,7 @@ impl Kubelet {
                 main: script.as_deref(),
                 ctx: c.context(),
                 changes: changes_of(c),
+                etcd_up: self.etcd_up,
                 started: (started_at, now - started_at),
             };
             // The startup probe first: once it succeeds the others run, readiness at once.

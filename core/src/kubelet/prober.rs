@@ -100,6 +100,8 @@ pub struct Target<'a> {
     pub ctx: Context<'a>,
     /// What commands run in it (`kubectl exec`) changed in its files.
     pub changes: &'a [script::Change],
+    /// Whether etcd runs on the node (the API server's health checks it).
+    pub etcd_up: bool,
     pub started: (Millis, Millis),
 }
 
@@ -384,7 +386,8 @@ impl Worker {
                         (400, Millis::MAX)
                     }
                     Some((Listener::Http { site, .. }, age, files)) => {
-                        let (status, until) = programs::answer(site, &path, age, files);
+                        let (status, until) =
+                            programs::answer(site, &path, (age, target.etcd_up), files);
                         // When that changes, as the probed container's age.
                         let holds = match until {
                             Millis::MAX => Millis::MAX,

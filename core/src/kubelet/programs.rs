@@ -175,6 +175,9 @@ pub enum Site {
     /// The liveness test server: `/healthz` answers 200 for its first 10 seconds, then
     /// 500.
     Liveness,
+    /// kube-apiserver: its health endpoints answer 500 while its etcd is down; other
+    /// paths are forbidden to anonymous requests.
+    ApiServer,
 }
 
 /// What listens on a port of a container's network namespace.
@@ -264,7 +267,10 @@ pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
         // Anonymous requests may read the health endpoints; other paths are forbidden.
         "kube-apiserver" => vec![(
             port_flag(argv, "secure-port", 6443),
-            https(&["/healthz", "/livez", "/readyz", "/version"], 403),
+            Listener::Http {
+                tls: true,
+                site: Site::ApiServer,
+            },
         )],
         "kube-controller-manager" => {
             vec![(port_flag(argv, "secure-port", 10257), https(HEALTH, 403))]
@@ -330,7 +336,7 @@ pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
 pub fn answer(
     site: Site,
     path: &str,
-    elapsed: Millis,
+    (elapsed, etcd_up): (Millis, bool),
     files: &std::collections::BTreeSet<String>,
 ) -> (u16, Millis) {
     let path = path.split(['?', '#']).next().unwrap_or("/");
@@ -343,6 +349,11 @@ pub fn answer(
         }
         Site::Liveness if path == "/healthz" => (500, Millis::MAX),
         Site::Liveness => (404, Millis::MAX),
+        Site::ApiServer => match path {
+            "/healthz" | "/livez" | "/readyz" if !etcd_up => (500, Millis::MAX),
+            "/healthz" | "/livez" | "/readyz" | "/version" => (200, Millis::MAX),
+            _ => (403, Millis::MAX),
+        },
         Site::Files { root } => {
             let exists = |p: &str| files.contains(&format!("{root}{p}"));
             let status = if !path.ends_with('/') {
