@@ -87,15 +87,15 @@ async fn stream(state: State, mut req: Request, mut socket: WebSocket, stdin: bo
         .collect();
     let status = match send(&state, req).await {
         Some(r) if r.is_success() => {
-            let field = |k: &str| r.body[k].as_str().unwrap_or("").as_bytes().to_vec();
-            let (out, err) = (field("stdout"), field("stderr"));
-            let frames = if tty {
-                vec![(STDOUT, [out, err].concat())]
-            } else {
-                vec![(STDOUT, out), (STDERR, err)]
-            };
-            for (channel, data) in frames.into_iter().filter(|(_, d)| !d.is_empty()) {
-                if socket.send(frame(channel, &data)).await.is_err() {
+            // The pieces of output in order; a terminal carries both streams as one.
+            for piece in r.body["output"].as_array().into_iter().flatten() {
+                let channel = if piece[0] == true && !tty {
+                    STDERR
+                } else {
+                    STDOUT
+                };
+                let data = piece[1].as_str().unwrap_or("").as_bytes();
+                if socket.send(frame(channel, data)).await.is_err() {
                     return;
                 }
             }

@@ -1,7 +1,8 @@
 //! A command run in a pod's container (`POST pods/NAME/exec`): the container chosen or
 //! refused, then the request passed to the kubelet of the pod's node
 //! (`https://NODE-IP:10250/exec/NS/POD/CONTAINER`). Real clients upgrade the connection
-//! to a stream; Kubarium's own kubectl gets the command's output and exit code whole.
+//! to a stream; Kubarium's own kubectl gets the command's output (pieces of stdout and
+//! stderr in order, `[stderr, text]`) and exit code whole.
 
 use serde_json::{json, Value};
 
@@ -49,7 +50,7 @@ impl ApiServer {
         let now = self.now();
         match kubelets.exec(node, (namespace, name, &container), &command, stdin, now) {
             Ok(out) => Response::ok(json!({
-                "stdout": out.stdout, "stderr": out.stderr, "exitCode": out.status,
+                "output": out.chunks, "exitCode": out.status,
             })),
             Err(KubeletError::Refused) => {
                 let ip = self.node_ip(node);

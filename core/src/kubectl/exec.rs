@@ -97,14 +97,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             code: 1,
         };
     }
-    let field = |k: &str| resp.body[k].as_str().unwrap_or("").to_string();
-    let (stdout, stderr) = (field("stdout"), field("stderr"));
-    if tty {
+    for piece in resp.body["output"].as_array().into_iter().flatten() {
+        let text = piece[1].as_str().unwrap_or("").to_string();
         // A terminal carries both streams as one.
-        out.out(format!("{stdout}{stderr}"));
-    } else {
-        out.out(stdout);
-        out.err(stderr);
+        if piece[0] == true && !tty {
+            out.err(text);
+        } else {
+            out.out(text);
+        }
     }
     let code = resp.body["exitCode"].as_i64().unwrap_or(0) as i32;
     if code != 0 {

@@ -10,8 +10,8 @@ use crate::clock::{Millis, SECOND};
 /// What a command run in a container gave back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecOutput {
-    pub stdout: String,
-    pub stderr: String,
+    /// Pieces of standard output (`false`) and error (`true`), in order.
+    pub chunks: Vec<(bool, String)>,
     pub status: i32,
 }
 
@@ -57,7 +57,7 @@ impl Kubelet {
             c.context(),
             &before,
             (started_at, now - started_at),
-            (EXEC_LIMIT, stdin),
+            (EXEC_LIMIT, stdin, true),
         );
         if !changes.is_empty() {
             self.exec_changes
@@ -69,8 +69,7 @@ impl Kubelet {
         }
         match exec {
             script::Exec::Exited { status, printed } => Ok(ExecOutput {
-                stdout: printed.out,
-                stderr: printed.err,
+                chunks: printed.chunks,
                 status,
             }),
             script::Exec::NotFound => Err(KubeletError::Status(

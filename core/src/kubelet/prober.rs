@@ -330,7 +330,7 @@ impl Worker {
         match &self.handler {
             Handler::Exec(argv) => {
                 let (origin, age) = target.started;
-                let limit = (self.timeout, None);
+                let limit = (self.timeout, None, false);
                 let (exec, _) = script::exec_in(
                     target.main,
                     argv,
@@ -340,8 +340,8 @@ impl Worker {
                     limit,
                 );
                 match exec {
-                    Exec::Exited { status: 0, printed } => done(Verdict::Success, printed.both, age),
-                    Exec::Exited { printed, .. } => failed(printed.both),
+                    Exec::Exited { status: 0, printed } => done(Verdict::Success, printed.both(), age),
+                    Exec::Exited { printed, .. } => failed(printed.both()),
                     Exec::TimedOut => failed(format!("command {:?} timed out", argv.join(" "))),
                     Exec::NotFound => errored(format!(
                         "rpc error: code = Unknown desc = failed to exec in container: failed to start exec \"{}\": OCI runtime exec failed: exec failed: unable to start container process: exec: {:?}: executable file not found in $PATH: unknown",
