@@ -13,7 +13,4 @@ pub fn line(level: char, at: Millis, micros: u64, pid: u32, source: &str, msg: &
     )
 }
 
-/// A structured message's quoted value, as klog quotes it.
-pub fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-}
+pub use kubarium_tools::klog::quote;

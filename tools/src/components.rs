@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::klog::quote;
+
 /// Milliseconds.
 type Millis = i64;
 const SECOND: Millis = 1000;
@@ -74,11 +76,6 @@ fn klog(level: char, source: &str, msg: impl Into<String>) -> Printed {
         source: source.to_string(),
         msg: msg.into(),
     }
-}
-
-/// A value quoted as klog quotes it.
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn fail(code: i32, lines: Vec<(Millis, Printed)>) -> Option<Failure> {

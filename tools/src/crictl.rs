@@ -5,6 +5,8 @@
 //! asked of the core when `logs` needs one.
 
 use serde::{Deserialize, Serialize};
+
+use crate::klog::quote;
 use serde_json::{json, Value};
 
 use crate::command::{CmdResult, Output};
@@ -163,6 +165,16 @@ impl Flags {
             .rev()
             .find(|(k, _)| names.contains(&k.as_str()))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Checks `-o`: only `supported` (the command's default) is.
+    fn output(&self, command: &str, supported: &str) -> Result<(), String> {
+        match self.get(&["o", "output"]).filter(|o| *o != supported) {
+            Some(o) => Err(format!(
+                "crictl {command} -o {o}: not supported in Kubarium yet"
+            )),
+            None => Ok(()),
+        }
     }
 
     fn on(&self, names: &[&str]) -> bool {
@@ -368,9 +380,7 @@ fn ps(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
             "output",
         ],
     )?;
-    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
-        return Err(format!("crictl ps -o {o}: not supported in Kubarium yet"));
-    }
+    f.output("ps", "table")?;
     if !f.args.is_empty() {
         return Err("crictl ps: arguments are not accepted (see crictl ps --help)".into());
     }
@@ -473,9 +483,7 @@ fn pods(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
             "output",
         ],
     )?;
-    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
-        return Err(format!("crictl pods -o {o}: not supported in Kubarium yet"));
-    }
+    f.output("pods", "table")?;
     let state = f.get(&["state", "s"]).map(str::to_ascii_lowercase);
     if let Some(s) = &state {
         if s != "ready" && s != "notready" {
@@ -534,11 +542,7 @@ fn pods(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
 
 fn images(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
     let f = parse(args, &["o", "output", "filter", "f"])?;
-    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "table") {
-        return Err(format!(
-            "crictl images -o {o}: not supported in Kubarium yet"
-        ));
-    }
+    f.output("images", "table")?;
     let mut list: Vec<&Image> = rt.images.iter().collect();
     list.sort_by(|a, b| (&a.repository, &a.tag).cmp(&(&b.repository, &b.tag)));
     show(
@@ -657,11 +661,7 @@ fn nano_time(t: &str) -> String {
 
 fn inspect(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
     let f = parse(args, &["o", "output", "template"])?;
-    if let Some(o) = f.get(&["o", "output"]).filter(|o| *o != "json") {
-        return Err(format!(
-            "crictl inspect -o {o}: not supported in Kubarium yet"
-        ));
-    }
+    f.output("inspect", "json")?;
     if f.args.is_empty() {
         return Err("ID cannot be empty".into());
     }
@@ -736,11 +736,6 @@ fn inspect_doc(c: &Container) -> Value {
             "state": state,
         },
     })
-}
-
-/// A value quoted as klog quotes it.
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// Serves a run across the module boundary: `{"args", "runtime"}` in, the Outcome out.

@@ -17,6 +17,7 @@ pub mod grep;
 pub mod help;
 pub mod io;
 pub mod jq;
+pub mod klog;
 pub mod remote;
 pub mod sed;
 pub mod tabwriter;

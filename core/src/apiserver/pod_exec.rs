@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use super::errors::ApiError;
-use super::pod_log::{KubeletError, Kubelets};
+use super::pod_log::{go_error, KubeletError, Kubelets};
 use super::rest::Response;
 use super::{resources, ApiServer};
 
@@ -79,15 +79,6 @@ impl ApiServer {
             })
             .unwrap_or_else(|| node.to_string())
     }
-}
-
-/// A Go error passed on as a Status: `code`, and no reason.
-fn go_error(code: u16, message: String) -> Response {
-    Response::with_code(
-        code,
-        json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
-               "status": "Failure", "message": message, "code": code}),
-    )
 }
 
 /// The stdin a request carries: its body, when that is text.

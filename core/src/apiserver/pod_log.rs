@@ -212,6 +212,15 @@ pub(super) fn choose_container(pod: &Value, name: &str, wanted: &str) -> Result<
     }
 }
 
+/// A Go error the API server passes on (a kubelet's), as a Status: `code`, no reason.
+pub(super) fn go_error(code: u16, message: String) -> Response {
+    Response::with_code(
+        code,
+        json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
+               "status": "Failure", "message": message, "code": code}),
+    )
+}
+
 /// The names of a pod's containers, init ones first, then its own, then ephemeral ones.
 fn container_names(pod: &Value) -> Vec<String> {
     ["initContainers", "containers", "ephemeralContainers"]
@@ -264,11 +273,9 @@ impl ApiServer {
                     opts.container,
                     if query.is_empty() { "" } else { "?" }
                 );
-                // A Go error, not a Status: code 500 and no reason.
-                Ok(Response::with_code(
+                Ok(go_error(
                     500,
-                    json!({"kind": "Status", "apiVersion": "v1", "metadata": {},
-                           "status": "Failure", "message": format!("Get \"{url}\": dial tcp {ip}:10250: connect: connection refused"), "code": 500}),
+                    format!("Get \"{url}\": dial tcp {ip}:10250: connect: connection refused"),
                 ))
             }
             Err(KubeletError::Status(400, body)) => Err(ApiError::bad_request(body)),

@@ -6,6 +6,7 @@
 
 use kubarium_tools::crictl::{Container as CriContainer, Image, LogLine, Sandbox};
 
+use super::logs::rfc3339_nano;
 use super::script::Line;
 use super::{hex_digest, images, pod_phase, Container, Kubelet, State};
 use crate::clock::Millis;
@@ -13,12 +14,6 @@ use crate::clock::Millis;
 /// The ID of an image (its config's digest), from its reference.
 fn image_id(full: &str) -> String {
     hex_digest(full, 0x1d)
-}
-
-/// RFC 3339 with nanoseconds, as the runtime reports times.
-fn nano(t: Millis) -> String {
-    let micro = crate::events::micro_time(t);
-    format!("{}000Z", micro.trim_end_matches('Z'))
 }
 
 impl Kubelet {
@@ -59,10 +54,10 @@ impl Kubelet {
                         image: reference.clone(),
                         image_ref: c.image_id.clone(),
                         age: now - started,
-                        created: nano(started),
-                        started: nano(started),
+                        created: rfc3339_nano(started),
+                        started: rfc3339_nano(started),
                         exited: exited
-                            .map(|t| (nano(t.finished_at), t.exit_code, t.reason.clone())),
+                            .map(|t| (rfc3339_nano(t.finished_at), t.exit_code, t.reason.clone())),
                         name: c.name.clone(),
                         attempt,
                         pod_id: pod_id.clone(),
@@ -125,36 +120,28 @@ impl Kubelet {
         let stamped = |from: Millis, lines: Vec<Line>| -> Vec<LogLine> {
             lines
                 .into_iter()
-                .map(|l| (l.stderr, nano(from + l.at), l.text))
+                .map(|l| (l.stderr, rfc3339_nano(from + l.at), l.text))
                 .collect()
         };
         for rt in self.pods.values() {
             for c in rt.init.iter().chain(rt.containers.iter()) {
                 let current = c.container_id.trim_start_matches("containerd://");
                 let last = c.last_id.trim_start_matches("containerd://");
-                let instance = if previous {
-                    (current == id && last != current).then_some(None)
-                } else if current == id {
-                    Some(match &c.state {
+                let last_span = || c.last.as_ref().map(|t| (t.started_at, t.finished_at));
+                let span = match (current == id, last == id) {
+                    (false, false) => continue,
+                    // The instance before the one named, if there was one.
+                    (true, _) if previous => last_span().filter(|_| last != current),
+                    (false, true) if previous => None,
+                    (true, _) => match &c.state {
                         State::Running { started_at, .. } => Some((*started_at, now)),
                         State::Terminated(t) => Some((t.started_at, t.finished_at)),
-                        State::Waiting { .. } => None,
-                    })
-                } else {
-                    None
+                        // Waiting to restart: the instance named is the one that ended.
+                        State::Waiting { .. } => last_span(),
+                    },
+                    (false, true) => last_span(),
                 };
-                let Some(running) = instance.or_else(|| (!previous && last == id).then_some(None))
-                else {
-                    continue;
-                };
-                let (from, until) = match running {
-                    Some(span) => span,
-                    None => {
-                        let t = c.last.as_ref()?;
-                        (t.started_at, t.finished_at)
-                    }
-                };
-                return Some(stamped(from, c.lines(from, until)));
+                return span.map(|(from, until)| stamped(from, c.lines(from, until)));
             }
         }
         None

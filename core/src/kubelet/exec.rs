@@ -65,7 +65,7 @@ impl Kubelet {
                 .entry(c.container_id.clone())
                 .or_default()
                 .extend(changes);
-            self.exec_touched.borrow_mut().insert(key.clone());
+            self.probes_to_wake.borrow_mut().insert(key.clone());
         }
         match exec {
             script::Exec::Exited { status, printed } => Ok(ExecOutput {

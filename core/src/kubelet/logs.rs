@@ -10,7 +10,7 @@ use crate::clock::{Millis, SECOND};
 use kubarium_tools::components::Printed;
 
 /// RFC 3339 with nine fractional digits, as the kubelet writes `--timestamps`.
-fn rfc3339_nano(t: Millis) -> String {
+pub(super) fn rfc3339_nano(t: Millis) -> String {
     let micro = crate::events::micro_time(t);
     format!("{}000Z", micro.trim_end_matches('Z'))
 }

@@ -433,9 +433,10 @@ pub struct Kubelet {
     /// Its process ID.
     pub pid: u32,
     /// What commands run in containers (`kubectl exec`) changed in their files, by
-    /// container ID; and the pods they ran in since the last sync.
+    /// container ID; and the pods whose probes may find something changed (a command
+    /// ran in them, or etcd started or stopped) since the last sync.
     exec_changes: RefCell<BTreeMap<String, Vec<script::Change>>>,
-    exec_touched: RefCell<BTreeSet<String>>,
+    probes_to_wake: RefCell<BTreeSet<String>>,
     /// Whether etcd ran on this node at the last sync (probes that depend on it are
     /// woken when that changes).
     etcd_up: bool,
@@ -597,7 +598,7 @@ impl Kubelet {
             lease: None,
             pid: 0,
             exec_changes: RefCell::default(),
-            exec_touched: RefCell::default(),
+            probes_to_wake: RefCell::default(),
             etcd_up: false,
         }
     }
@@ -731,7 +732,7 @@ impl Kubelet {
         self.read_static_pods(files, api.now());
         self.watch_pods(api);
         // The API server's health follows etcd's: its probes look again when that changes.
-        let etcd_up = self.runs_static("etcd");
+        let etcd_up = !self.static_pods.is_empty() && self.runs_static("etcd");
         if etcd_up != self.etcd_up {
             self.etcd_up = etcd_up;
             let statics: Vec<String> = self
@@ -740,10 +741,10 @@ impl Kubelet {
                 .filter(|(_, rt)| rt.static_pod)
                 .map(|(k, _)| k.clone())
                 .collect();
-            self.exec_touched.borrow_mut().extend(statics);
+            self.probes_to_wake.borrow_mut().extend(statics);
         }
-        // Probes may find what commands run in a pod changed.
-        for key in self.exec_touched.take() {
+        // Probes may find something changed.
+        for key in self.probes_to_wake.take() {
             if let Some(rt) = self.pods.get_mut(&key) {
                 for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
                     for w in c.probes.iter_mut() {
