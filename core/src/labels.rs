@@ -178,30 +178,4 @@ pub fn selector_is_empty(
         && sel.match_expressions.as_ref().is_none_or(|e| e.is_empty())
 }
 
-/// A `metav1.LabelSelector` as a selector string (`app=web,tier in (a,b)`), as
-/// LabelSelectorAsSelector prints it: requirements sorted by key.
-pub fn selector_string(
-    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
-) -> String {
-    let mut reqs: Vec<(String, String)> = vec![];
-    for (k, v) in sel.match_labels.iter().flatten() {
-        reqs.push((k.clone(), format!("{k}={v}")));
-    }
-    for e in sel.match_expressions.iter().flatten() {
-        let mut values = e.values.clone().unwrap_or_default();
-        values.sort();
-        let text = match e.operator.as_str() {
-            "In" => format!("{} in ({})", e.key, values.join(",")),
-            "NotIn" => format!("{} notin ({})", e.key, values.join(",")),
-            "Exists" => e.key.clone(),
-            "DoesNotExist" => format!("!{}", e.key),
-            _ => continue,
-        };
-        reqs.push((e.key.clone(), text));
-    }
-    reqs.sort();
-    reqs.into_iter()
-        .map(|(_, t)| t)
-        .collect::<Vec<_>>()
-        .join(",")
-}
+pub use kubarium_tools::labels::selector_string;

@@ -34,6 +34,8 @@ pub trait Tools {
         args: &[String],
         runtime: &kubarium_tools::crictl::Runtime,
     ) -> kubarium_tools::crictl::Outcome;
+    /// `kubectl describe` of one object (`kubarium_tools::describe::describe`).
+    fn describe(&self, request: &kubarium_tools::describe::Request) -> String;
     /// How a control-plane program fails to start (`kubarium_tools::components::check`).
     fn component_check(
         &self,
@@ -87,6 +89,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         ) -> kubarium_tools::crictl::Outcome {
             kubarium_tools::crictl::run(args, runtime)
         }
+        fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
+            kubarium_tools::describe::describe(request)
+        }
         fn component_check(
             &self,
             start: &kubarium_tools::components::Start,
@@ -138,6 +143,11 @@ pub fn crictl(
     runtime: &kubarium_tools::crictl::Runtime,
 ) -> Option<kubarium_tools::crictl::Outcome> {
     Some(tools()?.crictl(args, runtime))
+}
+
+/// `kubectl describe` of one object; None when the tools are not loaded.
+pub fn describe(request: &kubarium_tools::describe::Request) -> Option<String> {
+    Some(tools()?.describe(request))
 }
 
 /// How a control-plane program fails to start; None when it starts, or when the tools

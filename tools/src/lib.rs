@@ -3,14 +3,17 @@
 //! browser's second WebAssembly module speak them; the core links the utilities in
 //! native builds, and the browser loads them after the first paint.
 
+pub mod age;
 pub mod awk;
 pub mod command;
 pub mod components;
 pub mod coreutils;
 pub mod crictl;
+pub mod describe;
 pub mod flags;
 pub mod fs;
 pub mod gojson;
+pub mod gosort;
 pub mod gotemplate;
 pub mod gotypes;
 pub mod grep;
@@ -18,10 +21,14 @@ pub mod help;
 pub mod io;
 pub mod jq;
 pub mod klog;
+pub mod labels;
+pub mod quantity;
 pub mod remote;
 pub mod sed;
 pub mod tabwriter;
+pub mod time;
 pub mod tls;
+pub mod value;
 
 use command::CmdResult;
 use io::Io;

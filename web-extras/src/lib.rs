@@ -71,6 +71,12 @@ pub fn crictl(request: &str) -> String {
     kubarium_tools::crictl::serve(request)
 }
 
+/// `kubectl describe` of one object: a `Request` in JSON in, the description out.
+#[wasm_bindgen]
+pub fn describe(request: &str) -> String {
+    kubarium_tools::describe::serve(request)
+}
+
 /// How a control-plane program fails to start: a `Start` in, the failure or null out.
 #[wasm_bindgen]
 pub fn component_check(request: &str) -> String {

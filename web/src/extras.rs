@@ -32,6 +32,7 @@ export function tools_typed(request) { return extras.typed(request); }
 export function tools_key_pair(request) { return extras.key_pair(request); }
 export function tools_component_check(request) { return extras.component_check(request); }
 export function tools_crictl(request) { return extras.crictl(request); }
+export function tools_describe(request) { return extras.describe(request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -56,6 +57,8 @@ extern "C" {
     fn tools_component_check(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_crictl(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_describe(request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -170,6 +173,11 @@ impl Tools for ModuleTools {
             .unwrap_or_else(|e| {
                 kubarium_tools::crictl::Outcome::Done(CmdResult::fail(format!("crictl: {e}\n"), 1))
             })
+    }
+
+    fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
+        let request = serde_json::to_string(request).unwrap_or_default();
+        tools_describe(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
     }
 
     fn component_check(

@@ -10,7 +10,7 @@ use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
 use crate::command::{CmdResult, Output};
 use crate::labels::Selector;
-use crate::printers::describe;
+use kubarium_tools::describe::{Related, Request};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(first) = p.positional.first() else {
@@ -162,8 +162,8 @@ fn list_in(
     client.list(res, ns, opts).unwrap_or_default()
 }
 
-/// The pods a controller selects, counted by phase among those it controls.
-fn pod_counts(client: &mut client::Client<'_>, t: &Value) -> describe::PodCounts {
+/// The pods a controller selects.
+fn selected_pods(client: &mut client::Client<'_>, t: &Value) -> Vec<Value> {
     let ns = t["metadata"]["namespace"].as_str();
     let selector = match &t["spec"]["selector"] {
         // ReplicationControllers select with a plain map.
@@ -179,8 +179,7 @@ fn pod_counts(client: &mut client::Client<'_>, t: &Value) -> describe::PodCounts
             .map(|sel| crate::labels::selector_string(&sel))
             .unwrap_or_default(),
     };
-    let pods = list_in(client, "", "pods", ns, Some(&selector));
-    describe::PodCounts::of(&pods, t["metadata"]["uid"].as_str().unwrap_or(""))
+    list_in(client, "", "pods", ns, Some(&selector))
 }
 
 /// One object's description, with what its describer looks up beside it.
@@ -204,25 +203,16 @@ fn one(
             .list(resources::events(), ns, opts)
             .unwrap_or_default()
     });
-    let events = events.as_deref();
+    let mut rel = Related::default();
     match (r.group, r.kind) {
-        ("", "Pod") => describe::pod(t, events, now),
-        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => describe::role(t),
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            describe::role_binding(t)
-        }
-        ("", "ConfigMap") => describe::config_map(t, events, now),
-        ("", "Secret") => describe::secret(t),
-        ("", "ServiceAccount") => describe::service_account(t, events, now),
         ("", "Namespace") => {
-            let quotas = list_in(client, "", "resourcequotas", Some(name), None);
-            let limits = list_in(client, "", "limitranges", Some(name), None);
-            describe::namespace(t, &quotas, &limits)
+            rel.quotas = list_in(client, "", "resourcequotas", Some(name), None);
+            rel.limit_ranges = list_in(client, "", "limitranges", Some(name), None);
         }
         ("", "Service") => {
-            let mut slices = list_in(client, "discovery.k8s.io", "endpointslices", ns, None);
-            slices.retain(|sl| sl["metadata"]["labels"]["kubernetes.io/service-name"] == name);
-            describe::service(t, &slices, events, now)
+            rel.slices = list_in(client, "discovery.k8s.io", "endpointslices", ns, None);
+            rel.slices
+                .retain(|sl| sl["metadata"]["labels"]["kubernetes.io/service-name"] == name);
         }
         ("", "Node") => {
             let on_node = format!("spec.nodeName={name}");
@@ -230,39 +220,31 @@ fn one(
                 field_selector: Some(&on_node),
                 ..Default::default()
             };
-            let pods: Vec<Value> = client
+            rel.pods = client
                 .list(resources::pods(), None, opts)
                 .unwrap_or_default();
-            let lease = match resources::find("coordination.k8s.io", "v1", "leases") {
-                Some(leases) => client
-                    .get(leases, "kube-node-lease", name)
-                    .map_err(|e| e.message),
-                None => Err(String::new()),
-            };
-            let lease = lease.as_ref().map_err(String::as_str);
-            describe::node(t, lease, &pods, events, now)
+            match resources::find("coordination.k8s.io", "v1", "leases")
+                .map(|leases| client.get(leases, "kube-node-lease", name))
+            {
+                Some(Ok(lease)) => rel.lease = Some(lease),
+                Some(Err(e)) => rel.lease_error = e.message,
+                None => {}
+            }
         }
         ("apps", "Deployment") => {
             let uid = &t["metadata"]["uid"];
-            let mut owned = list_in(client, "apps", "replicasets", ns, None);
-            owned.retain(|rs| {
+            rel.replica_sets = list_in(client, "apps", "replicasets", ns, None);
+            rel.replica_sets.retain(|rs| {
                 rs["metadata"]["ownerReferences"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .any(|o| o["controller"] == true && &o["uid"] == uid)
             });
-            describe::deployment(t, &owned, events, now)
         }
-        ("apps", "ReplicaSet") => describe::replica_set(t, pod_counts(client, t), events, now),
-        ("", "ReplicationController") => {
-            describe::replication_controller(t, pod_counts(client, t), events, now)
+        ("apps", "ReplicaSet" | "DaemonSet" | "StatefulSet") | ("", "ReplicationController") => {
+            rel.pods = selected_pods(client, t);
         }
-        ("apps", "DaemonSet") => describe::daemon_set(t, pod_counts(client, t), events, now),
-        ("apps", "StatefulSet") => describe::stateful_set(t, pod_counts(client, t), events, now),
-        ("batch", "Job") => describe::job(t, events, now),
-        ("batch", "CronJob") => describe::cron_job(t, events, now),
-        ("", "PersistentVolume") => describe::persistent_volume(t, events, now),
         ("", "PersistentVolumeClaim") => {
             let pods = list_in(client, "", "pods", ns, None);
             let uses = |p: &Value| {
@@ -279,36 +261,26 @@ fn one(
                     .flatten()
                     .any(|o| o["kind"] == "Pod" && o["uid"] == p["metadata"]["uid"])
             };
-            let users: Vec<String> = pods
+            rel.users = pods
                 .iter()
                 .filter(|p| uses(p) || owns(p))
                 .filter_map(|p| p["metadata"]["name"].as_str().map(str::to_string))
                 .collect();
-            describe::persistent_volume_claim(t, &users, events, now)
         }
-        ("storage.k8s.io", "StorageClass") => describe::storage_class(t, events, now),
-        ("storage.k8s.io", "VolumeAttributesClass") => {
-            describe::volume_attributes_class(t, events, now)
-        }
-        ("storage.k8s.io", "CSINode") => describe::csi_node(t, events, now),
         ("networking.k8s.io", "Ingress") => {
-            let services = list_in(client, "", "services", ns, None);
-            let slices = list_in(client, "discovery.k8s.io", "endpointslices", ns, None);
-            describe::ingress(t, &services, &slices, events, now)
+            rel.services = list_in(client, "", "services", ns, None);
+            rel.slices = list_in(client, "discovery.k8s.io", "endpointslices", ns, None);
         }
-        ("networking.k8s.io", "IngressClass") => describe::ingress_class(t, events, now),
-        ("networking.k8s.io", "NetworkPolicy") => describe::network_policy(t),
-        ("networking.k8s.io", "ServiceCIDR") => describe::service_cidr(t, events, now),
-        ("networking.k8s.io", "IPAddress") => describe::ip_address(t, events, now),
-        ("", "Endpoints") => describe::endpoints(t, events, now),
-        ("discovery.k8s.io", "EndpointSlice") => describe::endpoint_slice(t, events, now),
-        ("", "ResourceQuota") => describe::resource_quota(t),
-        ("", "LimitRange") => describe::limit_range(t),
-        ("policy", "PodDisruptionBudget") => describe::pod_disruption_budget(t, events, now),
-        ("scheduling.k8s.io", "PriorityClass") => describe::priority_class(t, events, now),
-        ("autoscaling", "HorizontalPodAutoscaler") => {
-            describe::horizontal_pod_autoscaler(t, events, now)
-        }
-        _ => describe::generic(t, events, now),
+        _ => {}
     }
+    let request = Request {
+        group: r.group.to_string(),
+        kind: r.kind.to_string(),
+        object: t.clone(),
+        events,
+        now: crate::clock::epoch_seconds() * crate::clock::SECOND + now,
+        related: rel,
+    };
+    // The browser loads the describers before it runs any command.
+    crate::tools::describe(&request).unwrap_or_default()
 }

@@ -8,9 +8,9 @@ use super::client::{self, ListOptions};
 use super::flags::Parsed;
 use super::{fail, namespace, resource_type, Ctx};
 use crate::apiserver::resources;
+use crate::clock::time_of;
 use crate::clock::Millis;
 use crate::command::{CmdResult, Output};
-use crate::printers::describe::time_of;
 use crate::printers::{age, gosort, tabwriter};
 
 /// The time an event sorts by: its series' last observation, else its last timestamp,

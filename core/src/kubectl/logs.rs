@@ -88,7 +88,7 @@ pub(super) fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
             .into_iter()
             .flatten()
             .find(|c| c["type"] == "Ready" && c["status"] == "True")
-            .map(|c| crate::printers::describe::time_of(&c["lastTransitionTime"]).unwrap_or(0))
+            .map(|c| crate::clock::time_of(&c["lastTransitionTime"]).unwrap_or(0))
     };
     let restarts = |p: &Value| {
         p["status"]["containerStatuses"]
@@ -100,8 +100,7 @@ pub(super) fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
             .unwrap_or(0)
     };
     let created = |p: &Value| {
-        crate::printers::describe::time_of(&p["metadata"]["creationTimestamp"])
-            .unwrap_or(Millis::MAX)
+        crate::clock::time_of(&p["metadata"]["creationTimestamp"]).unwrap_or(Millis::MAX)
     };
     assigned(b)
         .cmp(&assigned(a))

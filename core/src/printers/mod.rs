@@ -1,9 +1,8 @@
 //! Printers turn API objects into what kubectl prints: tables, YAML, JSON, names,
 //! describe output. They return strings and never know where output goes.
 
-pub mod age;
-pub mod describe;
-pub mod gosort;
+pub use kubarium_tools::age;
+pub use kubarium_tools::gosort;
 pub mod json;
 pub mod jsonpath;
 pub mod table;

@@ -1,6 +1,7 @@
 //! kubectl's default table columns per kind (the server-side table printers of
 //! pkg/printers/internalversion), rendered through the tabwriter.
 
+pub use kubarium_tools::labels::node_roles;
 use std::collections::BTreeSet;
 
 use serde_json::{json, Map, Value};
@@ -246,34 +247,6 @@ pub fn node_status(node: &Value) -> String {
         parts.push("SchedulingDisabled".into());
     }
     parts.join(",")
-}
-
-/// A node's ROLES column.
-pub fn node_roles(node: &Value) -> String {
-    let mut roles: Vec<String> = node["metadata"]["labels"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| {
-                    if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
-                        Some(role.to_string())
-                    } else if k == "kubernetes.io/role" {
-                        v.as_str().map(String::from)
-                    } else {
-                        None
-                    }
-                })
-                .filter(|r| !r.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    roles.sort();
-    roles.dedup();
-    if roles.is_empty() {
-        "<none>".into()
-    } else {
-        roles.join(",")
-    }
 }
 
 fn service_ports(svc: &Value) -> String {

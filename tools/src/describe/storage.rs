@@ -6,9 +6,9 @@ use serde_json::Value;
 use super::{
     format_labels, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
 };
-use crate::clock::Millis;
-use crate::printers::age::human;
-use crate::printers::tabwriter;
+use crate::age::human;
+use crate::tabwriter;
+use crate::time::Millis;
 
 /// Access modes as kubectl abbreviates them, in its fixed order: `RWO,ROX,RWX,RWOP`.
 fn access_modes(modes: &Value) -> String {

@@ -7,8 +7,8 @@ use super::pod_template::{int_or_string, label_selector};
 use super::{
     format_labels, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
 };
-use crate::clock::Millis;
-use crate::printers::tabwriter;
+use crate::tabwriter;
+use crate::time::Millis;
 
 /// What each quota scope matches, as describe explains it.
 fn scope_help(scope: &str) -> Option<&'static str> {

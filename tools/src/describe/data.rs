@@ -4,8 +4,8 @@ use base64::Engine;
 use serde_json::Value;
 
 use super::{s, write_annotations, write_events, write_map};
-use crate::clock::Millis;
-use crate::printers::tabwriter;
+use crate::tabwriter;
+use crate::time::Millis;
 
 fn header(out: &mut String, obj: &Value) {
     out.push_str(&format!("Name:\t{}\n", s(obj, "/metadata/name")));

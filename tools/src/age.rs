@@ -1,6 +1,6 @@
 //! Durations as kubectl prints them: AGE columns (HumanDuration) and Go's Duration.String.
 
-use crate::clock::{Millis, SECOND};
+use crate::time::{Millis, SECOND};
 
 /// kubectl's AGE format: `0s`, `95s`, `2m3s`, `15m`, `4h`, `2d3h`, `12d`.
 pub fn human(d: Millis) -> String {

@@ -8,8 +8,8 @@ use super::pod_template::{int_or_string, label_selector};
 use super::{
     s, strings, time_of, transition_conditions, write_annotations, write_events, write_map,
 };
-use crate::clock::Millis;
-use crate::printers::tabwriter;
+use crate::tabwriter;
+use crate::time::Millis;
 
 /// The ready endpoints of the slices' ports named `port` (all ports when `None`):
 /// `ip:port`, the first three, then `+ N more...`.
@@ -264,9 +264,9 @@ fn peers(out: &mut String, rules: &Value, peers_key: &str, direction: &str, labe
 
 /// A time as Go's `time.Time.String()` prints it (in UTC).
 fn go_time(t: Millis) -> String {
-    let c = crate::clock::civil(crate::clock::epoch_seconds() + t.div_euclid(1000));
+    let c = crate::time::civil(t.div_euclid(1000));
     format!(
-        "{}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC",
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} +0000 UTC",
         c.year, c.month, c.day, c.hour, c.minute, c.second
     )
 }
@@ -280,7 +280,7 @@ pub fn network_policy(np: &Value) -> String {
     w!(
         out,
         "Created on:\t{}\n",
-        go_time(time_of(&np["metadata"]["creationTimestamp"]).unwrap_or(0))
+        go_time(time_of(&np["metadata"]["creationTimestamp"]).unwrap_or(super::GO_ZERO_TIME))
     );
     write_map(&mut out, "", "Labels", &np["metadata"]["labels"]);
     write_annotations(&mut out, "Annotations", &np["metadata"]["annotations"]);

@@ -7,10 +7,10 @@ use super::pod_template::{int_or_string, label_selector, pod_template};
 use super::{
     controlled_by, rfc1123z, s, strings, time_of, write_annotations, write_events, write_map,
 };
-use crate::clock::Millis;
+use crate::age::human;
 use crate::labels::selector_string;
-use crate::printers::age::human;
-use crate::printers::tabwriter;
+use crate::tabwriter;
+use crate::time::Millis;
 
 /// The phases of the pods a controller owns, as describe counts them.
 #[derive(Debug, Default, Clone, Copy)]

@@ -5,7 +5,7 @@ use crate::value::owned_strings;
 use serde_json::Value;
 
 use super::{s, write_annotations, write_map};
-use crate::printers::tabwriter;
+use crate::tabwriter;
 
 /// One policy rule with its lists, in PolicyRule's field order.
 #[derive(Clone, PartialEq)]

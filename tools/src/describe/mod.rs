@@ -1,6 +1,7 @@
 //! `kubectl describe`'s describers, laid out as kubectl's are (prefix writer levels,
 //! tab-aligned blocks, an Events table at the end): pods, nodes, namespaces and services
-//! here, the other kinds in the modules below.
+//! here, the other kinds in the modules below. kubectl gathers what each one needs into a
+//! [`Request`]; [`describe`] picks the describer.
 
 /// `write!` to a String, whose writes cannot fail.
 macro_rules! w {
@@ -18,51 +19,153 @@ mod policy;
 mod rbac;
 mod storage;
 mod workloads;
-pub use data::{config_map, secret, service_account};
-pub use generic::generic;
-pub use network::{
+use data::{config_map, secret, service_account};
+use generic::generic;
+use network::{
     endpoint_slice, endpoints, ingress, ingress_class, ip_address, network_policy, service_cidr,
 };
-pub use policy::{
+use policy::{
     horizontal_pod_autoscaler, limit_range, pod_disruption_budget, priority_class, resource_quota,
 };
-pub use rbac::{role, role_binding};
-pub use storage::{
+use rbac::{role, role_binding};
+use storage::{
     csi_node, persistent_volume, persistent_volume_claim, storage_class, volume_attributes_class,
 };
-pub use workloads::{
+use workloads::{
     cron_job, daemon_set, deployment, job, replica_set, replication_controller, stateful_set,
     PodCounts,
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::value::strings;
 use serde_json::Value;
 
-use super::age::human;
-use super::table::node_roles;
-use super::tabwriter;
-use crate::clock::{epoch_seconds, from_time, Millis};
+use crate::age::human;
+use crate::labels::node_roles;
 use crate::quantity;
+use crate::tabwriter;
+use crate::time::{civil, Millis, MONTHS, WEEKDAYS};
+
+/// One object to describe, with what its describer looks up beside it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Request {
+    pub group: String,
+    pub kind: String,
+    pub object: Value,
+    /// The events about the object; None where describe shows no Events section.
+    pub events: Option<Vec<Value>>,
+    /// Now, in Unix milliseconds.
+    pub now: Millis,
+    #[serde(default)]
+    pub related: Related,
+}
+
+/// What describers show beside their object, each filled only for the kinds that use it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Related {
+    /// A node's pods, a controller's selected pods.
+    #[serde(default)]
+    pub pods: Vec<Value>,
+    #[serde(default)]
+    pub quotas: Vec<Value>,
+    #[serde(default)]
+    pub limit_ranges: Vec<Value>,
+    /// A Service's or an Ingress's endpoint slices.
+    #[serde(default)]
+    pub slices: Vec<Value>,
+    #[serde(default)]
+    pub services: Vec<Value>,
+    /// The ReplicaSets a Deployment controls.
+    #[serde(default)]
+    pub replica_sets: Vec<Value>,
+    /// A node's Lease, or why it could not be read.
+    #[serde(default)]
+    pub lease: Option<Value>,
+    #[serde(default)]
+    pub lease_error: String,
+    /// The pods that use a PersistentVolumeClaim.
+    #[serde(default)]
+    pub users: Vec<String>,
+}
+
+/// `kubectl describe` of one object.
+pub fn describe(r: &Request) -> String {
+    let (t, events, now, rel) = (&r.object, r.events.as_deref(), r.now, &r.related);
+    let counts = || PodCounts::of(&rel.pods, s(t, "/metadata/uid"));
+    match (r.group.as_str(), r.kind.as_str()) {
+        ("", "Pod") => pod(t, events, now),
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => role(t),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => role_binding(t),
+        ("", "ConfigMap") => config_map(t, events, now),
+        ("", "Secret") => secret(t),
+        ("", "ServiceAccount") => service_account(t, events, now),
+        ("", "Namespace") => namespace(t, &rel.quotas, &rel.limit_ranges),
+        ("", "Service") => service(t, &rel.slices, events, now),
+        ("", "Node") => {
+            let lease = rel.lease.as_ref().ok_or(rel.lease_error.as_str());
+            node(t, lease, &rel.pods, events, now)
+        }
+        ("apps", "Deployment") => deployment(t, &rel.replica_sets, events, now),
+        ("apps", "ReplicaSet") => replica_set(t, counts(), events, now),
+        ("", "ReplicationController") => replication_controller(t, counts(), events, now),
+        ("apps", "DaemonSet") => daemon_set(t, counts(), events, now),
+        ("apps", "StatefulSet") => stateful_set(t, counts(), events, now),
+        ("batch", "Job") => job(t, events, now),
+        ("batch", "CronJob") => cron_job(t, events, now),
+        ("", "PersistentVolume") => persistent_volume(t, events, now),
+        ("", "PersistentVolumeClaim") => persistent_volume_claim(t, &rel.users, events, now),
+        ("storage.k8s.io", "StorageClass") => storage_class(t, events, now),
+        ("storage.k8s.io", "VolumeAttributesClass") => volume_attributes_class(t, events, now),
+        ("storage.k8s.io", "CSINode") => csi_node(t, events, now),
+        ("networking.k8s.io", "Ingress") => ingress(t, &rel.services, &rel.slices, events, now),
+        ("networking.k8s.io", "IngressClass") => ingress_class(t, events, now),
+        ("networking.k8s.io", "NetworkPolicy") => network_policy(t),
+        ("networking.k8s.io", "ServiceCIDR") => service_cidr(t, events, now),
+        ("networking.k8s.io", "IPAddress") => ip_address(t, events, now),
+        ("", "Endpoints") => endpoints(t, events, now),
+        ("discovery.k8s.io", "EndpointSlice") => endpoint_slice(t, events, now),
+        ("", "ResourceQuota") => resource_quota(t),
+        ("", "LimitRange") => limit_range(t),
+        ("policy", "PodDisruptionBudget") => pod_disruption_budget(t, events, now),
+        ("scheduling.k8s.io", "PriorityClass") => priority_class(t, events, now),
+        ("autoscaling", "HorizontalPodAutoscaler") => horizontal_pod_autoscaler(t, events, now),
+        _ => generic(t, events, now),
+    }
+}
+
+/// [`describe`] as the browser's second module serves it: a [`Request`] in JSON in, the
+/// description out.
+pub fn serve(request: &str) -> String {
+    match serde_json::from_str::<Request>(request) {
+        Ok(r) => describe(&r),
+        Err(e) => format!("error: {e}\n"),
+    }
+}
 
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }
 
-/// An RFC 3339 timestamp's virtual time.
+/// Go's zero `time.Time` (the first of January of year 1) in Unix milliseconds: what
+/// kubectl prints for a time an object leaves out.
+pub const GO_ZERO_TIME: Millis = -62_135_596_800_000;
+
+/// An RFC 3339 timestamp as Unix milliseconds.
 pub fn time_of(v: &Value) -> Option<Millis> {
     let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
         serde_json::from_value(v.clone()).ok()?;
-    Some(from_time(&t))
+    Some(t.0.as_millisecond())
 }
 
 /// RFC 1123 with numeric zone, as describe prints times: `Mon, 05 Jan 2026 08:12:00 +0000`.
 pub fn rfc1123z(t: Millis) -> String {
-    let c = crate::clock::civil(epoch_seconds() + t.div_euclid(1000));
+    let c = civil(t.div_euclid(1000));
     format!(
-        "{}, {:02} {} {} {:02}:{:02}:{:02} +0000",
-        crate::clock::WEEKDAYS[c.weekday as usize],
+        "{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
+        WEEKDAYS[c.weekday as usize],
         c.day,
-        crate::clock::MONTHS[(c.month - 1) as usize],
+        MONTHS[(c.month - 1) as usize],
         c.year,
         c.hour,
         c.minute,
@@ -99,7 +202,7 @@ fn transition_conditions(out: &mut String, conds: &[Value]) {
             "  {}\t{}\t{}\t{}\t{}\n",
             s(c, "/type"),
             s(c, "/status"),
-            rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(0)),
+            rfc1123z(time_of(&c["lastTransitionTime"]).unwrap_or(GO_ZERO_TIME)),
             s(c, "/reason"),
             s(c, "/message")
         );
@@ -176,7 +279,7 @@ fn write_events(out: &mut String, obj: &Value, events: Option<&[Value]>, now: Mi
     }
     // Oldest last-seen first, by Go's (unstable) sort as kubectl sorts them.
     let last_seen = |e: &Value| time_of(&e["lastTimestamp"]).unwrap_or(i64::MIN);
-    super::gosort::sort(&mut events, |a, b| last_seen(a) < last_seen(b));
+    crate::gosort::sort(&mut events, |a, b| last_seen(a) < last_seen(b));
     out.push_str(
         "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
     );
@@ -681,7 +784,12 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(rfc1123z(0), "Mon, 05 Jan 2026 08:00:00 +0000");
-        assert_eq!(rfc1123z(86_400_000 * 60), "Fri, 06 Mar 2026 08:00:00 +0000");
+        let epoch = 1_767_600_000_000;
+        assert_eq!(rfc1123z(epoch), "Mon, 05 Jan 2026 08:00:00 +0000");
+        assert_eq!(
+            rfc1123z(epoch + 86_400_000 * 60),
+            "Fri, 06 Mar 2026 08:00:00 +0000"
+        );
+        assert_eq!(rfc1123z(GO_ZERO_TIME), "Mon, 01 Jan 0001 00:00:00 +0000");
     }
 }

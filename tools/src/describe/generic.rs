@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{s, write_annotations, write_events, write_map};
-use crate::clock::Millis;
-use crate::printers::tabwriter;
+use crate::tabwriter;
+use crate::time::Millis;
 
 /// Fields the header already shows, or that describe leaves out.
 const SKIP: [&str; 5] = [
