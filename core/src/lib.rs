@@ -15,6 +15,7 @@ pub mod kubectl;
 pub mod kubelet;
 pub mod labels;
 pub mod printers;
+pub mod reference;
 pub use kubarium_tools::quantity;
 pub mod rng;
 pub mod scheduler;

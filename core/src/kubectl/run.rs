@@ -34,6 +34,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let Some(name) = p.positional.first() else {
         return fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
     };
+    if !crate::reference::matches(image) {
+        return fail(format!(
+            "error: Invalid image name \"{image}\": invalid reference format"
+        ));
+    }
     let restart = p.get("restart").unwrap_or("Always");
     if !["Always", "OnFailure", "Never"].contains(&restart) {
         return fail(format!(

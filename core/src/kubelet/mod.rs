@@ -2,6 +2,7 @@
 //! simulated container runtime: sandbox and pod IP, image pulls (with ErrImagePull and
 //! back-off), container start, exits and CrashLoopBackOff, graceful termination.
 
+mod admission;
 mod cri;
 mod env;
 mod exec;
@@ -15,6 +16,7 @@ pub mod programs;
 mod script;
 pub mod startup;
 pub mod static_pods;
+mod usage;
 mod volumes;
 
 use std::cell::RefCell;
@@ -79,6 +81,9 @@ enum Next {
     PullBackOff,
     /// Start the next instance of a container that exited.
     Restart,
+    /// The runtime failed to start it (its StartError is the last state): restart at
+    /// once the first time, then after the back-off.
+    StartFailed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +127,13 @@ impl State {
 #[derive(Debug, Clone)]
 struct Container {
     name: String,
+    /// The Localhost seccomp and AppArmor profiles it runs under, if any (its own
+    /// securityContext's, else the pod's).
+    seccomp: Option<String>,
+    apparmor: Option<String>,
+    /// Its memory limit in bytes, and whether its process outgrew it (the kernel killed it).
+    memory_limit: Option<u64>,
+    oom: bool,
     /// An init container with `restartPolicy: Always` (a sidecar).
     restartable: bool,
     /// The files its volumes bring (mount points, and the keys of configMap and secret
@@ -196,6 +208,21 @@ struct PodRuntime {
     /// Whether its init containers have all finished once (sidecar restarts after that
     /// do not hold the app containers up).
     initialized: bool,
+    /// What it requests of the node (counted against the pods admitted after it).
+    requests: crate::scheduler::framework::Resources,
+    /// Why the kubelet's admission rejected it, if it did: none of its containers run.
+    rejected: Option<Rejected>,
+}
+
+/// A pod the kubelet rejected: failed with its reason at once; its containers shown as
+/// unknown once the pod worker has terminated it.
+#[derive(Debug, Clone)]
+struct Rejected {
+    why: admission::Rejection,
+    /// Whether its event has been recorded.
+    announced: bool,
+    unknown_at: Millis,
+    unknown_shown: bool,
 }
 
 impl Container {
@@ -326,7 +353,11 @@ impl PodRuntime {
         let spec = &pod["spec"];
         let containers = |list: &Value| {
             list.as_array()
-                .map(|a| a.iter().map(|c| container_from_spec(c, now)).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|c| container_from_spec(c, &spec["securityContext"], now))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         PodRuntime {
@@ -352,6 +383,10 @@ impl PodRuntime {
             last_status: Value::Null,
             static_pod: false,
             initialized: false,
+            requests: serde_json::from_value(pod.clone())
+                .map(|p| crate::scheduler::framework::pod_requests(&p))
+                .unwrap_or_default(),
+            rejected: None,
             grace: spec["terminationGracePeriodSeconds"]
                 .as_i64()
                 .unwrap_or(30)
@@ -361,6 +396,12 @@ impl PodRuntime {
 
     /// The next time something is due for this pod, if anything is.
     fn next_due(&self) -> Option<Millis> {
+        if let Some(r) = &self.rejected {
+            return match self.deleting {
+                Some(d) => Some(d),
+                None => (!r.unknown_shown).then_some(r.unknown_at),
+            };
+        }
         let mut next: Option<Millis> = None;
         let mut consider = |t: Millis| next = Some(next.map_or(t, |n| n.min(t)));
         if self.ip.is_none() {
@@ -516,8 +557,22 @@ impl Container {
 }
 
 /// A container of a pod admitted at `admitted`: its probes tick from the second after.
-fn container_from_spec(c: &Value, admitted: Millis) -> Container {
+fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Container {
     let image = c["image"].as_str().unwrap_or("").to_string();
+    let localhost = |field: &str| {
+        let own = &c["securityContext"][field];
+        let profile = if own.is_object() {
+            own
+        } else {
+            &pod_security[field]
+        };
+        (profile["type"] == "Localhost").then(|| {
+            profile["localhostProfile"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+    };
     let anchor = (admitted.div_euclid(SECOND) + 1) * SECOND;
     let probes = [
         (prober::Kind::Startup, "startupProbe"),
@@ -539,6 +594,13 @@ fn container_from_spec(c: &Value, admitted: Millis) -> Container {
         })
         .collect();
     Container {
+        seccomp: localhost("seccompProfile"),
+        apparmor: localhost("appArmorProfile"),
+        memory_limit: c["resources"]["limits"]["memory"]
+            .as_str()
+            .and_then(crate::quantity::parse)
+            .and_then(|milli| u64::try_from(milli / 1000).ok()),
+        oom: false,
         probes,
         ports,
         kill: None,
@@ -963,10 +1025,19 @@ impl Kubelet {
             }
             let now = api.now();
             self.dirty.insert(key.clone());
-            let rt = self
-                .pods
-                .entry(key)
-                .or_insert_with(|| PodRuntime::new(&pod, &uid, now, api.rng.between(300, 900)));
+            if !self.pods.contains_key(&key) {
+                let mut rt = PodRuntime::new(&pod, &uid, now, api.rng.between(300, 900));
+                rt.rejected = self.admit(api, &pod).err().map(|why| Rejected {
+                    why,
+                    announced: false,
+                    unknown_at: now + api.rng.between(2_000, 6_000),
+                    unknown_shown: false,
+                });
+                self.pods.insert(key.clone(), rt);
+            }
+            let Some(rt) = self.pods.get_mut(&key) else {
+                continue;
+            };
             // Image updates on a running pod restart that container with the new image.
             if let Some(specs) = pod["spec"]["containers"].as_array() {
                 for (c, s) in rt.containers.iter_mut().zip(specs) {
@@ -985,6 +1056,32 @@ impl Kubelet {
                 }
             }
         }
+    }
+
+    /// The kubelet's admission of a pod new to it: pods already finished are not run
+    /// again, whatever they ask.
+    fn admit(&self, api: &mut ApiServer, pod: &Value) -> Result<(), admission::Rejection> {
+        let finished = matches!(
+            pod["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        if finished || !pod["metadata"]["deletionTimestamp"].is_null() {
+            return Ok(());
+        }
+        let Ok(node) = api.get(resources::nodes(), "", &self.node) else {
+            return Ok(());
+        };
+        let admitted: Vec<_> = self
+            .pods
+            .values()
+            .filter(|rt| rt.rejected.is_none() && rt.deleting.is_none())
+            .filter(|rt| {
+                let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
+                !matches!(pod_phase(rt, init_done), "Succeeded" | "Failed")
+            })
+            .map(|rt| rt.requests)
+            .collect();
+        admission::admit(pod, &node, &admitted)
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
@@ -1090,6 +1187,18 @@ impl Kubelet {
                 }
                 return;
             }
+            self.write_status(api, &mut rt);
+            self.pods.insert(key.to_string(), rt);
+            return;
+        }
+
+        if let Some(r) = &mut rt.rejected {
+            if !r.announced {
+                r.announced = true;
+                let (reason, message) = (r.why.reason.clone(), r.why.message.clone());
+                say(api, None, "Warning", &reason, message);
+            }
+            r.unknown_shown |= now >= r.unknown_at;
             self.write_status(api, &mut rt);
             self.pods.insert(key.to_string(), rt);
             return;
@@ -1231,7 +1340,17 @@ impl Kubelet {
                 self.drive(api, &mut say, c, &policy, (&namespace, &pod_desc), files);
                 // One the runtime could not create does not hold up the others.
                 ready_to_start = match &c.state {
-                    State::Waiting { reason, .. } if reason == "CreateContainerConfigError" => true,
+                    State::Waiting { reason, .. }
+                        if matches!(
+                            reason.as_str(),
+                            "CreateContainerConfigError"
+                                | "CreateContainerError"
+                                | "InvalidImageName"
+                                | "ErrImageNeverPull"
+                        ) =>
+                    {
+                        true
+                    }
                     State::Waiting {
                         next: Next::Pull | Next::Pulled { .. } | Next::Start,
                         ..
@@ -1279,6 +1398,23 @@ impl Kubelet {
             match c.state.clone() {
                 State::Waiting { at, .. } if at > now => return,
                 State::Waiting {
+                    next: Next::StartFailed,
+                    ..
+                } => {
+                    let Some(t) = c.last.take() else {
+                        c.state = State::creating(Next::Pull, now);
+                        continue;
+                    };
+                    if c.exits == 0 {
+                        c.exits = 1;
+                        c.last = Some(t);
+                        c.restart_count += 1;
+                        c.state = State::creating(Next::Pull, now);
+                    } else {
+                        self.exited(api, say, c, t, restart_policy, pod_desc);
+                    }
+                }
+                State::Waiting {
                     next: Next::Restart,
                     ..
                 } => {
@@ -1288,6 +1424,22 @@ impl Kubelet {
                 State::Waiting {
                     next: Next::Pull, ..
                 } => {
+                    if let Some(why) = crate::reference::invalid_reference(&c.image) {
+                        let msg = format!(
+                            "Failed to apply default image tag \"{0}\": couldn't parse image name \"{0}\": {why}",
+                            c.image
+                        );
+                        say(api, Some(&c.name), "Warning", "InspectFailed", msg.clone());
+                        say(
+                            api,
+                            Some(&c.name),
+                            "Warning",
+                            "Failed",
+                            "Error: InvalidImageName".into(),
+                        );
+                        c.state = State::retry("InvalidImageName", msg, now);
+                        return;
+                    }
                     let reference = images::parse_reference(&c.image);
                     let present = self.images.contains(&reference.full);
                     if present && c.pull_policy != "Always" {
@@ -1296,7 +1448,7 @@ impl Kubelet {
                             Some(&c.name),
                             "Normal",
                             "Pulled",
-                            format!("Container image \"{}\" already present on machine", c.image),
+                            format!("Container image \"{}\" already present on machine and can be accessed by the pod", c.image),
                         );
                         c.state = State::creating(Next::Start, now);
                         continue;
@@ -1420,6 +1572,17 @@ impl Kubelet {
                         c.state = State::retry("CreateContainerConfigError", msg, now);
                         return;
                     }
+                    if let Some(msg) = runtime_spec_error(c, files) {
+                        say(
+                            api,
+                            Some(&c.name),
+                            "Warning",
+                            "Failed",
+                            format!("Error: {msg}"),
+                        );
+                        c.state = State::retry("CreateContainerError", msg, now);
+                        return;
+                    }
                     let reference = images::parse_reference(&c.image);
                     c.image_id = format!(
                         "{}@sha256:{}",
@@ -1453,7 +1616,21 @@ impl Kubelet {
                                 None => process::behaviour(img, &command, &args, c.context()),
                             };
                             c.crash = failure.map(|f| f.lines);
-                            b
+                            // A process that takes more memory than its limit is killed
+                            // by the kernel as soon as it has.
+                            let argv = process::argv(&command, &args);
+                            c.oom = c
+                                .memory_limit
+                                .is_some_and(|limit| usage::memory(img, &argv) > limit);
+                            match b {
+                                Behaviour::Forever { .. } | Behaviour::Exits { .. } if c.oom => {
+                                    Behaviour::Exits {
+                                        after: api.rng.between(200, 700),
+                                        code: 137,
+                                    }
+                                }
+                                b => b,
+                            }
                         }
                         Err(e) => Behaviour::StartError(e),
                     };
@@ -1462,7 +1639,7 @@ impl Kubelet {
                         Some(&c.name),
                         "Normal",
                         "Created",
-                        format!("Created container: {}", c.name),
+                        "Container created".into(),
                     );
                     match behaviour {
                         Behaviour::StartError(msg) => {
@@ -1473,14 +1650,29 @@ impl Kubelet {
                                 "Failed",
                                 format!("Error: {msg}"),
                             );
+                            // containerd records the start that never happened at
+                            // the Unix epoch.
                             let t = Terminated {
                                 exit_code: 128,
                                 reason: "StartError".into(),
-                                message: Some(msg),
-                                started_at: now,
+                                message: Some(msg.clone()),
+                                started_at: -crate::clock::epoch_seconds() * SECOND,
                                 finished_at: now,
                             };
-                            self.exited(api, say, c, t, restart_policy, pod_desc);
+                            if restart_policy == "Never" {
+                                self.exited(api, say, c, t, restart_policy, pod_desc);
+                            } else {
+                                // The sync's error stands until the next relist sees the exit.
+                                c.last = Some(t);
+                                c.last_id = c.container_id.clone();
+                                c.state = State::Waiting {
+                                    reason: "RunContainerError".into(),
+                                    message: Some(msg),
+                                    next: Next::StartFailed,
+                                    at: now + PLEG_RELIST,
+                                };
+                                return;
+                            }
                         }
                         b => {
                             say(
@@ -1488,7 +1680,7 @@ impl Kubelet {
                                 Some(&c.name),
                                 "Normal",
                                 "Started",
-                                format!("Started container {}", c.name),
+                                "Container started".into(),
                             );
                             let (exit, graceful) = match b {
                                 Behaviour::Exits { after, code } => {
@@ -1514,7 +1706,10 @@ impl Kubelet {
                     exit: Some((at, code)),
                     ..
                 } if at <= now => {
-                    let t = Terminated::exited(code, started_at, at);
+                    let mut t = Terminated::exited(code, started_at, at);
+                    if c.oom && code == 137 {
+                        t.reason = "OOMKilled".into();
+                    }
                     if at - started_at > 10 * MINUTE {
                         c.exits = 0;
                     }
@@ -1838,6 +2033,9 @@ impl Kubelet {
 
     fn compose_status(&self, rt: &PodRuntime, pod: &Value) -> Value {
         let ts = |t: Millis| json!(to_time(t));
+        if let Some(r) = &rt.rejected {
+            return self.rejected_status(rt, r, pod);
+        }
         let sandbox_ready = rt.ip.is_some();
         let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
         let init_pending = !init_done;
@@ -1915,10 +2113,11 @@ impl Kubelet {
         };
         let unready_msg = format!("containers with unready status: [{}]", not_ready.join(" "));
         let finished = phase == "Succeeded" || phase == "Failed";
-        let ready_reason = if finished {
-            "PodCompleted"
-        } else {
-            "ContainersNotReady"
+        // A finished pod's containers are not ready because it finished (status/generate.go).
+        let (ready_reason, unready_msg) = match phase {
+            "Failed" => ("PodFailed", None),
+            "Succeeded" => ("PodCompleted", None),
+            _ => ("ContainersNotReady", Some(unready_msg)),
         };
         let mut conditions = vec![
             cond(
@@ -1945,13 +2144,13 @@ impl Kubelet {
                 "Ready",
                 all_ready,
                 Some(ready_reason.into()),
-                Some(unready_msg.clone()),
+                unready_msg.clone(),
             ),
             cond(
                 "ContainersReady",
                 all_ready,
                 Some(ready_reason.into()),
-                Some(unready_msg),
+                unready_msg,
             ),
         ];
         if let Some(sched) = pod["status"]["conditions"]
@@ -1982,6 +2181,86 @@ impl Kubelet {
         }
         status
     }
+}
+
+impl Kubelet {
+    /// A rejected pod's status: what rejectPod sets, then, once the pod worker has
+    /// terminated it, its containers as the status manager reports containers it never
+    /// ran.
+    fn rejected_status(&self, rt: &PodRuntime, r: &Rejected, pod: &Value) -> Value {
+        let mut status = json!({
+            "phase": "Failed",
+            "reason": r.why.reason,
+            "message": format!("Pod was rejected: {}", r.why.message),
+            "qosClass": pod["status"]["qosClass"].clone(),
+            "startTime": to_time(rt.started),
+        });
+        if !r.unknown_shown {
+            return status;
+        }
+        let at = json!(to_time(r.unknown_at));
+        let cond = |type_: &str, ok: bool, reason: Option<&str>| {
+            let mut c = json!({"type": type_, "status": if ok { "True" } else { "False" }, "lastProbeTime": null, "lastTransitionTime": at});
+            if let Some(reason) = reason {
+                c["reason"] = json!(reason);
+            }
+            c
+        };
+        let mut conditions = vec![
+            cond("PodReadyToStartContainers", false, None),
+            cond("Initialized", true, None),
+            cond("Ready", false, Some("PodFailed")),
+            cond("ContainersReady", false, Some("PodFailed")),
+        ];
+        conditions.push(
+            pod["status"]["conditions"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
+                .cloned()
+                .unwrap_or_else(|| cond("PodScheduled", true, None)),
+        );
+        let unknown = |c: &Container| {
+            json!({
+                "name": c.name,
+                "image": c.image,
+                "imageID": "",
+                "ready": false,
+                "restartCount": 0,
+                "started": false,
+                "state": {"terminated": {
+                    "exitCode": 137,
+                    "reason": "ContainerStatusUnknown",
+                    "message": "The container could not be located when the pod was terminated",
+                    "startedAt": null,
+                    "finishedAt": null,
+                }},
+                "lastState": {},
+            })
+        };
+        status["conditions"] = json!(conditions);
+        status["hostIP"] = json!(self.host_ip);
+        status["hostIPs"] = json!([{"ip": self.host_ip}]);
+        status["containerStatuses"] = rt.containers.iter().map(unknown).collect();
+        if !rt.init.is_empty() {
+            status["initContainerStatuses"] = rt.init.iter().map(unknown).collect();
+        }
+        status
+    }
+}
+
+/// Why containerd cannot create a container's spec: a Localhost seccomp profile missing
+/// from the kubelet's seccomp directory, or an AppArmor profile the node has not loaded
+/// (Kubarium's nodes load none).
+fn runtime_spec_error(c: &Container, files: &Fs) -> Option<String> {
+    if let Some(profile) = &c.seccomp {
+        let path = format!("/var/lib/kubelet/seccomp/{profile}");
+        if !files.exists(&path) {
+            return Some(format!("failed to create containerd container: cannot load seccomp profile \"{path}\": open {path}: no such file or directory"));
+        }
+    }
+    c.apparmor.as_ref().map(|profile| {
+        format!("failed to get container spec opts: failed to generate apparmor spec opts: apparmor profile not found {profile}")
+    })
 }
 
 fn terminated_json(t: &Terminated, container_id: &str) -> Value {

@@ -22,7 +22,7 @@ fn binary(arg: &str) -> &str {
 
 /// The command line a container runs: `command` replaces the image's entrypoint, `args`
 /// its default arguments; empty when the image's own program runs.
-fn argv(command: &[String], args: &[String]) -> Vec<String> {
+pub(super) fn argv(command: &[String], args: &[String]) -> Vec<String> {
     if !command.is_empty() {
         command.iter().chain(args.iter()).cloned().collect()
     } else {
@@ -54,8 +54,32 @@ pub fn behaviour(
             Behaviour::Forever { graceful: true }
         }
         _ => Behaviour::StartError(format!(
-            "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{first}\": executable file not found in $PATH: unknown"
+            "failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{first}\": {}: unknown",
+            not_executable(first, ctx.files)
         )),
+    }
+}
+
+/// Why Go's `exec.LookPath` cannot run `first` in the container: a bare name is looked
+/// up in $PATH, a path must be an executable file.
+fn not_executable(first: &str, files: &std::collections::BTreeSet<String>) -> String {
+    if !first.contains('/') {
+        return "executable file not found in $PATH".into();
+    }
+    let path = first.trim_end_matches('/');
+    let inside = format!("{path}/");
+    let in_image = |set: &[&str]| set.contains(&path);
+    if in_image(super::script::BASE_DIRS)
+        || files
+            .range(inside.clone()..)
+            .next()
+            .is_some_and(|f| f.starts_with(&inside))
+    {
+        "is a directory: permission denied".into()
+    } else if in_image(super::script::BASE_FILES) || files.contains(path) {
+        "permission denied".into()
+    } else {
+        format!("stat {first}: no such file or directory")
     }
 }
 

@@ -12,7 +12,7 @@ use crate::shell::syntax::{
 };
 
 /// Directories every image has (BusyBox and Debian-based images alike).
-const BASE_DIRS: &[&str] = &[
+pub(super) const BASE_DIRS: &[&str] = &[
     "/",
     "/bin",
     "/dev",
@@ -39,7 +39,7 @@ const BASE_DIRS: &[&str] = &[
 ];
 
 /// Files every image has.
-const BASE_FILES: &[&str] = &[
+pub(super) const BASE_FILES: &[&str] = &[
     "/dev/null",
     "/etc/hostname",
     "/etc/hosts",

@@ -29,13 +29,15 @@ fn write_map(m: &serde_json::Map<String, Value>, level: usize, out: &mut String)
     for k in keys {
         let v = &m[k];
         indent(level, out);
-        out.push_str(&quote_string(k, level));
+        let key = quote_string(k, level);
+        out.push_str(&key);
         out.push(':');
-        write_value_after_key(v, level, out);
+        write_value_after_key(v, level, level + key.chars().count() + 2, out);
     }
 }
 
-fn write_value_after_key(v: &Value, level: usize, out: &mut String) {
+/// Writes a key's value; a scalar one starts at `column`.
+fn write_value_after_key(v: &Value, level: usize, column: usize, out: &mut String) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             out.push('\n');
@@ -47,7 +49,7 @@ fn write_value_after_key(v: &Value, level: usize, out: &mut String) {
         }
         other => {
             out.push(' ');
-            out.push_str(&scalar(other, level + 2));
+            out.push_str(&fold(scalar(other, level + 2), column, level + 2));
             out.push('\n');
         }
     }
@@ -73,11 +75,75 @@ fn write_seq(a: &[Value], level: usize, out: &mut String) {
             }
             other => {
                 out.push(' ');
-                out.push_str(&scalar(other, level + 2));
+                out.push_str(&fold(scalar(other, level + 2), level + 2, level + 2));
                 out.push('\n');
             }
         }
     }
+}
+
+/// go-yaml v2's line folding (best_width 80): a plain or quoted scalar written from
+/// `column` breaks at a single space once its line has passed 80 columns, going on at
+/// `indent` (a double-quoted one escapes a space that would start the next line).
+fn fold(text: String, column: usize, indent: usize) -> String {
+    const BEST_WIDTH: usize = 80;
+    let quote = match text.chars().next() {
+        Some('|') | None => return text,
+        Some(q @ ('\'' | '"')) => Some(q),
+        Some(_) => None,
+    };
+    let body: Vec<char> = match quote {
+        Some(_) => {
+            let mut cs: Vec<char> = text.chars().skip(1).collect();
+            cs.pop();
+            cs
+        }
+        None => text.chars().collect(),
+    };
+    if !body.contains(&' ') || column + body.len() <= BEST_WIDTH {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut col = column;
+    if let Some(q) = quote {
+        out.push(q);
+        col += 1;
+    }
+    let mut spaces = false;
+    for (i, &c) in body.iter().enumerate() {
+        if c != ' ' {
+            out.push(c);
+            col += 1;
+            spaces = false;
+            continue;
+        }
+        let next_space = body.get(i + 1) == Some(&' ');
+        let inside = i > 0 && i + 1 < body.len();
+        let may_break = !spaces
+            && col > BEST_WIDTH
+            && match quote {
+                None => !next_space,
+                Some('\'') => inside && !next_space,
+                Some(_) => inside,
+            };
+        if may_break {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', indent));
+            col = indent;
+            if quote == Some('"') && next_space {
+                out.push('\\');
+                col += 1;
+            }
+        } else {
+            out.push(' ');
+            col += 1;
+        }
+        spaces = true;
+    }
+    if let Some(q) = quote {
+        out.push(q);
+    }
+    out
 }
 
 fn scalar(v: &Value, level: usize) -> String {
@@ -230,6 +296,15 @@ fn literal(s: &str, level: usize) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn folds_long_scalars_as_go_yaml() {
+        let v = json!({"status": {"conditions": [{"message": "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.", "type": "PodScheduled"}], "note": "a plain value that runs on past the eightieth column of the line it starts on"}});
+        assert_eq!(
+            to_yaml(&v),
+            "status:\n  conditions:\n  - message: '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are\n      available: 3 No preemption victims found for incoming pod.'\n    type: PodScheduled\n  note: a plain value that runs on past the eightieth column of the line it starts\n    on\n"
+        );
+    }
 
     #[test]
     fn emits_kubectl_style() {

@@ -389,6 +389,14 @@ pub fn pod(pod: &Value, events: Option<&[Value]>, now: Millis) -> String {
     if !s(status, "/message").is_empty() {
         out.push_str(&format!("Message:\t{}\n", s(status, "/message")));
     }
+    let seccomp = &pod["spec"]["securityContext"]["seccompProfile"];
+    if seccomp.is_object() {
+        out.push_str(&format!("SeccompProfile:\t{}\n", s(seccomp, "/type")));
+        if seccomp["type"] == "Localhost" {
+            let profile = s(seccomp, "/localhostProfile");
+            out.push_str(&format!("LocalhostProfile:\t{profile}\n"));
+        }
+    }
     out.push_str(&format!("IP:\t{}\n", s(status, "/podIP")));
     match status["podIPs"].as_array().filter(|a| !a.is_empty()) {
         Some(ips) => {

@@ -43,18 +43,12 @@ fn state(out: &mut String, label: &str, state: &Value) {
         w!(
             out,
             "      Started:\t{}\n",
-            time_of(&r["startedAt"]).map_or(String::new(), rfc1123z)
+            rfc1123z(time_of(&r["startedAt"]).unwrap_or(super::GO_ZERO_TIME))
         );
     } else if let Some(wt) = state.get("waiting") {
         w!(out, "    {label}:\tWaiting\n");
         if !s(wt, "/reason").is_empty() {
             w!(out, "      Reason:\t{}\n", s(wt, "/reason"));
-        }
-        if !s(wt, "/message").is_empty()
-            && label == "State"
-            && s(wt, "/reason") != "CrashLoopBackOff"
-        {
-            w!(out, "      Message:\t{}\n", s(wt, "/message"));
         }
     } else if let Some(t) = state.get("terminated") {
         w!(out, "    {label}:\tTerminated\n");
@@ -76,7 +70,7 @@ fn state(out: &mut String, label: &str, state: &Value) {
             w!(
                 out,
                 "      {label}:\t{}\n",
-                time_of(&t[key]).map_or(String::new(), rfc1123z)
+                rfc1123z(time_of(&t[key]).unwrap_or(super::GO_ZERO_TIME))
             );
         }
     } else {

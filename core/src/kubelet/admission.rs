@@ -1,0 +1,70 @@
+//! The kubelet's admission of a pod bound to its node (lifecycle/predicate.go): it
+//! repeats the scheduler's checks that a pod placed by `spec.nodeName` skipped (the
+//! node's room for its requests, then its node affinity and selector) and rejects a pod
+//! that fails one, for good.
+
+use k8s_openapi::api::core::v1::{Node, Pod};
+use serde_json::Value;
+
+use crate::scheduler::framework::{pod_requests, FilterPlugin, NodeInfo, Resources};
+use crate::scheduler::plugins::node_affinity::NodeAffinity;
+
+/// Why the kubelet rejects a pod: the reason its status and event carry, and the message
+/// (the status's follows `Pod was rejected: `).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    pub message: String,
+}
+
+/// Admits `pod` to `node`, beside the requests of the pods already admitted there.
+pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Rejection> {
+    let (Ok(typed), Ok(node)) = (
+        serde_json::from_value::<Pod>(pod.clone()),
+        serde_json::from_value::<Node>(node.clone()),
+    ) else {
+        return Ok(());
+    };
+    let mut info = NodeInfo::new(node);
+    for r in admitted {
+        info.requested.milli_cpu += r.milli_cpu;
+        info.requested.memory += r.memory;
+        info.requested.pods += 1;
+    }
+    let want = pod_requests(&typed);
+    // The first resource that does not fit, in the scheduler's order.
+    let lacking = [
+        ("pods", 1, info.requested.pods, info.allocatable.pods),
+        (
+            "cpu",
+            want.milli_cpu,
+            info.requested.milli_cpu,
+            info.allocatable.milli_cpu,
+        ),
+        (
+            "memory",
+            want.memory,
+            info.requested.memory,
+            info.allocatable.memory,
+        ),
+    ]
+    .into_iter()
+    .find(|&(_, want, used, capacity)| want > 0 && used.saturating_add(want) > capacity);
+    if let Some((name, requested, used, capacity)) = lacking {
+        return Err(Rejection {
+            reason: format!("OutOf{name}"),
+            message: format!(
+                "Node didn't have enough resource: {name}, requested: {requested}, used: {used}, capacity: {capacity}"
+            ),
+        });
+    }
+    if !NodeAffinity.filter(&typed, &info).is_success() {
+        return Err(Rejection {
+            reason: "NodeAffinity".into(),
+            message:
+                "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
+                    .into(),
+        });
+    }
+    Ok(())
+}
