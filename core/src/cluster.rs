@@ -178,6 +178,8 @@ impl Cluster {
                 };
                 k.sync(&mut self.api, &mut self.recorder, files);
             }
+            let now = self.api.now();
+            self.api.metrics_server.sync(&self.kubelets, now);
             for c in self.controllers.iter_mut() {
                 if running.contains(&(c.component(), true)) {
                     c.sync(&mut self.api, &mut self.recorder);
@@ -201,6 +203,7 @@ impl Cluster {
             .iter()
             .filter_map(Kubelet::next_wake)
             .chain(self.hosts.iter().filter_map(|h| h.systemd.next_restart()))
+            .chain(self.api.metrics_server.next_wake())
             .chain(scheduler)
             .chain(
                 self.controllers
@@ -366,7 +369,27 @@ impl Cluster {
             );
             self.advance(15 * SECOND);
         }
+        self.install(include_str!("addons/metrics-server.yaml"));
         self.advance(AGE_AT_START - self.now());
+    }
+
+    /// Creates an add-on's objects, as `kubectl apply -f` of its manifest would.
+    fn install(&mut self, manifest: &str) {
+        let catalog = self.api.catalog();
+        for obj in crate::yaml::documents(manifest).unwrap_or_default() {
+            let (Some(api_version), Some(kind)) =
+                (obj["apiVersion"].as_str(), obj["kind"].as_str())
+            else {
+                continue;
+            };
+            if let Some(r) = catalog.for_kind(api_version, kind) {
+                let ns = obj["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                let _ = self.api.create(r, &ns, obj, false);
+            }
+        }
     }
 
     /// Adds a worker machine as `kubeadm join` leaves it: its kubelet registers its Node

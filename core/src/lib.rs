@@ -14,6 +14,7 @@ pub mod klog;
 pub mod kubectl;
 pub mod kubelet;
 pub mod labels;
+pub mod metrics_server;
 pub mod printers;
 pub mod reference;
 pub use kubarium_tools::quantity;

@@ -14,6 +14,7 @@ pub mod discovery;
 pub mod errors;
 pub mod eviction;
 pub mod field_manager;
+pub mod metrics;
 pub mod negotiation;
 pub mod openapi;
 pub mod patch;
@@ -89,6 +90,8 @@ pub struct ApiServer {
     pub rng: Rng,
     /// The admission plugins that run.
     pub admission: admission::plugins::Plugins,
+    /// metrics-server, which the aggregator proxies the metrics API to.
+    pub metrics_server: crate::metrics_server::MetricsServer,
 }
 
 /// What a write takes from its request besides the body.
@@ -341,6 +344,7 @@ impl ApiServer {
             clock: Clock::default(),
             rng: Rng::new(seed),
             admission: admission::plugins::Plugins::default(),
+            metrics_server: Default::default(),
         }
     }
 
@@ -350,7 +354,11 @@ impl ApiServer {
 
     /// The resources this cluster serves: the built-in ones and its CRDs'.
     pub fn catalog(&self) -> resources::Catalog {
-        custom_resources::catalog(&self.store)
+        let mut catalog = custom_resources::catalog(&self.store);
+        if self.serves_metrics() {
+            catalog.aggregated.extend(metrics::resources());
+        }
+        catalog
     }
 
     /// Creates an object of `resource` in `namespace` from a request body (strictly

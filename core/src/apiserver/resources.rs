@@ -66,6 +66,7 @@ pub fn all() -> impl Iterator<Item = &'static Resource> {
 /// is known, and answered with "not supported in Kubarium yet").
 pub fn is_served(r: &'static Resource) -> bool {
     r.custom
+        || r.group == super::metrics::GROUP
         || (r.group.is_empty() && matches!(r.plural, "componentstatuses" | "bindings"))
         || super::reviews::is_review(r)
         || super::serves(super::conversion::storage(r))
@@ -335,12 +336,17 @@ pub struct Catalog {
     pub custom: Vec<&'static Resource>,
     /// Each CRD's resource at its storage version.
     pub custom_stored: Vec<&'static Resource>,
+    /// The resources of extension API servers the aggregator serves (metrics.k8s.io
+    /// while metrics-server is available).
+    pub aggregated: Vec<&'static Resource>,
 }
 
 impl Catalog {
     /// Every resource: the built-in table, then the custom ones.
     pub fn all(&self) -> impl Iterator<Item = &'static Resource> + '_ {
-        all().chain(self.custom.iter().copied())
+        all()
+            .chain(self.custom.iter().copied())
+            .chain(self.aggregated.iter().copied())
     }
 
     /// The served resources, each once at its preferred version.
@@ -352,7 +358,9 @@ impl Catalog {
                 .position(|x| x.group == r.group && x.plural == r.plural);
             (first == Some(i)).then_some(*r)
         });
-        preferred().chain(custom)
+        preferred()
+            .chain(custom)
+            .chain(self.aggregated.iter().copied())
     }
 
     /// The served resources at their storage versions.

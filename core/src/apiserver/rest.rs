@@ -307,6 +307,9 @@ impl ApiServer {
     fn resource_request(&mut self, req: &Request) -> Result<Response, ApiError> {
         let (r, info) = self.resolve(req)?;
         let info = &info;
+        if r.group == super::metrics::GROUP {
+            return self.metrics_request(req, r, info);
+        }
         let ns = info.namespace.as_str();
         let name = info.name.as_str();
         let sub = info.subresource.as_str();

@@ -1,7 +1,9 @@
 //! The aggregator's availability controller: a local APIService is always available; one
 //! served by an extension API server is available when its Service exists, listens on
-//! the port and has endpoints (Kubarium runs no extension API server yet, so a service
-//! with endpoints still fails the discovery check).
+//! the port, has ready endpoints and answers discovery. Kubarium's one extension API
+//! server is metrics-server (metrics.k8s.io/v1beta1); any other fails the discovery
+//! check. Until the EndpointSlice controller lands, a Service's ready endpoints are the
+//! ready pods its selector picks, as that controller would publish them.
 
 use serde_json::{json, Value};
 
@@ -17,6 +19,7 @@ use crate::events::Recorder;
 pub struct ApiServiceAvailability {
     api_services: Informer,
     services: Informer,
+    pods: Informer,
 }
 
 /// The Available condition an APIService should have: (status, reason, message).
@@ -57,34 +60,49 @@ fn availability(
         );
     };
     let port_name = service_port["name"].as_str().unwrap_or("");
-    let has_endpoints = api
-        .get(
-            resources::find("", "v1", "endpoints").unwrap_or(resources::services()),
-            ns,
-            name,
-        )
-        .is_ok_and(|ep| {
-            ep["subsets"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|s| s["addresses"].as_array().is_some_and(|a| !a.is_empty()))
-        });
-    if !has_endpoints {
+    if !has_ready_endpoints(api, svc) {
         return (
             "False",
             "MissingEndpoints",
-            format!("endpoints for service/{name} in \"{ns}\" have no addresses with port name \"{port_name}\""),
+            format!("endpointslices for service/{name} in \"{ns}\" have no addresses with port name \"{port_name}\""),
         );
     }
     let group = spec["group"].as_str().unwrap_or("");
     let version = spec["version"].as_str().unwrap_or("");
+    if (group, version) == (crate::apiserver::metrics::GROUP, "v1beta1")
+        && api.metrics_server.ready()
+    {
+        return ("True", "Passed", "all checks passed".into());
+    }
     let ip = svc["spec"]["clusterIP"].as_str().unwrap_or("");
     (
         "False",
         "FailedDiscoveryCheck",
         format!("failing or missing response from https://{ip}:{port}/apis/{group}/{version}: calling extension API servers is not supported in Kubarium yet"),
     )
+}
+
+/// Whether a Service selects a ready pod (what its EndpointSlices would list as ready).
+fn has_ready_endpoints(api: &ApiServer, svc: &Value) -> bool {
+    let Some(selector) = svc["spec"]["selector"]
+        .as_object()
+        .filter(|s| !s.is_empty())
+    else {
+        return false;
+    };
+    let ns = svc["metadata"]["namespace"].as_str();
+    api.store.range(&resources::pods().prefix(ns)).any(|kv| {
+        let pod = &kv.value;
+        selector
+            .iter()
+            .all(|(k, v)| &pod["metadata"]["labels"][k] == v)
+            && pod["metadata"]["deletionTimestamp"].is_null()
+            && pod["status"]["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+    })
 }
 
 impl Controller for ApiServiceAvailability {
@@ -111,7 +129,8 @@ impl Controller for ApiServiceAvailability {
             .changes(api, resources::services())
             .objects()
             .is_empty();
-        if !changed && !services_changed {
+        let pods_changed = self.pods.changed(api, resources::pods());
+        if !changed && !services_changed && !pods_changed {
             return;
         }
         let all: Vec<Value> = api

@@ -147,6 +147,19 @@ impl Informer {
         self.last_revision = api.store.revision();
     }
 
+    /// Whether `resource` changed since the last call (always on the first call), without
+    /// copying what changed.
+    pub fn changed(&mut self, api: &ApiServer, resource: &Resource) -> bool {
+        let first = self.last_revision == 0;
+        let changed = first
+            || api
+                .store
+                .watch(&resource.prefix(None), self.last_revision)
+                .map_or(true, |evs| !evs.is_empty());
+        self.last_revision = api.store.revision();
+        changed
+    }
+
     /// The changes to `resource` since the last call (all objects on the first call).
     pub fn changes(&mut self, api: &ApiServer, resource: &Resource) -> Changes {
         let now = api.store.revision();

@@ -33,6 +33,7 @@ pub mod scale;
 pub mod set;
 pub mod taint;
 pub mod targets;
+pub mod top;
 pub mod unreachable;
 pub mod urls;
 pub mod wait;
@@ -195,6 +196,7 @@ pub const VERBS: &[&str] = &[
     "drain",
     "logs",
     "exec",
+    "top",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
@@ -202,7 +204,6 @@ const NOT_YET: &[&str] = &[
     "rollout",
     "attach",
     "port-forward",
-    "top",
     "auth",
     "certificate",
     "cp",
@@ -353,6 +354,12 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         }
     } else if verb == "set" && rest.first().is_some_and(|s| s == "subject") {
         "set subject".to_string()
+    } else if verb == "top" {
+        match rest.first().map(String::as_str) {
+            Some("node" | "nodes" | "no") => "top node".to_string(),
+            Some("pod" | "pods" | "po") => "top pod".to_string(),
+            _ => "top".to_string(),
+        }
     } else if verb == "cluster-info" && rest.first().is_some_and(|s| s == "dump") {
         "cluster-info dump".to_string()
     } else if let Some(sub) = rest.first().filter(|s| {
@@ -444,6 +451,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "drain" => drain::run(&parsed, ctx),
         "logs" => logs::run(&parsed, ctx),
         "exec" => exec::run(&parsed, ctx),
+        "top" => top::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }

@@ -304,6 +304,12 @@ pub const IMAGES: &[Image] = &[
         entrypoint: SERVER,
     },
     Image {
+        repository: "registry.k8s.io/metrics-server/metrics-server",
+        tags: &["v0.8.1", "v0.8.0", "v0.7.2", "v0.7.1", "v0.6.4"],
+        size_bytes: 20_740_608,
+        entrypoint: SERVER,
+    },
+    Image {
         repository: "k8s.gcr.io/echoserver",
         tags: &["1.10", "1.4"],
         size_bytes: 46_180_116,

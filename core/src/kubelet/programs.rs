@@ -178,6 +178,10 @@ pub enum Site {
     /// kube-apiserver: its health endpoints answer 500 while its etcd is down; other
     /// paths are forbidden to anonymous requests.
     ApiServer,
+    /// metrics-server: live at once, ready once it has scraped the kubelets (one
+    /// resolution after it starts), which it never does without `--kubelet-insecure-tls`
+    /// (the kubelets' serving certificates are self-signed, as kubeadm leaves them).
+    MetricsServer { scrapes: bool, resolution: Millis },
 }
 
 /// What listens on a port of a container's network namespace.
@@ -276,6 +280,19 @@ pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
             vec![(port_flag(argv, "secure-port", 10257), https(HEALTH, 403))]
         }
         "kube-scheduler" => vec![(port_flag(argv, "secure-port", 10259), https(HEALTH, 403))],
+        "metrics-server" => {
+            let m = crate::metrics_server::Options::from_args(argv);
+            vec![(
+                port_flag(argv, "secure-port", 10250),
+                Listener::Http {
+                    tls: true,
+                    site: Site::MetricsServer {
+                        scrapes: m.insecure_tls,
+                        resolution: m.resolution,
+                    },
+                },
+            )]
+        }
         "etcd" => vec![
             (2379, Listener::Tcp),
             (2380, Listener::Tcp),
@@ -349,6 +366,16 @@ pub fn answer(
         }
         Site::Liveness if path == "/healthz" => (500, Millis::MAX),
         Site::Liveness => (404, Millis::MAX),
+        Site::MetricsServer { .. } if path == "/livez" => (200, Millis::MAX),
+        Site::MetricsServer {
+            scrapes,
+            resolution,
+        } if path == "/readyz" => match (scrapes, elapsed >= resolution) {
+            (true, true) => (200, Millis::MAX),
+            (true, false) => (500, resolution),
+            (false, _) => (500, Millis::MAX),
+        },
+        Site::MetricsServer { .. } => (403, Millis::MAX),
         Site::ApiServer => match path {
             "/healthz" | "/livez" | "/readyz" if !etcd_up => (500, Millis::MAX),
             "/healthz" | "/livez" | "/readyz" | "/version" => (200, Millis::MAX),

@@ -1,13 +1,28 @@
-//! What a container's processes use of memory (their working set, in bytes), from what
-//! they run: a small shell, an image's server at rest, or a load generator such as
-//! `stress --vm 1 --vm-bytes 250M`, which holds what it asks for.
+//! What a container's processes use: CPU (in millionths of a core) and memory (their
+//! working set, in bytes), from what they run: a small shell, an image's server at
+//! rest, or a load generator such as `stress --vm 1 --vm-bytes 250M`, which holds what
+//! it asks for, or `stress --cpu 2`, which keeps two cores busy. A container's CPU
+//! limit throttles it; its memory limit is enforced by the kernel (the kubelet's OOM
+//! kill).
 
 use super::images::Image;
 
 const MI: u64 = 1024 * 1024;
+/// One core, in millionths.
+pub const CORE: u64 = 1_000_000;
 
-/// The working set of a container running `argv` (empty: the image's own program).
-pub fn memory(image: &Image, argv: &[String]) -> u64 {
+/// What a container's processes use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Millionths of a core.
+    pub cpu: u64,
+    /// Bytes of working set.
+    pub memory: u64,
+}
+
+/// What a container running `argv` (empty: the image's own program) uses, before its
+/// CPU limit throttles it.
+pub fn usage(image: &Image, argv: &[String]) -> Usage {
     let program = argv
         .first()
         .map(|a| a.rsplit('/').next().unwrap_or(a))
@@ -18,33 +33,41 @@ pub fn memory(image: &Image, argv: &[String]) -> u64 {
     }
 }
 
-/// An image's program at rest: what `kubectl top` shows of it idle.
-fn at_rest(repository: &str) -> u64 {
-    let mi = match repository.rsplit('/').next().unwrap_or(repository) {
-        "nginx" => 3,
-        "httpd" => 6,
-        "redis" => 4,
-        "memcached" => 2,
-        "mysql" => 360,
-        "postgres" => 25,
-        "mongo" => 70,
-        "etcd" => 40,
-        "kube-apiserver" => 250,
-        "kube-controller-manager" => 50,
-        "kube-scheduler" => 20,
-        "coredns" => 15,
-        "kube-proxy" => 15,
-        "tomcat" => 120,
-        "python" | "node" => 10,
-        _ => 1,
+/// An image's program at rest: what `kubectl top` shows of it idle (thousandths of a
+/// millicore, MiB).
+fn at_rest(repository: &str) -> Usage {
+    let (micro, mi) = match repository.rsplit('/').next().unwrap_or(repository) {
+        "nginx" => (300, 3),
+        "httpd" => (500, 6),
+        "redis" => (2_000, 4),
+        "memcached" => (500, 2),
+        "mysql" => (6_000, 360),
+        "postgres" => (2_000, 25),
+        "mongo" => (8_000, 70),
+        "etcd" => (22_000, 45),
+        "kube-apiserver" => (38_000, 260),
+        "kube-controller-manager" => (14_000, 52),
+        "kube-scheduler" => (4_000, 22),
+        "coredns" => (2_000, 14),
+        "kube-proxy" => (1_000, 16),
+        "metrics-server" => (3_000, 19),
+        "tomcat" => (2_000, 120),
+        "python" | "node" => (200, 10),
+        _ => (0, 1),
     };
-    mi * MI
+    Usage {
+        cpu: micro,
+        memory: mi * MI,
+    }
 }
 
-/// stress (Amos Waterland's, as polinux/stress runs it): each of `--vm N` workers
-/// allocates `--vm-bytes` (256M unless given; suffixes b, k, m, g in powers of 1024)
-/// and holds it while `--vm-hang` sleeps, on top of stress's own few megabytes.
-fn stress(args: &[String]) -> u64 {
+/// stress (Amos Waterland's, as polinux/stress runs it): each of `--cpu N` workers
+/// spins a core; each of `--vm N` workers allocates `--vm-bytes` (256M unless given;
+/// suffixes b, k, m, g in powers of 1024) and, with `--vm-hang`, holds it asleep
+/// (without, it keeps rewriting it, busy); all on top of stress's own few megabytes.
+fn stress(args: &[String]) -> Usage {
+    let mut cpus = 0u64;
+    let mut hang = false;
     let mut workers = 0u64;
     let mut bytes = 256 * MI;
     let mut it = args.iter();
@@ -60,12 +83,18 @@ fn stress(args: &[String]) -> u64 {
                 .unwrap_or_default()
         };
         match flag {
+            "-c" | "--cpu" => cpus = value().parse().unwrap_or(0),
             "-m" | "--vm" => workers = value().parse().unwrap_or(0),
             "--vm-bytes" => bytes = size(&value()).unwrap_or(bytes),
+            "--vm-hang" => hang = value().parse::<u64>().is_ok_and(|h| h > 0),
             _ => {}
         }
     }
-    5 * MI + workers.saturating_mul(bytes)
+    let busy = cpus + if hang { 0 } else { workers };
+    Usage {
+        cpu: busy.saturating_mul(CORE),
+        memory: 5 * MI + workers.saturating_mul(bytes),
+    }
 }
 
 /// stress's sizes: a number with an optional b, k, m or g (either case).
@@ -95,11 +124,19 @@ mod tests {
         let img = pull("polinux/stress").expect("known image");
         let argv = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
         assert_eq!(
-            memory(img, &argv("stress --vm 1 --vm-bytes 250M --vm-hang 1")),
+            usage(img, &argv("stress --vm 1 --vm-bytes 250M --vm-hang 1")).memory,
             255 * MI
         );
-        assert_eq!(memory(img, &argv("stress --vm 2 --vm-bytes=1g")), 2053 * MI);
-        assert_eq!(memory(img, &argv("stress --vm 1")), 261 * MI);
-        assert_eq!(memory(img, &argv("stress --cpu 1")), 5 * MI);
+        assert_eq!(
+            usage(img, &argv("stress --vm 2 --vm-bytes=1g")).memory,
+            2053 * MI
+        );
+        assert_eq!(usage(img, &argv("stress --vm 1")).memory, 261 * MI);
+        assert_eq!(usage(img, &argv("stress --cpu 1")).memory, 5 * MI);
+        assert_eq!(usage(img, &argv("stress --cpu 2")).cpu, 2 * CORE);
+        assert_eq!(
+            usage(img, &argv("stress --vm 1 --vm-bytes 250M --vm-hang 1")).cpu,
+            0
+        );
     }
 }
