@@ -12,12 +12,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::clock::{to_time, Millis, SECOND};
+use crate::kubelet::usage::NODE_SYSTEM;
 use crate::kubelet::{ContainerStats, Kubelet};
-
-/// What a node's own processes (the OS, containerd, the kubelet) use besides its
-/// containers: millionths of a core, bytes.
-const SYSTEM_CPU: u64 = 25_000;
-const SYSTEM_MEMORY: u64 = 480 * 1024 * 1024;
 
 /// The options that change what it does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +129,7 @@ impl MetricsServer {
         }
         for k in kubelets.iter().filter(|k| k.running()) {
             let stats = k.resource_metrics(now);
-            let rate: u64 = SYSTEM_CPU
+            let rate: u64 = NODE_SYSTEM.cpu
                 + stats
                     .iter()
                     .map(|c| {
@@ -141,7 +137,7 @@ impl MetricsServer {
                             / u64::try_from(now - c.started_at).unwrap_or(1).max(1)
                     })
                     .sum::<u64>();
-            let node_memory = SYSTEM_MEMORY + stats.iter().map(|c| c.memory).sum::<u64>();
+            let node_memory = NODE_SYSTEM.memory + stats.iter().map(|c| c.memory).sum::<u64>();
             let containers = stats
                 .into_iter()
                 .map(|c| ((c.namespace.clone(), c.pod.clone(), c.container.clone()), c))

@@ -25,6 +25,22 @@ pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Re
     ) else {
         return Ok(());
     };
+    // The eviction manager's admission check comes first: a node short of memory takes
+    // no BestEffort pods.
+    let pressured = node
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c.type_ == "MemoryPressure" && c.status == "True")
+        });
+    if pressured && pod["status"]["qosClass"] == "BestEffort" {
+        return Err(Rejection {
+            reason: "Evicted".into(),
+            message: "The node had condition: [MemoryPressure]. ".into(),
+        });
+    }
     let mut info = NodeInfo::new(node);
     for r in admitted {
         info.requested.milli_cpu += r.milli_cpu;

@@ -5,6 +5,7 @@
 mod admission;
 mod cri;
 mod env;
+mod eviction;
 mod exec;
 pub use exec::ExecOutput;
 pub mod images;
@@ -16,7 +17,7 @@ pub mod programs;
 mod script;
 pub mod startup;
 pub mod static_pods;
-mod usage;
+pub mod usage;
 mod volumes;
 
 use std::cell::RefCell;
@@ -134,6 +135,8 @@ struct Container {
     /// Its memory limit in bytes, and whether its process outgrew it (the kernel killed it).
     memory_limit: Option<u64>,
     oom: bool,
+    /// Its memory request in bytes (0 when it has none).
+    memory_request: u64,
     /// Its CPU limit in millionths of a core (what throttles it), and what its process
     /// uses since it started.
     cpu_limit: Option<u64>,
@@ -216,6 +219,17 @@ struct PodRuntime {
     requests: crate::scheduler::framework::Resources,
     /// Why the kubelet's admission rejected it, if it did: none of its containers run.
     rejected: Option<Rejected>,
+    /// Its priority (the eviction manager evicts lower ones first).
+    priority: i64,
+    /// Why and when the eviction manager evicted it, if it did.
+    evicted: Option<Evicted>,
+}
+
+/// A pod the eviction manager evicted: failed for good, its containers stopped.
+#[derive(Debug, Clone)]
+struct Evicted {
+    message: String,
+    at: Millis,
 }
 
 /// A pod the kubelet rejected: failed with its reason at once; its containers shown as
@@ -230,6 +244,20 @@ struct Rejected {
 }
 
 impl Container {
+    /// What it uses while it runs, as the kubelet measures it: its process's model,
+    /// each container a little off the model's figures at its own steady pace, CPU
+    /// throttled at its limit, memory in whole pages.
+    fn measured(&self) -> usage::Usage {
+        let h = hex_digest(&self.container_id, 7);
+        let spread = |span: u64| u64::from_str_radix(&h[..4], 16).map_or(0, |x| x % (2 * span + 1));
+        let mut cpu = self.usage.cpu * (85 + spread(15)) / 100;
+        if let Some(limit) = self.cpu_limit {
+            cpu = cpu.min(limit);
+        }
+        let memory = self.usage.memory / 1000 * (980 + spread(20)) / 4096 * 4096;
+        usage::Usage { cpu, memory }
+    }
+
     /// Its command and arguments with `$(VAR)` references to its environment expanded.
     fn command_line(&self) -> (Vec<String>, Vec<String>) {
         let expand = |list: &[String]| -> Vec<String> {
@@ -391,6 +419,8 @@ impl PodRuntime {
                 .map(|p| crate::scheduler::framework::pod_requests(&p))
                 .unwrap_or_default(),
             rejected: None,
+            priority: spec["priority"].as_i64().unwrap_or(0),
+            evicted: None,
             grace: spec["terminationGracePeriodSeconds"]
                 .as_i64()
                 .unwrap_or(30)
@@ -501,6 +531,8 @@ pub struct Kubelet {
     /// Whether etcd ran on this node at the last sync (probes that depend on it are
     /// woken when that changes).
     etcd_up: bool,
+    /// When the eviction manager last found the node short of memory.
+    pressure_at: Option<Millis>,
 }
 
 /// The user a node's kubelet is to the API server.
@@ -621,6 +653,11 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
             .and_then(crate::quantity::parse)
             .and_then(|milli| u64::try_from(milli / 1000).ok()),
         oom: false,
+        memory_request: c["resources"]["requests"]["memory"]
+            .as_str()
+            .and_then(crate::quantity::parse)
+            .and_then(|milli| u64::try_from(milli / 1000).ok())
+            .unwrap_or(0),
         cpu_limit: c["resources"]["limits"]["cpu"]
             .as_str()
             .and_then(crate::quantity::parse)
@@ -687,6 +724,7 @@ impl Kubelet {
             exec_changes: RefCell::default(),
             probes_to_wake: RefCell::default(),
             etcd_up: false,
+            pressure_at: None,
         }
     }
 
@@ -765,16 +803,7 @@ impl Kubelet {
                 let State::Running { started_at, .. } = c.state else {
                     continue;
                 };
-                // Each container's own steady pace, a little off its model's figures.
-                let h = hex_digest(&c.container_id, 7);
-                let spread =
-                    |span: u64| u64::from_str_radix(&h[..4], 16).map_or(0, |x| x % (2 * span + 1));
-                let mut cpu = c.usage.cpu * (85 + spread(15)) / 100;
-                if let Some(limit) = c.cpu_limit {
-                    cpu = cpu.min(limit);
-                }
-                // Whole pages.
-                let memory = c.usage.memory / 1000 * (980 + spread(20)) / 4096 * 4096;
+                let used = c.measured();
                 let ran = u64::try_from(now - started_at).unwrap_or(0);
                 out.push(ContainerStats {
                     namespace: rt.namespace.clone(),
@@ -783,8 +812,8 @@ impl Kubelet {
                     started_at,
                     // What starting took, then millionths of a core for `ran`
                     // milliseconds, in nanoseconds.
-                    cpu_ns: STARTUP_CPU_NS + cpu.saturating_mul(ran),
-                    memory,
+                    cpu_ns: STARTUP_CPU_NS + used.cpu.saturating_mul(ran),
+                    memory: used.memory,
                 });
             }
         }
@@ -868,10 +897,12 @@ impl Kubelet {
             let mut lease = self.lease.take();
             node_status::renew_lease(&mut self.client(api), &self.node, now, &mut lease);
             self.lease = lease;
+            self.synchronize_eviction(api, rec);
         }
         if now >= self.heartbeat_at {
             self.heartbeat_at = now + NODE_STATUS_REPORT;
-            for reason in node_status::post(&mut self.client(api), &self.node, now) {
+            let pressure = self.memory_pressure(now);
+            for reason in node_status::post(&mut self.client(api), &self.node, now, pressure) {
                 let node = ObjectRef::node(&self.node);
                 let message = format!("Node {} status is now: {reason}", self.node);
                 let source = Source::Kubelet { host: &self.node };
@@ -1161,7 +1192,7 @@ impl Kubelet {
         let admitted: Vec<_> = self
             .pods
             .values()
-            .filter(|rt| rt.rejected.is_none() && rt.deleting.is_none())
+            .filter(|rt| rt.rejected.is_none() && rt.evicted.is_none() && rt.deleting.is_none())
             .filter(|rt| {
                 let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
                 !matches!(pod_phase(rt, init_done), "Succeeded" | "Failed")
@@ -1286,6 +1317,21 @@ impl Kubelet {
                 say(api, None, "Warning", &reason, message);
             }
             r.unknown_shown |= now >= r.unknown_at;
+            self.write_status(api, &mut rt);
+            self.pods.insert(key.to_string(), rt);
+            return;
+        }
+
+        if rt.evicted.is_some() {
+            // Its containers stop as the eviction manager killed them; none restarts.
+            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                if let (Some((at, code)), State::Running { started_at, .. }) = (c.kill, &c.state) {
+                    if at <= now {
+                        c.state = State::Terminated(Terminated::exited(code, *started_at, at));
+                        c.kill = None;
+                    }
+                }
+            }
             self.write_status(api, &mut rt);
             self.pods.insert(key.to_string(), rt);
             return;
@@ -2182,7 +2228,11 @@ impl Kubelet {
             .chain(rt.containers.iter())
             .collect();
         let all_ready = init_done && must_run.iter().all(ready);
-        let phase = pod_phase(rt, init_done);
+        let phase = if rt.evicted.is_some() {
+            "Failed"
+        } else {
+            pod_phase(rt, init_done)
+        };
         let not_ready: Vec<String> = must_run
             .iter()
             .filter(|c| !ready(c))
@@ -2267,6 +2317,14 @@ impl Kubelet {
         if let Some(ip) = &rt.ip {
             status["podIP"] = json!(ip);
             status["podIPs"] = json!([{"ip": ip}]);
+        }
+        if let Some(e) = &rt.evicted {
+            status["reason"] = json!("Evicted");
+            status["message"] = json!(e.message);
+            if let Some(cs) = status["conditions"].as_array_mut() {
+                cs.insert(0, json!({"type": "DisruptionTarget", "status": "True", "lastProbeTime": null,
+                    "lastTransitionTime": ts(e.at), "reason": "TerminationByKubelet", "message": e.message}));
+            }
         }
         status
     }

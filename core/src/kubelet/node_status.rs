@@ -86,10 +86,16 @@ pub fn renew_lease(client: &mut Client<'_>, node: &str, now: Millis, latest: &mu
     .ok();
 }
 
-/// Posts the node's conditions as a healthy kubelet sees them, each keeping its
-/// transition time unless its status changes. Returns the events for the conditions
-/// that turned healthy, in the setters' order.
-pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> Vec<&'static str> {
+/// Posts the node's conditions as the kubelet sees them (healthy but for memory pressure,
+/// when its eviction manager reports it), each keeping its transition time unless its
+/// status changes. Returns the events for the conditions that changed, in the setters'
+/// order.
+pub fn post(
+    client: &mut Client<'_>,
+    node: &str,
+    now: Millis,
+    memory_pressure: bool,
+) -> Vec<&'static str> {
     let Ok(mut obj) = client.get(resources::nodes(), "", node) else {
         return vec![];
     };
@@ -101,12 +107,21 @@ pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> Vec<&'static st
         .unwrap_or_default();
     let mut next = vec![];
     for (type_, status, reason, message) in HEALTHY {
+        let (status, reason, message) = if type_ == "MemoryPressure" && memory_pressure {
+            (
+                "True",
+                "KubeletHasInsufficientMemory",
+                "kubelet has insufficient memory available",
+            )
+        } else {
+            (status, reason, message)
+        };
         let before = conditions.iter().find(|c| c["type"] == type_);
         let changed = before.is_none_or(|c| c["status"] != status);
         // The kubelet's condition setters record an event as a condition turns healthy
         // (registration records the pressure ones of a new node itself).
         if changed && (type_ == "Ready" || before.is_some()) {
-            events.push(event_reason(type_));
+            events.push(event_reason(type_, status));
         }
         let transition = match before {
             Some(c) if !changed => c["lastTransitionTime"].clone(),
@@ -129,8 +144,9 @@ pub fn post(client: &mut Client<'_>, node: &str, now: Millis) -> Vec<&'static st
 }
 
 /// The event a condition's turning healthy is recorded as.
-fn event_reason(condition: &str) -> &'static str {
+fn event_reason(condition: &str, status: &str) -> &'static str {
     match condition {
+        "MemoryPressure" if status == "True" => "NodeHasInsufficientMemory",
         "MemoryPressure" => "NodeHasSufficientMemory",
         "DiskPressure" => "NodeHasNoDiskPressure",
         "PIDPressure" => "NodeHasSufficientPID",

@@ -49,7 +49,11 @@ pub fn behaviour(
         return b;
     }
     match binary(first) {
-        b if image.repository.rsplit('/').next() == Some(b) => Behaviour::Forever { graceful: true },
+        // The image's own program: a server stops on SIGTERM; a tool such as stress,
+        // as PID 1 without a handler, ignores it and is killed.
+        b if image.repository.rsplit('/').next() == Some(b) => Behaviour::Forever {
+            graceful: image.entrypoint != Entrypoint::Shell,
+        },
         _ if matches!(image.entrypoint, Entrypoint::Server { .. }) && command.is_empty() => {
             Behaviour::Forever { graceful: true }
         }

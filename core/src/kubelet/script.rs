@@ -119,9 +119,11 @@ const SERVERS: &[&str] = &[
     "python3",
     "node",
     "top",
-    "stress",
     "watch",
 ];
+
+/// Programs that run until stopped but, as PID 1 without a SIGTERM handler, are killed.
+const UNTIL_KILLED: &[&str] = &["stress"];
 
 /// How a script ended, or that it runs for ever.
 enum Flow {
@@ -1058,6 +1060,7 @@ impl<'a> Run<'a> {
                 None => Flow::Status(0),
             },
             n if SERVERS.contains(&n) => Flow::Forever { graceful: true },
+            n if UNTIL_KILLED.contains(&n) => Flow::Forever { graceful: false },
             // The shell's text utilities, on the container's files and its input.
             "wc" | "head" | "tail" | "grep" | "egrep" | "fgrep" => self.utility(name, args),
             n if crate::tools::has(n) => self.utility(n, args),

@@ -11,6 +11,13 @@ const MI: u64 = 1024 * 1024;
 /// One core, in millionths.
 pub const CORE: u64 = 1_000_000;
 
+/// What a node's own processes (the OS, containerd, the kubelet) use besides its
+/// containers.
+pub const NODE_SYSTEM: Usage = Usage {
+    cpu: 25_000,
+    memory: 480 * MI,
+};
+
 /// What a container's processes use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Usage {
