@@ -138,6 +138,8 @@ impl Session {
             stream: None,
             follow: None,
             edit: None,
+            attach: None,
+            run: None,
         };
         let res = crate::kubectl::run(&args, &mut ctx);
         self.cluster.settle();

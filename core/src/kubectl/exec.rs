@@ -16,8 +16,77 @@ use crate::command::{CmdResult, Output};
 
 const HELP: &str = "See 'kubectl exec -h' for help and examples";
 
-/// Shells a learner opens with `-it`: a session Kubarium's terminal cannot hold yet.
+/// Shells a learner opens with `-it`: an interactive session in the container.
 const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
+
+/// `kubectl exec -it POD -- sh`: the terminal attached to a shell in a container. Each
+/// line typed runs there (through the same API as a one-off exec) until `exit`.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    namespace: String,
+    pod: String,
+    container: String,
+    shell: String,
+    /// Its prompt (BusyBox's `/ # `, bash's `root@POD:/# `, dash's `# `).
+    prompt: String,
+    /// The last command's exit status.
+    pub status: i32,
+}
+
+impl Attached {
+    pub fn prompt(&self) -> String {
+        self.prompt.clone()
+    }
+
+    /// Runs a typed line in the container; returns what it printed, and `Some(code)`
+    /// once the shell has exited.
+    pub fn input(
+        &mut self,
+        cluster: &mut crate::cluster::Cluster,
+        line: &str,
+    ) -> (Output, Option<i32>) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            [] => return (Output::default(), None),
+            ["exit"] => return (Output::default(), Some(self.status)),
+            ["exit", n] => return (Output::default(), Some(n.parse().unwrap_or(2))),
+            _ => {}
+        }
+        // Each line runs in a fresh shell; `$?` is the last line's status.
+        let script = line.replace("$?", &self.status.to_string());
+        let command = [self.shell.clone(), "-c".into(), script];
+        let res = exec_in(
+            cluster,
+            &self.namespace,
+            &self.pod,
+            &self.container,
+            &command,
+            None,
+            true,
+        );
+        let gone = res.code == 1
+            && res.output.chunks.iter().any(|(stream, t)| {
+                *stream == crate::command::Stream::Err && t.starts_with("error")
+            });
+        if gone {
+            // The container is gone: the session ends with kubectl's error.
+            return (res.output, Some(1));
+        }
+        // Inside the shell a failing command only sets its status.
+        let mut out = Output::default();
+        for (stream, text) in res.output.chunks {
+            if text.starts_with("command terminated with exit code") {
+                continue;
+            }
+            match stream {
+                crate::command::Stream::Err => out.err(text),
+                crate::command::Stream::Out => out.out(text),
+            }
+        }
+        self.status = res.code;
+        (out, None)
+    }
+}
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let ns = namespace(p);
@@ -55,30 +124,105 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     };
     let stdin = p.on("stdin");
     let tty = p.on("tty") && stdin;
-    if p.on("tty") && stdin && ctx.stdin.is_none() {
-        let program = command[0].rsplit('/').next().unwrap_or("");
-        if SHELLS.contains(&program) && command.len() == 1 {
-            return fail("error: an interactive shell (kubectl exec -it POD -- sh) is not supported in Kubarium yet: run one command at a time (kubectl exec POD -- COMMAND)");
+    let container = container.to_string();
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    let program = command[0].rsplit('/').next().unwrap_or("");
+    if stdin && ctx.stdin.is_none() && SHELLS.contains(&program) && command.len() == 1 {
+        if !ctx.foreground {
+            return fail("error: an interactive shell (kubectl exec -it POD -- sh) in a pipeline, a redirection or a substitution is not supported in Kubarium yet");
         }
+        // The shell must be there: a one-off run of it with nothing to read tells.
+        let probe = exec_in(
+            ctx.cluster,
+            &ns,
+            name,
+            &container,
+            &[command[0].clone(), "-c".into(), "true".into()],
+            None,
+            tty,
+        );
+        if probe.code != 0 {
+            out.extend(probe.output);
+            return CmdResult {
+                output: out,
+                code: probe.code,
+            };
+        }
+        let image = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["name"] == container.as_str())
+            .and_then(|c| c["image"].as_str())
+            .unwrap_or("");
+        let busybox = ["busybox", "alpine"].iter().any(|b| {
+            crate::kubelet::images::parse_reference(image)
+                .repository
+                .ends_with(b)
+        });
+        let prompt = match (program, busybox) {
+            ("bash", _) => format!("root@{name}:/# "),
+            (_, true) => "/ # ".to_string(),
+            _ => "# ".to_string(),
+        };
+        ctx.attach = Some(Attached {
+            namespace: ns.clone(),
+            pod: name.to_string(),
+            container,
+            shell: command[0].clone(),
+            prompt,
+            status: 0,
+        });
+        return CmdResult {
+            output: out,
+            code: 0,
+        };
     }
     if p.on("tty") && stdin && ctx.stdin.is_some() && !quiet {
         out.err("Unable to use a TTY - input is not a terminal or the right kind of file\n");
     }
-    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    let res = exec_in(
+        ctx.cluster,
+        &ns,
+        name,
+        &container,
+        &command,
+        stdin.then(|| ctx.stdin.clone().unwrap_or_default()),
+        tty,
+    );
+    out.extend(res.output);
+    CmdResult {
+        output: out,
+        code: res.code,
+    }
+}
+
+/// Runs `command` in a pod's container through the API server (`pods/exec`), with what
+/// kubectl prints of it.
+pub fn exec_in(
+    cluster: &mut crate::cluster::Cluster,
+    ns: &str,
+    name: &str,
+    container: &str,
+    command: &[String],
+    stdin: Option<String>,
+    tty: bool,
+) -> CmdResult {
+    let mut out = Output::default();
     let mut req = Request::new(
         Method::Post,
-        resources::pods().path(Some(&ns), Some(name)) + "/exec",
+        resources::pods().path(Some(ns), Some(name)) + "/exec",
     )
-    .query("container", &container);
-    for word in &command {
+    .query("container", container);
+    for word in command {
         req = req.query("command", word);
     }
-    if stdin {
+    if let Some(input) = stdin {
         req = req.query("stdin", "true");
-        req.body = Some(Value::String(ctx.stdin.clone().unwrap_or_default()));
+        req.body = Some(Value::String(input));
     }
     req = req.query("stdout", "true").query("stderr", "true");
-    let resp = client::connect(ctx.cluster).send(req);
+    let resp = client::connect(cluster).send(req);
     let message = resp.body["message"].as_str().unwrap_or("").to_string();
     if !resp.is_success() {
         let text = match (resp.body["reason"].as_str(), resp.code) {

@@ -395,6 +395,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
 }
 
+/// A container's whole log as it stands (empty when it cannot be read).
+pub(super) fn read(
+    cluster: &mut crate::cluster::Cluster,
+    ns: &str,
+    pod: &str,
+    container: &str,
+) -> String {
+    fetch(cluster, ns, pod, container, &[]).unwrap_or_default()
+}
+
 /// A log as text, or the error kubectl prints for its request.
 fn fetch(
     cluster: &mut crate::cluster::Cluster,

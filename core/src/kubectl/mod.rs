@@ -59,6 +59,10 @@ pub struct Ctx<'a> {
     pub follow: Option<logs::Follow>,
     /// An edit waiting for its editor (set by `edit`).
     pub edit: Option<edit::Edit>,
+    /// A shell in a container the terminal is now attached to (`exec -it POD -- sh`).
+    pub attach: Option<exec::Attached>,
+    /// A pod `run -i` waits on and shows (set by `run -i`).
+    pub run: Option<run::Attach>,
 }
 
 impl Ctx<'_> {

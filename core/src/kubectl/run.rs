@@ -39,7 +39,15 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             "error: Invalid image name \"{image}\": invalid reference format"
         ));
     }
-    let restart = p.get("restart").unwrap_or("Always");
+    let attach = p.on("stdin");
+    let remove = p.on("rm");
+    if remove && !attach {
+        return fail("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples");
+    }
+    // Attached, the pod's process runs to completion by default.
+    let restart = p
+        .get("restart")
+        .unwrap_or(if attach { "OnFailure" } else { "Always" });
     if !["Always", "OnFailure", "Never"].contains(&restart) {
         return fail(format!(
             "error: invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples"
@@ -49,6 +57,15 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         Ok(o) => o,
         Err(e) => return e,
     };
+    if attach && dry != DryRun::None {
+        return fail("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples");
+    }
+    if attach && reads_terminal(image, &p.rest) {
+        return fail(format!("error: an interactive shell in a new pod (kubectl run -it ... -- sh) is not supported in Kubarium yet: run \"kubectl run {name} --image={image} -- sleep 3600\", then \"kubectl exec -it {name} -- sh\""));
+    }
+    if attach && !ctx.foreground {
+        return fail("error: \"kubectl run -i\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet");
+    }
     let labels = match p.get("labels") {
         Some(l) => match pairs(&[l.to_string()], "label") {
             Ok(m) => m,
@@ -88,6 +105,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if let Some(policy) = p.get("image-pull-policy") {
         container["imagePullPolicy"] = json!(policy);
+    }
+    if attach {
+        container["stdin"] = json!(true);
+        container["stdinOnce"] = json!(true);
+        if p.on("tty") {
+            container["tty"] = json!(true);
+        }
     }
     let mut metadata = json!({"name": name, "labels": labels});
     if let Some(ns) = p.get("namespace") {
@@ -175,6 +199,23 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     for w in warnings {
         out.err(format!("Warning: {w}\n"));
     }
+    if attach {
+        // kubectl waits for the pod, shows what its container prints, and ends with it.
+        ctx.run = Some(Attach {
+            namespace: ns,
+            pod: name.clone(),
+            tty: p.on("tty"),
+            remove,
+            since: ctx.cluster.now(),
+            seen: 0,
+            running_seen: false,
+            code: 0,
+        });
+        return CmdResult {
+            output: out,
+            code: 0,
+        };
+    }
     printed.push(("pod", obj));
     for (kind, obj) in printed {
         out.out(match format.as_str() {
@@ -214,4 +255,133 @@ fn overridden(p: &Parsed, pod: Value) -> Result<Value, CmdResult> {
         }
     }
     Ok(merged)
+}
+
+/// Whether a container would read the terminal: a shell with no script (given, or its
+/// image's default command).
+fn reads_terminal(image: &str, argv: &[String]) -> bool {
+    match argv {
+        [] => crate::kubelet::images::pull(image)
+            .is_ok_and(|i| i.entrypoint == crate::kubelet::images::Entrypoint::Shell),
+        [one] => ["sh", "bash", "ash"].contains(&one.rsplit('/').next().unwrap_or("")),
+        _ => false,
+    }
+}
+
+/// `kubectl run -i [--rm]` attached to its pod: it waits for the pod to start (one
+/// minute at most), prints what the container writes until it ends, then ends with the
+/// container's exit code, deleting the pod first with `--rm`.
+#[derive(Debug, Clone)]
+pub struct Attach {
+    namespace: String,
+    pod: String,
+    tty: bool,
+    remove: bool,
+    since: crate::clock::Millis,
+    /// Lines of the log printed so far, and whether the container was seen running.
+    seen: usize,
+    running_seen: bool,
+    /// The exit status once it has ended.
+    pub code: i32,
+}
+
+impl Attach {
+    /// What it printed since the last call; `None` once it has ended.
+    pub fn poll(&mut self, cluster: &mut crate::cluster::Cluster) -> Option<Output> {
+        if self.seen == usize::MAX {
+            return None;
+        }
+        let mut out = Output::default();
+        let pod = client::connect(cluster)
+            .get(resources::pods(), &self.namespace, &self.pod)
+            .ok();
+        let Some(pod) = pod else {
+            out.err(format!(
+                "Error from server (NotFound): pods \"{}\" not found\n",
+                self.pod
+            ));
+            self.code = 1;
+            self.seen = usize::MAX;
+            return Some(out);
+        };
+        let phase = pod["status"]["phase"].as_str().unwrap_or("");
+        let state = &pod["status"]["containerStatuses"][0]["state"];
+        let started = state["running"].is_object() || state["terminated"].is_object();
+        if !started {
+            if cluster.now() - self.since > crate::clock::MINUTE {
+                out.err("error: timed out waiting for the condition\n");
+                self.finish(cluster, &mut out, 1);
+            }
+            return Some(out);
+        }
+        if state["running"].is_object() && !self.running_seen {
+            self.running_seen = true;
+            if self.tty {
+                out.err("If you don't see a command prompt, try pressing enter.\n");
+            }
+        }
+        let log = super::logs::read(cluster, &self.namespace, &self.pod, &self.pod);
+        let fresh: String = log
+            .lines()
+            .skip(self.seen)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        self.seen += fresh.lines().count();
+        out.out(fresh);
+        match phase {
+            "Succeeded" => self.finish(cluster, &mut out, 0),
+            "Failed" => {
+                let t = &state["terminated"];
+                let rc = t["exitCode"].as_i64().unwrap_or(0) as i32;
+                let code = if rc == 0 {
+                    out.err(format!(
+                        "error: pod {}/{} failed with unknown exit code\n",
+                        self.namespace, self.pod
+                    ));
+                    1
+                } else {
+                    let mut msg = format!(
+                        "pod {}/{} terminated ({})\n{}",
+                        self.namespace,
+                        self.pod,
+                        t["reason"].as_str().unwrap_or(""),
+                        t["message"].as_str().unwrap_or("")
+                    );
+                    if !msg.ends_with('\n') {
+                        msg.push('\n');
+                    }
+                    out.err(msg);
+                    rc
+                };
+                self.finish(cluster, &mut out, code);
+            }
+            _ => {}
+        }
+        Some(out)
+    }
+
+    /// Whether it has ended.
+    pub fn ended(&self) -> bool {
+        self.seen == usize::MAX
+    }
+
+    /// Ends it with `code`, deleting the pod when asked.
+    fn finish(&mut self, cluster: &mut crate::cluster::Cluster, out: &mut Output, code: i32) {
+        if self.remove {
+            let deleted = client::connect(cluster).delete(
+                resources::pods(),
+                &self.namespace,
+                &self.pod,
+                None,
+            );
+            if deleted.is_ok() {
+                out.out(format!(
+                    "pod \"{}\" deleted from {} namespace\n",
+                    self.pod, self.namespace
+                ));
+            }
+        }
+        self.code = code;
+        self.seen = usize::MAX;
+    }
 }

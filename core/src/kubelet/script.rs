@@ -365,6 +365,8 @@ pub fn exec_in(
     let changes = removed.chain(made).chain(retyped).collect();
     let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
+        // BusyBox images have no bash.
+        _ if name == "bash" && run.ctx.busybox => Exec::NotFound,
         _ if run.elapsed > limit => Exec::TimedOut,
         Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, printed },
         Flow::Forever { .. } => Exec::TimedOut,

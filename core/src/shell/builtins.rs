@@ -78,6 +78,8 @@ pub fn run(
                 stream: None,
                 follow: None,
                 edit: None,
+                attach: None,
+                run: None,
             };
             let res = crate::kubectl::run(args, &mut ctx);
             if let Some(w) = ctx.stream.take() {
@@ -87,6 +89,12 @@ pub fn run(
                 sh.foreground = Some(super::Foreground::Logs(f));
             }
             sh.edit = ctx.edit.take();
+            if let Some(a) = ctx.attach.take() {
+                sh.attached = Some(a);
+            }
+            if let Some(r) = ctx.run.take() {
+                sh.foreground = Some(super::Foreground::Run(r));
+            }
             cluster.settle();
             res
         }

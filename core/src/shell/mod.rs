@@ -49,6 +49,9 @@ pub struct Shell {
     pub foreground: Option<Foreground>,
     /// The edit `kubectl edit` has just started, for the shell to hand to an editor.
     pub edit: Option<crate::kubectl::edit::Edit>,
+    /// A shell in a container the terminal is attached to (`kubectl exec -it POD --
+    /// sh`): lines go there until it exits.
+    pub attached: Option<crate::kubectl::exec::Attached>,
 }
 
 /// A command that goes on printing after it returns, until interrupted.
@@ -61,6 +64,8 @@ pub enum Foreground {
     Repeat(watch::Watch),
     /// `kubectl edit` waiting for the page's or the terminal's editor.
     Edit(crate::kubectl::edit::Edit),
+    /// `kubectl run -i` showing its pod until the container ends.
+    Run(crate::kubectl::run::Attach),
 }
 
 impl Default for Shell {
@@ -84,6 +89,7 @@ impl Default for Shell {
             foreground_line: false,
             foreground: None,
             edit: None,
+            attached: None,
         }
     }
 }
@@ -91,6 +97,9 @@ impl Default for Shell {
 impl Shell {
     /// The prompt to show before the next line.
     pub fn prompt(&self) -> String {
+        if let Some(a) = &self.attached {
+            return a.prompt();
+        }
         if self.pending.is_some() {
             return "> ".into();
         }
@@ -121,6 +130,15 @@ impl Shell {
         let polled = match self.foreground.as_mut() {
             Some(Foreground::Watch(w)) => w.poll(cluster),
             Some(Foreground::Logs(f)) => f.poll(cluster),
+            Some(Foreground::Run(r)) => {
+                let out = r.poll(cluster);
+                if r.ended() {
+                    let code = r.code;
+                    self.foreground = None;
+                    self.vars.insert("?".into(), code.to_string());
+                }
+                return out.unwrap_or_default();
+            }
             _ => return Output::default(),
         };
         match polled {
@@ -183,6 +201,19 @@ impl Shell {
 
     /// Takes one line of input; runs the command once it is complete.
     pub fn input(&mut self, line: &str, cluster: &mut Cluster) -> Output {
+        if let Some(a) = self.attached.as_mut() {
+            let (mut out, exited) = a.input(cluster, line);
+            if let Some(code) = exited {
+                // kubectl exec ends with the shell, with its status.
+                self.attached = None;
+                if code != 0 {
+                    out.err(format!("command terminated with exit code {code}\n"));
+                }
+                self.vars.insert("?".into(), code.to_string());
+            }
+            cluster.settle();
+            return out;
+        }
         let text = match self.pending.take() {
             Some(before) => format!("{before}\n{line}"),
             None => line.to_string(),
