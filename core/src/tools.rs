@@ -36,6 +36,15 @@ pub trait Tools {
     ) -> kubarium_tools::crictl::Outcome;
     /// `kubectl describe` of one object (`kubarium_tools::describe::describe`).
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String;
+    /// `kubectl top`'s table (`kubarium_tools::top::print`).
+    fn top(&self, request: &kubarium_tools::top::Request) -> String;
+    /// `kubectl explain`'s body (`kubarium_tools::explain::render`).
+    fn explain(&self, request: &kubarium_tools::explain::Request) -> String;
+    /// `kubectl config set|unset` on a kubeconfig (`kubarium_tools::config_property`).
+    fn config_property(
+        &self,
+        request: kubarium_tools::config_property::Request,
+    ) -> Result<Value, String>;
     /// How a control-plane program fails to start (`kubarium_tools::components::check`).
     fn component_check(
         &self,
@@ -91,6 +100,18 @@ fn linked() -> Option<Rc<dyn Tools>> {
         }
         fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
             kubarium_tools::describe::describe(request)
+        }
+        fn top(&self, request: &kubarium_tools::top::Request) -> String {
+            kubarium_tools::top::print(request)
+        }
+        fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
+            kubarium_tools::explain::render(request)
+        }
+        fn config_property(
+            &self,
+            request: kubarium_tools::config_property::Request,
+        ) -> Result<Value, String> {
+            kubarium_tools::config_property::change(request)
         }
         fn component_check(
             &self,
@@ -148,6 +169,31 @@ pub fn crictl(
 /// `kubectl describe` of one object; None when the tools are not loaded.
 pub fn describe(request: &kubarium_tools::describe::Request) -> Option<String> {
     Some(tools()?.describe(request))
+}
+
+/// `kubectl config set|unset PROPERTY`: the changed kubeconfig or kubectl's error;
+/// None when the tools are not loaded.
+pub fn config_property(
+    config: &Value,
+    property: &str,
+    value: Option<(String, bool)>,
+) -> Option<Result<Value, String>> {
+    let request = kubarium_tools::config_property::Request {
+        config: config.clone(),
+        property: property.to_string(),
+        value,
+    };
+    Some(tools()?.config_property(request))
+}
+
+/// `kubectl explain`'s body; None when the tools are not loaded.
+pub fn explain(request: &kubarium_tools::explain::Request) -> Option<String> {
+    Some(tools()?.explain(request))
+}
+
+/// `kubectl top`'s table; None when the tools are not loaded.
+pub fn top(request: &kubarium_tools::top::Request) -> Option<String> {
+    Some(tools()?.top(request))
 }
 
 /// How a control-plane program fails to start; None when it starts, or when the tools

@@ -234,3 +234,32 @@ test('ssh to node01: its prompt, a static pod from its manifests directory, its 
     server.close();
   }
 });
+
+test('kubectl top from metrics-server, describe from the module loaded after the prompt, and a shell attached to a container', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl top node');
+    await page.waitForSelector('text=MEMORY(%)');
+    await run(page, 'kubectl run box --image=busybox:1.36 -- sleep 3600');
+    await page.waitForSelector('text=pod/box created');
+    await page.locator('g.chip[data-pod="default/box"][data-status="Running"]').waitFor({ timeout: 30000 });
+    await run(page, 'kubectl describe pod box | grep -E "^(Status|QoS Class)"');
+    await page.waitForSelector('text=BestEffort');
+    await run(page, 'kubectl exec -it box -- sh');
+    await page.waitForFunction(() => document.querySelector('.prompt').innerText === '/ # ');
+    await run(page, 'echo inside $(hostname)');
+    await page.waitForSelector('text=inside box');
+    await run(page, 'exit');
+    await page.waitForFunction(() => document.querySelector('.prompt').innerText === 'controlplane:~$ ');
+    await run(page, 'kubectl top pod -A --sort-by=memory | head -4');
+    await page.waitForSelector('text=kube-apiserver-controlplane');
+    await page.screenshot({ path: path.join(shots, 'top-and-exec.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

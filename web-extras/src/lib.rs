@@ -77,6 +77,24 @@ pub fn describe(request: &str) -> String {
     kubarium_tools::describe::serve(request)
 }
 
+/// `kubectl config set|unset`: a request in JSON in, `{"ok"}` or `{"error"}` out.
+#[wasm_bindgen]
+pub fn config_property(request: &str) -> String {
+    kubarium_tools::config_property::serve(request)
+}
+
+/// `kubectl explain`'s body: a `Request` in JSON in, the text out.
+#[wasm_bindgen]
+pub fn explain(request: &str) -> String {
+    kubarium_tools::explain::serve(request)
+}
+
+/// `kubectl top`'s table: a `Request` in JSON in, the table out.
+#[wasm_bindgen]
+pub fn top(request: &str) -> String {
+    kubarium_tools::top::serve(request)
+}
+
 /// How a control-plane program fails to start: a `Start` in, the failure or null out.
 #[wasm_bindgen]
 pub fn component_check(request: &str) -> String {

@@ -33,6 +33,9 @@ export function tools_key_pair(request) { return extras.key_pair(request); }
 export function tools_component_check(request) { return extras.component_check(request); }
 export function tools_crictl(request) { return extras.crictl(request); }
 export function tools_describe(request) { return extras.describe(request); }
+export function tools_top(request) { return extras.top(request); }
+export function tools_explain(request) { return extras.explain(request); }
+export function tools_config_property(request) { return extras.config_property(request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -59,6 +62,12 @@ extern "C" {
     fn tools_crictl(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_describe(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_top(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_explain(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_config_property(request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -178,6 +187,30 @@ impl Tools for ModuleTools {
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
         let request = serde_json::to_string(request).unwrap_or_default();
         tools_describe(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
+    }
+
+    fn config_property(
+        &self,
+        request: kubarium_tools::config_property::Request,
+    ) -> Result<Value, String> {
+        let request = serde_json::to_string(&request).map_err(|e| e.to_string())?;
+        let answer: Value = tools_config_property(&request)
+            .map_err(|e| failed(&e))
+            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))?;
+        match answer.get("error").and_then(Value::as_str) {
+            Some(e) => Err(e.to_string()),
+            None => Ok(answer["ok"].clone()),
+        }
+    }
+
+    fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
+        let request = serde_json::to_string(request).unwrap_or_default();
+        tools_explain(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
+    }
+
+    fn top(&self, request: &kubarium_tools::top::Request) -> String {
+        let request = serde_json::to_string(request).unwrap_or_default();
+        tools_top(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
     }
 
     fn component_check(

@@ -290,8 +290,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             if property.is_empty() {
                 return fail("error: you must specify a property");
             }
-            if let Err(e) = super::config_property::apply(&mut config, property, value) {
-                return fail(format!("error: {e}"));
+            let value = value.map(|(v, raw)| (v.to_string(), raw));
+            // The tools are loaded before any command runs.
+            match crate::tools::config_property(&config, property, value) {
+                Some(Ok(changed)) => config = changed,
+                Some(Err(e)) => return fail(format!("error: {e}")),
+                None => {}
             }
             let word = if sub == "set" { "set" } else { "unset" };
             finish(

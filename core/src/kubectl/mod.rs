@@ -7,7 +7,6 @@ pub mod client;
 pub mod cluster_info_dump;
 pub mod completion;
 pub mod config;
-pub mod config_property;
 pub mod cordon;
 pub mod create;
 pub mod delete;
