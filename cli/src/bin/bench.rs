@@ -239,6 +239,11 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
         .filter_map(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64())
         .sum();
     println!(
+        "scale {nodes} nodes, {pods} pods: store {} objects, {} changes in its watch history",
+        s.cluster.api.store.len(),
+        s.cluster.api.store.history_len()
+    );
+    println!(
         "scale {nodes} nodes, {pods} pods: join {:.1} s, create+schedule {:.1} s, start (1 min) {:.1} s, {minutes} virtual min {:.1} s; {running} pods Running, {ready} ready, {restarts} restarts; memory {:.0} MiB (+{:.0})",
         joined.as_secs_f64(),
         created.as_secs_f64(),

@@ -86,6 +86,11 @@ impl Store {
         self.data.len()
     }
 
+    /// How many changes the watch history holds (since the last compaction).
+    pub fn history_len(&self) -> usize {
+        self.log.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
