@@ -37,7 +37,7 @@ impl Options {
             .iter()
             .any(|a| a == "--kubelet-insecure-tls" || a == "--kubelet-insecure-tls=true");
         let resolution = value("metric-resolution")
-            .and_then(|d| go_duration(&d))
+            .and_then(|d| crate::kubectl::wait::parse_duration(&d))
             .unwrap_or(60 * SECOND)
             .max(10 * SECOND);
         Options {
@@ -45,32 +45,6 @@ impl Options {
             resolution,
         }
     }
-}
-
-/// A Go duration such as `15s`, `1m30s` or `500ms`, in milliseconds.
-fn go_duration(s: &str) -> Option<Millis> {
-    let mut total = 0.0f64;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .filter(|&i| i > 0)?;
-        let (num, tail) = rest.split_at(n);
-        let unit_len = tail
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(tail.len());
-        let (unit, next) = tail.split_at(unit_len);
-        let scale = match unit {
-            "ms" => 1.0,
-            "s" => 1e3,
-            "m" => 6e4,
-            "h" => 3.6e6,
-            _ => return None,
-        };
-        total += num.parse::<f64>().ok()? * scale;
-        rest = next;
-    }
-    Some(total as Millis)
 }
 
 /// One scrape of one node.
@@ -242,10 +216,18 @@ fn metadata(of: &Value, now: Millis) -> Value {
     m
 }
 
-/// A usage as metrics-server writes it: CPU in nanocores, memory in bytes (binary).
+/// A usage as metrics-server writes it: CPU from nanocores and memory from bytes, each
+/// in its canonical Quantity form (`500m`, `137384313n`, `159828Ki`).
 fn usage(cpu_nanocores: u64, memory: u64) -> Value {
+    let cpu = match cpu_nanocores {
+        0 => "0".to_string(),
+        n if n % 1_000_000_000 == 0 => (n / 1_000_000_000).to_string(),
+        n if n % 1_000_000 == 0 => format!("{}m", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{}u", n / 1_000),
+        n => format!("{n}n"),
+    };
     json!({
-        "cpu": format!("{cpu_nanocores}n"),
+        "cpu": cpu,
         "memory": crate::quantity::canonical(i128::from(memory) * 1000, true),
     })
 }
@@ -268,7 +250,5 @@ mod tests {
             Options::from_args(&args("--cert-dir=/tmp")).resolution,
             60 * SECOND
         );
-        assert_eq!(go_duration("1m30s"), Some(90 * SECOND));
-        assert_eq!(go_duration("x"), None);
     }
 }

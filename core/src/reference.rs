@@ -29,9 +29,11 @@ pub fn invalid_reference(image: &str) -> Option<String> {
     if domain == "docker.io" && !remote.contains('/') {
         remote = format!("library/{remote}");
     }
-    if remote.to_lowercase() != remote {
+    // Only the repository must be lower-case, not its tag.
+    let repository = remote.split(':').next().unwrap_or(&remote);
+    if repository.to_lowercase() != repository {
         return Some(format!(
-            "invalid reference format: repository name ({remote}) must be lowercase"
+            "invalid reference format: repository name ({repository}) must be lowercase"
         ));
     }
     let whole = format!("{domain}/{remote}");
@@ -145,10 +147,7 @@ mod tests {
             bad("NGINX"),
             "invalid reference format: repository name (library/NGINX) must be lowercase"
         );
-        assert_eq!(
-            bad("nginx:Latest"),
-            "invalid reference format: repository name (library/nginx:Latest) must be lowercase"
-        );
+        assert_eq!(invalid_reference("nginx:Latest"), None);
         assert_eq!(bad("nginx:1.2:3"), "invalid reference format");
         assert_eq!(bad("nginx:"), "invalid reference format");
         assert_eq!(bad("my image"), "invalid reference format");

@@ -44,13 +44,21 @@ fn align(text: &str) -> String {
     crate::tabwriter::align(text, 6, 3)
 }
 
-/// A usage's CPU in nanocores (metrics-server writes `123456n`).
+/// A usage's CPU in nanocores (metrics-server writes `123456n`, `12u`, `500m`).
 fn nanocores(usage: &Value) -> i128 {
     let cpu = usage["cpu"].as_str().unwrap_or("0");
-    match cpu.strip_suffix('n') {
-        Some(n) => n.parse().unwrap_or(0),
-        None => crate::quantity::parse(cpu).unwrap_or(0) * 1_000_000,
-    }
+    let (digits, scale) = match cpu.char_indices().last() {
+        Some((i, 'n')) => (&cpu[..i], 1),
+        Some((i, 'u')) => (&cpu[..i], 1_000),
+        _ => {
+            return crate::quantity::parse(cpu)
+                .unwrap_or(0)
+                .saturating_mul(1_000_000)
+        }
+    };
+    digits
+        .parse::<i128>()
+        .map_or(0, |n| n.saturating_mul(scale))
 }
 
 /// Millicores as kubectl's MilliValue gives them: rounded up.

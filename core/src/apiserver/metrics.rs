@@ -103,11 +103,12 @@ impl ApiServer {
                 .map(Response::ok)
                 .ok_or_else(|| ApiError::not_found(&format!("{kind}.{GROUP}"), &shown));
         }
-        let (labels, _) = selectors(req, source)?;
+        let (labels, fields) = selectors(req, source)?;
         let items: Vec<Value> = self
             .store
             .range(&source.prefix((!ns.is_empty()).then_some(ns)))
             .filter(|kv| labels.as_ref().is_none_or(|s| s.matches(&kv.value)))
+            .filter(|kv| fields.as_ref().is_none_or(|f| f.matches(&kv.value)))
             .filter_map(|kv| of(&kv.value))
             .map(|mut m| {
                 if let Some(o) = m.as_object_mut() {

@@ -129,7 +129,14 @@ impl Controller for ApiServiceAvailability {
             .changes(api, resources::services())
             .objects()
             .is_empty();
-        let pods_changed = self.pods.changed(api, resources::pods());
+        // Only the pods of the namespaces extension API servers' Services are in.
+        let namespaces: Vec<String> = api
+            .store
+            .range(&r.prefix(None))
+            .filter_map(|kv| kv.value["spec"]["service"]["namespace"].as_str())
+            .map(|ns| resources::pods().prefix(Some(ns)))
+            .collect();
+        let pods_changed = self.pods.changed_in(api, &namespaces);
         if !changed && !services_changed && !pods_changed {
             return;
         }

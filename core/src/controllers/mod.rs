@@ -147,15 +147,16 @@ impl Informer {
         self.last_revision = api.store.revision();
     }
 
-    /// Whether `resource` changed since the last call (always on the first call), without
-    /// copying what changed.
-    pub fn changed(&mut self, api: &ApiServer, resource: &Resource) -> bool {
+    /// Whether anything under these key prefixes changed since the last call (always on
+    /// the first call).
+    pub fn changed_in(&mut self, api: &ApiServer, prefixes: &[String]) -> bool {
         let first = self.last_revision == 0;
         let changed = first
-            || api
-                .store
-                .watch(&resource.prefix(None), self.last_revision)
-                .map_or(true, |evs| !evs.is_empty());
+            || prefixes.iter().any(|prefix| {
+                api.store
+                    .watch(prefix, self.last_revision)
+                    .map_or(true, |evs| !evs.is_empty())
+            });
         self.last_revision = api.store.revision();
         changed
     }

@@ -38,6 +38,21 @@ impl Attached {
         self.prompt.clone()
     }
 
+    /// Whether its container still runs (the session lasts as long as it does).
+    fn still_running(&self, cluster: &mut crate::cluster::Cluster) -> bool {
+        client::connect(cluster)
+            .get(resources::pods(), &self.namespace, &self.pod)
+            .is_ok_and(|pod| {
+                pod["status"]["containerStatuses"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| {
+                        c["name"] == self.container.as_str() && c["state"]["running"].is_object()
+                    })
+            })
+    }
+
     /// Runs a typed line in the container; returns what it printed, and `Some(code)`
     /// once the shell has exited.
     pub fn input(
@@ -49,7 +64,10 @@ impl Attached {
         match words.as_slice() {
             [] => return (Output::default(), None),
             ["exit"] => return (Output::default(), Some(self.status)),
-            ["exit", n] => return (Output::default(), Some(n.parse().unwrap_or(2))),
+            ["exit", n] => {
+                let code = n.parse::<i64>().map_or(2, |c| c.rem_euclid(256) as i32);
+                return (Output::default(), Some(code));
+            }
             _ => {}
         }
         // Each line runs in a fresh shell; `$?` is the last line's status.
@@ -64,11 +82,7 @@ impl Attached {
             None,
             true,
         );
-        let gone = res.code == 1
-            && res.output.chunks.iter().any(|(stream, t)| {
-                *stream == crate::command::Stream::Err && t.starts_with("error")
-            });
-        if gone {
+        if res.code == 1 && !self.still_running(cluster) {
             // The container is gone: the session ends with kubectl's error.
             return (res.output, Some(1));
         }
@@ -155,14 +169,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             .find(|c| c["name"] == container.as_str())
             .and_then(|c| c["image"].as_str())
             .unwrap_or("");
-        let busybox = ["busybox", "alpine"].iter().any(|b| {
-            crate::kubelet::images::parse_reference(image)
-                .repository
-                .ends_with(b)
-        });
-        let prompt = match (program, busybox) {
-            ("bash", _) => format!("root@{name}:/# "),
-            (_, true) => "/ # ".to_string(),
+        let busybox = crate::kubelet::images::is_busybox(image);
+        // Without a terminal the shell shows no prompt.
+        let prompt = match (tty, program, busybox) {
+            (false, ..) => String::new(),
+            (_, "bash", _) => format!("root@{name}:/# "),
+            (_, _, true) => "/ # ".to_string(),
             _ => "# ".to_string(),
         };
         ctx.attach = Some(Attached {

@@ -41,6 +41,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
     let attach = p.on("stdin");
     let remove = p.on("rm");
+    if p.on("tty") && !attach {
+        return fail("error: -i/--stdin is required for containers with -t/--tty=true\nSee 'kubectl run -h' for help and examples");
+    }
     if remove && !attach {
         return fail("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples");
     }
@@ -204,11 +207,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         ctx.run = Some(Attach {
             namespace: ns,
             pod: name.clone(),
-            tty: p.on("tty"),
             remove,
             since: ctx.cluster.now(),
             seen: 0,
             running_seen: false,
+            ended_at: None,
+            restart_always: restart == "Always",
             code: 0,
         });
         return CmdResult {
@@ -275,12 +279,14 @@ fn reads_terminal(image: &str, argv: &[String]) -> bool {
 pub struct Attach {
     namespace: String,
     pod: String,
-    tty: bool,
     remove: bool,
     since: crate::clock::Millis,
     /// Lines of the log printed so far, and whether the container was seen running.
     seen: usize,
     running_seen: bool,
+    /// When its container first ended (exited or restarted).
+    ended_at: Option<crate::clock::Millis>,
+    restart_always: bool,
     /// The exit status once it has ended.
     pub code: i32,
 }
@@ -315,10 +321,15 @@ impl Attach {
             return Some(out);
         }
         if state["running"].is_object() && !self.running_seen {
+            // kubectl attaches to the running container.
             self.running_seen = true;
-            if self.tty {
-                out.err("If you don't see a command prompt, try pressing enter.\n");
-            }
+            out.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
+        }
+        let restarts = pod["status"]["containerStatuses"][0]["restartCount"]
+            .as_i64()
+            .unwrap_or(0);
+        if self.ended_at.is_none() && (state["terminated"].is_object() || restarts > 0) {
+            self.ended_at = Some(cluster.now());
         }
         let log = super::logs::read(cluster, &self.namespace, &self.pod, &self.pod);
         let fresh: String = log
@@ -354,6 +365,19 @@ impl Attach {
                     rc
                 };
                 self.finish(cluster, &mut out, code);
+            }
+            // With restartPolicy Always kubectl does not wait for an exit code: the
+            // attach ends with the container's first exit.
+            _ if self.restart_always && self.ended_at.is_some() => {
+                self.finish(cluster, &mut out, 0)
+            }
+            // Otherwise it waits (a minute at most) for the pod to complete.
+            _ if self
+                .ended_at
+                .is_some_and(|t| cluster.now() - t > crate::clock::MINUTE) =>
+            {
+                out.err("error: timed out waiting for the condition\n");
+                self.finish(cluster, &mut out, 1);
             }
             _ => {}
         }

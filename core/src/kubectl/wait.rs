@@ -50,7 +50,7 @@ fn parse_for(s: &str) -> Result<For, String> {
 }
 
 /// Go's time.ParseDuration, to virtual milliseconds (`30s`, `1m30s`, `500ms`, `0`).
-pub(super) fn parse_duration(s: &str) -> Option<Millis> {
+pub(crate) fn parse_duration(s: &str) -> Option<Millis> {
     let (negative, mut rest) = match s.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, s.strip_prefix('+').unwrap_or(s)),

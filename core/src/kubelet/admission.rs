@@ -35,7 +35,19 @@ pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Re
             cs.iter()
                 .any(|c| c.type_ == "MemoryPressure" && c.status == "True")
         });
-    if pressured && pod["status"]["qosClass"] == "BestEffort" {
+    let critical = pod["spec"]["priority"]
+        .as_i64()
+        .is_some_and(|p| p >= super::eviction::CRITICAL_PRIORITY);
+    let tolerates = pod["spec"]["tolerations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            (t["key"] == "node.kubernetes.io/memory-pressure"
+                || (t["key"].is_null() && t["operator"] == "Exists"))
+                && (t["effect"].is_null() || t["effect"] == "NoSchedule")
+        });
+    if pressured && pod["status"]["qosClass"] == "BestEffort" && !critical && !tolerates {
         return Err(Rejection {
             reason: "Evicted".into(),
             message: "The node had condition: [MemoryPressure]. ".into(),

@@ -12,12 +12,22 @@ use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
 
-const MI: u64 = 1024 * 1024;
-/// The hard eviction threshold for memory.available.
-const THRESHOLD: u64 = 100 * MI;
+/// The hard eviction threshold for memory.available (100Mi).
+const THRESHOLD: u64 = 100 * 1024 * 1024;
+/// Pods at or above this priority (system-cluster-critical and
+/// system-node-critical) are critical: the kubelet does not evict them.
+pub(super) const CRITICAL_PRIORITY: i64 = 2_000_000_000;
 /// How long the node keeps reporting pressure after it was last under the threshold
 /// (evictionPressureTransitionPeriod).
 const TRANSITION: Millis = 5 * MINUTE;
+
+/// A pod's running containers (sidecars among them).
+fn running(rt: &PodRuntime) -> impl Iterator<Item = &super::Container> {
+    rt.init
+        .iter()
+        .chain(rt.containers.iter())
+        .filter(|c| matches!(c.state, State::Running { .. }))
+}
 
 /// Bytes as a Quantity prints them (`92436Ki`).
 fn quantity(bytes: u64) -> String {
@@ -47,14 +57,13 @@ impl Kubelet {
         let Some(capacity) = capacity else {
             return;
         };
-        let used: u64 = super::usage::NODE_SYSTEM.memory
-            + self
-                .pods
-                .values()
-                .flat_map(|rt| rt.init.iter().chain(rt.containers.iter()))
-                .filter(|c| matches!(c.state, State::Running { .. }))
-                .map(|c| c.measured().memory)
-                .sum::<u64>();
+        let used = self
+            .pods
+            .values()
+            .flat_map(running)
+            .fold(super::usage::NODE_SYSTEM.memory, |sum, c| {
+                sum.saturating_add(c.measured().memory)
+            });
         let available = capacity.saturating_sub(used);
         if available < THRESHOLD {
             self.pressure_at = Some(now);
@@ -145,7 +154,7 @@ impl Kubelet {
         rec.record(api, &pod, "Warning", "Evicted", &message, source);
         // Stopped with a grace period of one second: servers that stop on SIGTERM do,
         // the rest are killed.
-        for c in rt.containers.iter_mut() {
+        for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
             if let State::Running { graceful, .. } = c.state {
                 let container = pod
                     .clone()

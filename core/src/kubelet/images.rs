@@ -335,6 +335,14 @@ pub const IMAGES: &[Image] = &[
     },
 ];
 
+/// Whether an image's utilities are BusyBox's (busybox itself, alpine and the alpine
+/// variants of other images), whose shell is ash and which have no bash.
+pub fn is_busybox(image: &str) -> bool {
+    let r = parse_reference(image);
+    let name = r.repository.rsplit('/').next().unwrap_or("");
+    name == "busybox" || name == "alpine" || r.tag.contains("alpine")
+}
+
 /// A parsed image reference: repository (normalised) and tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {

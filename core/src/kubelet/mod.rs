@@ -141,6 +141,9 @@ struct Container {
     /// uses since it started.
     cpu_limit: Option<u64>,
     usage: usage::Usage,
+    /// How far this instance runs from its model: percent of its CPU, permille of its
+    /// memory (a steady pace of its own, from its container ID).
+    pace: (u64, u64),
     /// An init container with `restartPolicy: Always` (a sidecar).
     restartable: bool,
     /// The files its volumes bring (mount points, and the keys of configMap and secret
@@ -248,13 +251,15 @@ impl Container {
     /// each container a little off the model's figures at its own steady pace, CPU
     /// throttled at its limit, memory in whole pages.
     fn measured(&self) -> usage::Usage {
-        let h = hex_digest(&self.container_id, 7);
-        let spread = |span: u64| u64::from_str_radix(&h[..4], 16).map_or(0, |x| x % (2 * span + 1));
-        let mut cpu = self.usage.cpu * (85 + spread(15)) / 100;
+        let (cpu_pct, memory_permille) = self.pace;
+        let mut cpu = self.usage.cpu.saturating_mul(cpu_pct) / 100;
         if let Some(limit) = self.cpu_limit {
             cpu = cpu.min(limit);
         }
-        let memory = self.usage.memory / 1000 * (980 + spread(20)) / 4096 * 4096;
+        let mut memory = (self.usage.memory / 1000).saturating_mul(memory_permille) / 4096 * 4096;
+        if let Some(limit) = self.memory_limit {
+            memory = memory.min(limit);
+        }
         usage::Usage { cpu, memory }
     }
 
@@ -338,12 +343,11 @@ impl Container {
 
     /// What its process has around it.
     fn context(&self) -> script::Context<'_> {
-        let repository = images::parse_reference(&self.image).repository;
         script::Context {
             files: &self.files,
             text: &self.text,
             env: &self.vars,
-            busybox: ["busybox", "alpine"].contains(&repository.rsplit('/').next().unwrap_or("")),
+            busybox: images::is_busybox(&self.image),
             image_files: self.image_files,
         }
     }
@@ -435,6 +439,20 @@ impl PodRuntime {
                 Some(d) => Some(d),
                 None => (!r.unknown_shown).then_some(r.unknown_at),
             };
+        }
+        if self.evicted.is_some() {
+            // Only the kills of its running containers are still to come.
+            let kills = self
+                .init
+                .iter()
+                .chain(self.containers.iter())
+                .filter_map(|c| {
+                    matches!(c.state, State::Running { .. })
+                        .then_some(c.kill)
+                        .flatten()
+                        .map(|(t, _)| t)
+                });
+            return kills.chain(self.deleting).min();
         }
         let mut next: Option<Millis> = None;
         let mut consider = |t: Millis| next = Some(next.map_or(t, |n| n.min(t)));
@@ -648,21 +666,15 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
     Container {
         seccomp: localhost("seccompProfile"),
         apparmor: localhost("appArmorProfile"),
-        memory_limit: c["resources"]["limits"]["memory"]
-            .as_str()
-            .and_then(crate::quantity::parse)
-            .and_then(|milli| u64::try_from(milli / 1000).ok()),
+        memory_limit: usage::bytes(&c["resources"]["limits"]["memory"]),
         oom: false,
-        memory_request: c["resources"]["requests"]["memory"]
-            .as_str()
-            .and_then(crate::quantity::parse)
-            .and_then(|milli| u64::try_from(milli / 1000).ok())
-            .unwrap_or(0),
+        memory_request: usage::bytes(&c["resources"]["requests"]["memory"]).unwrap_or(0),
         cpu_limit: c["resources"]["limits"]["cpu"]
             .as_str()
             .and_then(crate::quantity::parse)
             .and_then(|milli| u64::try_from(milli.saturating_mul(1000)).ok()),
         usage: usage::Usage::default(),
+        pace: (100, 1000),
         probes,
         ports,
         kill: None,
@@ -1729,6 +1741,8 @@ impl Kubelet {
                         "containerd://{}",
                         hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
                     );
+                    let h = u64::from_str_radix(&c.container_id[13..17], 16).unwrap_or(0);
+                    c.pace = (85 + h % 31, 980 + h % 41);
                     c.vars = env::resolve(
                         &mut self.client(api),
                         ns,
@@ -1753,9 +1767,6 @@ impl Kubelet {
                             // by the kernel as soon as it has.
                             let argv = process::argv(&command, &args);
                             c.usage = usage::usage(img, &argv);
-                            if let Some(limit) = c.cpu_limit {
-                                c.usage.cpu = c.usage.cpu.min(limit);
-                            }
                             c.oom = c.memory_limit.is_some_and(|limit| c.usage.memory > limit);
                             match b {
                                 Behaviour::Forever { .. } | Behaviour::Exits { .. } if c.oom => {

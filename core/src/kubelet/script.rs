@@ -310,7 +310,8 @@ pub fn exec_in(
     let Some(name) = argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)) else {
         return (Exec::NotFound, vec![]);
     };
-    if BUILTINS.contains(&name) {
+    // Shell builtins are no programs; BusyBox images have no bash.
+    if BUILTINS.contains(&name) || (name == "bash" && ctx.busybox) {
         return (Exec::NotFound, vec![]);
     }
     let mut run = Run::new(ctx, Some((origin + elapsed, limit)));
@@ -365,8 +366,7 @@ pub fn exec_in(
     let changes = removed.chain(made).chain(retyped).collect();
     let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
-        // BusyBox images have no bash.
-        _ if name == "bash" && run.ctx.busybox => Exec::NotFound,
+
         _ if run.elapsed > limit => Exec::TimedOut,
         Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, printed },
         Flow::Forever { .. } => Exec::TimedOut,

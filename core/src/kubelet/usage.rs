@@ -97,11 +97,19 @@ fn stress(args: &[String]) -> Usage {
             _ => {}
         }
     }
-    let busy = cpus + if hang { 0 } else { workers };
+    let busy = cpus.saturating_add(if hang { 0 } else { workers });
     Usage {
         cpu: busy.saturating_mul(CORE),
-        memory: 5 * MI + workers.saturating_mul(bytes),
+        memory: workers.saturating_mul(bytes).saturating_add(5 * MI),
     }
+}
+
+/// A memory quantity of a manifest (`100Mi`) in bytes.
+pub fn bytes(quantity: &serde_json::Value) -> Option<u64> {
+    quantity
+        .as_str()
+        .and_then(crate::quantity::parse)
+        .and_then(|milli| u64::try_from(milli / 1000).ok())
 }
 
 /// stress's sizes: a number with an optional b, k, m or g (either case).

@@ -87,6 +87,9 @@ fn write_seq(a: &[Value], level: usize, out: &mut String) {
 /// `indent` (a double-quoted one escapes a space that would start the next line).
 fn fold(text: String, column: usize, indent: usize) -> String {
     const BEST_WIDTH: usize = 80;
+    if column + text.len() <= BEST_WIDTH || !text.contains(' ') {
+        return text;
+    }
     let quote = match text.chars().next() {
         Some('|') | None => return text,
         Some(q @ ('\'' | '"')) => Some(q),
