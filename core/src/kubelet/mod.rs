@@ -1705,8 +1705,13 @@ impl Kubelet {
                 State::Waiting {
                     next: Next::Start, ..
                 } => {
-                    let missing = env::config_error(&mut self.client(api), ns, &c.env_from, &c.env);
-                    if let Some(msg) = missing {
+                    // The kubelet's config for the container, then the runtime's spec.
+                    let refused = env::config_error(&mut self.client(api), ns, &c.env_from, &c.env)
+                        .map(|msg| ("CreateContainerConfigError", msg))
+                        .or_else(|| {
+                            runtime_spec_error(c, files).map(|msg| ("CreateContainerError", msg))
+                        });
+                    if let Some((reason, msg)) = refused {
                         say(
                             api,
                             Some(&c.name),
@@ -1714,18 +1719,7 @@ impl Kubelet {
                             "Failed",
                             format!("Error: {msg}"),
                         );
-                        c.state = State::retry("CreateContainerConfigError", msg, now);
-                        return;
-                    }
-                    if let Some(msg) = runtime_spec_error(c, files) {
-                        say(
-                            api,
-                            Some(&c.name),
-                            "Warning",
-                            "Failed",
-                            format!("Error: {msg}"),
-                        );
-                        c.state = State::retry("CreateContainerError", msg, now);
+                        c.state = State::retry(reason, msg, now);
                         return;
                     }
                     let reference = images::parse_reference(&c.image);
