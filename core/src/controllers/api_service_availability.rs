@@ -140,9 +140,11 @@ impl Controller for ApiServiceAvailability {
         if !changed && !services_changed && !pods_changed {
             return;
         }
+        // A change among pods alone concerns only the APIServices served by a Service.
         let all: Vec<Value> = api
             .store
             .range(&r.prefix(None))
+            .filter(|kv| changed || services_changed || kv.value["spec"]["service"].is_object())
             .map(|kv| Value::clone(&kv.value))
             .collect();
         for mut obj in all {

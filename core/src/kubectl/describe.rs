@@ -2,7 +2,7 @@
 //! describer gets the object with what it looks up beside it (events, owned pods and
 //! ReplicaSets, EndpointSlices, quotas); kinds without one get the generic describer.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::client::{self, ListOptions};
 use super::flags::Parsed;
@@ -220,9 +220,28 @@ fn one(
                 field_selector: Some(&on_node),
                 ..Default::default()
             };
+            // What the node's describer reads of each pod, and no more (it crosses to the
+            // module that describes).
             rel.pods = client
                 .list(resources::pods(), None, opts)
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    let m = &p["metadata"];
+                    let containers: Vec<Value> = p["spec"]["containers"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|c| json!({"resources": c["resources"]}))
+                        .collect();
+                    json!({
+                        "metadata": {"name": m["name"], "namespace": m["namespace"],
+                                     "creationTimestamp": m["creationTimestamp"]},
+                        "spec": {"containers": containers},
+                        "status": {"phase": p["status"]["phase"]},
+                    })
+                })
+                .collect();
             match resources::find("coordination.k8s.io", "v1", "leases")
                 .map(|leases| client.get(leases, "kube-node-lease", name))
             {
@@ -243,7 +262,16 @@ fn one(
             });
         }
         ("apps", "ReplicaSet" | "DaemonSet" | "StatefulSet") | ("", "ReplicationController") => {
-            rel.pods = selected_pods(client, t);
+            // Only what the pod counts read.
+            rel.pods = selected_pods(client, t)
+                .iter()
+                .map(|p| {
+                    json!({
+                        "metadata": {"ownerReferences": p["metadata"]["ownerReferences"]},
+                        "status": {"phase": p["status"]["phase"]},
+                    })
+                })
+                .collect();
         }
         ("", "PersistentVolumeClaim") => {
             let pods = list_in(client, "", "pods", ns, None);
