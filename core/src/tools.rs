@@ -38,6 +38,8 @@ pub trait Tools {
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String;
     /// `kubectl top`'s table (`kubarium_tools::top::print`).
     fn top(&self, request: &kubarium_tools::top::Request) -> String;
+    /// `kubectl completion bash`'s script for these commands.
+    fn completion_bash(&self, commands: &str) -> String;
     /// `kubectl explain`'s body (`kubarium_tools::explain::render`).
     fn explain(&self, request: &kubarium_tools::explain::Request) -> String;
     /// `kubectl config set|unset` on a kubeconfig (`kubarium_tools::config_property`).
@@ -103,6 +105,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         }
         fn top(&self, request: &kubarium_tools::top::Request) -> String {
             kubarium_tools::top::print(request)
+        }
+        fn completion_bash(&self, commands: &str) -> String {
+            kubarium_tools::completion::bash(commands)
         }
         fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
             kubarium_tools::explain::render(request)
@@ -189,6 +194,11 @@ pub fn config_property(
 /// `kubectl explain`'s body; None when the tools are not loaded.
 pub fn explain(request: &kubarium_tools::explain::Request) -> Option<String> {
     Some(tools()?.explain(request))
+}
+
+/// `kubectl completion bash`'s script; None when the tools are not loaded.
+pub fn completion_bash(commands: &str) -> Option<String> {
+    Some(tools()?.completion_bash(commands))
 }
 
 /// `kubectl top`'s table; None when the tools are not loaded.

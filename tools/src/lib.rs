@@ -6,6 +6,7 @@
 pub mod age;
 pub mod awk;
 pub mod command;
+pub mod completion;
 pub mod components;
 pub mod config_property;
 pub mod coreutils;

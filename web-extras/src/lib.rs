@@ -89,6 +89,12 @@ pub fn explain(request: &str) -> String {
     kubarium_tools::explain::serve(request)
 }
 
+/// `kubectl completion bash`'s script for the commands given (space-separated).
+#[wasm_bindgen]
+pub fn completion_bash(commands: &str) -> String {
+    kubarium_tools::completion::bash(commands)
+}
+
 /// `kubectl top`'s table: a `Request` in JSON in, the table out.
 #[wasm_bindgen]
 pub fn top(request: &str) -> String {

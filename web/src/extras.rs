@@ -34,6 +34,7 @@ export function tools_component_check(request) { return extras.component_check(r
 export function tools_crictl(request) { return extras.crictl(request); }
 export function tools_describe(request) { return extras.describe(request); }
 export function tools_top(request) { return extras.top(request); }
+export function tools_completion_bash(commands) { return extras.completion_bash(commands); }
 export function tools_explain(request) { return extras.explain(request); }
 export function tools_config_property(request) { return extras.config_property(request); }
 "#)]
@@ -64,6 +65,8 @@ extern "C" {
     fn tools_describe(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_top(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_completion_bash(commands: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_explain(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
@@ -206,6 +209,10 @@ impl Tools for ModuleTools {
     fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
         let request = serde_json::to_string(request).unwrap_or_default();
         tools_explain(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
+    }
+
+    fn completion_bash(&self, commands: &str) -> String {
+        tools_completion_bash(commands).unwrap_or_else(|e| format!("# {}\n", failed(&e)))
     }
 
     fn top(&self, request: &kubarium_tools::top::Request) -> String {
