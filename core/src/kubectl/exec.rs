@@ -17,7 +17,7 @@ use crate::command::{CmdResult, Output};
 const HELP: &str = "See 'kubectl exec -h' for help and examples";
 
 /// Shells a learner opens with `-it`: an interactive session in the container.
-const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
+pub(super) const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
 
 /// `kubectl exec -it POD -- sh`: the terminal attached to a shell in a container. Each
 /// line typed runs there (through the same API as a one-off exec) until `exit`.

@@ -267,7 +267,7 @@ fn reads_terminal(image: &str, argv: &[String]) -> bool {
     match argv {
         [] => crate::kubelet::images::pull(image)
             .is_ok_and(|i| i.entrypoint == crate::kubelet::images::Entrypoint::Shell),
-        [one] => ["sh", "bash", "ash"].contains(&one.rsplit('/').next().unwrap_or("")),
+        [one] => super::exec::SHELLS.contains(&one.rsplit('/').next().unwrap_or("")),
         _ => false,
     }
 }

@@ -6,7 +6,7 @@
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
 
-use crate::scheduler::framework::{pod_requests, FilterPlugin, NodeInfo, Resources};
+use crate::scheduler::framework::{FilterPlugin, NodeInfo, Resources};
 use crate::scheduler::plugins::node_affinity::NodeAffinity;
 
 /// Why the kubelet rejects a pod: the reason its status and event carry, and the message
@@ -17,14 +17,14 @@ pub struct Rejection {
     pub message: String,
 }
 
-/// Admits `pod` to `node`, beside the requests of the pods already admitted there.
-pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Rejection> {
-    let (Ok(typed), Ok(node)) = (
-        serde_json::from_value::<Pod>(pod.clone()),
-        serde_json::from_value::<Node>(node.clone()),
-    ) else {
-        return Ok(());
-    };
+/// Admits `pod`, which requests `want`, to `node`, beside the requests of the pods
+/// already admitted there.
+pub fn admit(
+    pod: &Value,
+    want: Resources,
+    node: &Node,
+    admitted: &[Resources],
+) -> Result<(), Rejection> {
     // The eviction manager's admission check comes first: a node short of memory takes
     // no BestEffort pods.
     let pressured = node
@@ -53,13 +53,12 @@ pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Re
             message: "The node had condition: [MemoryPressure]. ".into(),
         });
     }
-    let mut info = NodeInfo::new(node);
+    let mut info = NodeInfo::new(node.clone());
     for r in admitted {
         info.requested.milli_cpu += r.milli_cpu;
         info.requested.memory += r.memory;
         info.requested.pods += 1;
     }
-    let want = pod_requests(&typed);
     // The first resource that does not fit, in the scheduler's order.
     let lacking = [
         ("pods", 1, info.requested.pods, info.allocatable.pods),
@@ -86,7 +85,12 @@ pub fn admit(pod: &Value, node: &Value, admitted: &[Resources]) -> Result<(), Re
             ),
         });
     }
-    if !NodeAffinity.filter(&typed, &info).is_success() {
+    // Only a pod that asks for certain nodes is read as a typed Pod.
+    let asks = pod["spec"]["nodeSelector"].is_object() || pod["spec"]["affinity"].is_object();
+    let typed = asks
+        .then(|| serde_json::from_value::<Pod>(pod.clone()).ok())
+        .flatten();
+    if typed.is_some_and(|t| !NodeAffinity.filter(&t, &info).is_success()) {
         return Err(Rejection {
             reason: "NodeAffinity".into(),
             message:

@@ -551,6 +551,8 @@ pub struct Kubelet {
     etcd_up: bool,
     /// When the eviction manager last found the node short of memory.
     pressure_at: Option<Millis>,
+    /// The node as admission last read it, with the revision it was read at.
+    admission_node: Option<(i64, k8s_openapi::api::core::v1::Node)>,
 }
 
 /// The user a node's kubelet is to the API server.
@@ -737,6 +739,7 @@ impl Kubelet {
             probes_to_wake: RefCell::default(),
             etcd_up: false,
             pressure_at: None,
+            admission_node: None,
         }
     }
 
@@ -1157,12 +1160,15 @@ impl Kubelet {
             self.dirty.insert(key.clone());
             if !self.pods.contains_key(&key) {
                 let mut rt = PodRuntime::new(&pod, &uid, now, api.rng.between(300, 900));
-                rt.rejected = self.admit(api, &pod).err().map(|why| Rejected {
-                    why,
-                    announced: false,
-                    unknown_at: now + api.rng.between(2_000, 6_000),
-                    unknown_shown: false,
-                });
+                rt.rejected = self
+                    .admit(api, &pod, rt.requests)
+                    .err()
+                    .map(|why| Rejected {
+                        why,
+                        announced: false,
+                        unknown_at: now + api.rng.between(2_000, 6_000),
+                        unknown_shown: false,
+                    });
                 self.pods.insert(key.clone(), rt);
             }
             let Some(rt) = self.pods.get_mut(&key) else {
@@ -1190,7 +1196,12 @@ impl Kubelet {
 
     /// The kubelet's admission of a pod new to it: pods already finished are not run
     /// again, whatever they ask.
-    fn admit(&self, api: &mut ApiServer, pod: &Value) -> Result<(), admission::Rejection> {
+    fn admit(
+        &mut self,
+        api: &mut ApiServer,
+        pod: &Value,
+        want: crate::scheduler::framework::Resources,
+    ) -> Result<(), admission::Rejection> {
         let finished = matches!(
             pod["status"]["phase"].as_str(),
             Some("Succeeded" | "Failed")
@@ -1198,7 +1209,22 @@ impl Kubelet {
         if finished || !pod["metadata"]["deletionTimestamp"].is_null() {
             return Ok(());
         }
-        let Ok(node) = api.get(resources::nodes(), "", &self.node) else {
+        // The node as admission reads it, read again only when it has changed.
+        let Some(kv) = api.store.get(&resources::nodes().key("", &self.node)) else {
+            return Ok(());
+        };
+        if self.admission_node.as_ref().map(|(rev, _)| *rev) != Some(kv.mod_revision) {
+            let mut node = Value::clone(&kv.value);
+            // Admission has no use for the node's image list.
+            if let Some(status) = node["status"].as_object_mut() {
+                status.remove("images");
+            }
+            let Ok(typed) = serde_json::from_value(node) else {
+                return Ok(());
+            };
+            self.admission_node = Some((kv.mod_revision, typed));
+        }
+        let Some((_, node)) = &self.admission_node else {
             return Ok(());
         };
         let admitted: Vec<_> = self
@@ -1211,7 +1237,7 @@ impl Kubelet {
             })
             .map(|rt| rt.requests)
             .collect();
-        admission::admit(pod, &node, &admitted)
+        admission::admit(pod, want, node, &admitted)
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
