@@ -1,6 +1,7 @@
 // Opens the built site 5 times in headless Chromium and prints the time from navigation
-// to a ready prompt (median and all runs; budget: under 1 s), and to commands running
-// (the extras module, loaded after the prompt, is in; lines typed before then wait for it).
+// to a ready prompt (on the screen and taking keys; median and all runs; budget: under
+// 1 s), and to commands running (the cluster built and the extras module in; lines typed
+// before then wait for them).
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from '../tests/e2e/serve.mjs';
@@ -16,12 +17,23 @@ const started = [];
 for (let i = 0; i < 5; i++) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const t = Date.now();
+  // Each stage's time since navigation began, taken when the page marks it (polling
+  // from here would wait for the tasks that follow it).
+  await page.addInitScript(() => {
+    window.__stages = {};
+    new MutationObserver(() => {
+      for (const stage of ['data-ready', 'data-started']) {
+        if (document.body?.hasAttribute(stage) && !(stage in window.__stages)) {
+          window.__stages[stage] = performance.now();
+        }
+      }
+    }).observe(document, { attributes: true, subtree: true });
+  });
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
-  await page.waitForSelector('body[data-ready="true"] #prompt');
-  runs.push(Date.now() - t);
   await page.waitForSelector('body[data-started="true"]');
-  started.push(Date.now() - t);
+  const stages = await page.evaluate(() => window.__stages);
+  runs.push(Math.round(stages['data-ready']));
+  started.push(Math.round(stages['data-started']));
   await context.close();
 }
 await browser.close();

@@ -77,7 +77,7 @@ impl Source<'_> {
             Source::Scheduler => "system:kube-scheduler".into(),
             Source::Controller(_) => "system:kube-controller-manager".into(),
         };
-        Client::new(api, User::system(&user))
+        Client::component(api, User::system(&user))
     }
 }
 

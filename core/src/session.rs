@@ -21,6 +21,15 @@ impl Session {
         }
     }
 
+    /// The learner's machine before kubeadm has set up its cluster (no nodes, no API
+    /// objects): what the page shows while `new` builds the cluster. It runs no commands.
+    pub fn unbooted(seed: u64) -> Self {
+        Session {
+            cluster: Cluster::empty(seed),
+            shell: Shell::default(),
+        }
+    }
+
     /// Takes one line as if typed at the prompt. A command still running in the
     /// foreground (`kubectl get --watch` in a script) ends first, with what it printed.
     pub fn input(&mut self, line: &str) -> Output {

@@ -4,6 +4,8 @@ use gloo_timers::callback::Interval;
 use kubarium_core::clock::Millis;
 use kubarium_core::session::Session;
 use kubarium_core::view::cluster_view;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -25,6 +27,8 @@ pub enum Msg {
     EditDone(bool),
     Reset,
     Focus,
+    /// The prompt is on the screen: build the cluster, then load the extras module.
+    Boot,
     /// The extras module (CEL, OpenAPI schemas) finished loading (or could not be loaded).
     ExtrasLoaded(Result<(), String>),
 }
@@ -155,7 +159,8 @@ impl Component for App {
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
         let (saved_seed, saved, dropped) = storage::load();
         let seed = saved_seed.unwrap_or(DEFAULT_SEED);
-        let session = Session::new(seed);
+        // The cluster is built once the prompt has been painted (`Msg::Boot`).
+        let session = Session::unbooted(seed);
         let mut scrollback = Scrollback::default();
         scrollback.push("banner", banner());
         if let Some(line) = dropped {
@@ -181,8 +186,16 @@ impl Component for App {
         }
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::Boot => {
+                self.session = Session::new(self.seed);
+                let link = ctx.link().clone();
+                yew::platform::spawn_local(async move {
+                    link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
+                });
+                true
+            }
             Msg::ExtrasLoaded(loaded) => {
                 if let Err(e) = loaded {
                     self.scrollback.push(
@@ -257,6 +270,9 @@ impl Component for App {
                 true
             }
             Msg::Apply => {
+                if !self.started {
+                    return false;
+                }
                 let yaml = self.yaml.clone();
                 if let Err(e) = kubarium_core::kubectl::manifest::check_syntax(&yaml) {
                     self.yaml_status = Some((
@@ -390,11 +406,16 @@ impl Component for App {
                 let _ = i.focus();
             }
             set_body_flag("data-ready");
-            // The extras module loads once the prompt shows, not in competition with it.
+            // The cluster is built, and then the extras module loaded, once the prompt is
+            // on the screen: a frame, then a task after it.
             let link = ctx.link().clone();
-            yew::platform::spawn_local(async move {
-                link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
+            let boot = Closure::once_into_js(move || {
+                gloo_timers::callback::Timeout::new(0, move || link.send_message(Msg::Boot))
+                    .forget();
             });
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(boot.unchecked_ref());
+            }
         }
     }
 

@@ -340,6 +340,22 @@ fn main() {
         scale(n(2, 1000), n(3, 30_000), n(4, 10) as i64);
         return;
     }
+    // `kubarium-bench boot N` only bootstraps N default clusters (for profiling).
+    if std::env::args().nth(1).as_deref() == Some("boot") {
+        let runs = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(20);
+        let boot = (0..runs)
+            .map(|seed| {
+                let t = Instant::now();
+                let _ = Session::new(seed);
+                t.elapsed()
+            })
+            .collect();
+        stats("bootstrap default cluster (12 min simulated)", boot);
+        return;
+    }
     request_surface(250);
     request_surface(10_000);
     http_surface();

@@ -30,6 +30,9 @@ pub struct Client<'a> {
     /// The warnings responses carried, each once (as kubectl's warning writer
     /// deduplicates them).
     pub warnings: Vec<String>,
+    /// A control loop's client: nobody reads its warnings, so its writes ask the server
+    /// not to look for unknown fields (`fieldValidation=Ignore`; its bodies have none).
+    component: bool,
 }
 
 impl<'a> Client<'a> {
@@ -39,11 +42,23 @@ impl<'a> Client<'a> {
             kubelets: &super::pod_log::NoKubelets,
             user,
             warnings: vec![],
+            component: false,
+        }
+    }
+
+    /// A client for a control-plane component or a kubelet.
+    pub fn component(api: &'a mut ApiServer, user: User) -> Self {
+        Client {
+            component: true,
+            ..Client::new(api, user)
         }
     }
 
     /// Sends a request as this client's user.
-    pub fn send(&mut self, req: Request) -> Response {
+    pub fn send(&mut self, mut req: Request) -> Response {
+        if self.component && req.method != Method::Get && req.param("fieldValidation").is_none() {
+            req = req.query("fieldValidation", "Ignore");
+        }
         let resp = self
             .api
             .handle_with(&req.as_user(self.user.clone()), self.kubelets);

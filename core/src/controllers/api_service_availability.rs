@@ -181,7 +181,7 @@ impl Controller for ApiServiceAvailability {
                 "type": "Available", "status": status, "lastTransitionTime": since,
                 "reason": reason, "message": message,
             }]});
-            let _ = Client::new(api, User::system("system:apiserver")).update(
+            let _ = Client::component(api, User::system("system:apiserver")).update(
                 r,
                 "",
                 obj,

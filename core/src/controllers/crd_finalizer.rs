@@ -58,7 +58,7 @@ impl Controller for CrdFinalizer {
                 .find(|c| format!("{}.{}", c.plural, c.group) == name)
                 .copied();
             let now = json!(to_time(api.now()));
-            let mut client = Client::new(api, User::system("system:apiserver"));
+            let mut client = Client::component(api, User::system("system:apiserver"));
             let terminating =
                 |client: &mut Client<'_>, status: &str, reason: &str, message: &str| {
                     let mut crd = client.get(r, "", name).ok()?;

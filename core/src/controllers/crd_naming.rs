@@ -96,7 +96,7 @@ impl Controller for CrdNamingController {
             return;
         }
         let now = json!(to_time(api.now()));
-        let mut client = Client::new(api, User::system("system:apiserver"));
+        let mut client = Client::component(api, User::system("system:apiserver"));
         let all = client.list(r, None, Default::default()).unwrap_or_default();
         for crd in &all {
             let mut updated = crd.clone();

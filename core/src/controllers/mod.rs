@@ -72,7 +72,7 @@ impl Clone for Box<dyn Controller> {
 
 /// The controller manager's REST client.
 pub fn client(api: &mut ApiServer) -> Client<'_> {
-    Client::new(api, User::system("system:kube-controller-manager"))
+    Client::component(api, User::system("system:kube-controller-manager"))
 }
 
 /// The controllers the controller manager runs, in the order they sync.

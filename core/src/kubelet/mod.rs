@@ -1063,7 +1063,7 @@ impl Kubelet {
             if shown {
                 continue;
             }
-            let mut client = Client::new(api, node_user(&self.node));
+            let mut client = Client::component(api, node_user(&self.node));
             if current.is_some() {
                 let _ = client.delete(resources::pods(), &ns, &name, Some(0));
             }
@@ -2152,7 +2152,7 @@ impl Kubelet {
 
     /// The kubelet's REST client, as the node's identity.
     fn client<'a>(&self, api: &'a mut ApiServer) -> Client<'a> {
-        Client::new(api, node_user(&self.node))
+        Client::component(api, node_user(&self.node))
     }
 
     fn write_status(&self, api: &mut ApiServer, rt: &mut PodRuntime) {

@@ -237,7 +237,10 @@ impl Scheduler {
             match self.schedule_one(&pod, &nodes) {
                 Outcome::Bound { node } => {
                     let scheduler = User::system("system:kube-scheduler");
-                    if Client::new(api, scheduler).bind(ns, name, &node).is_ok() {
+                    if Client::component(api, scheduler)
+                        .bind(ns, name, &node)
+                        .is_ok()
+                    {
                         if let Some(info) = nodes.iter_mut().find(|n| n.name() == node) {
                             info.add_pod(&pod);
                         }

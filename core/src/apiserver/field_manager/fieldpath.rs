@@ -88,6 +88,19 @@ pub fn path_string(path: &[Element]) -> String {
     path.iter().map(Element::display).collect()
 }
 
+/// Whether FieldsV1 JSON has `path` as a member (a leaf, or a node marked with `.`),
+/// read without decoding the set.
+pub fn in_fields_v1(v: &Value, path: &[Element]) -> bool {
+    let mut at = v;
+    for e in path {
+        match at.get(e.encode()) {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
+    !path.is_empty() && (at.as_object().is_none_or(|m| m.is_empty()) || at.get(".").is_some())
+}
+
 /// A set of paths, as a tree: the members at this level and the subtrees below.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldSet {

@@ -311,27 +311,8 @@ pub fn entries(obj: &Value) -> Vec<Entry> {
 
 /// Writes the entries into an object's metadata (entries that own nothing are dropped).
 pub fn set_entries(obj: &mut Value, list: &[Entry]) {
-    // Apply before Update, then oldest first, then by manager.
-    let mut sorted: Vec<&Entry> = list.iter().collect();
-    sorted.sort_by(|a, b| {
-        let t = |e: &Entry| e.time.as_str().unwrap_or("").to_string();
-        (
-            &a.operation,
-            t(a),
-            &a.manager,
-            &a.api_version,
-            &a.subresource,
-        )
-            .cmp(&(
-                &b.operation,
-                t(b),
-                &b.manager,
-                &b.api_version,
-                &b.subresource,
-            ))
-    });
-    let values: Vec<Value> = sorted
-        .into_iter()
+    let mut values: Vec<Value> = list
+        .iter()
         .filter(|e| !e.fields.is_empty())
         .map(|e| {
             let mut v = json!({
@@ -347,6 +328,7 @@ pub fn set_entries(obj: &mut Value, list: &[Entry]) {
             v
         })
         .collect();
+    sort_entries(&mut values);
     if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
         if values.is_empty() {
             meta.remove("managedFields");
@@ -354,6 +336,18 @@ pub fn set_entries(obj: &mut Value, list: &[Entry]) {
             meta.insert("managedFields".into(), Value::Array(values));
         }
     }
+}
+
+/// Orders managedFields entries as the server keeps them: Apply before Update, then
+/// oldest first, then by manager, version and subresource.
+fn sort_entries(values: &mut [Value]) {
+    values.sort_by(|a, b| {
+        let key = |e: &Value| {
+            ["operation", "time", "manager", "apiVersion", "subresource"]
+                .map(|k| e[k].as_str().unwrap_or("").to_string())
+        };
+        key(a).cmp(&key(b))
+    });
 }
 
 /// Who wrote, and through which version and subresource.
@@ -399,6 +393,9 @@ impl Writer<'_> {
 /// Records a non-apply write: the writer's Update entry takes the fields it added or
 /// changed, and every other manager loses them (and whatever the write removed).
 pub fn record_update(old: Option<&Value>, new: &mut Value, w: &Writer<'_>, now: &Value) {
+    if old.is_some_and(|old| renewed(old, new, w, now)) {
+        return;
+    }
     let empty = Value::Object(Map::new());
     let old = old.unwrap_or(&empty);
     let (before, after) = (w.fields(old), w.fields(new));
@@ -446,6 +443,142 @@ pub fn record_update(old: Option<&Value>, new: &mut Value, w: &Writer<'_>, now: 
         }),
     }
     set_entries(new, &list);
+}
+
+/// The common write, recorded without building field sets: `new` has the same fields as
+/// `old` (the writer's managedFields already copied into it) and changes only values
+/// the writer alone already owns (a lease's renewTime, a kubelet's pod status), so only
+/// the time of the writer's entry moves. False when the write needs the full record.
+fn renewed(old: &Value, new: &mut Value, w: &Writer<'_>, now: &Value) -> bool {
+    let (Value::Object(o), Value::Object(n)) = (old, &*new) else {
+        return false;
+    };
+    let mut changed = vec![];
+    for (k, nv) in n {
+        let status = k == "status";
+        if (w.subresource == "status" && !status) || (w.skip_status && status) || stripped(k) {
+            continue;
+        }
+        let Some(ov) = o.get(k) else {
+            return false;
+        };
+        let mut prefix = vec![Element::Field(k.clone())];
+        if !same_fields(ov, nv, k, w.kind, &mut prefix, &mut changed) {
+            return false;
+        }
+    }
+    let in_scope = |k: &String| {
+        !((w.subresource == "status" && k != "status")
+            || (w.skip_status && k == "status")
+            || stripped(k))
+    };
+    if o.keys().filter(|k| in_scope(k)).count() != n.keys().filter(|k| in_scope(k)).count() {
+        return false;
+    }
+    if changed.is_empty() {
+        return true;
+    }
+    let Some(mut list) = new
+        .pointer("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .cloned()
+    else {
+        return false;
+    };
+    let mine = |e: &Value| {
+        e["manager"] == w.manager
+            && e["operation"] == "Update"
+            && e["subresource"].as_str().unwrap_or("") == w.subresource
+            && e["apiVersion"] == w.api_version
+    };
+    for e in &list {
+        let owns_all = changed
+            .iter()
+            .all(|p| fieldpath::in_fields_v1(&e["fieldsV1"], p));
+        let owns_any = changed
+            .iter()
+            .any(|p| fieldpath::in_fields_v1(&e["fieldsV1"], p));
+        if (mine(e) && !owns_all) || (!mine(e) && owns_any) {
+            return false;
+        }
+    }
+    let Some(entry) = list.iter_mut().find(|e| mine(e)) else {
+        return false;
+    };
+    entry["time"] = now.clone();
+    sort_entries(&mut list);
+    new["metadata"]["managedFields"] = Value::Array(list);
+    true
+}
+
+/// Whether `old` and `new` have the same field set (as `walk` builds it), collecting the
+/// leaves whose values differ.
+fn same_fields(
+    old: &Value,
+    new: &Value,
+    names: &str,
+    kind: &str,
+    prefix: &mut Path,
+    changed: &mut Vec<Path>,
+) -> bool {
+    match (old, new) {
+        (Value::Object(o), Value::Object(n))
+            if !o.is_empty() && !n.is_empty() && !atomic_object(names) =>
+        {
+            o.len() == n.len()
+                && n.iter().all(|(k, nv)| {
+                    let names = join(names, k);
+                    if stripped(&names) {
+                        return o.contains_key(k);
+                    }
+                    let Some(ov) = o.get(k) else {
+                        return false;
+                    };
+                    prefix.push(Element::Field(k.clone()));
+                    let same = same_fields(ov, nv, &names, kind, prefix, changed);
+                    prefix.pop();
+                    same
+                })
+        }
+        (Value::Array(o), Value::Array(n)) if !o.is_empty() && !n.is_empty() => {
+            match list_type(names, kind) {
+                ListType::Map(keys) => {
+                    o.len() == n.len()
+                        && o.iter().zip(n).all(|(oi, ni)| {
+                            let key = Element::key_of(ni, keys);
+                            if Element::key_of(oi, keys) != key {
+                                return false;
+                            }
+                            prefix.push(key);
+                            let same = same_fields(oi, ni, names, kind, prefix, changed);
+                            prefix.pop();
+                            same
+                        })
+                }
+                ListType::Set => o == n,
+                ListType::Atomic => {
+                    if o != n {
+                        changed.push(prefix.clone());
+                    }
+                    true
+                }
+            }
+        }
+        (o, n) => {
+            let inner = |v: &Value| match v {
+                Value::Object(m) => !m.is_empty() && !atomic_object(names),
+                Value::Array(a) => !a.is_empty(),
+                _ => false,
+            };
+            if inner(o) || inner(n) {
+                return false;
+            }
+            if o != n {
+                changed.push(prefix.clone());
+            }
+            true
+        }
+    }
 }
 
 /// The maps and lists `new` has that `old` lacked: an Update owns such a node itself as
