@@ -271,7 +271,11 @@ impl Component for App {
             }
             Msg::Apply => {
                 if !self.started {
-                    return false;
+                    self.yaml_status = Some((
+                        false,
+                        "The cluster is still starting: apply again in a moment.".into(),
+                    ));
+                    return true;
                 }
                 let yaml = self.yaml.clone();
                 if let Err(e) = kubarium_core::kubectl::manifest::check_syntax(&yaml) {

@@ -54,6 +54,8 @@ async fn wait_for(root: &Element, selector: &str) {
 async fn map_and_prompt() {
     let root = mount();
     wait_for(&root, "#prompt").await;
+    // The cluster is built once the prompt has been painted.
+    wait_for(&root, "g.node").await;
     let nodes = root.query_selector_all("g.node").expect("query");
     assert_eq!(nodes.length(), 3, "one card per node");
     type_line(&root, "kubectl get nodes").await;

@@ -270,7 +270,7 @@ pub fn exec_in(
 }
 
 /// The pod a target names: a pod, or a workload's or Service's first pod.
-fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str) -> Result<Value, String> {
+pub(super) fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str) -> Result<Value, String> {
     let (kind, name) = target.split_once('/').unwrap_or(("pods", target));
     let catalog = client::discover(ctx.cluster);
     let r = resource_type(&catalog, kind)?;

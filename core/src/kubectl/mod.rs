@@ -2,6 +2,7 @@
 //! kubectl's output and error texts. Verbs it lacks say so plainly.
 
 pub mod apply;
+pub mod attach;
 pub mod autoscale;
 pub mod client;
 pub mod cluster_info_dump;
@@ -199,13 +200,13 @@ pub const VERBS: &[&str] = &[
     "drain",
     "logs",
     "exec",
+    "attach",
     "top",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "attach",
     "port-forward",
     "auth",
     "certificate",
@@ -454,6 +455,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "drain" => drain::run(&parsed, ctx),
         "logs" => logs::run(&parsed, ctx),
         "exec" => exec::run(&parsed, ctx),
+        "attach" => attach::run(&parsed, ctx),
         "top" => top::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }

@@ -207,9 +207,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         ctx.run = Some(Attach {
             namespace: ns,
             pod: name.clone(),
+            container: name.clone(),
             remove,
             since: ctx.cluster.now(),
             seen: 0,
+            restarts: 0,
             running_seen: false,
             ended_at: None,
             restart_always: restart == "Always",
@@ -263,7 +265,7 @@ fn overridden(p: &Parsed, pod: Value) -> Result<Value, CmdResult> {
 
 /// Whether a container would read the terminal: a shell with no script (given, or its
 /// image's default command).
-fn reads_terminal(image: &str, argv: &[String]) -> bool {
+pub(super) fn reads_terminal(image: &str, argv: &[String]) -> bool {
     match argv {
         [] => crate::kubelet::images::pull(image)
             .is_ok_and(|i| i.entrypoint == crate::kubelet::images::Entrypoint::Shell),
@@ -279,10 +281,13 @@ fn reads_terminal(image: &str, argv: &[String]) -> bool {
 pub struct Attach {
     namespace: String,
     pod: String,
+    container: String,
     remove: bool,
     since: crate::clock::Millis,
-    /// Lines of the log printed so far, and whether the container was seen running.
+    /// Lines of the log printed (or passed) so far, the restarts it had when attached,
+    /// and whether the container was seen running.
     seen: usize,
+    restarts: i64,
     running_seen: bool,
     /// When its container first ended (exited or restarted).
     ended_at: Option<crate::clock::Millis>,
@@ -292,6 +297,30 @@ pub struct Attach {
 }
 
 impl Attach {
+    /// `kubectl attach` to a running container: what it writes from now on, until it
+    /// exits (`seen`: the lines of its log so far; `restarts`: its restart count).
+    pub fn running(
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        seen: usize,
+        restarts: i64,
+    ) -> Self {
+        Attach {
+            namespace: namespace.into(),
+            pod: pod.into(),
+            container: container.into(),
+            remove: false,
+            since: 0,
+            seen,
+            restarts,
+            running_seen: true,
+            ended_at: None,
+            restart_always: true,
+            code: 0,
+        }
+    }
+
     /// What it printed since the last call; `None` once it has ended.
     pub fn poll(&mut self, cluster: &mut crate::cluster::Cluster) -> Option<Output> {
         if self.seen == usize::MAX {
@@ -311,7 +340,12 @@ impl Attach {
             return Some(out);
         };
         let phase = pod["status"]["phase"].as_str().unwrap_or("");
-        let state = &pod["status"]["containerStatuses"][0]["state"];
+        let status = pod["status"]["containerStatuses"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["name"] == self.container.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        let state = &status["state"];
         let started = state["running"].is_object() || state["terminated"].is_object();
         if !started {
             if cluster.now() - self.since > crate::clock::MINUTE {
@@ -325,13 +359,12 @@ impl Attach {
             self.running_seen = true;
             out.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
         }
-        let restarts = pod["status"]["containerStatuses"][0]["restartCount"]
-            .as_i64()
-            .unwrap_or(0);
-        if self.ended_at.is_none() && (state["terminated"].is_object() || restarts > 0) {
+        let restarts = status["restartCount"].as_i64().unwrap_or(0);
+        if self.ended_at.is_none() && (state["terminated"].is_object() || restarts > self.restarts)
+        {
             self.ended_at = Some(cluster.now());
         }
-        let log = super::logs::read(cluster, &self.namespace, &self.pod, &self.pod);
+        let log = super::logs::read(cluster, &self.namespace, &self.pod, &self.container);
         let fresh: String = log
             .lines()
             .skip(self.seen)
@@ -339,6 +372,12 @@ impl Attach {
             .collect();
         self.seen += fresh.lines().count();
         out.out(fresh);
+        // With restartPolicy Always (and for `kubectl attach`) kubectl does not wait for
+        // an exit code: the attach ends with the container's first exit.
+        if self.restart_always && self.ended_at.is_some() {
+            self.finish(cluster, &mut out, 0);
+            return Some(out);
+        }
         match phase {
             "Succeeded" => self.finish(cluster, &mut out, 0),
             "Failed" => {
@@ -365,11 +404,6 @@ impl Attach {
                     rc
                 };
                 self.finish(cluster, &mut out, code);
-            }
-            // With restartPolicy Always kubectl does not wait for an exit code: the
-            // attach ends with the container's first exit.
-            _ if self.restart_always && self.ended_at.is_some() => {
-                self.finish(cluster, &mut out, 0)
             }
             // Otherwise it waits (a minute at most) for the pod to complete.
             _ if self

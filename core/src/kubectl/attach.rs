@@ -1,0 +1,90 @@
+//! `kubectl attach`: what a running container writes, from the moment of attaching
+//! until it exits (kubectl's two notices first); a terminal session with a shell that
+//! reads it is not supported yet.
+
+use super::exec::pod_for;
+use super::flags::Parsed;
+use super::logs::default_container;
+use super::run::{reads_terminal, Attach};
+use super::{fail, namespace, Ctx};
+use crate::command::{CmdResult, Output};
+
+pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    let ns = namespace(p);
+    let target = match p.positional.as_slice() {
+        [] => return fail("error: at least 1 argument is required for attach"),
+        [one] => one.clone(),
+        [kind, name] => format!("{kind}/{name}"),
+        more => {
+            return fail(format!(
+                "error: expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw {}: [{}]",
+                more.len(),
+                more.join(" ")
+            ))
+        }
+    };
+    let quiet = p.on("quiet");
+    let pod = match pod_for(ctx, &ns, &target) {
+        Ok(pod) => pod,
+        Err(e) => return fail(e),
+    };
+    let phase = pod["status"]["phase"].as_str().unwrap_or("");
+    if phase == "Succeeded" || phase == "Failed" {
+        return fail(format!(
+            "error: cannot attach a container in a completed pod; current phase is {phase}"
+        ));
+    }
+    let mut out = Output::default();
+    let name = pod["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let container = match p.get("container") {
+        Some(c) => c.to_string(),
+        None => default_container(&pod, quiet, &mut out),
+    };
+    let Some(spec) = pod["spec"]["containers"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == container.as_str()))
+    else {
+        return fail(format!(
+            "error: cannot attach to the container: container {container} not found in pod {name}"
+        ));
+    };
+    if p.on("tty") && spec["tty"] != true && !quiet {
+        out.err(format!(
+            "error: Unable to use a TTY - container {container} did not allocate one\n"
+        ));
+    }
+    let argv: Vec<String> = ["command", "args"]
+        .iter()
+        .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect();
+    if p.on("stdin") && reads_terminal(spec["image"].as_str().unwrap_or(""), &argv) {
+        return fail("error: \"kubectl attach -i\" to a shell is not supported in Kubarium yet");
+    }
+    let status = pod["status"]["containerStatuses"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == container.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    if !quiet {
+        out.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
+    }
+    if !status["state"]["running"].is_object() {
+        out.err(format!(
+            "error: unable to upgrade connection: container not found ({container:?})\n"
+        ));
+        return CmdResult {
+            output: out,
+            code: 1,
+        };
+    }
+    let seen = super::logs::read(ctx.cluster, &ns, &name, &container)
+        .lines()
+        .count();
+    let restarts = status["restartCount"].as_i64().unwrap_or(0);
+    ctx.run = Some(Attach::running(&ns, &name, &container, seen, restarts));
+    CmdResult {
+        output: out,
+        code: 0,
+    }
+}
