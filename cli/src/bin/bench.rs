@@ -5,9 +5,46 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use kubarium_core::apiserver::request::Request;
 use kubarium_core::cluster::Cluster;
 use kubarium_core::session::Session;
+
+/// The system allocator, counting the bytes in use (for the scale benchmark's breakdown).
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            IN_USE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+            IN_USE.fetch_add(new_size, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn heap_mib() -> f64 {
+    IN_USE.load(Ordering::Relaxed) as f64 / 1048576.0
+}
 
 /// A lesson-sized script: the commands a learner types in a scheduling/lifecycle lesson.
 const LESSON: &str = include_str!("../../../tests/transcripts/03-scheduling.txt");
@@ -251,6 +288,32 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
         ran.as_secs_f64(),
         rss_mib(),
         rss_mib() - before,
+    );
+    // Where the heap goes: the store (live objects and watch history), the kubelets, the
+    // rest (scheduler, controllers' informers, events recorder, machines).
+    let json_mib = |f: &dyn Fn(&serde_json::Value) -> usize| {
+        s.cluster
+            .api
+            .store
+            .range("")
+            .map(|kv| f(&kv.value))
+            .sum::<usize>() as f64
+            / 1048576.0
+    };
+    let objects = json_mib(&|v| serde_json::to_vec(v).map_or(0, |b| b.len()));
+    let managed =
+        json_mib(&|v| serde_json::to_vec(&v["metadata"]["managedFields"]).map_or(0, |b| b.len()));
+    let heap = heap_mib();
+    let store = std::mem::take(&mut s.cluster.api.store);
+    drop(store);
+    let after_store = heap_mib();
+    let kubelets = std::mem::take(&mut s.cluster.kubelets);
+    drop(kubelets);
+    let after_kubelets = heap_mib();
+    println!(
+        "scale {nodes} nodes, {pods} pods: heap {heap:.0} MiB: store {:.0} (its live objects as JSON {objects:.0}, managedFields {managed:.0} of it), kubelets {:.0}, the rest {after_kubelets:.0}",
+        heap - after_store,
+        after_store - after_kubelets,
     );
 }
 

@@ -44,9 +44,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["name"] == container.as_str()))
     else {
-        return fail(format!(
-            "error: cannot attach to the container: container {container} not found in pod {name}"
+        out.err(format!(
+            "error: cannot attach to the container: container {container} not found in pod {name}\n"
         ));
+        return CmdResult {
+            output: out,
+            code: 1,
+        };
     };
     if p.on("tty") && spec["tty"] != true && !quiet {
         out.err(format!(

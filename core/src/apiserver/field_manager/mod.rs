@@ -363,6 +363,13 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Whether the writer can own the top-level field `k`: only the status through the
+    /// status subresource, all but the status when that is a subresource.
+    fn writes(&self, k: &str) -> bool {
+        let status = k == "status";
+        !((self.subresource == "status" && !status) || (self.skip_status && status) || stripped(k))
+    }
+
     /// The fields of `obj` this writer can own: only the status through the status
     /// subresource, all but the status when that is a subresource.
     fn fields(&self, obj: &Value) -> FieldSet {
@@ -370,14 +377,7 @@ impl Writer<'_> {
             return fields_of(obj, self.kind);
         };
         let mut set = FieldSet::default();
-        for (k, child) in map {
-            let status = k == "status";
-            if (self.subresource == "status" && !status)
-                || (self.skip_status && status)
-                || stripped(k)
-            {
-                continue;
-            }
+        for (k, child) in map.iter().filter(|(k, _)| self.writes(k)) {
             walk(
                 child,
                 k,
@@ -453,12 +453,11 @@ fn renewed(old: &Value, new: &mut Value, w: &Writer<'_>, now: &Value) -> bool {
     let (Value::Object(o), Value::Object(n)) = (old, &*new) else {
         return false;
     };
+    if o.keys().filter(|k| w.writes(k)).count() != n.keys().filter(|k| w.writes(k)).count() {
+        return false;
+    }
     let mut changed = vec![];
-    for (k, nv) in n {
-        let status = k == "status";
-        if (w.subresource == "status" && !status) || (w.skip_status && status) || stripped(k) {
-            continue;
-        }
+    for (k, nv) in n.iter().filter(|(k, _)| w.writes(k)) {
         let Some(ov) = o.get(k) else {
             return false;
         };
@@ -466,14 +465,6 @@ fn renewed(old: &Value, new: &mut Value, w: &Writer<'_>, now: &Value) -> bool {
         if !same_fields(ov, nv, k, w.kind, &mut prefix, &mut changed) {
             return false;
         }
-    }
-    let in_scope = |k: &String| {
-        !((w.subresource == "status" && k != "status")
-            || (w.skip_status && k == "status")
-            || stripped(k))
-    };
-    if o.keys().filter(|k| in_scope(k)).count() != n.keys().filter(|k| in_scope(k)).count() {
-        return false;
     }
     if changed.is_empty() {
         return true;
