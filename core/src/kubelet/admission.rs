@@ -1,13 +1,14 @@
 //! The kubelet's admission of a pod bound to its node (lifecycle/predicate.go): it
 //! repeats the scheduler's checks that a pod placed by `spec.nodeName` skipped (the
-//! node's room for its requests, then its node affinity and selector) and rejects a pod
-//! that fails one, for good.
+//! node's room for its requests, then its node affinity and selector, then its NoExecute
+//! taints) and rejects a pod that fails one, for good.
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod, Taint, Toleration};
 use serde_json::Value;
 
 use crate::scheduler::framework::{FilterPlugin, NodeInfo, Resources};
 use crate::scheduler::plugins::node_affinity::NodeAffinity;
+use crate::scheduler::plugins::taint_toleration;
 
 /// Why the kubelet rejects a pod: the reason its status and event carry, and the message
 /// (the status's follows `Pod was rejected: `).
@@ -97,6 +98,32 @@ pub fn admit(
                 "Predicate NodeAffinity failed: node(s) didn't match Pod's node affinity/selector"
                     .into(),
         });
+    }
+    // Of the node's taints the kubelet minds only NoExecute ones, and not for static pods.
+    let no_execute: Vec<&Taint> = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .into_iter()
+        .flatten()
+        .filter(|t| t.effect == "NoExecute")
+        .collect();
+    let mirror = pod["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string();
+    if !no_execute.is_empty() && !mirror {
+        let tolerations: Vec<Toleration> =
+            serde_json::from_value(pod["spec"]["tolerations"].clone()).unwrap_or_default();
+        if no_execute.iter().any(|taint| {
+            !tolerations
+                .iter()
+                .any(|t| taint_toleration::tolerates(t, taint))
+        }) {
+            return Err(Rejection {
+                reason: "TaintToleration".into(),
+                message:
+                    "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate"
+                        .into(),
+            });
+        }
     }
     Ok(())
 }
