@@ -133,6 +133,20 @@ fn linked() -> Option<Rc<dyn Tools>> {
     None
 }
 
+/// Whether the tools are in use (the browser loads them before it runs any command; they
+/// are missing only when that load failed).
+pub fn loaded() -> bool {
+    tools().is_some()
+}
+
+/// What a command that needs the tools answers without them.
+pub fn unavailable(command: &str) -> CmdResult {
+    CmdResult::fail(
+        format!("error: \"{command}\" needs Kubarium's tools module, which did not load; reload the page\n"),
+        1,
+    )
+}
+
 /// Whether `name` is one of the utilities.
 pub fn has(name: &str) -> bool {
     kubarium_tools::has(name)

@@ -305,12 +305,7 @@ fn modify(
             }
         }
         Ty::Str => {
-            if !more.is_empty() {
-                return Err(format!(
-                    "can't have more steps after a string. {}",
-                    show_remaining(more)
-                ));
-            }
+            last_step(more, "a string")?;
             match op {
                 Op::Set { value, .. } => {
                     target.insert(key.to_string(), json!(value));
@@ -322,12 +317,7 @@ fn modify(
             Ok(())
         }
         Ty::Bool => {
-            if !more.is_empty() {
-                return Err(format!(
-                    "can't have more steps after a bool. {}",
-                    show_remaining(more)
-                ));
-            }
+            last_step(more, "a bool")?;
             let value = match op {
                 Op::Set { value, .. } => parse_bool(value)?,
                 Op::Unset => false,
@@ -340,12 +330,7 @@ fn modify(
             Ok(())
         }
         Ty::Bytes => {
-            if !more.is_empty() {
-                return Err(format!(
-                    "can't have more steps after bytes. {}",
-                    show_remaining(more)
-                ));
-            }
+            last_step(more, "bytes")?;
             let engine = base64::engine::general_purpose::STANDARD;
             match op {
                 Op::Unset => {
@@ -381,6 +366,17 @@ fn modify(
 }
 
 /// The steps left, as kubectl prints its navigation state.
+/// A leaf's error when the property path goes on past it.
+fn last_step(more: &[Step], what: &str) -> Result<(), String> {
+    if more.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "can't have more steps after {what}. {}",
+        show_remaining(more)
+    ))
+}
+
 fn show_remaining(more: &[Step]) -> String {
     format!("&{{{} 0}}", show_steps(more))
 }

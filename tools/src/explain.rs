@@ -38,17 +38,17 @@ fn wrap(limit: usize, s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / limit.max(1));
     let (mut current, mut word, mut space) = (0usize, String::new(), String::new());
     let len = |s: &str| s.chars().count();
+    // The pending space and word at a line's end: trailing space only if it fits.
+    let flush = |out: &mut String, current: usize, space: &str, word: &str| {
+        if !word.is_empty() || current + len(space) <= limit {
+            out.push_str(space);
+            out.push_str(word);
+        }
+    };
     for c in s.chars() {
         if c == '\n' {
-            if word.is_empty() {
-                if current + len(&space) <= limit {
-                    out.push_str(&space);
-                }
-            } else {
-                out.push_str(&space);
-                out.push_str(&word);
-                word.clear();
-            }
+            flush(&mut out, current, &space, &word);
+            word.clear();
             space.clear();
             out.push('\n');
             current = 0;
@@ -70,14 +70,7 @@ fn wrap(limit: usize, s: &str) -> String {
             }
         }
     }
-    if word.is_empty() {
-        if current + len(&space) <= limit {
-            out.push_str(&space);
-        }
-    } else {
-        out.push_str(&space);
-        out.push_str(&word);
-    }
+    flush(&mut out, current, &space, &word);
     out
 }
 

@@ -29,7 +29,8 @@ pub enum Msg {
     Focus,
     /// The prompt is on the screen: build the cluster, then load the extras module.
     Boot,
-    /// The extras module (CEL, OpenAPI schemas) finished loading (or could not be loaded).
+    /// The extras module (CEL, OpenAPI schemas, the tools) finished loading (or could not
+    /// be loaded).
     ExtrasLoaded(Result<(), String>),
 }
 
@@ -201,7 +202,7 @@ impl Component for App {
                     self.scrollback.push(
                         "err",
                         format!(
-                            "ValidatingAdmissionPolicies and kubectl explain will not work: {e}\n"
+                            "Kubarium's tools module did not load ({e}): ValidatingAdmissionPolicies, kubectl describe, explain and top, the text utilities and crictl will not work until the page is reloaded.\n"
                         ),
                     );
                 }

@@ -66,4 +66,11 @@ async fn map_and_prompt() {
     );
     type_line(&root, "kubectl run web --image=nginx").await;
     wait_for(&root, "g.chip[data-pod=\"default/web\"]").await;
+    // Nothing serves the tools module here: a command that needs it says so.
+    type_line(&root, "kubectl top node").await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        text.contains("\"kubectl top\" needs Kubarium's tools module, which did not load"),
+        "kubectl top without the tools module: {text}"
+    );
 }

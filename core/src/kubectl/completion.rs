@@ -16,8 +16,10 @@ pub fn run(p: &Parsed) -> CmdResult {
             let mut names: Vec<&str> = COMMANDS.iter().copied().filter(|c| *c != "alpha").collect();
             names.push("help");
             names.sort_unstable();
-            // The script is in the tools, which the browser loads before any command runs.
-            CmdResult::ok(crate::tools::completion_bash(&names.join(" ")).unwrap_or_default())
+            match crate::tools::completion_bash(&names.join(" ")) {
+                Some(script) => CmdResult::ok(script),
+                None => crate::tools::unavailable("kubectl completion"),
+            }
         }
         [shell] if matches!(shell.as_str(), "zsh" | "fish" | "powershell") => {
             not_supported(&format!("completion {shell}"))

@@ -291,11 +291,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 return fail("error: you must specify a property");
             }
             let value = value.map(|(v, raw)| (v.to_string(), raw));
-            // The tools are loaded before any command runs.
             match crate::tools::config_property(&config, property, value) {
                 Some(Ok(changed)) => config = changed,
                 Some(Err(e)) => return fail(format!("error: {e}")),
-                None => {}
+                None => return crate::tools::unavailable(&format!("kubectl config {sub}")),
             }
             let word = if sub == "set" { "set" } else { "unset" };
             finish(

@@ -13,6 +13,9 @@ use crate::labels::Selector;
 use kubarium_tools::describe::{Related, Request};
 
 pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
+    if !crate::tools::loaded() {
+        return crate::tools::unavailable("kubectl describe");
+    }
     let Some(first) = p.positional.first() else {
         return fail("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
     };
@@ -309,6 +312,5 @@ fn one(
         now: crate::clock::epoch_seconds() * crate::clock::SECOND + now,
         related: rel,
     };
-    // The browser loads the describers before it runs any command.
     crate::tools::describe(&request).unwrap_or_default()
 }

@@ -135,7 +135,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         path: path.clone(),
         recursive: p.on("recursive"),
     };
-    let body = crate::tools::explain(&request).unwrap_or_default();
+    let Some(body) = crate::tools::explain(&request) else {
+        return crate::tools::unavailable("kubectl explain");
+    };
     if body.is_empty() {
         let last = path.last().map(String::as_str).unwrap_or("");
         let mut out = Output::default();

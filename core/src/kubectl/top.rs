@@ -47,10 +47,12 @@ fn metrics_api(ctx: &mut super::Ctx<'_>, plural: &str) -> Result<&'static Resour
         .ok_or_else(|| fail("error: Metrics API not available"))
 }
 
-/// Prints what was read with the tools in use (the browser loads them before any
-/// command runs).
+/// Prints what was read with the tools in use.
 fn print(request: &kubarium_tools::top::Request) -> CmdResult {
-    CmdResult::ok(crate::tools::top(request).unwrap_or_default())
+    match crate::tools::top(request) {
+        Some(table) => CmdResult::ok(table),
+        None => crate::tools::unavailable("kubectl top"),
+    }
 }
 
 fn node(p: &Parsed, ctx: &mut super::Ctx<'_>) -> CmdResult {

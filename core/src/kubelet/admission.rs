@@ -26,6 +26,21 @@ pub fn admit(
     node: &Node,
     admitted: &[Resources],
 ) -> Result<(), Rejection> {
+    // The kubelet reads the pod's tolerations against a taint of its own making
+    // (memory pressure) and the node's NoExecute taints.
+    let tolerations: Vec<Toleration> =
+        serde_json::from_value(pod["spec"]["tolerations"].clone()).unwrap_or_default();
+    let tolerated = |taint: &Taint| {
+        tolerations
+            .iter()
+            .any(|t| taint_toleration::tolerates(t, taint))
+    };
+    // Static pods (their mirror pods here) are critical, as are pods of a system priority.
+    let mirror = pod["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string();
+    let critical = mirror
+        || pod["spec"]["priority"]
+            .as_i64()
+            .is_some_and(|p| p >= super::eviction::CRITICAL_PRIORITY);
     // The eviction manager's admission check comes first: a node short of memory takes
     // no BestEffort pods.
     let pressured = node
@@ -36,19 +51,16 @@ pub fn admit(
             cs.iter()
                 .any(|c| c.type_ == "MemoryPressure" && c.status == "True")
         });
-    let critical = pod["spec"]["priority"]
-        .as_i64()
-        .is_some_and(|p| p >= super::eviction::CRITICAL_PRIORITY);
-    let tolerates = pod["spec"]["tolerations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .any(|t| {
-            (t["key"] == "node.kubernetes.io/memory-pressure"
-                || (t["key"].is_null() && t["operator"] == "Exists"))
-                && (t["effect"].is_null() || t["effect"] == "NoSchedule")
-        });
-    if pressured && pod["status"]["qosClass"] == "BestEffort" && !critical && !tolerates {
+    let memory_pressure = Taint {
+        key: "node.kubernetes.io/memory-pressure".into(),
+        effect: "NoSchedule".into(),
+        ..Default::default()
+    };
+    if pressured
+        && pod["status"]["qosClass"] == "BestEffort"
+        && !critical
+        && !tolerated(&memory_pressure)
+    {
         return Err(Rejection {
             reason: "Evicted".into(),
             message: "The node had condition: [MemoryPressure]. ".into(),
@@ -100,30 +112,20 @@ pub fn admit(
         });
     }
     // Of the node's taints the kubelet minds only NoExecute ones, and not for static pods.
-    let no_execute: Vec<&Taint> = node
+    let untolerated = node
         .spec
         .as_ref()
         .and_then(|s| s.taints.as_ref())
         .into_iter()
         .flatten()
-        .filter(|t| t.effect == "NoExecute")
-        .collect();
-    let mirror = pod["metadata"]["annotations"]["kubernetes.io/config.mirror"].is_string();
-    if !no_execute.is_empty() && !mirror {
-        let tolerations: Vec<Toleration> =
-            serde_json::from_value(pod["spec"]["tolerations"].clone()).unwrap_or_default();
-        if no_execute.iter().any(|taint| {
-            !tolerations
-                .iter()
-                .any(|t| taint_toleration::tolerates(t, taint))
-        }) {
-            return Err(Rejection {
-                reason: "TaintToleration".into(),
-                message:
-                    "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate"
-                        .into(),
-            });
-        }
+        .any(|t| t.effect == "NoExecute" && !tolerated(t));
+    if untolerated && !mirror {
+        return Err(Rejection {
+            reason: "TaintToleration".into(),
+            message:
+                "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate"
+                    .into(),
+        });
     }
     Ok(())
 }

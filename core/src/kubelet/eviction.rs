@@ -21,14 +21,6 @@ pub(super) const CRITICAL_PRIORITY: i64 = 2_000_000_000;
 /// (evictionPressureTransitionPeriod).
 const TRANSITION: Millis = 5 * MINUTE;
 
-/// A pod's running containers (sidecars among them).
-fn running(rt: &PodRuntime) -> impl Iterator<Item = &super::Container> {
-    rt.init
-        .iter()
-        .chain(rt.containers.iter())
-        .filter(|c| matches!(c.state, State::Running { .. }))
-}
-
 /// Bytes as a Quantity prints them (`92436Ki`).
 fn quantity(bytes: u64) -> String {
     crate::quantity::canonical(i128::from(bytes) * 1000, true)
@@ -60,7 +52,7 @@ impl Kubelet {
         let used = self
             .pods
             .values()
-            .flat_map(running)
+            .flat_map(PodRuntime::running)
             .fold(super::usage::NODE_SYSTEM.memory, |sum, c| {
                 sum.saturating_add(c.measured().memory)
             });
@@ -97,20 +89,13 @@ impl Kubelet {
                 && rt.rejected.is_none()
                 && rt.evicted.is_none()
                 && rt.deleting.is_none()
-                && rt
-                    .containers
-                    .iter()
-                    .any(|c| matches!(c.state, State::Running { .. }))
+                && rt.running().next().is_some()
         });
         // (uses no more than it requests, priority, excess), least first.
         let rank = |rt: &PodRuntime| {
-            let (used, requested) = rt
-                .containers
-                .iter()
-                .filter(|c| matches!(c.state, State::Running { .. }))
-                .fold((0u64, 0u64), |(u, r), c| {
-                    (u + c.measured().memory, r + c.memory_request)
-                });
+            let (used, requested) = rt.running().fold((0u64, 0u64), |(u, r), c| {
+                (u + c.measured().memory, r + c.memory_request)
+            });
             let excess = i128::from(used) - i128::from(requested);
             (excess <= 0, rt.priority, -excess)
         };

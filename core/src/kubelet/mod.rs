@@ -384,6 +384,14 @@ fn downward_fields(pod: &Value, node: &str, host_ip: &str, ip: &str) -> BTreeMap
 }
 
 impl PodRuntime {
+    /// Its running containers, sidecars among them.
+    fn running(&self) -> impl Iterator<Item = &Container> {
+        self.init
+            .iter()
+            .chain(self.containers.iter())
+            .filter(|c| matches!(c.state, State::Running { .. }))
+    }
+
     /// The runtime of a pod just handed to this kubelet; its sandbox starts after `delay`.
     fn new(pod: &Value, uid: &str, now: Millis, delay: Millis) -> Self {
         let spec = &pod["spec"];
@@ -442,16 +450,7 @@ impl PodRuntime {
         }
         if self.evicted.is_some() {
             // Only the kills of its running containers are still to come.
-            let kills = self
-                .init
-                .iter()
-                .chain(self.containers.iter())
-                .filter_map(|c| {
-                    matches!(c.state, State::Running { .. })
-                        .then_some(c.kill)
-                        .flatten()
-                        .map(|(t, _)| t)
-                });
+            let kills = self.running().filter_map(|c| c.kill.map(|(t, _)| t));
             return kills.chain(self.deleting).min();
         }
         let mut next: Option<Millis> = None;
@@ -1761,7 +1760,11 @@ impl Kubelet {
                         "containerd://{}",
                         hex_digest(&format!("{pod_desc}/{}", c.name), api.rng.next_u64())
                     );
-                    let h = u64::from_str_radix(&c.container_id[13..17], 16).unwrap_or(0);
+                    let h = c
+                        .container_id
+                        .get(13..17)
+                        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+                        .unwrap_or(0);
                     c.pace = (85 + h % 31, 980 + h % 41);
                     c.vars = env::resolve(
                         &mut self.client(api),

@@ -366,7 +366,6 @@ pub fn exec_in(
     let changes = removed.chain(made).chain(retyped).collect();
     let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
-
         _ if run.elapsed > limit => Exec::TimedOut,
         Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, printed },
         Flow::Forever { .. } => Exec::TimedOut,
