@@ -144,6 +144,22 @@ impl Cluster {
         &mut self.hosts[i].fs
     }
 
+    /// Brings machine `name`'s container log files (/var/log/pods, /var/log/containers)
+    /// up to date with its runtime, for the learner to read.
+    pub fn show_log_files(&mut self, name: &str) {
+        use crate::kubelet::log_files::{CONTAINERS_DIR, PODS_DIR};
+        let now = self.now();
+        let (pods, containers) = self
+            .kubelets
+            .iter()
+            .find(|k| k.node == name)
+            .map(|k| k.log_files(now))
+            .unwrap_or_default();
+        let fs = self.fs_mut(name);
+        fs.sync_tree(PODS_DIR, pods);
+        fs.sync_tree(CONTAINERS_DIR, containers);
+    }
+
     /// Whether a control-plane component's static pod is running.
     pub fn up(&self, component: Component) -> bool {
         self.kubelets
@@ -242,8 +258,10 @@ impl Cluster {
         done(self)
     }
 
-    /// Compacts history older than one interval, as the API server does every 5 minutes.
+    /// Compacts history older than one interval, as the API server does every 5 minutes;
+    /// packs what every component has read.
     fn compact(&mut self) {
+        self.api.store.pack(self.api.store.revision());
         if self.now() - self.compacted_at >= COMPACTION_INTERVAL {
             self.api.store.compact(self.compact_next);
             self.compact_next = self.api.store.revision();

@@ -124,6 +124,36 @@ impl Fs {
         Ok(())
     }
 
+    /// Makes the tree under `root` hold exactly `files` (paths under it, with their
+    /// text), as a view of something else kept elsewhere. Changes nothing when it already
+    /// does.
+    pub fn sync_tree(&mut self, root: &str, files: BTreeMap<String, String>) {
+        let under = |p: &String| p.starts_with(root) && p[root.len()..].starts_with('/');
+        let same = self.files.iter().filter(|(p, _)| under(p)).eq(files.iter());
+        let dirs: BTreeSet<String> = files
+            .keys()
+            .flat_map(|p| {
+                let mut ds = vec![];
+                let mut d = parent(p);
+                while under(&d) {
+                    let up = parent(&d);
+                    ds.push(d);
+                    d = up;
+                }
+                ds
+            })
+            .collect();
+        if same && self.dirs.iter().filter(|d| under(d)).eq(dirs.iter()) {
+            return;
+        }
+        self.files.retain(|p, _| !under(p));
+        self.dirs.retain(|d| !under(d));
+        let _ = self.mkdir(root, true);
+        self.dirs.extend(dirs);
+        self.files.extend(files);
+        self.generation += 1;
+    }
+
     /// Names directly inside `dir`, sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
         let prefix = if dir == "/" {

@@ -275,6 +275,7 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
         .iter()
         .filter_map(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64())
         .sum();
+    drop(all);
     println!(
         "scale {nodes} nodes, {pods} pods: store {} objects, {} changes in its watch history",
         s.cluster.api.store.len(),
@@ -290,20 +291,37 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
         rss_mib() - before,
     );
     // Where the heap goes: the store (live objects and watch history), the kubelets, the
-    // rest (scheduler, controllers' informers, events recorder, machines).
-    let json_mib = |f: &dyn Fn(&serde_json::Value) -> usize| {
-        s.cluster
-            .api
-            .store
-            .range("")
-            .map(|kv| f(&kv.value))
-            .sum::<usize>() as f64
-            / 1048576.0
-    };
-    let objects = json_mib(&|v| serde_json::to_vec(v).map_or(0, |b| b.len()));
-    let managed =
-        json_mib(&|v| serde_json::to_vec(&v["metadata"]["managedFields"]).map_or(0, |b| b.len()));
+    // rest (scheduler, controllers, events recorder, machines). By kind, what the live
+    // objects would take as values (the store keeps Events as JSON) and as JSON.
+    let mut by_kind: std::collections::BTreeMap<&str, (usize, f64, usize)> = Default::default();
+    let mut managed = 0;
+    for kv in s.cluster.api.store.range("") {
+        let value = kv.value();
+        let h = heap_mib();
+        let copy = (*value).clone();
+        let used = heap_mib() - h;
+        drop(copy);
+        let e = by_kind
+            .entry(kv.key.split('/').nth(2).unwrap_or(""))
+            .or_default();
+        e.0 += 1;
+        e.1 += used;
+        e.2 += serde_json::to_vec(&*value).map_or(0, |b| b.len());
+        managed += serde_json::to_vec(&value["metadata"]["managedFields"]).map_or(0, |b| b.len());
+    }
+    let mib = |bytes: usize| bytes as f64 / 1048576.0;
+    for (kind, (n, values, json)) in by_kind.iter().filter(|(_, e)| e.0 >= 100) {
+        println!(
+            "scale {nodes} nodes, {pods} pods: {n} {kind}: {values:.0} MiB as values, {:.0} MiB as JSON",
+            mib(*json)
+        );
+    }
+    let objects = mib(by_kind.values().map(|e| e.2).sum());
+    let managed = mib(managed);
     let heap = heap_mib();
+    let revision = s.cluster.api.store.revision();
+    s.cluster.api.store.compact(revision);
+    let after_history = heap_mib();
     let store = std::mem::take(&mut s.cluster.api.store);
     drop(store);
     let after_store = heap_mib();
@@ -311,8 +329,9 @@ fn scale(nodes: usize, pods: usize, minutes: i64) {
     drop(kubelets);
     let after_kubelets = heap_mib();
     println!(
-        "scale {nodes} nodes, {pods} pods: heap {heap:.0} MiB: store {:.0} (its live objects as JSON {objects:.0}, managedFields {managed:.0} of it), kubelets {:.0}, the rest {after_kubelets:.0}",
-        heap - after_store,
+        "scale {nodes} nodes, {pods} pods: heap {heap:.0} MiB: watch history {:.0}, store {:.0} (its live objects as JSON {objects:.0}, managedFields {managed:.0} of it), kubelets {:.0}, the rest {after_kubelets:.0}",
+        heap - after_history,
+        after_history - after_store,
         after_store - after_kubelets,
     );
 }

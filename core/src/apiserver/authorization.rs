@@ -100,7 +100,7 @@ fn rules_of(store: &Store, binding: &Value, namespace: &str) -> Vec<Value> {
     let ns = if plural == "roles" { namespace } else { "" };
     store
         .get(&r.key(ns, name))
-        .and_then(|kv| kv.value["rules"].as_array().cloned())
+        .and_then(|kv| kv.value()["rules"].as_array().cloned())
         .unwrap_or_default()
 }
 
@@ -121,7 +121,7 @@ pub fn decide(store: &Store, user: &User, req: &Request<'_>) -> Option<String> {
         bindings.extend(
             store
                 .range(&r.prefix(None))
-                .map(|kv| (Value::clone(&kv.value), String::new())),
+                .map(|kv| (Value::clone(&kv.value()), String::new())),
         );
     }
     if !req.namespace.is_empty() {
@@ -129,7 +129,7 @@ pub fn decide(store: &Store, user: &User, req: &Request<'_>) -> Option<String> {
             bindings.extend(
                 store
                     .range(&r.prefix(Some(req.namespace)))
-                    .map(|kv| (Value::clone(&kv.value), req.namespace.to_string())),
+                    .map(|kv| (Value::clone(&kv.value()), req.namespace.to_string())),
             );
         }
     }
@@ -178,8 +178,8 @@ pub fn rules_for(store: &Store, user: &User, namespace: &str) -> Vec<Value> {
             continue;
         }
         for kv in store.range(&r.prefix(ns)) {
-            if subject_of(&kv.value, user).is_some() {
-                rules.extend(rules_of(store, &kv.value, ns.unwrap_or("")));
+            if subject_of(&kv.value(), user).is_some() {
+                rules.extend(rules_of(store, &kv.value(), ns.unwrap_or("")));
             }
         }
     }

@@ -27,9 +27,9 @@ const COMPONENTS: &[(&str, &str, &str)] = &[
 fn healthy(store: &Store, component: &str) -> bool {
     store
         .range(&resources::pods().prefix(Some("kube-system")))
-        .filter(|kv| kv.value["metadata"]["labels"]["component"] == component)
+        .filter(|kv| kv.value()["metadata"]["labels"]["component"] == component)
         .any(|kv| {
-            let status = &kv.value["status"];
+            let status = &kv.value()["status"];
             status["phase"] == "Running"
                 && status["conditions"]
                     .as_array()

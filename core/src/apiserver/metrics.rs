@@ -48,7 +48,7 @@ impl ApiServer {
             return false;
         };
         self.store.get(&r.key("", API_SERVICE)).is_some_and(|kv| {
-            kv.value["status"]["conditions"]
+            kv.value()["status"]["conditions"]
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -107,9 +107,9 @@ impl ApiServer {
         let items: Vec<Value> = self
             .store
             .range(&source.prefix((!ns.is_empty()).then_some(ns)))
-            .filter(|kv| labels.as_ref().is_none_or(|s| s.matches(&kv.value)))
-            .filter(|kv| fields.as_ref().is_none_or(|f| f.matches(&kv.value)))
-            .filter_map(|kv| of(&kv.value))
+            .filter(|kv| labels.as_ref().is_none_or(|s| s.matches(&kv.value())))
+            .filter(|kv| fields.as_ref().is_none_or(|f| f.matches(&kv.value())))
+            .filter_map(|kv| of(&kv.value()))
             .map(|mut m| {
                 if let Some(o) = m.as_object_mut() {
                     o.remove("kind");

@@ -498,7 +498,7 @@ impl ApiServer {
         let key = resource.key(namespace, name);
         self.store
             .get(&key)
-            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
+            .map(|kv| with_resource_version(&kv.value(), kv.mod_revision))
             .ok_or_else(|| ApiError::not_found(&resource.group_resource(), name))
     }
 
@@ -507,7 +507,7 @@ impl ApiServer {
         let prefix = resource.prefix(namespace);
         self.store
             .range(&prefix)
-            .map(|kv| with_resource_version(&kv.value, kv.mod_revision))
+            .map(|kv| with_resource_version(&kv.value(), kv.mod_revision))
             .collect()
     }
 
@@ -521,7 +521,7 @@ impl ApiServer {
         self.store
             .range(&prefix)
             .filter_map(|kv| {
-                serde_json::from_value(with_resource_version(&kv.value, kv.mod_revision)).ok()
+                serde_json::from_value(with_resource_version(&kv.value(), kv.mod_revision)).ok()
             })
             .collect()
     }
@@ -535,7 +535,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found("pods", name))?;
-        let mut pod = (*kv.value).clone();
+        let mut pod = (*kv.value()).clone();
         if pod.pointer("/metadata/deletionTimestamp").is_some() {
             return Err(ApiError::conflict("pods", name));
         }
@@ -582,7 +582,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found("namespaces", name))?;
-        let mut ns: Namespace = serde_json::from_value((*kv.value).clone())
+        let mut ns: Namespace = serde_json::from_value((*kv.value()).clone())
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
         if let Some(spec) = ns.spec.as_mut() {
             spec.finalizers = Some(vec![]);
@@ -671,7 +671,7 @@ impl ApiServer {
             .store
             .put(&r.key(namespace, name), value, Some(0))
             .map_err(|_| ApiError::already_exists(&r.group_resource(), name))?;
-        Ok(with_resource_version(&kv.value, kv.mod_revision))
+        Ok(with_resource_version(&kv.value(), kv.mod_revision))
     }
 
     fn update_typed<T: Strategy>(
@@ -692,7 +692,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, &name))?;
-        let old: T = stored_object(&kv.value, r)?;
+        let old: T = stored_object(&kv.value(), r)?;
         if let Some(rv) = obj
             .metadata()
             .resource_version
@@ -723,7 +723,8 @@ impl ApiServer {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         let mut value = to_stored(&obj);
-        if T::HAS_GENERATION && generation_fields_changed(T::GENERATION_FIELDS, &value, &kv.value) {
+        if T::HAS_GENERATION && generation_fields_changed(T::GENERATION_FIELDS, &value, &kv.value())
+        {
             let generation = old.metadata().generation.unwrap_or(0) + 1;
             if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
                 meta.insert("generation".into(), Value::from(generation));
@@ -751,13 +752,17 @@ impl ApiServer {
         finished: bool,
         opts: &WriteOptions,
     ) -> Result<(Value, Vec<String>), ApiError> {
+        let old = kv.value();
         let attrs = admission::Attributes::new(r, ns, name, &self.store, &self.admission, opts)
-            .updating(&kv.value, status);
+            .updating(&old, status);
         warnings.extend(admission::validate(&attrs, &value)?);
         // Stored objects are their typed form's JSON without a resourceVersion, so the
         // JSON tells whether anything changed (no typed comparison per kind).
-        if value == *kv.value {
-            return Ok((with_resource_version(&kv.value, kv.mod_revision), warnings));
+        if value == *kv.value() {
+            return Ok((
+                with_resource_version(&kv.value(), kv.mod_revision),
+                warnings,
+            ));
         }
         self.store_updated(r, ns, name, (kv, value), status, finished, opts)
             .map(|v| (v, warnings))
@@ -777,7 +782,7 @@ impl ApiServer {
         opts: &WriteOptions,
     ) -> Result<Value, ApiError> {
         let (key, gr) = (r.key(ns, name), r.group_resource());
-        self.record_write(r, Some(&kv.value), &mut value, status, opts);
+        self.record_write(r, Some(&kv.value()), &mut value, status, opts);
         if opts.dry_run {
             return Ok(with_resource_version(&value, kv.mod_revision));
         }
@@ -789,7 +794,7 @@ impl ApiServer {
             return Ok(with_resource_version(&value, gone.mod_revision));
         }
         if !status && self.admission.on("ResourceQuota") {
-            admission::resource_quota::charge(&mut self.store, r, ns, &value, Some(&kv.value));
+            admission::resource_quota::charge(&mut self.store, r, ns, &value, Some(&kv.value()));
         }
         let kv = self
             .store
@@ -798,7 +803,7 @@ impl ApiServer {
                 StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, name),
                 _ => ApiError::not_found(&gr, name),
             })?;
-        Ok(with_resource_version(&kv.value, kv.mod_revision))
+        Ok(with_resource_version(&kv.value(), kv.mod_revision))
     }
 
     fn delete_typed<T: Strategy>(
@@ -817,7 +822,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
-        let mut obj: T = stored_object(&kv.value, r)?;
+        let mut obj: T = stored_object(&kv.value(), r)?;
         let grace = obj.grace_period(grace);
         // Gone at once, or marked (with its new form when the deadline comes sooner).
         let marked = if grace == 0 && !obj.blocks_deletion() {
@@ -853,7 +858,7 @@ impl ApiServer {
     ) -> Result<Deleted, ApiError> {
         match marked {
             None if dry_run => Ok(Deleted::Gone(with_resource_version(
-                &kv.value,
+                &kv.value(),
                 kv.mod_revision,
             ))),
             None => {
@@ -862,7 +867,7 @@ impl ApiServer {
                     .delete(&key, None)
                     .map_err(|_| ApiError::not_found(gr, name))?;
                 Ok(Deleted::Gone(with_resource_version(
-                    &gone.value,
+                    &gone.value(),
                     gone.mod_revision,
                 )))
             }
@@ -876,12 +881,12 @@ impl ApiServer {
                     .put(&key, value, Some(kv.mod_revision))
                     .map_err(|_| ApiError::conflict(gr, name))?;
                 Ok(Deleted::Terminating(with_resource_version(
-                    &kv.value,
+                    &kv.value(),
                     kv.mod_revision,
                 )))
             }
             Some(None) => Ok(Deleted::Terminating(with_resource_version(
-                &kv.value,
+                &kv.value(),
                 kv.mod_revision,
             ))),
         }

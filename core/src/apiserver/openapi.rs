@@ -101,7 +101,7 @@ pub fn index(catalog: &Catalog, store: &Store) -> Value {
 fn custom_schema(store: &Store, r: &Resource) -> Option<Value> {
     let crd = &store
         .get(&format!("{CRD_PREFIX}{}.{}", r.plural, r.group))?
-        .value;
+        .value();
     let versions = crd["spec"]["versions"].as_array()?;
     let version = versions.iter().find(|v| v["name"] == r.version)?;
     let mut schema = version["schema"]["openAPIV3Schema"].clone();

@@ -535,7 +535,7 @@ impl ApiServer {
             if start.as_deref().is_some_and(|s| kv.key.as_str() < s) {
                 continue;
             }
-            if !matches(&kv.value, &labels, &fields) {
+            if !matches(&kv.value(), &labels, &fields) {
                 continue;
             }
             if limit.is_some_and(|l| items.len() >= l) {
@@ -543,11 +543,11 @@ impl ApiServer {
                 break;
             }
             items.push(if rows_directly {
-                converter.row(&kv.value, kv.mod_revision, now)
+                converter.row(&kv.value(), kv.mod_revision, now)
             } else {
                 as_item(conversion::from_storage(
                     r,
-                    super::with_resource_version(&kv.value, kv.mod_revision),
+                    super::with_resource_version(&kv.value(), kv.mod_revision),
                 ))
             });
         }

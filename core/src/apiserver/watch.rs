@@ -106,7 +106,7 @@ impl Watch {
         let changes: Vec<_> = changes.into_iter().cloned().collect();
         let mut events = vec![];
         for e in changes {
-            let obj = with_resource_version(&e.kv.value, e.revision);
+            let obj = with_resource_version(&e.kv.value(), e.revision);
             let key = &e.kv.key;
             let ty = if !self.selective() {
                 match e.kind {

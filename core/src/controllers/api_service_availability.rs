@@ -92,7 +92,7 @@ fn has_ready_endpoints(api: &ApiServer, svc: &Value) -> bool {
     };
     let ns = svc["metadata"]["namespace"].as_str();
     api.store.range(&resources::pods().prefix(ns)).any(|kv| {
-        let pod = &kv.value;
+        let pod = &kv.value();
         selector
             .iter()
             .all(|(k, v)| &pod["metadata"]["labels"][k] == v)
@@ -133,8 +133,12 @@ impl Controller for ApiServiceAvailability {
         let namespaces: Vec<String> = api
             .store
             .range(&r.prefix(None))
-            .filter_map(|kv| kv.value["spec"]["service"]["namespace"].as_str())
-            .map(|ns| resources::pods().prefix(Some(ns)))
+            .filter_map(|kv| {
+                let ns = kv.value()["spec"]["service"]["namespace"]
+                    .as_str()?
+                    .to_string();
+                Some(resources::pods().prefix(Some(&ns)))
+            })
             .collect();
         let pods_changed = self.pods.changed_in(api, &namespaces);
         if !changed && !services_changed && !pods_changed {
@@ -144,8 +148,8 @@ impl Controller for ApiServiceAvailability {
         let all: Vec<Value> = api
             .store
             .range(&r.prefix(None))
-            .filter(|kv| changed || services_changed || kv.value["spec"]["service"].is_object())
-            .map(|kv| Value::clone(&kv.value))
+            .filter(|kv| changed || services_changed || kv.value()["spec"]["service"].is_object())
+            .map(|kv| Value::clone(&kv.value()))
             .collect();
         for mut obj in all {
             let spec = obj["spec"].clone();

@@ -173,7 +173,7 @@ impl Informer {
                 .ok()
                 .map(|evs| {
                     evs.into_iter()
-                        .map(|e| (e.kind, (*e.kv.value).clone()))
+                        .map(|e| (e.kind, (*e.kv.value()).clone()))
                         .collect::<Vec<_>>()
                 })
         };

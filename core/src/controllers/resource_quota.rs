@@ -50,8 +50,11 @@ impl Controller for ResourceQuotaController {
                 .ok()
                 .map(|evs| {
                     evs.iter()
-                        .filter_map(|e| e.kv.value["metadata"]["namespace"].as_str())
-                        .map(String::from)
+                        .filter_map(|e| {
+                            e.kv.value()["metadata"]["namespace"]
+                                .as_str()
+                                .map(String::from)
+                        })
                         .collect()
                 })
         };

@@ -40,7 +40,7 @@ impl Kubelet {
             .store
             .get(&resources::nodes().key("", &self.node))
             .and_then(|kv| {
-                kv.value["status"]["capacity"]["memory"]
+                kv.value()["status"]["capacity"]["memory"]
                     .as_str()
                     .map(str::to_string)
             })

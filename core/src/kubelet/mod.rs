@@ -9,6 +9,7 @@ mod eviction;
 mod exec;
 pub use exec::ExecOutput;
 pub mod images;
+pub mod log_files;
 mod logs;
 pub mod node_status;
 mod prober;
@@ -206,7 +207,8 @@ struct PodRuntime {
     init: Vec<Container>,
     containers: Vec<Container>,
     deleting: Option<Millis>,
-    last_status: Value,
+    /// The status it last wrote, as JSON (only compared, so kept small).
+    last_status: Vec<u8>,
     /// The pod's volumes, set up before its sandbox starts.
     volumes: Value,
     /// Failed attempts to set them up so far.
@@ -424,7 +426,7 @@ impl PodRuntime {
             deleting: None,
             volumes: spec["volumes"].clone(),
             mount_failures: 0,
-            last_status: Value::Null,
+            last_status: Vec::new(),
             static_pod: false,
             initialized: false,
             requests: serde_json::from_value(pod.clone())
@@ -1068,7 +1070,7 @@ impl Kubelet {
             }
             let mirror = static_pods::mirror(&sp, seen, &node_uid);
             if client.create(resources::pods(), &ns, mirror, &[]).is_ok() {
-                rt.last_status = Value::Null;
+                rt.last_status.clear();
                 self.dirty.insert(sp.key.clone());
             }
         }
@@ -1097,8 +1099,8 @@ impl Kubelet {
                 // Only this node's pods are copied out of the store.
                 Ok(evs) => evs
                     .iter()
-                    .filter(|e| ours(&e.kv.value))
-                    .map(|e| (e.kind, (*e.kv.value).clone()))
+                    .filter(|e| ours(&e.kv.value()))
+                    .map(|e| (e.kind, (*e.kv.value()).clone()))
                     .collect(),
                 Err(_) => {
                     // History compacted: relist.
@@ -1108,7 +1110,7 @@ impl Kubelet {
                     });
                     api.store
                         .range("/registry/pods/")
-                        .map(|kv| (EventType::Put, (*kv.value).clone()))
+                        .map(|kv| (EventType::Put, (*kv.value()).clone()))
                         .collect()
                 }
             };
@@ -1213,7 +1215,7 @@ impl Kubelet {
             return Ok(());
         };
         if self.admission_node.as_ref().map(|(rev, _)| *rev) != Some(kv.mod_revision) {
-            let mut node = Value::clone(&kv.value);
+            let mut node = Value::clone(&kv.value());
             // Admission has no use for the node's image list.
             if let Some(status) = node["status"].as_object_mut() {
                 status.remove("images");
@@ -2170,11 +2172,11 @@ impl Kubelet {
         if shown_uid.as_str() != Some(&rt.uid) {
             return;
         }
-        let composed = self.compose_status(rt, &pod);
+        let mut status = self.compose_status(rt, &pod);
+        let composed = serde_json::to_vec(&status).unwrap_or_default();
         if composed == rt.last_status {
             return;
         }
-        let mut status = composed.clone();
         // A condition keeps its transition time unless its status changes.
         let now = json!(to_time(api.now()));
         let previous = pod["status"]["conditions"]
@@ -2190,7 +2192,7 @@ impl Kubelet {
                 None => {}
             }
         }
-        pod["status"] = status.clone();
+        pod["status"] = status;
         if self
             .client(api)
             .update(resources::pods(), &rt.namespace, pod, "status", &[])

@@ -153,13 +153,13 @@ impl Scheduler {
                         e.kv.key.starts_with("/registry/pods/")
                             || e.kv.key.starts_with("/registry/nodes/")
                     })
-                    .map(|e| (e.kind, (*e.kv.value).clone()))
+                    .map(|e| (e.kind, (*e.kv.value()).clone()))
                     .collect(),
                 Err(_) => {
                     cluster_changed = true;
                     api.store
                         .range("/registry/pods/")
-                        .map(|kv| (crate::store::EventType::Put, (*kv.value).clone()))
+                        .map(|kv| (crate::store::EventType::Put, (*kv.value()).clone()))
                         .collect()
                 }
             };
@@ -219,7 +219,7 @@ impl Scheduler {
             let priority = api
                 .store
                 .get(&key)
-                .and_then(|kv| kv.value["spec"]["priority"].as_i64())
+                .and_then(|kv| kv.value()["spec"]["priority"].as_i64())
                 .unwrap_or(0);
             std::cmp::Reverse(priority)
         });

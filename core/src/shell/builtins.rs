@@ -9,10 +9,9 @@ use crate::command::{CmdResult, Output};
 
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "yq", "curl", "wget", "vi", "vim", "nano", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet",
-    "docker", "less", "more", "openssl", "helm", "find", "chmod", "ps", "top", "nslookup", "ping",
-    "apt", "apt-get", "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
-    "tar",
+    "yq", "curl", "wget", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet", "docker", "less",
+    "more", "openssl", "helm", "find", "chmod", "ps", "top", "nslookup", "ping", "apt", "apt-get",
+    "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du", "tar",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
@@ -102,6 +101,7 @@ pub fn run(
         "systemctl" => super::systemctl::systemctl(cluster, &sh.host, args),
         "journalctl" => super::systemctl::journalctl(cluster, &sh.host, args),
         "crictl" => super::crictl::crictl(cluster, &sh.host, args),
+        n if super::editor::EDITORS.contains(&n) => super::editor::open(sh, cluster, n, args),
         n if crate::tools::has(n) => {
             let mut io = Io {
                 stdin,
@@ -119,7 +119,7 @@ pub fn run(
             };
             match name.as_str() {
                 "cat" => cat(&at, args, stdin),
-                "ls" => ls(&at, args),
+                "ls" => ls(&at, args, sh.stdout_terminal),
                 "wc" => wc(&at, args, stdin),
                 _ => head_tail(&at, name == "head", args, stdin),
             }
@@ -348,48 +348,127 @@ fn cat(at: &At<'_>, args: &[String], stdin: Option<String>) -> CmdResult {
     }
 }
 
-fn ls(at: &At<'_>, args: &[String]) -> CmdResult {
-    let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
-    let targets: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let dir = targets
-        .first()
-        .map_or(at.cwd.to_string(), |t| fs::resolve(at.cwd, t));
-    if !at.fs.is_dir(&dir) {
-        if at.fs.read(&dir).is_some() {
-            return CmdResult::ok(format!("{}\n", targets[0]));
-        }
-        return CmdResult::fail(
-            format!(
-                "ls: cannot access '{}': No such file or directory\n",
-                targets.first().map_or("", |s| s.as_str())
-            ),
-            2,
-        );
-    }
+/// `ls [-1aAdl] [FILE...]`: names one per line, or in columns on a terminal.
+fn ls(at: &At<'_>, args: &[String], terminal: bool) -> CmdResult {
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-') && !a.starts_with("--") && a.len() > 1)
+        .map(|a| &a[1..])
+        .collect();
+    let long = flags.contains('l');
+    let one_per_line = long || flags.contains('1') || !terminal;
     // Dot files show only with -a or -A.
-    let all = args.iter().any(|a| {
-        a.starts_with('-') && !a.starts_with("--") && (a.contains('a') || a.contains('A'))
-    });
-    let mut names = at.fs.list(&dir);
-    names.retain(|n| all || !n.starts_with('.'));
-    if names.is_empty() {
-        return CmdResult::default();
-    }
-    if long {
-        let mut text = format!("total {}\n", names.len() * 4);
-        for n in names {
-            let path = fs::resolve(&dir, &n);
-            match at.fs.read(&path) {
-                Some(c) => text.push_str(&format!(
-                    "-rw-r--r-- 1 root root {:>5} Jan  5 08:00 {n}\n",
-                    c.len()
-                )),
-                None => text.push_str(&format!("drwxr-xr-x 2 root root  4096 Jan  5 08:00 {n}\n")),
+    let all = flags.contains('a') || flags.contains('A');
+    let targets: Vec<String> = args
+        .iter()
+        .filter(|a| !a.starts_with('-') || a.as_str() == "-")
+        .cloned()
+        .collect();
+    let targets = if targets.is_empty() {
+        vec![".".to_string()]
+    } else {
+        targets
+    };
+    let lay_out = |names: &[(String, Option<usize>)]| -> String {
+        if long {
+            let mut text = String::new();
+            for (n, size) in names {
+                text.push_str(&match size {
+                    Some(len) => format!("-rw-r--r-- 1 root root {len:>5} Jan  5 08:00 {n}\n"),
+                    None => format!("drwxr-xr-x 2 root root  4096 Jan  5 08:00 {n}\n"),
+                });
+            }
+            text
+        } else {
+            let names: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).collect();
+            if one_per_line {
+                names.iter().map(|n| format!("{n}\n")).collect()
+            } else {
+                columns(&names, 80)
             }
         }
-        return CmdResult::ok(text);
+    };
+    let mut res = CmdResult::default();
+    let mut files = vec![];
+    let mut dirs = vec![];
+    for t in &targets {
+        let path = fs::resolve(at.cwd, t);
+        if at.fs.is_dir(&path) && !flags.contains('d') {
+            dirs.push((t, path));
+        } else if let Some(text) = at.fs.read(&path) {
+            files.push((t.clone(), Some(text.len())));
+        } else if at.fs.is_dir(&path) {
+            files.push((t.clone(), None));
+        } else {
+            res.output.err(format!(
+                "ls: cannot access '{t}': No such file or directory\n"
+            ));
+            res.code = 2;
+        }
     }
-    CmdResult::ok(format!("{}\n", names.join("  ")))
+    let mut sections = vec![];
+    if !files.is_empty() {
+        sections.push(lay_out(&files));
+    }
+    for (t, dir) in &dirs {
+        let names: Vec<(String, Option<usize>)> = at
+            .fs
+            .list(dir)
+            .into_iter()
+            .filter(|n| all || !n.starts_with('.'))
+            .map(|n| {
+                let size = at.fs.read(&fs::resolve(dir, &n)).map(str::len);
+                (n, size)
+            })
+            .collect();
+        let mut text = String::new();
+        if targets.len() > 1 {
+            text.push_str(&format!("{t}:\n"));
+        }
+        if long {
+            text.push_str(&format!("total {}\n", names.len() * 4));
+        }
+        text.push_str(&lay_out(&names));
+        sections.push(text);
+    }
+    res.output.out(sections.join("\n"));
+    res
+}
+
+/// Names laid out as GNU ls does on a terminal `width` columns wide: down the rows,
+/// then across, in as many columns as fit, each as wide as its longest name plus two.
+fn columns(names: &[&str], width: usize) -> String {
+    let n = names.len();
+    if n == 0 {
+        return String::new();
+    }
+    let len = |s: &&str| s.chars().count();
+    let widths = |rows: usize| -> Vec<usize> {
+        names
+            .chunks(rows)
+            .map(|col| col.iter().map(len).max().unwrap_or(0))
+            .collect()
+    };
+    let rows = (1..=n)
+        .find(|&rows| {
+            let w = widths(rows);
+            w.iter().sum::<usize>() + 2 * (w.len() - 1) < width
+        })
+        .unwrap_or(n);
+    let w = widths(rows);
+    let mut text = String::new();
+    for r in 0..rows {
+        let mut c = 0;
+        while let Some(name) = names.get(c * rows + r) {
+            text.push_str(name);
+            if names.get((c + 1) * rows + r).is_some() {
+                text.push_str(&" ".repeat(w[c] + 2 - len(name)));
+            }
+            c += 1;
+        }
+        text.push('\n');
+    }
+    text
 }
 
 fn head_tail(at: &At<'_>, head: bool, args: &[String], stdin: Option<String>) -> CmdResult {

@@ -2,7 +2,9 @@
 //! redirections, with each command's words expanded just before it runs (so `b=2; echo
 //! $b` sees the assignment) and bash's exit statuses.
 
-use super::syntax::{Command, Compound, Connector, List, Pipeline, RedirKind, Redirect, Word};
+use super::syntax::{
+    Command, Compound, Connector, List, Part, Pipeline, RedirKind, Redirect, Word,
+};
 use super::{arith, builtins, fs, pattern, Shell};
 use crate::cluster::Cluster;
 use crate::command::{Output, Stream};
@@ -71,6 +73,18 @@ impl Input {
 const SCREEN_EDITORS: [&str; 11] = [
     "vi", "vim", "nvim", "vim.tiny", "view", "nano", "pico", "emacs", "micro", "joe", "code",
 ];
+
+/// Whether a word's own text names /var/log (before expansion).
+fn names_var_log(word: &Word) -> bool {
+    fn part(p: &Part) -> bool {
+        match p {
+            Part::Lit(s) | Part::Quoted(s) => s.contains("/var/log"),
+            Part::Double(parts) => parts.iter().any(part),
+            _ => false,
+        }
+    }
+    word.iter().any(part)
+}
 
 /// One run of a command line against the shell and the cluster.
 pub struct Exec<'a> {
@@ -158,13 +172,16 @@ impl<'a> Exec<'a> {
         let n = p.commands.len();
         let mut code = 0;
         let mut piped: Option<Input> = None;
+        let terminal = self.sh.stdout_terminal;
         for (i, cmd) in p.commands.iter().enumerate() {
             let mut stage = Output::default();
+            self.sh.stdout_terminal = terminal && i + 1 == n;
             code = match piped.as_mut() {
                 Some(inp) => self.run_command(cmd, inp, &mut stage),
                 None if n == 1 => self.run_command(cmd, input, &mut stage),
                 None => self.run_command(cmd, &mut Input::default(), &mut stage),
             };
+            self.sh.stdout_terminal = terminal;
             out.clear |= stage.clear;
             if i + 1 < n {
                 let mut text = String::new();
@@ -218,6 +235,24 @@ impl<'a> Exec<'a> {
         if redirects.is_empty() {
             return f(self, input, out);
         }
+        // Standard output sent elsewhere (a file, or standard error) is no terminal.
+        let terminal = self.sh.stdout_terminal;
+        self.sh.stdout_terminal &= !redirects.iter().any(|r| {
+            r.fd == 1 && matches!(r.kind, RedirKind::Out { .. })
+                || matches!(r.kind, RedirKind::Both { .. })
+        });
+        let code = self.redirected_to(redirects, input, out, f);
+        self.sh.stdout_terminal = terminal;
+        code
+    }
+
+    fn redirected_to(
+        &mut self,
+        redirects: &[Redirect],
+        input: &mut Input,
+        out: &mut Output,
+        f: impl FnOnce(&mut Self, &mut Input, &mut Output) -> i32,
+    ) -> i32 {
         let mut own_input: Option<Input> = None;
         // Where fd 1 and fd 2 go: None is the caller's stream, Some(path) a file.
         let mut targets: [Option<(String, bool)>; 3] = [None, None, None];
@@ -353,6 +388,11 @@ impl<'a> Exec<'a> {
         input: &mut Input,
         out: &mut Output,
     ) -> i32 {
+        // The container log files are a view of the runtime, brought up to date when a
+        // command names them.
+        if self.sh.cwd.starts_with("/var/log") || words.iter().any(names_var_log) {
+            self.cluster.show_log_files(&self.sh.host);
+        }
         let mark = self.proc_files.len();
         let code = self.run_simple_expanded(assigns, words, redirects, input, out);
         let done: Vec<String> = self.proc_files.drain(mark..).collect();

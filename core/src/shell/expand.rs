@@ -177,11 +177,13 @@ impl Exec<'_> {
         let flow = self.flow.take();
         // What a substitution runs writes into it, never on the terminal.
         let foreground = std::mem::take(&mut self.sh.foreground_line);
+        let terminal = std::mem::take(&mut self.sh.stdout_terminal);
         let mut out = Output::default();
         let code = self
             .nested(|ex| ex.run_list(list, &mut Input::default(), &mut out))
             .ok_or_else(|| ExpandError("maximum nesting level exceeded".into(), 1));
         self.sh.foreground_line = foreground;
+        self.sh.stdout_terminal = terminal;
         let code = code?;
         self.sh.vars = vars;
         self.sh.cwd = cwd;

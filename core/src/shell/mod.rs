@@ -7,6 +7,7 @@ pub mod arith;
 pub mod builtins;
 pub mod complete;
 pub mod crictl;
+pub mod editor;
 pub mod exec;
 pub use kubarium_tools::{fs, io};
 pub mod expand;
@@ -45,6 +46,9 @@ pub struct Shell {
     /// Whether the line being run is one command with its output on the terminal (what
     /// may go on running after it returns).
     pub foreground_line: bool,
+    /// Whether the command running writes to the terminal (not into a pipe, a file, a
+    /// command substitution or an ssh connection): `ls` lays names out in columns there.
+    pub stdout_terminal: bool,
     /// A command still running in the foreground (`kubectl get --watch`, an edit).
     pub foreground: Option<Foreground>,
     /// The edit `kubectl edit` has just started, for the shell to hand to an editor.
@@ -64,6 +68,8 @@ pub enum Foreground {
     Repeat(watch::Watch),
     /// `kubectl edit` waiting for the page's or the terminal's editor.
     Edit(crate::kubectl::edit::Edit),
+    /// `vi FILE` (or vim, nano) with the file open in that editor.
+    EditFile(editor::FileEdit),
     /// `kubectl run -i` showing its pod until the container ends.
     Run(crate::kubectl::run::Attach),
 }
@@ -87,6 +93,7 @@ impl Default for Shell {
             cwd: fs::HOME.into(),
             pending: None,
             foreground_line: false,
+            stdout_terminal: false,
             foreground: None,
             edit: None,
             attached: None,
@@ -155,6 +162,7 @@ impl Shell {
     pub fn editing(&self, cluster: &Cluster) -> Option<(String, String)> {
         match &self.foreground {
             Some(Foreground::Edit(e)) => Some((e.file.clone(), e.current(cluster))),
+            Some(Foreground::EditFile(f)) => Some((f.path.clone(), f.text(cluster))),
             _ => None,
         }
     }
@@ -162,8 +170,23 @@ impl Shell {
     /// The editor of a waiting edit closed with `text` saved (`None`: without saving).
     /// The edit ends, or waits again with the server's reasons in its file.
     pub fn save_edit(&mut self, cluster: &mut Cluster, text: Option<String>) -> Output {
-        let Some(Foreground::Edit(mut edit)) = self.foreground.take() else {
-            return Output::default();
+        let mut edit = match self.foreground.take() {
+            Some(Foreground::Edit(edit)) => edit,
+            Some(Foreground::EditFile(file)) => {
+                if let Some(text) = text {
+                    if let Err(out) = file.save(cluster, &text) {
+                        self.foreground = Some(Foreground::EditFile(file));
+                        return out;
+                    }
+                }
+                cluster.settle();
+                self.vars.insert("?".into(), "0".into());
+                return Output::default();
+            }
+            other => {
+                self.foreground = other;
+                return Output::default();
+            }
         };
         let saved = edit.saved(cluster, text);
         cluster.settle();
@@ -183,7 +206,10 @@ impl Shell {
     /// an edit closes without saving. Returns what it printed last; the terminal shows
     /// the `^C` itself.
     pub fn stop_foreground(&mut self, cluster: &mut Cluster) -> Output {
-        if matches!(self.foreground, Some(Foreground::Edit(_))) {
+        if matches!(
+            self.foreground,
+            Some(Foreground::Edit(_) | Foreground::EditFile(_))
+        ) {
             return self.save_edit(cluster, None);
         }
         if matches!(self.foreground, Some(Foreground::Repeat(_))) {
@@ -231,11 +257,13 @@ impl Shell {
         match parsed {
             Ok(list) => {
                 self.foreground_line = is_one_command(&list);
+                self.stdout_terminal = true;
                 let mut ex = Exec::new(self, cluster);
                 let code = ex.run_list(&list, &mut Input::default(), &mut out);
                 ex.flush_stderr(&mut out);
                 let exited = ex.flow == Some(exec::Flow::Exit);
                 self.foreground_line = false;
+                self.stdout_terminal = false;
                 self.vars.insert("?".into(), code.to_string());
                 if exited {
                     self.log_out(&mut out);

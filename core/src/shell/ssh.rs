@@ -177,7 +177,11 @@ fn run_as_login(
     out: &mut Output,
 ) -> i32 {
     ex.sh.log_in(host, remote);
+    // ssh runs a command without a terminal.
+    let terminal = ex.sh.stdout_terminal;
+    ex.sh.stdout_terminal &= !remote;
     let code = ex.run_text(line, input, out);
+    ex.sh.stdout_terminal = terminal;
     if matches!(ex.flow, Some(Flow::Exit)) {
         ex.flow = None;
     }

@@ -1,5 +1,10 @@
 //! An etcd-like MVCC key-value store: one global revision, per-key create/mod revision and
 //! version, range by prefix, compare-and-swap puts, deletes, and watch from a revision.
+//!
+//! Values are kept as they are, shared by the store and its watch history, except Events
+//! and the history's values that later writes replaced (once `pack` passes them, as the
+//! cluster does when its components have read them): those are kept as JSON and decoded
+//! where read.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -10,10 +15,20 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyValue {
     pub key: String,
-    pub value: Rc<Value>,
+    stored: Stored,
     pub create_revision: i64,
     pub mod_revision: i64,
     pub version: i64,
+}
+
+impl KeyValue {
+    /// The value (decoded, if the store keeps it as JSON).
+    pub fn value(&self) -> Rc<Value> {
+        match &self.stored {
+            Stored::Value(v) => v.clone(),
+            Stored::Json(json) => Rc::new(serde_json::from_slice(json).unwrap_or(Value::Null)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +58,26 @@ pub enum StoreError {
     NotFound,
 }
 
+/// A stored value: shared as it is, or kept as its JSON (smaller by about eight times)
+/// and decoded where read.
+#[derive(Debug, Clone, PartialEq)]
+enum Stored {
+    Value(Rc<Value>),
+    Json(Rc<[u8]>),
+}
+
+impl Stored {
+    fn pack(value: &Value) -> Self {
+        Stored::Json(serde_json::to_vec(value).unwrap_or_default().into())
+    }
+}
+
+/// Whether values under `key` are kept as JSON: Events, the most numerous objects, which
+/// are written once or twice and read rarely (`kubectl get events`, `describe`).
+fn packed(key: &str) -> bool {
+    key.starts_with("/registry/events/")
+}
+
 /// The store. Keys look like `/registry/<resource>/<namespace>/<name>`.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
@@ -50,6 +85,8 @@ pub struct Store {
     compact_revision: i64,
     data: BTreeMap<String, KeyValue>,
     log: Vec<WatchEvent>,
+    /// The revisions of changes whose value is no longer the live one, to pack.
+    replaced: Vec<i64>,
 }
 
 impl Store {
@@ -60,12 +97,12 @@ impl Store {
         }
     }
 
-    /// The current global revision.
     /// The revision history was last compacted at (watches from before it fail).
     pub fn compact_revision(&self) -> i64 {
         self.compact_revision
     }
 
+    /// The current global revision.
     pub fn revision(&self) -> i64 {
         self.revision
     }
@@ -112,12 +149,20 @@ impl Store {
         self.revision += 1;
         let rev = self.revision;
         let (create_revision, version) = match self.data.get(key) {
-            Some(old) => (old.create_revision, old.version + 1),
+            Some(old) => {
+                self.replaced.push(old.mod_revision);
+                (old.create_revision, old.version + 1)
+            }
             None => (rev, 1),
         };
+        let value = Rc::new(value);
         let kv = KeyValue {
             key: key.to_string(),
-            value: Rc::new(value),
+            stored: if packed(key) {
+                Stored::pack(&value)
+            } else {
+                Stored::Value(value.clone())
+            },
             create_revision,
             mod_revision: rev,
             version,
@@ -128,7 +173,11 @@ impl Store {
             revision: rev,
             kv: kv.clone(),
         });
-        Ok(kv)
+        // The writer gets the value as it is, however it is kept.
+        Ok(KeyValue {
+            stored: Stored::Value(value),
+            ..kv
+        })
     }
 
     /// Deletes `key`, optionally only if it is at `expected_mod_revision`.
@@ -148,8 +197,10 @@ impl Store {
             }
         }
         let mut old = self.data.remove(key).ok_or(StoreError::NotFound)?;
+        self.replaced.push(old.mod_revision);
         self.revision += 1;
         old.mod_revision = self.revision;
+        self.replaced.push(self.revision);
         self.log.push(WatchEvent {
             kind: EventType::Delete,
             revision: self.revision,
@@ -172,6 +223,24 @@ impl Store {
             .collect())
     }
 
+    /// Keeps the values that later changes replaced, up to `revision`, as JSON: watches
+    /// from before it still see them, at the cost of decoding.
+    pub fn pack(&mut self, revision: i64) {
+        let log = &mut self.log;
+        self.replaced.retain(|&r| {
+            if r > revision {
+                return true;
+            }
+            if let Ok(i) = log.binary_search_by_key(&r, |e| e.revision) {
+                let stored = &mut log[i].kv.stored;
+                if let Stored::Value(v) = stored {
+                    *stored = Stored::pack(v);
+                }
+            }
+            false
+        });
+    }
+
     /// Drops history at or below `revision`; watches from before it fail afterwards.
     pub fn compact(&mut self, revision: i64) {
         let revision = revision.min(self.revision);
@@ -180,6 +249,7 @@ impl Store {
         }
         let cut = self.log.partition_point(|e| e.revision <= revision);
         self.log.drain(..cut);
+        self.replaced.retain(|&r| r > revision);
         self.compact_revision = revision;
     }
 }
@@ -213,11 +283,32 @@ mod tests {
         assert_eq!(s.range("/registry/pods/").count(), 2);
         s.delete("/registry/pods/default/a", None).unwrap();
         assert!(s.get("/registry/pods/default/a").is_none());
-        let events = s.watch("/registry/pods/default/", 2).unwrap();
+        let seen = |s: &Store| {
+            s.watch("/registry/pods/default/", 2)
+                .unwrap()
+                .iter()
+                .map(|e| (e.kind, e.revision, (*e.kv.value()).clone()))
+                .collect::<Vec<_>>()
+        };
+        let before = seen(&s);
         assert_eq!(
-            events.iter().map(|e| e.kind).collect::<Vec<_>>(),
-            vec![EventType::Put, EventType::Delete]
+            before,
+            vec![
+                (EventType::Put, 3, json!(2)),
+                (EventType::Delete, 5, json!(2))
+            ]
         );
+        // Packed history reads the same.
+        s.pack(s.revision());
+        assert!(s.replaced.is_empty());
+        // Only b's value is live.
+        let packed: Vec<bool> = s
+            .log
+            .iter()
+            .map(|e| matches!(e.kv.stored, Stored::Json(_)))
+            .collect();
+        assert_eq!(packed, [true, true, false, true]);
+        assert_eq!(seen(&s), before);
         s.compact(4);
         assert_eq!(
             s.watch("/registry/", 2).unwrap_err(),

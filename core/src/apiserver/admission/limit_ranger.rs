@@ -20,7 +20,7 @@ fn limit_ranges(attrs: &Attributes<'_>) -> Vec<LimitRange> {
     attrs
         .store
         .range(&resources::limit_ranges().prefix(Some(attrs.namespace)))
-        .filter_map(|kv| serde_json::from_value((*kv.value).clone()).ok())
+        .filter_map(|kv| serde_json::from_value((*kv.value()).clone()).ok())
         .collect()
 }
 

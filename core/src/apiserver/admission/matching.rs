@@ -77,7 +77,7 @@ fn namespace_labels(attrs: &Attributes<'_>, obj: &Value) -> Option<BTreeMap<Stri
         attrs
             .store
             .get(&key)
-            .map(|kv| labels_of(&kv.value))
+            .map(|kv| labels_of(&kv.value()))
             .unwrap_or_default(),
     )
 }

@@ -159,7 +159,7 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
     attrs
         .store
         .range(&r.prefix(None))
-        .filter(|kv| kv.value["metadata"]["annotations"][annotation] == "true")
+        .filter(|kv| kv.value()["metadata"]["annotations"][annotation] == "true")
         .max_by(|a, b| {
             let created = |v: &serde_json::Value| {
                 v["metadata"]["creationTimestamp"]
@@ -167,11 +167,11 @@ fn default_class(attrs: &Attributes<'_>, plural: &str, annotation: &str) -> Opti
                     .unwrap_or("")
                     .to_string()
             };
-            created(&a.value)
-                .cmp(&created(&b.value))
+            created(&a.value())
+                .cmp(&created(&b.value()))
                 .then_with(|| b.key.cmp(&a.key))
         })
-        .and_then(|kv| kv.value["metadata"]["name"].as_str().map(String::from))
+        .and_then(|kv| kv.value()["metadata"]["name"].as_str().map(String::from))
 }
 
 /// Runs the validating plugins that are on, in the API server's order, on the object as

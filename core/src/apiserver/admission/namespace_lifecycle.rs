@@ -15,7 +15,7 @@ pub fn validate(attrs: &Attributes<'_>) -> Result<(), ApiError> {
     let Some(ns) = attrs.store.get(&key) else {
         return Err(ApiError::not_found("namespaces", attrs.namespace));
     };
-    if ns.value.pointer("/metadata/deletionTimestamp").is_some()
+    if ns.value().pointer("/metadata/deletionTimestamp").is_some()
         && attrs.resource.plural != "events"
     {
         return Err(ApiError::forbidden(

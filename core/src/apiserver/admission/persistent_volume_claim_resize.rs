@@ -33,7 +33,7 @@ pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<(), ApiError> {
     let class = old["spec"]["storageClassName"].as_str().unwrap_or("");
     let expandable = resources::find("storage.k8s.io", "v1", "storageclasses")
         .and_then(|sc| attrs.store.get(&sc.key("", class)))
-        .is_some_and(|kv| kv.value["allowVolumeExpansion"] == true);
+        .is_some_and(|kv| kv.value()["allowVolumeExpansion"] == true);
     if class.is_empty() || !expandable {
         return Err(ApiError::forbidden(
             &r.group_resource(),

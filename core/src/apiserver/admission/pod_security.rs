@@ -483,7 +483,7 @@ pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<Vec<String>, ApiE
     let is_pod = attrs.resource.kind == "Pod";
     let mut warnings = vec![];
     if is_pod {
-        if let Some((lvl, version)) = level(&ns.value, "enforce") {
+        if let Some((lvl, version)) = level(&ns.value(), "enforce") {
             let v = violations(spec, lvl);
             if !v.is_empty() {
                 return Err(ApiError::forbidden(
@@ -498,7 +498,7 @@ pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<Vec<String>, ApiE
             }
         }
     }
-    if let Some((lvl, version)) = level(&ns.value, "warn") {
+    if let Some((lvl, version)) = level(&ns.value(), "warn") {
         let v = violations(spec, lvl);
         if !v.is_empty() {
             warnings.push(format!(

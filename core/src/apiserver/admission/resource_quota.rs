@@ -104,7 +104,7 @@ fn missing(hard: &Usage, obj: &Value) -> Vec<String> {
 fn quotas(store: &Store, namespace: &str) -> Vec<(String, Value)> {
     store
         .range(&resources::resource_quotas().prefix(Some(namespace)))
-        .map(|kv| (kv.key.clone(), (*kv.value).clone()))
+        .map(|kv| (kv.key.clone(), (*kv.value()).clone()))
         .collect()
 }
 

@@ -82,7 +82,7 @@ fn params_of(
         (Some(r), Some(name)) => attrs
             .store
             .get(&r.key(namespace, name))
-            .map(|kv| Value::clone(&kv.value))
+            .map(|kv| Value::clone(&kv.value()))
             .into_iter()
             .collect(),
         (Some(r), None) => {
@@ -90,8 +90,8 @@ fn params_of(
             attrs
                 .store
                 .range(&r.prefix(r.namespaced.then_some(namespace)))
-                .filter(|kv| !selector.is_null() && selects(selector, &labels_of(&kv.value)))
-                .map(|kv| Value::clone(&kv.value))
+                .filter(|kv| !selector.is_null() && selects(selector, &labels_of(&kv.value())))
+                .map(|kv| Value::clone(&kv.value()))
                 .collect()
         }
     };
@@ -191,7 +191,7 @@ pub fn admit(attrs: &Attributes<'_>, obj: &Value) -> Result<Vec<String>, ApiErro
     let bindings: Vec<Value> = attrs
         .store
         .range(&bindings.prefix(None))
-        .map(|kv| Value::clone(&kv.value))
+        .map(|kv| Value::clone(&kv.value()))
         .collect();
     if bindings.is_empty() {
         return Ok(vec![]);
@@ -201,7 +201,7 @@ pub fn admit(attrs: &Attributes<'_>, obj: &Value) -> Result<Vec<String>, ApiErro
         attrs
             .store
             .get(&key)
-            .map_or(Value::Null, |kv| Value::clone(&kv.value))
+            .map_or(Value::Null, |kv| Value::clone(&kv.value()))
     } else {
         Value::Null
     };
@@ -214,7 +214,7 @@ pub fn admit(attrs: &Attributes<'_>, obj: &Value) -> Result<Vec<String>, ApiErro
     });
     let mut warnings = vec![];
     for kv in attrs.store.range(&policies.prefix(None)) {
-        let policy = &kv.value;
+        let policy = &kv.value();
         let policy_name = policy["metadata"]["name"].as_str().unwrap_or("");
         if !selected(attrs, &policy["spec"]["matchConstraints"], obj) {
             continue;

@@ -58,7 +58,7 @@ pub fn admit(attrs: &Attributes<'_>, obj: &Value, plural: &str) -> Result<(), Ap
         return Ok(());
     };
     for kv in attrs.store.range(&configs.prefix(None)) {
-        for webhook in kv.value["webhooks"].as_array().into_iter().flatten() {
+        for webhook in kv.value()["webhooks"].as_array().into_iter().flatten() {
             if !matches(attrs, webhook, obj) || webhook["failurePolicy"] == "Ignore" {
                 continue;
             }

@@ -204,7 +204,10 @@ impl ApiServer {
             .store
             .put(&key, value, Some(0))
             .map_err(|_| ApiError::already_exists(&r.group_resource(), &name))?;
-        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
+        Ok((
+            with_resource_version(&kv.value(), kv.mod_revision),
+            warnings,
+        ))
     }
 
     /// Replaces a custom resource, or with `status` its status.
@@ -237,7 +240,7 @@ impl ApiServer {
         {
             return Err(ApiError::conflict(&gr, &name));
         }
-        let Value::Object(mut old_rest) = (*kv.value).clone() else {
+        let Value::Object(mut old_rest) = (*kv.value()).clone() else {
             return Err(ApiError::new(
                 Reason::InternalError,
                 "stored object is not an object",
@@ -273,14 +276,15 @@ impl ApiServer {
         }
         let mut value = assemble(&meta, &rest);
         // Admission sees every update, even one that changes nothing.
+        let old = kv.value();
         let attrs =
             admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts)
-                .updating(&kv.value, status);
+                .updating(&old, status);
         warnings.extend(admission::validate(&attrs, &value)?);
-        if value == *kv.value {
+        if value == *kv.value() {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
-        self.record_write(r, Some(&kv.value), &mut value, status, opts);
+        self.record_write(r, Some(&kv.value()), &mut value, status, opts);
         if opts.dry_run {
             return Ok((with_resource_version(&value, kv.mod_revision), warnings));
         }
@@ -298,7 +302,10 @@ impl ApiServer {
                 StoreError::RevisionMismatch { .. } => ApiError::conflict(&gr, &name),
                 _ => ApiError::not_found(&gr, &name),
             })?;
-        Ok((with_resource_version(&kv.value, kv.mod_revision), warnings))
+        Ok((
+            with_resource_version(&kv.value(), kv.mod_revision),
+            warnings,
+        ))
     }
 
     /// Deletes a custom resource; one with finalizers is only marked.
@@ -316,12 +323,12 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
-        let mut obj = (*kv.value).clone();
+        let mut obj = (*kv.value()).clone();
         let meta: ObjectMeta = serde_json::from_value(obj["metadata"].clone()).unwrap_or_default();
         if !blocks_deletion(&meta) {
             if dry_run {
                 return Ok(Deleted::Gone(with_resource_version(
-                    &kv.value,
+                    &kv.value(),
                     kv.mod_revision,
                 )));
             }
@@ -330,7 +337,7 @@ impl ApiServer {
                 .delete(&key, None)
                 .map_err(|_| ApiError::not_found(&gr, name))?;
             return Ok(Deleted::Gone(with_resource_version(
-                &gone.value,
+                &gone.value(),
                 gone.mod_revision,
             )));
         }
@@ -353,7 +360,7 @@ impl ApiServer {
             .put(&key, obj, Some(kv.mod_revision))
             .map_err(|_| ApiError::conflict(&gr, name))?;
         Ok(Deleted::Terminating(with_resource_version(
-            &kv.value,
+            &kv.value(),
             kv.mod_revision,
         )))
     }

@@ -108,9 +108,12 @@ fn established(crd: &Value) -> bool {
 /// The resources of every established CRD in the store, beside the built-in ones.
 pub fn catalog(store: &Store) -> Catalog {
     let mut catalog = Catalog::default();
-    for kv in store.range(CRD_PREFIX).filter(|kv| established(&kv.value)) {
-        for (version, storage) in served_versions(&kv.value) {
-            let r = resource_of(&kv.value, version);
+    for kv in store
+        .range(CRD_PREFIX)
+        .filter(|kv| established(&kv.value()))
+    {
+        for (version, storage) in served_versions(&kv.value()) {
+            let r = resource_of(&kv.value(), version);
             catalog.custom.push(r);
             if storage {
                 catalog.custom_stored.push(r);
@@ -144,7 +147,7 @@ pub struct Definition {
 /// The definition of custom resource `r`, from its CRD in the store.
 pub fn definition(store: &Store, r: &Resource) -> Option<Definition> {
     let name = format!("{}.{}", r.plural, r.group);
-    let crd = &store.get(&format!("{CRD_PREFIX}{name}"))?.value;
+    let crd = &store.get(&format!("{CRD_PREFIX}{name}"))?.value();
     let versions = crd["spec"]["versions"].as_array()?;
     let version = versions.iter().find(|v| v["name"] == r.version)?;
     let storage = versions

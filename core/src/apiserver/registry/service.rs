@@ -17,7 +17,7 @@ fn allocate_cluster_ip(ctx: &mut Ctx<'_>) -> String {
         .store
         .range("/registry/services/")
         .filter_map(|kv| {
-            kv.value
+            kv.value()
                 .pointer("/spec/clusterIP")
                 .and_then(|v| v.as_str())
                 .map(String::from)
