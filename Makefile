@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: serve dist test bench fuzz tools browser-tools check-style unit wasm e2e clean
+.PHONY: serve dist test bench scale-browser fuzz tools browser-tools check-style unit wasm e2e clean
 
 tools:
 	@scripts/install-tools.sh
@@ -46,6 +46,15 @@ bench: dist
 	node scripts/ready-time.mjs dist
 	node scripts/command-time.mjs dist
 	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
+	$(MAKE) scale-browser
+
+## The scale benchmark (1,000 nodes, 30,000 pods, 10 virtual minutes) in headless
+## Chromium, built with the page's release profile (SCALE="NODES PODS MINUTES" for another size).
+scale-browser: tools browser-tools
+	cargo build --release --quiet $(WASM) -p kubarium-web-bench
+	wasm-bindgen --target web --no-typescript --out-dir target/web-bench target/wasm32-unknown-unknown/release/kubarium_web_bench.wasm
+	echo '<!DOCTYPE html><title>Kubarium scale benchmark</title>' > target/web-bench/index.html
+	node scripts/scale-browser.mjs target/web-bench $(SCALE)
 
 ## Fuzz the manifest decoder, the REST surface, the shell, JSONPath and label selectors for
 ## FUZZ_SECONDS each (nightly and

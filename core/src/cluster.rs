@@ -181,6 +181,7 @@ impl Cluster {
     /// scheduler and the controllers run only while their component's pod runs.
     pub fn settle(&mut self) {
         self.run_systemd();
+        self.boot_due();
         for _ in 0..64 {
             let before = self.api.store.revision();
             let running = self.running();
@@ -219,6 +220,7 @@ impl Cluster {
             .iter()
             .filter_map(Kubelet::next_wake)
             .chain(self.hosts.iter().filter_map(|h| h.systemd.next_restart()))
+            .chain(self.hosts.iter().filter_map(|h| h.boot_at))
             .chain(self.api.metrics_server.next_wake())
             .chain(scheduler)
             .chain(

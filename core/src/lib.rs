@@ -19,6 +19,7 @@ pub mod printers;
 pub mod reference;
 pub use kubarium_tools::quantity;
 pub mod rng;
+pub mod scale;
 pub mod scheduler;
 pub mod session;
 pub mod shell;

@@ -216,77 +216,12 @@ fn load(
 /// Real time per phase, and the process's memory.
 fn scale(nodes: usize, pods: usize, minutes: i64) {
     let before = rss_mib();
-    let t = Instant::now();
-    let mut s = Session::new(1);
-    while s.cluster.hosts().len() < nodes {
-        s.cluster.add_worker();
-    }
-    let joined = t.elapsed();
-    let t = Instant::now();
-    for i in 0..pods {
-        let mut p = pod(i);
-        // Small requests, so that they fit however many there are per node.
-        p["spec"]["containers"][0]["resources"] =
-            serde_json::json!({"requests": {"cpu": "10m", "memory": "16Mi"}});
-        // Probes: nginx's readiness on its page and liveness on its port; one pod in ten
-        // a busybox whose exec probe reads a file its script wrote, run every period.
-        let c = &mut p["spec"]["containers"][0];
-        if i % 10 == 9 {
-            c["image"] = serde_json::json!("busybox:1.36");
-            c["command"] = serde_json::json!(["sh", "-c", "touch /tmp/healthy; sleep 36000"]);
-            c["livenessProbe"] = serde_json::json!({"exec": {"command": ["cat", "/tmp/healthy"]}, "periodSeconds": 10});
-        } else {
-            c["readinessProbe"] =
-                serde_json::json!({"httpGet": {"path": "/", "port": 80}, "periodSeconds": 5});
-            c["livenessProbe"] =
-                serde_json::json!({"tcpSocket": {"port": 80}, "periodSeconds": 10});
-        }
-        let _ = s.cluster.api.create(
-            kubarium_core::apiserver::resources::pods(),
-            "default",
-            p,
-            false,
-        );
-        if i % 500 == 499 {
-            s.cluster.settle();
-        }
-    }
-    s.cluster.settle();
-    let created = t.elapsed();
-    let t = Instant::now();
-    s.cluster.advance(60_000);
-    let started = t.elapsed();
-    let t = Instant::now();
-    s.cluster.advance(minutes * 60_000);
-    let ran = t.elapsed();
-    let all = s
-        .cluster
-        .api
-        .list(kubarium_core::apiserver::resources::pods(), None);
-    let running = all
-        .iter()
-        .filter(|p| p["status"]["phase"] == "Running")
-        .count();
-    let ready = all
-        .iter()
-        .filter(|p| p["status"]["containerStatuses"][0]["ready"] == true)
-        .count();
-    let restarts: i64 = all
-        .iter()
-        .filter_map(|p| p["status"]["containerStatuses"][0]["restartCount"].as_i64())
-        .sum();
-    drop(all);
+    let start = Instant::now();
+    let clock = || start.elapsed().as_secs_f64() * 1000.0;
+    let (mut s, report) = kubarium_core::scale::run(nodes, pods, minutes, &clock);
     println!(
-        "scale {nodes} nodes, {pods} pods: store {} objects, {} changes in its watch history",
-        s.cluster.api.store.len(),
-        s.cluster.api.store.history_len()
-    );
-    println!(
-        "scale {nodes} nodes, {pods} pods: join {:.1} s, create+schedule {:.1} s, start (1 min) {:.1} s, {minutes} virtual min {:.1} s; {running} pods Running, {ready} ready, {restarts} restarts; memory {:.0} MiB (+{:.0})",
-        joined.as_secs_f64(),
-        created.as_secs_f64(),
-        started.as_secs_f64(),
-        ran.as_secs_f64(),
+        "{}; memory {:.0} MiB (+{:.0})",
+        report.line(nodes, pods, minutes),
         rss_mib(),
         rss_mib() - before,
     );
@@ -526,5 +461,5 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0
     );
     println!("budget: any kubectl command at lesson scale under 16 ms");
-    scale(100, 3000, 10);
+    scale(1000, 30_000, 10);
 }

@@ -52,12 +52,13 @@ impl ApiServer {
             Ok(out) => Response::ok(json!({
                 "output": out.chunks, "exitCode": out.status,
             })),
-            Err(KubeletError::Refused) => {
+            Err(e @ (KubeletError::Refused | KubeletError::Unreachable)) => {
                 let ip = self.node_ip(node);
                 go_error(
                     500,
                     format!(
-                        "error dialing backend: dial tcp {ip}:10250: connect: connection refused"
+                        "error dialing backend: dial tcp {ip}:10250: connect: {}",
+                        e.dial_error()
                     ),
                 )
             }

@@ -28,8 +28,21 @@ pub struct LogOptions {
 /// or it answered with an HTTP error and a plain-text body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KubeletError {
+    /// Nothing listens on the kubelet's port (the kubelet is stopped).
     Refused,
+    /// Its machine is off.
+    Unreachable,
     Status(u16, String),
+}
+
+impl KubeletError {
+    /// Why dialing the kubelet failed, as Go's net package says it.
+    pub fn dial_error(&self) -> &'static str {
+        match self {
+            KubeletError::Unreachable => "no route to host",
+            _ => "connection refused",
+        }
+    }
 }
 
 /// The API server's connections to the nodes' kubelets.
@@ -265,7 +278,7 @@ impl ApiServer {
         };
         match kubelets.container_logs(node, namespace, name, &opts, self.now()) {
             Ok(text) => Ok(Response::ok(Value::String(text))),
-            Err(KubeletError::Refused) => {
+            Err(e @ (KubeletError::Refused | KubeletError::Unreachable)) => {
                 let ip = self.node_ip(node);
                 let query = opts.kubelet_query();
                 let url = format!(
@@ -275,7 +288,10 @@ impl ApiServer {
                 );
                 Ok(go_error(
                     500,
-                    format!("Get \"{url}\": dial tcp {ip}:10250: connect: connection refused"),
+                    format!(
+                        "Get \"{url}\": dial tcp {ip}:10250: connect: {}",
+                        e.dial_error()
+                    ),
                 ))
             }
             Err(KubeletError::Status(400, body)) => Err(ApiError::bad_request(body)),

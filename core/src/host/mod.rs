@@ -3,6 +3,7 @@
 //! learner's shell runs on one of them; its kubelet reads its configuration and static pod
 //! manifests from them.
 
+pub mod power;
 pub mod service;
 pub mod systemd;
 
@@ -20,6 +21,10 @@ pub struct Host {
     pub ip: String,
     pub fs: Fs,
     pub systemd: Systemd,
+    /// Powered off (`poweroff`, or Kubarium's console).
+    pub off: bool,
+    /// When it boots again, after a `reboot`.
+    pub boot_at: Option<Millis>,
 }
 
 /// The kubeadm templates, by the name `PATHS.tsv` gives them.
@@ -79,6 +84,8 @@ impl Host {
             ip: ip.into(),
             fs: Fs::default(),
             systemd: Systemd::default(),
+            off: false,
+            boot_at: None,
         }
     }
 

@@ -127,7 +127,7 @@ impl Cluster {
     }
 
     /// Runs the kubelet's `ExecStart=` on machine `i` (after `restarts` failed starts).
-    fn run_kubelet(&mut self, i: usize, restarts: Option<u32>) {
+    pub(super) fn run_kubelet(&mut self, i: usize, restarts: Option<u32>) {
         let now = self.now();
         let host = &mut self.hosts_mut()[i];
         let name = host.name.clone();

@@ -176,9 +176,10 @@ impl Kubelets for Vec<Kubelet> {
         opts: &LogOptions,
         now: Millis,
     ) -> Result<String, KubeletError> {
-        match self.iter().find(|k| k.node == node && k.running()) {
-            Some(k) => k.container_logs(namespace, pod, opts, now),
-            None => Err(KubeletError::Refused),
+        match self.iter().find(|k| k.node == node) {
+            Some(k) if k.powered_off() => Err(KubeletError::Unreachable),
+            Some(k) if k.running() => k.container_logs(namespace, pod, opts, now),
+            _ => Err(KubeletError::Refused),
         }
     }
 
@@ -191,6 +192,7 @@ impl Kubelets for Vec<Kubelet> {
         now: Millis,
     ) -> Result<super::ExecOutput, KubeletError> {
         match self.iter().find(|k| k.node == node) {
+            Some(k) if k.powered_off() => Err(KubeletError::Unreachable),
             Some(k) => k.exec(target, command, stdin, now),
             None => Err(KubeletError::Refused),
         }

@@ -535,6 +535,8 @@ pub struct Kubelet {
     pub log: Vec<(Millis, String)>,
     /// Whether the kubelet process runs (its containers run on without it).
     running: bool,
+    /// Whether its machine is off (nothing runs there, nothing answers).
+    powered_off: bool,
     /// When it started last, to announce at its first sync.
     started_at: Option<Millis>,
     /// When its Lease is next renewed, and the Lease it last wrote.
@@ -732,6 +734,7 @@ impl Kubelet {
             mirrors: BTreeSet::new(),
             log: vec![],
             running: true,
+            powered_off: false,
             started_at: None,
             lease_at: now,
             lease: None,
@@ -862,6 +865,40 @@ impl Kubelet {
     /// until it starts again (their containers go on running).
     pub fn stop(&mut self) {
         self.running = false;
+    }
+
+    /// The machine goes down with the kubelet stopped: every running container ends,
+    /// found exited with 255 (Unknown) when it boots, and restarts as its pod's policy
+    /// says once the kubelet runs again.
+    pub fn power_off(&mut self, now: Millis) {
+        self.running = false;
+        self.powered_off = true;
+        for rt in self.pods.values_mut() {
+            let restarts = rt.restart_policy != "Never";
+            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                if let State::Running { started_at, .. } = c.state {
+                    c.state = State::Terminated(Terminated {
+                        exit_code: 255,
+                        reason: "Unknown".into(),
+                        message: None,
+                        started_at,
+                        finished_at: now,
+                    });
+                    c.kill = None;
+                    c.restart_at = restarts.then_some(now);
+                }
+            }
+        }
+    }
+
+    /// The machine is up again (its kubelet starts as systemd starts it).
+    pub fn power_on(&mut self) {
+        self.powered_off = false;
+    }
+
+    /// Whether its machine is off: nothing answers on the kubelet's port.
+    pub fn powered_off(&self) -> bool {
+        self.powered_off
     }
 
     /// Starts the kubelet process with the static pod path its configuration gives: it

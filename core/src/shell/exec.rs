@@ -490,6 +490,10 @@ impl<'a> Exec<'a> {
                 args.first().and_then(|a| a.parse().ok()).unwrap_or(0)
             }
             "ssh" => super::ssh::ssh(self, args, input, out),
+            "poweroff" | "halt" | "shutdown" | "reboot" => {
+                super::power::poweroff(self, name, args, out)
+            }
+            "kubarium" => super::power::console(self.cluster, args, out),
             "sudo" | "su" => super::ssh::sudo(self, name, args, input, out),
             "read" => self.read(args, input, out),
             "eval" => {

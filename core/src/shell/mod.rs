@@ -12,6 +12,7 @@ pub mod exec;
 pub use kubarium_tools::{fs, io};
 pub mod expand;
 pub mod pattern;
+pub mod power;
 pub mod ssh;
 pub mod syntax;
 pub mod systemctl;
@@ -266,7 +267,12 @@ impl Shell {
                 self.stdout_terminal = false;
                 self.vars.insert("?".into(), code.to_string());
                 if exited {
-                    self.log_out(&mut out);
+                    // Off with the machine it ran on (`poweroff`), every login there goes.
+                    if cluster.powered_off(&self.host) {
+                        while cluster.powered_off(&self.host) && self.drop_login(&mut out) {}
+                    } else {
+                        self.log_out(&mut out);
+                    }
                 }
                 // What the line changed on the machine (a manifest written) is seen at
                 // once, as the kubelet's file watch sees it.

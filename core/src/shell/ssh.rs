@@ -50,11 +50,26 @@ impl Shell {
     /// Ends the current login (`exit` in it): back to the one before, with bash's and
     /// ssh's goodbyes. False at the first login, which the terminal keeps open.
     pub fn log_out(&mut self, out: &mut Output) -> bool {
+        self.leave(out, false)
+    }
+
+    /// Leaves the current login as its machine goes down: the connection drops under
+    /// it, and ssh says so.
+    pub fn drop_login(&mut self, out: &mut Output) -> bool {
+        self.leave(out, true)
+    }
+
+    fn leave(&mut self, out: &mut Output, dropped: bool) -> bool {
         let Some(login) = self.logins.pop() else {
             return false;
         };
-        out.out("logout\n");
+        if !dropped {
+            out.out("logout\n");
+        }
         if let Some(host) = &login.remote {
+            if dropped {
+                out.err(format!("Connection to {host} closed by remote host.\n"));
+            }
             out.err(format!("Connection to {host} closed.\n"));
         }
         let status = self.vars.get("?").cloned();
@@ -111,6 +126,13 @@ pub fn ssh(ex: &mut Exec<'_>, args: &[String], input: &mut Input, out: &mut Outp
         ));
         return 255;
     };
+    if ex.cluster.powered_off(&host) {
+        out.err(format!(
+            "ssh: connect to host {} port 22: No route to host\n",
+            name.to_lowercase()
+        ));
+        return 255;
+    }
     let command: Vec<&str> = rest.map(String::as_str).collect();
     if command.is_empty() {
         ex.sh.log_in(&host, true);
@@ -182,6 +204,9 @@ fn run_as_login(
     ex.sh.stdout_terminal &= !remote;
     let code = ex.run_text(line, input, out);
     ex.sh.stdout_terminal = terminal;
+    if remote && ex.cluster.powered_off(host) {
+        out.err(format!("Connection to {host} closed by remote host.\n"));
+    }
     if matches!(ex.flow, Some(Flow::Exit)) {
         ex.flow = None;
     }
