@@ -29,6 +29,7 @@ pub mod quantity;
 pub mod remote;
 pub mod sed;
 pub mod tabwriter;
+pub mod tar;
 pub mod time;
 pub mod tls;
 pub mod top;
@@ -44,12 +45,15 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> Option<CmdResult> {
         "sed" => Some(sed::run(args, io)),
         "jq" => Some(jq::run(args, io)),
         "grep" | "egrep" | "fgrep" => Some(grep::run(name, args, io)),
+        "tar" => Some(tar::run(args, io)),
         n => coreutils::run(n, args, io),
     }
 }
 
 /// Whether `name` is one of the utilities here.
 pub fn has(name: &str) -> bool {
-    matches!(name, "awk" | "sed" | "jq" | "grep" | "egrep" | "fgrep")
-        || coreutils::NAMES.contains(&name)
+    matches!(
+        name,
+        "awk" | "sed" | "jq" | "grep" | "egrep" | "fgrep" | "tar"
+    ) || coreutils::NAMES.contains(&name)
 }

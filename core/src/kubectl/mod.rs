@@ -9,6 +9,7 @@ pub mod cluster_info_dump;
 pub mod completion;
 pub mod config;
 pub mod cordon;
+pub mod cp;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -201,6 +202,7 @@ pub const VERBS: &[&str] = &[
     "logs",
     "exec",
     "attach",
+    "cp",
     "top",
 ];
 
@@ -210,7 +212,6 @@ const NOT_YET: &[&str] = &[
     "port-forward",
     "auth",
     "certificate",
-    "cp",
     "proxy",
     "debug",
     "kustomize",
@@ -456,6 +457,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "logs" => logs::run(&parsed, ctx),
         "exec" => exec::run(&parsed, ctx),
         "attach" => attach::run(&parsed, ctx),
+        "cp" => cp::run(&parsed, ctx),
         "top" => top::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }

@@ -1064,6 +1064,18 @@ impl<'a> Run<'a> {
             n if UNTIL_KILLED.contains(&n) => Flow::Forever { graceful: false },
             // The shell's text utilities, on the container's files and its input.
             "wc" | "head" | "tail" | "grep" | "egrep" | "fgrep" => self.utility(name, args),
+            // The utilities work on a copy of the container's files: what they would
+            // write there is lost.
+            "tar"
+                if args.iter().any(|a| {
+                    a == "--extract" || a.trim_start_matches('-').starts_with(['x', 'X'])
+                }) =>
+            {
+                self.fail(
+                    "tar: extracting in a container: not supported in Kubarium yet".into(),
+                    2,
+                )
+            }
             n if crate::tools::has(n) => self.utility(n, args),
             n if QUICK.contains(&n) && self.strict && !SILENT.contains(&n) => {
                 self.fail(format!("{n}: not supported in Kubarium yet"), 1)

@@ -11,7 +11,7 @@ use crate::command::{CmdResult, Output};
 const NOT_YET: &[&str] = &[
     "yq", "curl", "wget", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet", "docker", "less",
     "more", "openssl", "helm", "find", "chmod", "ps", "top", "nslookup", "ping", "apt", "apt-get",
-    "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du", "tar",
+    "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
