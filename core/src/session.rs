@@ -74,6 +74,11 @@ impl Session {
         self.shell.editing(&self.cluster)
     }
 
+    /// For a file open in `vi`, `vim` or `nano`: the editor's name and the machine.
+    pub fn editing_file(&self) -> Option<(&str, &str)> {
+        self.shell.editing_file()
+    }
+
     /// The editor closed with `text` saved (`None`: without saving): the edit goes to
     /// the server, or reopens (`editing` again) with the reasons it was refused.
     pub fn save_edit(&mut self, text: Option<String>) -> Output {

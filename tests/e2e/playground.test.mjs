@@ -263,3 +263,37 @@ test('kubectl top from metrics-server, describe from the module loaded after the
     server.close();
   }
 });
+
+test('vi opens a node file in the editor panel and saving writes it; a powered-off worker turns NotReady on the map and a new one joins', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'vi /etc/kubernetes/manifests/kube-scheduler.yaml');
+    await page.waitForSelector('.yaml-panel.editing textarea');
+    const text = await page.inputValue('.yaml-panel.editing textarea');
+    assert.match(text, /- kube-scheduler/);
+    assert.equal(await page.locator('.yaml-panel.editing .yaml-status').innerText(), 'Save writes the file on controlplane; Cancel (or Ctrl-C in the terminal) closes the editor without saving.');
+    await page.fill('.yaml-panel.editing textarea', text.replace('- --leader-elect=true', '- --leader-elect=true\n    - --v=2'));
+    await page.screenshot({ path: path.join(shots, 'vi.png') });
+    await page.click('.yaml-panel.editing button.apply');
+    await page.waitForSelector('.yaml-panel:not(.editing)');
+    await run(page, 'grep -c -- --v=2 /etc/kubernetes/manifests/kube-scheduler.yaml');
+    await page.waitForFunction(() => /\n1\n/.test(document.querySelector('.screen').innerText));
+    await run(page, 'ssh node01 poweroff');
+    await page.waitForSelector('text=Connection to node01 closed by remote host.');
+    await run(page, 'kubarium node add');
+    await page.waitForSelector('text=node03 joined the cluster');
+    await run(page, 'sleep 60');
+    await page.locator('g.node.notready[data-node="node01"]').waitFor({ timeout: 30000 });
+    await page.locator('g.node.ready[data-node="node03"]').waitFor({ timeout: 30000 });
+    await run(page, 'kubectl get nodes');
+    await page.waitForSelector('text=NotReady');
+    await page.screenshot({ path: path.join(shots, 'machines.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

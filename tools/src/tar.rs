@@ -373,21 +373,19 @@ mod tests {
             .unwrap();
         let made = tar(&mut fs, "cf - /root/conf", None);
         assert_eq!(made.code, 0);
-        let err: String = made
-            .output
-            .chunks
-            .iter()
-            .filter(|(s, _)| *s == crate::command::Stream::Err)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        assert_eq!(err, "tar: Removing leading `/' from member names\n");
-        let archive: String = made
-            .output
-            .chunks
-            .iter()
-            .filter(|(s, _)| *s == crate::command::Stream::Out)
-            .map(|(_, t)| t.as_str())
-            .collect();
+        let stream = |which| -> String {
+            made.output
+                .chunks
+                .iter()
+                .filter(|(s, _)| *s == which)
+                .map(|(_, t)| t.as_str())
+                .collect()
+        };
+        assert_eq!(
+            stream(crate::command::Stream::Err),
+            "tar: Removing leading `/' from member names\n"
+        );
+        let archive = stream(crate::command::Stream::Out);
         assert_eq!(archive.len() % RECORD, 0);
         let listed = tar(&mut fs, "tf -", Some(archive.clone()));
         assert_eq!(

@@ -44,7 +44,7 @@ pub struct App {
     speed: u32,
     yaml: String,
     yaml_status: Option<(bool, String)>,
-    /// While `kubectl edit` waits: its file and the text in the editor.
+    /// While `kubectl edit` or `vi` waits: its file and the text in the editor.
     edit: Option<(String, String)>,
     input: NodeRef,
     screen: NodeRef,
@@ -81,7 +81,7 @@ impl App {
         self.edit = self.session.editing();
     }
 
-    /// The editor of `kubectl edit` closes, with `text` saved or without saving.
+    /// The editor of `kubectl edit` or `vi` closes, with `text` saved or without saving.
     fn close_editor(&mut self, text: Option<String>) {
         self.record(Step::Edit(self.session.cluster.now(), text.clone()));
         let out = self.session.save_edit(text);
@@ -103,15 +103,26 @@ impl App {
         }
     }
 
-    /// The YAML panel: the manifest to apply, or the file `kubectl edit` waits on.
+    /// The YAML panel: the manifest to apply, or the file `kubectl edit` or `vi` waits on.
     fn yaml_panel(&self, link: &yew::html::Scope<Self>, status: Option<Html>) -> Html {
         let oninput = link.callback(|e: InputEvent| {
             Msg::YamlInput(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         });
         match &self.edit {
-            Some((file, text)) => html! {
+            Some((file, text)) => {
+                let (title, status) = match self.session.editing_file() {
+                    Some((editor, host)) => (
+                        editor.to_string(),
+                        format!("Save writes the file on {host}; Cancel (or Ctrl-C in the terminal) closes the editor without saving."),
+                    ),
+                    None => (
+                        "kubectl edit".to_string(),
+                        "Save sends your changes to the server; Cancel (or Ctrl-C in the terminal) closes the editor without saving.".to_string(),
+                    ),
+                };
+                html! {
                 <section class="yaml-panel editing">
-                    <h2>{"kubectl edit"}
+                    <h2>{ title }
                         <span>
                             <button class="apply" onclick={link.callback(|_| Msg::EditDone(true))}>{"Save"}</button>
                             <button class="cancel" onclick={link.callback(|_| Msg::EditDone(false))}>{"Cancel"}</button>
@@ -119,9 +130,10 @@ impl App {
                     </h2>
                     <div class="yaml-file">{ file }</div>
                     <textarea spellcheck="false" wrap="off" value={text.clone()} {oninput} />
-                    <div class="yaml-status">{"Save sends your changes to the server; Cancel (or Ctrl-C in the terminal) closes the editor without saving."}</div>
+                    <div class="yaml-status">{ status }</div>
                 </section>
-            },
+                }
+            }
             None => html! {
                 <section class="yaml-panel">
                     <h2>{"Manifest"}<button class="apply" onclick={link.callback(|_| Msg::Apply)}>{"kubectl apply"}</button></h2>

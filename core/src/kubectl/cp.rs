@@ -122,23 +122,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let _ = crate::tools::run("tar", &args, &mut io);
     let from = fs::resolve("/", src.file.trim_start_matches('/'));
     let to = fs::resolve(ctx.cwd, &dest.file);
-    if !unpacked.exists(&from) {
-        return CmdResult {
-            output: out,
-            code: 0,
-        };
+    let mut code = 0;
+    if unpacked.exists(&from) {
+        if let Err(e) = place(&unpacked, &from, ctx.cluster.fs_mut(ctx.host), &to) {
+            out.err(format!("error: {e}\n"));
+            code = 1;
+        }
     }
-    if let Err(e) = place(&unpacked, &from, ctx.cluster.fs_mut(ctx.host), &to) {
-        out.err(format!("error: {e}\n"));
-        return CmdResult {
-            output: out,
-            code: 1,
-        };
-    }
-    CmdResult {
-        output: out,
-        code: 0,
-    }
+    CmdResult { output: out, code }
 }
 
 /// Writes what is at `from` in `unpacked` at `to` on the node: a file's text, or a

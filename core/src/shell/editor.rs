@@ -17,7 +17,7 @@ pub struct FileEdit {
     /// Its absolute path.
     pub path: String,
     /// The editor's name, for its messages.
-    editor: String,
+    pub editor: String,
 }
 
 impl FileEdit {

@@ -168,6 +168,15 @@ impl Shell {
         }
     }
 
+    /// For a file open in `vi`, `vim` or `nano` (rather than `kubectl edit`'s): the
+    /// editor's name and the machine the file is on.
+    pub fn editing_file(&self) -> Option<(&str, &str)> {
+        match &self.foreground {
+            Some(Foreground::EditFile(f)) => Some((&f.editor, &f.host)),
+            _ => None,
+        }
+    }
+
     /// The editor of a waiting edit closed with `text` saved (`None`: without saving).
     /// The edit ends, or waits again with the server's reasons in its file.
     pub fn save_edit(&mut self, cluster: &mut Cluster, text: Option<String>) -> Output {
