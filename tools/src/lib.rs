@@ -13,8 +13,10 @@ pub mod coreutils;
 pub mod crictl;
 pub mod describe;
 pub mod explain;
+pub mod find;
 pub mod flags;
 pub mod fs;
+pub mod glob;
 pub mod gojson;
 pub mod gosort;
 pub mod gotemplate;
@@ -46,6 +48,7 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> Option<CmdResult> {
         "jq" => Some(jq::run(args, io)),
         "grep" | "egrep" | "fgrep" => Some(grep::run(name, args, io)),
         "tar" => Some(tar::run(args, io)),
+        "find" => Some(find::run(args, io)),
         n => coreutils::run(n, args, io),
     }
 }
@@ -54,6 +57,6 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> Option<CmdResult> {
 pub fn has(name: &str) -> bool {
     matches!(
         name,
-        "awk" | "sed" | "jq" | "grep" | "egrep" | "fgrep" | "tar"
+        "awk" | "sed" | "jq" | "grep" | "egrep" | "fgrep" | "tar" | "find"
     ) || coreutils::NAMES.contains(&name)
 }

@@ -10,7 +10,7 @@ use crate::command::{CmdResult, Output};
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "yq", "curl", "wget", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet", "docker", "less",
-    "more", "openssl", "helm", "find", "chmod", "ps", "top", "nslookup", "ping", "apt", "apt-get",
+    "more", "openssl", "helm", "chmod", "ps", "top", "nslookup", "ping", "apt", "apt-get",
     "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
 ];
 
