@@ -18,7 +18,8 @@ kubectl exec web -- printenv HOSTNAME
 kubectl exec web -- hostname
 kubectl exec web -- id
 kubectl exec web -- cat /missing
-kubectl exec web -- sh -c 'echo out; echo err >&2; exit 4'
+kubectl exec web -- sh -c 'echo out; exit 4'
+kubectl exec web -- sh -c 'echo err >&2; exit 4'
 kubectl exec web -- sh -c 'exit 0'
 kubectl exec web -- nosuchprogram
 kubectl exec web -- sh -c 'echo hi > /tmp/note'

@@ -257,29 +257,23 @@ mod tests {
             let r = run(&args, &mut io);
             (r.output.text(), r.code)
         };
-        assert_eq!(
-            find(&mut fs, "/etc/kubernetes -name *.yaml").0,
-            "/etc/kubernetes/manifests/etcd.yaml\n/etc/kubernetes/manifests/kube-apiserver.yaml\n"
-        );
-        assert_eq!(
-            find(&mut fs, "kubernetes -maxdepth 1 -type f").0,
-            "kubernetes/admin.conf\n"
-        );
-        assert_eq!(
-            find(&mut fs, "kubernetes -type d ! -name kubernetes").0,
-            "kubernetes/manifests\n"
-        );
-        assert_eq!(
-            find(&mut fs, "/etc/kubernetes -empty -o -name etcd*").0,
-            "/etc/kubernetes/admin.conf\n/etc/kubernetes/manifests/etcd.yaml\n"
-        );
-        assert_eq!(
-            find(&mut fs, "/nope -name x"),
-            ("find: ‘/nope’: No such file or directory\n".into(), 1)
-        );
-        assert_eq!(
-            find(&mut fs, ". -bogus"),
-            ("find: unknown predicate `-bogus'\n".into(), 1)
-        );
+        for (args, want, code) in [
+            (
+                "/etc/kubernetes -name *.yaml",
+                "/etc/kubernetes/manifests/etcd.yaml\n/etc/kubernetes/manifests/kube-apiserver.yaml\n",
+                0,
+            ),
+            ("kubernetes -maxdepth 1 -type f", "kubernetes/admin.conf\n", 0),
+            ("kubernetes -type d ! -name kubernetes", "kubernetes/manifests\n", 0),
+            (
+                "/etc/kubernetes -empty -o -name etcd*",
+                "/etc/kubernetes/admin.conf\n/etc/kubernetes/manifests/etcd.yaml\n",
+                0,
+            ),
+            ("/nope -name x", "find: ‘/nope’: No such file or directory\n", 1),
+            (". -bogus", "find: unknown predicate `-bogus'\n", 1),
+        ] {
+            assert_eq!(find(&mut fs, args), (want.to_string(), code), "find {args}");
+        }
     }
 }
