@@ -2,7 +2,7 @@
 //! version, range by prefix, compare-and-swap puts, deletes, and watch from a revision.
 //!
 //! Values are kept as they are, shared by the store and its watch history, except Events
-//! and the history's values that later writes replaced (once `pack` passes them, as the
+//! in a large store and the history's values that later writes replaced (once `pack` passes them, as the
 //! cluster does when its components have read them): those are kept as JSON and decoded
 //! where read.
 
@@ -72,10 +72,15 @@ impl Stored {
     }
 }
 
+/// How many objects the store holds before it keeps new Events as JSON: below it, the
+/// memory saved is small and `describe`'s event lists would pay for decoding them.
+const PACK_EVENTS_FROM: usize = 10_000;
+
 /// Whether values under `key` are kept as JSON: Events, the most numerous objects, which
-/// are written once or twice and read rarely (`kubectl get events`, `describe`).
-fn packed(key: &str) -> bool {
-    key.starts_with("/registry/events/")
+/// are written once or twice and read rarely (`kubectl get events`, `describe`), once
+/// the store is large.
+fn packed(key: &str, objects: usize) -> bool {
+    objects >= PACK_EVENTS_FROM && key.starts_with("/registry/events/")
 }
 
 /// The store. Keys look like `/registry/<resource>/<namespace>/<name>`.
@@ -158,7 +163,7 @@ impl Store {
         let value = Rc::new(value);
         let kv = KeyValue {
             key: key.to_string(),
-            stored: if packed(key) {
+            stored: if packed(key, self.data.len()) {
                 Stored::pack(&value)
             } else {
                 Stored::Value(value.clone())
