@@ -58,15 +58,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         if dest.pod.is_none() {
             return fail("error: one of src or dest must be a remote file specification");
         }
-        if ctx
+        if !ctx
             .cluster
             .fs(ctx.host)
-            .read(&fs::resolve(ctx.cwd, &src.file))
-            .is_none()
-            && !ctx
-                .cluster
-                .fs(ctx.host)
-                .is_dir(&fs::resolve(ctx.cwd, &src.file))
+            .exists(&fs::resolve(ctx.cwd, &src.file))
         {
             return fail(format!(
                 "error: {} doesn't exist in local filesystem",

@@ -235,24 +235,6 @@ impl<'a> Exec<'a> {
         if redirects.is_empty() {
             return f(self, input, out);
         }
-        // Standard output sent elsewhere (a file, or standard error) is no terminal.
-        let terminal = self.sh.stdout_terminal;
-        self.sh.stdout_terminal &= !redirects.iter().any(|r| {
-            r.fd == 1 && matches!(r.kind, RedirKind::Out { .. })
-                || matches!(r.kind, RedirKind::Both { .. })
-        });
-        let code = self.redirected_to(redirects, input, out, f);
-        self.sh.stdout_terminal = terminal;
-        code
-    }
-
-    fn redirected_to(
-        &mut self,
-        redirects: &[Redirect],
-        input: &mut Input,
-        out: &mut Output,
-        f: impl FnOnce(&mut Self, &mut Input, &mut Output) -> i32,
-    ) -> i32 {
         let mut own_input: Option<Input> = None;
         // Where fd 1 and fd 2 go: None is the caller's stream, Some(path) a file.
         let mut targets: [Option<(String, bool)>; 3] = [None, None, None];
@@ -318,10 +300,14 @@ impl<'a> Exec<'a> {
         }
         self.flush_stderr(out);
         let mut inner = Output::default();
+        // Standard output into a file is no terminal.
+        let terminal = self.sh.stdout_terminal;
+        self.sh.stdout_terminal &= targets[1].is_none();
         let code = match own_input.as_mut() {
             Some(inp) => f(self, inp, &mut inner),
             None => f(self, input, &mut inner),
         };
+        self.sh.stdout_terminal = terminal;
         out.clear |= inner.clear;
         let mut code = code;
         for (stream, text) in inner.chunks {

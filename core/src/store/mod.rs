@@ -305,7 +305,6 @@ mod tests {
         );
         // Packed history reads the same.
         s.pack(s.revision());
-        assert!(s.replaced.is_empty());
         // Only b's value is live.
         let packed: Vec<bool> = s
             .log
