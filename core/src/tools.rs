@@ -47,6 +47,8 @@ pub trait Tools {
         &self,
         request: kubarium_tools::config_property::Request,
     ) -> Result<Value, String>;
+    /// A tool called by name with a JSON request (`kubarium_tools::call`).
+    fn call(&self, name: &str, request: &str) -> String;
     /// How a control-plane program fails to start (`kubarium_tools::components::check`).
     fn component_check(
         &self,
@@ -124,6 +126,9 @@ fn linked() -> Option<Rc<dyn Tools>> {
         ) -> Option<kubarium_tools::components::Failure> {
             kubarium_tools::components::check(start)
         }
+        fn call(&self, name: &str, request: &str) -> String {
+            kubarium_tools::call(name, request)
+        }
     }
     Some(Rc::new(Linked))
 }
@@ -145,6 +150,26 @@ pub fn unavailable(command: &str) -> CmdResult {
         format!("error: \"{command}\" needs Kubarium's tools module, which did not load; reload the page\n"),
         1,
     )
+}
+
+/// Calls the tool `name` with `request`; None when the tools are not loaded (or its
+/// answer does not read as an `A`).
+fn call<Q: serde::Serialize, A: serde::de::DeserializeOwned>(name: &str, request: &Q) -> Option<A> {
+    let request = serde_json::to_string(request).ok()?;
+    serde_json::from_str(&tools()?.call(name, &request)).ok()
+}
+
+/// What needs a regular expression says when the tools are not loaded.
+pub const REGEX_UNAVAILABLE: &str = "the regular expression engine is not loaded";
+
+/// Whether `text` matches the regular expression `pattern` (with no text, whether it
+/// compiles); None when the tools are not loaded.
+pub fn regex_match(pattern: &str, text: Option<&str>) -> Option<Result<bool, String>> {
+    let request = kubarium_tools::regex::Request {
+        pattern: pattern.to_string(),
+        text: text.map(str::to_string),
+    };
+    call("regex", &request)
 }
 
 /// Whether `name` is one of the utilities.

@@ -28,6 +28,7 @@ pub mod jq;
 pub mod klog;
 pub mod labels;
 pub mod quantity;
+pub mod regex;
 pub mod remote;
 pub mod sed;
 pub mod tabwriter;
@@ -50,6 +51,24 @@ pub fn run(name: &str, args: &[String], io: &mut Io) -> Option<CmdResult> {
         "tar" => Some(tar::run(args, io)),
         "find" => Some(find::run(args, io)),
         n => coreutils::run(n, args, io),
+    }
+}
+
+/// A tool called by name across the boundary to the browser's second module: a JSON
+/// request in, a JSON answer out (`null` for a name it does not know).
+pub fn call(name: &str, request: &str) -> String {
+    fn answer<Q: serde::de::DeserializeOwned, A: serde::Serialize>(
+        request: &str,
+        f: impl Fn(&Q) -> A,
+    ) -> String {
+        serde_json::from_str(request)
+            .ok()
+            .map(|q| serde_json::to_string(&f(&q)).unwrap_or_default())
+            .unwrap_or_else(|| "null".into())
+    }
+    match name {
+        "regex" => answer(request, regex::is_match),
+        _ => "null".into(),
     }
 }
 

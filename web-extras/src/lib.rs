@@ -112,3 +112,9 @@ pub fn component_check(request: &str) -> String {
 pub fn key_pair(request: &str) -> String {
     kubarium_tools::tls::serve(request)
 }
+
+/// A tool called by name (`kubarium_tools::call`): a JSON request in, its answer out.
+#[wasm_bindgen]
+pub fn call(name: &str, request: &str) -> String {
+    kubarium_tools::call(name, request)
+}

@@ -37,6 +37,7 @@ export function tools_top(request) { return extras.top(request); }
 export function tools_completion_bash(commands) { return extras.completion_bash(commands); }
 export function tools_explain(request) { return extras.explain(request); }
 export function tools_config_property(request) { return extras.config_property(request); }
+export function tools_call(name, request) { return extras.call(name, request); }
 "#)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -71,6 +72,8 @@ extern "C" {
     fn tools_explain(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_config_property(request: &str) -> Result<String, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn tools_call(name: &str, request: &str) -> Result<String, JsValue>;
 }
 
 /// The module as trunk writes it beside the page.
@@ -218,6 +221,10 @@ impl Tools for ModuleTools {
     fn top(&self, request: &kubarium_tools::top::Request) -> String {
         let request = serde_json::to_string(request).unwrap_or_default();
         tools_top(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
+    }
+
+    fn call(&self, name: &str, request: &str) -> String {
+        tools_call(name, request).unwrap_or_else(|_| "null".into())
     }
 
     fn component_check(

@@ -225,9 +225,10 @@ impl Cond<'_> {
             "!=" if self.extended => !pattern::matches(right_pattern, left),
             "=" | "==" => left == right,
             "!=" => left != right,
-            "=~" => match regex_lite::Regex::new(right) {
-                Ok(re) => re.is_match(left),
-                Err(_) => return Err(format!("{right}: invalid regular expression")),
+            "=~" => match crate::tools::regex_match(right, Some(left)) {
+                Some(Ok(m)) => m,
+                Some(Err(_)) => return Err(format!("{right}: invalid regular expression")),
+                None => return Err(crate::tools::REGEX_UNAVAILABLE.into()),
             },
             "<" => left < right,
             ">" => left > right,

@@ -398,12 +398,14 @@ fn validate_string(s: &str, v: &Value, schema: &Schema, path: &str, errs: &mut V
     }
     if let Some(p) = &schema.pattern {
         // A pattern the regex engine cannot compile was refused with the CRD.
-        if regex_lite::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
-            errs.push(invalid(
+        match crate::tools::regex_match(p, Some(s)) {
+            Some(Ok(true) | Err(_)) => {}
+            Some(Ok(false)) => errs.push(invalid(
                 path,
                 v,
                 format!("{path} in body should match '{p}'"),
-            ));
+            )),
+            None => errs.push(invalid(path, v, crate::tools::REGEX_UNAVAILABLE.into())),
         }
     }
 }

@@ -55,12 +55,15 @@ fn validate_schema(s: &Value, path: &str, root: bool, errs: &mut Vec<FieldError>
         ));
     }
     if let Some(p) = s["pattern"].as_str() {
-        if let Err(e) = regex_lite::Regex::new(p) {
-            errs.push(FieldError::invalid(
-                format!("{path}.pattern"),
-                p,
-                &format!("must be a valid regular expression, but isn't: {e}"),
-            ));
+        let why = match crate::tools::regex_match(p, None) {
+            Some(Ok(_)) => None,
+            Some(Err(e)) => Some(format!(
+                "must be a valid regular expression, but isn't: {e}"
+            )),
+            None => Some(crate::tools::REGEX_UNAVAILABLE.to_string()),
+        };
+        if let Some(why) = why {
+            errs.push(FieldError::invalid(format!("{path}.pattern"), p, &why));
         }
     }
     if let Some(props) = s["properties"].as_object() {

@@ -31,10 +31,13 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
     if default_backend.is_empty() && rules.is_empty() {
         return fail("error: not enough information provided: every ingress has to either specify a default-backend (which catches all traffic) or a list of rules (which catch specific paths)");
     }
-    let Ok(re) = regex_lite::Regex::new(RULE) else {
-        return fail("error: failed to compile the regex");
-    };
-    if let Some(bad) = rules.iter().find(|r| !re.is_match(r)) {
+    let mut matched = rules
+        .iter()
+        .map(|r| (r, crate::tools::regex_match(RULE, Some(r))));
+    if matched.clone().any(|(_, m)| m.is_none()) {
+        return crate::tools::unavailable("kubectl create ingress");
+    }
+    if let Some((bad, _)) = matched.find(|(_, m)| *m != Some(Ok(true))) {
         return fail(format!("error: rule {bad} is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]"));
     }
     let mut annotations = serde_json::Map::new();
