@@ -12,14 +12,16 @@ use super::rest::Response;
 use super::{resources, ApiServer};
 
 impl ApiServer {
-    /// Serves `POST pods/NAME/exec` through `kubelets`: the query names the container
-    /// and the command (`command` once per word); `stdin` is what the command reads.
+    /// Serves `POST pods/NAME/exec` (or with `attach`, `POST pods/NAME/attach`) through
+    /// `kubelets`: the query names the container and the command (`command` once per
+    /// word); `stdin` is what the command reads (attached: the line typed on the
+    /// terminal of the container's own process, answered with whether its shell ended).
     pub fn pod_exec(
         &mut self,
-        namespace: &str,
-        name: &str,
+        (namespace, name): (&str, &str),
         query: &[(String, String)],
         stdin: Option<String>,
+        attach: bool,
         kubelets: &dyn Kubelets,
     ) -> Response {
         let pod = match self.get(resources::pods(), namespace, name) {
@@ -42,15 +44,23 @@ impl ApiServer {
                 "pod {name} does not have a host assigned"
             )));
         };
-        if command.is_empty() {
+        if command.is_empty() && !attach {
             return Response::error(&ApiError::bad_request(
                 "you must specify at least 1 command".to_string(),
             ));
         }
         let now = self.now();
-        match kubelets.exec(node, (namespace, name, &container), &command, stdin, now) {
-            Ok(out) => Response::ok(json!({
-                "output": out.chunks, "exitCode": out.status,
+        let target = (namespace, name, container.as_str());
+        let answer = if attach {
+            kubelets.attach(node, target, stdin.as_deref().unwrap_or(""), now)
+        } else {
+            kubelets
+                .exec(node, target, &command, stdin, now)
+                .map(|out| (out, false))
+        };
+        match answer {
+            Ok((out, ended)) => Response::ok(json!({
+                "output": out.chunks, "exitCode": out.status, "ended": ended,
             })),
             Err(e @ (KubeletError::Refused | KubeletError::Unreachable)) => {
                 let ip = self.node_ip(node);

@@ -66,6 +66,16 @@ pub trait Kubelets {
         stdin: Option<String>,
         now: Millis,
     ) -> Result<crate::kubelet::ExecOutput, KubeletError>;
+
+    /// A line typed on the terminal of a container's main process, through the kubelet
+    /// of node `node`: what it printed, and whether its shell ended.
+    fn attach(
+        &self,
+        node: &str,
+        target: (&str, &str, &str),
+        line: &str,
+        now: Millis,
+    ) -> Result<(crate::kubelet::ExecOutput, bool), KubeletError>;
 }
 
 /// No kubelet answers (components that talk to the API server only).
@@ -91,6 +101,16 @@ impl Kubelets for NoKubelets {
         _: Option<String>,
         _: Millis,
     ) -> Result<crate::kubelet::ExecOutput, KubeletError> {
+        Err(KubeletError::Refused)
+    }
+
+    fn attach(
+        &self,
+        _: &str,
+        _: (&str, &str, &str),
+        _: &str,
+        _: Millis,
+    ) -> Result<(crate::kubelet::ExecOutput, bool), KubeletError> {
         Err(KubeletError::Refused)
     }
 }

@@ -216,12 +216,14 @@ impl ApiServer {
             }
             if r.group.is_empty()
                 && r.plural == "pods"
-                && info.subresource == "exec"
+                && (info.subresource == "exec" || info.subresource == "attach")
                 && !info.name.is_empty()
                 && req.method == Method::Post
             {
                 let stdin = super::pod_exec::stdin_of(&req.body);
-                return self.pod_exec(&info.namespace, &info.name, &req.query, stdin, kubelets);
+                let target = (info.namespace.as_str(), info.name.as_str());
+                let attach = info.subresource == "attach";
+                return self.pod_exec(target, &req.query, stdin, attach, kubelets);
             }
         }
         match self.route(req) {

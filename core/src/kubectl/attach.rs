@@ -1,8 +1,8 @@
 //! `kubectl attach`: what a running container writes, from the moment of attaching
-//! until it exits (kubectl's two notices first); a terminal session with a shell that
-//! reads it is not supported yet.
+//! until it exits (kubectl's two notices first); with `-i`, a container whose own
+//! process is a shell reading its terminal takes the lines typed until it exits.
 
-use super::exec::pod_for;
+use super::exec::{pod_for, Attached};
 use super::flags::Parsed;
 use super::logs::default_container;
 use super::run::{reads_terminal, Attach};
@@ -52,19 +52,25 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             code: 1,
         };
     };
-    if p.on("tty") && spec["tty"] != true && !quiet {
-        out.err(format!(
-            "error: Unable to use a TTY - container {container} did not allocate one\n"
-        ));
+    let mut tty = p.on("tty");
+    if tty && spec["tty"] != true {
+        tty = false;
+        if !quiet {
+            out.err(format!(
+                "error: Unable to use a TTY - container {container} did not allocate one\n"
+            ));
+        }
+    } else if spec["tty"] == true {
+        tty = true;
     }
     let argv: Vec<String> = ["command", "args"]
         .iter()
         .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
         .filter_map(|w| w.as_str().map(str::to_string))
         .collect();
-    if p.on("stdin") && reads_terminal(spec["image"].as_str().unwrap_or(""), &argv) {
-        return fail("error: \"kubectl attach -i\" to a shell is not supported in Kubarium yet");
-    }
+    let image = spec["image"].as_str().unwrap_or("");
+    let shell = (p.on("stdin") && spec["stdin"] == true && reads_terminal(image, &argv))
+        .then(|| argv.first().map_or("sh", String::as_str).to_string());
     let status = pod["status"]["containerStatuses"]
         .as_array()
         .and_then(|cs| cs.iter().find(|c| c["name"] == container.as_str()))
@@ -80,6 +86,26 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         return CmdResult {
             output: out,
             code: 1,
+        };
+    }
+    if let Some(shell) = shell {
+        if !ctx.foreground {
+            return fail("error: an interactive shell (kubectl attach -i) in a pipeline, a redirection or a substitution is not supported in Kubarium yet");
+        }
+        let raw = tty;
+        let farewell = (raw && !quiet && pod["spec"]["restartPolicy"] == "Always").then(|| {
+            format!("Session ended, resume using 'kubectl attach {name} -c {container} -i -t' command when the pod is running\n")
+        });
+        let prompt = super::exec::prompt(raw, &shell, image, &name);
+        ctx.attach = Some(Attached::own(
+            (&ns, &name, &container),
+            &shell,
+            prompt,
+            farewell,
+        ));
+        return CmdResult {
+            output: out,
+            code: 0,
         };
     }
     let seen = super::logs::read(ctx.cluster, &ns, &name, &container)

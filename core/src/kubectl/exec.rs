@@ -16,11 +16,12 @@ use crate::command::{CmdResult, Output};
 
 const HELP: &str = "See 'kubectl exec -h' for help and examples";
 
-/// Shells a learner opens with `-it`: an interactive session in the container.
-pub(super) const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
+use crate::kubelet::process::SHELLS;
 
 /// `kubectl exec -it POD -- sh`: the terminal attached to a shell in a container. Each
-/// line typed runs there (through the same API as a one-off exec) until `exit`.
+/// line typed runs there (through the same API as a one-off exec) until `exit`. Attached
+/// to a container's own shell (`kubectl attach -it`, `kubectl run -it`, `kubectl debug
+/// -it`), the lines go to that process (`pods/attach`), and `exit` ends the container.
 #[derive(Debug, Clone)]
 pub struct Attached {
     namespace: String,
@@ -31,9 +32,53 @@ pub struct Attached {
     prompt: String,
     /// The last command's exit status.
     pub status: i32,
+    /// Whether the shell is the container's own process.
+    own: bool,
+    /// What kubectl does once that shell has exited: `kubectl run` waits for its pod.
+    pub then: Option<Box<super::run::Attach>>,
+    /// What kubectl prints when the session ends (how to attach again).
+    pub farewell: Option<String>,
+}
+
+/// A shell's prompt on a terminal (none without one): bash's `root@POD:/# `, BusyBox's
+/// `/ # `, dash's `# `.
+pub(super) fn prompt(tty: bool, shell: &str, image: &str, pod: &str) -> String {
+    let busybox = crate::kubelet::images::is_busybox(image);
+    match (tty, shell.rsplit('/').next().unwrap_or(shell), busybox) {
+        (false, ..) => String::new(),
+        (_, "bash", _) => format!("root@{pod}:/# "),
+        (_, _, true) => "/ # ".to_string(),
+        _ => "# ".to_string(),
+    }
 }
 
 impl Attached {
+    /// A session with the shell that is container `container`'s own process.
+    pub fn own(
+        (namespace, pod, container): (&str, &str, &str),
+        shell: &str,
+        prompt: String,
+        farewell: Option<String>,
+    ) -> Self {
+        Attached {
+            namespace: namespace.into(),
+            pod: pod.into(),
+            container: container.into(),
+            shell: shell.into(),
+            prompt,
+            status: 0,
+            own: true,
+            then: None,
+            farewell,
+        }
+    }
+
+    /// Whether the shell is the container's own process (kubectl does not end with its
+    /// status).
+    pub fn is_own(&self) -> bool {
+        self.own
+    }
+
     pub fn prompt(&self) -> String {
         self.prompt.clone()
     }
@@ -60,6 +105,9 @@ impl Attached {
         cluster: &mut crate::cluster::Cluster,
         line: &str,
     ) -> (Output, Option<i32>) {
+        if self.own {
+            return self.typed(cluster, line);
+        }
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             [] => return (Output::default(), None),
@@ -99,6 +147,58 @@ impl Attached {
         }
         self.status = res.code;
         (out, None)
+    }
+}
+
+impl Attached {
+    /// A line typed to the container's own shell, through `pods/attach`.
+    fn typed(
+        &mut self,
+        cluster: &mut crate::cluster::Cluster,
+        line: &str,
+    ) -> (Output, Option<i32>) {
+        if line.trim().is_empty() {
+            return (Output::default(), None);
+        }
+        let mut script = line.replace("$?", &self.status.to_string());
+        if script.trim() == "exit" {
+            script = format!("exit {}", self.status);
+        }
+        let mut req = Request::new(
+            Method::Post,
+            resources::pods().path(Some(&self.namespace), Some(&self.pod)) + "/attach",
+        )
+        .query("container", &self.container)
+        .query("stdin", "true")
+        .query("stdout", "true")
+        .query(
+            "tty",
+            if self.prompt.is_empty() {
+                "false"
+            } else {
+                "true"
+            },
+        );
+        req.body = Some(Value::String(script));
+        let resp = client::connect(cluster).send(req);
+        let mut out = Output::default();
+        if !resp.is_success() {
+            // The container is gone: the session ends.
+            let message = resp.body["message"].as_str().unwrap_or("");
+            out.err(format!("error: {message}\n"));
+            return (out, Some(1));
+        }
+        for piece in resp.body["output"].as_array().into_iter().flatten() {
+            let text = piece[1].as_str().unwrap_or("").to_string();
+            if piece[0] == true && self.prompt.is_empty() {
+                out.err(text);
+            } else {
+                out.out(text);
+            }
+        }
+        self.status = resp.body["exitCode"].as_i64().unwrap_or(0) as i32;
+        let ended = resp.body["ended"] == true;
+        (out, ended.then_some(self.status))
     }
 }
 
@@ -169,21 +269,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             .find(|c| c["name"] == container.as_str())
             .and_then(|c| c["image"].as_str())
             .unwrap_or("");
-        let busybox = crate::kubelet::images::is_busybox(image);
-        // Without a terminal the shell shows no prompt.
-        let prompt = match (tty, program, busybox) {
-            (false, ..) => String::new(),
-            (_, "bash", _) => format!("root@{name}:/# "),
-            (_, _, true) => "/ # ".to_string(),
-            _ => "# ".to_string(),
-        };
         ctx.attach = Some(Attached {
             namespace: ns.clone(),
             pod: name.to_string(),
             container,
             shell: command[0].clone(),
-            prompt,
+            prompt: prompt(tty, program, image, name),
             status: 0,
+            own: false,
+            then: None,
+            farewell: None,
         });
         return CmdResult {
             output: out,

@@ -63,9 +63,6 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if attach && dry != DryRun::None {
         return fail("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples");
     }
-    if attach && reads_terminal(image, &p.rest) {
-        return fail(format!("error: an interactive shell in a new pod (kubectl run -it ... -- sh) is not supported in Kubarium yet: run \"kubectl run {name} --image={image} -- sleep 3600\", then \"kubectl exec -it {name} -- sh\""));
-    }
     if attach && !ctx.foreground {
         return fail("error: \"kubectl run -i\" in a pipeline, a redirection, a substitution or with other commands on the line is not supported in Kubarium yet");
     }
@@ -204,6 +201,12 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     }
     if attach {
         // kubectl waits for the pod, shows what its container prints, and ends with it.
+        // A shell reading the terminal gets the terminal's lines.
+        let shell = reads_terminal(image, &p.rest).then(|| {
+            let program = p.rest.first().map_or("sh", String::as_str);
+            let prompt = super::exec::prompt(p.on("tty"), program, image, name);
+            (program.to_string(), prompt)
+        });
         ctx.run = Some(Attach {
             namespace: ns,
             pod: name.clone(),
@@ -216,6 +219,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             ended_at: None,
             restart_always: restart == "Always",
             code: 0,
+            shell,
+            session: None,
         });
         return CmdResult {
             output: out,
@@ -266,12 +271,8 @@ fn overridden(p: &Parsed, pod: Value) -> Result<Value, CmdResult> {
 /// Whether a container would read the terminal: a shell with no script (given, or its
 /// image's default command).
 pub(super) fn reads_terminal(image: &str, argv: &[String]) -> bool {
-    match argv {
-        [] => crate::kubelet::images::pull(image)
-            .is_ok_and(|i| i.entrypoint == crate::kubelet::images::Entrypoint::Shell),
-        [one] => super::exec::SHELLS.contains(&one.rsplit('/').next().unwrap_or("")),
-        _ => false,
-    }
+    crate::kubelet::images::pull(image)
+        .is_ok_and(|i| crate::kubelet::process::reads_terminal(i, argv))
 }
 
 /// `kubectl run -i [--rm]` attached to its pod: it waits for the pod to start (one
@@ -294,6 +295,10 @@ pub struct Attach {
     restart_always: bool,
     /// The exit status once it has ended.
     pub code: i32,
+    /// For a shell reading the terminal: the shell and its prompt; the session with it
+    /// once its container runs, until the terminal takes it.
+    shell: Option<(String, String)>,
+    session: Option<super::exec::Attached>,
 }
 
 impl Attach {
@@ -318,7 +323,15 @@ impl Attach {
             ended_at: None,
             restart_always: true,
             code: 0,
+            shell: None,
+            session: None,
         }
+    }
+
+    /// The session with its container's shell, once that runs (the terminal takes it;
+    /// this waits for the pod again when the shell has exited).
+    pub fn take_session(&mut self) -> Option<super::exec::Attached> {
+        self.session.take()
     }
 
     /// What it printed since the last call; `None` once it has ended.
@@ -358,6 +371,21 @@ impl Attach {
             // kubectl attaches to the running container.
             self.running_seen = true;
             out.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\nIf you don't see a command prompt, try pressing enter.\n");
+            if let Some((shell, prompt)) = self.shell.take() {
+                let target = (
+                    self.namespace.as_str(),
+                    self.pod.as_str(),
+                    self.container.as_str(),
+                );
+                let farewell = (self.restart_always && !prompt.is_empty()).then(|| {
+                    format!(
+                        "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
+                        self.pod, self.container
+                    )
+                });
+                self.session = Some(super::exec::Attached::own(target, &shell, prompt, farewell));
+                return Some(out);
+            }
         }
         let restarts = status["restartCount"].as_i64().unwrap_or(0);
         if self.ended_at.is_none() && (state["terminated"].is_object() || restarts > self.restarts)

@@ -3,7 +3,7 @@
 //! files and environment as its own process left them, and what it changes stays for
 //! the next command and the container's probes.
 
-use super::{script, Kubelet, State};
+use super::{images, process, script, Kubelet, State};
 use crate::apiserver::pod_log::KubeletError;
 use crate::clock::{Millis, SECOND};
 
@@ -13,6 +13,8 @@ pub struct ExecOutput {
     /// Pieces of standard output (`false`) and error (`true`), in order.
     pub chunks: Vec<(bool, String)>,
     pub status: i32,
+    /// Whether it was a shell whose script ended with `exit`.
+    pub by_exit: bool,
 }
 
 /// How long a command may run before the simulation stops waiting for it.
@@ -68,9 +70,14 @@ impl Kubelet {
             self.probes_to_wake.borrow_mut().insert(key.clone());
         }
         match exec {
-            script::Exec::Exited { status, printed } => Ok(ExecOutput {
+            script::Exec::Exited {
+                status,
+                printed,
+                by_exit,
+            } => Ok(ExecOutput {
                 chunks: printed.chunks,
                 status,
+                by_exit,
             }),
             script::Exec::NotFound => Err(KubeletError::Status(
                 500,
@@ -88,5 +95,48 @@ impl Kubelet {
                 ),
             )),
         }
+    }
+
+    /// A line typed on the terminal of a container's main process (`kubectl attach -i`,
+    /// `kubectl run -it`): a shell with `stdin: true` runs it as a command in the
+    /// container; `exit [N]` ends the shell, and with it the container's process.
+    /// Returns what it printed and whether the shell ended.
+    pub fn attach(
+        &self,
+        (namespace, pod, container): (&str, &str, &str),
+        line: &str,
+        now: Millis,
+    ) -> Result<(ExecOutput, bool), KubeletError> {
+        let rt = self.pods.get(&format!("{namespace}/{pod}"));
+        let c = rt
+            .into_iter()
+            .flat_map(|rt| rt.init.iter().chain(rt.containers.iter()))
+            .find(|c| c.name == container && matches!(c.state, State::Running { .. }))
+            .ok_or_else(|| {
+                KubeletError::Status(404, format!("container not found ({container:?})"))
+            })?;
+        let (command, args) = c.command_line();
+        let argv = process::argv(&command, &args);
+        let reads = images::pull(&c.image).is_ok_and(|i| process::reads_terminal(i, &argv));
+        if !c.stdin || !reads {
+            return Err(KubeletError::Status(
+                400,
+                format!("container {container} has no shell reading its terminal"),
+            ));
+        }
+        let shell = argv.first().map_or("sh", String::as_str).to_string();
+        let out = self.exec(
+            (namespace, pod, container),
+            &[shell, "-c".into(), line.to_string()],
+            None,
+            now,
+        )?;
+        let ended = out.by_exit;
+        if ended {
+            self.shell_exits
+                .borrow_mut()
+                .push((c.container_id.clone(), now, out.status));
+        }
+        Ok((out, ended))
     }
 }

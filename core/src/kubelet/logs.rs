@@ -197,4 +197,18 @@ impl Kubelets for Vec<Kubelet> {
             None => Err(KubeletError::Refused),
         }
     }
+
+    fn attach(
+        &self,
+        node: &str,
+        target: (&str, &str, &str),
+        line: &str,
+        now: Millis,
+    ) -> Result<(super::ExecOutput, bool), KubeletError> {
+        match self.iter().find(|k| k.node == node) {
+            Some(k) if k.powered_off() => Err(KubeletError::Unreachable),
+            Some(k) if k.running() => k.attach(target, line, now),
+            _ => Err(KubeletError::Refused),
+        }
+    }
 }

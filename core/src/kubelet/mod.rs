@@ -147,6 +147,9 @@ struct Container {
     pace: (u64, u64),
     /// An init container with `restartPolicy: Always` (a sidecar).
     restartable: bool,
+    /// Whether its process has a standard input to read (`stdin: true`): a shell there
+    /// waits on it rather than exiting at once.
+    stdin: bool,
     /// The files its volumes bring (mount points, and the keys of configMap and secret
     /// volumes), besides its image's.
     files: BTreeSet<String>,
@@ -549,6 +552,9 @@ pub struct Kubelet {
     /// ran in them, or etcd started or stopped) since the last sync.
     exec_changes: RefCell<BTreeMap<String, Vec<script::Change>>>,
     probes_to_wake: RefCell<BTreeSet<String>>,
+    /// Shells on an attached terminal that exited since the last sync: the container's
+    /// ID, when, and with which status.
+    shell_exits: RefCell<Vec<(String, Millis, i32)>>,
     /// Whether etcd ran on this node at the last sync (probes that depend on it are
     /// woken when that changes).
     etcd_up: bool,
@@ -686,6 +692,7 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
         image_files: (&[], 0),
         crash: None,
         restartable: c["restartPolicy"] == "Always",
+        stdin: c["stdin"] == true,
         files: BTreeSet::new(),
         text: BTreeMap::new(),
         fields: BTreeMap::new(),
@@ -741,6 +748,7 @@ impl Kubelet {
             pid: 0,
             exec_changes: RefCell::default(),
             probes_to_wake: RefCell::default(),
+            shell_exits: RefCell::default(),
             etcd_up: false,
             pressure_at: None,
             admission_node: None,
@@ -975,6 +983,18 @@ impl Kubelet {
                 .map(|(k, _)| k.clone())
                 .collect();
             self.probes_to_wake.borrow_mut().extend(statics);
+        }
+        // A shell whose terminal typed `exit` ends its container's process.
+        for (id, at, code) in self.shell_exits.take() {
+            for (key, rt) in self.pods.iter_mut() {
+                let all = rt.init.iter_mut().chain(rt.containers.iter_mut());
+                if let Some(c) = all.into_iter().find(|c| c.container_id == id) {
+                    if matches!(c.state, State::Running { .. }) {
+                        c.kill = Some((at, code));
+                        self.dirty.insert(key.clone());
+                    }
+                }
+            }
         }
         // Probes may find something changed.
         for key in self.probes_to_wake.take() {
@@ -1822,6 +1842,15 @@ impl Kubelet {
                                     after: f.after,
                                     code: f.code,
                                 },
+                                // A shell with a terminal to read waits on it.
+                                None if c.stdin
+                                    && process::reads_terminal(
+                                        img,
+                                        &process::argv(&command, &args),
+                                    ) =>
+                                {
+                                    Behaviour::Forever { graceful: false }
+                                }
                                 None => process::behaviour(img, &command, &args, c.context()),
                             };
                             c.crash = failure.map(|f| f.lines);

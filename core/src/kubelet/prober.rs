@@ -340,7 +340,9 @@ impl Worker {
                     limit,
                 );
                 match exec {
-                    Exec::Exited { status: 0, printed } => done(Verdict::Success, printed.both(), age),
+                    Exec::Exited {
+                        status: 0, printed, ..
+                    } => done(Verdict::Success, printed.both(), age),
                     Exec::Exited { printed, .. } => failed(printed.both()),
                     Exec::TimedOut => failed(format!("command {:?} timed out", argv.join(" "))),
                     Exec::NotFound => errored(format!(

@@ -30,6 +30,19 @@ pub(super) fn argv(command: &[String], args: &[String]) -> Vec<String> {
     }
 }
 
+/// The shells a terminal may talk to.
+pub const SHELLS: &[&str] = &["sh", "bash", "ash", "zsh"];
+
+/// Whether a container's process reads a terminal: a shell with no script (given, or
+/// its image's default command).
+pub fn reads_terminal(image: &Image, argv: &[String]) -> bool {
+    match argv {
+        [] => image.entrypoint == Entrypoint::Shell,
+        [one] => SHELLS.contains(&binary(one)),
+        _ => false,
+    }
+}
+
 /// Decides what a container runs, as the runtime would.
 pub fn behaviour(
     image: &Image,

@@ -198,6 +198,8 @@ struct Run<'a> {
     steps: usize,
     max_steps: usize,
     status: i32,
+    /// Whether the shell (`sh -c`) that finished last ended by `exit`.
+    shell_exit: bool,
     /// What it has printed, when its log is wanted (`None`: only its fate is).
     out: Option<Vec<Line>>,
     /// The unfinished last line of each stream.
@@ -288,8 +290,13 @@ impl Printed {
 pub enum Exec {
     /// The container has no such program.
     NotFound,
-    /// It exited with `status` after printing `printed`.
-    Exited { status: i32, printed: Printed },
+    /// It exited with `status` after printing `printed`; `by_exit` when it was a shell
+    /// whose script ended with `exit`.
+    Exited {
+        status: i32,
+        printed: Printed,
+        by_exit: bool,
+    },
     /// It was still running when `limit` passed.
     TimedOut,
 }
@@ -367,7 +374,11 @@ pub fn exec_in(
     let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
         _ if run.elapsed > limit => Exec::TimedOut,
-        Flow::Status(status) | Flow::Exit(status) => Exec::Exited { status, printed },
+        Flow::Status(status) | Flow::Exit(status) => Exec::Exited {
+            status,
+            printed,
+            by_exit: run.shell_exit,
+        },
         Flow::Forever { .. } => Exec::TimedOut,
     };
     (exec, changes)
@@ -404,6 +415,7 @@ impl<'a> Run<'a> {
             steps: 0,
             max_steps: if log.is_some() { LOG_STEPS } else { FATE_STEPS },
             status: 0,
+            shell_exit: false,
             out: log.map(|_| vec![]),
             partial: Default::default(),
             captures: vec![],
@@ -1051,10 +1063,14 @@ impl<'a> Run<'a> {
                 // The script is the word after -c; the ones after it are its $0, $1, ...
                 Some(i) => {
                     match syntax::parse(args.get(i + 1).map_or("", String::as_str), &|_| None) {
-                        Ok(l) => match self.list(&l) {
-                            Flow::Exit(c) => Flow::Status(c),
-                            f => f,
-                        },
+                        Ok(l) => {
+                            let flow = self.list(&l);
+                            self.shell_exit = matches!(flow, Flow::Exit(_));
+                            match flow {
+                                Flow::Exit(c) => Flow::Status(c),
+                                f => f,
+                            }
+                        }
                         Err(_) => Flow::Status(2),
                     }
                 }

@@ -140,6 +140,15 @@ impl Shell {
             Some(Foreground::Logs(f)) => f.poll(cluster),
             Some(Foreground::Run(r)) => {
                 let out = r.poll(cluster);
+                if let Some(mut session) = r.take_session() {
+                    // The terminal now talks to the container's shell; kubectl waits
+                    // for the pod again once that has exited.
+                    if let Some(Foreground::Run(r)) = self.foreground.take() {
+                        session.then = Some(Box::new(r));
+                    }
+                    self.attached = Some(session);
+                    return out.unwrap_or_default();
+                }
                 if r.ended() {
                     let code = r.code;
                     self.foreground = None;
@@ -239,15 +248,34 @@ impl Shell {
     pub fn input(&mut self, line: &str, cluster: &mut Cluster) -> Output {
         if let Some(a) = self.attached.as_mut() {
             let (mut out, exited) = a.input(cluster, line);
-            if let Some(code) = exited {
+            cluster.settle();
+            let Some(code) = exited else {
+                return out;
+            };
+            let Some(session) = self.attached.take() else {
+                return out;
+            };
+            if !session.is_own() {
                 // kubectl exec ends with the shell, with its status.
-                self.attached = None;
                 if code != 0 {
                     out.err(format!("command terminated with exit code {code}\n"));
                 }
                 self.vars.insert("?".into(), code.to_string());
+                return out;
             }
-            cluster.settle();
+            if let Some(farewell) = session.farewell {
+                out.out(farewell);
+            }
+            match session.then {
+                Some(then) => {
+                    // kubectl run waits for the pod its shell ran in.
+                    self.foreground = Some(Foreground::Run(*then));
+                    out.extend(self.poll(cluster));
+                }
+                None => {
+                    self.vars.insert("?".into(), "0".into());
+                }
+            }
             return out;
         }
         let text = match self.pending.take() {
