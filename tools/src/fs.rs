@@ -154,6 +154,27 @@ impl Fs {
         self.generation += 1;
     }
 
+    /// Every directory (with no text) and file (with its text) at or under `root`.
+    pub fn under<'a>(&'a self, root: &str) -> impl Iterator<Item = (&'a str, Option<&'a str>)> {
+        let root = root.trim_end_matches('/').to_string();
+        let inside = move |p: &str| {
+            root.is_empty()
+                || p == root
+                || p.strip_prefix(&root).is_some_and(|r| r.starts_with('/'))
+        };
+        let inside2 = inside.clone();
+        self.dirs
+            .iter()
+            .filter(move |d| inside(d))
+            .map(|d| (d.as_str(), None))
+            .chain(
+                self.files
+                    .iter()
+                    .filter(move |(p, _)| inside2(p))
+                    .map(|(p, t)| (p.as_str(), Some(t.as_str()))),
+            )
+    }
+
     /// Names directly inside `dir`, sorted.
     pub fn list(&self, dir: &str) -> Vec<String> {
         let prefix = if dir == "/" {

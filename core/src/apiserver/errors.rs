@@ -140,6 +140,13 @@ impl FieldError {
             detail: format!("Forbidden: {why}"),
         }
     }
+
+    pub fn not_found(field: impl Into<String>, value: &str) -> Self {
+        FieldError {
+            field: field.into(),
+            detail: format!("Not found: \"{value}\""),
+        }
+    }
 }
 
 impl FieldError {

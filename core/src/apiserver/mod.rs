@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod negotiation;
 pub mod openapi;
 pub mod patch;
+pub mod pod_ephemeral;
 pub mod pod_exec;
 pub mod pod_log;
 pub mod quota;

@@ -54,7 +54,13 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
 
 /// Subresources the REST surface serves today.
 const SERVED_SUBRESOURCES: &[&str] = &[
-    "status", "binding", "finalize", "scale", "eviction", "approval",
+    "status",
+    "binding",
+    "finalize",
+    "scale",
+    "eviction",
+    "approval",
+    "ephemeralcontainers",
 ];
 
 /// Every resource of Kubernetes 1.35, in the table's order.

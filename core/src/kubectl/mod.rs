@@ -11,6 +11,7 @@ pub mod config;
 pub mod cordon;
 pub mod cp;
 pub mod create;
+pub mod debug;
 pub mod delete;
 pub mod describe;
 pub mod diff;
@@ -203,6 +204,7 @@ pub const VERBS: &[&str] = &[
     "exec",
     "attach",
     "cp",
+    "debug",
     "top",
 ];
 
@@ -213,7 +215,6 @@ const NOT_YET: &[&str] = &[
     "auth",
     "certificate",
     "proxy",
-    "debug",
     "kustomize",
     "plugin",
     "alpha",
@@ -457,6 +458,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "logs" => logs::run(&parsed, ctx),
         "exec" => exec::run(&parsed, ctx),
         "attach" => attach::run(&parsed, ctx),
+        "debug" => debug::run(&parsed, ctx),
         "cp" => cp::run(&parsed, ctx),
         "top" => top::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),

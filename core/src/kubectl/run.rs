@@ -275,6 +275,24 @@ pub(super) fn reads_terminal(image: &str, argv: &[String]) -> bool {
         .is_ok_and(|i| crate::kubelet::process::reads_terminal(i, argv))
 }
 
+/// What kubectl prints when a terminal session with a container's own process ends:
+/// how to attach again, for a pod that restarts it (or for an ephemeral container,
+/// which is never restarted).
+fn reattach(pod: &Value, container: &str, raw: bool) -> Option<String> {
+    if !raw || pod["spec"]["restartPolicy"] != "Always" {
+        return None;
+    }
+    let name = pod["metadata"]["name"].as_str().unwrap_or("");
+    let ephemeral = pod["spec"]["ephemeralContainers"]
+        .as_array()
+        .is_some_and(|cs| cs.iter().any(|c| c["name"] == container));
+    Some(if ephemeral {
+        format!("Session ended, the ephemeral container will not be restarted but may be reattached using 'kubectl attach {name} -c {container} -i -t' if it is still running\n")
+    } else {
+        format!("Session ended, resume using 'kubectl attach {name} -c {container} -i -t' command when the pod is running\n")
+    })
+}
+
 /// `kubectl run -i [--rm]` attached to its pod: it waits for the pod to start (one
 /// minute at most), prints what the container writes until it ends, then ends with the
 /// container's exit code, deleting the pod first with `--rm`.
@@ -328,6 +346,46 @@ impl Attach {
         }
     }
 
+    /// `kubectl debug -i`: waits for the debugging container `container` of `pod` to
+    /// start, then attaches to it (a shell there takes the terminal; another program's
+    /// output shows until it exits).
+    pub fn debug(pod: &Value, container: &str, p: &Parsed, now: crate::clock::Millis) -> Self {
+        let spec = ["containers", "ephemeralContainers"]
+            .iter()
+            .flat_map(|l| pod["spec"][*l].as_array().cloned().unwrap_or_default())
+            .find(|c| c["name"] == container)
+            .unwrap_or_default();
+        let argv: Vec<String> = ["command", "args"]
+            .iter()
+            .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
+            .filter_map(|w| w.as_str().map(str::to_string))
+            .collect();
+        let image = spec["image"].as_str().unwrap_or("");
+        let name = pod["metadata"]["name"].as_str().unwrap_or("");
+        let shell = (p.on("stdin") && reads_terminal(image, &argv)).then(|| {
+            let program = argv.first().map_or("sh", String::as_str);
+            (
+                program.to_string(),
+                super::exec::prompt(p.on("tty"), program, image, name),
+            )
+        });
+        Attach {
+            namespace: pod["metadata"]["namespace"].as_str().unwrap_or("").into(),
+            pod: name.into(),
+            container: container.into(),
+            remove: false,
+            since: now,
+            seen: 0,
+            restarts: 0,
+            running_seen: false,
+            ended_at: None,
+            restart_always: true,
+            code: 0,
+            shell,
+            session: None,
+        }
+    }
+
     /// The session with its container's shell, once that runs (the terminal takes it;
     /// this waits for the pod again when the shell has exited).
     pub fn take_session(&mut self) -> Option<super::exec::Attached> {
@@ -353,11 +411,15 @@ impl Attach {
             return Some(out);
         };
         let phase = pod["status"]["phase"].as_str().unwrap_or("");
-        let status = pod["status"]["containerStatuses"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["name"] == self.container.as_str()))
-            .cloned()
-            .unwrap_or_default();
+        let status = [
+            "initContainerStatuses",
+            "containerStatuses",
+            "ephemeralContainerStatuses",
+        ]
+        .iter()
+        .flat_map(|l| pod["status"][*l].as_array().cloned().unwrap_or_default())
+        .find(|c| c["name"] == self.container.as_str())
+        .unwrap_or_default();
         let state = &status["state"];
         let started = state["running"].is_object() || state["terminated"].is_object();
         if !started {
@@ -377,12 +439,7 @@ impl Attach {
                     self.pod.as_str(),
                     self.container.as_str(),
                 );
-                let farewell = (self.restart_always && !prompt.is_empty()).then(|| {
-                    format!(
-                        "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
-                        self.pod, self.container
-                    )
-                });
+                let farewell = reattach(&pod, &self.container, !prompt.is_empty());
                 self.session = Some(super::exec::Attached::own(target, &shell, prompt, farewell));
                 return Some(out);
             }

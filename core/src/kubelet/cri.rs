@@ -42,7 +42,7 @@ impl Kubelet {
         let mut out = vec![];
         for rt in self.pods.values().filter(|rt| rt.ip.is_some()) {
             let pod_id = hex_digest(&format!("sandbox/{}", rt.uid), 0);
-            for c in rt.init.iter().chain(rt.containers.iter()) {
+            for c in rt.all() {
                 let reference = images::parse_reference(&c.image).full;
                 let make = |id: &str,
                             attempt: i32,
@@ -124,7 +124,7 @@ impl Kubelet {
                 .collect()
         };
         for rt in self.pods.values() {
-            for c in rt.init.iter().chain(rt.containers.iter()) {
+            for c in rt.all() {
                 let current = c.container_id.trim_start_matches("containerd://");
                 let last = c.last_id.trim_start_matches("containerd://");
                 let last_span = || c.last.as_ref().map(|t| (t.started_at, t.finished_at));

@@ -139,7 +139,7 @@ impl Kubelet {
         rec.record(api, &pod, "Warning", "Evicted", &message, source);
         // Stopped with a grace period of one second: servers that stop on SIGTERM do,
         // the rest are killed.
-        for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+        for c in rt.all_mut() {
             if let State::Running { graceful, .. } = c.state {
                 let container = pod
                     .clone()

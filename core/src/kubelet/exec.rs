@@ -38,9 +38,7 @@ impl Kubelet {
             || KubeletError::Status(404, format!("container not found ({container:?})"));
         let rt = self.pods.get(&key).ok_or_else(not_found)?;
         let c = rt
-            .init
-            .iter()
-            .chain(rt.containers.iter())
+            .all()
             .find(|c| c.name == container)
             .ok_or_else(not_found)?;
         let State::Running { started_at, .. } = c.state else {
@@ -110,7 +108,7 @@ impl Kubelet {
         let rt = self.pods.get(&format!("{namespace}/{pod}"));
         let c = rt
             .into_iter()
-            .flat_map(|rt| rt.init.iter().chain(rt.containers.iter()))
+            .flat_map(|rt| rt.all())
             .find(|c| c.name == container && matches!(c.state, State::Running { .. }))
             .ok_or_else(|| {
                 KubeletError::Status(404, format!("container not found ({container:?})"))

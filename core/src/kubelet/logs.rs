@@ -113,20 +113,15 @@ impl Kubelet {
             .pods
             .get(&format!("{namespace}/{pod}"))
             .ok_or_else(|| KubeletError::Status(404, format!("pod \"{pod}\" does not exist")))?;
-        let c = rt
-            .init
-            .iter()
-            .chain(rt.containers.iter())
-            .find(|c| c.name == opts.container)
-            .ok_or_else(|| {
-                KubeletError::Status(
-                    404,
-                    format!(
-                        "container \"{}\" not found in pod \"{pod}\"",
-                        opts.container
-                    ),
-                )
-            })?;
+        let c = rt.all().find(|c| c.name == opts.container).ok_or_else(|| {
+            KubeletError::Status(
+                404,
+                format!(
+                    "container \"{}\" not found in pod \"{pod}\"",
+                    opts.container
+                ),
+            )
+        })?;
         let (from, until) = c.log_instance(pod, opts.previous, now)?;
         let since = opts
             .since_seconds

@@ -209,6 +209,8 @@ struct PodRuntime {
     ip: Option<String>,
     init: Vec<Container>,
     containers: Vec<Container>,
+    /// Its ephemeral containers (`kubectl debug`), in the order they were added.
+    ephemeral: Vec<Container>,
     deleting: Option<Millis>,
     /// The status it last wrote, as JSON (only compared, so kept small).
     last_status: Vec<u8>,
@@ -389,11 +391,24 @@ fn downward_fields(pod: &Value, node: &str, host_ip: &str, ip: &str) -> BTreeMap
 }
 
 impl PodRuntime {
-    /// Its running containers, sidecars among them.
-    fn running(&self) -> impl Iterator<Item = &Container> {
+    /// All its containers: init, app and ephemeral.
+    fn all(&self) -> impl Iterator<Item = &Container> {
         self.init
             .iter()
             .chain(self.containers.iter())
+            .chain(self.ephemeral.iter())
+    }
+
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut Container> {
+        self.init
+            .iter_mut()
+            .chain(self.containers.iter_mut())
+            .chain(self.ephemeral.iter_mut())
+    }
+
+    /// Its running containers, sidecars among them.
+    fn running(&self) -> impl Iterator<Item = &Container> {
+        self.all()
             .filter(|c| matches!(c.state, State::Running { .. }))
     }
 
@@ -426,6 +441,7 @@ impl PodRuntime {
             ip: None,
             init: containers(&spec["initContainers"]),
             containers: containers(&spec["containers"]),
+            ephemeral: containers(&spec["ephemeralContainers"]),
             deleting: None,
             volumes: spec["volumes"].clone(),
             mount_failures: 0,
@@ -463,7 +479,7 @@ impl PodRuntime {
         if self.ip.is_none() {
             consider(self.sandbox_at);
         }
-        for c in self.init.iter().chain(self.containers.iter()) {
+        for c in self.all() {
             match &c.state {
                 State::Waiting { at, .. } if *at != Millis::MAX => consider(*at),
                 State::Running {
@@ -826,7 +842,7 @@ impl Kubelet {
     pub fn resource_metrics(&self, now: Millis) -> Vec<ContainerStats> {
         let mut out = vec![];
         for rt in self.pods.values() {
-            for c in rt.init.iter().chain(rt.containers.iter()) {
+            for c in rt.all() {
                 let State::Running { started_at, .. } = c.state else {
                     continue;
                 };
@@ -883,7 +899,7 @@ impl Kubelet {
         self.powered_off = true;
         for rt in self.pods.values_mut() {
             let restarts = rt.restart_policy != "Never";
-            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+            for c in rt.all_mut() {
                 if let State::Running { started_at, .. } = c.state {
                     c.state = State::Terminated(Terminated {
                         exit_code: 255,
@@ -987,8 +1003,7 @@ impl Kubelet {
         // A shell whose terminal typed `exit` ends its container's process.
         for (id, at, code) in self.shell_exits.take() {
             for (key, rt) in self.pods.iter_mut() {
-                let all = rt.init.iter_mut().chain(rt.containers.iter_mut());
-                if let Some(c) = all.into_iter().find(|c| c.container_id == id) {
+                if let Some(c) = rt.all_mut().find(|c| c.container_id == id) {
                     if matches!(c.state, State::Running { .. }) {
                         c.kill = Some((at, code));
                         self.dirty.insert(key.clone());
@@ -999,7 +1014,7 @@ impl Kubelet {
         // Probes may find something changed.
         for key in self.probes_to_wake.take() {
             if let Some(rt) = self.pods.get_mut(&key) {
-                for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+                for c in rt.all_mut() {
                     for w in c.probes.iter_mut() {
                         w.wake(now);
                     }
@@ -1011,7 +1026,7 @@ impl Kubelet {
             let live: BTreeSet<&str> = self
                 .pods
                 .values()
-                .flat_map(|rt| rt.init.iter().chain(rt.containers.iter()))
+                .flat_map(|rt| rt.all())
                 .map(|c| c.container_id.as_str())
                 .collect();
             self.exec_changes
@@ -1232,6 +1247,21 @@ impl Kubelet {
             let Some(rt) = self.pods.get_mut(&key) else {
                 continue;
             };
+            // Ephemeral containers added to the pod (`kubectl debug`) join it.
+            for spec in pod["spec"]["ephemeralContainers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if !rt
+                    .ephemeral
+                    .iter()
+                    .any(|c| c.name == spec["name"].as_str().unwrap_or(""))
+                {
+                    let security = &pod["spec"]["securityContext"];
+                    rt.ephemeral.push(container_from_spec(spec, security, now));
+                }
+            }
             // Image updates on a running pod restart that container with the new image.
             if let Some(specs) = pod["spec"]["containers"].as_array() {
                 for (c, s) in rt.containers.iter_mut().zip(specs) {
@@ -1319,6 +1349,30 @@ impl Kubelet {
         format!("{}{octet}", self.pod_cidr_prefix)
     }
 
+    /// Gives the pod's containers that `which` picks what their sandbox brings them:
+    /// their volumes' files and the pod's fields their environment may name.
+    fn set_up(
+        &self,
+        api: &mut ApiServer,
+        (rt, host): (&mut PodRuntime, &Fs),
+        which: impl Fn(&Container) -> bool,
+    ) {
+        let ip = rt.ip.clone().unwrap_or_default();
+        let pod = api
+            .get(resources::pods(), &rt.namespace, &rt.name)
+            .unwrap_or_default();
+        let fields = downward_fields(&pod, &self.node, &self.host_ip, &ip);
+        let links = pod["spec"]["enableServiceLinks"].as_bool().unwrap_or(true);
+        let (ns, vols) = (rt.namespace.clone(), rt.volumes.clone());
+        for c in rt.all_mut().filter(|c| which(c)) {
+            (c.files, c.text) =
+                volumes::files(&mut self.client(api), (&ns, host), &vols, &c.mounts);
+            c.choose_image_files();
+            c.fields = fields.clone();
+            c.service_links = links;
+        }
+    }
+
     fn sync_pod(&mut self, api: &mut ApiServer, rec: &mut Recorder, key: &str, files: &Fs) {
         let Some(mut rt) = self.pods.remove(key) else {
             return;
@@ -1333,12 +1387,26 @@ impl Kubelet {
             ..Default::default()
         };
         let host = self.node.clone();
+        // Events name the container by its place in the spec.
+        let lists: Vec<(&str, Vec<String>)> = [
+            ("initContainers", &rt.init),
+            ("ephemeralContainers", &rt.ephemeral),
+        ]
+        .into_iter()
+        .map(|(l, cs)| (l, cs.iter().map(|c| c.name.clone()).collect()))
+        .collect();
         let mut say =
             |api: &mut ApiServer, c: Option<&str>, type_: &str, reason: &str, msg: String| {
                 let obj = match c {
-                    Some(name) => pod_ref
-                        .clone()
-                        .with_field_path(format!("spec.containers{{{name}}}")),
+                    Some(name) => {
+                        let list = lists
+                            .iter()
+                            .find(|(_, names)| names.iter().any(|n| n == name))
+                            .map_or("containers", |(l, _)| *l);
+                        pod_ref
+                            .clone()
+                            .with_field_path(format!("spec.{list}{{{name}}}"))
+                    }
                     None => pod_ref.clone(),
                 };
                 rec.record(
@@ -1353,7 +1421,7 @@ impl Kubelet {
 
         if let Some(deadline) = rt.deleting {
             let mut all_stopped = true;
-            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+            for c in rt.all_mut() {
                 if let State::Running {
                     started_at,
                     graceful,
@@ -1420,7 +1488,7 @@ impl Kubelet {
 
         if rt.evicted.is_some() {
             // Its containers stop as the eviction manager killed them; none restarts.
-            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
+            for c in rt.all_mut() {
                 if let (Some((at, code)), State::Running { started_at, .. }) = (c.kill, &c.state) {
                     if at <= now {
                         c.state = State::Terminated(Terminated::exited(code, *started_at, at));
@@ -1454,26 +1522,13 @@ impl Kubelet {
                 self.pods.insert(key.to_string(), rt);
                 return;
             }
-            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
-                (c.files, c.text) =
-                    volumes::files(&mut self.client(api), &rt.namespace, &rt.volumes, &c.mounts);
-                c.choose_image_files();
-            }
             let ip = if rt.host_network {
                 self.host_ip.clone()
             } else {
                 self.allocate_ip()
             };
-            let pod = api
-                .get(resources::pods(), &rt.namespace, &rt.name)
-                .unwrap_or_default();
-            let fields = downward_fields(&pod, &self.node, &self.host_ip, &ip);
-            let links = pod["spec"]["enableServiceLinks"].as_bool().unwrap_or(true);
-            for c in rt.init.iter_mut().chain(rt.containers.iter_mut()) {
-                c.fields = fields.clone();
-                c.service_links = links;
-            }
             rt.ip = Some(ip);
+            self.set_up(api, (&mut rt, files), |_| true);
             let first_at = now;
             if let Some(c) = rt.init.first_mut().or(rt.containers.first_mut()) {
                 if let State::Waiting { at, .. } = &mut c.state {
@@ -1587,6 +1642,20 @@ impl Kubelet {
                     _ => true,
                 };
             }
+        }
+        // Ephemeral containers start when added, once the sandbox runs, and are never
+        // restarted.
+        if rt.ephemeral.iter().any(|c| c.fields.is_empty()) {
+            self.set_up(api, (&mut rt, files), |c| c.fields.is_empty());
+        }
+        let namespace = rt.namespace.clone();
+        for c in rt.ephemeral.iter_mut() {
+            if let State::Waiting { at, .. } = &mut c.state {
+                if *at == Millis::MAX {
+                    *at = now;
+                }
+            }
+            self.drive(api, &mut say, c, "Never", (&namespace, &pod_desc), files);
         }
         self.run_probes(api, &mut say, &mut rt);
         self.write_status(api, &mut rt);
@@ -2118,9 +2187,7 @@ impl Kubelet {
                     .map_or(&[][..], Vec::as_slice)
             };
             let running: Vec<(&Container, Millis, BTreeSet<String>)> = rt
-                .init
-                .iter()
-                .chain(rt.containers.iter())
+                .all()
                 .filter_map(|o| match o.state {
                     State::Running { started_at, .. } => {
                         Some((o, now - started_at, o.files_now(changes_of(o))))
@@ -2414,6 +2481,18 @@ impl Kubelet {
                 .init
                 .iter()
                 .map(|c| container_status(c, true))
+                .collect::<Vec<_>>());
+        }
+        if !rt.ephemeral.is_empty() {
+            // Ephemeral containers are never ready.
+            status["ephemeralContainerStatuses"] = json!(rt
+                .ephemeral
+                .iter()
+                .map(|c| {
+                    let mut s = container_status(c, false);
+                    s["ready"] = json!(false);
+                    s
+                })
                 .collect::<Vec<_>>());
         }
         if let Some(ip) = &rt.ip {

@@ -62,11 +62,12 @@ pub fn mount_error(client: &mut Client<'_>, ns: &str, volumes: &Value) -> Option
 }
 
 /// The files a container sees through its volume mounts (`mounts`: name and mountPath):
-/// each mount point, and the keys (or items' paths) of configMap and secret volumes,
+/// each mount point, the keys (or items' paths) of configMap and secret volumes, and
+/// what a hostPath volume shows of the node's files (`host`) as the container starts,
 /// with their text.
 pub fn files(
     client: &mut Client<'_>,
-    ns: &str,
+    (ns, host): (&str, &crate::shell::fs::Fs),
     volumes: &Value,
     mounts: &Value,
 ) -> (BTreeSet<String>, BTreeMap<String, String>) {
@@ -91,6 +92,18 @@ pub fn files(
         else {
             continue;
         };
+        if let Some(root) = v["hostPath"]["path"].as_str() {
+            let root = root.trim_end_matches('/');
+            for (p, content) in host.under(root) {
+                let file = format!("{path}{}", &p[root.len().min(p.len())..]);
+                let file = file.trim_end_matches('/').to_string();
+                if let Some(t) = content {
+                    text.insert(file.clone(), t.to_string());
+                }
+                files.insert(file);
+            }
+            continue;
+        }
         let (source, plural, name_field) = if v["configMap"].is_object() {
             (&v["configMap"], "configmaps", "name")
         } else if v["secret"].is_object() {

@@ -441,6 +441,19 @@ pub fn pod(pod: &Value, events: Option<&[Value]>, now: Millis) -> String {
         Some(pod),
         "",
     );
+    if spec["ephemeralContainers"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty())
+    {
+        pod_template::containers(
+            &mut out,
+            "Ephemeral Containers",
+            &spec["ephemeralContainers"],
+            &status["ephemeralContainerStatuses"],
+            Some(pod),
+            "",
+        );
+    }
     if let Some(gates) = spec["readinessGates"].as_array().filter(|a| !a.is_empty()) {
         out.push_str("Readiness Gates:\n  Type\tStatus\n");
         for g in gates {
