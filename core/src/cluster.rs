@@ -564,6 +564,7 @@ fn kube_proxy_pod(node: &str) -> Value {
             "nodeSelector": {"kubernetes.io/os": "linux"},
             "containers": [{"name": "kube-proxy", "image": format!("registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}"),
                             "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+                            "env": [{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}}],
                             "securityContext": {"privileged": true}}],
             "tolerations": [{"operator": "Exists"}],
         }

@@ -172,6 +172,11 @@ pub fn regex_match(pattern: &str, text: Option<&str>) -> Option<Result<bool, Str
     call("regex", &request)
 }
 
+/// `ps` on a node's processes; None when the tools are not loaded.
+pub fn ps(request: &kubarium_tools::ps::Request) -> Option<CmdResult> {
+    call("ps", request)
+}
+
 /// Whether `name` is one of the utilities.
 pub fn has(name: &str) -> bool {
     kubarium_tools::has(name)

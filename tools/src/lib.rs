@@ -27,6 +27,7 @@ pub mod io;
 pub mod jq;
 pub mod klog;
 pub mod labels;
+pub mod ps;
 pub mod quantity;
 pub mod regex;
 pub mod remote;
@@ -68,6 +69,7 @@ pub fn call(name: &str, request: &str) -> String {
     }
     match name {
         "regex" => answer(request, regex::is_match),
+        "ps" => answer(request, ps::run),
         _ => "null".into(),
     }
 }

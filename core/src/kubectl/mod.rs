@@ -332,7 +332,9 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         return CmdResult::ok(crate::tools::help(&[]).unwrap_or_default());
     };
     let mut rest: Vec<String> = args[i + 1..].to_vec();
-    rest.extend(leading);
+    // They go before `--`: what follows it is a command's own words.
+    let at = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+    rest.splice(at..at, leading);
     let verb = verb.as_str();
     if let Some(text) = help_for(verb, &rest) {
         return CmdResult::ok(text);

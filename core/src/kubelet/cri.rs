@@ -147,3 +147,86 @@ impl Kubelet {
         None
     }
 }
+
+impl Kubelet {
+    /// The runtime's processes at `now`, as `ps` lists them on the node: each running
+    /// pod's shim and pause process, and its running containers' main processes.
+    pub fn processes(&self, now: Millis) -> Vec<kubarium_tools::ps::Process> {
+        use kubarium_tools::ps::Process;
+        let pid = |seed: &str| 2000 + (crate::rng::fnv1a(seed) % 60_000) as u32;
+        let mut out = vec![];
+        for rt in self.pods.values().filter(|rt| rt.ip.is_some()) {
+            let sandbox = hex_digest(&format!("sandbox/{}", rt.uid), 0);
+            let shim = pid(&format!("shim/{sandbox}"));
+            let process = |pid, ppid, started, argv: Vec<String>| Process {
+                pid,
+                ppid,
+                started,
+                cpu_ms: 10,
+                rss_kib: 0,
+                tty: None,
+                stat: "Sl".into(),
+                argv,
+            };
+            let mut shim_p = process(
+                shim,
+                1,
+                rt.sandbox_at,
+                [
+                    "/usr/bin/containerd-shim-runc-v2",
+                    "-namespace",
+                    "k8s.io",
+                    "-id",
+                    &sandbox,
+                    "-address",
+                    "/run/containerd/containerd.sock",
+                ]
+                .map(str::to_string)
+                .to_vec(),
+            );
+            shim_p.rss_kib = 13_000;
+            let mut pause = process(pid(&sandbox), shim, rt.sandbox_at, vec!["/pause".into()]);
+            pause.rss_kib = 1_024;
+            pause.stat = "Ss".into();
+            out.push(shim_p);
+            out.push(pause);
+            for c in rt.all() {
+                let State::Running { started_at, .. } = c.state else {
+                    continue;
+                };
+                let used = c.measured();
+                let ran = u64::try_from(now - started_at).unwrap_or(0);
+                let (command, args) = c.command_line();
+                let mut argv = super::process::argv(&command, &args);
+                if command.is_empty() {
+                    let repository = images::parse_reference(&c.image).repository;
+                    let default = kubarium_tools::ps::default_command(&repository);
+                    let mut words: Vec<String> = default
+                        .split(' ')
+                        .filter(|w| !w.is_empty())
+                        .map(String::from)
+                        .collect();
+                    if words.is_empty() {
+                        words.push(repository.rsplit('/').next().unwrap_or("").to_string());
+                    }
+                    // An image's entrypoint takes the container's args after it.
+                    if !args.is_empty() && !words.is_empty() {
+                        words.truncate(1);
+                    }
+                    argv = words.into_iter().chain(args).collect();
+                }
+                out.push(Process {
+                    pid: pid(c.container_id.trim_start_matches("containerd://")),
+                    ppid: shim,
+                    started: started_at,
+                    cpu_ms: used.cpu.saturating_mul(ran) / 1_000_000,
+                    rss_kib: used.memory / 1024,
+                    tty: None,
+                    stat: "Ssl".into(),
+                    argv,
+                });
+            }
+        }
+        out
+    }
+}

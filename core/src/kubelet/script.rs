@@ -103,6 +103,7 @@ const QUICK: &[&str] = &[
     "stat",
     "yes",
     "nproc",
+    "chroot",
 ];
 
 /// Programs that serve until stopped, and stop promptly on SIGTERM.

@@ -10,8 +10,8 @@ use crate::command::{CmdResult, Output};
 /// Commands a real Linux node has that Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "yq", "curl", "wget", "scp", "etcdctl", "etcdutl", "kubeadm", "kubelet", "docker", "less",
-    "more", "openssl", "helm", "chmod", "ps", "top", "nslookup", "ping", "apt", "apt-get",
-    "service", "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
+    "more", "openssl", "helm", "chmod", "top", "nslookup", "ping", "apt", "apt-get", "service",
+    "ip", "iptables", "netstat", "ss", "uptime", "free", "df", "du",
 ];
 
 /// bash's own commands (what `type` calls a shell builtin).
@@ -99,6 +99,7 @@ pub fn run(
         }
         "echo" => echo(args),
         "systemctl" => super::systemctl::systemctl(cluster, &sh.host, args),
+        "ps" => super::ps::ps(sh, cluster, args),
         "journalctl" => super::systemctl::journalctl(cluster, &sh.host, args),
         "crictl" => super::crictl::crictl(cluster, &sh.host, args),
         n if super::editor::EDITORS.contains(&n) => super::editor::open(sh, cluster, n, args),

@@ -173,6 +173,14 @@ impl<'a> Exec<'a> {
         let mut code = 0;
         let mut piped: Option<Input> = None;
         let terminal = self.sh.stdout_terminal;
+        let outer = std::mem::replace(
+            &mut self.sh.pipeline,
+            if n > 1 {
+                p.commands.iter().filter_map(Command::literal).collect()
+            } else {
+                vec![]
+            },
+        );
         for (i, cmd) in p.commands.iter().enumerate() {
             let mut stage = Output::default();
             self.sh.stdout_terminal = terminal && i + 1 == n;
@@ -198,6 +206,7 @@ impl<'a> Exec<'a> {
                 out.extend(stage);
             }
         }
+        self.sh.pipeline = outer;
         if p.negate {
             i32::from(code == 0)
         } else {

@@ -13,6 +13,7 @@ pub use kubarium_tools::{fs, io};
 pub mod expand;
 pub mod pattern;
 pub mod power;
+pub mod ps;
 pub mod ssh;
 pub mod syntax;
 pub mod systemctl;
@@ -50,6 +51,9 @@ pub struct Shell {
     /// Whether the command running writes to the terminal (not into a pipe, a file, a
     /// command substitution or an ssh connection): `ls` lays names out in columns there.
     pub stdout_terminal: bool,
+    /// The command lines of the pipeline running (its commands run side by side: `ps`
+    /// sees them).
+    pub pipeline: Vec<String>,
     /// A command still running in the foreground (`kubectl get --watch`, an edit).
     pub foreground: Option<Foreground>,
     /// The edit `kubectl edit` has just started, for the shell to hand to an editor.
@@ -95,6 +99,7 @@ impl Default for Shell {
             pending: None,
             foreground_line: false,
             stdout_terminal: false,
+            pipeline: vec![],
             foreground: None,
             edit: None,
             attached: None,

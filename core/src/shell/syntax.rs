@@ -25,6 +25,34 @@ pub enum Part {
 
 pub type Word = Vec<Part>;
 
+impl Command {
+    /// A simple command's words as written, without what would expand (a process
+    /// listing shows a running command so).
+    pub fn literal(&self) -> Option<String> {
+        fn text(parts: &[Part], out: &mut String) {
+            for p in parts {
+                match p {
+                    Part::Lit(t) | Part::Quoted(t) => out.push_str(t),
+                    Part::Double(inner) => text(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let Command::Simple { words, .. } = self else {
+            return None;
+        };
+        let words: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut t = String::new();
+                text(w, &mut t);
+                t
+            })
+            .collect();
+        Some(words.join(" "))
+    }
+}
+
 /// `$name` or `${name...}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Param {
