@@ -151,6 +151,7 @@ impl Session {
             foreground: false,
             stream: None,
             follow: None,
+            forward: None,
             edit: None,
             attach: None,
             run: None,

@@ -29,6 +29,7 @@ pub mod last_applied;
 pub mod logs;
 pub mod manifest;
 pub mod patch;
+pub mod port_forward;
 pub mod replace;
 pub mod run;
 pub mod scale;
@@ -65,6 +66,8 @@ pub struct Ctx<'a> {
     pub attach: Option<exec::Attached>,
     /// A pod `run -i` waits on and shows (set by `run -i`).
     pub run: Option<run::Attach>,
+    /// A port-forward running until Ctrl-C.
+    pub forward: Option<port_forward::Forward>,
 }
 
 impl Ctx<'_> {
@@ -205,13 +208,13 @@ pub const VERBS: &[&str] = &[
     "attach",
     "cp",
     "debug",
+    "port-forward",
     "top",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
     "rollout",
-    "port-forward",
     "auth",
     "certificate",
     "proxy",
@@ -461,6 +464,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "exec" => exec::run(&parsed, ctx),
         "attach" => attach::run(&parsed, ctx),
         "debug" => debug::run(&parsed, ctx),
+        "port-forward" => port_forward::run(&parsed, ctx),
         "cp" => cp::run(&parsed, ctx),
         "top" => top::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),

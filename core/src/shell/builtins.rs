@@ -79,6 +79,7 @@ pub fn run(
                 edit: None,
                 attach: None,
                 run: None,
+                forward: None,
             };
             let res = crate::kubectl::run(args, &mut ctx);
             if let Some(w) = ctx.stream.take() {
@@ -93,6 +94,9 @@ pub fn run(
             }
             if let Some(r) = ctx.run.take() {
                 sh.foreground = Some(super::Foreground::Run(r));
+            }
+            if let Some(f) = ctx.forward.take() {
+                sh.foreground = Some(super::Foreground::Forward(f));
             }
             cluster.settle();
             res

@@ -77,6 +77,8 @@ pub enum Foreground {
     EditFile(editor::FileEdit),
     /// `kubectl run -i` showing its pod until the container ends.
     Run(crate::kubectl::run::Attach),
+    /// `kubectl port-forward` until Ctrl-C.
+    Forward(crate::kubectl::port_forward::Forward),
 }
 
 impl Default for Shell {
@@ -143,6 +145,14 @@ impl Shell {
         let polled = match self.foreground.as_mut() {
             Some(Foreground::Watch(w)) => w.poll(cluster),
             Some(Foreground::Logs(f)) => f.poll(cluster),
+            Some(Foreground::Forward(f)) => {
+                let out = f.poll(cluster);
+                if let Some(code) = f.code {
+                    self.foreground = None;
+                    self.vars.insert("?".into(), code.to_string());
+                }
+                return out;
+            }
             Some(Foreground::Run(r)) => {
                 let out = r.poll(cluster);
                 if let Some(mut session) = r.take_session() {
@@ -236,8 +246,11 @@ impl Shell {
         ) {
             return self.save_edit(cluster, None);
         }
-        if matches!(self.foreground, Some(Foreground::Repeat(_))) {
-            // watch ends on Ctrl-C without an error.
+        if matches!(
+            self.foreground,
+            Some(Foreground::Repeat(_) | Foreground::Forward(_))
+        ) {
+            // watch and port-forward end on Ctrl-C without an error.
             self.foreground = None;
             self.vars.insert("?".into(), "0".into());
             return Output::default();
