@@ -21,6 +21,7 @@ pub mod patch;
 pub mod pod_ephemeral;
 pub mod pod_exec;
 pub mod pod_log;
+pub mod pod_resize;
 pub mod quota;
 pub mod registry;
 pub mod request;

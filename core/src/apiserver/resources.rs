@@ -55,6 +55,7 @@ static ALL: LazyLock<Vec<Resource>> = LazyLock::new(|| {
 /// Subresources the REST surface serves today.
 const SERVED_SUBRESOURCES: &[&str] = &[
     "status",
+    "resize",
     "binding",
     "finalize",
     "scale",

@@ -355,7 +355,7 @@ impl ApiServer {
                 let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
                 self.list_request(req, r, ns, &self.converter(form, r))
             }
-            (Method::Get, false, "" | "status" | "approval" | "ephemeralcontainers") => {
+            (Method::Get, false, "" | "status" | "approval" | "ephemeralcontainers" | "resize") => {
                 let form = negotiation::form(req.accept.as_deref(), req.param("includeObject"))?;
                 let obj = self.get_at(r, ns, name)?;
                 Ok(Response::ok(self.converter(form, r).object(
@@ -438,6 +438,18 @@ impl ApiServer {
                     warnings,
                     content_type: None,
                 })
+            }
+            (Method::Put, false, "resize") => {
+                let body = req.body.clone().unwrap_or(Value::Null);
+                check_body_name(&body, name)?;
+                self.update_resize(ns, name, &body, &write_options(req)?)
+            }
+            (Method::Patch, false, "resize") => {
+                let ty = patch_type(req)?;
+                let live = self.get_at(r, ns, name)?;
+                let body = req.body.clone().unwrap_or(Value::Null);
+                let patched = patch::apply(ty, &live, &body, r.kind)?;
+                self.update_resize(ns, name, &patched, &write_options(req)?)
             }
             (Method::Put, false, "ephemeralcontainers") => {
                 let body = req.body.clone().unwrap_or(Value::Null);

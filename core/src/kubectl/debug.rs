@@ -64,7 +64,8 @@ fn apply_profile(
 ) {
     let with = |spec: &mut Value, f: &dyn Fn(&mut Value)| {
         for list in ["containers", "initContainers", "ephemeralContainers"] {
-            for c in spec[list].as_array_mut().into_iter().flatten() {
+            let found = spec.get_mut(list).and_then(Value::as_array_mut);
+            for c in found.into_iter().flatten() {
                 if c["name"] == container {
                     f(c);
                 }

@@ -84,11 +84,6 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         }
     };
     let sub = p.get("subresource").unwrap_or("");
-    if !matches!(sub, "" | "status" | "scale") {
-        return fail(format!(
-            "error: invalid subresource value: \"{sub}\". Must be one of [status scale]"
-        ));
-    }
     let body = match patch_body(p, ctx) {
         Ok(b) => b,
         Err(e) => return fail(e),

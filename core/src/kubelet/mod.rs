@@ -15,6 +15,7 @@ pub mod node_status;
 mod prober;
 pub mod process;
 pub mod programs;
+mod resize;
 mod script;
 pub mod startup;
 pub mod static_pods;
@@ -150,6 +151,11 @@ struct Container {
     /// Whether its process has a standard input to read (`stdin: true`): a shell there
     /// waits on it rather than exiting at once.
     stdin: bool,
+    /// Its resources and resize policy as enacted, and those a resize asks for until
+    /// the kubelet admits it.
+    resources: Value,
+    resize_policy: Value,
+    desired: Option<(Value, Value)>,
     /// The files its volumes bring (mount points, and the keys of configMap and secret
     /// volumes), besides its image's.
     files: BTreeSet<String>,
@@ -233,6 +239,8 @@ struct PodRuntime {
     priority: i64,
     /// Why and when the eviction manager evicted it, if it did.
     evicted: Option<Evicted>,
+    /// A resize the kubelet could not admit yet.
+    resize_pending: Option<resize::Pending>,
 }
 
 /// A pod the eviction manager evicted: failed for good, its containers stopped.
@@ -454,6 +462,7 @@ impl PodRuntime {
             rejected: None,
             priority: spec["priority"].as_i64().unwrap_or(0),
             evicted: None,
+            resize_pending: None,
             grace: spec["terminationGracePeriodSeconds"]
                 .as_i64()
                 .unwrap_or(30)
@@ -709,6 +718,13 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
         crash: None,
         restartable: c["restartPolicy"] == "Always",
         stdin: c["stdin"] == true,
+        resources: if c["resources"].is_object() {
+            c["resources"].clone()
+        } else {
+            json!({})
+        },
+        resize_policy: c["resizePolicy"].clone(),
+        desired: None,
         files: BTreeSet::new(),
         text: BTreeMap::new(),
         fields: BTreeMap::new(),
@@ -1262,6 +1278,8 @@ impl Kubelet {
                     rt.ephemeral.push(container_from_spec(spec, security, now));
                 }
             }
+            // A resize waits for the kubelet to admit it.
+            Kubelet::note_resize(rt, &pod);
             // Image updates on a running pod restart that container with the new image.
             if let Some(specs) = pod["spec"]["containers"].as_array() {
                 for (c, s) in rt.containers.iter_mut().zip(specs) {
@@ -1297,27 +1315,38 @@ impl Kubelet {
         if finished || !pod["metadata"]["deletionTimestamp"].is_null() {
             return Ok(());
         }
-        // The node as admission reads it, read again only when it has changed.
-        let Some(kv) = api.store.get(&resources::nodes().key("", &self.node)) else {
+        let Some((node, admitted)) = self.admission_view(api, None) else {
             return Ok(());
         };
+        admission::admit(pod, want, node, &admitted)
+    }
+
+    /// The node as admission reads it (read again only when it has changed), and what
+    /// the pods admitted and still running (but `except`) request of it.
+    fn admission_view(
+        &mut self,
+        api: &mut ApiServer,
+        except: Option<&str>,
+    ) -> Option<(
+        &k8s_openapi::api::core::v1::Node,
+        Vec<crate::scheduler::framework::Resources>,
+    )> {
+        let kv = api.store.get(&resources::nodes().key("", &self.node))?;
         if self.admission_node.as_ref().map(|(rev, _)| *rev) != Some(kv.mod_revision) {
             let mut node = Value::clone(&kv.value());
             // Admission has no use for the node's image list.
             if let Some(status) = node["status"].as_object_mut() {
                 status.remove("images");
             }
-            let Ok(typed) = serde_json::from_value(node) else {
-                return Ok(());
-            };
+            let typed = serde_json::from_value(node).ok()?;
             self.admission_node = Some((kv.mod_revision, typed));
         }
-        let Some((_, node)) = &self.admission_node else {
-            return Ok(());
-        };
-        let admitted: Vec<_> = self
+        let (_, node) = self.admission_node.as_ref()?;
+        let admitted = self
             .pods
-            .values()
+            .iter()
+            .filter(|(k, _)| Some(k.as_str()) != except)
+            .map(|(_, rt)| rt)
             .filter(|rt| rt.rejected.is_none() && rt.evicted.is_none() && rt.deleting.is_none())
             .filter(|rt| {
                 let init_done = rt.initialized || rt.init.iter().all(Container::finished_init);
@@ -1325,7 +1354,7 @@ impl Kubelet {
             })
             .map(|rt| rt.requests)
             .collect();
-        admission::admit(pod, want, node, &admitted)
+        Some((node, admitted))
     }
 
     fn release_ip(&mut self, rt: &PodRuntime) {
@@ -1537,6 +1566,8 @@ impl Kubelet {
             }
         }
 
+        let now = api.now();
+        self.resize(api, (key, &mut rt), &mut |c| c.stop_at = Some(now));
         // Init containers run one at a time, each to success, before the app containers;
         // a sidecar (restartPolicy Always) only until it has started, then it keeps
         // running (restarted when it exits) beside them.
@@ -2383,6 +2414,7 @@ impl Kubelet {
             if !c.container_id.is_empty() {
                 s["containerID"] = json!(c.container_id);
             }
+            c.resource_status(&mut s);
             if c.mounts.as_array().is_some_and(|m| !m.is_empty()) {
                 s["volumeMounts"] = c.mounts.clone();
             }
@@ -2461,6 +2493,13 @@ impl Kubelet {
                 unready_msg,
             ),
         ];
+        if let Some(p) = &rt.resize_pending {
+            conditions.push(
+                json!({"type": "PodResizePending", "status": "True", "lastProbeTime": null,
+                "lastTransitionTime": ts(p.since), "reason": p.reason, "message": p.message,
+                "observedGeneration": pod["metadata"]["generation"]}),
+            );
+        }
         if let Some(sched) = pod["status"]["conditions"]
             .as_array()
             .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
