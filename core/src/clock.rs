@@ -58,6 +58,6 @@ pub fn from_time(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> Mi
 /// An RFC 3339 timestamp in a JSON object's field, as simulated milliseconds.
 pub fn time_of(v: &serde_json::Value) -> Option<Millis> {
     let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
-        serde_json::from_value(v.clone()).ok()?;
+        crate::apiserver::decode::typed(v.clone()).ok()?;
     Some(from_time(&t))
 }

@@ -172,6 +172,23 @@ pub fn regex_match(pattern: &str, text: Option<&str>) -> Option<Result<bool, Str
     call("regex", &request)
 }
 
+/// What `kubectl debug` creates or patches; None when the tools are not loaded.
+pub fn debug(request: &kubarium_tools::debug::Request) -> Option<kubarium_tools::debug::Plan> {
+    call("debug", request)
+}
+
+/// The Service `kubectl expose` builds (or why it cannot); None when the tools are not
+/// loaded.
+pub fn expose(request: &kubarium_tools::expose::Request) -> Option<Result<Value, String>> {
+    call("expose", request)
+}
+
+/// The object a `kubectl create` generator of the tools builds (or kubectl's error);
+/// None when the tools are not loaded.
+pub fn generate(request: &kubarium_tools::generators::Request) -> Option<Result<Value, String>> {
+    call("generate", request)
+}
+
 /// `ps` on a node's processes; None when the tools are not loaded.
 pub fn ps(request: &kubarium_tools::ps::Request) -> Option<CmdResult> {
     call("ps", request)

@@ -11,11 +11,14 @@ pub mod components;
 pub mod config_property;
 pub mod coreutils;
 pub mod crictl;
+pub mod debug;
 pub mod describe;
 pub mod explain;
+pub mod expose;
 pub mod find;
 pub mod flags;
 pub mod fs;
+pub mod generators;
 pub mod glob;
 pub mod gojson;
 pub mod gosort;
@@ -26,9 +29,11 @@ pub mod help;
 pub mod io;
 pub mod jq;
 pub mod klog;
+pub mod kubectl_args;
 pub mod labels;
 pub mod ps;
 pub mod quantity;
+pub mod reference;
 pub mod regex;
 pub mod remote;
 pub mod sed;
@@ -70,6 +75,9 @@ pub fn call(name: &str, request: &str) -> String {
     match name {
         "regex" => answer(request, regex::is_match),
         "ps" => answer(request, ps::run),
+        "debug" => answer(request, debug::plan),
+        "expose" => answer(request, expose::service),
+        "generate" => answer(request, generators::build),
         _ => "null".into(),
     }
 }

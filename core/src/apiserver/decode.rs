@@ -57,15 +57,26 @@ pub fn decode<T: DeserializeOwned + serde::Serialize>(
     resource: &Resource,
     validation: FieldValidation,
 ) -> Result<(T, Vec<String>), ApiError> {
-    let obj: T = serde_json::from_value(value.clone())
-        .map_err(|e| type_error(value, resource, &e.to_string()))?;
+    let obj: T = typed(value.clone()).map_err(|e| type_error(value, resource, &e.to_string()))?;
     let warnings = if validation == FieldValidation::Ignore {
         vec![]
     } else {
-        let back = serde_json::to_value(&obj).unwrap_or(Value::Null);
+        let back = untyped(&obj);
         unknown_fields(value, &back, resource, validation)?
     };
     Ok((obj, warnings))
+}
+
+/// A value as a typed object (one copy per kind, not inlined into its callers).
+#[inline(never)]
+pub fn typed<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value(value)
+}
+
+/// A typed object as a value (one copy per kind, shared by its callers).
+#[inline(never)]
+pub fn untyped<T: serde::Serialize>(obj: &T) -> Value {
+    serde_json::to_value(obj).unwrap_or(Value::Null)
 }
 
 fn prefix(resource: &Resource) -> String {

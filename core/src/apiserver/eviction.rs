@@ -43,7 +43,7 @@ impl ApiServer {
             .list(pdb_resource, Some(ns))
             .into_iter()
             .filter(|b| {
-                serde_json::from_value(b["spec"]["selector"].clone()).is_ok_and(|s| {
+                crate::apiserver::decode::typed(b["spec"]["selector"].clone()).is_ok_and(|s| {
                     !crate::labels::selector_is_empty(&s) && selector_matches(&s, &labels)
                 })
             })

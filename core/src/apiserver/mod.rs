@@ -161,7 +161,7 @@ fn generation_fields_changed(fields: &[&str], new: &Value, old: &Value) -> bool 
 }
 
 fn to_stored<T: serde::Serialize>(obj: &T) -> Value {
-    let mut v = serde_json::to_value(obj).unwrap_or(Value::Null);
+    let mut v = decode::untyped(obj);
     if let Some(meta) = v.get_mut("metadata").and_then(Value::as_object_mut) {
         meta.remove("resourceVersion");
     }
@@ -523,7 +523,7 @@ impl ApiServer {
         self.store
             .range(&prefix)
             .filter_map(|kv| {
-                serde_json::from_value(with_resource_version(&kv.value(), kv.mod_revision)).ok()
+                decode::typed(with_resource_version(&kv.value(), kv.mod_revision)).ok()
             })
             .collect()
     }
@@ -584,7 +584,7 @@ impl ApiServer {
             .get(&key)
             .cloned()
             .ok_or_else(|| ApiError::not_found("namespaces", name))?;
-        let mut ns: Namespace = serde_json::from_value((*kv.value()).clone())
+        let mut ns: Namespace = crate::apiserver::decode::typed((*kv.value()).clone())
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
         if let Some(spec) = ns.spec.as_mut() {
             spec.finalizers = Some(vec![]);

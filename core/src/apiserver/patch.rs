@@ -28,7 +28,7 @@ pub fn apply(ty: PatchType, live: &Value, patch: &Value, kind: &str) -> Result<V
             if patch.is_null() {
                 return Ok(live.clone());
             }
-            let ops: json_patch::Patch = serde_json::from_value(patch.clone())
+            let ops: json_patch::Patch = crate::apiserver::decode::typed(patch.clone())
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
             let mut doc = live.clone();
             json_patch::patch(&mut doc, &ops).map_err(|e| {

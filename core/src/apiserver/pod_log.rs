@@ -136,7 +136,7 @@ impl LogOptions {
                 "limitBytes" => o.limit_bytes = Some(int()?),
                 "sinceTime" => {
                     let t: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
-                        serde_json::from_value(json!(v)).map_err(|_| {
+                        crate::apiserver::decode::typed(json!(v)).map_err(|_| {
                             ApiError::bad_request(format!(
                                 "parsing time \"{v}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{v}\" as \"2006\""
                             ))

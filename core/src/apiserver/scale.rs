@@ -46,7 +46,7 @@ pub fn scale_of(r: &Resource, obj: &Value, custom: Option<&ScalePaths>) -> Value
         pairs.sort();
         pairs.join(",")
     } else {
-        serde_json::from_value(obj["spec"]["selector"].clone())
+        crate::apiserver::decode::typed(obj["spec"]["selector"].clone())
             .map(|s| selector_string(&s))
             .unwrap_or_default()
     };

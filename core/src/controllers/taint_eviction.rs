@@ -66,7 +66,7 @@ impl TaintEviction {
             return;
         };
         let tolerations: Vec<Toleration> =
-            serde_json::from_value(pod["spec"]["tolerations"].clone()).unwrap_or_default();
+            crate::apiserver::decode::typed(pod["spec"]["tolerations"].clone()).unwrap_or_default();
         if let Some(at) = eviction_time(&tolerations, taints, now) {
             self.due.insert(key, at);
         }

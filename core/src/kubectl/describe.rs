@@ -178,7 +178,7 @@ fn selected_pods(client: &mut client::Client<'_>, t: &Value) -> Vec<Value> {
                 .collect::<Vec<_>>()
                 .join(",")
         }
-        sel => serde_json::from_value(sel.clone())
+        sel => crate::apiserver::decode::typed(sel.clone())
             .map(|sel| crate::labels::selector_string(&sel))
             .unwrap_or_default(),
     };

@@ -643,6 +643,14 @@ impl Parsed {
         self.get(long).is_some_and(|v| v != "false")
     }
 
+    /// Every flag given, by long name, with its values.
+    pub fn values(&self) -> BTreeMap<String, Vec<String>> {
+        self.values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
     pub fn given(&self, long: &str) -> bool {
         self.values.contains_key(long)
     }

@@ -152,7 +152,7 @@ fn query(p: &Parsed, selector: bool) -> Result<Query, String> {
     }
     if let Some(t) = p.get("since-time") {
         let time: k8s_openapi::apimachinery::pkg::apis::meta::v1::Time =
-            serde_json::from_value(Value::String(t.to_string())).map_err(|_| {
+            crate::apiserver::decode::typed(Value::String(t.to_string())).map_err(|_| {
                 format!("error: parsing time \"{t}\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"{t}\" as \"2006\"")
             })?;
         let whole = crate::clock::to_time(from_time(&time));
@@ -515,7 +515,7 @@ pub(super) fn selector_for(kind: &str, obj: &Value) -> Option<String> {
     match kind {
         "Service" | "ReplicationController" => map(&obj["spec"]["selector"]),
         "ReplicaSet" | "Deployment" | "DaemonSet" | "StatefulSet" | "Job" => {
-            let sel = serde_json::from_value(obj["spec"]["selector"].clone()).ok()?;
+            let sel = crate::apiserver::decode::typed(obj["spec"]["selector"].clone()).ok()?;
             Some(crate::labels::selector_string(&sel))
         }
         _ => None,

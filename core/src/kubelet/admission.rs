@@ -29,7 +29,7 @@ pub fn admit(
     // The kubelet reads the pod's tolerations against a taint of its own making
     // (memory pressure) and the node's NoExecute taints.
     let tolerations: Vec<Toleration> =
-        serde_json::from_value(pod["spec"]["tolerations"].clone()).unwrap_or_default();
+        crate::apiserver::decode::typed(pod["spec"]["tolerations"].clone()).unwrap_or_default();
     let tolerated = |taint: &Taint| {
         tolerations
             .iter()

@@ -456,7 +456,7 @@ impl PodRuntime {
             last_status: Vec::new(),
             static_pod: false,
             initialized: false,
-            requests: serde_json::from_value(pod.clone())
+            requests: crate::apiserver::decode::typed(pod.clone())
                 .map(|p| crate::scheduler::framework::pod_requests(&p))
                 .unwrap_or_default(),
             rejected: None,
@@ -1293,7 +1293,7 @@ impl Kubelet {
             if let Some(ts) = pod["metadata"]["deletionTimestamp"].as_str() {
                 if rt.deleting.is_none() {
                     let deadline: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Time> =
-                        serde_json::from_value(Value::String(ts.to_string())).ok();
+                        crate::apiserver::decode::typed(Value::String(ts.to_string())).ok();
                     rt.deleting = Some(deadline.map_or(now, |d| from_time(&d)).max(now));
                 }
             }
@@ -1338,7 +1338,7 @@ impl Kubelet {
             if let Some(status) = node["status"].as_object_mut() {
                 status.remove("images");
             }
-            let typed = serde_json::from_value(node).ok()?;
+            let typed = crate::apiserver::decode::typed(node).ok()?;
             self.admission_node = Some((kv.mod_revision, typed));
         }
         let (_, node) = self.admission_node.as_ref()?;

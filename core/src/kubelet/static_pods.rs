@@ -119,7 +119,7 @@ fn decode(text: &str, node: &str) -> Result<StaticPod, Unusable> {
     if let Some(why) = unusable {
         return Err(unparsed(why));
     }
-    let mut typed: Pod = serde_json::from_value(doc.clone()).map_err(unparsed)?;
+    let mut typed: Pod = crate::apiserver::decode::typed(doc.clone()).map_err(unparsed)?;
     let meta = &mut typed.metadata;
     let name = format!("{}-{node}", meta.name.as_deref().unwrap_or(""));
     if let Some(why) = crate::apiserver::validation::dns1123_subdomain(&name).first() {

@@ -74,7 +74,7 @@ fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
 
 /// An API timestamp field, or `None` if it is missing.
 fn time(v: &Value, pointer: &str) -> Option<Time> {
-    serde_json::from_value(v.pointer(pointer)?.clone()).ok()
+    crate::apiserver::decode::typed(v.pointer(pointer)?.clone()).ok()
 }
 
 /// Milliseconds since an API timestamp field, or `None` if it is missing.

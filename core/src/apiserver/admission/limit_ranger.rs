@@ -20,7 +20,7 @@ fn limit_ranges(attrs: &Attributes<'_>) -> Vec<LimitRange> {
     attrs
         .store
         .range(&resources::limit_ranges().prefix(Some(attrs.namespace)))
-        .filter_map(|kv| serde_json::from_value((*kv.value()).clone()).ok())
+        .filter_map(|kv| crate::apiserver::decode::typed((*kv.value()).clone()).ok())
         .collect()
 }
 
@@ -257,9 +257,9 @@ pub fn validate(attrs: &Attributes<'_>, obj: &Value) -> Result<(), ApiError> {
         }
     } else {
         let requests: Option<List> =
-            serde_json::from_value(obj["spec"]["resources"]["requests"].clone()).ok();
+            crate::apiserver::decode::typed(obj["spec"]["resources"]["requests"].clone()).ok();
         let limits: Option<List> =
-            serde_json::from_value(obj["spec"]["resources"]["limits"].clone()).ok();
+            crate::apiserver::decode::typed(obj["spec"]["resources"]["limits"].clone()).ok();
         for item in items.iter().filter(|i| i.type_ == "PersistentVolumeClaim") {
             check("PersistentVolumeClaim", item, &requests, &limits, &mut errs);
         }

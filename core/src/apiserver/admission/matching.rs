@@ -21,7 +21,7 @@ fn allows(list: &Value, value: &str) -> bool {
 
 /// An object's labels.
 pub fn labels_of(v: &Value) -> BTreeMap<String, String> {
-    serde_json::from_value(v["metadata"]["labels"].clone()).unwrap_or_default()
+    crate::apiserver::decode::typed(v["metadata"]["labels"].clone()).unwrap_or_default()
 }
 
 /// Whether a label selector (absent: everything) selects `labels`.

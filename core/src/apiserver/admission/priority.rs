@@ -30,7 +30,7 @@ fn classes(attrs: &Attributes<'_>) -> Vec<PriorityClass> {
     attrs
         .store
         .range(&resources::priority_classes().prefix(None))
-        .filter_map(|kv| serde_json::from_value((*kv.value()).clone()).ok())
+        .filter_map(|kv| crate::apiserver::decode::typed((*kv.value()).clone()).ok())
         .collect()
 }
 

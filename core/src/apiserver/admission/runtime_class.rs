@@ -22,7 +22,7 @@ pub fn admit(attrs: &Attributes<'_>, obj: &mut dyn Any) -> Result<(), ApiError> 
     };
     let class: Option<RuntimeClass> = resources::find("node.k8s.io", "v1", "runtimeclasses")
         .and_then(|r| attrs.store.get(&r.key("", &name)))
-        .and_then(|kv| serde_json::from_value((*kv.value()).clone()).ok());
+        .and_then(|kv| crate::apiserver::decode::typed((*kv.value()).clone()).ok());
     let Some(class) = class else {
         return Err(ApiError::forbidden(
             "pods",

@@ -247,7 +247,7 @@ impl ApiServer {
             ));
         };
         let old_meta: ObjectMeta =
-            serde_json::from_value(old_rest.remove("metadata").unwrap_or(Value::Null))
+            crate::apiserver::decode::typed(old_rest.remove("metadata").unwrap_or(Value::Null))
                 .unwrap_or_default();
         super::super::carry_over_meta(&mut meta, &old_meta, status);
         if status {
@@ -324,7 +324,8 @@ impl ApiServer {
             .cloned()
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
         let mut obj = (*kv.value()).clone();
-        let meta: ObjectMeta = serde_json::from_value(obj["metadata"].clone()).unwrap_or_default();
+        let meta: ObjectMeta =
+            crate::apiserver::decode::typed(obj["metadata"].clone()).unwrap_or_default();
         if !blocks_deletion(&meta) {
             if dry_run {
                 return Ok(Deleted::Gone(with_resource_version(

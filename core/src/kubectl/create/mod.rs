@@ -248,6 +248,23 @@ fn deployment(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
     send(p, ctx, what, name, obj)
 }
 
+/// The object a generator of the tools module builds from the flags (or kubectl's
+/// error, printed).
+fn generated(generator: &str, p: &Parsed, name: &str) -> Result<serde_json::Value, CmdResult> {
+    let request = kubarium_tools::generators::Request {
+        generator: generator.to_string(),
+        name: name.to_string(),
+        flags: crate::kubectl::debug::args(p),
+    };
+    match crate::tools::generate(&request) {
+        Some(Ok(obj)) => Ok(obj),
+        Some(Err(e)) => Err(fail(e)),
+        None => Err(crate::tools::unavailable(&format!(
+            "kubectl create {generator}"
+        ))),
+    }
+}
+
 /// Sends an object a generator built (or, with `--dry-run=client`, prints it), with
 /// kubectl's `created` lines. `what` is the resource's group, plural and kubectl name, and
 /// the start of kubectl's error when the server refuses (its wording differs by
