@@ -297,3 +297,34 @@ test('vi opens a node file in the editor panel and saving writes it; a powered-o
     server.close();
   }
 });
+
+test('kubectl run -it --rm gives the terminal to the container\'s shell; kubectl debug node/NAME attaches with the node\'s files at /host; ps on the node', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  const prompt = (p) => page.waitForFunction((p) => document.querySelector('.prompt').innerText === p, p, { timeout: 30000 });
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl run tmp --rm -it --image=busybox:1.36 -- sh');
+    await prompt('/ # ');
+    await run(page, 'echo shell in $(hostname)');
+    await page.waitForSelector('text=shell in tmp');
+    await run(page, 'exit');
+    await page.waitForSelector('text=pod "tmp" deleted from default namespace');
+    await prompt('controlplane:~$ ');
+    await run(page, 'kubectl debug node/node01 -it --image=busybox:1.36 --profile=general');
+    await page.waitForSelector('text=Creating debugging pod node-debugger-node01-');
+    await prompt('/ # ');
+    await run(page, 'ls /host/var/lib/kubelet');
+    await page.waitForSelector('text=config.yaml');
+    await page.screenshot({ path: path.join(shots, 'debug.png') });
+    await run(page, 'exit');
+    await prompt('controlplane:~$ ');
+    await run(page, 'ps aux | grep kubelet | grep -v grep | head -1');
+    await page.waitForSelector('text=kubelet --bootstrap-kubeconfig=');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -165,13 +165,6 @@ impl ApiServer {
             let generation = live["metadata"]["generation"].as_i64().unwrap_or(1) + 1;
             value["metadata"]["generation"] = generation.into();
         }
-        let (obj, warnings) =
-            self.update_checked(r, ns, name, (kv, value), warnings, false, false, opts)?;
-        Ok(Response {
-            code: 200,
-            body: obj,
-            warnings,
-            content_type: None,
-        })
+        self.write_pod(ns, name, (kv, value), warnings, opts)
     }
 }

@@ -439,29 +439,22 @@ impl ApiServer {
                     content_type: None,
                 })
             }
-            (Method::Put, false, "resize") => {
+            (Method::Put | Method::Patch, false, "resize" | "ephemeralcontainers") => {
+                // The pod as the client wants it; the subresource takes its part.
                 let body = req.body.clone().unwrap_or(Value::Null);
-                check_body_name(&body, name)?;
-                self.update_resize(ns, name, &body, &write_options(req)?)
-            }
-            (Method::Patch, false, "resize") => {
-                let ty = patch_type(req)?;
-                let live = self.get_at(r, ns, name)?;
-                let body = req.body.clone().unwrap_or(Value::Null);
-                let patched = patch::apply(ty, &live, &body, r.kind)?;
-                self.update_resize(ns, name, &patched, &write_options(req)?)
-            }
-            (Method::Put, false, "ephemeralcontainers") => {
-                let body = req.body.clone().unwrap_or(Value::Null);
-                check_body_name(&body, name)?;
-                self.update_ephemeral_containers(ns, name, &body, &write_options(req)?)
-            }
-            (Method::Patch, false, "ephemeralcontainers") => {
-                let ty = patch_type(req)?;
-                let live = self.get_at(r, ns, name)?;
-                let body = req.body.clone().unwrap_or(Value::Null);
-                let patched = patch::apply(ty, &live, &body, r.kind)?;
-                self.update_ephemeral_containers(ns, name, &patched, &write_options(req)?)
+                let wanted = if req.method == Method::Put {
+                    check_body_name(&body, name)?;
+                    body
+                } else {
+                    let live = self.get_at(r, ns, name)?;
+                    patch::apply(patch_type(req)?, &live, &body, r.kind)?
+                };
+                let opts = write_options(req)?;
+                if sub == "resize" {
+                    self.update_resize(ns, name, &wanted, &opts)
+                } else {
+                    self.update_ephemeral_containers(ns, name, &wanted, &opts)
+                }
             }
             (Method::Put, false, "finalize") => {
                 self.finalize_namespace(name)?;

@@ -63,11 +63,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     } else if spec["tty"] == true {
         tty = true;
     }
-    let argv: Vec<String> = ["command", "args"]
-        .iter()
-        .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
-        .filter_map(|w| w.as_str().map(str::to_string))
-        .collect();
+    let argv = super::run::command_line(spec);
     let image = spec["image"].as_str().unwrap_or("");
     let shell = (p.on("stdin") && spec["stdin"] == true && reads_terminal(image, &argv))
         .then(|| argv.first().map_or("sh", String::as_str).to_string());

@@ -268,6 +268,15 @@ fn overridden(p: &Parsed, pod: Value) -> Result<Value, CmdResult> {
     Ok(merged)
 }
 
+/// A container spec's command and args, in that order.
+pub(super) fn command_line(spec: &Value) -> Vec<String> {
+    ["command", "args"]
+        .iter()
+        .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect()
+}
+
 /// Whether a container would read the terminal: a shell with no script (given, or its
 /// image's default command).
 pub(super) fn reads_terminal(image: &str, argv: &[String]) -> bool {
@@ -355,11 +364,7 @@ impl Attach {
             .flat_map(|l| pod["spec"][*l].as_array().cloned().unwrap_or_default())
             .find(|c| c["name"] == container)
             .unwrap_or_default();
-        let argv: Vec<String> = ["command", "args"]
-            .iter()
-            .flat_map(|k| spec[*k].as_array().cloned().unwrap_or_default())
-            .filter_map(|w| w.as_str().map(str::to_string))
-            .collect();
+        let argv = command_line(&spec);
         let image = spec["image"].as_str().unwrap_or("");
         let name = pod["metadata"]["name"].as_str().unwrap_or("");
         let shell = (p.on("stdin") && reads_terminal(image, &argv)).then(|| {
