@@ -43,12 +43,10 @@ pub struct Attached {
 /// A shell's prompt on a terminal (none without one): bash's `root@POD:/# `, BusyBox's
 /// `/ # `, dash's `# `.
 pub(super) fn prompt(tty: bool, shell: &str, image: &str, pod: &str) -> String {
-    let busybox = crate::kubelet::images::is_busybox(image);
-    match (tty, shell.rsplit('/').next().unwrap_or(shell), busybox) {
-        (false, ..) => String::new(),
-        (_, "bash", _) => format!("root@{pod}:/# "),
-        (_, _, true) => "/ # ".to_string(),
-        _ => "# ".to_string(),
+    if tty {
+        crate::kubelet::process::shell_prompt(shell, image, pod)
+    } else {
+        String::new()
     }
 }
 
@@ -160,10 +158,8 @@ impl Attached {
         if line.trim().is_empty() {
             return (Output::default(), None);
         }
-        let mut script = line.replace("$?", &self.status.to_string());
-        if script.trim() == "exit" {
-            script = format!("exit {}", self.status);
-        }
+        // The shell keeps its own `$?`: the line goes as typed.
+        let script = line.to_string();
         let mut req = Request::new(
             Method::Post,
             resources::pods().path(Some(&self.namespace), Some(&self.pod)) + "/attach",

@@ -391,6 +391,13 @@ impl Attach {
         }
     }
 
+    /// Back from the terminal's session with the container's shell: what that session
+    /// showed (now in the container's log) is on the screen already.
+    pub fn resume(&mut self, cluster: &mut crate::cluster::Cluster) {
+        let log = super::logs::read(cluster, &self.namespace, &self.pod, &self.container);
+        self.seen = log.lines().count();
+    }
+
     /// The session with its container's shell, once that runs (the terminal takes it;
     /// this waits for the pod again when the shell has exited).
     pub fn take_session(&mut self) -> Option<super::exec::Attached> {

@@ -20,6 +20,11 @@ pub struct ExecOutput {
 /// How long a command may run before the simulation stops waiting for it.
 const EXEC_LIMIT: Millis = 60 * SECOND;
 
+/// The shell a container's command line runs (its image's `sh` when it names none).
+fn shell_name(argv: &[String]) -> String {
+    argv.first().map_or("sh", String::as_str).to_string()
+}
+
 impl Kubelet {
     /// Runs `argv` with `stdin` in container `container` of pod `namespace/pod` at
     /// cluster time `now`.
@@ -122,13 +127,32 @@ impl Kubelet {
                 format!("container {container} has no shell reading its terminal"),
             ));
         }
-        let shell = argv.first().map_or("sh", String::as_str).to_string();
+        let shell = shell_name(&argv);
+        let status = self
+            .terminal
+            .borrow()
+            .get(&c.container_id)
+            .map_or(0, |(s, _)| *s);
+        let mut script = line.replace("$?", &status.to_string());
+        if script.trim() == "exit" {
+            script = format!("exit {status}");
+        }
         let out = self.exec(
             (namespace, pod, container),
-            &[shell, "-c".into(), line.to_string()],
+            &[shell, "-c".into(), script],
             None,
             now,
         )?;
+        let mut terminal = self.terminal.borrow_mut();
+        let (last, shown) = terminal.entry(c.container_id.clone()).or_default();
+        *last = out.status;
+        if c.tty {
+            // A terminal's screen is the container's log: the prompt, the line, its output.
+            let prompt = process::shell_prompt(&shell_name(&argv), &c.image, pod);
+            shown.push((now, format!("{prompt}{line}")));
+            let printed: String = out.chunks.iter().map(|(_, t)| t.as_str()).collect();
+            shown.extend(printed.lines().map(|l| (now, l.to_string())));
+        }
         let ended = out.by_exit;
         if ended {
             self.shell_exits

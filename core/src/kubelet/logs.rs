@@ -133,8 +133,23 @@ impl Kubelet {
             .lines(from, until)
             .into_iter()
             .map(|l| (from + l.at, l.text))
-            .filter(|(at, _)| since.is_none_or(|s| *at >= s))
             .collect();
+        // What its terminal showed, for a container with one.
+        let id = if opts.previous {
+            &c.last_id
+        } else {
+            &c.container_id
+        };
+        if let Some((_, shown)) = self.terminal.borrow().get(id) {
+            lines.extend(
+                shown
+                    .iter()
+                    .filter(|(at, _)| (from..=until).contains(at))
+                    .cloned(),
+            );
+            lines.sort_by_key(|(at, _)| *at);
+        }
+        lines.retain(|(at, _)| since.is_none_or(|s| *at >= s));
         if let Some(n) = opts.tail_lines {
             let keep = usize::try_from(n).unwrap_or(0);
             let skip = lines.len().saturating_sub(keep);

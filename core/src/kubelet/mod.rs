@@ -151,6 +151,8 @@ struct Container {
     /// Whether its process has a standard input to read (`stdin: true`): a shell there
     /// waits on it rather than exiting at once.
     stdin: bool,
+    /// Whether it has a terminal (`tty: true`): what a shell there shows is its log.
+    tty: bool,
     /// Its resources and resize policy as enacted, and those a resize asks for until
     /// the kubelet admits it.
     resources: Value,
@@ -534,6 +536,9 @@ pub struct ContainerStats {
     pub memory: u64,
 }
 
+/// A shell on a container's terminal: its last line's status, and what it showed.
+type Terminal = (i32, Vec<(Millis, String)>);
+
 /// A node's agent.
 #[derive(Debug, Clone)]
 pub struct Kubelet {
@@ -580,6 +585,10 @@ pub struct Kubelet {
     /// Shells on an attached terminal that exited since the last sync: the container's
     /// ID, when, and with which status.
     shell_exits: RefCell<Vec<(String, Millis, i32)>>,
+    /// The shells on containers' terminals, by container ID: the last line's status
+    /// (their `$?`) and, for a container with a terminal, what it showed (prompts, typed
+    /// lines, output): part of its log.
+    terminal: RefCell<BTreeMap<String, Terminal>>,
     /// Whether etcd ran on this node at the last sync (probes that depend on it are
     /// woken when that changes).
     etcd_up: bool,
@@ -718,6 +727,7 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
         crash: None,
         restartable: c["restartPolicy"] == "Always",
         stdin: c["stdin"] == true,
+        tty: c["tty"] == true,
         resources: if c["resources"].is_object() {
             c["resources"].clone()
         } else {
@@ -781,6 +791,7 @@ impl Kubelet {
             exec_changes: RefCell::default(),
             probes_to_wake: RefCell::default(),
             shell_exits: RefCell::default(),
+            terminal: RefCell::default(),
             etcd_up: false,
             pressure_at: None,
             admission_node: None,
@@ -1048,6 +1059,18 @@ impl Kubelet {
             self.exec_changes
                 .borrow_mut()
                 .retain(|id, _| live.contains(id.as_str()));
+        }
+        if !self.terminal.borrow().is_empty() {
+            // A terminal's lines last as long as the instance's log (this one or the last).
+            let kept: BTreeSet<&str> = self
+                .pods
+                .values()
+                .flat_map(|rt| rt.all())
+                .flat_map(|c| [c.container_id.as_str(), c.last_id.as_str()])
+                .collect();
+            self.terminal
+                .borrow_mut()
+                .retain(|id, _| kept.contains(id.as_str()));
         }
         self.sync_static_pods(api);
         // Only pods that changed or have something due: the rest are as they were.

@@ -43,6 +43,16 @@ pub fn reads_terminal(image: &Image, argv: &[String]) -> bool {
     }
 }
 
+/// The prompt a shell prints on a terminal: bash's `root@POD:/# `, BusyBox's `/ # `,
+/// dash's `# `.
+pub fn shell_prompt(shell: &str, image: &str, pod: &str) -> String {
+    match (binary(shell), super::images::is_busybox(image)) {
+        ("bash", _) => format!("root@{pod}:/# "),
+        (_, true) => "/ # ".to_string(),
+        _ => "# ".to_string(),
+    }
+}
+
 /// Decides what a container runs, as the runtime would.
 pub fn behaviour(
     image: &Image,

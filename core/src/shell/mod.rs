@@ -285,8 +285,9 @@ impl Shell {
                 out.out(farewell);
             }
             match session.then {
-                Some(then) => {
+                Some(mut then) => {
                     // kubectl run waits for the pod its shell ran in.
+                    then.resume(cluster);
                     self.foreground = Some(Foreground::Run(*then));
                     out.extend(self.poll(cluster));
                 }
