@@ -108,12 +108,7 @@ impl ApiServer {
         let r = resources::pods();
         let (_, warnings): (k8s_openapi::api::core::v1::Pod, _) =
             decode::decode(patched, r, opts.validation)?;
-        let key = r.key(ns, name);
-        let kv = self
-            .store
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&r.group_resource(), name))?;
+        let kv = self.stored_pod(ns, name)?;
         let live = kv.value();
         let new = patched["spec"]["ephemeralContainers"]
             .as_array()
@@ -126,6 +121,19 @@ impl ApiServer {
         let mut value = (*live).clone();
         value["spec"]["ephemeralContainers"] = Value::Array(new);
         self.write_pod(ns, name, (kv, value), warnings, opts)
+    }
+
+    /// A pod as the store holds it, for a subresource's write.
+    pub(super) fn stored_pod(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<crate::store::KeyValue, ApiError> {
+        let r = resources::pods();
+        self.store
+            .get(&r.key(ns, name))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&r.group_resource(), name))
     }
 
     /// Writes a pod a subresource of its changed, past the checks of every write.

@@ -137,12 +137,7 @@ impl ApiServer {
         opts: &WriteOptions,
     ) -> Result<Response, ApiError> {
         let r = resources::pods();
-        let key = r.key(ns, name);
-        let kv = self
-            .store
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&r.group_resource(), name))?;
+        let kv = self.stored_pod(ns, name)?;
         let live = kv.value();
         let mut errs = check(&live, patched);
         let mut value = resized(&live, patched);
