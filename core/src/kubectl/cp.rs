@@ -1,7 +1,8 @@
-//! `kubectl cp [NAMESPACE/]POD:PATH LOCAL`: as kubectl does it, `tar cf - PATH` runs in
-//! the container (its messages print on standard output), and the archive is unpacked
-//! on the node, PATH becoming LOCAL. Copying into a container is not supported yet:
-//! containers do not keep what is written into them.
+//! `kubectl cp`, as kubectl does it. From a container (`[NAMESPACE/]POD:PATH LOCAL`):
+//! `tar cf - PATH` runs in it (its messages print on standard output) and the archive is
+//! unpacked on the node, PATH becoming LOCAL. Into one (`LOCAL POD:PATH`): `test -d PATH`
+//! decides whether LOCAL goes inside PATH or becomes it, and the archive of LOCAL under
+//! its new name is unpacked there by `tar -xmf - -C DIR`.
 
 use super::client;
 use super::exec::exec_in;
@@ -54,40 +55,18 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     if src.file.is_empty() || dest.file.is_empty() {
         return fail("error: filepath can not be empty");
     }
-    let Some((pod_ns, pod)) = src.pod else {
-        if dest.pod.is_none() {
-            return fail("error: one of src or dest must be a remote file specification");
-        }
-        if !ctx
-            .cluster
-            .fs(ctx.host)
-            .exists(&fs::resolve(ctx.cwd, &src.file))
-        {
-            return fail(format!(
-                "error: {} doesn't exist in local filesystem",
-                src.file
-            ));
-        }
-        return fail("error: \"kubectl cp\" into a container is not supported in Kubarium yet");
-    };
     if !crate::tools::loaded() {
         return crate::tools::unavailable("cp");
     }
-    let ns = pod_ns.unwrap_or_else(|| namespace(p));
-    let obj = match client::connect(ctx.cluster).get(resources::pods(), &ns, &pod) {
-        Ok(obj) => obj,
-        Err(e) => return fail(e.kubectl_message()),
+    let Some((pod_ns, pod)) = src.pod else {
+        let Some((pod_ns, pod)) = dest.pod else {
+            return fail("error: one of src or dest must be a remote file specification");
+        };
+        return to_pod(p, ctx, &src.file, (pod_ns, &pod), &dest.file);
     };
-    let phase = obj["status"]["phase"].as_str().unwrap_or("");
-    if phase == "Succeeded" || phase == "Failed" {
-        return fail(format!(
-            "error: cannot exec into a container in a completed pod; current phase is {phase}"
-        ));
-    }
-    let mut out = Output::default();
-    let container = match p.get("container") {
-        Some(c) => c.to_string(),
-        None => default_container(&obj, false, &mut out),
+    let (ns, container, mut out) = match target(p, ctx, pod_ns, &pod) {
+        Ok(t) => t,
+        Err(res) => return res,
     };
     let tar = ["tar", "cf", "-", src.file.as_str()].map(String::from);
     let res = exec_in(ctx.cluster, &ns, &pod, &container, &tar, None, false);
@@ -125,6 +104,91 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         }
     }
     CmdResult { output: out, code }
+}
+
+/// The pod's namespace, the container to run in (`-c`, or the default one, which
+/// `out` may announce) and `out`; or kubectl's failure when the pod cannot run
+/// commands.
+fn target(
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    pod_ns: Option<String>,
+    pod: &str,
+) -> Result<(String, String, Output), CmdResult> {
+    let ns = pod_ns.unwrap_or_else(|| namespace(p));
+    let obj = client::connect(ctx.cluster)
+        .get(resources::pods(), &ns, pod)
+        .map_err(|e| fail(e.kubectl_message()))?;
+    let phase = obj["status"]["phase"].as_str().unwrap_or("");
+    if phase == "Succeeded" || phase == "Failed" {
+        return Err(fail(format!(
+            "error: cannot exec into a container in a completed pod; current phase is {phase}"
+        )));
+    }
+    let mut out = Output::default();
+    let container = match p.get("container") {
+        Some(c) => c.to_string(),
+        None => default_container(&obj, false, &mut out),
+    };
+    Ok((ns, container, out))
+}
+
+/// Copies `local` (a file or a directory) on the node into the pod's container at
+/// `remote`.
+fn to_pod(
+    p: &Parsed,
+    ctx: &mut Ctx<'_>,
+    local: &str,
+    (pod_ns, pod): (Option<String>, &str),
+    remote: &str,
+) -> CmdResult {
+    let from = fs::resolve(ctx.cwd, local);
+    if !ctx.cluster.fs(ctx.host).exists(&from) {
+        return fail(format!("error: {local} doesn't exist in local filesystem"));
+    }
+    let (ns, container, mut out) = match target(p, ctx, pod_ns, pod) {
+        Ok(t) => t,
+        Err(res) => return res,
+    };
+    let test = ["test", "-d", remote].map(String::from);
+    let is_dir = exec_in(ctx.cluster, &ns, pod, &container, &test, None, false).code == 0;
+    let remote = match is_dir {
+        true => format!("{}/{}", remote.trim_end_matches('/'), base(&from)),
+        false => remote.to_string(),
+    };
+    let (dir, name) = match remote.trim_end_matches('/').rsplit_once('/') {
+        Some(("", name)) => ("/".to_string(), name.to_string()),
+        Some((dir, name)) => (dir.to_string(), name.to_string()),
+        None => (".".to_string(), remote.clone()),
+    };
+    // The archive holds LOCAL under its name in the container.
+    let mut staged = Fs::default();
+    if let Err(e) = place(ctx.cluster.fs(ctx.host), &from, &mut staged, &format!("/{name}")) {
+        return fail(format!("error: {e}"));
+    }
+    let mut io = Io {
+        stdin: None,
+        fs: &mut staged,
+        cwd: "/",
+    };
+    let args = ["cf", "-", name.as_str()].map(String::from);
+    let archive = crate::tools::run("tar", &args, &mut io).output.text();
+    let mut tar = vec!["tar".to_string()];
+    if p.on("no-preserve") {
+        tar.extend(["--no-same-permissions", "--no-same-owner"].map(String::from));
+    }
+    tar.extend(["-xmf", "-", "-C", &dir].map(String::from));
+    let res = exec_in(ctx.cluster, &ns, pod, &container, &tar, Some(archive), false);
+    out.chunks.extend(res.output.chunks);
+    CmdResult {
+        output: out,
+        code: res.code,
+    }
+}
+
+/// The last part of a path.
+fn base(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Writes what is at `from` in `unpacked` at `to` on the node: a file's text, or a

@@ -337,7 +337,9 @@ impl Container {
         files.extend(self.context().image_files().map(|(p, _)| p.to_string()));
         for c in changes {
             match c {
-                script::Change::Made { path, .. } => files.insert(path.clone()),
+                script::Change::Made { path, .. } | script::Change::Wrote { path, .. } => {
+                    files.insert(path.clone())
+                }
                 script::Change::Removed(path) => files.remove(path),
             };
         }

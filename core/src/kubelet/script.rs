@@ -182,6 +182,8 @@ enum Sink {
     Out,
     Err,
     Discard,
+    /// A file: the index of its path among the run's `targets`.
+    File(usize),
 }
 
 /// Steps a script may take: a fate is decided within the first, a log may run longer.
@@ -193,6 +195,10 @@ struct Run<'a> {
     /// Every path there is, and those of them that are files rather than directories.
     files: BTreeSet<String>,
     plain: BTreeSet<String>,
+    /// The text of the files it wrote, over what its image and volumes bring.
+    written: BTreeMap<String, String>,
+    /// The files its redirections write to (see `Sink::File`).
+    targets: Vec<String>,
     vars: BTreeMap<String, String>,
     exported: Vec<String>,
     elapsed: Millis,
@@ -262,6 +268,8 @@ pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) 
 pub enum Change {
     Made { path: String, file: bool },
     Removed(String),
+    /// A file's text as a command left it.
+    Wrote { path: String, text: String },
 }
 
 /// What a command printed, in order: pieces of standard output (`false`) and error
@@ -330,6 +338,7 @@ pub fn exec_in(
         let _ = before.simple(main);
         run.files = before.files;
         run.plain = before.plain;
+        run.written = before.written;
     }
     for c in changes {
         match c {
@@ -342,10 +351,16 @@ pub fn exec_in(
             Change::Removed(path) => {
                 run.files.remove(path);
                 run.plain.remove(path);
+                run.written.remove(path);
+            }
+            Change::Wrote { path, text } => {
+                run.files.insert(path.clone());
+                run.plain.insert(path.clone());
+                run.written.insert(path.clone(), text.clone());
             }
         }
     }
-    let (files, plain) = (run.files.clone(), run.plain.clone());
+    let (files, plain, written) = (run.files.clone(), run.plain.clone(), run.written.clone());
     run.stdin = stdin;
     run.strict = strict;
     let flow = run.simple(argv);
@@ -371,7 +386,15 @@ pub fn exec_in(
             path: p.clone(),
             file: true,
         });
-    let changes = removed.chain(made).chain(retyped).collect();
+    let wrote = run
+        .written
+        .iter()
+        .filter(|(p, t)| written.get(*p) != Some(*t) && run.plain.contains(*p))
+        .map(|(p, t)| Change::Wrote {
+            path: p.clone(),
+            text: t.clone(),
+        });
+    let changes = removed.chain(made).chain(retyped).chain(wrote).collect();
     let exec = match flow {
         Flow::Status(127) if !["sh", "bash", "ash"].contains(&name) => Exec::NotFound,
         _ if run.elapsed > limit => Exec::TimedOut,
@@ -410,6 +433,8 @@ impl<'a> Run<'a> {
                 .map(|s| s.to_string())
                 .chain(ctx.text.keys().cloned())
                 .collect(),
+            written: BTreeMap::new(),
+            targets: vec![],
             vars: ctx.env.iter().cloned().collect(),
             exported: ctx.env.iter().map(|(k, _)| k.clone()).collect(),
             elapsed: 0,
@@ -439,6 +464,12 @@ impl<'a> Run<'a> {
         let sink = if stderr { self.sinks.1 } else { self.sinks.0 };
         match sink {
             Sink::Discard => {}
+            Sink::File(_) if self.past() => {}
+            Sink::File(i) => {
+                if let Some(path) = self.targets.get(i) {
+                    self.written.entry(path.clone()).or_default().push_str(text);
+                }
+            }
             Sink::Out if !self.captures.is_empty() => {
                 if let Some(c) = self.captures.last_mut() {
                     c.push_str(text);
@@ -475,7 +506,7 @@ impl<'a> Run<'a> {
         let mut fs = crate::shell::fs::Fs::default();
         for path in &self.files {
             let made = if self.plain.contains(path) {
-                let text = self.ctx.text(path).unwrap_or("");
+                let text = self.text(path).unwrap_or("");
                 fs.mkdir(&crate::shell::fs::parent(path), true)
                     .and_then(|()| fs.write(path, text, false))
             } else {
@@ -484,6 +515,7 @@ impl<'a> Run<'a> {
             // A path the shell's files cannot hold is left out.
             drop(made);
         }
+        let before = fs.clone();
         let stdin = self.stdin.take();
         let result = match name {
             "wc" | "head" | "tail" => crate::shell::builtins::text_utility(name, &fs, args, stdin),
@@ -496,7 +528,36 @@ impl<'a> Run<'a> {
                 crate::tools::run(name, args, &mut io)
             }
         };
+        if fs.generation() != before.generation() {
+            self.keep(&before, &fs);
+        }
         self.emit(result)
+    }
+
+    /// Keeps what a utility changed in the copy of its files it worked on (`after`,
+    /// made as `before`).
+    fn keep(&mut self, before: &crate::shell::fs::Fs, after: &crate::shell::fs::Fs) {
+        for (path, text) in after.under("/") {
+            let same = match text {
+                None => before.is_dir(path),
+                Some(text) => before.read(path) == Some(text),
+            };
+            if same {
+                continue;
+            }
+            self.files.insert(path.to_string());
+            if let Some(text) = text {
+                self.plain.insert(path.to_string());
+                self.written.insert(path.to_string(), text.to_string());
+            }
+        }
+        for (path, _) in before.under("/") {
+            if !after.exists(path) {
+                self.files.remove(path);
+                self.plain.remove(path);
+                self.written.remove(path);
+            }
+        }
     }
 
     /// Prints what a utility gave back; its status.
@@ -694,7 +755,9 @@ impl<'a> Run<'a> {
                 words,
                 redirects,
             } => {
-                let sinks = self.redirect(redirects);
+                let Ok(sinks) = self.redirect(redirects) else {
+                    return Flow::Status(if self.ctx.busybox { 1 } else { 2 });
+                };
                 let argv: Vec<String> = words.iter().flat_map(|w| self.fields(w)).collect();
                 if argv.is_empty() {
                     for (name, value) in assigns {
@@ -707,7 +770,9 @@ impl<'a> Run<'a> {
                 (sinks, self.simple(&argv))
             }
             Command::Compound { body, redirects } => {
-                let sinks = self.redirect(redirects);
+                let Ok(sinks) = self.redirect(redirects) else {
+                    return Flow::Status(if self.ctx.busybox { 1 } else { 2 });
+                };
                 (sinks, self.compound(body))
             }
             Command::Function { .. } => return Flow::Status(0),
@@ -716,20 +781,30 @@ impl<'a> Run<'a> {
         flow
     }
 
-    /// Applies a command's redirections; returns the sinks to restore after it.
-    fn redirect(&mut self, redirects: &[syntax::Redirect]) -> (Sink, Sink) {
+    /// Applies a command's redirections; returns the sinks to restore after it, or
+    /// fails as the shell does when a file cannot be opened (the command does not run).
+    fn redirect(&mut self, redirects: &[syntax::Redirect]) -> Result<(Sink, Sink), ()> {
         let saved = self.sinks;
         for r in redirects {
             match &r.kind {
-                RedirKind::Out { target, .. } | RedirKind::Both { target, .. } => {
+                RedirKind::Out { target, append } | RedirKind::Both { target, append } => {
                     let path = self.string(target);
                     let sink = match path.as_str() {
                         "/dev/stdout" => saved.0,
                         "/dev/stderr" => saved.1,
-                        _ => {
-                            self.create(&path);
-                            Sink::Discard
-                        }
+                        p if p.starts_with("/dev/") => Sink::Discard,
+                        _ => match self.open(&path, *append) {
+                            Ok(sink) => sink,
+                            Err(why) => {
+                                self.sinks = saved;
+                                let msg = match self.ctx.busybox {
+                                    true => format!("sh: can't create {path}: {why}\n"),
+                                    false => format!("sh: 1: cannot create {path}: {why}\n"),
+                                };
+                                self.print(true, &msg);
+                                return Err(());
+                            }
+                        },
                     };
                     match (&r.kind, r.fd) {
                         (RedirKind::Both { .. }, _) => self.sinks = (sink, sink),
@@ -748,7 +823,7 @@ impl<'a> Run<'a> {
                 _ => {}
             }
         }
-        saved
+        Ok(saved)
     }
 
     fn compound(&mut self, body: &Compound) -> Flow {
@@ -959,7 +1034,7 @@ impl<'a> Run<'a> {
                         }
                         continue;
                     }
-                    let text = match self.ctx.text(f.trim_end_matches('/')) {
+                    let text = match self.text(f.trim_end_matches('/')) {
                         Some(t) => t.to_string(),
                         None if f == "/etc/hostname" => {
                             format!("{}\n", self.var("HOSTNAME").unwrap_or_default())
@@ -1016,16 +1091,38 @@ impl<'a> Run<'a> {
                 Flow::Status(0)
             }
             "mkdir" => {
+                let parents = args.iter().any(|a| a == "-p" || a == "--parents");
+                let mut code = 0;
                 for p in paths() {
-                    self.files.insert(p.trim_end_matches('/').to_string());
+                    let p = p.trim_end_matches('/');
+                    let dir = crate::shell::fs::parent(p);
+                    let why = if self.exists(p) {
+                        "File exists"
+                    } else if p.starts_with('/') && !self.exists(&dir) {
+                        "No such file or directory"
+                    } else {
+                        ""
+                    };
+                    if !why.is_empty() && !parents {
+                        let can = if self.ctx.busybox { "can't" } else { "cannot" };
+                        self.print(true, &format!("mkdir: {can} create directory '{p}': {why}\n"));
+                        code = 1;
+                        continue;
+                    }
+                    // With -p, the directories above it too.
+                    let mut d = p.to_string();
+                    while d != "/" && self.files.insert(d.clone()) {
+                        d = crate::shell::fs::parent(&d);
+                    }
                 }
-                Flow::Status(0)
+                Flow::Status(code)
             }
             "rm" | "rmdir" => {
                 let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
                 let mut code = 0;
                 for p in paths() {
                     self.plain.remove(p.trim_end_matches('/'));
+                    self.written.remove(p.trim_end_matches('/'));
                     if !self.files.remove(p.trim_end_matches('/')) && !force {
                         code = 1;
                     }
@@ -1044,7 +1141,10 @@ impl<'a> Run<'a> {
                 };
                 let num = |s: &str| s.trim().parse::<i64>().unwrap_or(0);
                 let truth = match args.as_slice() {
-                    [op, path] if ["-f", "-e", "-d", "-r", "-s"].contains(op) => self.exists(path),
+                    ["-d", path] => self.exists(path) && self.is_dir(path),
+                    ["-f", path] => self.exists(path) && !self.is_dir(path),
+                    ["-s", path] => self.text(path).is_some_and(|t| !t.is_empty()),
+                    [op, path] if ["-e", "-r"].contains(op) => self.exists(path),
                     ["-z", s] => s.is_empty(),
                     ["-n", s] => !s.is_empty(),
                     [s] => !s.is_empty(),
@@ -1081,18 +1181,6 @@ impl<'a> Run<'a> {
             n if UNTIL_KILLED.contains(&n) => Flow::Forever { graceful: false },
             // The shell's text utilities, on the container's files and its input.
             "wc" | "head" | "tail" | "grep" | "egrep" | "fgrep" => self.utility(name, args),
-            // The utilities work on a copy of the container's files: what they would
-            // write there is lost.
-            "tar"
-                if args.iter().any(|a| {
-                    a == "--extract" || a.trim_start_matches('-').starts_with(['x', 'X'])
-                }) =>
-            {
-                self.fail(
-                    "tar: extracting in a container: not supported in Kubarium yet".into(),
-                    2,
-                )
-            }
             n if crate::tools::has(n) => self.utility(n, args),
             n if QUICK.contains(&n) && self.strict && !SILENT.contains(&n) => {
                 self.fail(format!("{n}: not supported in Kubarium yet"), 1)
@@ -1113,5 +1201,43 @@ impl<'a> Run<'a> {
             self.files.insert(path.to_string());
             self.plain.insert(path.to_string());
         }
+    }
+
+    /// The text of a file it has, as it last wrote it.
+    fn text(&self, path: &str) -> Option<&str> {
+        self.written
+            .get(path)
+            .map(String::as_str)
+            .or_else(|| self.ctx.text(path))
+    }
+
+    /// Opens `path` for a redirection to write (`append`: after its text): the sink
+    /// its output goes to, or why it cannot be written, in the shell's words.
+    fn open(&mut self, path: &str, append: bool) -> Result<Sink, &'static str> {
+        let dir = crate::shell::fs::parent(path);
+        if self.exists(path) && self.is_dir(path) {
+            return Err("Is a directory");
+        }
+        if path.starts_with('/') && !(self.exists(&dir) && self.is_dir(&dir)) {
+            return Err(match self.ctx.busybox {
+                true => "nonexistent directory",
+                false => "Directory nonexistent",
+            });
+        }
+        let path = path.to_string();
+        let text = match append {
+            true => self.text(&path).unwrap_or_default().to_string(),
+            false => String::new(),
+        };
+        self.create(&path);
+        self.written.insert(path.clone(), text);
+        let i = match self.targets.iter().position(|t| *t == path) {
+            Some(i) => i,
+            None => {
+                self.targets.push(path);
+                self.targets.len() - 1
+            }
+        };
+        Ok(Sink::File(i))
     }
 }
