@@ -129,6 +129,8 @@ impl Host {
             }
             let _ = host.fs.write(path, &text, false);
         }
+        // The machine's own name, as its operating system keeps it.
+        let _ = host.fs.write("/etc/hostname", &format!("{name}\n"), false);
         if control_plane {
             // kubeadm's admin kubeconfig, and the copy kubectl reads, as on exam nodes.
             let kubeconfig = crate::kubectl::config::text(&format!(

@@ -163,7 +163,12 @@ fn to_pod(
     };
     // The archive holds LOCAL under its name in the container.
     let mut staged = Fs::default();
-    if let Err(e) = place(ctx.cluster.fs(ctx.host), &from, &mut staged, &format!("/{name}")) {
+    if let Err(e) = place(
+        ctx.cluster.fs(ctx.host),
+        &from,
+        &mut staged,
+        &format!("/{name}"),
+    ) {
         return fail(format!("error: {e}"));
     }
     let mut io = Io {
@@ -178,7 +183,15 @@ fn to_pod(
         tar.extend(["--no-same-permissions", "--no-same-owner"].map(String::from));
     }
     tar.extend(["-xmf", "-", "-C", &dir].map(String::from));
-    let res = exec_in(ctx.cluster, &ns, pod, &container, &tar, Some(archive), false);
+    let res = exec_in(
+        ctx.cluster,
+        &ns,
+        pod,
+        &container,
+        &tar,
+        Some(archive),
+        false,
+    );
     out.chunks.extend(res.output.chunks);
     CmdResult {
         output: out,

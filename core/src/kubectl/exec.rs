@@ -81,6 +81,36 @@ impl Attached {
         self.prompt.clone()
     }
 
+    /// Where its container has its node's root (a hostPath volume of `/`), and that
+    /// node's name.
+    pub fn node_root(&self, cluster: &mut crate::cluster::Cluster) -> Option<(String, String)> {
+        let pod = client::connect(cluster)
+            .get(resources::pods(), &self.namespace, &self.pod)
+            .ok()?;
+        let spec = &pod["spec"];
+        let node = spec["nodeName"].as_str()?.to_string();
+        let container = ["containers", "initContainers", "ephemeralContainers"]
+            .iter()
+            .flat_map(|k| spec[*k].as_array().into_iter().flatten())
+            .find(|c| c["name"] == self.container.as_str())?;
+        let host_root = |name: &Value| {
+            spec["volumes"].as_array().into_iter().flatten().any(|v| {
+                v["name"] == *name
+                    && v["hostPath"]["path"]
+                        .as_str()
+                        .map(|p| p.trim_end_matches('/'))
+                        == Some("")
+            })
+        };
+        container["volumeMounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|m| host_root(&m["name"]))
+            .and_then(|m| m["mountPath"].as_str())
+            .map(|path| (path.to_string(), node))
+    }
+
     /// Whether its container still runs (the session lasts as long as it does).
     fn still_running(&self, cluster: &mut crate::cluster::Cluster) -> bool {
         client::connect(cluster)

@@ -116,7 +116,7 @@ pub fn resolve(
         ),
         (
             "HOSTNAME".into(),
-            fields.get("metadata.name").cloned().unwrap_or_default(),
+            fields.get("hostname").cloned().unwrap_or_default(),
         ),
     ];
     let set = |vars: &mut Vec<(String, String)>, k: String, v: String| {

@@ -373,6 +373,17 @@ impl Container {
 }
 
 /// The pod's fields its containers' downward references may name.
+/// The hostname a pod's containers have: the node's on the host's network, else the
+/// pod's `spec.hostname`, else its name.
+fn hostname(pod: &Value, node: &str) -> String {
+    let spec = &pod["spec"];
+    match (spec["hostNetwork"] == true, spec["hostname"].as_str()) {
+        (true, _) => node.to_string(),
+        (false, Some(h)) if !h.is_empty() => h.to_string(),
+        _ => pod["metadata"]["name"].as_str().unwrap_or("").to_string(),
+    }
+}
+
 fn downward_fields(pod: &Value, node: &str, host_ip: &str, ip: &str) -> BTreeMap<String, String> {
     let m = &pod["metadata"];
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
@@ -389,6 +400,9 @@ fn downward_fields(pod: &Value, node: &str, host_ip: &str, ip: &str) -> BTreeMap
         ("status.hostIPs".into(), host_ip.to_string()),
         ("status.podIP".into(), ip.to_string()),
         ("status.podIPs".into(), ip.to_string()),
+        // Not a field: the containers' hostname (the node's on its network, else the
+        // pod's spec.hostname or name), which no fieldPath can name.
+        ("hostname".into(), hostname(pod, node)),
     ]);
     for (field, map) in [("labels", &m["labels"]), ("annotations", &m["annotations"])] {
         let mut all = vec![];

@@ -266,10 +266,16 @@ pub fn output(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) 
 /// directory) or removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    Made { path: String, file: bool },
+    Made {
+        path: String,
+        file: bool,
+    },
     Removed(String),
     /// A file's text as a command left it.
-    Wrote { path: String, text: String },
+    Wrote {
+        path: String,
+        text: String,
+    },
 }
 
 /// What a command printed, in order: pieces of standard output (`false`) and error
@@ -1105,7 +1111,10 @@ impl<'a> Run<'a> {
                     };
                     if !why.is_empty() && !parents {
                         let can = if self.ctx.busybox { "can't" } else { "cannot" };
-                        self.print(true, &format!("mkdir: {can} create directory '{p}': {why}\n"));
+                        self.print(
+                            true,
+                            &format!("mkdir: {can} create directory '{p}': {why}\n"),
+                        );
                         code = 1;
                         continue;
                     }
@@ -1181,6 +1190,21 @@ impl<'a> Run<'a> {
             n if UNTIL_KILLED.contains(&n) => Flow::Forever { graceful: false },
             // The shell's text utilities, on the container's files and its input.
             "wc" | "head" | "tail" | "grep" | "egrep" | "fgrep" => self.utility(name, args),
+            // Only a node's root (`kubectl debug node/...`'s /host) can be changed into,
+            // by the learner's terminal: see shell/chroot.rs.
+            "chroot" => match paths().next() {
+                Some(dir) if !self.exists(dir) => {
+                    let (can, code) = match self.ctx.busybox {
+                        true => ("can't", 1),
+                        false => ("cannot", 125),
+                    };
+                    self.fail(
+                        format!("chroot: {can} change root directory to '{dir}': No such file or directory"),
+                        code,
+                    )
+                }
+                _ => self.fail("chroot: not supported in Kubarium yet".into(), 1),
+            },
             n if crate::tools::has(n) => self.utility(n, args),
             n if QUICK.contains(&n) && self.strict && !SILENT.contains(&n) => {
                 self.fail(format!("{n}: not supported in Kubarium yet"), 1)

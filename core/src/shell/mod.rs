@@ -5,6 +5,7 @@
 
 pub mod arith;
 pub mod builtins;
+pub mod chroot;
 pub mod complete;
 pub mod crictl;
 pub mod editor;
@@ -117,6 +118,10 @@ impl Shell {
         }
         if self.pending.is_some() {
             return "> ".into();
+        }
+        if self.chrooted() {
+            // The node's sh (dash) as root.
+            return "# ".into();
         }
         let dir = if self.cwd == fs::HOME {
             "~".to_string()
@@ -264,6 +269,9 @@ impl Shell {
 
     /// Takes one line of input; runs the command once it is complete.
     pub fn input(&mut self, line: &str, cluster: &mut Cluster) -> Output {
+        if let Some(out) = self.chroot(line, cluster) {
+            return out;
+        }
         if let Some(a) = self.attached.as_mut() {
             let (mut out, exited) = a.input(cluster, line);
             cluster.settle();

@@ -20,6 +20,9 @@ pub struct Login {
     /// The machine `ssh` connected to from it (`ssh` says when that connection closes);
     /// `None` for `sudo -i`.
     remote: Option<String>,
+    /// The container shell that `chroot` into its node's files left (see `chroot`),
+    /// the terminal's again when this login ends.
+    pub(super) container: Option<crate::kubectl::exec::Attached>,
 }
 
 /// ssh's options that take a value.
@@ -28,7 +31,7 @@ const VALUED: &str = "BbcDEeFIiJLlmOoPpQRSWw";
 impl Shell {
     /// Starts a login shell on `host` (root, in /root, with a fresh environment),
     /// keeping the current one to return to.
-    fn log_in(&mut self, host: &str, remote: bool) {
+    pub(super) fn log_in(&mut self, host: &str, remote: bool) {
         let fresh = Shell::default();
         let login = Login {
             host: std::mem::replace(&mut self.host, host.to_string()),
@@ -38,8 +41,14 @@ impl Shell {
             functions: std::mem::replace(&mut self.functions, fresh.functions),
             positional: std::mem::take(&mut self.positional),
             remote: remote.then(|| host.to_string()),
+            container: None,
         };
         self.logins.push(login);
+    }
+
+    /// Whether the shell is one `chroot` started from a container's shell.
+    pub(super) fn chrooted(&self) -> bool {
+        self.logins.last().is_some_and(|l| l.container.is_some())
     }
 
     /// How many logins there are to return to.
@@ -63,7 +72,10 @@ impl Shell {
         let Some(login) = self.logins.pop() else {
             return false;
         };
-        if !dropped {
+        if login.container.is_some() {
+            // A shell that chroot started ends quietly, back in the container's.
+            self.attached = login.container;
+        } else if !dropped {
             out.out("logout\n");
         }
         if let Some(host) = &login.remote {
@@ -190,7 +202,7 @@ pub fn sudo(
 }
 
 /// Runs `line` in a login shell on `host` and comes back.
-fn run_as_login(
+pub(super) fn run_as_login(
     ex: &mut Exec<'_>,
     host: &str,
     remote: bool,
