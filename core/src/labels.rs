@@ -96,7 +96,7 @@ impl Selector {
     /// equalities become matchLabels, the rest matchExpressions, sorted by key.
     pub fn to_label_selector(&self) -> Result<Value, String> {
         let mut reqs = self.0.clone();
-        reqs.sort_by(|a, b| a.key().cmp(b.key()));
+        crate::sort::by(&mut reqs, |a, b| a.key().cmp(b.key()));
         let mut labels = serde_json::Map::new();
         let mut exprs = vec![];
         for r in reqs {
@@ -112,7 +112,7 @@ impl Selector {
                 Req::NotExists(k) => (k, "DoesNotExist", vec![]),
             };
             let mut values = values;
-            values.sort();
+            crate::sort::sort(&mut values);
             values.dedup();
             let mut e = serde_json::json!({"key": key, "operator": op});
             if !values.is_empty() {

@@ -23,6 +23,7 @@ pub mod scale;
 pub mod scheduler;
 pub mod session;
 pub mod shell;
+pub use kubarium_tools::sort;
 pub mod store;
 pub mod tools;
 pub use kubarium_tools::value;

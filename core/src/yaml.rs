@@ -1477,7 +1477,7 @@ fn go_sharp_v(go: &Go, top: bool) -> String {
         }
         Go::Map(map) => {
             let mut entries: Vec<&(Go, Go)> = map.entries.iter().collect();
-            entries.sort_by(|(a, _), (b, _)| go_key_order(a, b));
+            crate::sort::by(&mut entries, |(a, _), (b, _)| go_key_order(a, b));
             let entries: Vec<String> = entries
                 .into_iter()
                 .map(|(k, v)| format!("{}:{}", go_sharp_v(k, false), go_sharp_v(v, false)))

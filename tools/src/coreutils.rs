@@ -436,7 +436,7 @@ fn cut_list(list: &str, fields: bool) -> Result<Vec<(usize, usize)>, CmdResult> 
             }
         }
     }
-    ranges.sort_unstable();
+    crate::sort::sort(&mut ranges);
     let mut merged: Vec<(usize, usize)> = vec![];
     for (lo, hi) in ranges {
         match merged.last_mut() {
@@ -1209,7 +1209,7 @@ fn sort(args: &[String], io: &mut Io) -> Res {
         }
         return Ok(CmdResult::default());
     }
-    lines.sort_by(cmp);
+    crate::sort::by(&mut lines, cmp);
     if unique {
         lines.dedup_by(|b, a| cmp(a, b) == Ordering::Equal);
     }

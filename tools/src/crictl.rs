@@ -419,7 +419,7 @@ fn ps(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
         .filter(|c| f.get(&["pod", "p"]).is_none_or(|p| c.pod_id.starts_with(p)))
         .filter(|c| f.get(&["id"]).is_none_or(|p| c.id.starts_with(p)))
         .collect();
-    list.sort_by(|a, b| a.age.cmp(&b.age).then(a.id.cmp(&b.id)));
+    crate::sort::by(&mut list, |a, b| a.age.cmp(&b.age).then(a.id.cmp(&b.id)));
     if latest {
         list.truncate(1);
     } else if let Some(n) = last.filter(|n| *n > 0) {
@@ -507,7 +507,7 @@ fn pods(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String> {
             None => true,
         })
         .collect();
-    list.sort_by(|a, b| a.age.cmp(&b.age).then(a.id.cmp(&b.id)));
+    crate::sort::by(&mut list, |a, b| a.age.cmp(&b.age).then(a.id.cmp(&b.id)));
     if f.on(&["latest", "l"]) {
         list.truncate(1);
     }
@@ -544,7 +544,9 @@ fn images(rt: &Runtime, args: &[String], out: &mut Output) -> Result<(), String>
     let f = parse(args, &["o", "output", "filter", "f"])?;
     f.output("images", "table")?;
     let mut list: Vec<&Image> = rt.images.iter().collect();
-    list.sort_by(|a, b| (&a.repository, &a.tag).cmp(&(&b.repository, &b.tag)));
+    crate::sort::by(&mut list, |a, b| {
+        (&a.repository, &a.tag).cmp(&(&b.repository, &b.tag))
+    });
     show(
         out,
         &f,

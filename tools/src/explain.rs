@@ -224,7 +224,7 @@ impl Doc<'_> {
         let mut out = String::new();
         if let Some(props) = s["properties"].as_object() {
             let mut names: Vec<&String> = props.keys().collect();
-            names.sort();
+            crate::sort::sort(&mut names);
             for name in names {
                 out.push_str(&self.field_detail(name, s, self.recursive, level));
                 if self.recursive {

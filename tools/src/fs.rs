@@ -193,7 +193,7 @@ impl Fs {
             .filter_map(direct)
             .chain(self.dirs.iter().filter_map(direct))
             .collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names
     }
 }

@@ -301,7 +301,7 @@ mod tests {
             sort(&mut v, |a, b| a.0 < b.0);
             assert!(v.windows(2).all(|w| w[0].0 <= w[1].0), "{n}");
             let mut seen: Vec<usize> = v.iter().map(|x| x.1).collect();
-            seen.sort_unstable();
+            crate::sort::sort(&mut seen);
             assert_eq!(seen, (0..n).collect::<Vec<_>>());
         }
         // Up to 12 elements Go sorts by insertion, which keeps ties in order.

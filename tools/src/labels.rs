@@ -13,7 +13,7 @@ pub fn selector_string(
     }
     for e in sel.match_expressions.iter().flatten() {
         let mut values = e.values.clone().unwrap_or_default();
-        values.sort();
+        crate::sort::sort(&mut values);
         let text = match e.operator.as_str() {
             "In" => format!("{} in ({})", e.key, values.join(",")),
             "NotIn" => format!("{} notin ({})", e.key, values.join(",")),
@@ -23,7 +23,7 @@ pub fn selector_string(
         };
         reqs.push((e.key.clone(), text));
     }
-    reqs.sort();
+    crate::sort::sort(&mut reqs);
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -49,7 +49,7 @@ pub fn node_roles(node: &Value) -> String {
                 .collect()
         })
         .unwrap_or_default();
-    roles.sort();
+    crate::sort::sort(&mut roles);
     roles.dedup();
     if roles.is_empty() {
         "<none>".into()

@@ -37,6 +37,7 @@ pub mod reference;
 pub mod regex;
 pub mod remote;
 pub mod sed;
+pub mod sort;
 pub mod tabwriter;
 pub mod tar;
 pub mod time;

@@ -81,7 +81,7 @@ fn served_groups(catalog: &Catalog) -> Vec<(&'static str, Vec<&'static str>)> {
         }
     }
     // Groups of CRDs come after the built-in ones, by name (their APIServices' priority).
-    groups.sort_by_key(|(g, _)| {
+    crate::sort::by_key(&mut groups, |(g, _)| {
         let builtin = GROUP_ORDER.iter().position(|o| o == g);
         (builtin.unwrap_or(usize::MAX), builtin.map_or(*g, |_| ""))
     });

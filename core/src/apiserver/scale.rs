@@ -43,7 +43,7 @@ pub fn scale_of(r: &Resource, obj: &Value, custom: Option<&ScalePaths>) -> Value
             .flatten()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
             .collect();
-        pairs.sort();
+        crate::sort::sort(&mut pairs);
         pairs.join(",")
     } else {
         crate::apiserver::decode::typed(obj["spec"]["selector"].clone())

@@ -40,7 +40,7 @@ impl Controller for ServiceAccountController {
                 .filter(|sa| sa["metadata"]["name"] == "default")
                 .filter_map(|sa| sa["metadata"]["namespace"].as_str().map(String::from)),
         );
-        check.sort();
+        crate::sort::sort(&mut check);
         check.dedup();
         for ns in check {
             let active = api

@@ -15,7 +15,7 @@ pub fn run(p: &Parsed) -> CmdResult {
             // The commands a learner types, sorted: cobra's help, not the alpha group.
             let mut names: Vec<&str> = COMMANDS.iter().copied().filter(|c| *c != "alpha").collect();
             names.push("help");
-            names.sort_unstable();
+            crate::sort::sort(&mut names);
             match crate::tools::completion_bash(&names.join(" ")) {
                 Some(script) => CmdResult::ok(script),
                 None => crate::tools::unavailable("kubectl completion"),

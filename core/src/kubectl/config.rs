@@ -104,7 +104,9 @@ fn normalized(config: &Value) -> Value {
                 }
             }
         }
-        entries.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        crate::sort::by(entries, |a, b| {
+            a["name"].as_str().cmp(&b["name"].as_str())
+        });
         if entries.is_empty() {
             config[list] = Value::Null;
         }
@@ -156,7 +158,7 @@ fn names(config: &Value, list: &str) -> Vec<String> {
         .flatten()
         .filter_map(|e| e["name"].as_str().map(str::to_string))
         .collect();
-    v.sort();
+    crate::sort::sort(&mut v);
     v
 }
 

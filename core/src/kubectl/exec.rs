@@ -417,7 +417,7 @@ pub(super) fn pod_for(ctx: &mut Ctx<'_>, ns: &str, target: &str) -> Result<Value
             },
         )
         .map_err(|e| e.kubectl_message())?;
-    items.sort_by(by_logging);
+    crate::sort::by(&mut items, by_logging);
     items
         .into_iter()
         .next()

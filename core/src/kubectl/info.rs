@@ -96,9 +96,9 @@ pub fn api_resources(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
         })
         .collect();
     match sort {
-        "name" => rows.sort_by_key(|r| r.plural),
-        "kind" => rows.sort_by_key(|r| r.kind),
-        _ => rows.sort_by_key(|r| (r.group, r.plural)),
+        "name" => crate::sort::by_key(&mut rows, |r| r.plural),
+        "kind" => crate::sort::by_key(&mut rows, |r| r.kind),
+        _ => crate::sort::by_key(&mut rows, |r| (r.group, r.plural)),
     }
     if format == "name" {
         let names: String = rows
@@ -127,7 +127,7 @@ pub fn api_resources(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
         ));
         if wide {
             let mut v = r.verbs.clone();
-            v.sort_unstable();
+            crate::sort::sort(&mut v);
             text.push_str(&format!("\t{}\t{}", v.join(","), r.categories.join(",")));
         }
         text.push('\n');
@@ -147,7 +147,7 @@ pub fn api_versions(p: &Parsed, catalog: &resources::Catalog) -> CmdResult {
         .filter(|r| r.custom || resources::is_served(r))
         .map(|r| r.api_version())
         .collect();
-    versions.sort();
+    crate::sort::sort(&mut versions);
     versions.dedup();
     CmdResult::ok(
         versions

@@ -284,7 +284,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             if items.is_empty() {
                 return fail("error: timed out waiting for the condition");
             }
-            items.sort_by(by_logging);
+            crate::sort::by(&mut items, by_logging);
             if all_pods {
                 items
             } else {

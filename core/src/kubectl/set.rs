@@ -518,7 +518,7 @@ fn subject_key(s: &Value) -> [String; 4] {
 fn subject(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let sorted = |flag: &str| {
         let mut v = p.all(flag);
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v
     };

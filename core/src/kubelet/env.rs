@@ -198,7 +198,7 @@ fn service_vars(client: &mut Client<'_>, ns: &str, links: bool) -> Vec<(String, 
     if !(links && ns == "default") {
         services.extend(client.get(r, "default", "kubernetes"));
     }
-    services.sort_by(|a, b| {
+    crate::sort::by(&mut services, |a, b| {
         a["metadata"]["name"]
             .as_str()
             .cmp(&b["metadata"]["name"].as_str())

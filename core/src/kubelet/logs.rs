@@ -147,7 +147,7 @@ impl Kubelet {
                     .filter(|(at, _)| (from..=until).contains(at))
                     .cloned(),
             );
-            lines.sort_by_key(|(at, _)| *at);
+            crate::sort::by_key(&mut lines, |(at, _)| *at);
         }
         lines.retain(|(at, _)| since.is_none_or(|s| *at >= s));
         if let Some(n) = opts.tail_lines {

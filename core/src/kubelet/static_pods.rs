@@ -46,7 +46,7 @@ pub fn read_dir(files: &Fs, dir: &str, node: &str) -> (Vec<StaticPod>, Vec<Strin
         return (pods, vec![msg]);
     }
     let mut names = files.list(dir);
-    names.sort();
+    crate::sort::sort(&mut names);
     for name in names {
         let path = fs::resolve(dir, &name);
         if name.starts_with('.') {

@@ -197,7 +197,7 @@ pub fn to_json(value: &Value, order: Order) -> String {
             .iter()
             .find(|(p, _)| *p == parent)
             .map_or(&[], |(_, fields)| fields);
-        keys.sort_by_key(|k| match under.iter().position(|f| f == k) {
+        crate::sort::by_key(keys, |k| match under.iter().position(|f| f == k) {
             Some(i) => i,
             None => GO_FIELD_ORDER
                 .iter()

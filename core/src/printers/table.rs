@@ -274,7 +274,7 @@ fn map_pairs(v: &Value) -> String {
                 .iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect();
-            pairs.sort();
+            crate::sort::sort(&mut pairs);
             pairs.join(",")
         }
         _ => "<none>".into(),
@@ -386,7 +386,7 @@ fn selector(sel: &Value) -> Option<String> {
     for e in arr(sel, "/matchExpressions") {
         let key = s(e, "/key");
         let mut values: Vec<&str> = arr(e, "/values").iter().filter_map(Value::as_str).collect();
-        values.sort_unstable();
+        crate::sort::sort(&mut values);
         let text = match s(e, "/operator") {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -396,7 +396,7 @@ fn selector(sel: &Value) -> Option<String> {
         };
         reqs.push((key, text));
     }
-    reqs.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::by(&mut reqs, |a, b| a.0.cmp(b.0));
     Some(
         reqs.into_iter()
             .map(|(_, t)| t)
@@ -419,7 +419,7 @@ fn selector_struct(sel: &Value) -> String {
         .as_object()
         .map(|m| m.iter().collect())
         .unwrap_or_default();
-    labels.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::by(&mut labels, |a, b| a.0.cmp(b.0));
     let labels: String = labels
         .iter()
         .map(|(k, v)| format!("{k}: {},", v.as_str().unwrap_or("")))
@@ -694,7 +694,7 @@ fn quota_cells(quota: &Value) -> [String; 2] {
         .as_object()
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    names.sort();
+    crate::sort::sort(&mut names);
     let (mut request, mut limit) = (Vec::new(), Vec::new());
     for name in names {
         let text = format!(

@@ -25,7 +25,7 @@ fn indent(n: usize, out: &mut String) {
 
 fn write_map(m: &serde_json::Map<String, Value>, level: usize, out: &mut String) {
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     for k in keys {
         let v = &m[k];
         indent(level, out);

@@ -86,7 +86,7 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
         }
     }
     let mut reasons: Vec<String> = histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    reasons.sort();
+    crate::sort::sort(&mut reasons);
     let mut msg = format!("0/{total} nodes are available:");
     if !reasons.is_empty() {
         msg.push_str(&format!(" {}.", reasons.join(", ")));
@@ -110,7 +110,7 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
             "{no_victims} No preemption victims found for incoming pod"
         ));
     }
-    post.sort();
+    crate::sort::sort(&mut post);
     if total > 0 {
         msg.push_str(&format!(
             " preemption: 0/{total} nodes are available: {}.",

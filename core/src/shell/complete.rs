@@ -64,7 +64,7 @@ pub fn complete(
             .into_iter()
             .filter(|o| o.starts_with(partial))
             .collect();
-        v.sort();
+        crate::sort::sort(&mut v);
         v.dedup();
         v
     };

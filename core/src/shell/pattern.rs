@@ -103,7 +103,7 @@ pub fn glob(fs: &Fs, cwd: &str, pattern: &str) -> Vec<String> {
         }
     }
     let mut out: Vec<String> = found.into_iter().map(|(_, s)| s).collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 

@@ -102,7 +102,7 @@ pub fn ps(sh: &Shell, cluster: &Cluster, args: &[String]) -> CmdResult {
     }
     procs.push(bash);
     procs.push(me);
-    procs.sort_by_key(|p| p.pid);
+    crate::sort::by_key(&mut procs, |p| p.pid);
     let memory_kib = cluster
         .api
         .get(resources::nodes(), "", &sh.host)

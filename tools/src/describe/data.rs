@@ -19,7 +19,7 @@ fn sorted_keys(v: &Value) -> Vec<&String> {
         .as_object()
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    keys.sort();
+    crate::sort::sort(&mut keys);
     keys
 }
 

@@ -179,7 +179,7 @@ fn write_map(out: &mut String, prefix: &str, label: &str, map: &Value) {
     match map.as_object() {
         Some(m) if !m.is_empty() => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             for (i, k) in keys.iter().enumerate() {
                 let v = m[*k].as_str().unwrap_or("");
                 if i == 0 {
@@ -503,7 +503,9 @@ pub fn node(
         .cloned()
         .unwrap_or_default();
     // Sorted by effect, then key, as the describer sorts them.
-    taints.sort_by_key(|t| format!("{},{}", s(t, "/effect"), s(t, "/key")));
+    crate::sort::by_key(&mut taints, |t| {
+        format!("{},{}", s(t, "/effect"), s(t, "/key"))
+    });
     if taints.is_empty() {
         out.push_str("Taints:\t<none>\n");
     } else {
@@ -682,7 +684,9 @@ pub fn namespace(ns: &Value, quotas: &[Value], limit_ranges: &[Value]) -> String
     } else {
         out.push_str("Resource Quotas\n");
         let mut quotas: Vec<&Value> = quotas.iter().collect();
-        quotas.sort_by(|a, b| s(a, "/metadata/name").cmp(s(b, "/metadata/name")));
+        crate::sort::by(&mut quotas, |a, b| {
+            s(a, "/metadata/name").cmp(s(b, "/metadata/name"))
+        });
         for q in quotas {
             out.push_str(&format!("  Name:\t{}\n", s(q, "/metadata/name")));
             policy::quota_scopes(&mut out, q, "  ", "* ");

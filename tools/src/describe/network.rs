@@ -128,7 +128,7 @@ pub fn ingress(
         })
         .filter(|a| !a.is_empty())
         .collect();
-    addresses.sort();
+    crate::sort::sort(&mut addresses);
     addresses.dedup();
     w!(out, "Address:\t{}\n", addresses.join(","));
     w!(

@@ -241,7 +241,7 @@ fn mounts(out: &mut String, c: &Value) {
     } else {
         out.push_str("    Mounts:\n");
     }
-    list.sort_by(|a, b| s(a, "/mountPath").cmp(s(b, "/mountPath")));
+    crate::sort::by(&mut list, |a, b| s(a, "/mountPath").cmp(s(b, "/mountPath")));
     for m in &list {
         let mut flags = vec![if m["readOnly"] == true { "ro" } else { "rw" }.to_string()];
         if !s(m, "/subPath").is_empty() {
@@ -258,7 +258,9 @@ fn mounts(out: &mut String, c: &Value) {
     let mut devices = c["volumeDevices"].as_array().cloned().unwrap_or_default();
     if !devices.is_empty() {
         out.push_str("    Devices:\n");
-        devices.sort_by(|a, b| s(a, "/devicePath").cmp(s(b, "/devicePath")));
+        crate::sort::by(&mut devices, |a, b| {
+            s(a, "/devicePath").cmp(s(b, "/devicePath"))
+        });
         for d in &devices {
             w!(
                 out,
@@ -538,7 +540,7 @@ pub(super) fn tolerations(out: &mut String, title: &str, list: &Value) {
         w!(out, "{title}:\t<none>\n");
         return;
     }
-    list.sort_by(|a, b| s(a, "/key").cmp(s(b, "/key")));
+    crate::sort::by(&mut list, |a, b| s(a, "/key").cmp(s(b, "/key")));
     for (i, t) in list.iter().enumerate() {
         let label = if i == 0 {
             format!("{title}:")
@@ -552,7 +554,9 @@ pub(super) fn tolerations(out: &mut String, title: &str, list: &Value) {
 /// Topology spread constraints, sorted by topology key (nothing when there are none).
 pub(super) fn spread_constraints(out: &mut String, list: &Value, space: &str) {
     let mut list = list.as_array().cloned().unwrap_or_default();
-    list.sort_by(|a, b| s(a, "/topologyKey").cmp(s(b, "/topologyKey")));
+    crate::sort::by(&mut list, |a, b| {
+        s(a, "/topologyKey").cmp(s(b, "/topologyKey"))
+    });
     for (i, c) in list.iter().enumerate() {
         if i == 0 {
             w!(out, "{space}Topology Spread Constraints:\t");

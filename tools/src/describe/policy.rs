@@ -27,7 +27,7 @@ pub(super) fn quota_scopes(out: &mut String, q: &Value, indent: &str, bullet: &s
     if scopes.is_empty() {
         return;
     }
-    scopes.sort();
+    crate::sort::sort(&mut scopes);
     w!(out, "{indent}Scopes:\t{}\n", scopes.join(", "));
     for scope in scopes {
         if let Some(help) = scope_help(scope) {
@@ -66,7 +66,7 @@ pub(super) fn limit_rows(out: &mut String, lr: &Value, prefix: &str) {
             .filter_map(|f| item[*f].as_object())
             .flat_map(|m| m.keys())
             .collect();
-        resources.sort();
+        crate::sort::sort(&mut resources);
         resources.dedup();
         for r in resources {
             let cells: Vec<&str> = FIELDS

@@ -111,7 +111,7 @@ fn compact(rules: Vec<Rule>) -> Vec<Rule> {
         }
     }
     out.extend(simple);
-    out.sort_by_key(Rule::key);
+    crate::sort::by_key(&mut out, Rule::key);
     out
 }
 

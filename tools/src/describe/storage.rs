@@ -225,7 +225,7 @@ pub fn persistent_volume_claim(
         w!(out, "  Name:\t{}\n", s(&spec["dataSource"], "/name"));
     }
     let mut pods = used_by.to_vec();
-    pods.sort();
+    crate::sort::sort(&mut pods);
     if pods.is_empty() {
         out.push_str("Used By:\t<none>\n");
     }

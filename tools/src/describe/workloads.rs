@@ -170,7 +170,9 @@ pub fn deployment(d: &Value, owned: &[Value], events: Option<&[Value]>, now: Mil
     pod_template(&mut out, &spec["template"]);
     conditions(&mut out, d);
     let mut sorted: Vec<&Value> = owned.iter().collect();
-    sorted.sort_by_key(|rs| time_of(&rs["metadata"]["creationTimestamp"]).unwrap_or(0));
+    crate::sort::by_key(&mut sorted, |rs| {
+        time_of(&rs["metadata"]["creationTimestamp"]).unwrap_or(0)
+    });
     let new = sorted
         .iter()
         .position(|rs| same_template(&rs["spec"]["template"], &spec["template"]));

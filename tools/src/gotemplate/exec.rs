@@ -335,7 +335,7 @@ impl<'t> State<'t> {
             }
             Val::Json(Value::Object(m), _) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 for k in keys {
                     items.push((
                         Val::Json(Value::String(k.clone()), false),

@@ -100,7 +100,7 @@ pub fn json_v(v: &Value) -> String {
         }
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let items: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", json_v(&m[k])))
@@ -215,7 +215,7 @@ fn format_one(verb: char, spec: &Spec, v: &Val) -> String {
     if let Val::Json(Value::Object(m), _) = v {
         if verb != 'T' {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sort::sort(&mut keys);
             let items: Vec<String> = keys
                 .into_iter()
                 .map(|k| {

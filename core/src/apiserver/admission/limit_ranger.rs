@@ -52,8 +52,8 @@ fn default_container(c: &mut Container, ranges: &[LimitRange], kind: &str) -> Ve
         }
     }
     let mut notes = vec![];
-    set_requests.sort();
-    set_limits.sort();
+    crate::sort::sort(&mut set_requests);
+    crate::sort::sort(&mut set_limits);
     if !set_requests.is_empty() {
         notes.push(format!(
             "{} request for {kind} {}",

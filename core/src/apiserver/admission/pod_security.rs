@@ -149,7 +149,7 @@ fn violations(spec: &Value, level: Level) -> Vec<String> {
     if level == Level::Restricted {
         found.retain(|(id, _)| !matches!(*id, "capabilities_baseline" | "seccompProfile_baseline"));
     }
-    found.sort_by_key(|(id, _)| *id);
+    crate::sort::by_key(&mut found, |(id, _)| *id);
     found.into_iter().map(|(_, m)| m).collect()
 }
 

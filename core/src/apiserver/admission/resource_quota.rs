@@ -84,14 +84,14 @@ fn missing(hard: &Usage, obj: &Value) -> Vec<String> {
         .iter()
         .filter(|(name, _, _)| hard.contains_key(*name))
         .collect();
-    tracked.sort();
+    crate::sort::sort(&mut tracked);
     for (name, field, res) in tracked {
         let mut lacking: Vec<&str> = containers
             .iter()
             .filter(|c| c["resources"][field][res].is_null())
             .filter_map(|c| c["name"].as_str())
             .collect();
-        lacking.sort();
+        crate::sort::sort(&mut lacking);
         lacking.dedup();
         if !lacking.is_empty() {
             out.push(format!("{name} for: {}", lacking.join(",")));

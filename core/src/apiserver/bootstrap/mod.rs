@@ -62,7 +62,7 @@ const PRIORITIES: &[(&str, &str, i32, i32)] = &[
 /// itself, in name order.
 pub fn api_services() -> Vec<Value> {
     let mut gvs: Vec<(&str, &str)> = resources::all().map(|r| (r.group, r.version)).collect();
-    gvs.sort();
+    crate::sort::sort(&mut gvs);
     gvs.dedup();
     let mut out: Vec<Value> = gvs
         .into_iter()
@@ -78,7 +78,7 @@ pub fn api_services() -> Vec<Value> {
             }))
         })
         .collect();
-    out.sort_by(|a, b| {
+    crate::sort::by(&mut out, |a, b| {
         a["metadata"]["name"]
             .as_str()
             .cmp(&b["metadata"]["name"].as_str())

@@ -66,7 +66,7 @@ fn decode_body(
     if let Some(s) = &def.schema {
         let mut pruned = vec![];
         schema::prune(&mut value, s, "", true, &mut pruned);
-        pruned.sort();
+        crate::sort::sort(&mut pruned);
         unknown.extend(pruned);
         schema::default(&mut value, s);
     }

@@ -55,7 +55,7 @@ fn served_versions(crd: &Value) -> Vec<(&Value, bool)> {
         .filter(|v| v["served"].as_bool().unwrap_or(false))
         .map(|v| (v, v["storage"].as_bool().unwrap_or(false)))
         .collect();
-    versions.sort_by(|(a, _), (b, _)| {
+    crate::sort::by(&mut versions, |(a, _), (b, _)| {
         version_order(
             a["name"].as_str().unwrap_or(""),
             b["name"].as_str().unwrap_or(""),

@@ -29,7 +29,7 @@ impl Element {
                 (None, _) => None,
             })
             .collect();
-        pairs.sort();
+        crate::sort::sort(&mut pairs);
         Element::Key(pairs)
     }
 
@@ -57,7 +57,7 @@ impl Element {
                 let obj: Map<String, Value> = serde_json::from_str(rest).ok()?;
                 let mut pairs: Vec<(String, String)> =
                     obj.into_iter().map(|(k, v)| (k, v.to_string())).collect();
-                pairs.sort();
+                crate::sort::sort(&mut pairs);
                 Element::Key(pairs)
             }
             "v" => Element::Value(serde_json::from_str::<Value>(rest).ok()?.to_string()),

@@ -341,7 +341,7 @@ pub fn set_entries(obj: &mut Value, list: &[Entry]) {
 /// Orders managedFields entries as the server keeps them: Apply before Update, then
 /// oldest first, then by manager, version and subresource.
 fn sort_entries(values: &mut [Value]) {
-    values.sort_by(|a, b| {
+    crate::sort::by(values, |a, b| {
         let key = |e: &Value| {
             ["operation", "time", "manager", "apiVersion", "subresource"]
                 .map(|k| e[k].as_str().unwrap_or("").to_string())
@@ -772,7 +772,7 @@ pub fn conflict_message(conflicts: &[Conflict]) -> String {
         );
     }
     let mut managers: Vec<&str> = conflicts.iter().map(|c| c.manager.as_str()).collect();
-    managers.sort();
+    crate::sort::sort(&mut managers);
     managers.dedup();
     let mut lines = vec![];
     for m in managers {

@@ -234,7 +234,7 @@ impl Strategy for CustomResourceDefinition {
                 Some(s) => {
                     let mut structural = vec![];
                     validate_schema(s, &path, true, &mut structural);
-                    structural.sort_by_key(ToString::to_string);
+                    crate::sort::by_key(&mut structural, ToString::to_string);
                     errs.extend(structural);
                     validation_rules::compile_errors(s, &path, &mut errs);
                 }

@@ -258,7 +258,7 @@ fn rules(
     urls: &[String],
 ) -> Vec<Value> {
     let mut groups: Vec<&str> = mapped.iter().map(|(g, _)| g.as_str()).collect();
-    groups.sort();
+    crate::sort::sort(&mut groups);
     groups.dedup();
     let mut rules = vec![];
     for g in groups {
