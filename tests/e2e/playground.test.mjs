@@ -298,7 +298,7 @@ test('vi opens a node file in the editor panel and saving writes it; a powered-o
   }
 });
 
-test('kubectl run -it --rm gives the terminal to the container\'s shell; kubectl debug node/NAME attaches with the node\'s files at /host; ps on the node', async () => {
+test('kubectl run -it --rm gives the terminal to the container\'s shell; kubectl debug node/NAME attaches with the node\'s files at /host, and chroot /host is a shell on the node; ps on the node', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();
   const prompt = (p) => page.waitForFunction((p) => document.querySelector('.prompt').innerText === p, p, { timeout: 30000 });
@@ -317,7 +317,13 @@ test('kubectl run -it --rm gives the terminal to the container\'s shell; kubectl
     await prompt('/ # ');
     await run(page, 'ls /host/var/lib/kubelet');
     await page.waitForSelector('text=config.yaml');
+    await run(page, 'chroot /host');
+    await prompt('# ');
+    await run(page, 'systemctl status kubelet --no-pager | head -5');
+    await page.waitForSelector('text=Active: active (running)');
     await page.screenshot({ path: path.join(shots, 'debug.png') });
+    await run(page, 'exit');
+    await prompt('/ # ');
     await run(page, 'exit');
     await prompt('controlplane:~$ ');
     await run(page, 'ps aux | grep kubelet | grep -v grep | head -1');
