@@ -104,9 +104,7 @@ fn normalized(config: &Value) -> Value {
                 }
             }
         }
-        crate::sort::by(entries, |a, b| {
-            a["name"].as_str().cmp(&b["name"].as_str())
-        });
+        crate::sort::by(entries, |a, b| a["name"].as_str().cmp(&b["name"].as_str()));
         if entries.is_empty() {
             config[list] = Value::Null;
         }

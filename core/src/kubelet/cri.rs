@@ -141,7 +141,7 @@ impl Kubelet {
                     },
                     (false, true) => last_span(),
                 };
-                return span.map(|(from, until)| stamped(from, c.lines(from, until)));
+                return span.map(|(from, until)| stamped(from, self.printed(rt, c, from, until)));
             }
         }
         None

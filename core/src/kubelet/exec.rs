@@ -56,10 +56,17 @@ impl Kubelet {
             .get(&c.container_id)
             .cloned()
             .unwrap_or_default();
+        let shared = super::volumes::shared_writes(
+            rt.all(),
+            c,
+            started_at,
+            &self.exec_changes.borrow(),
+            now,
+        );
         let (exec, changes) = script::exec_in(
             script.as_deref(),
             argv,
-            c.context(),
+            c.context_with(&shared),
             &before,
             (started_at, now - started_at),
             (EXEC_LIMIT, stdin, true),

@@ -4,7 +4,7 @@
 //! timestamped and cut as asked.
 
 use super::script::Line;
-use super::{images, process, Container, Kubelet, State};
+use super::{images, process, script, volumes, Container, Kubelet, PodRuntime, State};
 use crate::apiserver::pod_log::{KubeletError, Kubelets, LogOptions};
 use crate::clock::{Millis, SECOND};
 use kubarium_tools::components::Printed;
@@ -54,8 +54,9 @@ impl Container {
         }
     }
 
-    /// What the instance that started at `from` printed until `until`.
-    pub(super) fn lines(&self, from: Millis, until: Millis) -> Vec<Line> {
+    /// What the instance that started at `from` printed until `until`, with `shared`
+    /// written by the pod's other containers into volumes it shares with them.
+    fn lines(&self, from: Millis, until: Millis, shared: &[script::Write]) -> Vec<Line> {
         if let Some(crash) = &self.crash {
             return crash
                 .iter()
@@ -93,7 +94,7 @@ impl Container {
             &tag,
             &command,
             &args,
-            self.context(),
+            self.context_with(shared),
             from,
             until - from,
         )
@@ -101,6 +102,20 @@ impl Container {
 }
 
 impl Kubelet {
+    /// What the instance of container `c` of the pod `rt` that started at `from`
+    /// printed until `until`.
+    pub(super) fn printed(
+        &self,
+        rt: &PodRuntime,
+        c: &Container,
+        from: Millis,
+        until: Millis,
+    ) -> Vec<Line> {
+        let changes = self.exec_changes.borrow();
+        let shared = volumes::shared_writes(rt.all(), c, from, &changes, until);
+        c.lines(from, until, &shared)
+    }
+
     /// A container's log as the kubelet serves it.
     pub fn container_logs(
         &self,
@@ -129,8 +144,8 @@ impl Kubelet {
             .into_iter()
             .chain(opts.since_time)
             .max();
-        let mut lines: Vec<(Millis, String)> = c
-            .lines(from, until)
+        let mut lines: Vec<(Millis, String)> = self
+            .printed(rt, c, from, until)
             .into_iter()
             .map(|l| (from + l.at, l.text))
             .collect();

@@ -362,12 +362,19 @@ impl Container {
 
     /// What its process has around it.
     fn context(&self) -> script::Context<'_> {
+        self.context_with(&[])
+    }
+
+    /// What its process has around it, with what the pod's other containers write into
+    /// the volumes it shares with them (see `volumes::shared_writes`).
+    fn context_with<'a>(&'a self, shared: &'a [script::Write]) -> script::Context<'a> {
         script::Context {
             files: &self.files,
             text: &self.text,
             env: &self.vars,
             busybox: images::is_busybox(&self.image),
             image_files: self.image_files,
+            shared,
         }
     }
 }

@@ -156,6 +156,7 @@ mod tests {
             env: &[],
             busybox: true,
             image_files: (&[], 0),
+            shared: &[],
         };
         behaviour(image, command, args, ctx)
     }

@@ -145,6 +145,20 @@ pub struct Context<'a> {
     /// The files its image brings, with their text, and which of them it has (a bit
     /// each: a volume mounted over one hides it).
     pub image_files: (&'static [(&'static str, &'static str)], u8),
+    /// What the pod's other containers write into files it sees through volumes they
+    /// share, in the order written.
+    pub shared: &'a [Write],
+}
+
+/// A write into a file: when (after the container reading it started; before, when
+/// negative), the file's path (as that container sees it), the text, and whether the
+/// write replaced what the file held (`>`) rather than adding to it (`>>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    pub at: Millis,
+    pub path: String,
+    pub text: String,
+    pub truncate: bool,
 }
 
 impl Context<'_> {
@@ -197,6 +211,14 @@ struct Run<'a> {
     plain: BTreeSet<String>,
     /// The text of the files it wrote, over what its image and volumes bring.
     written: BTreeMap<String, String>,
+    /// The files the pod's other containers have written by now into volumes it shares
+    /// with them, with their text, and how many of the context's `shared` writes that is.
+    shared: BTreeMap<String, String>,
+    shared_seen: usize,
+    /// How long after the container started this run began (a command run in it).
+    offset: Millis,
+    /// Every write it makes, when wanted (see `writes`).
+    writes: Option<Vec<Write>>,
     /// The files its redirections write to (see `Sink::File`).
     targets: Vec<String>,
     vars: BTreeMap<String, String>,
@@ -229,6 +251,15 @@ struct Run<'a> {
 /// Programs that print nothing when they succeed.
 const SILENT: &[&str] = &[
     "true", ":", "export", "set", "cd", "chmod", "chown", "ln", "trap", "wait", "sync",
+];
+
+/// `tail`'s options to follow a file.
+const FOLLOW: &[&str] = &[
+    "-f",
+    "-F",
+    "--follow",
+    "--follow=name",
+    "--follow=descriptor",
 ];
 
 /// Shell builtins: as a container's own command, no such program exists.
@@ -276,6 +307,18 @@ pub enum Change {
         path: String,
         text: String,
     },
+}
+
+/// The writes a container whose command is `argv` makes in `ctx` in its first `until`
+/// after it started at cluster time `origin` (each file's path as it sees it).
+pub fn writes(argv: &[String], ctx: Context<'_>, origin: Millis, until: Millis) -> Vec<Write> {
+    let mut r = Run::new(ctx, None);
+    r.origin = origin;
+    r.until = until;
+    r.max_steps = LOG_STEPS;
+    r.writes = Some(vec![]);
+    let _ = r.simple(argv);
+    r.writes.unwrap_or_default()
 }
 
 /// What a command printed, in order: pieces of standard output (`false`) and error
@@ -339,6 +382,7 @@ pub fn exec_in(
     let mut run = Run::new(ctx, Some((origin + elapsed, limit)));
     if let Some(main) = main {
         let mut before = Run::new(ctx, None);
+        before.origin = origin;
         before.until = elapsed;
         before.max_steps = LOG_STEPS;
         let _ = before.simple(main);
@@ -366,6 +410,7 @@ pub fn exec_in(
             }
         }
     }
+    run.offset = elapsed;
     let (files, plain, written) = (run.files.clone(), run.plain.clone(), run.written.clone());
     run.stdin = stdin;
     run.strict = strict;
@@ -440,6 +485,10 @@ impl<'a> Run<'a> {
                 .chain(ctx.text.keys().cloned())
                 .collect(),
             written: BTreeMap::new(),
+            shared: BTreeMap::new(),
+            shared_seen: 0,
+            offset: 0,
+            writes: None,
             targets: vec![],
             vars: ctx.env.iter().cloned().collect(),
             exported: ctx.env.iter().map(|(k, _)| k.clone()).collect(),
@@ -474,6 +523,14 @@ impl<'a> Run<'a> {
             Sink::File(i) => {
                 if let Some(path) = self.targets.get(i) {
                     self.written.entry(path.clone()).or_default().push_str(text);
+                    if let Some(writes) = self.writes.as_mut() {
+                        writes.push(Write {
+                            at: self.elapsed,
+                            path: path.clone(),
+                            text: text.to_string(),
+                            truncate: false,
+                        });
+                    }
                 }
             }
             Sink::Out if !self.captures.is_empty() => {
@@ -510,8 +567,9 @@ impl<'a> Run<'a> {
     /// Runs one of the shell's text utilities on the container's files and input.
     fn utility(&mut self, name: &str, args: &[String]) -> Flow {
         let mut fs = crate::shell::fs::Fs::default();
-        for path in &self.files {
-            let made = if self.plain.contains(path) {
+        let shared = self.shared.keys().filter(|p| !self.files.contains(*p));
+        for path in self.files.iter().chain(shared) {
+            let made = if !self.is_dir(path) {
                 let text = self.text(path).unwrap_or("");
                 fs.mkdir(&crate::shell::fs::parent(path), true)
                     .and_then(|()| fs.write(path, text, false))
@@ -707,8 +765,23 @@ impl<'a> Run<'a> {
 
     fn exists(&self, path: &str) -> bool {
         let path = path.trim_end_matches('/');
-        self.files
-            .contains(if path.is_empty() { "/" } else { path })
+        let path = if path.is_empty() { "/" } else { path };
+        self.files.contains(path) || self.shared.contains_key(path)
+    }
+
+    /// Takes in what the pod's other containers have written by now into the volumes
+    /// it shares with them.
+    fn catch_up(&mut self) {
+        let shared = self.ctx.shared;
+        let now = self.offset + self.elapsed;
+        while let Some(w) = shared.get(self.shared_seen).filter(|w| w.at <= now) {
+            let text = self.shared.entry(w.path.clone()).or_default();
+            if w.truncate {
+                text.clear();
+            }
+            text.push_str(&w.text);
+            self.shared_seen += 1;
+        }
     }
 
     fn list(&mut self, list: &List) -> Flow {
@@ -907,12 +980,15 @@ impl<'a> Run<'a> {
         } else {
             prefix
         };
-        self.files
+        let names: BTreeSet<String> = self
+            .files
             .iter()
+            .chain(self.shared.keys())
             .filter_map(|f| f.strip_prefix(&prefix))
             .filter(|rest| !rest.is_empty() && !rest.contains('/'))
             .map(str::to_string)
-            .collect()
+            .collect();
+        names.into_iter().collect()
     }
 
     fn no_such_file(&mut self, program: &str, path: &str) -> Flow {
@@ -938,6 +1014,7 @@ impl<'a> Run<'a> {
         };
         let args = &argv[1..];
         let name = first.rsplit('/').next().unwrap_or(first);
+        self.catch_up();
         let paths = || args.iter().filter(|a| !a.starts_with('-'));
         match name {
             "exit" => Flow::Exit(args.first().and_then(|a| a.parse().ok()).unwrap_or(0)),
@@ -1022,9 +1099,7 @@ impl<'a> Run<'a> {
                 }
                 Flow::Status(0)
             }
-            "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
-                Flow::Forever { graceful: false }
-            }
+            "tail" if args.iter().any(|a| FOLLOW.contains(&a.as_str())) => self.follow(args),
             "cat" | "more" if paths().next().is_none() => {
                 let input = self.stdin.take().unwrap_or_default();
                 self.print(false, &input);
@@ -1216,7 +1291,8 @@ impl<'a> Run<'a> {
 
     /// Whether `path` (which exists) is a directory rather than a file.
     fn is_dir(&self, path: &str) -> bool {
-        !self.plain.contains(path.trim_end_matches('/'))
+        let path = path.trim_end_matches('/');
+        !self.plain.contains(path) && !self.shared.contains_key(path)
     }
 
     /// A file the script writes (`> file`, `touch`); `/dev/null` and the like exist.
@@ -1231,8 +1307,55 @@ impl<'a> Run<'a> {
     fn text(&self, path: &str) -> Option<&str> {
         self.written
             .get(path)
+            .or_else(|| self.shared.get(path))
             .map(String::as_str)
             .or_else(|| self.ctx.text(path))
+    }
+
+    /// `tail -f FILE`: the file's last lines (as `tail` without -f prints them, once the
+    /// file is there), then what the pod's other containers add to it as they write it,
+    /// until stopped.
+    fn follow(&mut self, args: &[String]) -> Flow {
+        if self.out.is_none() {
+            return Flow::Forever { graceful: false };
+        }
+        let once: Vec<String> = args
+            .iter()
+            .filter(|a| !FOLLOW.contains(&a.as_str()) && *a != "--retry")
+            .cloned()
+            .collect();
+        let Some(file) = once.last().filter(|a| !a.starts_with(['-', '+'])).cloned() else {
+            return Flow::Forever { graceful: false };
+        };
+        // When the next write to it comes, in this run's time.
+        let later = |r: &Self| {
+            r.ctx.shared[r.shared_seen..]
+                .iter()
+                .find(|w| w.path == file)
+                .map(|w| w.at - r.offset)
+        };
+        if !self.exists(&file) {
+            // tail -F waits for it to appear.
+            let Some(at) = later(self) else {
+                return Flow::Forever { graceful: false };
+            };
+            self.elapsed = at;
+            self.catch_up();
+        }
+        let _ = self.utility("tail", &once);
+        while let Some(at) = later(self) {
+            if at > self.until {
+                break;
+            }
+            let before = self.shared.get(&file).map_or(0, String::len);
+            self.elapsed = at;
+            self.catch_up();
+            let text = self.shared.get(&file).cloned().unwrap_or_default();
+            // What was added (all of it when the file was truncated).
+            let added = text.get(before..).unwrap_or(&text).to_string();
+            self.print(false, &added);
+        }
+        Flow::Forever { graceful: false }
     }
 
     /// Opens `path` for a redirection to write (`append`: after its text): the sink
@@ -1254,6 +1377,14 @@ impl<'a> Run<'a> {
             false => String::new(),
         };
         self.create(&path);
+        if let (Some(writes), false) = (self.writes.as_mut(), append) {
+            writes.push(Write {
+                at: self.elapsed,
+                path: path.clone(),
+                text: String::new(),
+                truncate: true,
+            });
+        }
         self.written.insert(path.clone(), text);
         let i = match self.targets.iter().position(|t| *t == path) {
             Some(i) => i,

@@ -11,6 +11,8 @@ use crate::apiserver::client::Client;
 use crate::apiserver::resources;
 use crate::clock::Millis;
 
+use super::{script, Container, State};
+
 /// The volume manager's back-off after `failures` failed attempts: 500 ms doubling, at
 /// most 2m2s.
 pub fn retry_after(failures: u32) -> Millis {
@@ -152,4 +154,85 @@ pub fn files(
         }
     }
     (files, text)
+}
+
+/// Where a container's instance ran: from its start until `now`, or until it ended.
+fn span(c: &Container, now: Millis) -> Option<(Millis, Millis)> {
+    match &c.state {
+        State::Running { started_at, .. } => Some((*started_at, now)),
+        State::Terminated(t) => Some((t.started_at, t.finished_at)),
+        State::Waiting { .. } => c.last.as_ref().map(|t| (t.started_at, t.finished_at)),
+    }
+}
+
+/// What the pod's other containers (among `all`) have written by `until` into files
+/// that container `x`, whose instance started at `x_start`, sees through a volume they
+/// both mount (an emptyDir, a hostPath): their processes' writes when written, and what
+/// commands run in them wrote (`changes`, by container ID) as of their start; each
+/// file's path as `x` sees it, in the order written.
+pub(super) fn shared_writes<'a>(
+    all: impl Iterator<Item = &'a Container>,
+    x: &Container,
+    x_start: Millis,
+    changes: &BTreeMap<String, Vec<script::Change>>,
+    until: Millis,
+) -> Vec<script::Write> {
+    let mounts = |c: &Container| -> Vec<(String, String)> {
+        c.mounts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                let path = m["mountPath"].as_str()?.trim_end_matches('/');
+                Some((m["name"].as_str()?.to_string(), path.to_string()))
+            })
+            .collect()
+    };
+    let mine = mounts(x);
+    let mut out = vec![];
+    for y in all.filter(|y| y.name != x.name) {
+        // Its mount points of the volumes x mounts too, and where x has them.
+        let pairs: Vec<(String, String)> = mounts(y)
+            .into_iter()
+            .flat_map(|(name, theirs)| {
+                mine.iter()
+                    .filter(move |(n, _)| *n == name)
+                    .map(move |(_, ours)| (theirs.clone(), ours.clone()))
+            })
+            .collect();
+        let Some((start, end)) = span(y, until).filter(|_| !pairs.is_empty()) else {
+            continue;
+        };
+        let here = |path: &str| {
+            pairs.iter().find_map(|(theirs, ours)| {
+                let rest = path.strip_prefix(theirs.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{ours}{rest}"))
+            })
+        };
+        if let Some(argv) = y.script() {
+            for w in script::writes(&argv, y.context(), start, end.min(until) - start) {
+                if let Some(path) = here(&w.path) {
+                    out.push(script::Write {
+                        at: start + w.at - x_start,
+                        path,
+                        ..w
+                    });
+                }
+            }
+        }
+        for c in changes.get(&y.container_id).into_iter().flatten() {
+            if let script::Change::Wrote { path, text } = c {
+                if let Some(path) = here(path) {
+                    out.push(script::Write {
+                        at: start - x_start,
+                        path,
+                        text: text.clone(),
+                        truncate: true,
+                    });
+                }
+            }
+        }
+    }
+    crate::sort::by_key(&mut out, |w| w.at);
+    out
 }
