@@ -357,6 +357,29 @@ fn main() {
         scale(n(2, 1000), n(3, 30_000), n(4, 10) as i64);
         return;
     }
+    // `kubarium-bench command LINE N` runs LINE N times in the cluster of ~300 objects
+    // the lesson-scale timings use (for profiling one command).
+    if std::env::args().nth(1).as_deref() == Some("command") {
+        let line = std::env::args().nth(2).unwrap_or_default();
+        let runs = std::env::args()
+            .nth(3)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(200);
+        let mut s = Session::new(1);
+        for i in 0..100 {
+            let _ = s.input(&format!("kubectl run p{i} --image=nginx"));
+        }
+        let _ = s.input("sleep 30");
+        let samples = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let _ = s.input(&line);
+                t.elapsed()
+            })
+            .collect();
+        stats(&line, samples);
+        return;
+    }
     // `kubarium-bench boot N` only bootstraps N default clusters (for profiling).
     if std::env::args().nth(1).as_deref() == Some("boot") {
         let runs = std::env::args()
