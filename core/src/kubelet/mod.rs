@@ -2272,6 +2272,12 @@ impl Kubelet {
                     _ => None,
                 })
                 .collect();
+            // An exec probe sees what the pod's other containers write into volumes
+            // the container shares with them.
+            let shared = match probes.iter().any(prober::Worker::execs) {
+                true => volumes::shared_writes(rt.all(), c, started_at, &exec_changes, now),
+                false => vec![],
+            };
             let target = prober::Target {
                 ip: &ip,
                 host_ip: &self.host_ip,
@@ -2281,7 +2287,7 @@ impl Kubelet {
                     .map(|(o, age, files)| (o.listeners(), *age, files))
                     .collect(),
                 main: script.as_deref(),
-                ctx: c.context(),
+                ctx: c.context_with(&shared),
                 changes: changes_of(c),
                 etcd_up: self.etcd_up,
                 started: (started_at, now - started_at),

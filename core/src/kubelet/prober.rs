@@ -122,6 +122,11 @@ fn millis(v: &Value, default: i64) -> Millis {
 }
 
 impl Worker {
+    /// Whether it runs a command in the container.
+    pub fn execs(&self) -> bool {
+        matches!(self.handler, Handler::Exec(_))
+    }
+
     /// The worker for a container's probe spec, ticking from `anchor`.
     pub fn new(kind: Kind, spec: &Value, anchor: Millis) -> Option<Self> {
         if !spec.is_object() {

@@ -151,13 +151,14 @@ pub struct Context<'a> {
 }
 
 /// A write into a file: when (after the container reading it started; before, when
-/// negative), the file's path (as that container sees it), the text, and whether the
-/// write replaced what the file held (`>`) rather than adding to it (`>>`).
+/// negative), the file's path (as that container sees it), the text (`None`: the file
+/// was removed), and whether the write replaced what the file held (`>`) rather than
+/// adding to it (`>>`, `touch`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Write {
     pub at: Millis,
     pub path: String,
-    pub text: String,
+    pub text: Option<String>,
     pub truncate: bool,
 }
 
@@ -523,14 +524,8 @@ impl<'a> Run<'a> {
             Sink::File(i) => {
                 if let Some(path) = self.targets.get(i) {
                     self.written.entry(path.clone()).or_default().push_str(text);
-                    if let Some(writes) = self.writes.as_mut() {
-                        writes.push(Write {
-                            at: self.elapsed,
-                            path: path.clone(),
-                            text: text.to_string(),
-                            truncate: false,
-                        });
-                    }
+                    let (path, text) = (path.clone(), Some(text.to_string()));
+                    self.record(path, text, false);
                 }
             }
             Sink::Out if !self.captures.is_empty() => {
@@ -775,12 +770,16 @@ impl<'a> Run<'a> {
         let shared = self.ctx.shared;
         let now = self.offset + self.elapsed;
         while let Some(w) = shared.get(self.shared_seen).filter(|w| w.at <= now) {
+            self.shared_seen += 1;
+            let Some(added) = &w.text else {
+                self.shared.remove(&w.path);
+                continue;
+            };
             let text = self.shared.entry(w.path.clone()).or_default();
             if w.truncate {
                 text.clear();
             }
-            text.push_str(&w.text);
-            self.shared_seen += 1;
+            text.push_str(added);
         }
     }
 
@@ -1168,6 +1167,7 @@ impl<'a> Run<'a> {
             "touch" => {
                 for p in paths() {
                     self.create(p);
+                    self.record(p.clone(), Some(String::new()), false);
                 }
                 Flow::Status(0)
             }
@@ -1205,6 +1205,7 @@ impl<'a> Run<'a> {
                 let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
                 let mut code = 0;
                 for p in paths() {
+                    self.record(p.trim_end_matches('/').to_string(), None, true);
                     self.plain.remove(p.trim_end_matches('/'));
                     self.written.remove(p.trim_end_matches('/'));
                     if !self.files.remove(p.trim_end_matches('/')) && !force {
@@ -1295,6 +1296,18 @@ impl<'a> Run<'a> {
         !self.plain.contains(path) && !self.shared.contains_key(path)
     }
 
+    /// Keeps a write it made, when its writes are wanted.
+    fn record(&mut self, path: String, text: Option<String>, truncate: bool) {
+        if let Some(writes) = self.writes.as_mut() {
+            writes.push(Write {
+                at: self.elapsed,
+                path,
+                text,
+                truncate,
+            });
+        }
+    }
+
     /// A file the script writes (`> file`, `touch`); `/dev/null` and the like exist.
     fn create(&mut self, path: &str) {
         if !path.starts_with("/dev/") {
@@ -1377,13 +1390,8 @@ impl<'a> Run<'a> {
             false => String::new(),
         };
         self.create(&path);
-        if let (Some(writes), false) = (self.writes.as_mut(), append) {
-            writes.push(Write {
-                at: self.elapsed,
-                path: path.clone(),
-                text: String::new(),
-                truncate: true,
-            });
+        if !append {
+            self.record(path.clone(), Some(String::new()), true);
         }
         self.written.insert(path.clone(), text);
         let i = match self.targets.iter().position(|t| *t == path) {

@@ -168,8 +168,8 @@ fn span(c: &Container, now: Millis) -> Option<(Millis, Millis)> {
 /// What the pod's other containers (among `all`) have written by `until` into files
 /// that container `x`, whose instance started at `x_start`, sees through a volume they
 /// both mount (an emptyDir, a hostPath): their processes' writes when written, and what
-/// commands run in them wrote (`changes`, by container ID) as of their start; each
-/// file's path as `x` sees it, in the order written.
+/// commands run in them wrote (`changes`, by container ID) as of `until` (the kubelet
+/// keeps no time for those); each file's path as `x` sees it, in the order written.
 pub(super) fn shared_writes<'a>(
     all: impl Iterator<Item = &'a Container>,
     x: &Container,
@@ -221,15 +221,19 @@ pub(super) fn shared_writes<'a>(
             }
         }
         for c in changes.get(&y.container_id).into_iter().flatten() {
-            if let script::Change::Wrote { path, text } = c {
-                if let Some(path) = here(path) {
-                    out.push(script::Write {
-                        at: start - x_start,
-                        path,
-                        text: text.clone(),
-                        truncate: true,
-                    });
-                }
+            let (path, text, truncate) = match c {
+                script::Change::Wrote { path, text } => (path, Some(text.clone()), true),
+                script::Change::Made { path, file: true } => (path, Some(String::new()), false),
+                script::Change::Removed(path) => (path, None, true),
+                script::Change::Made { .. } => continue,
+            };
+            if let Some(path) = here(path) {
+                out.push(script::Write {
+                    at: until - x_start,
+                    path,
+                    text,
+                    truncate,
+                });
             }
         }
     }
