@@ -177,9 +177,40 @@ impl Cluster {
         .map(|c| (c, self.up(c)))
     }
 
+    /// Writes into each machine's files what commands run in its containers changed
+    /// under hostPath volumes.
+    pub fn write_host_paths(&mut self) {
+        use crate::kubelet::Change;
+        for k in &self.kubelets {
+            let changes = k.take_host_writes();
+            let Some(host) = self.hosts.iter_mut().find(|h| h.name == k.node) else {
+                continue;
+            };
+            let fs = &mut host.fs;
+            for c in changes {
+                // A path the node's files cannot hold (under a file) is left out.
+                let _ = match c {
+                    Change::Made { path, file: false } => fs.mkdir(&path, true),
+                    Change::Made { path, file: true } if fs.exists(&path) => Ok(()),
+                    Change::Made { path, .. } => fs
+                        .mkdir(&crate::shell::fs::parent(&path), true)
+                        .and_then(|()| fs.write(&path, "", false)),
+                    Change::Wrote { path, text } => fs
+                        .mkdir(&crate::shell::fs::parent(&path), true)
+                        .and_then(|()| fs.write(&path, &text, false)),
+                    Change::Removed(path) => {
+                        fs.remove(&path);
+                        Ok(())
+                    }
+                };
+            }
+        }
+    }
+
     /// Runs every control loop at the current instant until nothing changes. The
     /// scheduler and the controllers run only while their component's pod runs.
     pub fn settle(&mut self) {
+        self.write_host_paths();
         self.run_systemd();
         self.boot_due();
         for _ in 0..64 {

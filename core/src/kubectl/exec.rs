@@ -356,6 +356,8 @@ pub fn exec_in(
     }
     req = req.query("stdout", "true").query("stderr", "true");
     let resp = client::connect(cluster).send(req);
+    // What it wrote under a hostPath volume is on the node at once.
+    cluster.write_host_paths();
     let message = resp.body["message"].as_str().unwrap_or("").to_string();
     if !resp.is_success() {
         let text = match (resp.body["reason"].as_str(), resp.code) {

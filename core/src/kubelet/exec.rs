@@ -26,6 +26,12 @@ fn shell_name(argv: &[String]) -> String {
 }
 
 impl Kubelet {
+    /// What commands run in containers changed under hostPath volumes since the last
+    /// call, as paths on the node, for the cluster to write into the machine's files.
+    pub fn take_host_writes(&self) -> Vec<script::Change> {
+        std::mem::take(&mut *self.host_writes.borrow_mut())
+    }
+
     /// Runs `argv` with `stdin` in container `container` of pod `namespace/pod` at
     /// cluster time `now`.
     pub fn exec(
@@ -72,6 +78,8 @@ impl Kubelet {
             (EXEC_LIMIT, stdin, true),
         );
         if !changes.is_empty() {
+            let onto_node = super::volumes::host_path_changes(&rt.volumes, &c.mounts, &changes);
+            self.host_writes.borrow_mut().extend(onto_node);
             self.exec_changes
                 .borrow_mut()
                 .entry(c.container_id.clone())

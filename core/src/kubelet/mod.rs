@@ -17,6 +17,7 @@ pub mod process;
 pub mod programs;
 mod resize;
 mod script;
+pub use script::Change;
 pub mod startup;
 pub mod static_pods;
 pub mod usage;
@@ -604,6 +605,9 @@ pub struct Kubelet {
     /// container ID; and the pods whose probes may find something changed (a command
     /// ran in them, or etcd started or stopped) since the last sync.
     exec_changes: RefCell<BTreeMap<String, Vec<script::Change>>>,
+    /// What those commands changed under hostPath volumes, as paths on the node, for
+    /// the machine's files (see `take_host_writes`).
+    host_writes: RefCell<Vec<script::Change>>,
     probes_to_wake: RefCell<BTreeSet<String>>,
     /// Shells on an attached terminal that exited since the last sync: the container's
     /// ID, when, and with which status.
@@ -814,6 +818,7 @@ impl Kubelet {
             exec_changes: RefCell::default(),
             probes_to_wake: RefCell::default(),
             shell_exits: RefCell::default(),
+            host_writes: RefCell::default(),
             terminal: RefCell::default(),
             etcd_up: false,
             pressure_at: None,

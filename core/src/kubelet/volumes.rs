@@ -240,3 +240,52 @@ pub(super) fn shared_writes<'a>(
     crate::sort::by_key(&mut out, |w| w.at);
     out
 }
+
+/// The changes among `changes` (made in a container with `mounts`) that fall under a
+/// hostPath volume of the pod's `volumes`, with their paths on the node.
+pub(super) fn host_path_changes(
+    volumes: &Value,
+    mounts: &Value,
+    changes: &[script::Change],
+) -> Vec<script::Change> {
+    // Each hostPath mount: where the container has it, and the node's path.
+    let roots: Vec<(&str, &str)> = mounts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let v = volumes
+                .as_array()?
+                .iter()
+                .find(|v| v["name"] == m["name"])?;
+            let node = v["hostPath"]["path"].as_str()?;
+            Some((
+                m["mountPath"].as_str()?.trim_end_matches('/'),
+                node.trim_end_matches('/'),
+            ))
+        })
+        .collect();
+    let on_node = |path: &str| {
+        roots.iter().find_map(|(mount, node)| {
+            let rest = path.strip_prefix(mount)?;
+            (rest.is_empty() || rest.starts_with('/'))
+                .then(|| crate::shell::fs::resolve("/", &format!("{node}{rest}")))
+        })
+    };
+    changes
+        .iter()
+        .filter_map(|c| {
+            Some(match c {
+                script::Change::Made { path, file } => script::Change::Made {
+                    path: on_node(path)?,
+                    file: *file,
+                },
+                script::Change::Removed(path) => script::Change::Removed(on_node(path)?),
+                script::Change::Wrote { path, text } => script::Change::Wrote {
+                    path: on_node(path)?,
+                    text: text.clone(),
+                },
+            })
+        })
+        .collect()
+}
