@@ -93,22 +93,10 @@ impl Attached {
             .iter()
             .flat_map(|k| spec[*k].as_array().into_iter().flatten())
             .find(|c| c["name"] == self.container.as_str())?;
-        let host_root = |name: &Value| {
-            spec["volumes"].as_array().into_iter().flatten().any(|v| {
-                v["name"] == *name
-                    && v["hostPath"]["path"]
-                        .as_str()
-                        .map(|p| p.trim_end_matches('/'))
-                        == Some("")
-            })
-        };
-        container["volumeMounts"]
-            .as_array()
+        crate::kubelet::host_paths(&spec["volumes"], &container["volumeMounts"])
             .into_iter()
-            .flatten()
-            .find(|m| host_root(&m["name"]))
-            .and_then(|m| m["mountPath"].as_str())
-            .map(|path| (path.to_string(), node))
+            .find(|(_, on_node)| on_node.is_empty())
+            .map(|(path, _)| (path.to_string(), node))
     }
 
     /// Whether its container still runs (the session lasts as long as it does).

@@ -62,13 +62,8 @@ impl Kubelet {
             .get(&c.container_id)
             .cloned()
             .unwrap_or_default();
-        let shared = super::volumes::shared_writes(
-            rt.all(),
-            c,
-            started_at,
-            &self.exec_changes.borrow(),
-            now,
-        );
+        let shared =
+            super::volumes::shared_writes(rt, c, started_at, &self.exec_changes.borrow(), now);
         let (exec, changes) = script::exec_in(
             script.as_deref(),
             argv,

@@ -112,7 +112,7 @@ impl Kubelet {
         until: Millis,
     ) -> Vec<Line> {
         let changes = self.exec_changes.borrow();
-        let shared = volumes::shared_writes(rt.all(), c, from, &changes, until);
+        let shared = volumes::shared_writes(rt, c, from, &changes, until);
         c.lines(from, until, &shared)
     }
 

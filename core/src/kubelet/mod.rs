@@ -22,6 +22,7 @@ pub mod startup;
 pub mod static_pods;
 pub mod usage;
 mod volumes;
+pub use volumes::host_paths;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -2280,7 +2281,7 @@ impl Kubelet {
             // An exec probe sees what the pod's other containers write into volumes
             // the container shares with them.
             let shared = match probes.iter().any(prober::Worker::execs) {
-                true => volumes::shared_writes(rt.all(), c, started_at, &exec_changes, now),
+                true => volumes::shared_writes(rt, c, started_at, &exec_changes, now),
                 false => vec![],
             };
             let target = prober::Target {

@@ -1177,14 +1177,15 @@ impl<'a> Run<'a> {
                 for p in paths() {
                     let p = p.trim_end_matches('/');
                     let dir = crate::shell::fs::parent(p);
-                    let why = if self.exists(p) {
-                        "File exists"
-                    } else if p.starts_with('/') && !self.exists(&dir) {
-                        "No such file or directory"
+                    // With -p, only a file in the way fails.
+                    let why = if self.exists(p) && (!parents || !self.is_dir(p)) {
+                        Some("File exists")
+                    } else if p.starts_with('/') && !self.exists(&dir) && !parents {
+                        Some("No such file or directory")
                     } else {
-                        ""
+                        None
                     };
-                    if !why.is_empty() && !parents {
+                    if let Some(why) = why {
                         let can = if self.ctx.busybox { "can't" } else { "cannot" };
                         self.print(
                             true,

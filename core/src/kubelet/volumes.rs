@@ -11,7 +11,7 @@ use crate::apiserver::client::Client;
 use crate::apiserver::resources;
 use crate::clock::Millis;
 
-use super::{script, Container, State};
+use super::{script, Container, PodRuntime, State};
 
 /// The volume manager's back-off after `failures` failed attempts: 500 ms doubling, at
 /// most 2m2s.
@@ -165,49 +165,79 @@ fn span(c: &Container, now: Millis) -> Option<(Millis, Millis)> {
     }
 }
 
-/// What the pod's other containers (among `all`) have written by `until` into files
-/// that container `x`, whose instance started at `x_start`, sees through a volume they
-/// both mount (an emptyDir, a hostPath): their processes' writes when written, and what
+/// A container's mounts of the pod's `volumes` (`mounts`: its volumeMounts): each
+/// mount point (without a trailing slash), its volume, and whether it is read-only.
+fn mounted<'a>(volumes: &'a Value, mounts: &'a Value) -> Vec<(&'a str, &'a Value, bool)> {
+    mounts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let v = volumes
+                .as_array()?
+                .iter()
+                .find(|v| v["name"] == m["name"])?;
+            let path = m["mountPath"].as_str()?.trim_end_matches('/');
+            Some((path, v, m["readOnly"] == true))
+        })
+        .collect()
+}
+
+/// A container's hostPath mounts: where it has each, and the node's path (without a
+/// trailing slash: `""` is the node's root).
+pub fn host_paths<'a>(volumes: &'a Value, mounts: &'a Value) -> Vec<(&'a str, &'a str)> {
+    mounted(volumes, mounts)
+        .into_iter()
+        .filter_map(|(at, v, _)| Some((at, v["hostPath"]["path"].as_str()?.trim_end_matches('/'))))
+        .collect()
+}
+
+/// `path` under `from`, moved under `to`; `None` when it is not under `from`.
+fn rebase(path: &str, from: &str, to: &str) -> Option<String> {
+    let rest = path.strip_prefix(from)?;
+    (rest.is_empty() || rest.starts_with('/')).then(|| format!("{to}{rest}"))
+}
+
+/// What the pod's other containers have written by `until` into files that container
+/// `x`, whose instance started at `x_start`, sees through a writable volume they both
+/// mount (an emptyDir, a hostPath): their processes' writes when written, and what
 /// commands run in them wrote (`changes`, by container ID) as of `until` (the kubelet
 /// keeps no time for those); each file's path as `x` sees it, in the order written.
-pub(super) fn shared_writes<'a>(
-    all: impl Iterator<Item = &'a Container>,
+pub(super) fn shared_writes(
+    rt: &PodRuntime,
     x: &Container,
     x_start: Millis,
     changes: &BTreeMap<String, Vec<script::Change>>,
     until: Millis,
 ) -> Vec<script::Write> {
-    let mounts = |c: &Container| -> Vec<(String, String)> {
-        c.mounts
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|m| {
-                let path = m["mountPath"].as_str()?.trim_end_matches('/');
-                Some((m["name"].as_str()?.to_string(), path.to_string()))
-            })
-            .collect()
-    };
-    let mine = mounts(x);
+    let writable = |v: &Value| v["emptyDir"].is_object() || v["hostPath"].is_object();
+    let mine: Vec<(&str, &Value)> = mounted(&rt.volumes, &x.mounts)
+        .into_iter()
+        .filter(|(_, v, _)| writable(v))
+        .map(|(at, v, _)| (at, v))
+        .collect();
     let mut out = vec![];
-    for y in all.filter(|y| y.name != x.name) {
-        // Its mount points of the volumes x mounts too, and where x has them.
-        let pairs: Vec<(String, String)> = mounts(y)
+    if mine.is_empty() {
+        return out;
+    }
+    for y in rt.all().filter(|y| y.name != x.name) {
+        // Where it mounts, read-write, a volume x mounts too, and where x has it.
+        let pairs: Vec<(&str, &str)> = mounted(&rt.volumes, &y.mounts)
             .into_iter()
-            .flat_map(|(name, theirs)| {
+            .filter(|(_, _, read_only)| !read_only)
+            .flat_map(|(theirs, v, _)| {
                 mine.iter()
-                    .filter(move |(n, _)| *n == name)
-                    .map(move |(_, ours)| (theirs.clone(), ours.clone()))
+                    .filter(move |(_, w)| w["name"] == v["name"])
+                    .map(move |(ours, _)| (theirs, *ours))
             })
             .collect();
         let Some((start, end)) = span(y, until).filter(|_| !pairs.is_empty()) else {
             continue;
         };
         let here = |path: &str| {
-            pairs.iter().find_map(|(theirs, ours)| {
-                let rest = path.strip_prefix(theirs.as_str())?;
-                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{ours}{rest}"))
-            })
+            pairs
+                .iter()
+                .find_map(|(theirs, ours)| rebase(path, theirs, ours))
         };
         if let Some(argv) = y.script() {
             for w in script::writes(&argv, y.context(), start, end.min(until) - start) {
@@ -248,29 +278,12 @@ pub(super) fn host_path_changes(
     mounts: &Value,
     changes: &[script::Change],
 ) -> Vec<script::Change> {
-    // Each hostPath mount: where the container has it, and the node's path.
-    let roots: Vec<(&str, &str)> = mounts
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|m| {
-            let v = volumes
-                .as_array()?
-                .iter()
-                .find(|v| v["name"] == m["name"])?;
-            let node = v["hostPath"]["path"].as_str()?;
-            Some((
-                m["mountPath"].as_str()?.trim_end_matches('/'),
-                node.trim_end_matches('/'),
-            ))
-        })
-        .collect();
+    let roots = host_paths(volumes, mounts);
     let on_node = |path: &str| {
-        roots.iter().find_map(|(mount, node)| {
-            let rest = path.strip_prefix(mount)?;
-            (rest.is_empty() || rest.starts_with('/'))
-                .then(|| crate::shell::fs::resolve("/", &format!("{node}{rest}")))
-        })
+        let moved = roots
+            .iter()
+            .find_map(|(mount, node)| rebase(path, mount, node))?;
+        Some(crate::shell::fs::resolve("/", &moved))
     };
     changes
         .iter()
