@@ -75,6 +75,11 @@ use errors::{ApiError, FieldError};
 use resources::Resource;
 use strategy::{Ctx, Strategy};
 
+/// The finalizers that hold an owner until the garbage collector has deleted its
+/// dependents, or taken its references off them.
+pub const FOREGROUND: &str = "foregroundDeletion";
+pub const ORPHAN: &str = "orphan";
+
 /// What a delete did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deleted {
@@ -488,11 +493,29 @@ impl ApiServer {
         grace: Option<i64>,
         dry_run: bool,
     ) -> Result<Deleted, ApiError> {
+        self.delete_propagating(resource, namespace, name, (grace, dry_run), None)
+    }
+
+    /// Deletes with a propagation policy: `Foreground` and `Orphan` hold the object with
+    /// their finalizer for the garbage collector (`foregroundDeletion`, `orphan`).
+    pub fn delete_propagating(
+        &mut self,
+        resource: &'static Resource,
+        namespace: &str,
+        name: &str,
+        (grace, dry_run): (Option<i64>, bool),
+        propagation: Option<&str>,
+    ) -> Result<Deleted, ApiError> {
         admission::check_delete(&self.admission, resource, name)?;
         if resource.custom {
             return self.delete_custom(resource, namespace, name, dry_run);
         }
-        with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run))
+        let finalizer = match propagation {
+            Some("Foreground") => Some(FOREGROUND),
+            Some("Orphan") => Some(ORPHAN),
+            _ => None,
+        };
+        with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run, finalizer))
     }
 
     /// Reads one object.
@@ -705,7 +728,11 @@ impl ApiServer {
                 return Err(ApiError::conflict(&gr, &name));
             }
         }
+        let annotations = obj.metadata().annotations.clone();
         carry_over_meta(obj.metadata_mut(), old.metadata(), status);
+        if status && T::STATUS_SETS_ANNOTATIONS {
+            obj.metadata_mut().annotations = annotations;
+        }
         if opts.field_manager.is_some() {
             // The server keeps managedFields; the write's own entry is added below.
             obj.metadata_mut().managed_fields = old.metadata().managed_fields.clone();
@@ -725,15 +752,19 @@ impl ApiServer {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
         }
         let mut value = to_stored(&obj);
-        if T::HAS_GENERATION && generation_fields_changed(T::GENERATION_FIELDS, &value, &kv.value())
+        if T::HAS_GENERATION
+            && !status
+            && generation_fields_changed(T::GENERATION_FIELDS, &value, &kv.value())
         {
             let generation = old.metadata().generation.unwrap_or(0) + 1;
             if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
                 meta.insert("generation".into(), Value::from(generation));
             }
         }
-        // The last finalizer gone from an object being deleted: it goes.
+        // The last finalizer gone from an object being deleted: it goes, unless a grace
+        // period still runs (a pod's kubelet deletes it when its containers have ended).
         let finished = obj.metadata().deletion_timestamp.is_some()
+            && obj.metadata().deletion_grace_period_seconds.unwrap_or(0) == 0
             && !obj.blocks_deletion()
             && old.blocks_deletion();
         self.update_checked(r, ns, &name, (kv, value), warnings, status, finished, opts)
@@ -815,6 +846,7 @@ impl ApiServer {
         name: &str,
         grace: Option<i64>,
         dry_run: bool,
+        finalizer: Option<&str>,
     ) -> Result<Deleted, ApiError> {
         let ns = if r.namespaced { namespace } else { "" };
         let key = r.key(ns, name);
@@ -826,6 +858,18 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
         let mut obj: T = stored_object(&kv.value(), r)?;
         let grace = obj.grace_period(grace);
+        // The propagation's finalizer replaces the other one's.
+        let mut held = false;
+        if let Some(f) = finalizer {
+            let list = obj.metadata_mut().finalizers.get_or_insert_with(Vec::new);
+            let other = if f == FOREGROUND { ORPHAN } else { FOREGROUND };
+            let before = list.clone();
+            list.retain(|x| x != other);
+            if !list.iter().any(|x| x == f) {
+                list.push(f.to_string());
+            }
+            held = *list != before;
+        }
         // Gone at once, or marked (with its new form when the deadline comes sooner).
         let marked = if grace == 0 && !obj.blocks_deletion() {
             None
@@ -836,11 +880,13 @@ impl ApiServer {
                 (Some(_), None) => false,
                 (None, _) => true,
             };
-            Some(shortens.then(|| {
-                let deadline = self.now().saturating_add(grace.saturating_mul(SECOND));
-                let meta = obj.metadata_mut();
-                meta.deletion_timestamp = Some(to_time(deadline));
-                meta.deletion_grace_period_seconds = Some(grace);
+            Some((shortens || held).then(|| {
+                if shortens {
+                    let deadline = self.now().saturating_add(grace.saturating_mul(SECOND));
+                    let meta = obj.metadata_mut();
+                    meta.deletion_timestamp = Some(to_time(deadline));
+                    meta.deletion_grace_period_seconds = Some(grace);
+                }
                 obj.mark_terminating();
                 to_stored(&obj)
             }))

@@ -145,6 +145,15 @@ pub fn persistent_volumes() -> &'static Resource {
 pub fn persistent_volume_claims() -> &'static Resource {
     builtin("", "persistentvolumeclaims")
 }
+pub fn replica_sets() -> &'static Resource {
+    builtin("apps", "replicasets")
+}
+pub fn replication_controllers() -> &'static Resource {
+    builtin("", "replicationcontrollers")
+}
+pub fn deployments() -> &'static Resource {
+    builtin("apps", "deployments")
+}
 
 impl Resource {
     pub fn api_version(&self) -> String {

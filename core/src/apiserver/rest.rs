@@ -466,7 +466,11 @@ impl ApiServer {
             (Method::Delete, false, "") => {
                 let (grace, dry) = delete_options(req)?;
                 let stored = conversion::storage(r);
-                match self.delete_with(stored, ns, name, grace, dry)? {
+                let propagation = req.param("propagationPolicy").or(req
+                    .body
+                    .as_ref()
+                    .and_then(|b| b["propagationPolicy"].as_str()));
+                match self.delete_propagating(stored, ns, name, (grace, dry), propagation)? {
                     Deleted::Gone(obj) => Ok(Response::ok(conversion::from_storage(r, obj))),
                     Deleted::Terminating(obj) => {
                         Ok(Response::with_code(202, conversion::from_storage(r, obj)))

@@ -59,6 +59,9 @@ pub trait Strategy:
     }
 
     /// Whether something still has to happen before the object may go (finalizers).
+    /// A status update also writes the object's annotations (a Deployment's revision).
+    const STATUS_SETS_ANNOTATIONS: bool = false;
+
     fn blocks_deletion(&self) -> bool {
         self.metadata()
             .finalizers

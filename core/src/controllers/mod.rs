@@ -4,12 +4,16 @@
 
 pub mod api_service_availability;
 pub mod cluster_role_aggregation;
+pub mod controller_utils;
 pub mod crd_finalizer;
 pub mod crd_naming;
+pub mod deployment;
+pub mod garbage_collector;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod pv_protection;
 pub mod pvc_protection;
+pub mod replica_set;
 pub mod resource_quota;
 pub mod service_account;
 pub mod taint_eviction;
@@ -81,6 +85,10 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(namespace::NamespaceController::default()),
         Box::new(node_lifecycle::NodeLifecycle::default()),
         Box::new(taint_eviction::TaintEviction::default()),
+        Box::new(deployment::DeploymentController::default()),
+        Box::new(replica_set::ReplicaSetController::replica_sets()),
+        Box::new(replica_set::ReplicaSetController::replication_controllers()),
+        Box::new(garbage_collector::GarbageCollector::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),
         Box::new(pvc_protection::PvcProtectionController::default()),
@@ -159,6 +167,31 @@ impl Informer {
             });
         self.last_revision = api.store.revision();
         changed
+    }
+
+    /// Visits the changes to `resource` since the last call (every object, as put, on the
+    /// first call or after compaction), without copying them.
+    pub fn each(
+        &mut self,
+        api: &ApiServer,
+        resource: &Resource,
+        mut f: impl FnMut(EventType, &Value),
+    ) {
+        let now = api.store.revision();
+        let prefix = resource.prefix(None);
+        match api.store.watch(&prefix, self.last_revision) {
+            Ok(evs) if self.last_revision != 0 => {
+                for e in evs {
+                    f(e.kind, &e.kv.value());
+                }
+            }
+            _ => {
+                for obj in api.list(resource, None) {
+                    f(EventType::Put, &obj);
+                }
+            }
+        }
+        self.last_revision = now;
     }
 
     /// The changes to `resource` since the last call (all objects on the first call).

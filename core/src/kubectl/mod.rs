@@ -31,6 +31,7 @@ pub mod manifest;
 pub mod patch;
 pub mod port_forward;
 pub mod replace;
+pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set;
@@ -210,11 +211,11 @@ pub const VERBS: &[&str] = &[
     "debug",
     "port-forward",
     "top",
+    "rollout",
 ];
 
 /// kubectl verbs Kubarium does not implement yet.
 const NOT_YET: &[&str] = &[
-    "rollout",
     "auth",
     "certificate",
     "proxy",
@@ -467,6 +468,7 @@ pub fn run(args: &[String], ctx: &mut Ctx<'_>) -> CmdResult {
         "port-forward" => port_forward::run(&parsed, ctx),
         "cp" => cp::run(&parsed, ctx),
         "top" => top::run(&parsed, ctx),
+        "rollout" => rollout::run(&parsed, ctx),
         _ => info::api_resources(&parsed, &client::discover(ctx.cluster)),
     }
 }

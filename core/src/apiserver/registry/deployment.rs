@@ -118,4 +118,5 @@ impl Strategy for Deployment {
     }
 
     const GENERATION_FIELDS: &'static [&'static str] = &["spec", "metadata.annotations"];
+    const STATUS_SETS_ANNOTATIONS: bool = true;
 }
