@@ -103,6 +103,7 @@ fn normalise(text: &str) -> String {
         line = replace_pattern(&line, is_go_time, "<time>");
         line = replace_pattern(&line, is_edit_file, "kubectl-edit-<n>");
         line = replace_pattern(&line, is_event_suffix, ".<event>");
+        line = replace_pattern(&line, is_pod_suffix, "-<hash>-<sfx>");
         line = replace_pattern(&line, is_exec_id, "start exec <id>");
         line = replace_pattern(&line, is_diff_dir, "-<n>/");
         line = replace_pattern(&line, is_file_time, "<time>");
@@ -233,6 +234,28 @@ fn is_event_suffix(s: &str) -> Option<usize> {
         .count();
     let ends = hex.get(n).is_none_or(|c| !c.is_ascii_alphanumeric());
     (n == 16 && ends).then_some(17)
+}
+
+/// A pod a ReplicaSet created: `-<hash>-<suffix>`, the suffix random in each cluster as
+/// in a real one, the hash Kubarium's own (upstream's hashes a Go dump of the template).
+fn is_pod_suffix(s: &str) -> Option<usize> {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let b = s.as_bytes();
+    let hash = b
+        .get(1..)?
+        .iter()
+        .take_while(|c| ALPHABET.contains(c))
+        .count();
+    let suffix = b
+        .get(2 + hash..)?
+        .iter()
+        .take_while(|c| ALPHABET.contains(c))
+        .count();
+    let ends = b
+        .get(2 + hash + suffix)
+        .is_none_or(|c| !c.is_ascii_alphanumeric());
+    let shaped = b[0] == b'-' && (8..=10).contains(&hash) && b.get(1 + hash) == Some(&b'-');
+    (shaped && suffix == 5 && ends).then_some(2 + hash + suffix)
 }
 
 /// The runtime's ID of an exec session (`failed to start exec "64 hex digits"`), random

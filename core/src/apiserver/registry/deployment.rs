@@ -106,6 +106,10 @@ impl Strategy for Deployment {
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
         self.status = old.status.clone();
+        // Defaults apply to every write, as the API server decodes each.
+        if let Some(spec) = self.spec.as_mut() {
+            default_template(&mut spec.template);
+        }
         immutable_selector(
             self.spec.as_ref().map(|s| &s.selector),
             old.spec.as_ref().map(|s| &s.selector),

@@ -39,6 +39,10 @@ impl Strategy for ReplicaSet {
 
     fn prepare_for_update(&mut self, old: &Self) -> Vec<FieldError> {
         self.status = old.status.clone();
+        // Defaults apply to every write, as the API server decodes each.
+        if let Some(t) = self.spec.as_mut().and_then(|s| s.template.as_mut()) {
+            default_template(t);
+        }
         immutable_selector(
             self.spec.as_ref().map(|s| &s.selector),
             old.spec.as_ref().map(|s| &s.selector),
