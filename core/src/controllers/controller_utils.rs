@@ -8,6 +8,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
+use crate::apiserver::request::PatchType;
+use crate::apiserver::resources::Resource;
+use crate::apiserver::ApiServer;
+
 use crate::clock::{time_of, Millis, SECOND};
 
 /// The annotation whose lower value marks a pod to go first on scale-down.
@@ -65,6 +69,48 @@ pub fn controller_ref(owner: &Value) -> Value {
         "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
         "controller": true, "blockOwnerDeletion": true,
     })
+}
+
+/// Rewrites an object's owner references with a merge patch that holds only against
+/// the version read (adopting, releasing, orphaning); returns the object as written.
+pub fn set_owner_references(
+    api: &mut ApiServer,
+    r: &Resource,
+    obj: &Value,
+    change: impl FnOnce(&mut Vec<Value>),
+) -> Option<Value> {
+    let mut refs = obj["metadata"]["ownerReferences"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    change(&mut refs);
+    let refs = if refs.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(refs)
+    };
+    let patch = json!({"metadata": {
+        "ownerReferences": refs,
+        "resourceVersion": obj["metadata"]["resourceVersion"],
+    }});
+    let ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
+    super::client(api)
+        .patch(r, ns, name(obj), "", PatchType::Merge, patch, &[])
+        .ok()
+        .map(|(v, _)| v)
+}
+
+/// Takes the keys whose requeue time has come.
+pub fn take_due(requeue: &mut BTreeMap<String, Millis>, now: Millis) -> Vec<String> {
+    let due: Vec<String> = requeue
+        .iter()
+        .filter(|(_, t)| **t <= now)
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in &due {
+        requeue.remove(k);
+    }
+    due
 }
 
 /// A pod from `template` (labels, annotations, finalizers, spec) named after `prefix`

@@ -12,11 +12,11 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, controller_ref, key, labels, name, selector_of, terminating, uid,
+    controller_of, controller_ref, key, labels, name, selector_of, set_owner_references, take_due,
+    terminating, uid,
 };
 use super::{Controller, Informer};
 use crate::apiserver::errors::Reason;
-use crate::apiserver::request::PatchType;
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{time_of, to_time, Millis, SECOND};
@@ -297,10 +297,6 @@ fn subject(d: &Value, new: Option<&Value>) -> String {
 }
 
 impl DeploymentController {
-    fn client<'a>(api: &'a mut ApiServer) -> crate::apiserver::client::Client<'a> {
-        super::client(api)
-    }
-
     fn forget(&mut self, k: &str) {
         self.selectors.remove(k);
         self.recreate.remove(k);
@@ -322,23 +318,18 @@ impl DeploymentController {
                     if matches || terminating(d) {
                         owned.push(rs);
                     } else {
-                        let refs: Vec<Value> = rs["metadata"]["ownerReferences"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter(|r| r["uid"] != uid(d))
-                            .cloned()
-                            .collect();
-                        patch_owners(api, &rs, refs);
+                        set_owner_references(api, resources::replica_sets(), &rs, |refs| {
+                            refs.retain(|r| r["uid"] != uid(d))
+                        });
                     }
                 }
                 None if matches && !terminating(&rs) && !terminating(d) => {
-                    let mut refs = rs["metadata"]["ownerReferences"]
-                        .as_array()
-                        .cloned()
-                        .unwrap_or_default();
-                    refs.push(controller_ref(d));
-                    if let Some(adopted) = patch_owners(api, &rs, refs) {
+                    let reference = controller_ref(d);
+                    let adopted =
+                        set_owner_references(api, resources::replica_sets(), &rs, |refs| {
+                            refs.push(reference)
+                        });
+                    if let Some(adopted) = adopted {
                         owned.push(adopted);
                     }
                 }
@@ -395,7 +386,7 @@ impl DeploymentController {
 
     fn write_status(&self, api: &mut ApiServer, d: &Value) -> Option<Value> {
         let ns = d["metadata"]["namespace"].as_str().unwrap_or("");
-        Self::client(api)
+        super::client(api)
             .update(resources::deployments(), ns, d.clone(), "status", &[])
             .ok()
     }
@@ -487,7 +478,7 @@ impl DeploymentController {
             let changed = set_new_annotations(d, &mut rs, new_revision, true);
             if changed || rs["spec"]["minReadySeconds"] != d["spec"]["minReadySeconds"] {
                 rs["spec"]["minReadySeconds"] = d["spec"]["minReadySeconds"].clone();
-                let updated = Self::client(api)
+                let updated = super::client(api)
                     .update(resources::replica_sets(), &ns, rs, "", &[])
                     .map_err(|_| ())?;
                 return Ok((Some(updated), old));
@@ -532,7 +523,7 @@ impl DeploymentController {
         let count = new_replicas(d, &old, 0);
         rs["spec"]["replicas"] = json!(count);
         let (created, fresh) =
-            match Self::client(api).create(resources::replica_sets(), &ns, rs, &[]) {
+            match super::client(api).create(resources::replica_sets(), &ns, rs, &[]) {
                 Ok((created, _)) => (created, true),
                 Err(e) if e.reason == Reason::AlreadyExists => {
                     match api.get(resources::replica_sets(), &ns, &rs_name) {
@@ -630,7 +621,7 @@ impl DeploymentController {
         set_annotation(&mut body, DESIRED, &desired);
         set_annotation(&mut body, MAX, &max);
         let ns = rs["metadata"]["namespace"].as_str().unwrap_or("");
-        let Ok(updated) = Self::client(api).update(resources::replica_sets(), ns, body, "", &[])
+        let Ok(updated) = super::client(api).update(resources::replica_sets(), ns, body, "", &[])
         else {
             return false;
         };
@@ -737,17 +728,13 @@ impl DeploymentController {
         if scaled || old_pods_running(api, new.as_ref(), &old) {
             return self.rollout_status(api, d, &old, new.as_ref());
         }
-        let (new, old) = match new {
+        let (mut new, old) = match new {
             Some(n) => (n, old),
-            None => {
-                let all: Vec<Value> = old.into_iter().collect();
-                match self.new_replica_set(api, rec, d, all, true) {
-                    Ok((Some(n), old)) => (n, old),
-                    _ => return,
-                }
-            }
+            None => match self.new_replica_set(api, rec, d, old, true) {
+                Ok((Some(n), old)) => (n, old),
+                _ => return,
+            },
         };
-        let mut new = new;
         self.scale(api, rec, d, &mut new, spec_replicas(d));
         if complete(d, &d["status"]) {
             self.cleanup(api, d, &old);
@@ -785,17 +772,14 @@ impl DeploymentController {
         old: &mut [Value],
     ) {
         let desired = spec_replicas(d);
-        // One active (or none: the latest) takes the whole size.
-        let mut newest_first: Vec<usize> = (0..old.len()).rev().collect();
+        // One active (or none: the new, else the newest) takes the whole size.
         let active_count = old.iter().filter(|r| size(r) > 0).count()
             + usize::from(new.as_ref().is_some_and(|n| size(n) > 0));
         if active_count <= 1 {
-            let target = if let Some(i) = old.iter().position(|r| size(r) > 0) {
-                Some(&mut old[i])
-            } else if new.is_some() {
-                new.as_mut()
-            } else {
-                newest_first.first().map(|&i| &mut old[i])
+            let target = match old.iter().position(|r| size(r) > 0) {
+                Some(i) => Some(&mut old[i]),
+                None if new.is_some() => new.as_mut(),
+                None => old.last_mut(),
             };
             if let Some(rs) = target {
                 if size(rs) != desired {
@@ -842,7 +826,6 @@ impl DeploymentController {
             };
             size(b).cmp(&size(a)).then(tie)
         });
-        newest_first.clear();
         let mut sizes = vec![];
         let mut added = 0;
         for rs in all.iter() {
@@ -909,7 +892,7 @@ impl DeploymentController {
                 continue;
             }
             let ns = rs["metadata"]["namespace"].as_str().unwrap_or("");
-            let _ = Self::client(api).delete(resources::replica_sets(), ns, name(rs), None);
+            let _ = super::client(api).delete(resources::replica_sets(), ns, name(rs), None);
         }
     }
 
@@ -1106,26 +1089,6 @@ fn old_pods_running(api: &ApiServer, new: Option<&Value>, old: &[Value]) -> bool
     })
 }
 
-fn patch_owners(api: &mut ApiServer, obj: &Value, refs: Vec<Value>) -> Option<Value> {
-    let patch = json!({"metadata": {
-        "ownerReferences": if refs.is_empty() { Value::Null } else { Value::Array(refs) },
-        "resourceVersion": obj["metadata"]["resourceVersion"],
-    }});
-    let ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
-    super::client(api)
-        .patch(
-            resources::replica_sets(),
-            ns,
-            name(obj),
-            "",
-            PatchType::Merge,
-            patch,
-            &[],
-        )
-        .ok()
-        .map(|(v, _)| v)
-}
-
 impl Controller for DeploymentController {
     fn name(&self) -> &'static str {
         "deployment"
@@ -1141,12 +1104,7 @@ impl Controller for DeploymentController {
 
     fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         let now = api.now();
-        let due: Vec<String> = self
-            .requeue
-            .iter()
-            .filter(|(_, t)| **t <= now)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let due = take_due(&mut self.requeue, now);
         self.dirty.extend(due);
         let mut informer = std::mem::take(&mut self.deployments);
         informer.each(api, resources::deployments(), |ev, d| {

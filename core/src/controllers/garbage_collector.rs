@@ -7,11 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::controller_utils::{name, terminating, uid};
-use super::Controller;
-use crate::apiserver::request::PatchType;
+use super::controller_utils::{name, set_owner_references, terminating, uid};
+use super::{held_by, Controller};
 use crate::apiserver::resources::{self, Resource};
 use crate::apiserver::{ApiServer, FOREGROUND, ORPHAN};
 use crate::events::Recorder;
@@ -51,10 +50,6 @@ fn owner(api: &ApiServer, reference: &Value, ns: &str) -> Option<Value> {
 fn resource_of(api: &ApiServer, obj: &Value) -> Option<&'static Resource> {
     let (v, k) = (obj["apiVersion"].as_str()?, obj["kind"].as_str()?);
     resources::for_kind(v, k).or_else(|| api.catalog().for_kind(v, k))
-}
-
-fn held_by(obj: &Value, finalizer: &str) -> bool {
-    super::held_by(obj, finalizer)
 }
 
 impl GarbageCollector {
@@ -217,19 +212,9 @@ impl GarbageCollector {
 
 /// Takes the owner references whose uid `drop` picks off an object.
 fn drop_references(api: &mut ApiServer, r: &Resource, obj: &Value, drop: impl Fn(&str) -> bool) {
-    let kept: Vec<Value> = obj["metadata"]["ownerReferences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|x| !drop(x["uid"].as_str().unwrap_or("")))
-        .cloned()
-        .collect();
-    let patch = json!({"metadata": {
-        "ownerReferences": if kept.is_empty() { Value::Null } else { Value::Array(kept) },
-        "resourceVersion": obj["metadata"]["resourceVersion"],
-    }});
-    let ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
-    let _ = super::client(api).patch(r, ns, name(obj), "", PatchType::Merge, patch, &[]);
+    set_owner_references(api, r, obj, |refs| {
+        refs.retain(|x| !drop(x["uid"].as_str().unwrap_or("")))
+    });
 }
 
 impl Controller for GarbageCollector {

@@ -11,10 +11,9 @@ use serde_json::{json, Value};
 
 use super::controller_utils::{
     controller_of, controller_ref, deletion_order, is_active, is_available, key, labels, name,
-    pod_from_template, ready_since, selector_of, terminating, uid,
+    pod_from_template, ready_since, selector_of, set_owner_references, take_due, terminating, uid,
 };
 use super::{Controller, Informer};
-use crate::apiserver::request::PatchType;
 use crate::apiserver::resources::{self, Resource};
 use crate::apiserver::ApiServer;
 use crate::clock::{to_time, Millis, SECOND};
@@ -166,7 +165,9 @@ impl ReplicaSetController {
             if selector_matches(sel, &labels(&pod)) || terminating(set) {
                 pods.push(pod);
             } else {
-                self.set_owners(api, &pod, |refs| refs.retain(|r| r["uid"] != uid(set)));
+                set_owner_references(api, resources::pods(), &pod, |refs| {
+                    refs.retain(|r| r["uid"] != uid(set))
+                });
             }
         }
         let candidates = self.candidates.remove(&k).unwrap_or_default();
@@ -184,42 +185,13 @@ impl ReplicaSetController {
                 continue;
             }
             let reference = controller_ref(set);
-            if let Some(adopted) = self.set_owners(api, &pod, |refs| refs.push(reference)) {
+            let adopted =
+                set_owner_references(api, resources::pods(), &pod, |refs| refs.push(reference));
+            if let Some(adopted) = adopted {
                 pods.push(adopted);
             }
         }
         pods
-    }
-
-    /// Rewrites a pod's owner references; returns the pod as written.
-    fn set_owners(
-        &self,
-        api: &mut ApiServer,
-        pod: &Value,
-        change: impl FnOnce(&mut Vec<Value>),
-    ) -> Option<Value> {
-        let mut refs = pod["metadata"]["ownerReferences"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        change(&mut refs);
-        let patch = json!({"metadata": {
-            "ownerReferences": refs,
-            "resourceVersion": pod["metadata"]["resourceVersion"],
-        }});
-        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-        super::client(api)
-            .patch(
-                resources::pods(),
-                ns,
-                name(pod),
-                "",
-                PatchType::Merge,
-                patch,
-                &[],
-            )
-            .ok()
-            .map(|(p, _)| p)
     }
 
     fn sync_set(&mut self, api: &mut ApiServer, rec: &mut Recorder, k: &str) {
@@ -384,19 +356,7 @@ impl ReplicaSetController {
         if !conditions.is_empty() {
             status["conditions"] = Value::Array(conditions);
         }
-        let same = [
-            "replicas",
-            "fullyLabeledReplicas",
-            "readyReplicas",
-            "availableReplicas",
-        ]
-        .iter()
-        .all(|f| old[f].as_i64().unwrap_or(0) == status[f].as_i64().unwrap_or(0))
-            && old["observedGeneration"] == status["observedGeneration"]
-            && old["terminatingReplicas"].as_i64() == status["terminatingReplicas"].as_i64()
-            && old["conditions"].as_array().map_or(0, Vec::len)
-                == status["conditions"].as_array().map_or(0, Vec::len);
-        if same {
+        if set["status"] == status {
             return;
         }
         let mut body = set.clone();
@@ -425,16 +385,8 @@ impl Controller for ReplicaSetController {
 
     fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         let now = api.now();
-        let due: Vec<String> = self
-            .requeue
-            .iter()
-            .filter(|(_, t)| **t <= now)
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in due {
-            self.requeue.remove(&k);
-            self.dirty.insert(k);
-        }
+        let due = take_due(&mut self.requeue, now);
+        self.dirty.extend(due);
         let mut sets = vec![];
         self.sets
             .each(api, self.resource, |ev, set| sets.push((ev, set.clone())));
