@@ -44,6 +44,16 @@ pub fn sort<T: Ord>(v: &mut [T]) {
     by(v, T::cmp);
 }
 
+/// Collects into a map or set (`BTreeMap`, `BTreeSet`, serde_json's `Map`) by inserting
+/// each item, a repeated key's last value kept, as `collect` keeps it. `collect` sorts
+/// the items first, compiling a whole stable sort for every iterator type it is called
+/// with.
+pub fn insert_all<C: Default + Extend<T>, T>(items: impl IntoIterator<Item = T>) -> C {
+    let mut c = C::default();
+    c.extend(items);
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

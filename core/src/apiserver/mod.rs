@@ -80,6 +80,50 @@ use strategy::{Ctx, Strategy};
 pub const FOREGROUND: &str = "foregroundDeletion";
 pub const ORPHAN: &str = "orphan";
 
+/// Puts a propagation policy's finalizer on an object being deleted, in place of the
+/// other policy's; whether that changed its finalizers. (Not generic: each kind's delete
+/// would compile it again.)
+#[inline(never)]
+fn hold_for(meta: &mut ObjectMeta, finalizer: &str) -> bool {
+    let list = meta.finalizers.get_or_insert_with(Vec::new);
+    let other = if finalizer == FOREGROUND {
+        ORPHAN
+    } else {
+        FOREGROUND
+    };
+    let before = list.len();
+    let had = list.iter().any(|x| x == finalizer);
+    list.retain(|x| x != other);
+    if !had {
+        list.push(finalizer.to_string());
+    }
+    !had || list.len() != before
+}
+
+/// Decides a delete on the object's metadata, given its grace period, whether something
+/// holds it and whether a propagation finalizer was just added: `None` when it goes at
+/// once, else whether its metadata changed (marked, its deadline brought forward, held).
+#[inline(never)]
+fn mark_deleted(
+    meta: &mut ObjectMeta,
+    (grace, blocks, held): (i64, bool, bool),
+    now: Millis,
+) -> Option<bool> {
+    if grace == 0 && !blocks {
+        return None;
+    }
+    let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
+        (Some(_), Some(g)) => grace < g,
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    if shortens {
+        meta.deletion_timestamp = Some(to_time(now.saturating_add(grace.saturating_mul(SECOND))));
+        meta.deletion_grace_period_seconds = Some(grace);
+    }
+    Some(shortens || held)
+}
+
 /// What a delete did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deleted {
@@ -515,7 +559,20 @@ impl ApiServer {
             Some("Orphan") => Some(ORPHAN),
             _ => None,
         };
-        with_kind!(resource, T => self.delete_typed::<T>(resource, namespace, name, grace, dry_run, finalizer))
+        // Only these kinds delete otherwise than by the default strategy.
+        match (resource.group, resource.kind) {
+            ("", "Pod") => {
+                self.delete_typed::<Pod>(resource, namespace, name, grace, dry_run, finalizer)
+            }
+            ("", "Namespace") => {
+                self.delete_typed::<Namespace>(resource, namespace, name, grace, dry_run, finalizer)
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => self
+                .delete_typed::<CustomResourceDefinition>(
+                    resource, namespace, name, grace, dry_run, finalizer,
+                ),
+            _ => self.delete_plain(resource, namespace, name, dry_run, finalizer),
+        }
     }
 
     /// Reads one object.
@@ -728,9 +785,10 @@ impl ApiServer {
                 return Err(ApiError::conflict(&gr, &name));
             }
         }
-        let annotations = obj.metadata().annotations.clone();
+        let annotations =
+            (status && T::STATUS_SETS_ANNOTATIONS).then(|| obj.metadata().annotations.clone());
         carry_over_meta(obj.metadata_mut(), old.metadata(), status);
-        if status && T::STATUS_SETS_ANNOTATIONS {
+        if let Some(annotations) = annotations {
             obj.metadata_mut().annotations = annotations;
         }
         if opts.field_manager.is_some() {
@@ -858,39 +916,49 @@ impl ApiServer {
             .ok_or_else(|| ApiError::not_found(&gr, name))?;
         let mut obj: T = stored_object(&kv.value(), r)?;
         let grace = obj.grace_period(grace);
-        // The propagation's finalizer replaces the other one's.
-        let mut held = false;
-        if let Some(f) = finalizer {
-            let list = obj.metadata_mut().finalizers.get_or_insert_with(Vec::new);
-            let other = if f == FOREGROUND { ORPHAN } else { FOREGROUND };
-            let before = list.clone();
-            list.retain(|x| x != other);
-            if !list.iter().any(|x| x == f) {
-                list.push(f.to_string());
-            }
-            held = *list != before;
-        }
-        // Gone at once, or marked (with its new form when the deadline comes sooner).
-        let marked = if grace == 0 && !obj.blocks_deletion() {
-            None
-        } else {
-            let meta = obj.metadata();
-            let shortens = match (&meta.deletion_timestamp, meta.deletion_grace_period_seconds) {
-                (Some(_), Some(g)) => grace < g,
-                (Some(_), None) => false,
-                (None, _) => true,
-            };
-            Some((shortens || held).then(|| {
-                if shortens {
-                    let deadline = self.now().saturating_add(grace.saturating_mul(SECOND));
-                    let meta = obj.metadata_mut();
-                    meta.deletion_timestamp = Some(to_time(deadline));
-                    meta.deletion_grace_period_seconds = Some(grace);
-                }
-                obj.mark_terminating();
-                to_stored(&obj)
-            }))
-        };
+        let held = finalizer.is_some_and(|f| hold_for(obj.metadata_mut(), f));
+        let blocks = obj.blocks_deletion();
+        let marked =
+            mark_deleted(obj.metadata_mut(), (grace, blocks, held), self.now()).map(|changed| {
+                changed.then(|| {
+                    obj.mark_terminating();
+                    to_stored(&obj)
+                })
+            });
+        self.delete_decided(&gr, name, (key, kv), marked, dry_run)
+    }
+
+    /// A delete of a kind that keeps the default strategy (no grace period, held only by
+    /// finalizers, nothing to mark), done on its stored JSON: the typed path would
+    /// compile again for each of those kinds.
+    fn delete_plain(
+        &mut self,
+        r: &'static Resource,
+        namespace: &str,
+        name: &str,
+        dry_run: bool,
+        finalizer: Option<&str>,
+    ) -> Result<Deleted, ApiError> {
+        let ns = if r.namespaced { namespace } else { "" };
+        let key = r.key(ns, name);
+        let gr = r.group_resource();
+        let kv = self
+            .store
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let mut value = (*kv.value()).clone();
+        let mut meta: ObjectMeta = serde_json::from_value(value["metadata"].take())
+            .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;
+        let held = finalizer.is_some_and(|f| hold_for(&mut meta, f));
+        let blocks = meta.finalizers.as_ref().is_some_and(|f| !f.is_empty());
+        let marked = mark_deleted(&mut meta, (0, blocks, held), self.now()).map(|changed| {
+            changed.then(|| {
+                meta.resource_version = None;
+                value["metadata"] = decode::untyped(&meta);
+                value
+            })
+        });
         self.delete_decided(&gr, name, (key, kv), marked, dry_run)
     }
 

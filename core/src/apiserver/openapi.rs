@@ -240,19 +240,17 @@ fn paths_of(r: &Resource) -> Vec<(String, Value)> {
     };
     let gvk = json!({"group": r.group, "kind": r.kind, "version": r.version});
     let ops = |actions: &[(&str, &str)]| -> Value {
-        actions
-            .iter()
-            .filter(|(_, verb)| r.verbs.contains(verb))
-            .map(|(method, verb)| {
+        let served = actions.iter().filter(|(_, verb)| r.verbs.contains(verb));
+        Value::Object(kubarium_tools::sort::insert_all(served.map(
+            |(method, verb)| {
                 let action = match *verb {
                     "create" => "post",
                     "update" => "put",
                     v => v,
                 };
                 (method.to_string(), operation(action, &gvk))
-            })
-            .collect::<Map<String, Value>>()
-            .into()
+            },
+        )))
     };
     vec![
         (
@@ -298,7 +296,8 @@ pub fn document(catalog: &Catalog, store: &Store, path: &str) -> Option<Value> {
             schemas.insert(custom_schema_name(r), schema);
         }
     }
-    let paths: Map<String, Value> = resources.iter().flat_map(|r| paths_of(r)).collect();
+    let paths: Map<String, Value> =
+        kubarium_tools::sort::insert_all(resources.iter().flat_map(|r| paths_of(r)));
     Some(json!({
         "openapi": "3.0.0",
         "info": {"title": "Kubernetes", "version": version::KUBERNETES_VERSION},

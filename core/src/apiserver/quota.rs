@@ -147,15 +147,16 @@ pub fn sum_into(a: &mut Usage, b: &Usage) {
 
 /// A quota's `spec.hard` as usage.
 pub fn hard(quota: &Value) -> Usage {
-    quota["spec"]["hard"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| {
-            let s = v.as_str()?;
-            Some((k.clone(), (quantity::parse(s)?, quantity::is_binary(s))))
-        })
-        .collect()
+    kubarium_tools::sort::insert_all(
+        quota["spec"]["hard"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| {
+                let s = v.as_str()?;
+                Some((k.clone(), (quantity::parse(s)?, quantity::is_binary(s))))
+            }),
+    )
 }
 
 /// `k=v,k=v` with canonical quantities, keys sorted, as quota messages print usage.

@@ -53,15 +53,17 @@ pub trait Strategy:
     /// The fields (dotted paths in the stored JSON) whose change bumps `generation`.
     const GENERATION_FIELDS: &'static [&'static str] = &[];
 
-    /// The grace period a delete gets, given what the client asked for.
+    /// The grace period a delete gets, given what the client asked for. (Kinds that
+    /// override this, `blocks_deletion` or `mark_terminating` are listed in the API
+    /// server's delete.)
     fn grace_period(&self, _requested: Option<i64>) -> i64 {
         0
     }
 
-    /// Whether something still has to happen before the object may go (finalizers).
     /// A status update also writes the object's annotations (a Deployment's revision).
     const STATUS_SETS_ANNOTATIONS: bool = false;
 
+    /// Whether something still has to happen before the object may go (finalizers).
     fn blocks_deletion(&self) -> bool {
         self.metadata()
             .finalizers

@@ -40,14 +40,10 @@ pub fn terminating(obj: &Value) -> bool {
 
 /// The object's labels.
 pub fn labels(obj: &Value) -> BTreeMap<String, String> {
-    obj["metadata"]["labels"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
+    let labels = obj["metadata"]["labels"].as_object().into_iter().flatten();
+    kubarium_tools::sort::insert_all(
+        labels.map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())),
+    )
 }
 
 /// The owner reference marked `controller: true`: its kind, name and uid.

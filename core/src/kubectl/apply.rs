@@ -168,12 +168,11 @@ fn merge_at(live: &Value, desired: &Value, last: &Value, path: &str, kind: &str)
 /// The value without the null fields of its maps (at any depth; null array items stay).
 fn strip_nulls(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
+        Value::Object(m) => Value::Object(kubarium_tools::sort::insert_all(
             m.iter()
                 .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), strip_nulls(v)))
-                .collect(),
-        ),
+                .map(|(k, v)| (k.clone(), strip_nulls(v))),
+        )),
         Value::Array(a) => Value::Array(a.iter().map(strip_nulls).collect()),
         other => other.clone(),
     }

@@ -654,10 +654,9 @@ impl Parsed {
 
     /// Every flag given, by long name, with its values.
     pub fn values(&self) -> BTreeMap<String, Vec<String>> {
-        self.values
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
+        kubarium_tools::sort::insert_all(
+            self.values.iter().map(|(k, v)| (k.to_string(), v.clone())),
+        )
     }
 
     pub fn given(&self, long: &str) -> bool {

@@ -491,7 +491,7 @@ impl<'a> Run<'a> {
             offset: 0,
             writes: None,
             targets: vec![],
-            vars: ctx.env.iter().cloned().collect(),
+            vars: kubarium_tools::sort::insert_all(ctx.env.iter().cloned()),
             exported: ctx.env.iter().map(|(k, _)| k.clone()).collect(),
             elapsed: 0,
             steps: 0,

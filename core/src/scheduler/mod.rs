@@ -280,11 +280,12 @@ impl Scheduler {
             .into_iter()
             .map(NodeInfo::new)
             .collect();
-        let index: BTreeMap<String, usize> = infos
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name().to_string(), i))
-            .collect();
+        let index: BTreeMap<String, usize> = kubarium_tools::sort::insert_all(
+            infos
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.name().to_string(), i)),
+        );
         for pod in api.list_typed::<Pod>(resources::pods(), None) {
             let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
                 continue;

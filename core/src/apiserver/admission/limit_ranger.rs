@@ -200,11 +200,10 @@ fn pod_total(containers: &[Container], field: fn(&Container) -> Option<&List>) -
             }
         }
     }
-    Some(
+    Some(kubarium_tools::sort::insert_all(
         sums.into_iter()
-            .map(|(k, (q, b))| (k, Quantity(quantity::canonical(q, b))))
-            .collect(),
-    )
+            .map(|(k, (q, b))| (k, Quantity(quantity::canonical(q, b)))),
+    ))
 }
 
 /// The validating half: containers, pods and claims within the ranges.

@@ -116,12 +116,10 @@ fn delta(r: &resources::Resource, obj: &Value, old: Option<&Value>) -> Usage {
         return new;
     };
     let before = quota::usage(r, old);
-    new.into_iter()
-        .filter_map(|(k, (v, bin))| {
-            let grown = v - before.get(&k).map_or(0, |(b, _)| *b);
-            (grown > 0).then_some((k, (grown, bin)))
-        })
-        .collect()
+    kubarium_tools::sort::insert_all(new.into_iter().filter_map(|(k, (v, bin))| {
+        let grown = v - before.get(&k).map_or(0, |(b, _)| *b);
+        (grown > 0).then_some((k, (grown, bin)))
+    }))
 }
 
 /// Checks a create of `obj`, or an update that grows its usage, against every quota in

@@ -141,10 +141,11 @@ fn assemble(meta: &ObjectMeta, rest: &Map<String, Value>) -> Value {
 /// The fields whose change bumps `generation`: everything but metadata (and status, when
 /// it is a subresource).
 fn spec_part(rest: &Map<String, Value>, status_subresource: bool) -> Map<String, Value> {
-    rest.iter()
-        .filter(|(k, _)| !(status_subresource && k.as_str() == "status"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    kubarium_tools::sort::insert_all(
+        rest.iter()
+            .filter(|(k, _)| !(status_subresource && k.as_str() == "status"))
+            .map(|(k, v)| (k.clone(), v.clone())),
+    )
 }
 
 fn blocks_deletion(meta: &ObjectMeta) -> bool {

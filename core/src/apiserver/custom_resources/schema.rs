@@ -83,9 +83,9 @@ impl Schema {
             .get("properties")
             .and_then(Value::as_object)
             .map(|p| {
-                p.iter()
-                    .map(|(k, s)| (k.clone(), Schema::parse(s)))
-                    .collect()
+                kubarium_tools::sort::insert_all(
+                    p.iter().map(|(k, s)| (k.clone(), Schema::parse(s))),
+                )
             })
             .unwrap_or_default();
         let additional = match v.get("additionalProperties") {

@@ -174,31 +174,27 @@ impl FieldSet {
     pub fn difference(&self, other: &FieldSet) -> FieldSet {
         FieldSet {
             members: self.members.difference(&other.members).cloned().collect(),
-            children: self
-                .children
-                .iter()
-                .filter_map(|(e, ours)| {
+            children: kubarium_tools::sort::insert_all(self.children.iter().filter_map(
+                |(e, ours)| {
                     let left = match other.children.get(e) {
                         Some(theirs) => ours.difference(theirs),
                         None => ours.clone(),
                     };
                     (!left.is_empty()).then(|| (e.clone(), left))
-                })
-                .collect(),
+                },
+            )),
         }
     }
 
     pub fn intersection(&self, other: &FieldSet) -> FieldSet {
         FieldSet {
             members: self.members.intersection(&other.members).cloned().collect(),
-            children: self
-                .children
-                .iter()
-                .filter_map(|(e, ours)| {
+            children: kubarium_tools::sort::insert_all(self.children.iter().filter_map(
+                |(e, ours)| {
                     let both = ours.intersection(other.children.get(e)?);
                     (!both.is_empty()).then(|| (e.clone(), both))
-                })
-                .collect(),
+                },
+            )),
         }
     }
 
