@@ -334,3 +334,37 @@ test('kubectl run -it --rm gives the terminal to the container\'s shell; kubectl
     server.close();
   }
 });
+
+test('a Deployment rolls out in the browser: kubectl rollout status prints each wave, set image replaces the pods on the map, undo goes back', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, 'kubectl create deployment web --image=nginx:1.27 --replicas=4');
+    await page.waitForSelector('text=deployment.apps/web created');
+    await run(page, 'kubectl rollout status deployment/web');
+    await page.waitForSelector('text=deployment "web" successfully rolled out');
+    await run(page, 'kubectl set image deployment/web nginx=nginx:1.28');
+    await page.waitForSelector('text=deployment.apps/web image updated');
+    await run(page, 'kubectl get rs,pods');
+    await page.waitForSelector('text=replicaset.apps/web-');
+    await page.screenshot({ path: path.join(shots, 'rollout.png') });
+    let text = await page.locator('.screen').innerText();
+    // Mid-rollout: the old ReplicaSet scaled down by one, the new one up by two (25%/25%).
+    assert.match(text, /replicaset\.apps\/web-\w+\s+3\s+3\s+3/);
+    assert.match(text, /replicaset\.apps\/web-\w+\s+2\s+2\s+0/);
+    await run(page, 'kubectl rollout status deployment/web');
+    await page.waitForSelector('text=1 old replicas are pending termination');
+    await run(page, 'kubectl rollout undo deployment/web');
+    await page.waitForSelector('text=deployment.apps/web rolled back');
+    await run(page, 'kubectl rollout history deployment/web');
+    await page.waitForSelector('text=CHANGE-CAUSE');
+    text = await page.locator('.screen').innerText();
+    assert.match(text, /REVISION\s+CHANGE-CAUSE\s+2\s+<none>\s+3\s+<none>/);
+    assert.equal(await page.locator('g.chip[data-pod^="default/web-"]').count() >= 4, true);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -20,13 +20,20 @@ fn short(name: &str, max: usize) -> String {
 }
 
 fn chip(p: &PodView, x: i32, y: i32, w: i32) -> Html {
+    // The name gives way to a long status (Terminating, ContainerCreating) so they never
+    // overlap: a chip holds about 26 characters.
+    let status = short(&p.status, 11);
+    let name = short(
+        &p.name,
+        26usize.saturating_sub(status.chars().count()).min(19),
+    );
     let class = classes!("chip", p.health.class(), p.system.then_some("system"));
     html! {
         <g class={class} data-pod={format!("{}/{}", p.namespace, p.name)} data-status={p.status.clone()}>
             <title>{ format!("{}/{} — {} ({})", p.namespace, p.name, p.status, p.ready) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={w.to_string()} height={CHIP_H.to_string()} rx="4" />
-            <text x={(x + 7).to_string()} y={(y + 14).to_string()}>{ short(&p.name, 19) }</text>
-            <text class="chip-status" x={(x + w - 6).to_string()} y={(y + 14).to_string()} text-anchor="end">{ short(&p.status, 11) }</text>
+            <text x={(x + 7).to_string()} y={(y + 14).to_string()}>{ name }</text>
+            <text class="chip-status" x={(x + w - 6).to_string()} y={(y + 14).to_string()} text-anchor="end">{ status }</text>
         </g>
     }
 }
