@@ -13,7 +13,6 @@ use crate::shell::io::Io;
 
 pub use kubarium_tools::gotemplate::Outcome as TemplateOutcome;
 pub use kubarium_tools::gotypes::Typed;
-pub use kubarium_tools::tls::KeyPairError;
 
 /// What runs the utilities and finds help texts.
 pub trait Tools {
@@ -26,8 +25,6 @@ pub trait Tools {
     /// An object as kubectl's typed clients decode and print it (its Go struct's fields,
     /// zero values and order); None for a kind without a Go type.
     fn typed(&self, object: &Value) -> Option<Typed>;
-    /// Go's `tls.X509KeyPair` on a certificate and a key in PEM.
-    fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError>;
     /// crictl on a runtime's snapshot (`kubarium_tools::crictl::run`).
     fn crictl(
         &self,
@@ -91,9 +88,6 @@ fn linked() -> Option<Rc<dyn Tools>> {
         }
         fn typed(&self, object: &Value) -> Option<Typed> {
             kubarium_tools::gotypes::typed(object)
-        }
-        fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError> {
-            kubarium_tools::tls::check_key_pair(cert, key)
         }
         fn crictl(
             &self,
@@ -185,7 +179,9 @@ pub fn expose(request: &kubarium_tools::expose::Request) -> Option<Result<Value,
 
 /// The object a `kubectl create` generator of the tools builds (or kubectl's error);
 /// None when the tools are not loaded.
-pub fn generate(request: &kubarium_tools::generators::Request) -> Option<Result<Value, String>> {
+pub fn generate(
+    request: &kubarium_tools::generators::Request,
+) -> Option<Result<kubarium_tools::generators::Generated, String>> {
     call("generate", request)
 }
 
@@ -274,9 +270,4 @@ pub fn component_check(
     start: &kubarium_tools::components::Start,
 ) -> Option<kubarium_tools::components::Failure> {
     tools()?.component_check(start)
-}
-
-/// Go's `tls.X509KeyPair` with the tools in use; None when they are not loaded.
-pub fn check_key_pair(cert: &str, key: &str) -> Option<Result<(), KeyPairError>> {
-    Some(tools()?.check_key_pair(cert, key))
 }

@@ -33,4 +33,15 @@ impl Args {
     pub fn all(&self, long: &str) -> Vec<String> {
         self.values.get(long).cloned().unwrap_or_default()
     }
+
+    /// A string-slice flag's values: every value given, split at commas, empty ones
+    /// dropped (pflag's StringSlice).
+    pub fn slice(&self, long: &str) -> Vec<String> {
+        self.all(long)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
 }

@@ -281,14 +281,6 @@ pub fn check_key_pair(cert: &str, key: &str) -> Result<(), KeyPairError> {
     }
 }
 
-/// `check_key_pair` across the browser's module boundary: `{"cert", "key"}` in, the
-/// result out, as JSON.
-pub fn serve(request: &str) -> String {
-    let request: serde_json::Value = serde_json::from_str(request).unwrap_or_default();
-    let text = |k: &str| request[k].as_str().unwrap_or("").to_string();
-    serde_json::to_string(&check_key_pair(&text("cert"), &text("key"))).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

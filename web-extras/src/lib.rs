@@ -107,12 +107,6 @@ pub fn component_check(request: &str) -> String {
     kubarium_tools::components::serve(request)
 }
 
-/// Go's `tls.X509KeyPair`: `{"cert", "key"}` in PEM in, the result out (JSON).
-#[wasm_bindgen]
-pub fn key_pair(request: &str) -> String {
-    kubarium_tools::tls::serve(request)
-}
-
 /// A tool called by name (`kubarium_tools::call`): a JSON request in, its answer out.
 #[wasm_bindgen]
 pub fn call(name: &str, request: &str) -> String {

@@ -10,7 +10,7 @@ use kubarium_core::apiserver::cel::CelEngine;
 use kubarium_core::apiserver::openapi::SchemaSource;
 use kubarium_core::command::CmdResult;
 use kubarium_core::shell::io::Io;
-use kubarium_core::tools::{KeyPairError, TemplateOutcome, Tools, Typed};
+use kubarium_core::tools::{TemplateOutcome, Tools, Typed};
 use kubarium_tools::remote::{Answer, Request};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -29,7 +29,6 @@ export function tools_utility(request) { return extras.utility(request); }
 export function tools_help(path) { return extras.kubectl_help(path); }
 export function tools_go_template(request) { return extras.go_template(request); }
 export function tools_typed(request) { return extras.typed(request); }
-export function tools_key_pair(request) { return extras.key_pair(request); }
 export function tools_component_check(request) { return extras.component_check(request); }
 export function tools_crictl(request) { return extras.crictl(request); }
 export function tools_describe(request) { return extras.describe(request); }
@@ -56,8 +55,6 @@ extern "C" {
     fn tools_go_template(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_typed(request: &str) -> Result<String, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn tools_key_pair(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_component_check(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
@@ -166,14 +163,6 @@ impl Tools for ModuleTools {
             .ok()
             .and_then(|a| serde_json::from_str(&a).ok())
             .flatten()
-    }
-
-    fn check_key_pair(&self, cert: &str, key: &str) -> Result<(), KeyPairError> {
-        let request = serde_json::json!({ "cert": cert, "key": key });
-        tools_key_pair(&request.to_string())
-            .map_err(|e| failed(&e))
-            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
-            .unwrap_or_else(|e| Err(KeyPairError::Go(e)))
     }
 
     fn crictl(

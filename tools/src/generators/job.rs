@@ -2,10 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::super::flags::Parsed;
-use super::super::{client, fail, namespace, resource_type, Ctx};
-use super::{output_options, send};
-use crate::command::CmdResult;
+use super::{Generated, Parsed};
 
 /// A pod template running `image` (with the command after `--`) in a container named
 /// after the job.
@@ -17,58 +14,36 @@ fn template(name: &str, image: &str, command: &[String], restart: &str) -> Value
     json!({"metadata": {}, "spec": {"containers": [container], "restartPolicy": restart}})
 }
 
-pub fn job(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
-    if let Err(e) = output_options(p) {
-        return e;
-    }
+/// `source` is the CronJob `--from` names, as the core fetched it.
+pub fn job(p: &Parsed, name: &str, source: Option<&Value>) -> Result<Generated, String> {
     let image = p.get("image").unwrap_or("");
     let from = p.get("from").unwrap_or("");
     if image.is_empty() == from.is_empty() {
-        return fail("error: either --image or --from must be specified");
+        return Err("error: either --image or --from must be specified".into());
     }
     if !p.rest.is_empty() && !from.is_empty() {
-        return fail("error: cannot specify --from and command");
+        return Err("error: cannot specify --from and command".into());
     }
-    let obj = if from.is_empty() {
-        json!({
+    let obj = match source {
+        Some(cronjob) if !from.is_empty() => from_cronjob(name, cronjob),
+        _ => json!({
             "kind": "Job", "apiVersion": "batch/v1",
             "metadata": {"name": name},
             "spec": {"template": template(name, image, &p.rest, "Never")},
             "status": {},
-        })
-    } else {
-        match from_cronjob(p, ctx, name, from) {
-            Ok(o) => o,
-            Err(e) => return e,
-        }
+        }),
     };
-    send(
-        p,
-        ctx,
-        ("batch", "jobs", "job.batch", "failed to create job: "),
-        name,
+    Ok(Generated::new(
         obj,
-    )
+        "batch",
+        "jobs",
+        "job.batch",
+        "failed to create job: ",
+    ))
 }
 
 /// A Job made from a CronJob's job template, owned by it, as the CronJob controller would.
-fn from_cronjob(p: &Parsed, ctx: &mut Ctx<'_>, name: &str, from: &str) -> Result<Value, CmdResult> {
-    let Some((type_name, source)) = from.split_once('/') else {
-        return Err(fail(format!(
-            "error: the server doesn't have a resource type \"{from}\""
-        )));
-    };
-    let catalog = client::discover(ctx.cluster);
-    let r = resource_type(&catalog, type_name).map_err(fail)?;
-    let cronjob = client::connect(ctx.cluster)
-        .get(r, &namespace(p), source)
-        .map_err(|e| fail(e.kubectl_message()))?;
-    if r.kind != "CronJob" {
-        return Err(fail(format!(
-            "error: unknown object type *{}.{}",
-            r.version, r.kind
-        )));
-    }
+fn from_cronjob(name: &str, cronjob: &Value) -> Value {
     let template = &cronjob["spec"]["jobTemplate"];
     let mut annotations = json!({"cronjob.kubernetes.io/instantiate": "manual"});
     if let Some(extra) = template["metadata"]["annotations"].as_object() {
@@ -90,18 +65,15 @@ fn from_cronjob(p: &Parsed, ctx: &mut Ctx<'_>, name: &str, from: &str) -> Result
     if let Some(labels) = template["metadata"].get("labels") {
         metadata["labels"] = labels.clone();
     }
-    Ok(json!({
+    json!({
         "kind": "Job", "apiVersion": "batch/v1",
         "metadata": metadata,
         "spec": template.get("spec").cloned().unwrap_or_else(|| json!({})),
         "status": {},
-    }))
+    })
 }
 
-pub fn cronjob(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
-    if let Err(e) = output_options(p) {
-        return e;
-    }
+pub fn cronjob(p: &Parsed, name: &str) -> Result<Generated, String> {
     let image = p.get("image").unwrap_or("");
     let restart = p
         .get("restart")
@@ -119,16 +91,11 @@ pub fn cronjob(p: &Parsed, ctx: &mut Ctx<'_>, name: &str) -> CmdResult {
         },
         "status": {},
     });
-    send(
-        p,
-        ctx,
-        (
-            "batch",
-            "cronjobs",
-            "cronjob.batch",
-            "failed to create cronjob: ",
-        ),
-        name,
+    Ok(Generated::new(
         obj,
-    )
+        "batch",
+        "cronjobs",
+        "cronjob.batch",
+        "failed to create cronjob: ",
+    ))
 }

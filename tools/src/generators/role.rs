@@ -2,12 +2,9 @@
 //! --resource (`pods`, `deploy`, `rs.apps`, `pods/log`) and --resource-name; for cluster
 //! roles also --non-resource-url and --aggregation-rule.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
-use super::super::flags::{slice, Parsed};
-use super::super::{client, fail, Ctx};
-use super::send;
-use crate::command::{CmdResult, Output};
+use super::{Generated, Request};
 
 /// Verbs the API server knows for resources; others draw a warning.
 const RESOURCE_VERBS: &[&str] = &[
@@ -83,16 +80,15 @@ fn dedup(values: Vec<String>) -> Vec<String> {
     out
 }
 
-pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResult {
-    if let Err(e) = super::output_options(p) {
-        return e;
-    }
-    let mut verbs = dedup(slice(p, "verb"));
+pub fn role(request: &Request) -> Result<Generated, String> {
+    let (p, name) = (&request.flags, &request.name);
+    let cluster = request.generator == "clusterrole";
+    let mut verbs = dedup(p.slice("verb"));
     if verbs.iter().any(|v| v == "*") {
         verbs = vec!["*".into()];
     }
     let mut resources: Vec<ResourceArg> = vec![];
-    for r in slice(p, "resource") {
+    for r in p.slice("resource") {
         let (base, sub) = match r.split_once('/') {
             Some((b, s)) => (b.to_string(), Some(s.to_string())),
             None => (r.clone(), None),
@@ -114,7 +110,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     }
     let resource_names = dedup(p.all("resource-name"));
     let urls = if cluster {
-        slice(p, "non-resource-url")
+        p.slice("non-resource-url")
     } else {
         vec![]
     };
@@ -123,40 +119,42 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     } else {
         ""
     };
-    let mut out = Output::default();
+    let mut warnings = vec![];
     if !aggregation.is_empty() {
         if !urls.is_empty()
             || !verbs.is_empty()
             || !resources.is_empty()
             || !resource_names.is_empty()
         {
-            return fail("error: aggregation rule must be specified without nonResourceURLs, verbs, resources or resourceNames");
+            return Err("error: aggregation rule must be specified without nonResourceURLs, verbs, resources or resourceNames".into());
         }
     } else {
         if verbs.is_empty() {
-            return fail("error: at least one verb must be specified");
+            return Err("error: at least one verb must be specified".into());
         }
         if resources.is_empty() && (!cluster || urls.is_empty()) {
-            return fail(if cluster {
+            return Err(if cluster {
                 "error: one of resource or nonResourceURL must be specified"
             } else {
                 "error: at least one resource must be specified"
-            });
+            }
+            .into());
         }
         if !resources.is_empty() {
             for v in &verbs {
                 if !RESOURCE_VERBS.contains(&v.as_str()) {
-                    out.err(format!("Warning: '{v}' is not a standard resource verb\n"));
+                    warnings.push(format!("Warning: '{v}' is not a standard resource verb\n"));
                 }
             }
         }
     }
     // Each resource as discovery names it (`deploy` is deployments in apps).
-    let catalog = client::discover(ctx.cluster);
     let mut mapped: Vec<(String, String)> = vec![];
     for r in &resources {
         if r.resource.is_empty() {
-            return fail("error: resource must be specified if apiGroup/subresource specified");
+            return Err(
+                "error: resource must be specified if apiGroup/subresource specified".into(),
+            );
         }
         let query = if r.group.is_empty() {
             r.resource.clone()
@@ -164,9 +162,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
             format!("{}.{}", r.resource, r.group)
         };
         let found = (r.resource != "*")
-            .then(|| catalog.lookup(&query))
-            .flatten()
-            .map(|res| (res.group.to_string(), res.plural.to_string()));
+            .then(|| request.resources.get(&query).cloned())
+            .flatten();
         let (group, plural) = found
             .clone()
             .unwrap_or_else(|| (r.group.clone(), r.resource.clone()));
@@ -174,7 +171,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
             for v in &verbs {
                 if let Some((_, allowed)) = SPECIAL_VERBS.iter().find(|(sv, _)| sv == v) {
                     if !allowed.iter().any(|(g, res)| *g == group && *res == plural) {
-                        return fail(format!(
+                        return Err(format!(
                             "error: can not perform '{v}' on '{plural}' in group '{group}'"
                         ));
                     }
@@ -185,7 +182,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
                     .iter()
                     .any(|v| SPECIAL_VERBS.iter().any(|(sv, _)| sv == v))
             {
-                return fail(if r.group.is_empty() {
+                return Err(if r.group.is_empty() {
                     format!("the server doesn't have a resource type \"{}\"", r.resource)
                 } else {
                     format!(
@@ -203,15 +200,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     }
     if aggregation.is_empty() && !urls.is_empty() {
         if let Some(v) = verbs.iter().find(|v| !URL_VERBS.contains(&v.as_str())) {
-            return fail(format!("error: invalid verb: '{v}' for nonResourceURL"));
+            return Err(format!("error: invalid verb: '{v}' for nonResourceURL"));
         }
         for u in urls.iter().filter(|u| *u != "*") {
             if !u.starts_with('/') {
-                return fail("error: nonResourceURL should start with /");
+                return Err("error: nonResourceURL should start with /".into());
             }
             if u[..u.len() - 1].contains('*') {
-                return fail(
-                    "error: nonResourceURL only supports wildcard matches when '*' is at the end",
+                return Err(
+                    "error: nonResourceURL only supports wildcard matches when '*' is at the end"
+                        .into(),
                 );
             }
         }
@@ -225,10 +223,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     if aggregation.is_empty() {
         obj["rules"] = Value::Array(rules(&verbs, &mapped, &resource_names, &urls));
     } else {
-        let mut labels = serde_json::Map::new();
+        let mut labels = Map::new();
         for pair in aggregation.split(',') {
             let Some((k, v)) = pair.split_once('=') else {
-                return fail(format!("error: invalid argument \"{aggregation}\" for \"--aggregation-rule\" flag: {pair} must be formatted as key=value\nSee 'kubectl create clusterrole --help' for usage."));
+                return Err(format!("error: invalid argument \"{aggregation}\" for \"--aggregation-rule\" flag: {pair} must be formatted as key=value\nSee 'kubectl create clusterrole --help' for usage."));
             };
             labels.insert(k.to_string(), json!(v));
         }
@@ -236,18 +234,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
         obj["aggregationRule"] = json!({"clusterRoleSelectors": [{"matchLabels": labels}]});
     }
     let plural = if cluster { "clusterroles" } else { "roles" };
-    let what = (
-        "rbac.authorization.k8s.io",
-        plural,
-        &*format!("{}.rbac.authorization.k8s.io", kind.to_ascii_lowercase()),
-        "",
-    );
-    let res = send(p, ctx, what, name, obj);
-    out.extend(res.output);
-    CmdResult {
-        output: out,
-        code: res.code,
-    }
+    let shown = format!("{}.rbac.authorization.k8s.io", kind.to_ascii_lowercase());
+    let mut generated = Generated::new(obj, "rbac.authorization.k8s.io", plural, &shown, "");
+    generated.warnings = warnings;
+    Ok(generated)
 }
 
 /// One rule per API group (groups in order), then one for the non-resource URLs.

@@ -3,15 +3,9 @@
 
 use serde_json::json;
 
-use super::super::flags::Parsed;
-use super::super::{fail, Ctx};
-use super::send;
-use crate::command::CmdResult;
+use super::{Generated, Parsed};
 
-pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResult {
-    if let Err(e) = super::output_options(p) {
-        return e;
-    }
+pub fn rolebinding(p: &Parsed, cluster: bool, name: &str) -> Result<Generated, String> {
     let role = if cluster {
         None
     } else {
@@ -21,8 +15,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     let role_ref = match (role, cluster_role) {
         (Some(r), None) => ("Role", r),
         (None, Some(r)) => ("ClusterRole", r),
-        _ if cluster => return fail("error: required flag(s) \"clusterrole\" not set"),
-        _ => return fail("error: exactly one of clusterrole or role must be specified"),
+        _ if cluster => return Err("error: required flag(s) \"clusterrole\" not set".into()),
+        _ => return Err("error: exactly one of clusterrole or role must be specified".into()),
     };
     let group = "rbac.authorization.k8s.io";
     let mut subjects = vec![];
@@ -35,10 +29,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     for sa in p.all("serviceaccount") {
         let parts: Vec<&str> = sa.split(':').collect();
         let [ns, sa_name] = parts.as_slice() else {
-            return fail("error: serviceaccount must be <namespace>:<name>");
+            return Err("error: serviceaccount must be <namespace>:<name>".into());
         };
         if ns.is_empty() || sa_name.is_empty() {
-            return fail("error: serviceaccount must be <namespace>:<name>");
+            return Err("error: serviceaccount must be <namespace>:<name>".into());
         }
         subjects.push(json!({"kind": "ServiceAccount", "namespace": ns, "name": sa_name}));
     }
@@ -58,12 +52,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>, cluster: bool, name: &str) -> CmdResul
     }
     let lower = kind.to_ascii_lowercase();
     let plural = format!("{lower}s");
+    let shown = format!("{lower}.{group}");
     let failed = format!("failed to create {lower}: ");
-    send(
-        p,
-        ctx,
-        (group, &plural, &format!("{lower}.{group}"), &failed),
-        name,
-        obj,
-    )
+    Ok(Generated::new(obj, group, &plural, &shown, &failed))
 }

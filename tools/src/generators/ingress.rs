@@ -1,36 +1,13 @@
-//! Objects `kubectl create` generators build from their flags, for the generators whose
-//! work is done here (`ingress`, `quota`): the object, or kubectl's error.
+//! `kubectl create ingress`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::kubectl_args::Args as Parsed;
-
-const QUANTITY_FORMAT: &str =
-    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Request {
-    /// `ingress` or `quota`.
-    pub generator: String,
-    pub name: String,
-    pub flags: Parsed,
-}
-
-/// The object `request`'s generator builds, or kubectl's error.
-pub fn build(request: &Request) -> Result<Value, String> {
-    let (p, name) = (&request.flags, request.name.as_str());
-    match request.generator.as_str() {
-        "ingress" => ingress(p, name),
-        "quota" => quota(p, name),
-        other => Err(format!("error: no generator {other}")),
-    }
-}
+use super::{Generated, Parsed};
 
 /// `kubectl create ingress NAME --rule=host/path=service:port[,tls[=secret]] [--class]
 /// [--default-backend=service:port] [--annotation=k=v]`: paths ending in `*` are
 /// Prefix, others Exact; rules for one host share it.
-fn ingress(p: &Parsed, name: &str) -> Result<Value, String> {
+pub fn ingress(p: &Parsed, name: &str) -> Result<Generated, String> {
     let rules = p.all("rule");
     let default_backend = p.get("default-backend").unwrap_or("");
     if default_backend.is_empty() && rules.is_empty() {
@@ -40,7 +17,7 @@ fn ingress(p: &Parsed, name: &str) -> Result<Value, String> {
     if let Some(bad) = rules.iter().find(|r| !re.is_match(r)) {
         return Err(format!("error: rule {bad} is invalid and should be in format host/path=svcname:svcport[,tls[=secret]]"));
     }
-    let mut annotations = serde_json::Map::new();
+    let mut annotations = Map::new();
     for a in p.all("annotation") {
         let Some((k, v)) = a.split_once('=') else {
             return Err(format!(
@@ -52,7 +29,7 @@ fn ingress(p: &Parsed, name: &str) -> Result<Value, String> {
     if !default_backend.is_empty() && default_backend.split(':').count() != 2 {
         return Err("error: default-backend should be in format servicename:serviceport".into());
     }
-    let mut spec = serde_json::Map::new();
+    let mut spec = Map::new();
     if let Some(class) = p.get("class").filter(|c| !c.is_empty()) {
         spec.insert("ingressClassName".into(), json!(class));
     }
@@ -106,50 +83,13 @@ fn ingress(p: &Parsed, name: &str) -> Result<Value, String> {
         "spec": spec,
         "status": {"loadBalancer": {}},
     });
-    Ok(obj)
-}
-
-/// `kubectl create quota NAME [--hard=key=quantity,...] [--scopes=Scope,...]`.
-fn quota(p: &Parsed, name: &str) -> Result<Value, String> {
-    let mut spec = Map::new();
-    let hard = p.get("hard").unwrap_or("");
-    if !hard.is_empty() {
-        let mut list = Map::new();
-        for statement in hard.split(',') {
-            let parts: Vec<&str> = statement.split('=').collect();
-            let [resource, value] = parts.as_slice() else {
-                return Err(format!(
-                    "error: Invalid argument syntax {statement}, expected <resource>=<value>"
-                ));
-            };
-            let Some(milli) = crate::quantity::parse(value) else {
-                return Err(format!("error: {QUANTITY_FORMAT}"));
-            };
-            list.insert(
-                resource.to_string(),
-                json!(crate::quantity::canonical(
-                    milli,
-                    crate::quantity::is_binary(value)
-                )),
-            );
-        }
-        spec.insert("hard".into(), Value::Object(list));
-    }
-    let scopes = p.get("scopes").unwrap_or("");
-    if !scopes.is_empty() {
-        let list: Vec<&str> = scopes.split(',').collect();
-        if list.iter().any(|s| s.is_empty()) {
-            return Err("error: invalid resource quota scope \"\"".into());
-        }
-        spec.insert("scopes".into(), json!(list));
-    }
-    let obj = json!({
-        "kind": "ResourceQuota", "apiVersion": "v1",
-        "metadata": {"name": name},
-        "spec": spec,
-        "status": {},
-    });
-    Ok(obj)
+    Ok(Generated::new(
+        obj,
+        "networking.k8s.io",
+        "ingresses",
+        "ingress.networking.k8s.io",
+        "failed to create ingress: ",
+    ))
 }
 
 /// kubectl's rule syntax (a prefix match, as Go's MatchString with `^`).
@@ -192,7 +132,7 @@ fn tls_entries(rules: &[String]) -> Vec<Value> {
     entries
         .into_iter()
         .map(|(hosts, secret)| {
-            let mut e = serde_json::Map::new();
+            let mut e = Map::new();
             if !hosts.is_empty() {
                 e.insert("hosts".into(), json!(hosts));
             }
