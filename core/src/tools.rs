@@ -39,11 +39,6 @@ pub trait Tools {
     fn completion_bash(&self, commands: &str) -> String;
     /// `kubectl explain`'s body (`kubarium_tools::explain::render`).
     fn explain(&self, request: &kubarium_tools::explain::Request) -> String;
-    /// `kubectl config set|unset` on a kubeconfig (`kubarium_tools::config_property`).
-    fn config_property(
-        &self,
-        request: kubarium_tools::config_property::Request,
-    ) -> Result<Value, String>;
     /// A tool called by name with a JSON request (`kubarium_tools::call`).
     fn call(&self, name: &str, request: &str) -> String;
     /// How a control-plane program fails to start (`kubarium_tools::components::check`).
@@ -107,12 +102,6 @@ fn linked() -> Option<Rc<dyn Tools>> {
         }
         fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
             kubarium_tools::explain::render(request)
-        }
-        fn config_property(
-            &self,
-            request: kubarium_tools::config_property::Request,
-        ) -> Result<Value, String> {
-            kubarium_tools::config_property::change(request)
         }
         fn component_check(
             &self,
@@ -233,19 +222,9 @@ pub fn describe(request: &kubarium_tools::describe::Request) -> Option<String> {
     Some(tools()?.describe(request))
 }
 
-/// `kubectl config set|unset PROPERTY`: the changed kubeconfig or kubectl's error;
-/// None when the tools are not loaded.
-pub fn config_property(
-    config: &Value,
-    property: &str,
-    value: Option<(String, bool)>,
-) -> Option<Result<Value, String>> {
-    let request = kubarium_tools::config_property::Request {
-        config: config.clone(),
-        property: property.to_string(),
-        value,
-    };
-    Some(tools()?.config_property(request))
+/// `kubectl config` on a loaded kubeconfig; None when the tools are not loaded.
+pub fn config(request: &kubarium_tools::config::Request) -> Option<kubarium_tools::config::Answer> {
+    call("config", request)
 }
 
 /// `kubectl explain`'s body; None when the tools are not loaded.

@@ -381,36 +381,6 @@ fn show_remaining(more: &[Step]) -> String {
     format!("&{{{} 0}}", show_steps(more))
 }
 
-/// What `config set|unset` asks: the kubeconfig, the property, and the value to set
-/// with whether it is raw bytes (none: unset).
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Request {
-    pub config: Value,
-    pub property: String,
-    pub value: Option<(String, bool)>,
-}
-
-/// [`apply`] on a request: the changed kubeconfig, or kubectl's error.
-pub fn change(r: Request) -> Result<Value, String> {
-    let mut config = r.config;
-    let value = r.value.as_ref().map(|(v, raw)| (v.as_str(), *raw));
-    apply(&mut config, &r.property, value)?;
-    Ok(config)
-}
-
-/// [`change`] as the browser's second module serves it: a [`Request`] in JSON in,
-/// `{"ok": config}` or `{"error": message}` out.
-pub fn serve(request: &str) -> String {
-    let answer = serde_json::from_str::<Request>(request)
-        .map_err(|e| e.to_string())
-        .and_then(change);
-    match answer {
-        Ok(v) => json!({ "ok": v }),
-        Err(e) => json!({ "error": e }),
-    }
-    .to_string()
-}
-
 /// Sets (`value` Some) or unsets a property of `config`; the error as kubectl words it.
 pub fn apply(
     config: &mut Value,

@@ -8,6 +8,7 @@ pub mod awk;
 pub mod command;
 pub mod completion;
 pub mod components;
+pub mod config;
 pub mod config_property;
 pub mod coreutils;
 pub mod crictl;
@@ -79,6 +80,7 @@ pub fn call(name: &str, request: &str) -> String {
         "debug" => answer(request, debug::plan),
         "expose" => answer(request, expose::service),
         "generate" => answer(request, generators::build),
+        "config" => answer(request, config::run),
         _ => "null".into(),
     }
 }

@@ -77,12 +77,6 @@ pub fn describe(request: &str) -> String {
     kubarium_tools::describe::serve(request)
 }
 
-/// `kubectl config set|unset`: a request in JSON in, `{"ok"}` or `{"error"}` out.
-#[wasm_bindgen]
-pub fn config_property(request: &str) -> String {
-    kubarium_tools::config_property::serve(request)
-}
-
 /// `kubectl explain`'s body: a `Request` in JSON in, the text out.
 #[wasm_bindgen]
 pub fn explain(request: &str) -> String {

@@ -35,7 +35,6 @@ export function tools_describe(request) { return extras.describe(request); }
 export function tools_top(request) { return extras.top(request); }
 export function tools_completion_bash(commands) { return extras.completion_bash(commands); }
 export function tools_explain(request) { return extras.explain(request); }
-export function tools_config_property(request) { return extras.config_property(request); }
 export function tools_call(name, request) { return extras.call(name, request); }
 "#)]
 extern "C" {
@@ -67,8 +66,6 @@ extern "C" {
     fn tools_completion_bash(commands: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_explain(request: &str) -> Result<String, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn tools_config_property(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_call(name: &str, request: &str) -> Result<String, JsValue>;
 }
@@ -182,20 +179,6 @@ impl Tools for ModuleTools {
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
         let request = serde_json::to_string(request).unwrap_or_default();
         tools_describe(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
-    }
-
-    fn config_property(
-        &self,
-        request: kubarium_tools::config_property::Request,
-    ) -> Result<Value, String> {
-        let request = serde_json::to_string(&request).map_err(|e| e.to_string())?;
-        let answer: Value = tools_config_property(&request)
-            .map_err(|e| failed(&e))
-            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))?;
-        match answer.get("error").and_then(Value::as_str) {
-            Some(e) => Err(e.to_string()),
-            None => Ok(answer["ok"].clone()),
-        }
     }
 
     fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
