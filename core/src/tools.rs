@@ -168,9 +168,9 @@ pub fn expose(request: &kubarium_tools::expose::Request) -> Option<Result<Value,
 
 /// The object a `kubectl create` generator of the tools builds (or kubectl's error);
 /// None when the tools are not loaded.
-pub fn generate(
-    request: &kubarium_tools::generators::Request,
-) -> Option<Result<kubarium_tools::generators::Generated, String>> {
+/// (The `Generated` is read as JSON: its typed decoder would weigh more than the
+/// command.)
+pub fn generate(request: &kubarium_tools::generators::Request) -> Option<Result<Value, String>> {
     call("generate", request)
 }
 
@@ -222,8 +222,20 @@ pub fn describe(request: &kubarium_tools::describe::Request) -> Option<String> {
     Some(tools()?.describe(request))
 }
 
-/// `kubectl config` on a loaded kubeconfig; None when the tools are not loaded.
-pub fn config(request: &kubarium_tools::config::Request) -> Option<kubarium_tools::config::Answer> {
+/// What in a pod spec fails a Pod Security Standard; None when the tools are not loaded.
+pub fn pod_security(request: &kubarium_tools::pod_security::Request) -> Option<Vec<String>> {
+    call("pod_security", request)
+}
+
+/// The next step of `kubectl set` (a `kubarium_tools::set::Answer`, read as JSON: its
+/// typed decoder would weigh more than the command); None when the tools are not loaded.
+pub fn set(request: &kubarium_tools::set::Request) -> Option<Value> {
+    call("set", request)
+}
+
+/// `kubectl config` on a loaded kubeconfig (its `Answer` read as JSON, which weighs
+/// less than the typed decoder); None when the tools are not loaded.
+pub fn config(request: &kubarium_tools::config::Request) -> Option<Value> {
     call("config", request)
 }
 

@@ -189,8 +189,7 @@ pub fn run(q: &Request) -> Answer {
             if named(&config, "contexts", name).is_none() {
                 return fail(format!(
                     "error: no context exists with the name: \"{name}\""
-                ))
-                .into();
+                ));
             }
             config["current-context"] = json!(name);
             finish(&config, format!("Switched to context \"{name}\".\n"))
@@ -214,8 +213,7 @@ pub fn run(q: &Request) -> Answer {
                 return fail(format!(
                     "error: cannot delete {word} {name}, not in {}",
                     shown_path(p)
-                ))
-                .into();
+                ));
             }
             if let Some(entries) = config[list].as_array_mut() {
                 entries.retain(|c| c["name"] != json!(name));
@@ -231,8 +229,7 @@ pub fn run(q: &Request) -> Answer {
                 return help_error(
                     &["config", sub],
                     format!("Unexpected args: [{}]", args.join(" ")),
-                )
-                .into();
+                );
             }
             let property = &args[0];
             let value = if sub == "set" {
@@ -262,8 +259,7 @@ pub fn run(q: &Request) -> Answer {
                 return fail(format!(
                     "error: cannot rename the context \"{old}\", it's not in {}",
                     shown_path(p)
-                ))
-                .into();
+                ));
             }
             if named(&config, "contexts", new).is_some() {
                 return fail(format!("error: cannot rename the context \"{old}\", the context \"{new}\" already exists in {}", shown_path(p)));
@@ -289,8 +285,7 @@ pub fn run(q: &Request) -> Answer {
                 return fail(format!(
                     "error: cannot delete context {name}, not in {}",
                     shown_path(p)
-                ))
-                .into();
+                ));
             }
             if let Some(list) = config["contexts"].as_array_mut() {
                 list.retain(|c| c["name"] != json!(name));
@@ -378,8 +373,7 @@ fn set_cluster(q: &Request, mut config: Value, args: &[String]) -> Answer {
         return help_error(
             &["config", "set-cluster"],
             format!("Unexpected args: [{}]", args.join(" ")),
-        )
-        .into();
+        );
     };
     if name.is_empty() {
         return fail("error: you must specify a non-empty cluster name");
@@ -389,8 +383,7 @@ fn set_cluster(q: &Request, mut config: Value, args: &[String]) -> Answer {
     if insecure && !ca.is_empty() {
         return fail(
             "error: you cannot specify a certificate authority and insecure mode at the same time",
-        )
-        .into();
+        );
     }
     let embed = p.on("embed-certs");
     let mut ca_data = None;
@@ -449,8 +442,7 @@ fn set_credentials(q: &Request, mut config: Value, args: &[String]) -> Answer {
         return help_error(
             &["config", "set-credentials"],
             format!("unexpected args: [{}]", args.join(" ")),
-        )
-        .into();
+        );
     };
     if name.is_empty() {
         return fail("error: you must specify a non-empty user name");
@@ -467,8 +459,7 @@ fn set_credentials(q: &Request, mut config: Value, args: &[String]) -> Answer {
         return fail(format!(
             "error: you cannot specify more than one authentication method at the same time: {}",
             methods.join(", ")
-        ))
-        .into();
+        ));
     }
     let embed = p.on("embed-certs");
     let mut data: Vec<(&str, String)> = vec![];

@@ -32,12 +32,14 @@ pub mod jq;
 pub mod klog;
 pub mod kubectl_args;
 pub mod labels;
+pub mod pod_security;
 pub mod ps;
 pub mod quantity;
 pub mod reference;
 pub mod regex;
 pub mod remote;
 pub mod sed;
+pub mod set;
 pub mod sort;
 pub mod tabwriter;
 pub mod tar;
@@ -81,6 +83,8 @@ pub fn call(name: &str, request: &str) -> String {
         "expose" => answer(request, expose::service),
         "generate" => answer(request, generators::build),
         "config" => answer(request, config::run),
+        "set" => answer(request, set::run),
+        "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),
     }
 }

@@ -3,7 +3,7 @@
 //! and `kubectl config`, which the tools module runs on the loaded file
 //! (`kubarium_tools::config`) and the core writes back and prints.
 
-use kubarium_tools::config::{named, Answer, Request};
+use kubarium_tools::config::{named, Request};
 use serde_json::{json, Value};
 
 use super::flags::Parsed;
@@ -105,21 +105,17 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         config,
         fs: embeds.then(|| ctx.fs().clone()),
     };
+    // A `kubarium_tools::config::Answer`.
     let Some(answer) = crate::tools::config(&request) else {
         return crate::tools::unavailable("kubectl config");
     };
-    let Answer {
-        warnings,
-        write,
-        view,
-        result,
-    } = answer;
     let mut out = Output::default();
-    for w in warnings {
+    for w in crate::value::strings(&answer["warnings"]) {
         out.err(w);
     }
-    if let Some(config) = write {
-        if let Err(e) = ctx.fs_mut().write(&file, &to_yaml(&config), false) {
+    let write = &answer["write"];
+    if !write.is_null() {
+        if let Err(e) = ctx.fs_mut().write(&file, &to_yaml(write), false) {
             out.err(format!("error: open {file}: {e}\n"));
             return CmdResult {
                 output: out,
@@ -127,11 +123,16 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             };
         }
     }
-    match view {
-        Some((config, format)) if format == "json" => out.out(to_json(&config, Order::GoStruct)),
-        Some((config, _)) => out.out(to_yaml(&config)),
-        None => {}
+    let (view, format) = (&answer["view"][0], &answer["view"][1]);
+    if format == "json" {
+        out.out(to_json(view, Order::GoStruct));
+    } else if !view.is_null() {
+        out.out(to_yaml(view));
     }
+    let result: CmdResult = match serde_json::from_value(answer["result"].clone()) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("error: kubectl config: {e}")),
+    };
     out.extend(result.output);
     CmdResult {
         output: out,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kubarium_tools::generators::{Generated, Request};
+use kubarium_tools::generators::Request;
 use serde_json::Value;
 
 use super::apply::{self, output_options, DryRun, Mode};
@@ -152,8 +152,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         None => return crate::tools::unavailable(&format!("kubectl create {generator}")),
     };
     let mut out = Output::default();
-    for w in &generated.warnings {
-        out.err(w.clone());
+    for w in crate::value::strings(&generated["warnings"]) {
+        out.err(w);
     }
     let res = send(p, ctx, generated);
     out.extend(res.output);
@@ -167,17 +167,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
 /// `deploy` is deployments in apps).
 fn discovered(p: &Parsed, ctx: &Ctx<'_>) -> BTreeMap<String, (String, String)> {
     let catalog = client::discover(ctx.cluster);
-    slice(p, "resource")
-        .iter()
-        .filter_map(|r| {
-            let base = r.split('/').next().unwrap_or(r);
-            let res = catalog.lookup(base)?;
-            Some((
-                base.to_string(),
-                (res.group.to_string(), res.plural.to_string()),
-            ))
-        })
-        .collect()
+    crate::sort::insert_all(slice(p, "resource").iter().filter_map(|r| {
+        let base = r.split('/').next().unwrap_or(r);
+        let res = catalog.lookup(base)?;
+        Some((
+            base.to_string(),
+            (res.group.to_string(), res.plural.to_string()),
+        ))
+    }))
 }
 
 /// The CronJob `create job --from=cronjob/NAME` names.
@@ -201,17 +198,13 @@ fn cronjob(p: &Parsed, ctx: &mut Ctx<'_>, from: &str) -> Result<Value, CmdResult
     Ok(cronjob)
 }
 
-/// Sends a generated object (or, with `--dry-run=client`, prints it), with kubectl's
-/// `created` lines.
-fn send(p: &Parsed, ctx: &mut Ctx<'_>, generated: Generated) -> CmdResult {
-    let Generated {
-        object: mut obj,
-        group,
-        plural,
-        shown: kind,
-        failed,
-        ..
-    } = generated;
+/// Sends a generated object (a `kubarium_tools::generators::Generated`) or, with
+/// `--dry-run=client`, prints it, with kubectl's `created` lines.
+fn send(p: &Parsed, ctx: &mut Ctx<'_>, mut generated: Value) -> CmdResult {
+    let mut obj = generated["object"].take();
+    let text = |k: &str| generated[k].as_str().unwrap_or("").to_string();
+    let (group, plural, kind, failed) =
+        (text("group"), text("plural"), text("shown"), text("failed"));
     let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
     let (format, dry) = match output_options(p) {
         Ok(o) => o,
