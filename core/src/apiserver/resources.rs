@@ -154,6 +154,9 @@ pub fn replication_controllers() -> &'static Resource {
 pub fn deployments() -> &'static Resource {
     builtin("apps", "deployments")
 }
+pub fn jobs() -> &'static Resource {
+    builtin("batch", "jobs")
+}
 
 impl Resource {
     pub fn api_version(&self) -> String {

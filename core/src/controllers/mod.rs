@@ -9,6 +9,7 @@ pub mod crd_finalizer;
 pub mod crd_naming;
 pub mod deployment;
 pub mod garbage_collector;
+pub mod job;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod pv_protection;
@@ -88,6 +89,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(deployment::DeploymentController::default()),
         Box::new(replica_set::ReplicaSetController::replica_sets()),
         Box::new(replica_set::ReplicaSetController::replication_controllers()),
+        Box::new(job::JobController::default()),
         Box::new(garbage_collector::GarbageCollector::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),

@@ -86,7 +86,15 @@ impl Strategy for Job {
             errs.extend(sel_errs);
             selector
         } else {
-            if let Some(sel) = &spec.selector {
+            // The selector the API server generated (on update) is the one allowed.
+            let uid = self.metadata.uid.clone().unwrap_or_default();
+            let generated = LabelSelector {
+                match_labels: Some(
+                    [("batch.kubernetes.io/controller-uid".to_string(), uid)].into(),
+                ),
+                match_expressions: None,
+            };
+            if let Some(sel) = spec.selector.as_ref().filter(|s| **s != generated) {
                 errs.push(FieldError::invalid_raw(
                     "spec.selector",
                     &go_selector(sel),

@@ -1,0 +1,569 @@
+//! The Job controller: it runs pods from the template until `completions` of them
+//! succeed (or, without completions, until one succeeds and the rest end), at most
+//! `parallelism` at a time, one per index for Indexed jobs. Finished pods are counted
+//! into the status and let go of the `job-tracking` finalizer; failures delay the next
+//! pods exponentially (10 s doubling up to 6 minutes) and beyond `backoffLimit`, as after
+//! `activeDeadlineSeconds`, fail the Job. `suspend` deletes the running pods and resuming
+//! starts over the deadline. A Job is finished in two steps, as in 1.35: the
+//! SuccessCriteriaMet or FailureTarget condition first, Complete or Failed once no pod
+//! of it is still terminating.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::controller_utils::{
+    controller_of, deletion_order, is_active, key, name, pod_from_template, ready_since, take_due,
+    terminating, uid,
+};
+use super::{remove_finalizer, Controller, Informer};
+use crate::apiserver::resources;
+use crate::apiserver::ApiServer;
+use crate::clock::{time_of, to_time, Millis, SECOND};
+use crate::events::{ObjectRef, Recorder, Source};
+use crate::store::EventType;
+
+/// The finalizer that keeps a pod until the controller has counted it.
+pub const TRACKING: &str = "batch.kubernetes.io/job-tracking";
+/// The annotation and label with an Indexed job's pod's index.
+pub const INDEX: &str = "batch.kubernetes.io/job-completion-index";
+/// The most pods one sync creates or deletes (upstream's MaxPodCreateDeletePerSync).
+const BURST: usize = 500;
+/// The first delay after a failure, doubled for each further one up to the maximum.
+const BACKOFF: Millis = 10 * SECOND;
+const MAX_BACKOFF: Millis = 360 * SECOND;
+const SOURCE: Source = Source::Controller("job-controller");
+
+#[derive(Debug, Clone, Default)]
+pub struct JobController {
+    jobs: Informer,
+    pods: Informer,
+    /// The pods each job controls, by the job's `namespace/name`.
+    owned: BTreeMap<String, BTreeSet<String>>,
+    /// Which job each of those pods (`namespace/name`) names.
+    owner_of: BTreeMap<String, String>,
+    /// Failures since the last success and when the last one ended, by job.
+    backoff: BTreeMap<String, (u32, Millis)>,
+    dirty: BTreeSet<String>,
+    requeue: BTreeMap<String, Millis>,
+}
+
+/// A pod's index in an Indexed job.
+fn index_of(pod: &Value) -> Option<i64> {
+    pod["metadata"]["annotations"][INDEX].as_str()?.parse().ok()
+}
+
+/// Indexes as the status writes them: `0-2,4,6-7`.
+fn format_indexes(set: &BTreeSet<i64>) -> String {
+    let mut out: Vec<String> = vec![];
+    let mut iter = set.iter().copied().peekable();
+    while let Some(start) = iter.next() {
+        let mut end = start;
+        while iter.peek() == Some(&(end + 1)) {
+            end += 1;
+            iter.next();
+        }
+        out.push(if end == start {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+    }
+    out.join(",")
+}
+
+fn parse_indexes(text: &str) -> BTreeSet<i64> {
+    let mut set = BTreeSet::new();
+    for part in text.split(',').filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
+            set.extend(a..=b);
+        }
+    }
+    set
+}
+
+/// When a pod's containers last ended (when it failed), if the status says.
+fn finished_at(pod: &Value) -> Option<Millis> {
+    pod["status"]["containerStatuses"]
+        .as_array()?
+        .iter()
+        .filter_map(|c| time_of(&c["state"]["terminated"]["finishedAt"]))
+        .max()
+}
+
+/// Whether a pod has ended as a success or a failure, as the controller counts it: a
+/// deleted pod counts as failed at once, unless only failed pods are replaced
+/// (`podReplacementPolicy: Failed`): then once it has stopped.
+fn ended(pod: &Value, only_failed: bool) -> Option<bool> {
+    match pod["status"]["phase"].as_str() {
+        Some("Succeeded") => Some(true),
+        Some("Failed") => Some(false),
+        _ if terminating(pod)
+            && (!only_failed || pod["metadata"]["deletionGracePeriodSeconds"] == 0) =>
+        {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+fn has_tracking(pod: &Value) -> bool {
+    pod["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f == TRACKING))
+}
+
+/// The condition of `type_` with status True, if the job has it.
+fn condition<'a>(job: &'a Value, type_: &str) -> Option<&'a Value> {
+    job["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == type_ && c["status"] == "True")
+}
+
+fn new_condition(type_: &str, status: &str, reason: &str, message: &str, now: Millis) -> Value {
+    json!({"type": type_, "status": status, "lastProbeTime": to_time(now),
+        "lastTransitionTime": to_time(now), "reason": reason, "message": message})
+}
+
+impl JobController {
+    fn pod_changed(&mut self, pod: &Value, gone: bool) {
+        let pk = key(pod);
+        if let Some(old) = self.owner_of.remove(&pk) {
+            if let Some(set) = self.owned.get_mut(&old) {
+                set.remove(name(pod));
+            }
+            self.dirty.insert(old);
+        }
+        if let Some(("Job", owner, _)) = controller_of(pod) {
+            let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
+            let job = format!("{ns}/{owner}");
+            if !gone {
+                self.owned
+                    .entry(job.clone())
+                    .or_default()
+                    .insert(name(pod).to_string());
+                self.owner_of.insert(pk, job.clone());
+            }
+            self.dirty.insert(job);
+        }
+    }
+
+    fn sync_job(&mut self, api: &mut ApiServer, rec: &mut Recorder, k: &str) {
+        let (ns, n) = k.split_once('/').unwrap_or(("", ""));
+        let names: Vec<String> = self
+            .owned
+            .get(k)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default();
+        let pods: Vec<Value> = names
+            .iter()
+            .filter_map(|p| api.get(resources::pods(), ns, p).ok())
+            .collect();
+        let job = match api.get(resources::jobs(), ns, n) {
+            Ok(job) if !terminating(&job) => job,
+            // A job gone (or going) lets go of its pods, for the garbage collector.
+            _ => {
+                for pod in pods.iter().filter(|p| has_tracking(p)) {
+                    remove_finalizer(
+                        &mut super::client(api),
+                        resources::pods(),
+                        ns,
+                        name(pod),
+                        TRACKING,
+                    );
+                }
+                self.backoff.remove(k);
+                self.requeue.remove(k);
+                return;
+            }
+        };
+        let pods: Vec<Value> = pods
+            .into_iter()
+            .filter(|p| controller_of(p).map(|c| c.2) == Some(uid(&job)))
+            .collect();
+        let now = api.now();
+        let spec = &job["spec"];
+        let old = &job["status"];
+        let indexed = spec["completionMode"] == "Indexed";
+        let completions = spec["completions"].as_i64();
+        let parallelism = spec["parallelism"].as_i64().unwrap_or(1).max(0);
+        let backoff_limit = spec["backoffLimit"].as_i64().unwrap_or(6);
+        let suspended = spec["suspend"] == true;
+        let only_failed = spec["podReplacementPolicy"] == "Failed";
+        // Pods stopped because the job succeeded are not failures.
+        let succeeding = condition(&job, "SuccessCriteriaMet").is_some();
+
+        // Count the pods that ended since the last sync.
+        let mut succeeded = old["succeeded"].as_i64().unwrap_or(0);
+        let mut failed = old["failed"].as_i64().unwrap_or(0);
+        let mut completed = parse_indexes(old["completedIndexes"].as_str().unwrap_or(""));
+        let mut counted = vec![];
+        let record = self.backoff.entry(k.to_string()).or_insert((0, 0));
+        for pod in pods.iter().filter(|p| has_tracking(p)) {
+            let Some(success) = ended(pod, only_failed) else {
+                continue;
+            };
+            if succeeding && !success && pod["status"]["phase"] != "Failed" {
+                // Let go uncounted.
+            } else if success {
+                succeeded += 1;
+                if let Some(i) = index_of(pod) {
+                    completed.insert(i);
+                }
+                *record = (0, 0);
+            } else {
+                failed += 1;
+                *record = (record.0 + 1, finished_at(pod).unwrap_or(now).max(record.1));
+            }
+            counted.push(name(pod).to_string());
+        }
+        let (failures, last_failure) = *record;
+        let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
+        let terminating_pods = pods
+            .iter()
+            .filter(|p| {
+                terminating(p)
+                    && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+            })
+            .count();
+
+        let mut conditions: Vec<Value> = old["conditions"].as_array().cloned().unwrap_or_default();
+        let mut start = old["startTime"].clone();
+        let mut completion_time = old["completionTime"].clone();
+        let mut events: Vec<(&str, &str, String)> = vec![];
+
+        // Suspension and resumption.
+        let was_suspended = condition(&job, "Suspended").is_some();
+        if suspended && !was_suspended {
+            conditions.retain(|c| c["type"] != "Suspended");
+            conditions.push(new_condition(
+                "Suspended",
+                "True",
+                "JobSuspended",
+                "Job suspended",
+                now,
+            ));
+            events.push(("Normal", "Suspended", "Job suspended".into()));
+            start = Value::Null;
+        } else if !suspended && was_suspended {
+            for c in conditions.iter_mut().filter(|c| c["type"] == "Suspended") {
+                *c = new_condition("Suspended", "False", "JobResumed", "Job resumed", now);
+            }
+            events.push(("Normal", "Resumed", "Job resumed".into()));
+        }
+        if !suspended && start.is_null() {
+            start = json!(to_time(now));
+        }
+
+        // Whether the job has failed or succeeded (its first, target condition).
+        let restarts: i64 = if spec["template"]["spec"]["restartPolicy"] == "OnFailure" {
+            active
+                .iter()
+                .flat_map(|p| {
+                    ["initContainerStatuses", "containerStatuses"]
+                        .into_iter()
+                        .flat_map(|l| p["status"][l].as_array().cloned().unwrap_or_default())
+                })
+                .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+                .sum()
+        } else {
+            0
+        };
+        let deadline = spec["activeDeadlineSeconds"]
+            .as_i64()
+            .zip(time_of(&start))
+            .map(|(d, s)| s + d * SECOND);
+        let mut target = condition(&job, "FailureTarget").cloned();
+        if target.is_none() && condition(&job, "SuccessCriteriaMet").is_none() {
+            // With OnFailure, the restarts of running pods count against the limit.
+            let restarts_exceed = restarts > 0 && (backoff_limit == 0 || restarts >= backoff_limit);
+            let why = if failed > backoff_limit || restarts_exceed {
+                Some((
+                    "BackoffLimitExceeded",
+                    "Job has reached the specified backoff limit",
+                ))
+            } else if deadline.is_some_and(|d| now >= d) && !suspended {
+                Some((
+                    "DeadlineExceeded",
+                    "Job was active longer than specified deadline",
+                ))
+            } else {
+                None
+            };
+            if let Some((reason, message)) = why {
+                let c = new_condition("FailureTarget", "True", reason, message, now);
+                conditions.push(c.clone());
+                target = Some(c);
+            }
+        }
+        let done = match completions {
+            Some(c) if indexed => completed.iter().filter(|i| **i < c).count() as i64 >= c,
+            Some(c) => succeeded >= c,
+            None => succeeded > 0 && active.is_empty(),
+        };
+        let success = condition(&job, "SuccessCriteriaMet").is_some()
+            || (target.is_none() && done && !suspended);
+        if success && condition(&job, "SuccessCriteriaMet").is_none() {
+            conditions.push(new_condition(
+                "SuccessCriteriaMet",
+                "True",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods",
+                now,
+            ));
+        }
+
+        // The pods to run: none once finished or suspended.
+        let want = if target.is_some() || success || suspended {
+            0
+        } else {
+            match completions {
+                None if succeeded > 0 => active.len() as i64,
+                None => parallelism,
+                Some(c) if indexed => (c - completed.len() as i64).clamp(0, parallelism),
+                Some(c) => (c - succeeded).clamp(0, parallelism),
+            }
+        } as usize;
+        // Terminating pods hold their place unless they are replaced at once.
+        let running = active.len() + if only_failed { terminating_pods } else { 0 };
+        // Active as the status counts it: after this sync's deletions and creations.
+        let mut active_now = active.len();
+        if running > want {
+            let mut ranked = active.clone();
+            kubarium_tools::sort::by(&mut ranked, |a, b| deletion_order(a, b, 0, 0, now));
+            for pod in ranked
+                .into_iter()
+                .take(active.len().saturating_sub(want).min(BURST))
+            {
+                if super::client(api)
+                    .delete(resources::pods(), ns, name(pod), None)
+                    .is_ok()
+                {
+                    active_now -= 1;
+                    events.push((
+                        "Normal",
+                        "SuccessfulDelete",
+                        format!("Deleted pod: {}", name(pod)),
+                    ));
+                }
+            }
+        } else if running < want {
+            let ready_at =
+                last_failure + (BACKOFF << failures.saturating_sub(1).min(6)).min(MAX_BACKOFF);
+            if failures > 0 && now < ready_at {
+                self.requeue.insert(k.to_string(), ready_at);
+            } else {
+                let taken: BTreeSet<i64> = active.iter().filter_map(|p| index_of(p)).collect();
+                let free: Vec<i64> = (0..completions.unwrap_or(0))
+                    .filter(|i| !completed.contains(i) && !taken.contains(i))
+                    .collect();
+                let n = (want - running).min(BURST);
+                let indexes: Vec<Option<i64>> = if indexed {
+                    free.into_iter().take(n).map(Some).collect()
+                } else {
+                    vec![None; n]
+                };
+                active_now += self.create_pods(api, &job, &indexes, &mut events);
+            }
+        }
+
+        // The final condition, once no pod is left running or terminating.
+        if terminating_pods + active.len() == 0 {
+            if let Some(t) = &target {
+                if condition(&job, "Failed").is_none() {
+                    let (reason, message) = (
+                        t["reason"].as_str().unwrap_or(""),
+                        t["message"].as_str().unwrap_or(""),
+                    );
+                    conditions.push(new_condition("Failed", "True", reason, message, now));
+                    events.push(("Warning", reason, message.to_string()));
+                }
+            } else if success && condition(&job, "Complete").is_none() {
+                conditions.push(new_condition(
+                    "Complete",
+                    "True",
+                    "CompletionsReached",
+                    "Reached expected number of succeeded pods",
+                    now,
+                ));
+                completion_time = json!(to_time(now));
+                events.push(("Normal", "Completed", "Job completed".into()));
+            }
+        }
+        if let Some(d) = deadline.filter(|d| *d > now && target.is_none() && !success) {
+            self.requeue.insert(k.to_string(), d);
+        }
+
+        let ready = active.iter().filter(|p| ready_since(p).is_some()).count();
+        let mut status = json!({
+            "startTime": start,
+            "completionTime": completion_time,
+            "active": active_now,
+            "succeeded": succeeded,
+            "failed": failed,
+            "completedIndexes": if indexed { json!(format_indexes(&completed)) } else { Value::Null },
+            "uncountedTerminatedPods": {},
+            "ready": ready,
+            "terminating": terminating_pods,
+        });
+        if let Some(o) = status.as_object_mut() {
+            // Go leaves these out when zero or empty (omitempty).
+            o.retain(|k, v| {
+                !v.is_null()
+                    && (matches!(
+                        k.as_str(),
+                        "ready" | "terminating" | "uncountedTerminatedPods"
+                    ) || (v != &json!(0) && v != &json!("")))
+            });
+        }
+        if !conditions.is_empty() {
+            status["conditions"] = Value::Array(conditions);
+        }
+        if *old != status {
+            let mut body = job.clone();
+            body["status"] = status;
+            if super::client(api)
+                .update(resources::jobs(), ns, body, "status", &[])
+                .is_err()
+            {
+                return;
+            }
+        }
+        for pod in counted {
+            remove_finalizer(
+                &mut super::client(api),
+                resources::pods(),
+                ns,
+                &pod,
+                TRACKING,
+            );
+        }
+        let reference = ObjectRef::of(&job);
+        for (type_, reason, message) in events {
+            rec.record(api, &reference, type_, reason, &message, SOURCE);
+        }
+    }
+
+    /// Creates a pod for each entry (at an index, for Indexed jobs) in batches of 1, 2,
+    /// 4, ... until a batch has a failure; returns how many it made.
+    fn create_pods(
+        &self,
+        api: &mut ApiServer,
+        job: &Value,
+        indexes: &[Option<i64>],
+        events: &mut Vec<(&str, &str, String)>,
+    ) -> usize {
+        let ns = job["metadata"]["namespace"].as_str().unwrap_or("");
+        let mut template = pod_from_template(&job["spec"]["template"], name(job), job);
+        let finalizers = template["metadata"]["finalizers"].as_array_mut();
+        match finalizers {
+            Some(f) => f.push(json!(TRACKING)),
+            None => template["metadata"]["finalizers"] = json!([TRACKING]),
+        }
+        let (mut done, mut made, mut batch) = (0, 0, 1);
+        while done < indexes.len() {
+            let mut failed = false;
+            for index in &indexes[done..(done + batch).min(indexes.len())] {
+                let mut pod = template.clone();
+                if let Some(i) = index {
+                    with_index(&mut pod, name(job), *i);
+                }
+                match super::client(api).create(resources::pods(), ns, pod, &[]) {
+                    Ok((p, _)) => {
+                        made += 1;
+                        events.push((
+                            "Normal",
+                            "SuccessfulCreate",
+                            format!("Created pod: {}", name(&p)),
+                        ));
+                    }
+                    Err(e) => {
+                        events.push((
+                            "Warning",
+                            "FailedCreate",
+                            format!("Error creating: {}", e.message),
+                        ));
+                        failed = true;
+                    }
+                }
+                done += 1;
+            }
+            if failed {
+                return made;
+            }
+            batch *= 2;
+        }
+        made
+    }
+}
+
+/// An Indexed job's pod for `index`: named `<job>-<index>-`, the index in an annotation
+/// and a label, a hostname, and `JOB_COMPLETION_INDEX` in every container.
+fn with_index(pod: &mut Value, job: &str, index: i64) {
+    let meta = &mut pod["metadata"];
+    meta["generateName"] = json!(format!("{job}-{index}-"));
+    meta["annotations"][INDEX] = json!(index.to_string());
+    meta["labels"][INDEX] = json!(index.to_string());
+    if pod["spec"]["hostname"].as_str().is_none_or(str::is_empty) {
+        pod["spec"]["hostname"] = json!(format!("{job}-{index}"));
+    }
+    let var = json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
+        "apiVersion": "v1",
+        "fieldPath": format!("metadata.annotations['{INDEX}']"),
+    }}});
+    for list in ["initContainers", "containers"] {
+        for c in pod["spec"][list].as_array_mut().into_iter().flatten() {
+            match c["env"].as_array_mut() {
+                Some(env) if env.iter().any(|e| e["name"] == "JOB_COMPLETION_INDEX") => {}
+                Some(env) => env.push(var.clone()),
+                None => c["env"] = json!([var.clone()]),
+            }
+        }
+    }
+}
+
+impl Controller for JobController {
+    fn name(&self) -> &'static str {
+        "job"
+    }
+
+    fn clone_box(&self) -> Box<dyn Controller> {
+        Box::new(self.clone())
+    }
+
+    fn next_wake(&self) -> Option<Millis> {
+        self.requeue.values().min().copied()
+    }
+
+    fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
+        let due = take_due(&mut self.requeue, api.now());
+        self.dirty.extend(due);
+        let mut jobs = std::mem::take(&mut self.jobs);
+        jobs.each(api, resources::jobs(), |_, job| {
+            self.dirty.insert(key(job));
+        });
+        self.jobs = jobs;
+        let mut pods = std::mem::take(&mut self.pods);
+        pods.each(api, resources::pods(), |ev, pod| {
+            self.pod_changed(pod, ev == EventType::Delete)
+        });
+        self.pods = pods;
+        for k in std::mem::take(&mut self.dirty) {
+            self.sync_job(api, rec, &k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_round_trip_as_ranges() {
+        let set: BTreeSet<i64> = [0, 1, 2, 4, 6, 7].into();
+        assert_eq!(format_indexes(&set), "0-2,4,6-7");
+        assert_eq!(parse_indexes("0-2,4,6-7"), set);
+    }
+}
