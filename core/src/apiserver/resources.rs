@@ -157,6 +157,9 @@ pub fn deployments() -> &'static Resource {
 pub fn jobs() -> &'static Resource {
     builtin("batch", "jobs")
 }
+pub fn cron_jobs() -> &'static Resource {
+    builtin("batch", "cronjobs")
+}
 
 impl Resource {
     pub fn api_version(&self) -> String {

@@ -2,9 +2,9 @@
 //! succeed (or, without completions, until one succeeds and the rest end), at most
 //! `parallelism` at a time, one per index for Indexed jobs. Finished pods are counted
 //! into the status and let go of the `job-tracking` finalizer; failures delay the next
-//! pods exponentially (10 s doubling up to 6 minutes) and beyond `backoffLimit`, as after
-//! `activeDeadlineSeconds`, fail the Job. `suspend` deletes the running pods and resuming
-//! starts over the deadline. A Job is finished in two steps, as in 1.35: the
+//! pods exponentially (10 s doubling up to 10 minutes) and beyond `backoffLimit`, as
+//! after `activeDeadlineSeconds`, fail the Job. `suspend` deletes the running pods
+//! (uncounted) and resuming starts the deadline over. A Job is finished in two steps, as in 1.35: the
 //! SuccessCriteriaMet or FailureTarget condition first, Complete or Failed once no pod
 //! of it is still terminating.
 
@@ -31,7 +31,7 @@ pub const INDEX: &str = "batch.kubernetes.io/job-completion-index";
 const BURST: usize = 500;
 /// The first delay after a failure, doubled for each further one up to the maximum.
 const BACKOFF: Millis = 10 * SECOND;
-const MAX_BACKOFF: Millis = 360 * SECOND;
+const MAX_BACKOFF: Millis = 600 * SECOND;
 const SOURCE: Source = Source::Controller("job-controller");
 
 #[derive(Debug, Clone, Default)]
@@ -53,7 +53,7 @@ fn index_of(pod: &Value) -> Option<i64> {
     pod["metadata"]["annotations"][INDEX].as_str()?.parse().ok()
 }
 
-/// Indexes as the status writes them: `0-2,4,6-7`.
+/// Indexes as the status writes them: runs of three or more as ranges (`0-2,4,6,7`).
 fn format_indexes(set: &BTreeSet<i64>) -> String {
     let mut out: Vec<String> = vec![];
     let mut iter = set.iter().copied().peekable();
@@ -63,11 +63,11 @@ fn format_indexes(set: &BTreeSet<i64>) -> String {
             end += 1;
             iter.next();
         }
-        out.push(if end == start {
-            start.to_string()
-        } else {
-            format!("{start}-{end}")
-        });
+        match end - start {
+            0 => out.push(start.to_string()),
+            1 => out.push(format!("{start},{end}")),
+            _ => out.push(format!("{start}-{end}")),
+        }
     }
     out.join(",")
 }
@@ -219,6 +219,12 @@ impl JobController {
             }
             counted.push(name(pod).to_string());
         }
+        if indexed {
+            succeeded = completed
+                .iter()
+                .filter(|i| completions.is_some_and(|c| **i < c))
+                .count() as i64;
+        }
         let (failures, last_failure) = *record;
         let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
         let terminating_pods = pods
@@ -246,12 +252,13 @@ impl JobController {
                 now,
             ));
             events.push(("Normal", "Suspended", "Job suspended".into()));
-            start = Value::Null;
         } else if !suspended && was_suspended {
             for c in conditions.iter_mut().filter(|c| c["type"] == "Suspended") {
                 *c = new_condition("Suspended", "False", "JobResumed", "Job resumed", now);
             }
             events.push(("Normal", "Resumed", "Job resumed".into()));
+            // The deadline starts over.
+            start = Value::Null;
         }
         if !suspended && start.is_null() {
             start = json!(to_time(now));
@@ -299,7 +306,6 @@ impl JobController {
             }
         }
         let done = match completions {
-            Some(c) if indexed => completed.iter().filter(|i| **i < c).count() as i64 >= c,
             Some(c) => succeeded >= c,
             None => succeeded > 0 && active.is_empty(),
         };
@@ -322,7 +328,6 @@ impl JobController {
             match completions {
                 None if succeeded > 0 => active.len() as i64,
                 None => parallelism,
-                Some(c) if indexed => (c - completed.len() as i64).clamp(0, parallelism),
                 Some(c) => (c - succeeded).clamp(0, parallelism),
             }
         } as usize;
@@ -337,6 +342,16 @@ impl JobController {
                 .into_iter()
                 .take(active.len().saturating_sub(want).min(BURST))
             {
+                // Pods of a suspended job are let go first: they are not failures.
+                if suspended {
+                    remove_finalizer(
+                        &mut super::client(api),
+                        resources::pods(),
+                        ns,
+                        name(pod),
+                        TRACKING,
+                    );
+                }
                 if super::client(api)
                     .delete(resources::pods(), ns, name(pod), None)
                     .is_ok()
@@ -511,7 +526,7 @@ fn with_index(pod: &mut Value, job: &str, index: i64) {
     }
     let var = json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
         "apiVersion": "v1",
-        "fieldPath": format!("metadata.annotations['{INDEX}']"),
+        "fieldPath": format!("metadata.labels['{INDEX}']"),
     }}});
     for list in ["initContainers", "containers"] {
         for c in pod["spec"][list].as_array_mut().into_iter().flatten() {
@@ -563,7 +578,7 @@ mod tests {
     #[test]
     fn indexes_round_trip_as_ranges() {
         let set: BTreeSet<i64> = [0, 1, 2, 4, 6, 7].into();
-        assert_eq!(format_indexes(&set), "0-2,4,6-7");
-        assert_eq!(parse_indexes("0-2,4,6-7"), set);
+        assert_eq!(format_indexes(&set), "0-2,4,6,7");
+        assert_eq!(parse_indexes("0-2,4,6,7"), set);
     }
 }

@@ -7,6 +7,7 @@ pub mod cluster_role_aggregation;
 pub mod controller_utils;
 pub mod crd_finalizer;
 pub mod crd_naming;
+pub mod cron_job;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod job;
@@ -18,6 +19,7 @@ pub mod replica_set;
 pub mod resource_quota;
 pub mod service_account;
 pub mod taint_eviction;
+pub mod ttl_after_finished;
 
 use serde_json::Value;
 
@@ -89,7 +91,9 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(deployment::DeploymentController::default()),
         Box::new(replica_set::ReplicaSetController::replica_sets()),
         Box::new(replica_set::ReplicaSetController::replication_controllers()),
+        Box::new(cron_job::CronJobController::default()),
         Box::new(job::JobController::default()),
+        Box::new(ttl_after_finished::TtlAfterFinished::default()),
         Box::new(garbage_collector::GarbageCollector::default()),
         Box::new(service_account::ServiceAccountController::default()),
         Box::new(resource_quota::ResourceQuotaController::default()),

@@ -1,0 +1,232 @@
+//! Cron schedules as robfig/cron's standard parser reads them (which CronJobs use): five
+//! fields (minute, hour, day of month, month, day of week) of values, ranges, steps and
+//! names, the `@hourly`-style descriptors and `@every DURATION`; and the next time a
+//! schedule fires, in UTC.
+
+/// The range of each of the five standard fields.
+const FIELDS: [(u32, u32); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+const DAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+/// Set on a field written `*` or `?` (robfig's starBit): day of month and day of week
+/// then both have to match, not either.
+const STAR: u64 = 1 << 63;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// The bits of the values each field allows.
+    Fields([u64; 5]),
+    /// `@every DURATION`, in seconds.
+    Every(i64),
+}
+
+fn parse_value(s: &str, field: usize) -> Result<u32, String> {
+    let names = match field {
+        3 => MONTHS,
+        4 => DAYS,
+        _ => &[],
+    };
+    if let Some(i) = names.iter().position(|n| n.eq_ignore_ascii_case(s)) {
+        return Ok(i as u32 + FIELDS[field].0);
+    }
+    s.parse::<u32>().map_err(|_| {
+        format!("failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax")
+    })
+}
+
+/// One field (`*/5`, `1-5`, `MON,WED`) as robfig/cron's getRange reads it.
+fn parse_field(expr: &str, field: usize) -> Result<u64, String> {
+    let (min, max) = FIELDS[field];
+    let mut bits = 0;
+    for part in expr.split(',') {
+        let (range, step) = match part.split_once('/') {
+            Some((r, s)) => (r, Some(s)),
+            None => (part, None),
+        };
+        let mut extra = 0;
+        let (start, end) = if range == "*" || range == "?" {
+            extra = STAR;
+            (min, max)
+        } else if let Some((a, b)) = range.split_once('-') {
+            (parse_value(a, field)?, parse_value(b, field)?)
+        } else {
+            let v = parse_value(range, field)?;
+            (v, if step.is_some() { max } else { v })
+        };
+        let step = match step {
+            None => 1,
+            Some(s) => match s.parse::<u32>() {
+                Ok(0) => return Err(format!("step of range should be a positive number: {part}")),
+                Ok(n) => n,
+                Err(_) => return Err(format!(
+                    "failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax"
+                )),
+            },
+        };
+        if step > 1 {
+            extra = 0;
+        }
+        if start < min {
+            return Err(format!(
+                "beginning of range ({start}) below minimum ({min}): {part}"
+            ));
+        }
+        if end > max {
+            return Err(format!(
+                "end of range ({end}) above maximum ({max}): {part}"
+            ));
+        }
+        if start > end {
+            return Err(format!(
+                "beginning of range ({start}) beyond end of range ({end}): {part}"
+            ));
+        }
+        bits |= (start..=end)
+            .step_by(step as usize)
+            .fold(0, |b, v| b | 1 << v)
+            | extra;
+    }
+    Ok(bits)
+}
+
+/// A Go duration (`1h30m`, `90s`) in whole seconds.
+fn go_duration(s: &str) -> Option<i64> {
+    let mut total = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        let value: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit = ["ns", "us", "µs", "ms", "s", "m", "h"]
+            .into_iter()
+            .filter(|u| rest.starts_with(u))
+            .max_by_key(|u| u.len())?;
+        rest = &rest[unit.len()..];
+        total += value
+            * match unit {
+                "h" => 3600.0,
+                "m" => 60.0,
+                "s" => 1.0,
+                "ms" => 1e-3,
+                "us" | "µs" => 1e-6,
+                _ => 1e-9,
+            };
+    }
+    Some(total as i64)
+}
+
+impl Schedule {
+    /// Parses a schedule, with robfig/cron's errors.
+    pub fn parse(schedule: &str) -> Result<Schedule, String> {
+        let spec = schedule.trim();
+        if spec.is_empty() {
+            return Err("empty spec string".into());
+        }
+        if let Some(d) = spec.strip_prefix('@') {
+            let fields = match d {
+                "yearly" | "annually" => "0 0 1 1 *",
+                "monthly" => "0 0 1 * *",
+                "weekly" => "0 0 * * 0",
+                "daily" | "midnight" => "0 0 * * *",
+                "hourly" => "0 * * * *",
+                _ => {
+                    let Some(every) = d.strip_prefix("every ") else {
+                        return Err(format!("unrecognized descriptor: {spec}"));
+                    };
+                    return match go_duration(every.trim()) {
+                        Some(secs) => Ok(Schedule::Every(secs.max(1))),
+                        None => Err(format!(
+                            "failed to parse duration {spec}: time: invalid duration \"{}\"",
+                            every.trim()
+                        )),
+                    };
+                }
+            };
+            return Schedule::parse(fields);
+        }
+        let fields: Vec<&str> = spec.split_whitespace().collect();
+        if fields.len() != 5 {
+            return Err(format!(
+                "expected exactly 5 fields, found {}: {spec}",
+                fields.len()
+            ));
+        }
+        let mut bits = [0; 5];
+        for (i, f) in fields.iter().enumerate() {
+            bits[i] = parse_field(f, i)?;
+        }
+        Ok(Schedule::Fields(bits))
+    }
+
+    /// The first time the schedule fires after `after` (Unix seconds, UTC), within five
+    /// years.
+    pub fn next(&self, after: i64) -> Option<i64> {
+        let bits = match self {
+            Schedule::Every(secs) => return Some(after + secs),
+            Schedule::Fields(bits) => bits,
+        };
+        let has = |field: usize, v: i64| bits[field] & (1 << v) != 0;
+        let start = after.div_euclid(60) + 1;
+        let (mut day, mut from) = (start.div_euclid(1440), start.rem_euclid(1440));
+        for _ in 0..5 * 366 {
+            let date = crate::clock::civil(day * 86_400);
+            let (dom_ok, dow_ok) = (has(2, date.day), has(4, date.weekday));
+            let day_ok = if (bits[2] | bits[4]) & STAR != 0 {
+                dom_ok && dow_ok
+            } else {
+                dom_ok || dow_ok
+            };
+            if has(3, date.month) && day_ok {
+                for minute in from..1440 {
+                    if has(1, minute / 60) && has(0, minute % 60) {
+                        return Some((day * 1440 + minute) * 60);
+                    }
+                }
+            }
+            day += 1;
+            from = 0;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Schedule;
+
+    /// 2026-01-05T08:12:00Z, a Monday.
+    const T: i64 = 1_767_600_720;
+
+    fn next(spec: &str, after: i64) -> i64 {
+        Schedule::parse(spec).unwrap().next(after).unwrap() - after
+    }
+
+    #[test]
+    fn parses_like_robfig_cron() {
+        assert!(Schedule::parse("0 9 * * MON-FRI").is_ok());
+        assert_eq!(
+            Schedule::parse("* * *").unwrap_err(),
+            "expected exactly 5 fields, found 3: * * *"
+        );
+        assert_eq!(
+            Schedule::parse("61 * * * *").unwrap_err(),
+            "end of range (61) above maximum (59): 61"
+        );
+        assert_eq!(Schedule::parse("@every 1h30m"), Ok(Schedule::Every(5400)));
+    }
+
+    #[test]
+    fn finds_the_next_time() {
+        assert_eq!(next("*/5 * * * *", T), 180);
+        assert_eq!(next("@hourly", T), 48 * 60);
+        // Tuesday 09:00.
+        assert_eq!(next("0 9 * * 2", T), 86_400 + 48 * 60);
+        // The 1st of February, midnight.
+        assert_eq!(next("@monthly", T), (26 * 1440 + 15 * 60 + 48) * 60);
+        // Day of month or day of week when neither is `*`: the 10th, or a Wednesday.
+        assert_eq!(next("0 0 10 * 3", T), (1440 + 15 * 60 + 48) * 60);
+    }
+}
