@@ -59,9 +59,11 @@ fn parse_field(expr: &str, field: usize) -> Result<u64, String> {
             Some(s) => match s.parse::<u32>() {
                 Ok(0) => return Err(format!("step of range should be a positive number: {part}")),
                 Ok(n) => n,
-                Err(_) => return Err(format!(
+                Err(_) => {
+                    return Err(format!(
                     "failed to parse int from {s}: strconv.Atoi: parsing \"{s}\": invalid syntax"
-                )),
+                ))
+                }
             },
         };
         if step > 1 {

@@ -25,12 +25,6 @@ pub trait Tools {
     /// An object as kubectl's typed clients decode and print it (its Go struct's fields,
     /// zero values and order); None for a kind without a Go type.
     fn typed(&self, object: &Value) -> Option<Typed>;
-    /// crictl on a runtime's snapshot (`kubarium_tools::crictl::run`).
-    fn crictl(
-        &self,
-        args: &[String],
-        runtime: &kubarium_tools::crictl::Runtime,
-    ) -> kubarium_tools::crictl::Outcome;
     /// `kubectl describe` of one object (`kubarium_tools::describe::describe`).
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String;
     /// `kubectl top`'s table (`kubarium_tools::top::print`).
@@ -41,11 +35,6 @@ pub trait Tools {
     fn explain(&self, request: &kubarium_tools::explain::Request) -> String;
     /// A tool called by name with a JSON request (`kubarium_tools::call`).
     fn call(&self, name: &str, request: &str) -> String;
-    /// How a control-plane program fails to start (`kubarium_tools::components::check`).
-    fn component_check(
-        &self,
-        start: &kubarium_tools::components::Start,
-    ) -> Option<kubarium_tools::components::Failure>;
 }
 
 thread_local! {
@@ -84,13 +73,6 @@ fn linked() -> Option<Rc<dyn Tools>> {
         fn typed(&self, object: &Value) -> Option<Typed> {
             kubarium_tools::gotypes::typed(object)
         }
-        fn crictl(
-            &self,
-            args: &[String],
-            runtime: &kubarium_tools::crictl::Runtime,
-        ) -> kubarium_tools::crictl::Outcome {
-            kubarium_tools::crictl::run(args, runtime)
-        }
         fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
             kubarium_tools::describe::describe(request)
         }
@@ -102,12 +84,6 @@ fn linked() -> Option<Rc<dyn Tools>> {
         }
         fn explain(&self, request: &kubarium_tools::explain::Request) -> String {
             kubarium_tools::explain::render(request)
-        }
-        fn component_check(
-            &self,
-            start: &kubarium_tools::components::Start,
-        ) -> Option<kubarium_tools::components::Failure> {
-            kubarium_tools::components::check(start)
         }
         fn call(&self, name: &str, request: &str) -> String {
             kubarium_tools::call(name, request)
@@ -209,12 +185,11 @@ pub fn typed(object: &Value) -> Option<Typed> {
     tools()?.typed(object)
 }
 
-/// crictl on a runtime's snapshot; None when the tools are not loaded.
-pub fn crictl(
-    args: &[String],
-    runtime: &kubarium_tools::crictl::Runtime,
-) -> Option<kubarium_tools::crictl::Outcome> {
-    Some(tools()?.crictl(args, runtime))
+/// crictl on a runtime's snapshot (a `kubarium_tools::crictl::Outcome`, read as JSON:
+/// its typed decoder would weigh more than the reading); None when the tools are not
+/// loaded.
+pub fn crictl(request: &kubarium_tools::crictl::Request) -> Option<Value> {
+    call("crictl", request)
 }
 
 /// `kubectl describe` of one object; None when the tools are not loaded.
@@ -254,11 +229,29 @@ pub fn top(request: &kubarium_tools::top::Request) -> Option<String> {
     Some(tools()?.top(request))
 }
 
-/// How a control-plane program fails to start; None when it starts, or when the tools
-/// are not loaded (the browser loads them before it runs any command, so only kubeadm's
-/// own manifests, whose flags are right, can start without them).
+/// How a control-plane program fails to start, if it does (a
+/// `kubarium_tools::components::Failure`, read from its JSON); None too when the tools
+/// are not loaded.
 pub fn component_check(
     start: &kubarium_tools::components::Start,
 ) -> Option<kubarium_tools::components::Failure> {
-    tools()?.component_check(start)
+    use kubarium_tools::components::{Failure, Printed};
+    let failure: Value = call("component_check", start)?;
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let lines = failure["lines"].as_array()?.iter().map(|line| {
+        let printed = match &line[1] {
+            Value::Object(o) if o.contains_key("Klog") => Printed::Klog {
+                level: text(&o["Klog"]["level"]).chars().next().unwrap_or('E'),
+                source: text(&o["Klog"]["source"]),
+                msg: text(&o["Klog"]["msg"]),
+            },
+            other => Printed::Plain(text(&other["Plain"])),
+        };
+        (line[0].as_i64().unwrap_or(0), printed)
+    });
+    Some(Failure {
+        after: failure["after"].as_i64()?,
+        code: failure["code"].as_i64().unwrap_or(1) as i32,
+        lines: lines.collect(),
+    })
 }

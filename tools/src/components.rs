@@ -462,12 +462,6 @@ pub fn check(node: &Start) -> Option<Failure> {
 }
 
 /// Serves a check across the module boundary: a `Start` in, the failure (or null) out.
-pub fn serve(request: &str) -> String {
-    let failure = serde_json::from_str::<Start>(request)
-        .ok()
-        .and_then(|s| check(&s));
-    serde_json::to_string(&failure).unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {

@@ -740,16 +740,14 @@ fn inspect_doc(c: &Container) -> Value {
     })
 }
 
-/// Serves a run across the module boundary: `{"args", "runtime"}` in, the Outcome out.
-pub fn serve(request: &str) -> String {
-    #[derive(Deserialize)]
-    struct Request {
-        args: Vec<String>,
-        runtime: Runtime,
-    }
-    let outcome = match serde_json::from_str::<Request>(request) {
-        Ok(r) => run(&r.args, &r.runtime),
-        Err(e) => Outcome::Done(CmdResult::fail(format!("crictl: {e}\n"), 1)),
-    };
-    serde_json::to_string(&outcome).unwrap_or_default()
+/// crictl run on a request (`kubarium_tools::call("crictl", ..)`).
+pub fn answer(request: &Request) -> Outcome {
+    run(&request.args, &request.runtime)
+}
+
+/// crictl's arguments and the runtime it looks at.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Request {
+    pub args: Vec<String>,
+    pub runtime: Runtime,
 }

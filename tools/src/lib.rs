@@ -84,6 +84,8 @@ pub fn call(name: &str, request: &str) -> String {
         "generate" => answer(request, generators::build),
         "config" => answer(request, config::run),
         "set" => answer(request, set::run),
+        "crictl" => answer(request, crictl::answer),
+        "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),
     }

@@ -65,12 +65,6 @@ pub fn typed(object: &str) -> String {
     kubarium_tools::gotypes::serve(object)
 }
 
-/// crictl on a node's runtime: `{"args", "runtime"}` in, the Outcome out (JSON).
-#[wasm_bindgen]
-pub fn crictl(request: &str) -> String {
-    kubarium_tools::crictl::serve(request)
-}
-
 /// `kubectl describe` of one object: a `Request` in JSON in, the description out.
 #[wasm_bindgen]
 pub fn describe(request: &str) -> String {
@@ -93,12 +87,6 @@ pub fn completion_bash(commands: &str) -> String {
 #[wasm_bindgen]
 pub fn top(request: &str) -> String {
     kubarium_tools::top::serve(request)
-}
-
-/// How a control-plane program fails to start: a `Start` in, the failure or null out.
-#[wasm_bindgen]
-pub fn component_check(request: &str) -> String {
-    kubarium_tools::components::serve(request)
 }
 
 /// A tool called by name (`kubarium_tools::call`): a JSON request in, its answer out.

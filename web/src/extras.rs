@@ -29,8 +29,6 @@ export function tools_utility(request) { return extras.utility(request); }
 export function tools_help(path) { return extras.kubectl_help(path); }
 export function tools_go_template(request) { return extras.go_template(request); }
 export function tools_typed(request) { return extras.typed(request); }
-export function tools_component_check(request) { return extras.component_check(request); }
-export function tools_crictl(request) { return extras.crictl(request); }
 export function tools_describe(request) { return extras.describe(request); }
 export function tools_top(request) { return extras.top(request); }
 export function tools_completion_bash(commands) { return extras.completion_bash(commands); }
@@ -54,10 +52,6 @@ extern "C" {
     fn tools_go_template(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_typed(request: &str) -> Result<String, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn tools_component_check(request: &str) -> Result<String, JsValue>;
-    #[wasm_bindgen(catch)]
-    fn tools_crictl(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
     fn tools_describe(request: &str) -> Result<String, JsValue>;
     #[wasm_bindgen(catch)]
@@ -162,20 +156,6 @@ impl Tools for ModuleTools {
             .flatten()
     }
 
-    fn crictl(
-        &self,
-        args: &[String],
-        runtime: &kubarium_tools::crictl::Runtime,
-    ) -> kubarium_tools::crictl::Outcome {
-        let request = serde_json::json!({ "args": args, "runtime": runtime });
-        tools_crictl(&request.to_string())
-            .map_err(|e| failed(&e))
-            .and_then(|a| serde_json::from_str(&a).map_err(|e| e.to_string()))
-            .unwrap_or_else(|e| {
-                kubarium_tools::crictl::Outcome::Done(CmdResult::fail(format!("crictl: {e}\n"), 1))
-            })
-    }
-
     fn describe(&self, request: &kubarium_tools::describe::Request) -> String {
         let request = serde_json::to_string(request).unwrap_or_default();
         tools_describe(&request).unwrap_or_else(|e| format!("error: {}\n", failed(&e)))
@@ -197,17 +177,6 @@ impl Tools for ModuleTools {
 
     fn call(&self, name: &str, request: &str) -> String {
         tools_call(name, request).unwrap_or_else(|_| "null".into())
-    }
-
-    fn component_check(
-        &self,
-        start: &kubarium_tools::components::Start,
-    ) -> Option<kubarium_tools::components::Failure> {
-        let request = serde_json::to_string(start).ok()?;
-        tools_component_check(&request)
-            .ok()
-            .and_then(|a| serde_json::from_str(&a).ok())
-            .flatten()
     }
 }
 
