@@ -461,8 +461,6 @@ pub fn check(node: &Start) -> Option<Failure> {
     None
 }
 
-/// Serves a check across the module boundary: a `Start` in, the failure (or null) out.
-
 #[cfg(test)]
 mod tests {
     use super::*;
