@@ -132,8 +132,34 @@ pub fn regex_match(pattern: &str, text: Option<&str>) -> Option<Result<bool, Str
 }
 
 /// What `kubectl debug` creates or patches; None when the tools are not loaded.
+/// (The `kubarium_tools::debug::Plan`, read from its JSON: its typed decoder would weigh
+/// more than the reading.)
 pub fn debug(request: &kubarium_tools::debug::Request) -> Option<kubarium_tools::debug::Plan> {
-    call("debug", request)
+    use kubarium_tools::debug::{Action, Plan};
+    let mut plan: Value = call("debug", request)?;
+    let printed = plan["printed"]
+        .as_array()?
+        .iter()
+        .map(|p| (p[0] == true, p[1].as_str().unwrap_or("").to_string()));
+    let printed = printed.collect();
+    let action = &mut plan["action"];
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let action = if let Some(a) = action.get_mut("Create") {
+        Action::Create {
+            pod: a["pod"].take(),
+            container: text(&a["container"]),
+        }
+    } else if let Some(a) = action.get_mut("Patch") {
+        Action::Patch {
+            patch: a["patch"].take(),
+            container: text(&a["container"]),
+        }
+    } else if let Some(e) = action.get("Fail") {
+        Action::Fail(text(e))
+    } else {
+        Action::Proceed
+    };
+    Some(Plan { printed, action })
 }
 
 /// The Service `kubectl expose` builds (or why it cannot); None when the tools are not
@@ -200,6 +226,12 @@ pub fn describe(request: &kubarium_tools::describe::Request) -> Option<String> {
 /// What in a pod spec fails a Pod Security Standard; None when the tools are not loaded.
 pub fn pod_security(request: &kubarium_tools::pod_security::Request) -> Option<Vec<String>> {
     call("pod_security", request)
+}
+
+/// A controller's decision for one sync (`kubarium_tools::controllers`), as JSON; None
+/// when the tools are not loaded.
+pub fn reconcile(controller: &str, request: &Value) -> Option<Value> {
+    call(controller, request)
 }
 
 /// The next step of `kubectl set` (a `kubarium_tools::set::Answer`, read as JSON: its

@@ -10,6 +10,7 @@ pub mod completion;
 pub mod components;
 pub mod config;
 pub mod config_property;
+pub mod controllers;
 pub mod coreutils;
 pub mod crictl;
 pub mod debug;
@@ -85,6 +86,7 @@ pub fn call(name: &str, request: &str) -> String {
         "config" => answer(request, config::run),
         "set" => answer(request, set::run),
         "crictl" => answer(request, crictl::answer),
+        "job" => answer(request, controllers::job::decide),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),

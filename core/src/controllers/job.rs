@@ -1,37 +1,25 @@
 //! The Job controller: it runs pods from the template until `completions` of them
 //! succeed (or, without completions, until one succeeds and the rest end), at most
-//! `parallelism` at a time, one per index for Indexed jobs. Finished pods are counted
-//! into the status and let go of the `job-tracking` finalizer; failures delay the next
-//! pods exponentially (10 s doubling up to 10 minutes) and beyond `backoffLimit`, as
-//! after `activeDeadlineSeconds`, fail the Job. `suspend` deletes the running pods
-//! (uncounted) and resuming starts the deadline over. A Job is finished in two steps, as in 1.35: the
-//! SuccessCriteriaMet or FailureTarget condition first, Complete or Failed once no pod
-//! of it is still terminating.
+//! `parallelism` at a time, one per index for Indexed jobs, retrying failures after a
+//! back-off up to `backoffLimit`. Each sync reads the job and its pods, asks the tools
+//! module for the decision (`kubarium_tools::controllers::job`) and carries it out:
+//! deletions, creations in slow-start batches, the status, the `job-tracking`
+//! finalizers and the events.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::controller_utils::{
-    controller_of, deletion_order, is_active, key, name, pod_from_template, ready_since, take_due,
-    terminating, uid,
-};
+use super::controller_utils::{controller_of, key, name, take_due, terminating, uid};
 use super::{remove_finalizer, Controller, Informer};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
-use crate::clock::{time_of, to_time, Millis, SECOND};
+use crate::clock::{epoch_seconds, Millis, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
 use crate::store::EventType;
 
 /// The finalizer that keeps a pod until the controller has counted it.
-pub const TRACKING: &str = "batch.kubernetes.io/job-tracking";
-/// The annotation and label with an Indexed job's pod's index.
-pub const INDEX: &str = "batch.kubernetes.io/job-completion-index";
-/// The most pods one sync creates or deletes (upstream's MaxPodCreateDeletePerSync).
-const BURST: usize = 500;
-/// The first delay after a failure, doubled for each further one up to the maximum.
-const BACKOFF: Millis = 10 * SECOND;
-const MAX_BACKOFF: Millis = 600 * SECOND;
+pub const TRACKING: &str = kubarium_tools::controllers::job::TRACKING;
 const SOURCE: Source = Source::Controller("job-controller");
 
 #[derive(Debug, Clone, Default)]
@@ -46,85 +34,6 @@ pub struct JobController {
     backoff: BTreeMap<String, (u32, Millis)>,
     dirty: BTreeSet<String>,
     requeue: BTreeMap<String, Millis>,
-}
-
-/// A pod's index in an Indexed job.
-fn index_of(pod: &Value) -> Option<i64> {
-    pod["metadata"]["annotations"][INDEX].as_str()?.parse().ok()
-}
-
-/// Indexes as the status writes them: runs of three or more as ranges (`0-2,4,6,7`).
-fn format_indexes(set: &BTreeSet<i64>) -> String {
-    let mut out: Vec<String> = vec![];
-    let mut iter = set.iter().copied().peekable();
-    while let Some(start) = iter.next() {
-        let mut end = start;
-        while iter.peek() == Some(&(end + 1)) {
-            end += 1;
-            iter.next();
-        }
-        match end - start {
-            0 => out.push(start.to_string()),
-            1 => out.push(format!("{start},{end}")),
-            _ => out.push(format!("{start}-{end}")),
-        }
-    }
-    out.join(",")
-}
-
-fn parse_indexes(text: &str) -> BTreeSet<i64> {
-    let mut set = BTreeSet::new();
-    for part in text.split(',').filter(|p| !p.is_empty()) {
-        let (a, b) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(a), Ok(b)) = (a.parse::<i64>(), b.parse::<i64>()) {
-            set.extend(a..=b);
-        }
-    }
-    set
-}
-
-/// When a pod's containers last ended (when it failed), if the status says.
-fn finished_at(pod: &Value) -> Option<Millis> {
-    pod["status"]["containerStatuses"]
-        .as_array()?
-        .iter()
-        .filter_map(|c| time_of(&c["state"]["terminated"]["finishedAt"]))
-        .max()
-}
-
-/// Whether a pod has ended as a success or a failure, as the controller counts it: a
-/// deleted pod counts as failed at once, unless only failed pods are replaced
-/// (`podReplacementPolicy: Failed`): then once it has stopped.
-fn ended(pod: &Value, only_failed: bool) -> Option<bool> {
-    match pod["status"]["phase"].as_str() {
-        Some("Succeeded") => Some(true),
-        Some("Failed") => Some(false),
-        _ if terminating(pod)
-            && (!only_failed || pod["metadata"]["deletionGracePeriodSeconds"] == 0) =>
-        {
-            Some(false)
-        }
-        _ => None,
-    }
-}
-
-fn has_tracking(pod: &Value) -> bool {
-    pod["metadata"]["finalizers"]
-        .as_array()
-        .is_some_and(|f| f.iter().any(|f| f == TRACKING))
-}
-
-/// The condition of `type_` with status True, if the job has it.
-fn condition<'a>(job: &'a Value, type_: &str) -> Option<&'a Value> {
-    job["status"]["conditions"]
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == type_ && c["status"] == "True")
-}
-
-fn new_condition(type_: &str, status: &str, reason: &str, message: &str, now: Millis) -> Value {
-    json!({"type": type_, "status": status, "lastProbeTime": to_time(now),
-        "lastTransitionTime": to_time(now), "reason": reason, "message": message})
 }
 
 impl JobController {
@@ -165,14 +74,8 @@ impl JobController {
             Ok(job) if !terminating(&job) => job,
             // A job gone (or going) lets go of its pods, for the garbage collector.
             _ => {
-                for pod in pods.iter().filter(|p| has_tracking(p)) {
-                    remove_finalizer(
-                        &mut super::client(api),
-                        resources::pods(),
-                        ns,
-                        name(pod),
-                        TRACKING,
-                    );
+                for pod in pods.iter().filter(|p| held(p)) {
+                    release(api, ns, name(pod));
                 }
                 self.backoff.remove(k);
                 self.requeue.remove(k);
@@ -183,360 +86,127 @@ impl JobController {
             .into_iter()
             .filter(|p| controller_of(p).map(|c| c.2) == Some(uid(&job)))
             .collect();
-        let now = api.now();
-        let spec = &job["spec"];
-        let old = &job["status"];
-        let indexed = spec["completionMode"] == "Indexed";
-        let completions = spec["completions"].as_i64();
-        let parallelism = spec["parallelism"].as_i64().unwrap_or(1).max(0);
-        let backoff_limit = spec["backoffLimit"].as_i64().unwrap_or(6);
-        let suspended = spec["suspend"] == true;
-        let only_failed = spec["podReplacementPolicy"] == "Failed";
-        // Pods stopped because the job succeeded are not failures.
-        let succeeding = condition(&job, "SuccessCriteriaMet").is_some();
-
-        // Count the pods that ended since the last sync.
-        let mut succeeded = old["succeeded"].as_i64().unwrap_or(0);
-        let mut failed = old["failed"].as_i64().unwrap_or(0);
-        let mut completed = parse_indexes(old["completedIndexes"].as_str().unwrap_or(""));
-        let mut counted = vec![];
-        let record = self.backoff.entry(k.to_string()).or_insert((0, 0));
-        for pod in pods.iter().filter(|p| has_tracking(p)) {
-            let Some(success) = ended(pod, only_failed) else {
-                continue;
-            };
-            if succeeding && !success && pod["status"]["phase"] != "Failed" {
-                // Let go uncounted.
-            } else if success {
-                succeeded += 1;
-                if let Some(i) = index_of(pod) {
-                    completed.insert(i);
-                }
-                *record = (0, 0);
-            } else {
-                failed += 1;
-                *record = (record.0 + 1, finished_at(pod).unwrap_or(now).max(record.1));
-            }
-            counted.push(name(pod).to_string());
-        }
-        if indexed {
-            succeeded = completed
-                .iter()
-                .filter(|i| completions.is_some_and(|c| **i < c))
-                .count() as i64;
-        }
-        let (failures, last_failure) = *record;
-        let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
-        let terminating_pods = pods
-            .iter()
-            .filter(|p| {
-                terminating(p)
-                    && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
-            })
-            .count();
-
-        let mut conditions: Vec<Value> = old["conditions"].as_array().cloned().unwrap_or_default();
-        let mut start = old["startTime"].clone();
-        let mut completion_time = old["completionTime"].clone();
-        let mut events: Vec<(&str, &str, String)> = vec![];
-
-        // Suspension and resumption.
-        let was_suspended = condition(&job, "Suspended").is_some();
-        if suspended && !was_suspended {
-            conditions.retain(|c| c["type"] != "Suspended");
-            conditions.push(new_condition(
-                "Suspended",
-                "True",
-                "JobSuspended",
-                "Job suspended",
-                now,
-            ));
-            events.push(("Normal", "Suspended", "Job suspended".into()));
-        } else if !suspended && was_suspended {
-            for c in conditions.iter_mut().filter(|c| c["type"] == "Suspended") {
-                *c = new_condition("Suspended", "False", "JobResumed", "Job resumed", now);
-            }
-            events.push(("Normal", "Resumed", "Job resumed".into()));
-            // The deadline starts over.
-            start = Value::Null;
-        }
-        if !suspended && start.is_null() {
-            start = json!(to_time(now));
-        }
-
-        // Whether the job has failed or succeeded (its first, target condition).
-        let restarts: i64 = if spec["template"]["spec"]["restartPolicy"] == "OnFailure" {
-            active
-                .iter()
-                .flat_map(|p| {
-                    ["initContainerStatuses", "containerStatuses"]
-                        .into_iter()
-                        .flat_map(|l| p["status"][l].as_array().cloned().unwrap_or_default())
-                })
-                .map(|c| c["restartCount"].as_i64().unwrap_or(0))
-                .sum()
-        } else {
-            0
-        };
-        let deadline = spec["activeDeadlineSeconds"]
-            .as_i64()
-            .zip(time_of(&start))
-            .map(|(d, s)| s + d * SECOND);
-        let mut target = condition(&job, "FailureTarget").cloned();
-        if target.is_none() && condition(&job, "SuccessCriteriaMet").is_none() {
-            // With OnFailure, the restarts of running pods count against the limit.
-            let restarts_exceed = restarts > 0 && (backoff_limit == 0 || restarts >= backoff_limit);
-            let why = if failed > backoff_limit || restarts_exceed {
-                Some((
-                    "BackoffLimitExceeded",
-                    "Job has reached the specified backoff limit",
-                ))
-            } else if deadline.is_some_and(|d| now >= d) && !suspended {
-                Some((
-                    "DeadlineExceeded",
-                    "Job was active longer than specified deadline",
-                ))
-            } else {
-                None
-            };
-            if let Some((reason, message)) = why {
-                let c = new_condition("FailureTarget", "True", reason, message, now);
-                conditions.push(c.clone());
-                target = Some(c);
-            }
-        }
-        let done = match completions {
-            Some(c) => succeeded >= c,
-            None => succeeded > 0 && active.is_empty(),
-        };
-        let success = condition(&job, "SuccessCriteriaMet").is_some()
-            || (target.is_none() && done && !suspended);
-        if success && condition(&job, "SuccessCriteriaMet").is_none() {
-            conditions.push(new_condition(
-                "SuccessCriteriaMet",
-                "True",
-                "CompletionsReached",
-                "Reached expected number of succeeded pods",
-                now,
-            ));
-        }
-
-        // The pods to run: none once finished or suspended.
-        let want = if target.is_some() || success || suspended {
-            0
-        } else {
-            match completions {
-                None if succeeded > 0 => active.len() as i64,
-                None => parallelism,
-                Some(c) => (c - succeeded).clamp(0, parallelism),
-            }
-        } as usize;
-        // Terminating pods hold their place unless they are replaced at once.
-        let running = active.len() + if only_failed { terminating_pods } else { 0 };
-        // Active as the status counts it: after this sync's deletions and creations.
-        let mut active_now = active.len();
-        if running > want {
-            let mut ranked = active.clone();
-            kubarium_tools::sort::by(&mut ranked, |a, b| deletion_order(a, b, 0, 0, now));
-            for pod in ranked
-                .into_iter()
-                .take(active.len().saturating_sub(want).min(BURST))
-            {
-                // Pods of a suspended job are let go first: they are not failures.
-                if suspended {
-                    remove_finalizer(
-                        &mut super::client(api),
-                        resources::pods(),
-                        ns,
-                        name(pod),
-                        TRACKING,
-                    );
-                }
-                if super::client(api)
-                    .delete(resources::pods(), ns, name(pod), None)
-                    .is_ok()
-                {
-                    active_now -= 1;
-                    events.push((
-                        "Normal",
-                        "SuccessfulDelete",
-                        format!("Deleted pod: {}", name(pod)),
-                    ));
-                }
-            }
-        } else if running < want {
-            let ready_at =
-                last_failure + (BACKOFF << failures.saturating_sub(1).min(6)).min(MAX_BACKOFF);
-            if failures > 0 && now < ready_at {
-                self.requeue.insert(k.to_string(), ready_at);
-            } else {
-                let taken: BTreeSet<i64> = active.iter().filter_map(|p| index_of(p)).collect();
-                let free: Vec<i64> = (0..completions.unwrap_or(0))
-                    .filter(|i| !completed.contains(i) && !taken.contains(i))
-                    .collect();
-                let n = (want - running).min(BURST);
-                let indexes: Vec<Option<i64>> = if indexed {
-                    free.into_iter().take(n).map(Some).collect()
-                } else {
-                    vec![None; n]
-                };
-                active_now += self.create_pods(api, &job, &indexes, &mut events);
-            }
-        }
-
-        // The final condition, once no pod is left running or terminating.
-        if terminating_pods + active.len() == 0 {
-            if let Some(t) = &target {
-                if condition(&job, "Failed").is_none() {
-                    let (reason, message) = (
-                        t["reason"].as_str().unwrap_or(""),
-                        t["message"].as_str().unwrap_or(""),
-                    );
-                    conditions.push(new_condition("Failed", "True", reason, message, now));
-                    events.push(("Warning", reason, message.to_string()));
-                }
-            } else if success && condition(&job, "Complete").is_none() {
-                conditions.push(new_condition(
-                    "Complete",
-                    "True",
-                    "CompletionsReached",
-                    "Reached expected number of succeeded pods",
-                    now,
-                ));
-                completion_time = json!(to_time(now));
-                events.push(("Normal", "Completed", "Job completed".into()));
-            }
-        }
-        if let Some(d) = deadline.filter(|d| *d > now && target.is_none() && !success) {
-            self.requeue.insert(k.to_string(), d);
-        }
-
-        let ready = active.iter().filter(|p| ready_since(p).is_some()).count();
-        let mut status = json!({
-            "startTime": start,
-            "completionTime": completion_time,
-            "active": active_now,
-            "succeeded": succeeded,
-            "failed": failed,
-            "completedIndexes": if indexed { json!(format_indexes(&completed)) } else { Value::Null },
-            "uncountedTerminatedPods": {},
-            "ready": ready,
-            "terminating": terminating_pods,
+        let epoch = epoch_seconds() * SECOND;
+        let (failures, last) = self.backoff.get(k).copied().unwrap_or((0, 0));
+        let request = json!({
+            "job": job, "pods": pods, "now": api.now() + epoch,
+            "backoff": [failures, last + epoch],
         });
-        if let Some(o) = status.as_object_mut() {
-            // Go leaves these out when zero or empty (omitempty).
-            o.retain(|k, v| {
-                !v.is_null()
-                    && (matches!(
-                        k.as_str(),
-                        "ready" | "terminating" | "uncountedTerminatedPods"
-                    ) || (v != &json!(0) && v != &json!("")))
-            });
+        // A `kubarium_tools::controllers::job::Decision`, read as JSON.
+        let Some(mut d) = crate::tools::reconcile("job", &request) else {
+            return;
+        };
+        let reference = ObjectRef::of(&job);
+        let mut status = d["status"].take();
+        let mut active = status["active"].as_i64().unwrap_or(0);
+        for pod in crate::value::strings(&d["delete"]) {
+            if d["release_first"] == true {
+                release(api, ns, pod);
+            }
+            match super::client(api).delete(resources::pods(), ns, pod, None) {
+                Ok(_) => {
+                    let msg = format!("Deleted pod: {pod}");
+                    rec.record(api, &reference, "Normal", "SuccessfulDelete", &msg, SOURCE);
+                }
+                Err(_) => active += 1,
+            }
         }
-        if !conditions.is_empty() {
-            status["conditions"] = Value::Array(conditions);
+        active -= create_pods(api, rec, &job, d["create"].take());
+        record(api, rec, &reference, &d["events"]);
+        // Go leaves a zero count out.
+        match status.as_object_mut() {
+            Some(o) if active > 0 => {
+                o.insert("active".into(), json!(active));
+            }
+            Some(o) => {
+                o.remove("active");
+            }
+            None => {}
         }
-        if *old != status {
+        if status != job["status"] {
             let mut body = job.clone();
             body["status"] = status;
-            if super::client(api)
-                .update(resources::jobs(), ns, body, "status", &[])
-                .is_err()
-            {
+            let written = super::client(api).update(resources::jobs(), ns, body, "status", &[]);
+            if written.is_err() {
                 return;
             }
         }
-        for pod in counted {
-            remove_finalizer(
-                &mut super::client(api),
-                resources::pods(),
-                ns,
-                &pod,
-                TRACKING,
-            );
+        for pod in crate::value::strings(&d["release"]) {
+            release(api, ns, pod);
         }
-        let reference = ObjectRef::of(&job);
-        for (type_, reason, message) in events {
-            rec.record(api, &reference, type_, reason, &message, SOURCE);
-        }
-    }
-
-    /// Creates a pod for each entry (at an index, for Indexed jobs) in batches of 1, 2,
-    /// 4, ... until a batch has a failure; returns how many it made.
-    fn create_pods(
-        &self,
-        api: &mut ApiServer,
-        job: &Value,
-        indexes: &[Option<i64>],
-        events: &mut Vec<(&str, &str, String)>,
-    ) -> usize {
-        let ns = job["metadata"]["namespace"].as_str().unwrap_or("");
-        let mut template = pod_from_template(&job["spec"]["template"], name(job), job);
-        let finalizers = template["metadata"]["finalizers"].as_array_mut();
-        match finalizers {
-            Some(f) => f.push(json!(TRACKING)),
-            None => template["metadata"]["finalizers"] = json!([TRACKING]),
-        }
-        let (mut done, mut made, mut batch) = (0, 0, 1);
-        while done < indexes.len() {
-            let mut failed = false;
-            for index in &indexes[done..(done + batch).min(indexes.len())] {
-                let mut pod = template.clone();
-                if let Some(i) = index {
-                    with_index(&mut pod, name(job), *i);
-                }
-                match super::client(api).create(resources::pods(), ns, pod, &[]) {
-                    Ok((p, _)) => {
-                        made += 1;
-                        events.push((
-                            "Normal",
-                            "SuccessfulCreate",
-                            format!("Created pod: {}", name(&p)),
-                        ));
-                    }
-                    Err(e) => {
-                        events.push((
-                            "Warning",
-                            "FailedCreate",
-                            format!("Error creating: {}", e.message),
-                        ));
-                        failed = true;
-                    }
-                }
-                done += 1;
-            }
-            if failed {
-                return made;
-            }
-            batch *= 2;
-        }
-        made
+        record(api, rec, &reference, &d["last_events"]);
+        match d["requeue"].as_i64() {
+            Some(t) => self.requeue.insert(k.to_string(), t - epoch),
+            None => self.requeue.remove(k),
+        };
+        let failures = d["backoff"][0].as_u64().unwrap_or(0) as u32;
+        let last = d["backoff"][1].as_i64().unwrap_or(0) - epoch;
+        self.backoff.insert(
+            k.to_string(),
+            (failures, if failures > 0 { last } else { 0 }),
+        );
     }
 }
 
-/// An Indexed job's pod for `index`: named `<job>-<index>-`, the index in an annotation
-/// and a label, a hostname, and `JOB_COMPLETION_INDEX` in every container.
-fn with_index(pod: &mut Value, job: &str, index: i64) {
-    let meta = &mut pod["metadata"];
-    meta["generateName"] = json!(format!("{job}-{index}-"));
-    meta["annotations"][INDEX] = json!(index.to_string());
-    meta["labels"][INDEX] = json!(index.to_string());
-    if pod["spec"]["hostname"].as_str().is_none_or(str::is_empty) {
-        pod["spec"]["hostname"] = json!(format!("{job}-{index}"));
+/// Records events given as `[type, reason, message]`.
+fn record(api: &mut ApiServer, rec: &mut Recorder, reference: &ObjectRef, events: &Value) {
+    for e in events.as_array().into_iter().flatten() {
+        let text = |i: usize| e[i].as_str().unwrap_or("");
+        rec.record(api, reference, text(0), text(1), text(2), SOURCE);
     }
-    let var = json!({"name": "JOB_COMPLETION_INDEX", "valueFrom": {"fieldRef": {
-        "apiVersion": "v1",
-        "fieldPath": format!("metadata.labels['{INDEX}']"),
-    }}});
-    for list in ["initContainers", "containers"] {
-        for c in pod["spec"][list].as_array_mut().into_iter().flatten() {
-            match c["env"].as_array_mut() {
-                Some(env) if env.iter().any(|e| e["name"] == "JOB_COMPLETION_INDEX") => {}
-                Some(env) => env.push(var.clone()),
-                None => c["env"] = json!([var.clone()]),
+}
+
+/// Whether the pod still carries the tracking finalizer.
+fn held(pod: &Value) -> bool {
+    pod["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f == TRACKING))
+}
+
+/// Takes the tracking finalizer off a pod.
+fn release(api: &mut ApiServer, ns: &str, pod: &str) {
+    remove_finalizer(
+        &mut super::client(api),
+        resources::pods(),
+        ns,
+        pod,
+        TRACKING,
+    );
+}
+
+/// Creates the pods in batches of 1, 2, 4, ... until a batch has a failure; returns how
+/// many were not made.
+fn create_pods(api: &mut ApiServer, rec: &mut Recorder, job: &Value, pods: Value) -> i64 {
+    let ns = job["metadata"]["namespace"].as_str().unwrap_or("");
+    let reference = ObjectRef::of(job);
+    let Value::Array(pods) = pods else {
+        return 0;
+    };
+    let total = pods.len() as i64;
+    let (mut made, mut batch) = (0, 1);
+    let mut pods = pods.into_iter().peekable();
+    while pods.peek().is_some() {
+        let mut failed = false;
+        for pod in pods.by_ref().take(batch) {
+            match super::client(api).create(resources::pods(), ns, pod, &[]) {
+                Ok((p, _)) => {
+                    made += 1;
+                    let msg = format!("Created pod: {}", name(&p));
+                    rec.record(api, &reference, "Normal", "SuccessfulCreate", &msg, SOURCE);
+                }
+                Err(e) => {
+                    let msg = format!("Error creating: {}", e.message);
+                    rec.record(api, &reference, "Warning", "FailedCreate", &msg, SOURCE);
+                    failed = true;
+                }
             }
         }
+        if failed {
+            break;
+        }
+        batch *= 2;
     }
+    total - made
 }
 
 impl Controller for JobController {
@@ -568,17 +238,5 @@ impl Controller for JobController {
         for k in std::mem::take(&mut self.dirty) {
             self.sync_job(api, rec, &k);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn indexes_round_trip_as_ranges() {
-        let set: BTreeSet<i64> = [0, 1, 2, 4, 6, 7].into();
-        assert_eq!(format_indexes(&set), "0-2,4,6,7");
-        assert_eq!(parse_indexes("0-2,4,6,7"), set);
     }
 }

@@ -1,0 +1,153 @@
+//! What workload controllers decide, for the controllers whose reconcile runs in the
+//! module the browser loads after the first paint (the core reads what a sync needs and
+//! carries out the decision), and the pod helpers every workload controller shares, as
+//! upstream's `controller_utils.go`: a pod's state as controllers judge it, controller
+//! references, pods made from a template, and the ranking that picks which pods go first.
+//! Times here are Unix milliseconds.
+
+use std::cmp::Ordering;
+
+use serde_json::{json, Value};
+
+use crate::describe::time_of;
+use crate::time::Millis;
+
+pub mod job;
+
+/// The annotation whose lower value marks a pod to go first on scale-down.
+const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+
+/// `namespace/name` of an object.
+pub fn key(obj: &Value) -> String {
+    format!(
+        "{}/{}",
+        obj["metadata"]["namespace"].as_str().unwrap_or(""),
+        obj["metadata"]["name"].as_str().unwrap_or("")
+    )
+}
+
+pub fn name(obj: &Value) -> &str {
+    obj["metadata"]["name"].as_str().unwrap_or("")
+}
+
+pub fn uid(obj: &Value) -> &str {
+    obj["metadata"]["uid"].as_str().unwrap_or("")
+}
+
+pub fn terminating(obj: &Value) -> bool {
+    obj["metadata"]["deletionTimestamp"].is_string()
+}
+
+/// The owner reference marked `controller: true`: its kind, name and uid.
+pub fn controller_of(obj: &Value) -> Option<(&str, &str, &str)> {
+    obj["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
+        .map(|r| {
+            let s = |f: &str| r[f].as_str().unwrap_or("");
+            (s("kind"), s("name"), s("uid"))
+        })
+}
+
+/// The reference a controller puts on what it owns.
+pub fn controller_ref(owner: &Value) -> Value {
+    json!({
+        "apiVersion": owner["apiVersion"], "kind": owner["kind"],
+        "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
+        "controller": true, "blockOwnerDeletion": true,
+    })
+}
+
+/// A pod from `template` (labels, annotations, finalizers, spec) named after `prefix`
+/// and owned by `owner`.
+pub fn pod_from_template(template: &Value, prefix: &str, owner: &Value) -> Value {
+    let meta = &template["metadata"];
+    let mut metadata = json!({
+        "generateName": format!("{prefix}-"),
+        "ownerReferences": [controller_ref(owner)],
+    });
+    for field in ["labels", "annotations", "finalizers"] {
+        if !meta[field].is_null() {
+            metadata[field] = meta[field].clone();
+        }
+    }
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template["spec"]})
+}
+
+/// A pod that still counts: not finished, not being deleted.
+pub fn is_active(pod: &Value) -> bool {
+    !matches!(
+        pod["status"]["phase"].as_str(),
+        Some("Succeeded" | "Failed")
+    ) && !terminating(pod)
+}
+
+/// When the pod's Ready condition last turned true (Unix milliseconds), if it is true.
+pub fn ready_since(pod: &Value) -> Option<Millis> {
+    pod["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready" && c["status"] == "True")
+        .map(|c| time_of(&c["lastTransitionTime"]).unwrap_or(0))
+}
+
+/// The upstream ranking of pods to delete first (ActivePodsWithRanks): unassigned before
+/// assigned; Pending, Unknown, then Running; not ready before ready; a lower deletion
+/// cost; more related pods on its node (`rank`); ready more recently; more restarts;
+/// newer (`now` in Unix milliseconds). Times compare in power-of-two buckets of their
+/// age in nanoseconds
+/// (LogarithmicScaleDown), the uid deciding within a bucket.
+pub fn deletion_order(a: &Value, b: &Value, rank_a: i32, rank_b: i32, now: Millis) -> Ordering {
+    let assigned = |p: &Value| {
+        p["spec"]["nodeName"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty())
+    };
+    let phase = |p: &Value| match p["status"]["phase"].as_str() {
+        Some("Unknown") => 1,
+        Some("Running") => 2,
+        _ => 0,
+    };
+    let cost = |p: &Value| {
+        p["metadata"]["annotations"][DELETION_COST]
+            .as_str()
+            .and_then(|c| c.parse::<i32>().ok())
+            .unwrap_or(0)
+    };
+    let restarts = |p: &Value| {
+        p["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| c["restartCount"].as_i64().unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    };
+    let bucket = |t: Millis| {
+        let ns = (now - t).saturating_mul(1_000_000);
+        if ns > 0 {
+            63 - i64::from(ns.leading_zeros())
+        } else {
+            -1
+        }
+    };
+    // Newer first; the same bucket falls to the uids.
+    let by_time = |x: Option<Millis>, y: Option<Millis>| match (x, y) {
+        (Some(x), Some(y)) if x != y => match bucket(x).cmp(&bucket(y)) {
+            Ordering::Equal => uid(a).cmp(uid(b)),
+            o => o,
+        },
+        _ => Ordering::Equal,
+    };
+    let created = |p: &Value| time_of(&p["metadata"]["creationTimestamp"]);
+    assigned(a)
+        .cmp(&assigned(b))
+        .then(phase(a).cmp(&phase(b)))
+        .then(ready_since(a).is_some().cmp(&ready_since(b).is_some()))
+        .then(cost(a).cmp(&cost(b)))
+        .then(rank_b.cmp(&rank_a))
+        .then_with(|| by_time(ready_since(a), ready_since(b)))
+        .then(restarts(b).cmp(&restarts(a)))
+        .then_with(|| by_time(created(a), created(b)))
+}
