@@ -7,7 +7,6 @@ pub mod clock;
 pub mod cluster;
 pub use kubarium_tools::command;
 pub mod controllers;
-pub mod cron;
 pub mod events;
 pub mod fields;
 pub mod host;

@@ -13,6 +13,7 @@ pub mod config_property;
 pub mod controllers;
 pub mod coreutils;
 pub mod crictl;
+pub mod cron;
 pub mod debug;
 pub mod describe;
 pub mod explain;
@@ -87,6 +88,7 @@ pub fn call(name: &str, request: &str) -> String {
         "set" => answer(request, set::run),
         "crictl" => answer(request, crictl::answer),
         "job" => answer(request, controllers::job::decide),
+        "cronjob" => answer(request, controllers::cron_job::decide),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),

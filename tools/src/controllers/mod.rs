@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::describe::time_of;
 use crate::time::Millis;
 
+pub mod cron_job;
 pub mod job;
 
 /// The annotation whose lower value marks a pod to go first on scale-down.

@@ -1,5 +1,5 @@
 //! CronJob strategy: batch/v1 defaults (Allow, three successful and one failed Job kept),
-//! the schedule (`crate::cron`), and the Job template.
+//! the schedule (`kubarium_tools::cron`), and the Job template.
 
 use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus};
 
@@ -38,7 +38,7 @@ impl Strategy for CronJob {
                 &spec.schedule,
                 "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
             ));
-        } else if let Err(e) = crate::cron::Schedule::parse(&spec.schedule) {
+        } else if let Err(e) = kubarium_tools::cron::Schedule::parse(&spec.schedule) {
             errs.push(FieldError::invalid("spec.schedule", &spec.schedule, &e));
         }
         errs.extend(FieldError::one_of(

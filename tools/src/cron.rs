@@ -174,7 +174,7 @@ impl Schedule {
         let start = after.div_euclid(60) + 1;
         let (mut day, mut from) = (start.div_euclid(1440), start.rem_euclid(1440));
         for _ in 0..5 * 366 {
-            let date = crate::clock::civil(day * 86_400);
+            let date = crate::time::civil(day * 86_400);
             let (dom_ok, dow_ok) = (has(2, date.day), has(4, date.weekday));
             let day_ok = if (bits[2] | bits[4]) & STAR != 0 {
                 dom_ok && dow_ok

@@ -1,0 +1,249 @@
+//! The CronJob controller's decision for one sync: the running jobs it lists in
+//! `status.active` (a `SawCompletedJob` for each that finished), the last success, and
+//! the run the schedule asks for now, if any: a Job `<cronjob>-<minutes since the
+//! epoch>` from the template, unless the CronJob is suspended, the start is later than
+//! `startingDeadlineSeconds` allows, or a run is still going and the concurrency policy
+//! forbids another (Forbid) or wants it replaced (Replace); and the finished jobs beyond
+//! the history limits, oldest first. Schedules run in UTC: a CronJob naming another time
+//! zone does not run, and says so.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{name, terminating, uid};
+use crate::cron::Schedule;
+use crate::describe::{rfc1123z, time_of};
+use crate::time::{Millis, SECOND};
+
+/// More missed start times than this are not looked through.
+const MAX_MISSED: usize = 100;
+/// The annotation with the time a job was scheduled for.
+const SCHEDULED: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+/// What a sync reads: the CronJob, the jobs it controls, and now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Request {
+    pub cronjob: Value,
+    pub jobs: Vec<Value>,
+    pub now: Millis,
+}
+
+/// What the sync does, in order: record `events`; delete the `replace` jobs (Replace);
+/// create `create` (on success listing it in `status.active` and setting
+/// `lastScheduleTime` to `scheduled`); write `status` if it changed; delete the `cleanup`
+/// jobs; sync again at `requeue`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Decision {
+    pub events: Vec<[String; 3]>,
+    pub replace: Vec<String>,
+    pub create: Option<Value>,
+    pub scheduled: Value,
+    pub status: Value,
+    pub cleanup: Vec<String>,
+    pub requeue: Option<Millis>,
+}
+
+fn event(type_: &str, reason: &str, message: String) -> [String; 3] {
+    [type_.into(), reason.into(), message]
+}
+
+/// A job's finished condition type (`Complete`, `Failed`), if it has one.
+fn finished(job: &Value) -> Option<&str> {
+    job["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| {
+            matches!(c["type"].as_str(), Some("Complete" | "Failed")) && c["status"] == "True"
+        })
+        .and_then(|c| c["type"].as_str())
+}
+
+/// A time in Unix seconds as an API timestamp.
+fn stamp(unix: i64) -> Value {
+    let c = crate::time::civil(unix);
+    json!(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    ))
+}
+
+/// The job reference `status.active` lists.
+pub fn job_reference(job: &Value) -> Value {
+    json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "name": job["metadata"]["name"],
+        "namespace": job["metadata"]["namespace"],
+        "resourceVersion": job["metadata"]["resourceVersion"],
+        "uid": job["metadata"]["uid"],
+    })
+}
+
+/// The decision of one sync of `q.cronjob`.
+pub fn decide(q: &Request) -> Decision {
+    let (cj, now) = (&q.cronjob, q.now.div_euclid(SECOND));
+    let mut d = Decision::default();
+    let mut status = cj["status"].clone();
+    let was_active: Vec<&str> = cj["status"]["active"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    let mut active: Vec<&Value> = vec![];
+    for job in &q.jobs {
+        match finished(job) {
+            None if !terminating(job) => active.push(job),
+            Some(condition) if was_active.contains(&name(job)) => d.events.push(event(
+                "Normal",
+                "SawCompletedJob",
+                format!("Saw completed job: {}, condition: {condition}", name(job)),
+            )),
+            _ => {}
+        }
+        if finished(job) == Some("Complete") {
+            let done = &job["status"]["completionTime"];
+            let later = match (time_of(done), time_of(&status["lastSuccessfulTime"])) {
+                (Some(t), Some(last)) => t > last,
+                (t, _) => t.is_some(),
+            };
+            if later {
+                status["lastSuccessfulTime"] = done.clone();
+            }
+        }
+    }
+
+    let spec = &cj["spec"];
+    let mut suspended = spec["suspend"] == true || terminating(cj);
+    if let Some(zone) = spec["timeZone"]
+        .as_str()
+        .filter(|z| !matches!(*z, "UTC" | "Etc/UTC"))
+    {
+        // Honest rather than wrong: other zones' rules are not here yet.
+        d.events.push(event("Warning", "UnsupportedTimeZone", format!("timeZone {zone:?} is not supported in Kubarium yet (only UTC is): the CronJob does not run")));
+        suspended = true;
+    }
+    let schedule = Schedule::parse(spec["schedule"].as_str().unwrap_or(""));
+    if let (Ok(schedule), false) = (schedule, suspended) {
+        // The most recent start time since the last one (or since the CronJob was made).
+        let since = time_of(&status["lastScheduleTime"])
+            .or_else(|| time_of(&cj["metadata"]["creationTimestamp"]))
+            .map_or(now, |t| t.div_euclid(SECOND));
+        let deadline = spec["startingDeadlineSeconds"].as_i64();
+        let mut t = deadline.map_or(since, |s| since.max(now - s));
+        let (mut due, mut missed) = (None, 0);
+        while let Some(next) = schedule.next(t).filter(|n| *n <= now) {
+            due = Some(next);
+            missed += 1;
+            t = next;
+        }
+        // Only the most recent runs; many missed ones are worth a warning.
+        if missed > MAX_MISSED {
+            d.events.push(event("Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into()));
+        }
+        d.requeue = schedule.next(now).map(|n| n * SECOND + 100);
+        if let Some(at) = due {
+            let job_name = format!("{}-{}", name(cj), at / 60);
+            if q.jobs.iter().any(|j| name(j) == job_name) {
+                // A run already made for this time is not made again.
+                status["lastScheduleTime"] = stamp(at);
+            } else {
+                start(cj, &active, at, job_name, &mut d, now);
+            }
+        }
+    }
+
+    // status.active: the running jobs (the one created is added when it is).
+    let mut refs: Vec<Value> = active
+        .iter()
+        .filter(|j| !d.replace.iter().any(|r| r == name(j)))
+        .map(|j| job_reference(j))
+        .collect();
+    crate::sort::by(&mut refs, |a, b| {
+        a["name"].as_str().cmp(&b["name"].as_str())
+    });
+    match (refs.is_empty(), status.as_object_mut()) {
+        (true, Some(o)) => {
+            o.remove("active");
+        }
+        (false, _) => status["active"] = Value::Array(refs),
+        _ => {}
+    }
+    d.status = status;
+    d.cleanup = cleanup(cj, &q.jobs);
+    d
+}
+
+/// The run scheduled `at` (Unix seconds), as the deadline and the concurrency policy
+/// allow.
+fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decision, now: i64) {
+    let spec = &cj["spec"];
+    if spec["startingDeadlineSeconds"]
+        .as_i64()
+        .is_some_and(|s| at + s < now)
+    {
+        d.events.push(event(
+            "Warning",
+            "MissSchedule",
+            format!(
+                "Missed scheduled time to start a job: {}",
+                rfc1123z(at * SECOND)
+            ),
+        ));
+        return;
+    }
+    match spec["concurrencyPolicy"].as_str() {
+        Some("Forbid") if !active.is_empty() => {
+            d.events.push(event("Normal", "JobAlreadyActive", "Not starting job because prior execution is running and concurrency policy is Forbid".into()));
+            return;
+        }
+        Some("Replace") => d.replace = active.iter().map(|j| name(j).to_string()).collect(),
+        _ => {}
+    }
+    let template = &spec["jobTemplate"];
+    let mut annotations = template["metadata"]["annotations"].clone();
+    annotations[SCHEDULED] = stamp(at);
+    let owner = json!({
+        "apiVersion": "batch/v1", "kind": "CronJob", "name": name(cj), "uid": uid(cj),
+        "controller": true, "blockOwnerDeletion": true,
+    });
+    let mut metadata = json!({
+        "name": job_name,
+        "annotations": annotations,
+        "ownerReferences": [owner],
+    });
+    if !template["metadata"]["labels"].is_null() {
+        metadata["labels"] = template["metadata"]["labels"].clone();
+    }
+    d.create = Some(json!({
+        "apiVersion": "batch/v1", "kind": "Job",
+        "metadata": metadata,
+        "spec": template["spec"],
+    }));
+    d.scheduled = stamp(at);
+}
+
+/// The oldest finished jobs beyond the history limits (by start time, none last, then by
+/// name).
+fn cleanup(cj: &Value, jobs: &[Value]) -> Vec<String> {
+    let mut out = vec![];
+    for (condition, limit) in [
+        ("Complete", &cj["spec"]["successfulJobsHistoryLimit"]),
+        ("Failed", &cj["spec"]["failedJobsHistoryLimit"]),
+    ] {
+        let Some(limit) = limit.as_i64() else {
+            continue;
+        };
+        let mut done: Vec<&Value> = jobs
+            .iter()
+            .filter(|j| finished(j) == Some(condition) && !terminating(j))
+            .collect();
+        let start = |j: &Value| time_of(&j["status"]["startTime"]).unwrap_or(Millis::MAX);
+        crate::sort::by(&mut done, |a, b| {
+            start(a).cmp(&start(b)).then(name(a).cmp(name(b)))
+        });
+        let excess = done.len().saturating_sub(limit.max(0) as usize);
+        out.extend(done.into_iter().take(excess).map(|j| name(j).to_string()));
+    }
+    out
+}
