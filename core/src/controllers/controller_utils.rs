@@ -1,6 +1,7 @@
-//! What the workload controllers share, as upstream's `controller_utils.go`: a pod's
-//! state as controllers judge it (active, ready, available), controller references,
-//! pods made from a template, and the ranking that picks which pods go first.
+//! What the workload controllers share, as upstream's `controller_utils.go`: the pod
+//! helpers of `kubarium_tools::controllers` (active pods, controller references, pods
+//! from a template, the ranking that picks which pods go first) in simulated time, and
+//! what needs the API server: owner references patched, availability, requeues.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -13,8 +14,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
 use crate::apiserver::request::PatchType;
-use crate::apiserver::resources::Resource;
+use crate::apiserver::resources::{self, Resource};
 use crate::apiserver::ApiServer;
+use crate::events::{ObjectRef, Recorder, Source};
 
 use crate::clock::{epoch_seconds, Millis, SECOND};
 
@@ -53,6 +55,44 @@ pub fn set_owner_references(
         .patch(r, ns, name(obj), "", PatchType::Merge, patch, &[])
         .ok()
         .map(|(v, _)| v)
+}
+
+/// Creates `pods` for `owner` in slow-start batches (1, 2, 4, ...) that stop after a
+/// batch with a failure, each with its SuccessfulCreate or FailedCreate event; returns
+/// how many were made and the first error.
+pub fn create_pods(
+    api: &mut ApiServer,
+    rec: &mut Recorder,
+    owner: &Value,
+    source: Source<'_>,
+    pods: Vec<Value>,
+) -> (usize, Option<String>) {
+    let ns = owner["metadata"]["namespace"].as_str().unwrap_or("");
+    let reference = ObjectRef::of(owner);
+    let (mut made, mut batch) = (0, 1);
+    let mut pods = pods.into_iter().peekable();
+    while pods.peek().is_some() {
+        let mut error = None;
+        for pod in pods.by_ref().take(batch) {
+            match super::client(api).create(resources::pods(), ns, pod, &[]) {
+                Ok((p, _)) => {
+                    made += 1;
+                    let msg = format!("Created pod: {}", name(&p));
+                    rec.record(api, &reference, "Normal", "SuccessfulCreate", &msg, source);
+                }
+                Err(e) => {
+                    let msg = format!("Error creating: {}", e.message);
+                    rec.record(api, &reference, "Warning", "FailedCreate", &msg, source);
+                    error.get_or_insert(e.message);
+                }
+            }
+        }
+        if error.is_some() {
+            return (made, error);
+        }
+        batch *= 2;
+    }
+    (made, None)
 }
 
 /// Takes the keys whose requeue time has come.

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::controller_utils::{controller_of, key, name, take_due, terminating, uid};
+use super::controller_utils::{controller_of, create_pods, key, name, take_due, terminating, uid};
 use super::{remove_finalizer, Controller, Informer};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
@@ -111,7 +111,11 @@ impl JobController {
                 Err(_) => active += 1,
             }
         }
-        active -= create_pods(api, rec, &job, d["create"].take());
+        if let Value::Array(pods) = d["create"].take() {
+            let total = pods.len();
+            let (made, _) = create_pods(api, rec, &job, SOURCE, pods);
+            active -= (total - made) as i64;
+        }
         record(api, rec, &reference, &d["events"]);
         // Go leaves a zero count out.
         match status.as_object_mut() {
@@ -172,41 +176,6 @@ fn release(api: &mut ApiServer, ns: &str, pod: &str) {
         pod,
         TRACKING,
     );
-}
-
-/// Creates the pods in batches of 1, 2, 4, ... until a batch has a failure; returns how
-/// many were not made.
-fn create_pods(api: &mut ApiServer, rec: &mut Recorder, job: &Value, pods: Value) -> i64 {
-    let ns = job["metadata"]["namespace"].as_str().unwrap_or("");
-    let reference = ObjectRef::of(job);
-    let Value::Array(pods) = pods else {
-        return 0;
-    };
-    let total = pods.len() as i64;
-    let (mut made, mut batch) = (0, 1);
-    let mut pods = pods.into_iter().peekable();
-    while pods.peek().is_some() {
-        let mut failed = false;
-        for pod in pods.by_ref().take(batch) {
-            match super::client(api).create(resources::pods(), ns, pod, &[]) {
-                Ok((p, _)) => {
-                    made += 1;
-                    let msg = format!("Created pod: {}", name(&p));
-                    rec.record(api, &reference, "Normal", "SuccessfulCreate", &msg, SOURCE);
-                }
-                Err(e) => {
-                    let msg = format!("Error creating: {}", e.message);
-                    rec.record(api, &reference, "Warning", "FailedCreate", &msg, SOURCE);
-                    failed = true;
-                }
-            }
-        }
-        if failed {
-            break;
-        }
-        batch *= 2;
-    }
-    total - made
 }
 
 impl Controller for JobController {

@@ -10,8 +10,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, controller_ref, deletion_order, is_active, is_available, key, labels, name,
-    pod_from_template, ready_since, selector_of, set_owner_references, take_due, terminating, uid,
+    controller_of, controller_ref, create_pods, deletion_order, is_active, is_available, key,
+    labels, name, pod_from_template, ready_since, selector_of, set_owner_references, take_due,
+    terminating, uid,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources::{self, Resource};
@@ -206,7 +207,10 @@ impl ReplicaSetController {
         let want = set["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let mut failure = None;
         if active.len() < want && !terminating(&set) {
-            let err = self.create_pods(api, rec, &set, (want - active.len()).min(BURST));
+            let pod = pod_from_template(&set["spec"]["template"], name(&set), &set);
+            let n = (want - active.len()).min(BURST);
+            let source = Source::Controller(self.source);
+            let (_, err) = create_pods(api, rec, &set, source, vec![pod; n]);
             failure = err.map(|e| ("FailedCreate", e));
         } else if active.len() > want {
             let now = api.now();
@@ -248,44 +252,6 @@ impl ReplicaSetController {
             }
         }
         self.update_status(api, &set, &pods, failure);
-    }
-
-    /// Creates `n` pods in batches of 1, 2, 4, ... until a batch has a failure; returns
-    /// the first error.
-    fn create_pods(
-        &self,
-        api: &mut ApiServer,
-        rec: &mut Recorder,
-        set: &Value,
-        n: usize,
-    ) -> Option<String> {
-        let ns = set["metadata"]["namespace"].as_str().unwrap_or("");
-        let pod = pod_from_template(&set["spec"]["template"], name(set), set);
-        let reference = ObjectRef::of(set);
-        let source = Source::Controller(self.source);
-        let (mut made, mut batch) = (0, 1);
-        while made < n {
-            let mut error = None;
-            for _ in 0..batch.min(n - made) {
-                match super::client(api).create(resources::pods(), ns, pod.clone(), &[]) {
-                    Ok((p, _)) => {
-                        made += 1;
-                        let msg = format!("Created pod: {}", name(&p));
-                        rec.record(api, &reference, "Normal", "SuccessfulCreate", &msg, source);
-                    }
-                    Err(e) => {
-                        let msg = format!("Error creating: {}", e.message);
-                        rec.record(api, &reference, "Warning", "FailedCreate", &msg, source);
-                        error.get_or_insert(e.message);
-                    }
-                }
-            }
-            if error.is_some() {
-                return error;
-            }
-            batch *= 2;
-        }
-        None
     }
 
     fn update_status(

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{name, terminating, uid};
+use super::{name, stamp, terminating, uid};
 use crate::cron::Schedule;
 use crate::describe::{rfc1123z, time_of};
 use crate::time::{Millis, SECOND};
@@ -56,15 +56,6 @@ fn finished(job: &Value) -> Option<&str> {
             matches!(c["type"].as_str(), Some("Complete" | "Failed")) && c["status"] == "True"
         })
         .and_then(|c| c["type"].as_str())
-}
-
-/// A time in Unix seconds as an API timestamp.
-fn stamp(unix: i64) -> Value {
-    let c = crate::time::civil(unix);
-    json!(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    ))
 }
 
 /// The job reference `status.active` lists.
@@ -146,7 +137,7 @@ pub fn decide(q: &Request) -> Decision {
             let job_name = format!("{}-{}", name(cj), at / 60);
             if q.jobs.iter().any(|j| name(j) == job_name) {
                 // A run already made for this time is not made again.
-                status["lastScheduleTime"] = stamp(at);
+                status["lastScheduleTime"] = stamp(at * SECOND);
             } else {
                 start(cj, &active, at, job_name, &mut d, now);
             }
@@ -202,7 +193,7 @@ fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decis
     }
     let template = &spec["jobTemplate"];
     let mut annotations = template["metadata"]["annotations"].clone();
-    annotations[SCHEDULED] = stamp(at);
+    annotations[SCHEDULED] = stamp(at * SECOND);
     let owner = json!({
         "apiVersion": "batch/v1", "kind": "CronJob", "name": name(cj), "uid": uid(cj),
         "controller": true, "blockOwnerDeletion": true,
@@ -220,7 +211,7 @@ fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decis
         "metadata": metadata,
         "spec": template["spec"],
     }));
-    d.scheduled = stamp(at);
+    d.scheduled = stamp(at * SECOND);
 }
 
 /// The oldest finished jobs beyond the history limits (by start time, none last, then by

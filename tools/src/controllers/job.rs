@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{deletion_order, is_active, name, pod_from_template, ready_since, terminating};
+use super::{deletion_order, is_active, name, pod_from_template, ready_since, stamp, terminating};
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
 
@@ -55,15 +55,6 @@ pub struct Decision {
 
 fn event(type_: &str, reason: &str, message: &str) -> [String; 3] {
     [type_.into(), reason.into(), message.into()]
-}
-
-/// A Unix time in milliseconds as an API timestamp (to the second).
-fn stamp(t: Millis) -> Value {
-    let c = crate::time::civil(t.div_euclid(SECOND));
-    json!(format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    ))
 }
 
 /// A pod's index in an Indexed job.

@@ -15,6 +15,15 @@ use crate::time::Millis;
 pub mod cron_job;
 pub mod job;
 
+/// A Unix time in milliseconds as an API timestamp (to the second).
+pub fn stamp(t: Millis) -> Value {
+    let c = crate::time::civil(t.div_euclid(1000));
+    json!(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    ))
+}
+
 /// The annotation whose lower value marks a pod to go first on scale-down.
 const DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
 
