@@ -368,3 +368,32 @@ test('a Deployment rolls out in the browser: kubectl rollout status prints each 
     server.close();
   }
 });
+
+test('a Job runs to completion in the browser (its decisions come from the tools module), a CronJob is scheduled, kubectl config reads the kubeconfig', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, 'kubectl create job hello --image=busybox:1.36 -- sh -c "echo hello from the job"');
+    await page.waitForSelector('text=job.batch/hello created');
+    await run(page, 'kubectl wait --for=condition=complete job/hello --timeout=60s');
+    await page.waitForSelector('text=job.batch/hello condition met');
+    await run(page, 'kubectl logs job/hello');
+    await page.waitForSelector('text=hello from the job');
+    await run(page, 'kubectl create cronjob tick --image=busybox:1.36 --schedule="*/5 * * * *" -- date');
+    await page.waitForSelector('text=cronjob.batch/tick created');
+    await run(page, 'kubectl get jobs,cronjobs');
+    await page.waitForSelector('text=cronjob.batch/tick');
+    await run(page, 'kubectl config get-contexts');
+    await page.waitForSelector('text=kubernetes-admin@kubernetes');
+    await page.screenshot({ path: path.join(shots, 'jobs.png') });
+    const text = await page.locator('.screen').innerText();
+    assert.match(text, /job\.batch\/hello\s+Complete\s+1\/1/);
+    assert.match(text, /cronjob\.batch\/tick\s+\*\/5 \* \* \* \*\s+<none>\s+False\s+0/);
+    assert.match(text, /\*\s+kubernetes-admin@kubernetes\s+kubernetes\s+kubernetes-admin/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
