@@ -79,7 +79,8 @@ fn fail(msg: impl Into<String>) -> Answer {
     Answer::Done(CmdResult::fail(m, 1))
 }
 
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+/// kubectl's error when no resource is named.
+pub const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// Where each kind keeps its pod spec.
 fn pod_spec_path(kind: &str) -> Option<&'static [&'static str]> {

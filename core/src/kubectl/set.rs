@@ -46,7 +46,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             return e;
         }
         if resources.is_empty() {
-            return fail("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return fail(kubarium_tools::set::NO_RESOURCES);
         }
     }
     let named = match targets::of(p, ctx, &resources) {
