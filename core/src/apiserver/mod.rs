@@ -897,6 +897,20 @@ impl ApiServer {
         Ok(with_resource_version(&kv.value(), kv.mod_revision))
     }
 
+    /// The stored object `name` of `r` with its key, or NotFound.
+    pub(crate) fn stored(
+        &self,
+        r: &Resource,
+        ns: &str,
+        name: &str,
+    ) -> Result<(String, crate::store::KeyValue), ApiError> {
+        let key = r.key(ns, name);
+        match self.store.get(&key) {
+            Some(kv) => Ok((key, kv.clone())),
+            None => Err(ApiError::not_found(&r.group_resource(), name)),
+        }
+    }
+
     fn delete_typed<T: Strategy>(
         &mut self,
         r: &'static Resource,
@@ -907,13 +921,8 @@ impl ApiServer {
         finalizer: Option<&str>,
     ) -> Result<Deleted, ApiError> {
         let ns = if r.namespaced { namespace } else { "" };
-        let key = r.key(ns, name);
         let gr = r.group_resource();
-        let kv = self
-            .store
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let (key, kv) = self.stored(r, ns, name)?;
         let mut obj: T = stored_object(&kv.value(), r)?;
         let grace = obj.grace_period(grace);
         let held = finalizer.is_some_and(|f| hold_for(obj.metadata_mut(), f));
@@ -940,13 +949,8 @@ impl ApiServer {
         finalizer: Option<&str>,
     ) -> Result<Deleted, ApiError> {
         let ns = if r.namespaced { namespace } else { "" };
-        let key = r.key(ns, name);
         let gr = r.group_resource();
-        let kv = self
-            .store
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let (key, kv) = self.stored(r, ns, name)?;
         let mut value = (*kv.value()).clone();
         let mut meta: ObjectMeta = serde_json::from_value(value["metadata"].take())
             .map_err(|e| ApiError::new(errors::Reason::InternalError, e.to_string()))?;

@@ -82,14 +82,7 @@ pub(super) fn by_logging(a: &Value, b: &Value) -> std::cmp::Ordering {
         Some("Unknown") => 1,
         _ => 0,
     };
-    let ready_since = |p: &Value| {
-        p["status"]["conditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["type"] == "Ready" && c["status"] == "True")
-            .map(|c| crate::clock::time_of(&c["lastTransitionTime"]).unwrap_or(0))
-    };
+    let ready_since = crate::controllers::controller_utils::ready_since;
     let restarts = |p: &Value| {
         p["status"]["containerStatuses"]
             .as_array()

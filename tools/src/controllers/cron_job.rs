@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{name, stamp, terminating, uid};
+use super::{controller_ref, name, stamp, terminating};
 use crate::cron::Schedule;
 use crate::describe::{rfc1123z, time_of};
 use crate::time::{Millis, SECOND};
@@ -194,14 +194,10 @@ fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decis
     let template = &spec["jobTemplate"];
     let mut annotations = template["metadata"]["annotations"].clone();
     annotations[SCHEDULED] = stamp(at * SECOND);
-    let owner = json!({
-        "apiVersion": "batch/v1", "kind": "CronJob", "name": name(cj), "uid": uid(cj),
-        "controller": true, "blockOwnerDeletion": true,
-    });
     let mut metadata = json!({
         "name": job_name,
         "annotations": annotations,
-        "ownerReferences": [owner],
+        "ownerReferences": [controller_ref(cj)],
     });
     if !template["metadata"]["labels"].is_null() {
         metadata["labels"] = template["metadata"]["labels"].clone();

@@ -317,13 +317,8 @@ impl ApiServer {
         name: &str,
         dry_run: bool,
     ) -> Result<Deleted, ApiError> {
-        let key = r.key(namespace, name);
         let gr = r.group_resource();
-        let kv = self
-            .store
-            .get(&key)
-            .cloned()
-            .ok_or_else(|| ApiError::not_found(&gr, name))?;
+        let (key, kv) = self.stored(r, namespace, name)?;
         let mut obj = (*kv.value()).clone();
         let meta: ObjectMeta =
             crate::apiserver::decode::typed(obj["metadata"].clone()).unwrap_or_default();
