@@ -380,15 +380,6 @@ impl Cluster {
             "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
             "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}
         }), false);
-        let _ = self.api.create(resources::services(), "kube-system", json!({
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "kube-dns", "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
-                         "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-            "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
-                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
-                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
-                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}
-        }), false);
         for sa in ["kube-proxy", "coredns"] {
             let _ = self.api.create(
                 resources::service_accounts(),
@@ -398,36 +389,24 @@ impl Cluster {
             );
         }
         self.advance(20 * SECOND);
-        let _ = self.api.create(
-            resources::pods(),
-            "kube-system",
-            kube_proxy_pod("controlplane"),
-            false,
-        );
-        for _ in 0..2 {
-            let _ = self
-                .api
-                .create(resources::pods(), "kube-system", coredns_pod(), false);
-        }
+        self.install("kube-proxy.yaml");
+        self.install("coredns.yaml");
         self.advance(40 * SECOND);
         for spec in &DEFAULT_NODES[1..] {
             self.add_node(spec);
-            let _ = self.api.create(
-                resources::pods(),
-                "kube-system",
-                kube_proxy_pod(spec.name),
-                false,
-            );
             self.advance(15 * SECOND);
         }
-        self.install(include_str!("addons/metrics-server.yaml"));
+        self.install("metrics-server.yaml");
         self.advance(AGE_AT_START - self.now());
     }
 
     /// Creates an add-on's objects, as `kubectl apply -f` of its manifest would.
-    fn install(&mut self, manifest: &str) {
+    fn install(&mut self, file: &str) {
         let catalog = self.api.catalog();
-        for obj in crate::yaml::documents(manifest).unwrap_or_default() {
+        let manifest = crate::tools::bootstrap_file(file)
+            .unwrap_or_default()
+            .replace("KUBERNETES_VERSION", KUBERNETES_VERSION);
+        for obj in crate::yaml::documents(&manifest).unwrap_or_default() {
             let (Some(api_version), Some(kind)) =
                 (obj["apiVersion"].as_str(), obj["kind"].as_str())
             else {
@@ -444,7 +423,7 @@ impl Cluster {
     }
 
     /// Adds a worker machine as `kubeadm join` leaves it: its kubelet registers its Node
-    /// and a kube-proxy pod starts there. Returns its name (`node03`, `node04`, ...).
+    /// (where the DaemonSets start their pods). Returns its name (`node03`, `node04`, ...).
     pub fn add_worker(&mut self) -> String {
         let n = self.hosts.len();
         let name = format!("node{n:02}");
@@ -456,12 +435,6 @@ impl Cluster {
             control_plane: false,
         };
         self.add_node(&spec);
-        let _ = self.api.create(
-            resources::pods(),
-            "kube-system",
-            kube_proxy_pod(&name),
-            false,
-        );
         self.settle();
         name
     }
@@ -580,41 +553,4 @@ fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> V
         node["spec"]["taints"] = taints;
     }
     node
-}
-
-fn kube_proxy_pod(node: &str) -> Value {
-    json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"generateName": "kube-proxy-", "labels": {"k8s-app": "kube-proxy", "controller-revision-hash": "7b9c8d6f5d", "pod-template-generation": "1"}},
-        "spec": {
-            "hostNetwork": true,
-            "priorityClassName": "system-node-critical",
-            "serviceAccountName": "kube-proxy",
-            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                {"matchFields": [{"key": "metadata.name", "operator": "In", "values": [node]}]}]}}},
-            "nodeSelector": {"kubernetes.io/os": "linux"},
-            "containers": [{"name": "kube-proxy", "image": format!("registry.k8s.io/kube-proxy:{KUBERNETES_VERSION}"),
-                            "command": ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
-                            "env": [{"name": "NODE_NAME", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "spec.nodeName"}}}],
-                            "securityContext": {"privileged": true}}],
-            "tolerations": [{"operator": "Exists"}],
-        }
-    })
-}
-
-fn coredns_pod() -> Value {
-    json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"generateName": "coredns-674b8bbfcf-", "labels": {"k8s-app": "kube-dns", "pod-template-hash": "674b8bbfcf"}},
-        "spec": {
-            "priorityClassName": "system-cluster-critical",
-            "serviceAccountName": "coredns",
-            "dnsPolicy": "Default",
-            "nodeSelector": {"kubernetes.io/os": "linux"},
-            "containers": [{"name": "coredns", "image": crate::version::COREDNS_IMAGE, "args": ["-conf", "/etc/coredns/Corefile"],
-                            "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"}, {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
-                            "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}],
-            "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}],
-        }
-    })
 }

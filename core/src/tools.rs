@@ -228,6 +228,21 @@ pub fn pod_security(request: &kubarium_tools::pod_security::Request) -> Option<V
     call("pod_security", request)
 }
 
+/// The documents of a YAML stream (`kubarium_tools::yaml::documents_with`); None when the
+/// tools are not loaded.
+pub fn yaml(
+    text: &str,
+    duplicates: kubarium_tools::yaml::DuplicateKeys,
+) -> Option<Result<Vec<Value>, kubarium_tools::yaml::YamlError>> {
+    call("yaml", &(text, duplicates))
+}
+
+/// A file of the data a fresh cluster is built from (`kubarium_tools::bootstrap`); None
+/// when the tools are not loaded.
+pub fn bootstrap_file(name: &str) -> Option<String> {
+    call("file", &name)
+}
+
 /// A controller's decision for one sync (`kubarium_tools::controllers`), as JSON; None
 /// when the tools are not loaded.
 pub fn reconcile(controller: &str, request: &Value) -> Option<Value> {

@@ -19,7 +19,6 @@ pub const BUILD_DATE: &str = "2026-02-26T20:05:34Z";
 pub const GO_VERSION: &str = "go1.25.7";
 /// The images kubeadm 1.35 deploys besides the control-plane components.
 pub const ETCD_IMAGE: &str = "registry.k8s.io/etcd:3.6.6-0";
-pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.13.1";
 pub const PAUSE_IMAGE: &str = "registry.k8s.io/pause:3.10.1";
 /// The kernel the nodes run (`uname -r`), as their Node objects report it.
 pub const KERNEL_VERSION: &str = "6.8.0-58-generic";

@@ -5,6 +5,7 @@
 
 pub mod age;
 pub mod awk;
+pub mod bootstrap;
 pub mod command;
 pub mod completion;
 pub mod components;
@@ -49,6 +50,7 @@ pub mod time;
 pub mod tls;
 pub mod top;
 pub mod value;
+pub mod yaml;
 
 use command::CmdResult;
 use io::Io;
@@ -80,6 +82,8 @@ pub fn call(name: &str, request: &str) -> String {
     }
     match name {
         "regex" => answer(request, regex::is_match),
+        "file" => answer(request, |name: &String| bootstrap::file(name)),
+        "yaml" => answer(request, yaml::decode),
         "ps" => answer(request, ps::run),
         "debug" => answer(request, debug::plan),
         "expose" => answer(request, expose::service),
@@ -89,6 +93,7 @@ pub fn call(name: &str, request: &str) -> String {
         "crictl" => answer(request, crictl::answer),
         "job" => answer(request, controllers::job::decide),
         "cronjob" => answer(request, controllers::cron_job::decide),
+        "daemonset" => answer(request, controllers::daemon_set::decide),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),

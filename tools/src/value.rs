@@ -15,3 +15,11 @@ pub fn strings(v: &Value) -> Vec<&str> {
 pub fn owned_strings(v: &Value) -> Vec<String> {
     strings(v).into_iter().map(String::from).collect()
 }
+
+/// The items of a JSON list, taken: none when it is not a list.
+pub fn items(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(items) => items,
+        _ => vec![],
+    }
+}

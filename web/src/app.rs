@@ -172,7 +172,8 @@ impl Component for App {
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
         let (saved_seed, saved, dropped) = storage::load();
         let seed = saved_seed.unwrap_or(DEFAULT_SEED);
-        // The cluster is built once the prompt has been painted (`Msg::Boot`).
+        // The cluster is built once the prompt has been painted and the tools module is in
+        // (`Msg::Boot`, `Msg::ExtrasLoaded`).
         let session = Session::unbooted(seed);
         let mut scrollback = Scrollback::default();
         scrollback.push("banner", banner());
@@ -202,19 +203,21 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Boot => {
-                self.session = Session::new(self.seed);
                 let link = ctx.link().clone();
                 yew::platform::spawn_local(async move {
                     link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
                 });
-                true
+                false
             }
             Msg::ExtrasLoaded(loaded) => {
+                // The controllers decide in the tools module: the cluster is built once it
+                // is in.
+                self.session = Session::new(self.seed);
                 if let Err(e) = loaded {
                     self.scrollback.push(
                         "err",
                         format!(
-                            "Kubarium's tools module did not load ({e}): ValidatingAdmissionPolicies, kubectl describe, explain and top, the text utilities and crictl will not work until the page is reloaded.\n"
+                            "Kubarium's tools module did not load ({e}): the workload controllers, ValidatingAdmissionPolicies, kubectl describe, explain and top, the text utilities and crictl will not work until the page is reloaded.\n"
                         ),
                     );
                 }

@@ -154,6 +154,12 @@ pub fn replication_controllers() -> &'static Resource {
 pub fn deployments() -> &'static Resource {
     builtin("apps", "deployments")
 }
+pub fn daemon_sets() -> &'static Resource {
+    builtin("apps", "daemonsets")
+}
+pub fn controller_revisions() -> &'static Resource {
+    builtin("apps", "controllerrevisions")
+}
 pub fn jobs() -> &'static Resource {
     builtin("batch", "jobs")
 }

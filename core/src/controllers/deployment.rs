@@ -101,7 +101,7 @@ pub fn without_hash(template: &Value) -> Value {
 /// The template's hash as upstream encodes it: FNV-32a (here over the template's JSON,
 /// then the collision count as 8 little-endian bytes), its decimal digits mapped into the
 /// alphabet of generated names.
-fn template_hash(template: &Value, collisions: Option<i64>) -> String {
+pub fn template_hash(template: &Value, collisions: Option<i64>) -> String {
     let mut bytes = serde_json::to_vec(template).unwrap_or_default();
     if let Some(c) = collisions {
         bytes.extend((c as u32).to_le_bytes());

@@ -8,6 +8,7 @@ pub mod controller_utils;
 pub mod crd_finalizer;
 pub mod crd_naming;
 pub mod cron_job;
+pub mod daemon_set;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod job;
@@ -91,6 +92,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(deployment::DeploymentController::default()),
         Box::new(replica_set::ReplicaSetController::replica_sets()),
         Box::new(replica_set::ReplicaSetController::replication_controllers()),
+        Box::new(daemon_set::DaemonSetController::default()),
         Box::new(cron_job::CronJobController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl_after_finished::TtlAfterFinished::default()),

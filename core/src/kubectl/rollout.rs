@@ -1,7 +1,9 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments, with
-//! kubectl 1.35's lines: status follows the Deployment in cluster time until its rollout
-//! is done (or its deadline, or `--timeout`), printing each new status line; undo patches
-//! the chosen revision's template back, as kubectl does on the client.
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments and
+//! DaemonSets, with kubectl 1.35's lines: status follows the object in cluster time
+//! until its rollout is done (or its deadline, or `--timeout`), printing each new status
+//! line; history lists the revisions (a Deployment's ReplicaSets, a DaemonSet's
+//! ControllerRevisions); undo patches the chosen revision's template back, as kubectl
+//! does on the client.
 
 use serde_json::{json, Value};
 
@@ -38,11 +40,10 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut out = Output::default();
     let mut code = 0;
     for (r, ns, name) in targets {
-        if r.kind != "Deployment" {
+        let daemon = r.kind == "DaemonSet" && !matches!(sub, "pause" | "resume");
+        if r.kind != "Deployment" && !daemon {
             let res = match (r.kind, sub) {
-                ("DaemonSet" | "StatefulSet", _) => {
-                    not_supported(&format!("rollout {sub} {}", r.plural))
-                }
+                ("StatefulSet", _) => not_supported(&format!("rollout {sub} {}", r.plural)),
                 (_, "status") => fail(format!(
                     "error: no status viewer has been implemented for {}",
                     group_kind(r)
@@ -136,6 +137,40 @@ fn deployment_status(d: &Value) -> Result<(String, bool), String> {
     Ok((line, false))
 }
 
+/// The status line kubectl prints for a DaemonSet, whether it is done, or its error.
+fn daemon_set_status(d: &Value) -> Result<(String, bool), String> {
+    if d["spec"]["updateStrategy"]["type"] != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type\n".into(),
+        );
+    }
+    let name = d["metadata"]["name"].as_str().unwrap_or("");
+    let int = |v: &Value| v.as_i64().unwrap_or(0);
+    let st = &d["status"];
+    if int(&d["metadata"]["generation"]) > int(&st["observedGeneration"]) {
+        return Ok((
+            "Waiting for daemon set spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let desired = int(&st["desiredNumberScheduled"]);
+    let (updated, available) = (
+        int(&st["updatedNumberScheduled"]),
+        int(&st["numberAvailable"]),
+    );
+    let line = if updated < desired {
+        format!("Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {desired} new pods have been updated...\n")
+    } else if available < desired {
+        format!("Waiting for daemon set \"{name}\" rollout to finish: {available} of {desired} updated pods are available...\n")
+    } else {
+        return Ok((
+            format!("daemon set \"{name}\" successfully rolled out\n"),
+            true,
+        ));
+    };
+    Ok((line, false))
+}
+
 fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &str) -> CmdResult {
     let pinned = match p.get("revision").map(str::parse::<i64>) {
         None => 0,
@@ -162,7 +197,7 @@ fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &
         Err(e) => return fail(e.kubectl_message()),
     };
     let check = |d: &Value| -> Result<(String, bool), String> {
-        if pinned > 0 {
+        if pinned > 0 && r.kind == "Deployment" {
             let current = d["metadata"]["annotations"][REVISION]
                 .as_str()
                 .and_then(|v| v.parse::<i64>().ok())
@@ -171,7 +206,11 @@ fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &
                 return Err(format!("error: desired revision ({pinned}) is different from the running revision ({current})\n"));
             }
         }
-        deployment_status(d)
+        if r.kind == "DaemonSet" {
+            daemon_set_status(d)
+        } else {
+            deployment_status(d)
+        }
     };
     let mut last = String::new();
     let mut step = |d: &Value, out: &mut Output| -> Option<i32> {
@@ -227,16 +266,50 @@ fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &
     }
 }
 
-/// The Deployment's ReplicaSets (those it controls).
-fn replica_sets(ctx: &mut Ctx<'_>, d: &Value) -> Vec<Value> {
+/// One revision in an object's history: its number, its template, and what records it
+/// (a Deployment's ReplicaSet, a DaemonSet's ControllerRevision).
+struct Revision {
+    number: i64,
+    template: Value,
+    record: Value,
+}
+
+/// The object's revisions, from what it controls.
+fn revisions(ctx: &mut Ctx<'_>, r: &Resource, d: &Value) -> Vec<Revision> {
     let ns = d["metadata"]["namespace"].as_str().unwrap_or("");
     let uid = d["metadata"]["uid"].as_str().unwrap_or("");
-    client::connect(ctx.cluster)
-        .list(resources::replica_sets(), Some(ns), Default::default())
+    let daemon = r.kind == "DaemonSet";
+    let kind = if daemon {
+        resources::controller_revisions()
+    } else {
+        resources::replica_sets()
+    };
+    let owned = client::connect(ctx.cluster)
+        .list(kind, Some(ns), Default::default())
         .unwrap_or_default()
         .into_iter()
-        .filter(|rs| controller_of(rs).is_some_and(|c| c.2 == uid))
-        .collect()
+        .filter(|o| controller_of(o).is_some_and(|c| c.2 == uid));
+    let mut out: Vec<Revision> = owned
+        .map(|record| {
+            let (number, template) = if daemon {
+                let mut t = record["data"]["spec"]["template"].clone();
+                if let Some(o) = t.as_object_mut() {
+                    o.remove("$patch");
+                }
+                (record["revision"].as_i64().unwrap_or(0), t)
+            } else {
+                (revision(&record), without_hash(&record["spec"]["template"]))
+            };
+            Revision {
+                number,
+                template,
+                record,
+            }
+        })
+        .filter(|rev| rev.number > 0)
+        .collect();
+    kubarium_tools::sort::by_key(&mut out, |rev| rev.number);
+    out
 }
 
 fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &str) -> CmdResult {
@@ -252,26 +325,17 @@ fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: 
         Ok(d) => d,
         Err(e) => return fail(e.kubectl_message()),
     };
-    let mut revisions: std::collections::BTreeMap<i64, String> = Default::default();
-    for rs in replica_sets(ctx, &d) {
-        let Some(rev) = rs["metadata"]["annotations"][REVISION]
-            .as_str()
-            .and_then(|v| v.parse::<i64>().ok())
-        else {
-            continue;
-        };
-        let cause = rs["metadata"]["annotations"]["kubernetes.io/change-cause"]
-            .as_str()
-            .filter(|c| !c.is_empty())
-            .unwrap_or("<none>");
-        revisions.insert(rev, cause.to_string());
-    }
+    let revisions = revisions(ctx, r, &d);
     let body = if revisions.is_empty() {
         "No rollout history found.".to_string()
     } else {
         let mut text = "REVISION\tCHANGE-CAUSE\n".to_string();
-        for (rev, cause) in &revisions {
-            text.push_str(&format!("{rev}\t{cause}\n"));
+        for rev in &revisions {
+            let cause = rev.record["metadata"]["annotations"]["kubernetes.io/change-cause"]
+                .as_str()
+                .filter(|c| !c.is_empty())
+                .unwrap_or("<none>");
+            text.push_str(&format!("{}\t{cause}\n", rev.number));
         }
         crate::printers::tabwriter::align(&text, 0, 2)
     };
@@ -290,31 +354,30 @@ fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &st
     if p.given("dry-run") {
         return not_supported("rollout undo --dry-run");
     }
-    if to < 0 {
-        return fail(format!(
+    let missing = || {
+        fail(format!(
             "error: unable to find specified revision {to} in history"
-        ));
+        ))
+    };
+    if to < 0 {
+        return missing();
     }
     let d = match client::connect(ctx.cluster).get(r, ns, name) {
         Ok(d) => d,
         Err(e) => return fail(e.kubectl_message()),
     };
-    let rss = replica_sets(ctx, &d);
+    let daemon = r.kind == "DaemonSet";
+    let mut history = revisions(ctx, r, &d);
     let target = if to > 0 {
-        match rss.iter().find(|rs| revision(rs) == to) {
-            Some(rs) => rs.clone(),
-            None => {
-                return fail(format!(
-                    "error: unable to find specified revision {to} in history"
-                ))
-            }
+        match history.iter().position(|rev| rev.number == to) {
+            Some(i) => history.swap_remove(i),
+            None => return missing(),
         }
     } else {
         // The second newest revision.
-        let mut by_rev: Vec<&Value> = rss.iter().filter(|rs| revision(rs) > 0).collect();
-        kubarium_tools::sort::by_key(&mut by_rev, |rs| std::cmp::Reverse(revision(rs)));
-        match by_rev.get(1) {
-            Some(rs) => (*rs).clone(),
+        match history.len().checked_sub(2) {
+            Some(i) => history.swap_remove(i),
+            None if daemon => return fail("error: no last revision to roll back to"),
             None => {
                 return fail(format!(
                     "error: no rollout history found for deployment \"{name}\""
@@ -326,43 +389,55 @@ fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &st
         return fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     }
     let kind = r.kubectl_kind();
-    if without_hash(&target["spec"]["template"]) == without_hash(&d["spec"]["template"]) {
+    let current = if daemon {
+        d["spec"]["template"].clone()
+    } else {
+        without_hash(&d["spec"]["template"])
+    };
+    if target.template == current {
         return CmdResult::ok(format!(
             "{kind}/{name} skipped rollback (current template already matches revision {})\n",
-            revision(&target)
+            target.number
         ));
     }
-    let mut annotations = serde_json::Map::new();
-    for (k, v) in d["metadata"]["annotations"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        if NOT_COPIED.contains(&k.as_str()) {
-            annotations.insert(k.clone(), v.clone());
-        }
-    }
-    for (k, v) in target["metadata"]["annotations"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        if !NOT_COPIED.contains(&k.as_str()) {
-            annotations.insert(k.clone(), v.clone());
-        }
-    }
-    let patch = json!([
-        {"op": "replace", "path": "/spec/template", "value": without_hash(&target["spec"]["template"])},
-        {"op": "replace", "path": "/metadata/annotations", "value": annotations},
-    ]);
-    match client::connect(ctx.cluster).patch(r, ns, name, "", PatchType::Json, patch, &[]) {
+    let (patch_type, patch) = if daemon {
+        (PatchType::StrategicMerge, target.record["data"].clone())
+    } else {
+        (PatchType::Json, restore(&d, &target))
+    };
+    match client::connect(ctx.cluster).patch(r, ns, name, "", patch_type, patch, &[]) {
         Ok(_) => CmdResult::ok(format!("{kind}/{name} rolled back\n")),
         Err(e) => fail(format!(
             "error: failed restoring revision {}: {}",
-            revision(&target),
-            e.message
+            target.number, e.message
         )),
     }
+}
+
+/// The JSON patch that puts a Deployment's revision back: its template, and the
+/// annotations its ReplicaSet carries (but those the Deployment keeps for itself).
+fn restore(d: &Value, target: &Revision) -> Value {
+    let mut annotations = serde_json::Map::new();
+    let of = |v: &Value| {
+        v["metadata"]["annotations"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    };
+    for (k, v) in of(d) {
+        if NOT_COPIED.contains(&k.as_str()) {
+            annotations.insert(k, v);
+        }
+    }
+    for (k, v) in of(&target.record) {
+        if !NOT_COPIED.contains(&k.as_str()) {
+            annotations.insert(k, v);
+        }
+    }
+    json!([
+        {"op": "replace", "path": "/spec/template", "value": target.template},
+        {"op": "replace", "path": "/metadata/annotations", "value": annotations},
+    ])
 }
 
 /// pause, resume and restart: a patch of the Deployment's spec.

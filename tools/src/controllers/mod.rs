@@ -13,6 +13,7 @@ use crate::describe::time_of;
 use crate::time::Millis;
 
 pub mod cron_job;
+pub mod daemon_set;
 pub mod job;
 
 /// A Unix time in milliseconds as an API timestamp (to the second).

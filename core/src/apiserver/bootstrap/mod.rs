@@ -1,17 +1,16 @@
 //! What a fresh kubeadm 1.35 cluster's API server holds before anyone uses it: the RBAC
-//! bootstrap policy and kubeadm's RBAC objects (`rbac.json`; its README says where the
-//! facts come from), and the local APIServices of the built-in group-versions.
+//! bootstrap policy and kubeadm's RBAC objects (`kubarium_tools::bootstrap`'s
+//! `rbac.json`), and the local APIServices of the built-in group-versions.
 
 use serde_json::Value;
 
 use super::resources::{self, Resource};
 
-const RBAC: &str = include_str!("rbac.json");
-
 /// The RBAC objects in creation order (cluster roles, cluster role bindings, roles, role
 /// bindings), each with its resource.
 pub fn rbac() -> Vec<(&'static Resource, Value)> {
-    let Ok(all) = serde_json::from_str::<Value>(RBAC) else {
+    let rbac = crate::tools::bootstrap_file("rbac.json").unwrap_or_default();
+    let Ok(all) = serde_json::from_str::<Value>(&rbac) else {
         return vec![];
     };
     let mut out = vec![];
