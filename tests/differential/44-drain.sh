@@ -1,16 +1,17 @@
 # kubectl drain: the node cordoned, kubectl's filters (unmanaged pods, local storage, the
 # kube-proxy DaemonSet's pod), client and server dry runs, evictions waited for,
 # and disruption budgets. (Several pods are evicted concurrently by real kubectl, in an order
-# of its own, and groups several kinds of refusal in map order: each command here evicts
-# at most one pod and meets at most one kind of refusal.)
+# of its own, and groups several kinds of refusal or warning in map order: each command
+# here evicts at most one pod and meets at most one kind of refusal or warning; a
+# --pod-selector keeps the kube-proxy pod out where other pods warn.)
 # speed: 1
 kubectl run solo --image=nginx:1.27 --overrides='{"spec":{"nodeName":"node02"}}'
 kubectl run scratch --image=nginx:1.27 --overrides='{"spec":{"nodeName":"node02","volumes":[{"name":"tmp","emptyDir":{}}],"containers":[{"name":"scratch","image":"nginx:1.27","volumeMounts":[{"name":"tmp","mountPath":"/tmp"}]}]}}'
 kubectl wait --for=condition=Ready pod/solo pod/scratch --timeout=60s
 kubectl drain node02 --ignore-daemonsets --delete-emptydir-data
 kubectl get node node02 -o jsonpath='{.spec.unschedulable}{"\n"}'
-kubectl drain node02 --ignore-daemonsets --force --dry-run=client
-kubectl drain node02 --ignore-daemonsets --force --delete-emptydir-data --dry-run=client
+kubectl drain node02 --ignore-daemonsets --force --dry-run=client --pod-selector=run
+kubectl drain node02 --ignore-daemonsets --force --delete-emptydir-data --dry-run=client --pod-selector=run
 kubectl drain node02 --ignore-daemonsets --force --delete-emptydir-data --pod-selector=run=solo --dry-run=server
 kubectl get pods
 kubectl drain node02 --ignore-daemonsets --force --delete-emptydir-data --pod-selector=run=solo
