@@ -58,6 +58,9 @@ pub struct App {
     pending: Vec<String>,
 }
 
+/// Why nothing runs when the tools module did not load.
+const TOOLS_MISSING: &str = "The cluster cannot run without it (its YAML reader, so the control plane's static pods and every manifest, its bootstrap data and the workload controllers' decisions are there): reload the page.";
+
 fn banner() -> String {
     format!(
         "Welcome to Kubarium: a Kubernetes {} cluster simulated in your browser.\n\
@@ -75,6 +78,11 @@ impl App {
     fn run_line(&mut self, line: &str) {
         let prompt = self.session.prompt();
         self.scrollback.push("cmd", format!("{prompt}{line}"));
+        if !kubarium_core::tools::loaded() {
+            // The cluster cannot run without the module: nothing is recorded.
+            self.scrollback.push("err", format!("{TOOLS_MISSING}\n"));
+            return;
+        }
         self.record(Step::Line(self.session.cluster.now(), line.to_string()));
         let out = self.session.input(line);
         self.scrollback.output(&out);
@@ -216,13 +224,17 @@ impl Component for App {
                 if let Err(e) = loaded {
                     self.scrollback.push(
                         "err",
-                        format!(
-                            "Kubarium's tools module did not load ({e}): the workload controllers, ValidatingAdmissionPolicies, kubectl describe, explain and top, the text utilities and crictl will not work until the page is reloaded.\n"
-                        ),
+                        format!("Kubarium's tools module did not load ({e}). {TOOLS_MISSING}\n"),
                     );
                 }
                 let saved = std::mem::take(&mut self.saved);
-                for (label, out) in storage::replay(&mut self.session, &saved) {
+                // Without the module the saved session waits, kept, for a reload.
+                let replayed = if kubarium_core::tools::loaded() {
+                    storage::replay(&mut self.session, &saved)
+                } else {
+                    vec![]
+                };
+                for (label, out) in replayed {
                     self.scrollback.push("cmd", label);
                     self.scrollback.output(&out);
                 }
