@@ -397,3 +397,33 @@ test('a Job runs to completion in the browser (its decisions come from the tools
     server.close();
   }
 });
+
+test('a DaemonSet puts a pod on each worker in the browser (its decisions come from the tools module) and rolls them out a node at a time', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, `echo '{"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"agent"},"spec":{"selector":{"matchLabels":{"app":"agent"}},"template":{"metadata":{"labels":{"app":"agent"}},"spec":{"containers":[{"name":"agent","image":"nginx:1.27"}]}}}}' | kubectl apply -f -`);
+    await page.waitForSelector('text=daemonset.apps/agent created');
+    await run(page, 'kubectl rollout status ds/agent');
+    await page.waitForSelector('text=daemon set "agent" successfully rolled out');
+    await run(page, 'kubectl set image ds/agent agent=nginx:1.28');
+    await run(page, 'kubectl rollout status ds/agent');
+    await page.waitForSelector('text=1 out of 2 new pods have been updated');
+    await page.waitForSelector('text=daemon set "agent" successfully rolled out >> nth=1');
+    await run(page, 'kubectl get ds -A -o wide');
+    await page.waitForSelector('text=kube-proxy');
+    await page.waitForSelector('g.node[data-node="node01"] g.chip[data-pod^="default/agent-"]');
+    await page.waitForSelector('g.node[data-node="node02"] g.chip[data-pod^="default/agent-"]');
+    await page.screenshot({ path: path.join(shots, 'daemonset.png') });
+    const text = await page.locator('.screen').innerText();
+    assert.match(text, /default\s+agent\s+2\s+2\s+2\s+2\s+2\s+<none>\s+\S+\s+agent\s+nginx:1\.28\s+app=agent/);
+    assert.match(text, /kube-system\s+kube-proxy\s+3\s+3\s+3\s+3\s+3\s+kubernetes\.io\/os=linux/);
+    assert.equal(await page.locator('g.chip[data-pod^="default/agent-"]').count(), 2);
+    assert.equal(await page.locator('g.node[data-node="controlplane"] g.chip[data-pod^="default/agent-"]').count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
