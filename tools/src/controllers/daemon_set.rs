@@ -204,6 +204,14 @@ pub fn decide(q: &Request) -> Decision {
         if node.run && node.pods.is_empty() {
             needing.push(node.name.clone());
         } else if node.keep {
+            let found = |pod: &Value, what: &str, verb: &str| {
+                let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
+                format!(
+                    "Found {what} daemon pod {ns}/{} on node {}, will try to {verb} it",
+                    name(pod),
+                    node.name
+                )
+            };
             let mut running = vec![];
             for pod in live {
                 match pod["status"]["phase"].as_str() {
@@ -221,28 +229,14 @@ pub fn decide(q: &Request) -> Decision {
                             (delay * 2).min(MAX_BACKOFF)
                         };
                         d.backoff.insert(node.name.clone(), (next, q.now));
-                        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-                        d.events.push(event(
-                            "Warning",
-                            "FailedDaemonPod",
-                            format!(
-                                "Found failed daemon pod {ns}/{} on node {}, will try to kill it",
-                                name(pod),
-                                node.name
-                            ),
-                        ));
+                        let message = found(pod, "failed", "kill");
+                        d.events.push(event("Warning", "FailedDaemonPod", message));
                         d.delete.push(name(pod).to_string());
                     }
                     Some("Succeeded") => {
-                        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-                        d.events.push(event(
-                            "Normal",
-                            "SucceededDaemonPod",
-                            format!(
-                            "Found succeeded daemon pod {ns}/{} on node {}, will try to delete it",
-                            name(pod), node.name
-                        ),
-                        ));
+                        let message = found(pod, "succeeded", "delete");
+                        d.events
+                            .push(event("Normal", "SucceededDaemonPod", message));
                         d.delete.push(name(pod).to_string());
                     }
                     _ => running.push(pod),
