@@ -1408,40 +1408,6 @@ fn go_format_float(f: f64, single: bool) -> String {
     out
 }
 
-/// Go's `strconv.Quote`.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", u32::from(c)));
-            }
-            c if c.is_control()
-                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}') =>
-            {
-                if u32::from(c) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", u32::from(c)));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", u32::from(c)));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The order in which Go's `fmt` prints `interface{}` map keys: by type (in effect by
 /// type name: bool, float64, int, string, uint64), then by value.
 fn go_key_order(a: &Go, b: &Go) -> std::cmp::Ordering {
@@ -1476,7 +1442,7 @@ fn go_sharp_v(go: &Go, top: bool) -> String {
         Go::Int(i) => i.to_string(),
         Go::Uint(u) => format!("0x{u:x}"),
         Go::Float(f) => go_format_float(*f, false),
-        Go::Str(s) => go_quote(s),
+        Go::Str(s) => crate::gotemplate::fmt::quote(s),
         Go::Seq(items) => {
             let items: Vec<String> = items.iter().map(|v| go_sharp_v(v, false)).collect();
             format!("[]interface {{}}{{{}}}", items.join(", "))
@@ -2054,7 +2020,7 @@ mod tests {
         assert_eq!(go_format_float(123456789.0, true), "1.2345679e+08");
         assert_eq!(go_format_float(1e39, true), "+Inf");
         assert_eq!(
-            go_quote("a\"\\\n\u{1}é\u{200b}"),
+            crate::gotemplate::fmt::quote("a\"\\\n\u{1}é\u{200b}"),
             "\"a\\\"\\\\\\n\\x01é\\u200b\""
         );
     }

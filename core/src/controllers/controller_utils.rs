@@ -95,6 +95,45 @@ pub fn create_pods(
     (made, None)
 }
 
+/// Deletes `owner`'s pod `pod` with the event RealPodControl records on the owner
+/// (SuccessfulDelete, or FailedDelete unless the pod was already gone).
+pub fn delete_pod(
+    api: &mut ApiServer,
+    rec: &mut Recorder,
+    owner: &ObjectRef,
+    pod: &str,
+    source: Source<'_>,
+) -> Result<(), crate::apiserver::errors::ApiError> {
+    let ns = owner.namespace.clone();
+    let result = super::client(api).delete(resources::pods(), &ns, pod, None);
+    match &result {
+        Ok(_) => {
+            let msg = format!("Deleted pod: {pod}");
+            rec.record(api, owner, "Normal", "SuccessfulDelete", &msg, source);
+        }
+        Err(e) if e.reason != crate::apiserver::errors::Reason::NotFound => {
+            let msg = format!("Error deleting: {}", e.message);
+            rec.record(api, owner, "Warning", "FailedDelete", &msg, source);
+        }
+        Err(_) => {}
+    }
+    result.map(|_| ())
+}
+
+/// Records a decision's events, given as `[type, reason, message]`, on `owner`.
+pub fn record_events(
+    api: &mut ApiServer,
+    rec: &mut Recorder,
+    owner: &ObjectRef,
+    events: &Value,
+    source: Source<'_>,
+) {
+    for e in events.as_array().into_iter().flatten() {
+        let text = |i: usize| e[i].as_str().unwrap_or("");
+        rec.record(api, owner, text(0), text(1), text(2), source);
+    }
+}
+
 /// Takes the keys whose requeue time has come.
 pub fn take_due(requeue: &mut BTreeMap<String, Millis>, now: Millis) -> Vec<String> {
     let due: Vec<String> = requeue
@@ -110,7 +149,7 @@ pub fn take_due(requeue: &mut BTreeMap<String, Millis>, now: Millis) -> Vec<Stri
 
 /// Ready for at least `min_ready` seconds at `now`.
 pub fn is_available(pod: &Value, min_ready: i64, now: Millis) -> bool {
-    ready_since(pod).is_some_and(|t| min_ready <= 0 || t + min_ready * SECOND <= now)
+    kubarium_tools::controllers::is_available(pod, min_ready, now + epoch_seconds() * SECOND)
 }
 
 /// The selector as a `metav1.LabelSelector` (a ReplicationController's is a plain map).

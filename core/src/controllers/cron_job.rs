@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kubarium_tools::controllers::cron_job::job_reference;
 use serde_json::{json, Value};
 
-use super::controller_utils::{controller_of, key, name, take_due, uid};
+use super::controller_utils::{controller_of, key, name, record_events, take_due, uid};
 use super::{Controller, Informer};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
@@ -45,10 +45,7 @@ impl CronJobController {
             return;
         };
         let reference = ObjectRef::of(&cj);
-        for e in d["events"].as_array().into_iter().flatten() {
-            let text = |i: usize| e[i].as_str().unwrap_or("");
-            rec.record(api, &reference, text(0), text(1), text(2), SOURCE);
-        }
+        record_events(api, rec, &reference, &d["events"], SOURCE);
         for job in crate::value::strings(&d["replace"]) {
             delete(api, rec, &reference, job);
         }

@@ -12,7 +12,8 @@ use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, Pod, Taint, Toleration}
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, create_pods, is_available, key, name, take_due, terminating, uid,
+    controller_of, create_pods, delete_pod, is_available, key, name, record_events, take_due,
+    terminating, uid,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources;
@@ -22,7 +23,7 @@ use crate::events::{ObjectRef, Recorder, Source};
 use crate::scheduler::plugins::node_affinity::term_matches;
 use crate::scheduler::plugins::taint_toleration::tolerates;
 use crate::store::EventType;
-use kubarium_tools::controllers::daemon_set::{GENERATION, GENERATION_LABEL, HASH};
+use kubarium_tools::controllers::daemon_set::{updated, GENERATION};
 
 const SOURCE: Source = Source::Controller("daemonset-controller");
 
@@ -202,7 +203,10 @@ impl DaemonSetController {
     fn node_changed(&mut self, node: &Value, gone: bool) {
         let n = name(node).to_string();
         let facts = (!gone).then(|| {
-            let node = serde_json::from_value::<Node>(node.clone()).unwrap_or_default();
+            // Only what eligibility reads is decoded (heartbeats change the rest).
+            let read = json!({"metadata": {"labels": node["metadata"]["labels"]},
+                              "spec": {"taints": node["spec"]["taints"]}});
+            let node = serde_json::from_value::<Node>(read).unwrap_or_default();
             NodeFacts {
                 labels: node.metadata.labels.unwrap_or_default(),
                 taints: node.spec.and_then(|s| s.taints).unwrap_or_default(),
@@ -256,11 +260,7 @@ impl DaemonSetController {
         let now = api.now();
         let min_ready = ds["spec"]["minReadySeconds"].as_i64().unwrap_or(0);
         let template_generation = ds["metadata"]["annotations"][GENERATION].as_str();
-        let current = |p: &Value| {
-            p["metadata"]["labels"][HASH] == hash.as_str()
-                || template_generation
-                    .is_some_and(|g| p["metadata"]["labels"][GENERATION_LABEL] == g)
-        };
+        let current = |p: &Value| updated(p, &hash, template_generation);
         let none = BTreeMap::new();
         let (mut steady, mut nodes) = (0, vec![]);
         for (node, (run, keep)) in &d.fits {
@@ -321,18 +321,9 @@ fn carry_out(api: &mut ApiServer, rec: &mut Recorder, ds: &Value, mut d: Value) 
         };
     }
     let reference = ObjectRef::of(ds);
-    for e in d["events"].as_array().into_iter().flatten() {
-        let text = |i: usize| e[i].as_str().unwrap_or("");
-        rec.record(api, &reference, text(0), text(1), text(2), SOURCE);
-    }
+    record_events(api, rec, &reference, &d["events"], SOURCE);
     for pod in crate::value::strings(&d["delete"]) {
-        if super::client(api)
-            .delete(resources::pods(), ns, pod, None)
-            .is_ok()
-        {
-            let msg = format!("Deleted pod: {pod}");
-            rec.record(api, &reference, "Normal", "SuccessfulDelete", &msg, SOURCE);
-        }
+        let _ = delete_pod(api, rec, &reference, pod, SOURCE);
     }
     create_pods(
         api,

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
+use kubarium_tools::controllers::scaled;
+
 use super::controller_utils::{
     controller_of, controller_ref, key, labels, name, selector_of, set_owner_references, take_due,
     terminating, uid,
@@ -115,23 +117,6 @@ pub fn template_hash(template: &Value, collisions: Option<i64>) -> String {
         .bytes()
         .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
         .collect()
-}
-
-/// An int-or-percent of `total`, percentages rounded up or down.
-fn scaled(v: &Value, total: i64, round_up: bool) -> i64 {
-    match v {
-        Value::Number(n) => n.as_i64().unwrap_or(0),
-        Value::String(s) => {
-            let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
-            let x = p.saturating_mul(total);
-            if round_up {
-                (x + 99).div_euclid(100)
-            } else {
-                x.div_euclid(100)
-            }
-        }
-        _ => 0,
-    }
 }
 
 fn rolling(d: &Value) -> bool {

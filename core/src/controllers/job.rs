@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::controller_utils::{controller_of, create_pods, key, name, take_due, terminating, uid};
+use super::controller_utils::{
+    controller_of, create_pods, delete_pod, key, name, record_events, take_due, terminating, uid,
+};
 use super::{remove_finalizer, Controller, Informer};
 use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
@@ -103,12 +105,8 @@ impl JobController {
             if d["release_first"] == true {
                 release(api, ns, pod);
             }
-            match super::client(api).delete(resources::pods(), ns, pod, None) {
-                Ok(_) => {
-                    let msg = format!("Deleted pod: {pod}");
-                    rec.record(api, &reference, "Normal", "SuccessfulDelete", &msg, SOURCE);
-                }
-                Err(_) => active += 1,
+            if delete_pod(api, rec, &reference, pod, SOURCE).is_err() {
+                active += 1;
             }
         }
         if let Value::Array(pods) = d["create"].take() {
@@ -116,7 +114,7 @@ impl JobController {
             let (made, _) = create_pods(api, rec, &job, SOURCE, pods);
             active -= (total - made) as i64;
         }
-        record(api, rec, &reference, &d["events"]);
+        record_events(api, rec, &reference, &d["events"], SOURCE);
         // Go leaves a zero count out.
         match status.as_object_mut() {
             Some(o) if active > 0 => {
@@ -138,7 +136,7 @@ impl JobController {
         for pod in crate::value::strings(&d["release"]) {
             release(api, ns, pod);
         }
-        record(api, rec, &reference, &d["last_events"]);
+        record_events(api, rec, &reference, &d["last_events"], SOURCE);
         match d["requeue"].as_i64() {
             Some(t) => self.requeue.insert(k.to_string(), t - epoch),
             None => self.requeue.remove(k),
@@ -149,14 +147,6 @@ impl JobController {
             k.to_string(),
             (failures, if failures > 0 { last } else { 0 }),
         );
-    }
-}
-
-/// Records events given as `[type, reason, message]`.
-fn record(api: &mut ApiServer, rec: &mut Recorder, reference: &ObjectRef, events: &Value) {
-    for e in events.as_array().into_iter().flatten() {
-        let text = |i: usize| e[i].as_str().unwrap_or("");
-        rec.record(api, reference, text(0), text(1), text(2), SOURCE);
     }
 }
 

@@ -10,9 +10,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, controller_ref, create_pods, deletion_order, is_active, is_available, key,
-    labels, name, pod_from_template, ready_since, selector_of, set_owner_references, take_due,
-    terminating, uid,
+    controller_of, controller_ref, create_pods, delete_pod, deletion_order, is_active,
+    is_available, key, labels, name, pod_from_template, ready_since, selector_of,
+    set_owner_references, take_due, terminating, uid,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources::{self, Resource};
@@ -227,27 +227,11 @@ impl ReplicaSetController {
                 .collect();
             kubarium_tools::sort::by(&mut ranked, |a, b| deletion_order(a.0, b.0, a.1, b.1, now));
             for (pod, _) in ranked.into_iter().take((active.len() - want).min(BURST)) {
-                let reference = ObjectRef::of(pod);
-                match super::client(api).delete(resources::pods(), ns, name(pod), None) {
-                    Ok(_) => {
-                        let msg = format!("Deleted pod: {}", name(pod));
-                        let source = Source::Controller(self.source);
-                        rec.record(
-                            api,
-                            &ObjectRef::of(&set),
-                            "Normal",
-                            "SuccessfulDelete",
-                            &msg,
-                            source,
-                        );
-                    }
-                    Err(e) if e.reason != crate::apiserver::errors::Reason::NotFound => {
-                        let msg = format!("Error deleting: {}", e.message);
-                        let source = Source::Controller(self.source);
-                        rec.record(api, &reference, "Warning", "FailedDelete", &msg, source);
+                let source = Source::Controller(self.source);
+                if let Err(e) = delete_pod(api, rec, &ObjectRef::of(&set), name(pod), source) {
+                    if e.reason != crate::apiserver::errors::Reason::NotFound {
                         failure = Some(("FailedDelete", e.message));
                     }
-                    Err(_) => {}
                 }
             }
         }

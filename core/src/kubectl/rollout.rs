@@ -15,6 +15,7 @@ use crate::clock::{to_time, MINUTE};
 use crate::command::{CmdResult, Output};
 use crate::controllers::controller_utils::controller_of;
 use crate::controllers::deployment::{revision, without_hash, NOT_COPIED, REVISION};
+use kubarium_tools::controllers::daemon_set::revision_template;
 
 const SUBCOMMANDS: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
 
@@ -292,11 +293,8 @@ fn revisions(ctx: &mut Ctx<'_>, r: &Resource, d: &Value) -> Vec<Revision> {
     let mut out: Vec<Revision> = owned
         .map(|record| {
             let (number, template) = if daemon {
-                let mut t = record["data"]["spec"]["template"].clone();
-                if let Some(o) = t.as_object_mut() {
-                    o.remove("$patch");
-                }
-                (record["revision"].as_i64().unwrap_or(0), t)
+                let number = record["revision"].as_i64().unwrap_or(0);
+                (number, revision_template(&record))
             } else {
                 (revision(&record), without_hash(&record["spec"]["template"]))
             };

@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{controller_ref, name, pod_from_template, ready_since, terminating};
+use super::{
+    controller_ref, is_available, name, pod_from_template, ready_since, scaled, terminating,
+};
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
 
@@ -83,17 +85,13 @@ fn generation(ds: &Value) -> Option<&str> {
 }
 
 /// Made from the current template: its hash, or its generation, matches.
-fn updated(pod: &Value, hash: &str, generation: Option<&str>) -> bool {
+pub fn updated(pod: &Value, hash: &str, generation: Option<&str>) -> bool {
     (!hash.is_empty() && label(pod, HASH) == hash)
         || generation.is_some_and(|g| label(pod, GENERATION_LABEL) == g)
 }
 
 fn ready(pod: &Value) -> bool {
     ready_since(pod).is_some()
-}
-
-fn available(pod: &Value, min_ready: i64, now: Millis) -> bool {
-    ready_since(pod).is_some_and(|t| min_ready <= 0 || t + min_ready * SECOND <= now)
 }
 
 fn scheduled(pod: &Value) -> bool {
@@ -115,19 +113,8 @@ fn oldest_first(pods: &mut [&Value]) {
     });
 }
 
-/// An int-or-percent of `total`, percentages rounded up.
-fn scaled(v: &Value, total: i64) -> i64 {
-    match v {
-        Value::String(s) => s
-            .strip_suffix('%')
-            .and_then(|p| p.parse::<i64>().ok())
-            .map_or(0, |p| (p * total + 99) / 100),
-        v => v.as_i64().unwrap_or(0),
-    }
-}
-
 /// The revision's template, as the DaemonSet's would read.
-fn revision_template(rev: &Value) -> Value {
+pub fn revision_template(rev: &Value) -> Value {
     let mut t = rev["data"]["spec"]["template"].clone();
     if let Some(o) = t.as_object_mut() {
         o.remove("$patch");
@@ -182,7 +169,7 @@ pub fn decide(q: &Request) -> Decision {
     let ru = &spec["updateStrategy"]["rollingUpdate"];
     let surge_of = |total| {
         if rolling {
-            scaled(&ru["maxSurge"], total)
+            scaled(&ru["maxSurge"], total, true)
         } else {
             0
         }
@@ -282,7 +269,7 @@ pub fn decide(q: &Request) -> Decision {
     let desired = q.steady + q.nodes.iter().filter(|n| n.run && !n.gone).count() as i64;
     if needing.is_empty() && d.delete.is_empty() && rolling {
         let surge = surge_of(desired);
-        let mut unavailable = scaled(&ru["maxUnavailable"], desired);
+        let mut unavailable = scaled(&ru["maxUnavailable"], desired, true);
         if desired > 0 && surge == 0 && unavailable == 0 {
             unavailable = 1;
         }
@@ -313,7 +300,7 @@ pub fn decide(q: &Request) -> Decision {
         current += 1;
         if ready(pod) {
             ready_n += 1;
-            available_n += i64::from(available(pod, min_ready, q.now));
+            available_n += i64::from(is_available(pod, min_ready, q.now));
         }
         updated_n += i64::from(updated(pod, hash, generation));
     }
@@ -377,10 +364,10 @@ fn roll(q: &Request, d: &mut Decision, max_unavailable: i64, min_ready: i64) {
         match split(node, &q.hash, generation) {
             None | Some((None, None)) | Some((Some(_), Some(_))) => unavailable += 1,
             Some((Some(new), None)) => {
-                unavailable += i64::from(!available(new, min_ready, q.now));
+                unavailable += i64::from(!is_available(new, min_ready, q.now));
             }
             Some((None, Some(old))) => {
-                if !available(old, min_ready, q.now) {
+                if !is_available(old, min_ready, q.now) {
                     replace.push(name(old).to_string());
                 } else if unavailable < max_unavailable {
                     candidates.push(name(old).to_string());
@@ -415,7 +402,7 @@ fn surge_roll(
             surging += 1;
             continue;
         };
-        let up = |p: Option<&Value>| p.is_some_and(|p| available(p, min_ready, q.now));
+        let up = |p: Option<&Value>| p.is_some_and(|p| is_available(p, min_ready, q.now));
         available_n += i64::from(up(old) || up(new));
         match (new, old) {
             (_, None) => {}

@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use serde_json::{json, Value};
 
 use crate::describe::time_of;
-use crate::time::Millis;
+use crate::time::{Millis, SECOND};
 
 pub mod cron_job;
 pub mod daemon_set;
@@ -101,6 +101,29 @@ pub fn ready_since(pod: &Value) -> Option<Millis> {
         .iter()
         .find(|c| c["type"] == "Ready" && c["status"] == "True")
         .map(|c| time_of(&c["lastTransitionTime"]).unwrap_or(0))
+}
+
+/// Ready for at least `min_ready` seconds at `now` (Unix milliseconds).
+pub fn is_available(pod: &Value, min_ready: i64, now: Millis) -> bool {
+    ready_since(pod).is_some_and(|t| min_ready <= 0 || t + min_ready * SECOND <= now)
+}
+
+/// An int-or-percent of `total` (intstr.GetScaledValueFromIntOrPercent), percentages
+/// rounded up or down.
+pub fn scaled(v: &Value, total: i64, round_up: bool) -> i64 {
+    match v {
+        Value::Number(n) => n.as_i64().unwrap_or(0),
+        Value::String(s) => {
+            let p: i64 = s.trim_end_matches('%').parse().unwrap_or(0);
+            let x = p.saturating_mul(total);
+            if round_up {
+                (x + 99).div_euclid(100)
+            } else {
+                x.div_euclid(100)
+            }
+        }
+        _ => 0,
+    }
 }
 
 /// The upstream ranking of pods to delete first (ActivePodsWithRanks): unassigned before

@@ -6,9 +6,11 @@ use serde_json::Value;
 
 use super::exec::Val;
 
-/// strconv.Quote.
+/// strconv.Quote: escapes for what Go's IsPrint rejects (controls and the format
+/// characters among them).
 pub fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -20,14 +22,16 @@ pub fn quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
             }
-            c if c.is_control() => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
+            c if c.is_control()
+                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}') =>
+            {
+                if u32::from(c) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", u32::from(c)));
                 } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
+                    out.push_str(&format!("\\U{:08x}", u32::from(c)));
                 }
             }
             c => out.push(c),
