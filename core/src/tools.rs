@@ -243,6 +243,12 @@ pub fn bootstrap_file(name: &str) -> Option<String> {
     call("file", &name)
 }
 
+/// A pod template as `kubectl describe` prints it (`Pod Template:` and what follows,
+/// not aligned); None when the tools are not loaded.
+pub fn pod_template(template: &Value) -> Option<String> {
+    call("pod_template", template)
+}
+
 /// A controller's decision for one sync (`kubarium_tools::controllers`), as JSON; None
 /// when the tools are not loaded.
 pub fn reconcile(controller: &str, request: &Value) -> Option<Value> {

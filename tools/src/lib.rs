@@ -94,6 +94,8 @@ pub fn call(name: &str, request: &str) -> String {
         "job" => answer(request, controllers::job::decide),
         "cronjob" => answer(request, controllers::cron_job::decide),
         "daemonset" => answer(request, controllers::daemon_set::decide),
+        "statefulset" => answer(request, controllers::stateful_set::decide),
+        "pod_template" => answer(request, describe::template),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),
         _ => "null".into(),

@@ -157,6 +157,9 @@ pub fn deployments() -> &'static Resource {
 pub fn daemon_sets() -> &'static Resource {
     builtin("apps", "daemonsets")
 }
+pub fn stateful_sets() -> &'static Resource {
+    builtin("apps", "statefulsets")
+}
 pub fn controller_revisions() -> &'static Resource {
     builtin("apps", "controllerrevisions")
 }

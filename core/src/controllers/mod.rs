@@ -19,6 +19,7 @@ pub mod pvc_protection;
 pub mod replica_set;
 pub mod resource_quota;
 pub mod service_account;
+pub mod stateful_set;
 pub mod taint_eviction;
 pub mod ttl_after_finished;
 
@@ -93,6 +94,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(replica_set::ReplicaSetController::replica_sets()),
         Box::new(replica_set::ReplicaSetController::replication_controllers()),
         Box::new(daemon_set::DaemonSetController::default()),
+        Box::new(stateful_set::StatefulSetController::default()),
         Box::new(cron_job::CronJobController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl_after_finished::TtlAfterFinished::default()),

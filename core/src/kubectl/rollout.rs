@@ -1,9 +1,9 @@
-//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments and
-//! DaemonSets, with kubectl 1.35's lines: status follows the object in cluster time
-//! until its rollout is done (or its deadline, or `--timeout`), printing each new status
-//! line; history lists the revisions (a Deployment's ReplicaSets, a DaemonSet's
-//! ControllerRevisions); undo patches the chosen revision's template back, as kubectl
-//! does on the client.
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments,
+//! DaemonSets and StatefulSets, with kubectl 1.35's lines: status follows the object in
+//! cluster time until its rollout is done (or its deadline, or `--timeout`), printing
+//! each new status line; history lists the revisions (a Deployment's ReplicaSets, the
+//! ControllerRevisions of the others) or shows one's pod template; undo patches the
+//! chosen revision's template back, as kubectl does on the client.
 
 use serde_json::{json, Value};
 
@@ -15,7 +15,7 @@ use crate::clock::{to_time, MINUTE};
 use crate::command::{CmdResult, Output};
 use crate::controllers::controller_utils::controller_of;
 use crate::controllers::deployment::{revision, without_hash, NOT_COPIED, REVISION};
-use kubarium_tools::controllers::daemon_set::revision_template;
+use kubarium_tools::controllers::revision_template;
 
 const SUBCOMMANDS: &[&str] = &["history", "pause", "restart", "resume", "status", "undo"];
 
@@ -41,10 +41,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     let mut out = Output::default();
     let mut code = 0;
     for (r, ns, name) in targets {
-        let daemon = r.kind == "DaemonSet" && !matches!(sub, "pause" | "resume");
-        if r.kind != "Deployment" && !daemon {
+        let revisioned = revisioned(r) && !matches!(sub, "pause" | "resume");
+        if r.kind != "Deployment" && !revisioned {
             let res = match (r.kind, sub) {
-                ("StatefulSet", _) => not_supported(&format!("rollout {sub} {}", r.plural)),
                 (_, "status") => fail(format!(
                     "error: no status viewer has been implemented for {}",
                     group_kind(r)
@@ -86,6 +85,11 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     CmdResult { output: out, code }
 }
 
+/// Kept in ControllerRevisions (a DaemonSet's or StatefulSet's history).
+fn revisioned(r: &Resource) -> bool {
+    matches!(r.kind, "DaemonSet" | "StatefulSet")
+}
+
 fn group_kind(r: &Resource) -> String {
     if r.group.is_empty() {
         r.kind.to_string()
@@ -100,6 +104,60 @@ fn qualified(r: &Resource) -> String {
     } else {
         format!("{}.{}", r.plural, r.group)
     }
+}
+
+/// The status line kubectl prints for a StatefulSet, whether it is done, or its error.
+fn stateful_set_status(s: &Value) -> Result<(String, bool), String> {
+    let spec = &s["spec"];
+    if spec["updateStrategy"]["type"] != "RollingUpdate" {
+        return Err(
+            "error: rollout status is only available for RollingUpdate strategy type\n".into(),
+        );
+    }
+    let status = &s["status"];
+    let int = |v: &Value| v.as_i64().unwrap_or(0);
+    let observed = int(&status["observedGeneration"]);
+    if observed == 0 || int(&s["metadata"]["generation"]) > observed {
+        return Ok((
+            "Waiting for statefulset spec update to be observed...\n".into(),
+            false,
+        ));
+    }
+    let replicas = spec["replicas"].as_i64();
+    let (ready, updated) = (
+        int(&status["readyReplicas"]),
+        int(&status["updatedReplicas"]),
+    );
+    if let Some(n) = replicas.filter(|n| ready < *n) {
+        return Ok((
+            format!("Waiting for {} pods to be ready...\n", n - ready),
+            false,
+        ));
+    }
+    let ru = &spec["updateStrategy"]["rollingUpdate"];
+    if ru.is_object() {
+        if let (Some(n), Some(partition)) = (replicas, ru["partition"].as_i64()) {
+            if updated < n - partition {
+                return Ok((format!("Waiting for partitioned roll out to finish: {updated} out of {} new pods have been updated...\n", n - partition), false));
+            }
+        }
+        return Ok((
+            format!("partitioned roll out complete: {updated} new pods have been updated...\n"),
+            true,
+        ));
+    }
+    let revision = |f: &str| status[f].as_str().unwrap_or("").to_string();
+    if revision("updateRevision") != revision("currentRevision") {
+        return Ok((format!("waiting for statefulset rolling update to complete {updated} pods at revision {}...\n", revision("updateRevision")), false));
+    }
+    Ok((
+        format!(
+            "statefulset rolling update complete {} pods at revision {}...\n",
+            int(&status["currentReplicas"]),
+            revision("currentRevision")
+        ),
+        true,
+    ))
 }
 
 /// The status line kubectl prints for a Deployment, whether it is done, or its error.
@@ -207,10 +265,10 @@ fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &
                 return Err(format!("error: desired revision ({pinned}) is different from the running revision ({current})\n"));
             }
         }
-        if r.kind == "DaemonSet" {
-            daemon_set_status(d)
-        } else {
-            deployment_status(d)
+        match r.kind {
+            "DaemonSet" => daemon_set_status(d),
+            "StatefulSet" => stateful_set_status(d),
+            _ => deployment_status(d),
         }
     };
     let mut last = String::new();
@@ -268,7 +326,7 @@ fn status(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &
 }
 
 /// One revision in an object's history: its number, its template, and what records it
-/// (a Deployment's ReplicaSet, a DaemonSet's ControllerRevision).
+/// (a Deployment's ReplicaSet, a ControllerRevision).
 struct Revision {
     number: i64,
     template: Value,
@@ -279,8 +337,7 @@ struct Revision {
 fn revisions(ctx: &mut Ctx<'_>, r: &Resource, d: &Value) -> Vec<Revision> {
     let ns = d["metadata"]["namespace"].as_str().unwrap_or("");
     let uid = d["metadata"]["uid"].as_str().unwrap_or("");
-    let daemon = r.kind == "DaemonSet";
-    let kind = if daemon {
+    let kind = if revisioned(r) {
         resources::controller_revisions()
     } else {
         resources::replica_sets()
@@ -292,7 +349,7 @@ fn revisions(ctx: &mut Ctx<'_>, r: &Resource, d: &Value) -> Vec<Revision> {
         .filter(|o| controller_of(o).is_some_and(|c| c.2 == uid));
     let mut out: Vec<Revision> = owned
         .map(|record| {
-            let (number, template) = if daemon {
+            let (number, template) = if revisioned(r) {
                 let number = record["revision"].as_i64().unwrap_or(0);
                 (number, revision_template(&record))
             } else {
@@ -311,14 +368,18 @@ fn revisions(ctx: &mut Ctx<'_>, r: &Resource, d: &Value) -> Vec<Revision> {
 }
 
 fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &str) -> CmdResult {
-    if p.given("revision") || p.given("output") {
-        let flag = if p.given("revision") {
-            "revision"
-        } else {
-            "output"
-        };
-        return not_supported(&format!("rollout history --{flag}"));
+    if p.given("output") {
+        return not_supported("rollout history --output");
     }
+    let wanted = match p.get("revision").map(str::parse::<i64>) {
+        None => 0,
+        Some(Ok(n)) if n >= 0 => n,
+        Some(Ok(n)) => return fail(format!("error: revision must be a positive integer: {n}")),
+        Some(Err(_)) => {
+            let v = p.get("revision").unwrap_or("");
+            return fail(format!("error: invalid argument \"{v}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout history --help' for usage."));
+        }
+    };
     let d = match client::connect(ctx.cluster).get(r, ns, name) {
         Ok(d) => d,
         Err(e) => return fail(e.kubectl_message()),
@@ -326,6 +387,20 @@ fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: 
     let revisions = revisions(ctx, r, &d);
     let body = if revisions.is_empty() {
         "No rollout history found.".to_string()
+    } else if wanted > 0 {
+        let Some(rev) = revisions.iter().find(|rev| rev.number == wanted) else {
+            return fail("error: unable to find the specified revision");
+        };
+        let mut template = rev.template.clone();
+        if r.kind == "Deployment" {
+            // kubectl shows a ReplicaSet's template as it is, with its change-cause.
+            template = rev.record["spec"]["template"].clone();
+            let cause = &rev.record["metadata"]["annotations"]["kubernetes.io/change-cause"];
+            if cause.as_str().is_some_and(|c| !c.is_empty()) {
+                template["metadata"]["annotations"]["kubernetes.io/change-cause"] = cause.clone();
+            }
+        }
+        crate::tools::pod_template(&template).unwrap_or_default()
     } else {
         let mut text = "REVISION\tCHANGE-CAUSE\n".to_string();
         for rev in &revisions {
@@ -337,7 +412,12 @@ fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: 
         }
         crate::printers::tabwriter::align(&text, 0, 2)
     };
-    CmdResult::ok(format!("{}/{name} \n{body}\n", r.kubectl_kind()))
+    let with = if wanted > 0 {
+        format!("with revision #{wanted}")
+    } else {
+        String::new()
+    };
+    CmdResult::ok(format!("{}/{name} {with}\n{body}\n", r.kubectl_kind()))
 }
 
 fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &str) -> CmdResult {
@@ -364,7 +444,6 @@ fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &st
         Ok(d) => d,
         Err(e) => return fail(e.kubectl_message()),
     };
-    let daemon = r.kind == "DaemonSet";
     let mut history = revisions(ctx, r, &d);
     let target = if to > 0 {
         match history.iter().position(|rev| rev.number == to) {
@@ -375,7 +454,7 @@ fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &st
         // The second newest revision.
         match history.len().checked_sub(2) {
             Some(i) => history.swap_remove(i),
-            None if daemon => return fail("error: no last revision to roll back to"),
+            None if revisioned(r) => return fail("error: no last revision to roll back to"),
             None => {
                 return fail(format!(
                     "error: no rollout history found for deployment \"{name}\""
@@ -387,18 +466,17 @@ fn undo(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: &st
         return fail("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
     }
     let kind = r.kubectl_kind();
-    let current = if daemon {
+    let current = if revisioned(r) {
         d["spec"]["template"].clone()
     } else {
         without_hash(&d["spec"]["template"])
     };
     if target.template == current {
         return CmdResult::ok(format!(
-            "{kind}/{name} skipped rollback (current template already matches revision {})\n",
-            target.number
+            "{kind}/{name} skipped rollback (current template already matches revision {to})\n"
         ));
     }
-    let (patch_type, patch) = if daemon {
+    let (patch_type, patch) = if revisioned(r) {
         (PatchType::StrategicMerge, target.record["data"].clone())
     } else {
         (PatchType::Json, restore(&d, &target))

@@ -77,10 +77,15 @@ fn is_ours_and_pending(pod: &Value) -> bool {
             .is_none_or(|g| g.is_empty())
 }
 
-/// The FailedScheduling message: `0/N nodes are available: <reasons>. preemption: ...`.
-pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String {
+/// The FailedScheduling message: `0/N nodes are available: <reasons>. preemption: ...`;
+/// a PreFilter's rejection stands in for the nodes' reasons.
+pub fn fit_error_message(
+    total: usize,
+    per_node: &[(String, Status)],
+    pre_filter: Option<&str>,
+) -> String {
     let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, s) in per_node {
+    for (_, s) in per_node.iter().filter(|_| pre_filter.is_none()) {
         for r in &s.reasons {
             *histogram.entry(r.clone()).or_default() += 1;
         }
@@ -88,7 +93,9 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
     let mut reasons: Vec<String> = histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
     crate::sort::sort(&mut reasons);
     let mut msg = format!("0/{total} nodes are available:");
-    if !reasons.is_empty() {
+    if let Some(reason) = pre_filter {
+        msg.push_str(&format!(" {reason}."));
+    } else if !reasons.is_empty() {
         msg.push_str(&format!(" {}.", reasons.join(", ")));
     }
     // DefaultPreemption's verdict. Preemption itself is not implemented yet: user pods have
@@ -118,6 +125,19 @@ pub fn fit_error_message(total: usize, per_node: &[(String, Status)]) -> String 
         ));
     }
     msg
+}
+
+/// A PreFilter's rejection: every node is out, and preemption would not help.
+fn pre_filter_failure(nodes: &[NodeInfo], reason: String) -> Outcome {
+    let per_node: Vec<(String, Status)> = nodes
+        .iter()
+        .map(|n| {
+            let status = Status::unresolvable("VolumeBinding", reason.clone());
+            (n.name().to_string(), status)
+        })
+        .collect();
+    let message = fit_error_message(nodes.len(), &per_node, Some(&reason));
+    Outcome::Unschedulable { message, per_node }
 }
 
 impl Scheduler {
@@ -234,7 +254,11 @@ impl Scheduler {
             let Ok(pod) = serde_json::from_value::<Pod>(value.clone()) else {
                 continue;
             };
-            match self.schedule_one(&pod, &nodes) {
+            let outcome = match plugins::volume_binding::pre_filter(api, &value) {
+                Some(reason) => pre_filter_failure(&nodes, reason),
+                None => self.schedule_one(&pod, &nodes),
+            };
+            match outcome {
                 Outcome::Bound { node } => {
                     let scheduler = User::system("system:kube-scheduler");
                     if Client::component(api, scheduler)
@@ -323,7 +347,7 @@ impl Scheduler {
             let message = if nodes.is_empty() {
                 "no nodes available to schedule pods".to_string()
             } else {
-                fit_error_message(nodes.len(), &per_node)
+                fit_error_message(nodes.len(), &per_node, None)
             };
             return Outcome::Unschedulable { message, per_node };
         }
@@ -374,7 +398,7 @@ mod tests {
             ),
         ];
         assert_eq!(
-            fit_error_message(3, &per_node),
+            fit_error_message(3, &per_node, None),
             "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
     }

@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
-    controller_ref, is_available, name, pod_from_template, ready_since, scaled, terminating,
+    controller_ref, is_available, name, pod_from_template, ready_since, revision_template, scaled,
+    terminating,
 };
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
@@ -111,15 +112,6 @@ fn oldest_first(pods: &mut [&Value]) {
             )
             .then(name(a).cmp(name(b)))
     });
-}
-
-/// The revision's template, as the DaemonSet's would read.
-pub fn revision_template(rev: &Value) -> Value {
-    let mut t = rev["data"]["spec"]["template"].clone();
-    if let Some(o) = t.as_object_mut() {
-        o.remove("$patch");
-    }
-    t
 }
 
 fn number(rev: &Value) -> i64 {

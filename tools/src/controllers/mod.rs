@@ -15,6 +15,7 @@ use crate::time::{Millis, SECOND};
 pub mod cron_job;
 pub mod daemon_set;
 pub mod job;
+pub mod stateful_set;
 
 /// A Unix time in milliseconds as an API timestamp (to the second).
 pub fn stamp(t: Millis) -> Value {
@@ -23,6 +24,15 @@ pub fn stamp(t: Millis) -> Value {
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         c.year, c.month, c.day, c.hour, c.minute, c.second
     ))
+}
+
+/// A ControllerRevision's template (its data patches the owner's template whole).
+pub fn revision_template(rev: &Value) -> Value {
+    let mut t = rev["data"]["spec"]["template"].clone();
+    if let Some(o) = t.as_object_mut() {
+        o.remove("$patch");
+    }
+    t
 }
 
 /// The annotation whose lower value marks a pod to go first on scale-down.

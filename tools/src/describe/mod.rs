@@ -136,6 +136,13 @@ pub fn describe(r: &Request) -> String {
 
 /// [`describe`] as the browser's second module serves it: a [`Request`] in JSON in, the
 /// description out.
+/// A pod template as kubectl's DescribePodTemplate writes it, without aligning it.
+pub fn template(t: &serde_json::Value) -> String {
+    let mut out = String::new();
+    pod_template::pod_template(&mut out, t);
+    out
+}
+
 pub fn serve(request: &str) -> String {
     match serde_json::from_str::<Request>(request) {
         Ok(r) => describe(&r),

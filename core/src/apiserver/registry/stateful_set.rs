@@ -6,7 +6,9 @@ use k8s_openapi::api::apps::v1::{
     RollingUpdateStatefulSetStrategy, StatefulSet, StatefulSetPersistentVolumeClaimRetentionPolicy,
     StatefulSetStatus, StatefulSetUpdateStrategy,
 };
-use k8s_openapi::api::core::v1::PersistentVolumeClaimStatus;
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaimStatus, PersistentVolumeClaimVolumeSource, Volume,
+};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::workload::{default_template, immutable_selector, non_negative, validate_replicated};
@@ -66,10 +68,38 @@ impl Strategy for StatefulSet {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.selector")];
         };
+        // Each claim template is a volume of the pods (replacing one of its name).
+        let mut template = spec.template.clone();
+        if let Some(claims) = &spec.volume_claim_templates {
+            let pod = template.spec.get_or_insert_with(Default::default);
+            let mut volumes: Vec<Volume> = claims
+                .iter()
+                .map(|c| {
+                    let name = c.metadata.name.clone().unwrap_or_default();
+                    Volume {
+                        persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                            claim_name: name.clone(),
+                            read_only: None,
+                        }),
+                        name,
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let claimed: Vec<String> = volumes.iter().map(|v| v.name.clone()).collect();
+            volumes.extend(
+                pod.volumes
+                    .take()
+                    .into_iter()
+                    .flatten()
+                    .filter(|v| !claimed.contains(&v.name)),
+            );
+            pod.volumes = Some(volumes);
+        }
         let mut errs = validate_replicated(
             spec.replicas,
             &spec.selector,
-            Some(&spec.template),
+            Some(&template),
             "statefulset",
         );
         errs.extend(FieldError::one_of(
@@ -98,13 +128,14 @@ impl Strategy for StatefulSet {
             Some(&old_spec.selector),
             "spec.selector",
         );
-        // Only replicas, ordinals, template, updateStrategy, the claim retention policy and
-        // minReadySeconds may change.
+        // Only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, the claim
+        // retention policy and minReadySeconds may change.
         let mut a = new.clone();
         a.replicas = old_spec.replicas;
         a.ordinals = old_spec.ordinals.clone();
         a.template = old_spec.template.clone();
         a.update_strategy = old_spec.update_strategy.clone();
+        a.revision_history_limit = old_spec.revision_history_limit;
         a.persistent_volume_claim_retention_policy =
             old_spec.persistent_volume_claim_retention_policy.clone();
         a.min_ready_seconds = old_spec.min_ready_seconds;
@@ -112,7 +143,7 @@ impl Strategy for StatefulSet {
         if &a != old_spec {
             errs.push(FieldError::forbidden(
                 "spec",
-                "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+                "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
             ));
         }
         errs

@@ -12,55 +12,44 @@ use crate::apiserver::errors::FieldError;
 use crate::apiserver::validation;
 use crate::labels::{selector_is_empty, selector_matches};
 
-/// A string map as Go's `%#v` prints it: `map[string]string{"app":"web"}`.
+// A field error shows a bad value that is neither a number nor a string as Go's
+// json.Marshal writes it (struct fields in declaration order, empty ones left out).
+
+/// A string map as a field error shows it: `{"app":"web"}`, `null` when unset.
 pub fn go_map(m: Option<&BTreeMap<String, String>>) -> String {
-    match m {
-        None => "map[string]string(nil)".into(),
-        Some(m) => {
-            let pairs: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
-            format!("map[string]string{{{}}}", pairs.join(", "))
-        }
-    }
+    m.and_then(|m| serde_json::to_string(m).ok())
+        .unwrap_or_else(|| "null".into())
 }
 
-/// A LabelSelector as Go's `%#v` prints it.
+/// A LabelSelector as a field error shows it.
 pub fn go_selector(sel: &LabelSelector) -> String {
-    let exprs = match &sel.match_expressions {
-        None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
-        Some(es) => {
-            let items: Vec<String> = es
-                .iter()
-                .map(|e| {
-                    let values = match &e.values {
-                        None => "[]string(nil)".to_string(),
-                        Some(vs) => format!(
-                            "[]string{{{}}}",
-                            vs.iter()
-                                .map(|v| format!("{v:?}"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    };
-                    format!(
-                        "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{values}}}",
-                        e.key, e.operator
-                    )
-                })
-                .collect();
-            format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
-        }
-    };
-    format!(
-        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{exprs}}}",
-        go_map(sel.match_labels.as_ref())
-    )
+    let mut fields = vec![];
+    if let Some(m) = sel.match_labels.as_ref().filter(|m| !m.is_empty()) {
+        fields.push(format!("\"matchLabels\":{}", go_map(Some(m))));
+    }
+    if let Some(es) = sel.match_expressions.as_ref().filter(|e| !e.is_empty()) {
+        let items: Vec<String> = es
+            .iter()
+            .map(|e| {
+                let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+                let mut item = format!("{{\"key\":{},\"operator\":{}", q(&e.key), q(&e.operator));
+                if let Some(vs) = e.values.as_ref().filter(|v| !v.is_empty()) {
+                    let vs = serde_json::to_string(vs).unwrap_or_default();
+                    item.push_str(&format!(",\"values\":{vs}"));
+                }
+                item + "}"
+            })
+            .collect();
+        fields.push(format!("\"matchExpressions\":[{}]", items.join(",")));
+    }
+    format!("{{{}}}", fields.join(","))
 }
 
-/// An IntOrString as Go's `%#v` prints it.
+/// An IntOrString as a field error shows it: `1` or `"25%"`.
 pub fn go_int_or_string(v: &IntOrString) -> String {
     match v {
-        IntOrString::Int(i) => format!("intstr.IntOrString{{Type:0, IntVal:{i}, StrVal:\"\"}}"),
-        IntOrString::String(s) => format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{s:?}}}"),
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => serde_json::to_string(s).unwrap_or_default(),
     }
 }
 

@@ -5,3 +5,4 @@ pub mod node_name;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
 pub mod taint_toleration;
+pub mod volume_binding;
