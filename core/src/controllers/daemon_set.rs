@@ -12,8 +12,8 @@ use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, Pod, Taint, Toleration}
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, create_pods, delete_pod, is_available, key, name, record_events, take_due,
-    terminating, uid,
+    controller_of, create_pods, delete_pod, is_available, key, name, ready_since, record_events,
+    take_due, terminating, uid,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources;
@@ -23,7 +23,7 @@ use crate::events::{ObjectRef, Recorder, Source};
 use crate::scheduler::plugins::node_affinity::term_matches;
 use crate::scheduler::plugins::taint_toleration::tolerates;
 use crate::store::EventType;
-use kubarium_tools::controllers::daemon_set::{updated, GENERATION};
+use kubarium_tools::controllers::daemon_set::{updated, Settled, GENERATION};
 
 const SOURCE: Source = Source::Controller("daemonset-controller");
 
@@ -262,7 +262,9 @@ impl DaemonSetController {
         let template_generation = ds["metadata"]["annotations"][GENERATION].as_str();
         let current = |p: &Value| updated(p, &hash, template_generation);
         let none = BTreeMap::new();
-        let (mut steady, mut nodes) = (0, vec![]);
+        // A node whose one pod is current is only counted.
+        let mut settled = Settled::default();
+        let mut nodes = vec![];
         for (node, (run, keep)) in &d.fits {
             let pods = d.pods.get(node).unwrap_or(&none);
             let mut only = pods.values();
@@ -270,13 +272,18 @@ impl DaemonSetController {
                 !terminating(p)
                     && !matches!(p["status"]["phase"].as_str(), Some("Failed" | "Succeeded"))
                     && current(p)
-                    && is_available(p, min_ready, now)
             };
-            if *run && pods.len() == 1 && only.next().is_some_and(fine) {
-                steady += 1;
-            } else if *run || !pods.is_empty() {
-                nodes.push(json!({"name": node, "run": run, "keep": keep,
-                    "pods": pods.values().collect::<Vec<_>>()}));
+            match only.next().filter(|p| *run && pods.len() == 1 && fine(p)) {
+                Some(p) => {
+                    settled.nodes += 1;
+                    settled.ready += i64::from(ready_since(p).is_some());
+                    settled.available += i64::from(is_available(p, min_ready, now));
+                }
+                None if *run || !pods.is_empty() => {
+                    nodes.push(json!({"name": node, "run": run, "keep": keep,
+                        "pods": pods.values().collect::<Vec<_>>()}));
+                }
+                None => {}
             }
         }
         for (node, pods) in d.pods.iter().filter(|(n, _)| !d.fits.contains_key(*n)) {
@@ -292,7 +299,7 @@ impl DaemonSetController {
             .collect();
         let epoch = epoch_seconds() * SECOND;
         let request = json!({
-            "ds": ds, "template": template, "hash": hash, "nodes": nodes, "steady": steady,
+            "ds": ds, "template": template, "hash": hash, "nodes": nodes, "settled": settled,
             "revisions": revisions, "now": now + epoch, "backoff": d.backoff,
         });
         // A `kubarium_tools::controllers::daemon_set::Decision`, read as JSON.

@@ -5,8 +5,9 @@
 //! a back-off of 1 s doubling up to 15 minutes, extra ones deleted, those on nodes it
 //! should not run on deleted), then, when nothing else changed, the RollingUpdate step
 //! (maxUnavailable and maxSurge of the desired count, rounded up), and the status.
-//! The core sends only the nodes that need a look: a node whose one pod is current and
-//! available comes as a count (`steady`).
+//! The core sends only the nodes that need a look: a node whose one pod is current (made
+//! from the current template, not finished, not being deleted) comes as counts
+//! (`settled`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,7 +47,7 @@ pub struct Node {
 
 /// What a sync reads: the DaemonSet, its template as its pods get it (with the
 /// tolerations daemon pods add), the current revision's hash, the nodes that need a
-/// look (by name) and how many need none, its ControllerRevisions, now (Unix ms) and the
+/// look (by name) and the counts of those that need none, its ControllerRevisions, now (Unix ms) and the
 /// failed-pod back-off per node (delay and when it was last raised).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
@@ -54,7 +55,7 @@ pub struct Request {
     pub template: Value,
     pub hash: String,
     pub nodes: Vec<Node>,
-    pub steady: i64,
+    pub settled: Settled,
     pub revisions: Vec<Value>,
     pub now: Millis,
     pub backoff: BTreeMap<String, (Millis, Millis)>,
@@ -74,6 +75,15 @@ pub struct Decision {
     pub status: Value,
     pub requeue: Option<Millis>,
     pub backoff: BTreeMap<String, (Millis, Millis)>,
+}
+
+/// The nodes whose one pod is current, how many of those pods are ready, and how many
+/// available.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct Settled {
+    pub nodes: i64,
+    pub ready: i64,
+    pub available: i64,
 }
 
 fn label<'a>(pod: &'a Value, key: &str) -> &'a str {
@@ -258,7 +268,7 @@ pub fn decide(q: &Request) -> Decision {
         }
     }
 
-    let desired = q.steady + q.nodes.iter().filter(|n| n.run && !n.gone).count() as i64;
+    let desired = q.settled.nodes + q.nodes.iter().filter(|n| n.run && !n.gone).count() as i64;
     if needing.is_empty() && d.delete.is_empty() && rolling {
         let surge = surge_of(desired);
         let mut unavailable = scaled(&ru["maxUnavailable"], desired, true);
@@ -280,7 +290,7 @@ pub fn decide(q: &Request) -> Decision {
 
     // The status, from the pods as this sync found them.
     let (mut current, mut misscheduled, mut ready_n, mut available_n, mut updated_n) =
-        (q.steady, 0, q.steady, q.steady, q.steady);
+        (q.settled.nodes, 0, q.settled.ready, q.settled.available, q.settled.nodes);
     for node in q.nodes.iter().filter(|n| !n.gone) {
         if !node.run {
             misscheduled += i64::from(!node.pods.is_empty());
@@ -346,7 +356,7 @@ fn split<'a>(
 /// `max_unavailable` nodes lack an available current pod.
 fn roll(q: &Request, d: &mut Decision, max_unavailable: i64, min_ready: i64) {
     let generation = generation(&q.ds);
-    let mut unavailable = 0;
+    let mut unavailable = q.settled.nodes - q.settled.available;
     let (mut replace, mut candidates) = (vec![], vec![]);
     for node in q
         .nodes
@@ -383,7 +393,7 @@ fn surge_roll(
     min_ready: i64,
 ) -> Vec<String> {
     let generation = generation(&q.ds);
-    let (mut surging, mut available_n) = (0, q.steady);
+    let (mut surging, mut available_n) = (0, q.settled.available);
     let (mut allowed, mut candidates, mut misplaced) = (vec![], vec![], vec![]);
     for node in q
         .nodes
