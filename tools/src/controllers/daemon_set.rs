@@ -289,8 +289,13 @@ pub fn decide(q: &Request) -> Decision {
     d.delete.truncate(BURST);
 
     // The status, from the pods as this sync found them.
-    let (mut current, mut misscheduled, mut ready_n, mut available_n, mut updated_n) =
-        (q.settled.nodes, 0, q.settled.ready, q.settled.available, q.settled.nodes);
+    let (mut current, mut misscheduled, mut ready_n, mut available_n, mut updated_n) = (
+        q.settled.nodes,
+        0,
+        q.settled.ready,
+        q.settled.available,
+        q.settled.nodes,
+    );
     for node in q.nodes.iter().filter(|n| !n.gone) {
         if !node.run {
             misscheduled += i64::from(!node.pods.is_empty());
