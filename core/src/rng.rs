@@ -64,7 +64,7 @@ impl Rng {
     /// A suffix of `n` characters from the alphabet Kubernetes uses for generated names
     /// (no vowels, no confusable digits).
     pub fn name_suffix(&mut self, n: usize) -> String {
-        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        use kubarium_tools::controllers::NAME_ALPHABET as ALPHABET;
         (0..n)
             .map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize] as char)
             .collect()

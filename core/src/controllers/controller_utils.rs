@@ -4,7 +4,7 @@
 //! what needs the API server: owner references patched, availability, requeues.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use kubarium_tools::controllers::{
     controller_of, controller_ref, is_active, key, name, pod_from_template, terminating, uid,
@@ -131,6 +131,88 @@ pub fn record_events(
     for e in events.as_array().into_iter().flatten() {
         let text = |i: usize| e[i].as_str().unwrap_or("");
         rec.record(api, owner, text(0), text(1), text(2), source);
+    }
+}
+
+/// The pods each owner of one kind controls (by its controller reference), followed
+/// from the pod informer's changes.
+#[derive(Debug, Clone, Default)]
+pub struct OwnedPods {
+    /// Pod names by the owner's `namespace/name`.
+    owned: BTreeMap<String, BTreeSet<String>>,
+    /// The owner of each of those pods (`namespace/name`).
+    owner_of: BTreeMap<String, String>,
+}
+
+impl OwnedPods {
+    /// Follows a change of `pod`; the owners of kind `kind` it concerns (the one it had
+    /// and the one it has) go into `dirty`. Returns whether the pod is an orphan (has no
+    /// controller).
+    pub fn changed(
+        &mut self,
+        kind: &str,
+        pod: &Value,
+        gone: bool,
+        dirty: &mut BTreeSet<String>,
+    ) -> bool {
+        let pk = key(pod);
+        if let Some(old) = self.owner_of.remove(&pk) {
+            if let Some(pods) = self.owned.get_mut(&old) {
+                pods.remove(name(pod));
+            }
+            dirty.insert(old);
+        }
+        let Some((k, owner, _)) = controller_of(pod) else {
+            return true;
+        };
+        if k != kind {
+            return false;
+        }
+        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
+        let owner = format!("{ns}/{owner}");
+        if !gone {
+            self.owned
+                .entry(owner.clone())
+                .or_default()
+                .insert(name(pod).to_string());
+            self.owner_of.insert(pk, owner.clone());
+        }
+        dirty.insert(owner);
+        false
+    }
+
+    /// The pods `owner` (`namespace/name`) controls, as stored now.
+    pub fn get(&self, api: &ApiServer, owner: &str) -> Vec<Value> {
+        let ns = owner.split_once('/').map_or("", |(ns, _)| ns);
+        self.owned
+            .get(owner)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| api.get(resources::pods(), ns, p).ok())
+            .collect()
+    }
+}
+
+/// The ControllerRevisions `owner` controls.
+pub fn owned_revisions(api: &ApiServer, owner: &Value) -> Vec<Value> {
+    let ns = owner["metadata"]["namespace"].as_str();
+    api.list(resources::controller_revisions(), ns)
+        .into_iter()
+        .filter(|r| controller_of(r).map(|c| c.2) == Some(uid(owner)))
+        .collect()
+}
+
+/// Writes a decision's ControllerRevisions: creates those without a resourceVersion,
+/// updates the others (a renumbered old revision).
+pub fn write_revisions(api: &mut ApiServer, ns: &str, revisions: Vec<Value>) {
+    let r = resources::controller_revisions();
+    for rev in revisions {
+        let mut client = super::client(api);
+        let _ = if rev["metadata"]["resourceVersion"].is_string() {
+            client.update(r, ns, rev, "", &[]).map(|_| ())
+        } else {
+            client.create(r, ns, rev, &[]).map(|_| ())
+        };
     }
 }
 

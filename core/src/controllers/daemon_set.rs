@@ -12,8 +12,8 @@ use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, Pod, Taint, Toleration}
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, create_pods, delete_pod, is_available, key, name, ready_since, record_events,
-    take_due, terminating, uid,
+    controller_of, create_pods, delete_pod, is_available, key, name, owned_revisions, ready_since,
+    record_events, take_due, terminating, write_revisions,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources;
@@ -292,11 +292,7 @@ impl DaemonSetController {
                 "pods": pods.values().collect::<Vec<_>>()}),
             );
         }
-        let revisions: Vec<Value> = api
-            .list(resources::controller_revisions(), Some(ns))
-            .into_iter()
-            .filter(|r| controller_of(r).map(|c| c.2) == Some(uid(&ds)))
-            .collect();
+        let revisions = owned_revisions(api, &ds);
         let epoch = epoch_seconds() * SECOND;
         let request = json!({
             "ds": ds, "template": template, "hash": hash, "nodes": nodes, "settled": settled,
@@ -319,14 +315,7 @@ impl DaemonSetController {
 fn carry_out(api: &mut ApiServer, rec: &mut Recorder, ds: &Value, mut d: Value) {
     let ns = ds["metadata"]["namespace"].as_str().unwrap_or("");
     let revisions = resources::controller_revisions();
-    for rev in crate::value::items(d["revisions"].take()) {
-        let mut client = super::client(api);
-        let _ = if rev["metadata"]["resourceVersion"].is_string() {
-            client.update(revisions, ns, rev, "", &[]).map(|_| ())
-        } else {
-            client.create(revisions, ns, rev, &[]).map(|_| ())
-        };
-    }
+    write_revisions(api, ns, crate::value::items(d["revisions"].take()));
     let reference = ObjectRef::of(ds);
     record_events(api, rec, &reference, &d["events"], SOURCE);
     for pod in crate::value::strings(&d["delete"]) {

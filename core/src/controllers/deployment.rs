@@ -109,14 +109,9 @@ pub fn template_hash(template: &Value, collisions: Option<i64>) -> String {
         bytes.extend((c as u32).to_le_bytes());
         bytes.extend([0; 4]);
     }
-    let hash = bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+    kubarium_tools::controllers::safe_encode(bytes.iter().fold(0x811c_9dc5u32, |h, b| {
         (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    });
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    hash.to_string()
-        .bytes()
-        .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
-        .collect()
+    }))
 }
 
 fn rolling(d: &Value) -> bool {

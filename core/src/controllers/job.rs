@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use super::controller_utils::{
     controller_of, create_pods, delete_pod, key, name, record_events, take_due, terminating, uid,
+    OwnedPods,
 };
 use super::{remove_finalizer, Controller, Informer};
 use crate::apiserver::resources;
@@ -28,10 +29,7 @@ const SOURCE: Source = Source::Controller("job-controller");
 pub struct JobController {
     jobs: Informer,
     pods: Informer,
-    /// The pods each job controls, by the job's `namespace/name`.
-    owned: BTreeMap<String, BTreeSet<String>>,
-    /// Which job each of those pods (`namespace/name`) names.
-    owner_of: BTreeMap<String, String>,
+    owned: OwnedPods,
     /// Failures since the last success and when the last one ended, by job.
     backoff: BTreeMap<String, (u32, Millis)>,
     dirty: BTreeSet<String>,
@@ -39,39 +37,9 @@ pub struct JobController {
 }
 
 impl JobController {
-    fn pod_changed(&mut self, pod: &Value, gone: bool) {
-        let pk = key(pod);
-        if let Some(old) = self.owner_of.remove(&pk) {
-            if let Some(set) = self.owned.get_mut(&old) {
-                set.remove(name(pod));
-            }
-            self.dirty.insert(old);
-        }
-        if let Some(("Job", owner, _)) = controller_of(pod) {
-            let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-            let job = format!("{ns}/{owner}");
-            if !gone {
-                self.owned
-                    .entry(job.clone())
-                    .or_default()
-                    .insert(name(pod).to_string());
-                self.owner_of.insert(pk, job.clone());
-            }
-            self.dirty.insert(job);
-        }
-    }
-
     fn sync_job(&mut self, api: &mut ApiServer, rec: &mut Recorder, k: &str) {
         let (ns, n) = k.split_once('/').unwrap_or(("", ""));
-        let names: Vec<String> = self
-            .owned
-            .get(k)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
-        let pods: Vec<Value> = names
-            .iter()
-            .filter_map(|p| api.get(resources::pods(), ns, p).ok())
-            .collect();
+        let pods = self.owned.get(api, k);
         let job = match api.get(resources::jobs(), ns, n) {
             Ok(job) if !terminating(&job) => job,
             // A job gone (or going) lets go of its pods, for the garbage collector.
@@ -191,7 +159,8 @@ impl Controller for JobController {
         self.jobs = jobs;
         let mut pods = std::mem::take(&mut self.pods);
         pods.each(api, resources::pods(), |ev, pod| {
-            self.pod_changed(pod, ev == EventType::Delete)
+            let gone = ev == EventType::Delete;
+            self.owned.changed("Job", pod, gone, &mut self.dirty);
         });
         self.pods = pods;
         for k in std::mem::take(&mut self.dirty) {

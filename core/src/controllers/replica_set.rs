@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::controller_utils::{
     controller_of, controller_ref, create_pods, delete_pod, deletion_order, is_active,
     is_available, key, labels, name, pod_from_template, ready_since, selector_of,
-    set_owner_references, take_due, terminating, uid,
+    set_owner_references, take_due, terminating, uid, OwnedPods,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources::{self, Resource};
@@ -34,10 +34,7 @@ pub struct ReplicaSetController {
     pods: Informer,
     /// Each set's selector, by `namespace/name`.
     selectors: BTreeMap<String, LabelSelector>,
-    /// The pods each set's kind controls, by the owner's `namespace/name`.
-    owned: BTreeMap<String, BTreeSet<String>>,
-    /// Which owner each of those pods (`namespace/name`) names.
-    owner_of: BTreeMap<String, String>,
+    owned: OwnedPods,
     /// Orphan pods each set may adopt at its next sync.
     candidates: BTreeMap<String, BTreeSet<String>>,
     dirty: BTreeSet<String>,
@@ -64,8 +61,7 @@ impl ReplicaSetController {
             sets: Informer::default(),
             pods: Informer::default(),
             selectors: BTreeMap::new(),
-            owned: BTreeMap::new(),
-            owner_of: BTreeMap::new(),
+            owned: OwnedPods::default(),
             candidates: BTreeMap::new(),
             dirty: BTreeSet::new(),
             requeue: BTreeMap::new(),
@@ -95,43 +91,24 @@ impl ReplicaSetController {
 
     /// Notes a pod's change: its owner (or the sets that may adopt it) syncs.
     fn pod_changed(&mut self, pod: &Value, gone: bool) {
-        let pk = key(pod);
-        if let Some(old) = self.owner_of.remove(&pk) {
-            if let Some(set) = self.owned.get_mut(&old) {
-                set.remove(name(pod));
-            }
-            self.dirty.insert(old);
+        let kind = self.resource.kind;
+        let orphan = self.owned.changed(kind, pod, gone, &mut self.dirty);
+        if !orphan || gone || terminating(pod) {
+            return;
         }
-        let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-        match controller_of(pod) {
-            Some((kind, owner, _)) if kind == self.resource.kind => {
-                let ok = format!("{ns}/{owner}");
-                if !gone {
-                    self.owned
-                        .entry(ok.clone())
-                        .or_default()
-                        .insert(name(pod).to_string());
-                    self.owner_of.insert(pk, ok.clone());
-                }
-                self.dirty.insert(ok);
+        // An orphan goes to the sets that may adopt it.
+        let pod_labels = labels(pod);
+        let prefix = format!("{}/", pod["metadata"]["namespace"].as_str().unwrap_or(""));
+        for (k, sel) in self.selectors.range(prefix.clone()..) {
+            if !k.starts_with(&prefix) {
+                break;
             }
-            Some(_) => {}
-            None if gone || terminating(pod) => {}
-            None => {
-                let pod_labels = labels(pod);
-                let prefix = format!("{ns}/");
-                for (k, sel) in self.selectors.range(prefix.clone()..) {
-                    if !k.starts_with(&prefix) {
-                        break;
-                    }
-                    if selector_matches(sel, &pod_labels) {
-                        self.candidates
-                            .entry(k.clone())
-                            .or_default()
-                            .insert(name(pod).to_string());
-                        self.dirty.insert(k.clone());
-                    }
-                }
+            if selector_matches(sel, &pod_labels) {
+                self.candidates
+                    .entry(k.clone())
+                    .or_default()
+                    .insert(name(pod).to_string());
+                self.dirty.insert(k.clone());
             }
         }
     }
@@ -151,15 +128,7 @@ impl ReplicaSetController {
             .unwrap_or("")
             .to_string();
         let mut pods = vec![];
-        let own: Vec<String> = self
-            .owned
-            .get(&k)
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default();
-        for p in own {
-            let Ok(pod) = api.get(resources::pods(), &ns, &p) else {
-                continue;
-            };
+        for pod in self.owned.get(api, &k) {
             if controller_of(&pod).map(|c| c.2) != Some(uid(set)) {
                 continue;
             }

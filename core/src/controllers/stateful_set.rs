@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
-use super::controller_utils::{controller_of, key, name, take_due, uid};
+use super::controller_utils::{
+    controller_of, key, name, owned_revisions, take_due, uid, write_revisions, OwnedPods,
+};
 use super::{Controller, Informer};
 use crate::apiserver::errors::Reason;
 use crate::apiserver::resources;
@@ -25,37 +27,12 @@ const SOURCE: Source = Source::Controller("statefulset-controller");
 pub struct StatefulSetController {
     sets: Informer,
     pods: Informer,
-    /// The pods each set controls, by the set's `namespace/name`.
-    owned: BTreeMap<String, BTreeSet<String>>,
-    /// Which set each of those pods (`namespace/name`) names.
-    owner_of: BTreeMap<String, String>,
+    owned: OwnedPods,
     dirty: BTreeSet<String>,
     requeue: BTreeMap<String, Millis>,
 }
 
 impl StatefulSetController {
-    fn pod_changed(&mut self, pod: &Value, gone: bool) {
-        let pk = key(pod);
-        if let Some(old) = self.owner_of.remove(&pk) {
-            if let Some(set) = self.owned.get_mut(&old) {
-                set.remove(name(pod));
-            }
-            self.dirty.insert(old);
-        }
-        if let Some(("StatefulSet", owner, _)) = controller_of(pod) {
-            let ns = pod["metadata"]["namespace"].as_str().unwrap_or("");
-            let set = format!("{ns}/{owner}");
-            if !gone {
-                self.owned
-                    .entry(set.clone())
-                    .or_default()
-                    .insert(name(pod).to_string());
-                self.owner_of.insert(pk, set.clone());
-            }
-            self.dirty.insert(set);
-        }
-    }
-
     fn sync_set(&mut self, api: &mut ApiServer, rec: &mut Recorder, k: &str) {
         let (ns, n) = k.split_once('/').unwrap_or(("", ""));
         let Ok(set) = api.get(resources::stateful_sets(), ns, n) else {
@@ -64,17 +41,11 @@ impl StatefulSetController {
         };
         let pods: Vec<Value> = self
             .owned
-            .get(k)
+            .get(api, k)
             .into_iter()
-            .flatten()
-            .filter_map(|p| api.get(resources::pods(), ns, p).ok())
             .filter(|p| controller_of(p).map(|c| c.2) == Some(uid(&set)))
             .collect();
-        let revisions: Vec<Value> = api
-            .list(resources::controller_revisions(), Some(ns))
-            .into_iter()
-            .filter(|r| controller_of(r).map(|c| c.2) == Some(uid(&set)))
-            .collect();
+        let revisions = owned_revisions(api, &set);
         let prefixes: Vec<String> = set["spec"]["volumeClaimTemplates"]
             .as_array()
             .into_iter()
@@ -144,14 +115,7 @@ fn carry_out(api: &mut ApiServer, rec: &mut Recorder, set: &Value, mut d: Value)
         resources::controller_revisions(),
         resources::persistent_volume_claims(),
     );
-    for rev in crate::value::items(d["revisions"].take()) {
-        let mut client = super::client(api);
-        let _ = if rev["metadata"]["resourceVersion"].is_string() {
-            client.update(revisions, ns, rev, "", &[]).map(|_| ())
-        } else {
-            client.create(revisions, ns, rev, &[]).map(|_| ())
-        };
-    }
+    write_revisions(api, ns, crate::value::items(d["revisions"].take()));
     for claim in crate::value::items(d["claims"].take()) {
         let _ = super::client(api).update(claims, ns, claim, "", &[]);
     }
@@ -237,7 +201,9 @@ impl Controller for StatefulSetController {
         self.sets = sets;
         let mut pods = std::mem::take(&mut self.pods);
         pods.each(api, resources::pods(), |ev, pod| {
-            self.pod_changed(pod, ev == EventType::Delete)
+            let gone = ev == EventType::Delete;
+            self.owned
+                .changed("StatefulSet", pod, gone, &mut self.dirty);
         });
         self.pods = pods;
         for k in std::mem::take(&mut self.dirty) {

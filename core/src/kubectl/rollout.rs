@@ -391,15 +391,17 @@ fn history(p: &Parsed, ctx: &mut Ctx<'_>, r: &'static Resource, ns: &str, name: 
         let Some(rev) = revisions.iter().find(|rev| rev.number == wanted) else {
             return fail("error: unable to find the specified revision");
         };
-        let mut template = rev.template.clone();
-        if r.kind == "Deployment" {
-            // kubectl shows a ReplicaSet's template as it is, with its change-cause.
-            template = rev.record["spec"]["template"].clone();
+        let template = if revisioned(r) {
+            rev.template.clone()
+        } else {
+            // A ReplicaSet's template as it is (its hash label too), with its change-cause.
+            let mut t = rev.record["spec"]["template"].clone();
             let cause = &rev.record["metadata"]["annotations"]["kubernetes.io/change-cause"];
             if cause.as_str().is_some_and(|c| !c.is_empty()) {
-                template["metadata"]["annotations"]["kubernetes.io/change-cause"] = cause.clone();
+                t["metadata"]["annotations"]["kubernetes.io/change-cause"] = cause.clone();
             }
-        }
+            t
+        };
         crate::tools::pod_template(&template).unwrap_or_default()
     } else {
         let mut text = "REVISION\tCHANGE-CAUSE\n".to_string();

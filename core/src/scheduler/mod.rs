@@ -84,18 +84,21 @@ pub fn fit_error_message(
     per_node: &[(String, Status)],
     pre_filter: Option<&str>,
 ) -> String {
-    let mut histogram: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, s) in per_node.iter().filter(|_| pre_filter.is_none()) {
-        for r in &s.reasons {
-            *histogram.entry(r.clone()).or_default() += 1;
+    let reasons: Vec<String> = match pre_filter {
+        Some(reason) => vec![reason.to_string()],
+        None => {
+            let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
+            for r in per_node.iter().flat_map(|(_, s)| &s.reasons) {
+                *histogram.entry(r).or_default() += 1;
+            }
+            let mut reasons: Vec<String> =
+                histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            crate::sort::sort(&mut reasons);
+            reasons
         }
-    }
-    let mut reasons: Vec<String> = histogram.iter().map(|(r, n)| format!("{n} {r}")).collect();
-    crate::sort::sort(&mut reasons);
+    };
     let mut msg = format!("0/{total} nodes are available:");
-    if let Some(reason) = pre_filter {
-        msg.push_str(&format!(" {reason}."));
-    } else if !reasons.is_empty() {
+    if !reasons.is_empty() {
         msg.push_str(&format!(" {}.", reasons.join(", ")));
     }
     // DefaultPreemption's verdict. Preemption itself is not implemented yet: user pods have

@@ -26,6 +26,18 @@ pub fn stamp(t: Millis) -> Value {
     ))
 }
 
+/// The characters Kubernetes draws generated names from (no vowels, no digits easily
+/// misread).
+pub const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// A hash's decimal digits as `rand.SafeEncodeString` spells them in object names.
+pub fn safe_encode(hash: u32) -> String {
+    hash.to_string()
+        .bytes()
+        .map(|b| NAME_ALPHABET[usize::from(b) % NAME_ALPHABET.len()] as char)
+        .collect()
+}
+
 /// A ControllerRevision's template (its data patches the owner's template whole).
 pub fn revision_template(rev: &Value) -> Value {
     let mut t = rev["data"]["spec"]["template"].clone();

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
-    controller_ref, is_available, name, pod_from_template, ready_since, revision_template, scaled,
-    terminating, uid,
+    controller_ref, is_available, name, pod_from_template, ready_since, revision_template,
+    safe_encode, scaled, terminating, uid,
 };
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
@@ -96,14 +96,9 @@ fn revision_data(set: &Value) -> Value {
 fn revision_hash(data: &Value, collisions: i64) -> String {
     let mut bytes = serde_json::to_vec(data).unwrap_or_default();
     bytes.extend(collisions.to_string().bytes());
-    let hash = bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+    safe_encode(bytes.iter().fold(0x811c_9dc5u32, |h, b| {
         h.wrapping_mul(0x0100_0193) ^ u32::from(*b)
-    });
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    hash.to_string()
-        .bytes()
-        .map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char)
-        .collect()
+    }))
 }
 
 fn number(rev: &Value) -> i64 {
@@ -197,7 +192,7 @@ fn truncate_history(q: &Request, d: &mut Decision, live: &BTreeSet<&str>) {
         .extend(old.iter().take(excess).map(|r| name(r).to_string()));
 }
 
-/// The claim templates' names.
+/// The set's claim templates.
 fn claim_templates(set: &Value) -> Vec<&Value> {
     set["spec"]["volumeClaimTemplates"]
         .as_array()
@@ -302,6 +297,21 @@ fn claim_owners(set: &Value, claim: &Value, pod: &Value, condemned: bool) -> Opt
         Value::Array(refs)
     };
     Some(claim)
+}
+
+/// The existing claims of the pod at `ordinal` whose owners must change.
+fn claims_to_own(
+    set: &Value,
+    claims: &BTreeMap<&str, &Value>,
+    ordinal: i64,
+    pod: &Value,
+    condemned: bool,
+) -> Vec<Value> {
+    claim_templates(set)
+        .into_iter()
+        .filter_map(|t| claims.get(claim_name(t, set, ordinal).as_str()))
+        .filter_map(|c| claim_owners(set, c, pod, condemned))
+        .collect()
 }
 
 /// The claims of the pod at `ordinal` that do not exist yet.
@@ -431,11 +441,8 @@ pub fn decide(q: &Request) -> Decision {
                     });
                 }
             }
-            for t in claim_templates(set) {
-                if let Some(c) = claims.get(claim_name(t, set, ord).as_str()) {
-                    d.claims.extend(claim_owners(set, c, pod, false));
-                }
-            }
+            d.claims
+                .extend(claims_to_own(set, &claims, ord, pod, false));
             if monotonic && (terminating(pod) || !running_and_ready(pod) || !available(pod)) {
                 exit = true;
                 break;
@@ -443,11 +450,8 @@ pub fn decide(q: &Request) -> Decision {
         }
         if !exit {
             for (ord, pod) in &condemned {
-                for t in claim_templates(set) {
-                    if let Some(c) = claims.get(claim_name(t, set, *ord).as_str()) {
-                        d.claims.extend(claim_owners(set, c, pod, true));
-                    }
-                }
+                d.claims
+                    .extend(claims_to_own(set, &claims, *ord, pod, true));
             }
             let first_unavailable = condemned
                 .iter()
