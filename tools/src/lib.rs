@@ -95,6 +95,7 @@ pub fn call(name: &str, request: &str) -> String {
         "cronjob" => answer(request, controllers::cron_job::decide),
         "daemonset" => answer(request, controllers::daemon_set::decide),
         "statefulset" => answer(request, controllers::stateful_set::decide),
+        "disruption" => answer(request, controllers::disruption::decide),
         "pod_template" => answer(request, describe::template),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),

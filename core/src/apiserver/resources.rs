@@ -169,6 +169,9 @@ pub fn jobs() -> &'static Resource {
 pub fn cron_jobs() -> &'static Resource {
     builtin("batch", "cronjobs")
 }
+pub fn pod_disruption_budgets() -> &'static Resource {
+    builtin("policy", "poddisruptionbudgets")
+}
 
 impl Resource {
     pub fn api_version(&self) -> String {

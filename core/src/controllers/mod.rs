@@ -10,6 +10,7 @@ pub mod crd_naming;
 pub mod cron_job;
 pub mod daemon_set;
 pub mod deployment;
+pub mod disruption;
 pub mod garbage_collector;
 pub mod job;
 pub mod namespace;
@@ -95,6 +96,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(replica_set::ReplicaSetController::replication_controllers()),
         Box::new(daemon_set::DaemonSetController::default()),
         Box::new(stateful_set::StatefulSetController::default()),
+        Box::new(disruption::DisruptionController::default()),
         Box::new(cron_job::CronJobController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl_after_finished::TtlAfterFinished::default()),

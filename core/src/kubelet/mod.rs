@@ -2558,11 +2558,16 @@ impl Kubelet {
                 "observedGeneration": pod["metadata"]["generation"]}),
             );
         }
-        if let Some(sched) = pod["status"]["conditions"]
-            .as_array()
-            .and_then(|cs| cs.iter().find(|c| c["type"] == "PodScheduled"))
-        {
-            conditions.push(sched.clone());
+        let kept = |ty: &str| {
+            pod["status"]["conditions"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| c["type"] == ty))
+                .cloned()
+        };
+        conditions.extend(kept("PodScheduled"));
+        // The eviction API's condition stays (the kubelet's own replaces it below).
+        if let Some(c) = kept("DisruptionTarget").filter(|_| rt.evicted.is_none()) {
+            conditions.insert(0, c);
         }
         let mut status = json!({
             "phase": phase,

@@ -14,6 +14,7 @@ use crate::time::{Millis, SECOND};
 
 pub mod cron_job;
 pub mod daemon_set;
+pub mod disruption;
 pub mod job;
 pub mod stateful_set;
 
