@@ -92,8 +92,8 @@ fn parse_field(expr: &str, field: usize) -> Result<u64, String> {
     Ok(bits)
 }
 
-/// A Go duration (`1h30m`, `90s`) in whole seconds.
-fn go_duration(s: &str) -> Option<i64> {
+/// A Go duration (`1h30m`, `90s`, `14.5s`) in milliseconds.
+pub fn go_duration_ms(s: &str) -> Option<i64> {
     let mut total = 0.0;
     let mut rest = s;
     while !rest.is_empty() {
@@ -117,7 +117,12 @@ fn go_duration(s: &str) -> Option<i64> {
                 _ => 1e-9,
             };
     }
-    Some(total as i64)
+    Some((total * 1000.0) as i64)
+}
+
+/// A Go duration (`1h30m`, `90s`) in whole seconds.
+fn go_duration(s: &str) -> Option<i64> {
+    go_duration_ms(s).map(|ms| ms / 1000)
 }
 
 impl Schedule {

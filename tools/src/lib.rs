@@ -96,6 +96,9 @@ pub fn call(name: &str, request: &str) -> String {
         "daemonset" => answer(request, controllers::daemon_set::decide),
         "statefulset" => answer(request, controllers::stateful_set::decide),
         "disruption" => answer(request, controllers::disruption::decide),
+        "horizontal_pod_autoscaler" => {
+            answer(request, controllers::horizontal_pod_autoscaler::decide)
+        }
         "pod_template" => answer(request, describe::template),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),

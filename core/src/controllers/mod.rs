@@ -12,6 +12,7 @@ pub mod daemon_set;
 pub mod deployment;
 pub mod disruption;
 pub mod garbage_collector;
+pub mod horizontal_pod_autoscaler;
 pub mod job;
 pub mod namespace;
 pub mod node_lifecycle;
@@ -97,6 +98,7 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(daemon_set::DaemonSetController::default()),
         Box::new(stateful_set::StatefulSetController::default()),
         Box::new(disruption::DisruptionController::default()),
+        Box::new(horizontal_pod_autoscaler::HorizontalPodAutoscalerController::default()),
         Box::new(cron_job::CronJobController::default()),
         Box::new(job::JobController::default()),
         Box::new(ttl_after_finished::TtlAfterFinished::default()),

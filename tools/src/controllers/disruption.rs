@@ -7,8 +7,6 @@
 //! (dropped, with a `NotDeleted` event on the pod), and the fail-safe status (no
 //! disruptions, `SyncFailed`) when the expected count cannot be worked out.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -51,40 +49,6 @@ pub fn needs_scale(pdb: &Value) -> bool {
 
 fn event(type_: &str, reason: &str, message: String) -> [String; 3] {
     [type_.into(), reason.into(), message]
-}
-
-/// The budget's selector as Go prints a `*metav1.LabelSelector` with `%v`.
-fn go_selector(sel: &Value) -> String {
-    if sel.is_null() {
-        return "nil".into();
-    }
-    let labels: BTreeMap<&String, &str> = sel["matchLabels"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k, v.as_str().unwrap_or("")))
-        .collect();
-    let labels: String = labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();
-    let exprs: String = sel["matchExpressions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| {
-            let values: Vec<&str> = e["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
-            format!(
-                "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
-                e["key"].as_str().unwrap_or(""),
-                e["operator"].as_str().unwrap_or(""),
-                values.join(" ")
-            )
-        })
-        .collect();
-    format!("&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}")
 }
 
 /// Sets the condition of `type_` as `meta.SetStatusCondition` does: the transition time
@@ -174,7 +138,7 @@ pub fn decide(q: &Request) -> Decision {
                  unmanaged. As a result, the status of the PDB cannot be calculated correctly, \
                  which may result in undefined behavior. To account for these pods please set \
                  \".spec.minAvailable\" field of the PDB to an integer value.",
-                go_selector(&pdb["spec"]["selector"])
+                super::go_label_selector(&pdb["spec"]["selector"])
             ),
         ));
     }

@@ -6,6 +6,7 @@
 //! Times here are Unix milliseconds.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
@@ -15,6 +16,7 @@ use crate::time::{Millis, SECOND};
 pub mod cron_job;
 pub mod daemon_set;
 pub mod disruption;
+pub mod horizontal_pod_autoscaler;
 pub mod job;
 pub mod stateful_set;
 
@@ -37,6 +39,40 @@ pub fn safe_encode(hash: u32) -> String {
         .bytes()
         .map(|b| NAME_ALPHABET[usize::from(b) % NAME_ALPHABET.len()] as char)
         .collect()
+}
+
+/// A `*metav1.LabelSelector` as Go prints it with `%v` (its generated `String()`).
+pub fn go_label_selector(sel: &Value) -> String {
+    if sel.is_null() {
+        return "nil".into();
+    }
+    let labels: BTreeMap<&String, &str> = sel["matchLabels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+        .collect();
+    let labels: String = labels.iter().map(|(k, v)| format!("{k}: {v},")).collect();
+    let exprs: String = sel["matchExpressions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let values: Vec<&str> = e["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            format!(
+                "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
+                e["key"].as_str().unwrap_or(""),
+                e["operator"].as_str().unwrap_or(""),
+                values.join(" ")
+            )
+        })
+        .collect();
+    format!("&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}")
 }
 
 /// A ControllerRevision's template (its data patches the owner's template whole).
