@@ -66,6 +66,8 @@ pub struct Cluster {
     controllers: Vec<Box<dyn Controller>>,
     compacted_at: Millis,
     compact_next: i64,
+    /// Whether some pod serves requests (`traffic`), as last worked out.
+    serving: bool,
 }
 
 /// How old the default cluster is when it is handed over: twelve minutes after
@@ -84,6 +86,7 @@ impl Cluster {
             controllers: controllers::defaults(),
             compacted_at: 0,
             compact_next: 0,
+            serving: false,
         }
     }
 
@@ -237,7 +240,25 @@ impl Cluster {
                 break;
             }
         }
+        self.route_requests();
         self.collect_logs();
+    }
+
+    /// Puts the load generators' requests on the pods that serve them.
+    fn route_requests(&mut self) {
+        let clients = self
+            .kubelets
+            .iter()
+            .any(|k| k.request_loops().next().is_some());
+        if !clients && !self.serving {
+            return;
+        }
+        let loads = crate::traffic::loads(&self.api, &self.kubelets);
+        let now = self.api.now();
+        for k in self.kubelets.iter_mut() {
+            k.set_loads(&loads, now);
+        }
+        self.serving = !loads.is_empty();
     }
 
     /// The next instant some component has work.

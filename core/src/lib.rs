@@ -26,6 +26,7 @@ pub mod shell;
 pub use kubarium_tools::sort;
 pub mod store;
 pub mod tools;
+pub mod traffic;
 pub use kubarium_tools::value;
 pub mod version;
 pub mod view;

@@ -3,6 +3,17 @@
 /// Parses a Kubernetes quantity into thousandths of its unit (cores -> millicores,
 /// bytes -> millibytes). `None` if it is not a valid quantity.
 pub fn parse(s: &str) -> Option<i128> {
+    scaled(s, false)
+}
+
+/// A quantity in thousandths of its unit rounded up, as Go's `Quantity.MilliValue()`
+/// gives it (`870u` is 1m).
+pub fn milli_value(s: &str) -> Option<i128> {
+    scaled(s, true)
+}
+
+/// Thousandths of the quantity, rounded to the nearest or (`up`) up.
+fn scaled(s: &str, up: bool) -> Option<i128> {
     let s = s.trim();
     let split = s
         .char_indices()
@@ -13,9 +24,22 @@ pub fn parse(s: &str) -> Option<i128> {
     if num.is_empty() || num == "." {
         return None;
     }
+    // Whole numbers of the small units, exactly.
+    let divisor = match suffix {
+        "n" => Some(1_000_000),
+        "u" => Some(1_000),
+        _ => None,
+    };
+    if let (Some(d), Ok(n)) = (divisor, num.parse::<i128>()) {
+        let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+        let carry = if up { r != 0 } else { r * 2 >= d };
+        return Some(q + i128::from(carry));
+    }
     let value: f64 = num.parse().ok()?;
     let multiplier: f64 = match suffix {
         "" => 1.0,
+        "n" => 1e-9,
+        "u" => 1e-6,
         "m" => 1e-3,
         "k" => 1e3,
         "M" => 1e6,
@@ -35,7 +59,9 @@ pub fn parse(s: &str) -> Option<i128> {
     // Kubernetes keeps quantities within int64; clamping there means sums of them in
     // i128 can never overflow.
     let limit = i64::MAX as f64 * 1000.0;
-    Some((value * multiplier * 1000.0).round().clamp(-limit, limit) as i128)
+    let milli = value * multiplier * 1000.0;
+    let milli = if up { milli.ceil() } else { milli.round() };
+    Some(milli.clamp(-limit, limit) as i128)
 }
 
 /// Whether a quantity is written with a binary suffix (`Ki`, `Mi`, ...): Go keeps that

@@ -262,6 +262,12 @@ pub const IMAGES: &[Image] = &[
         entrypoint: SERVER,
     },
     Image {
+        repository: "registry.k8s.io/hpa-example",
+        tags: &["latest"],
+        size_bytes: 137_479_064,
+        entrypoint: SERVER,
+    },
+    Image {
         repository: "registry.k8s.io/pause",
         tags: &["3.10.1", "3.10", "3.9", "latest"],
         size_bytes: 320_368,

@@ -145,6 +145,15 @@ struct Container {
     /// uses since it started.
     cpu_limit: Option<u64>,
     usage: usage::Usage,
+    /// The request loop its process runs, if it is a load generator, and what one
+    /// request costs its process when it serves (millionths of a core-second).
+    client: Option<usage::RequestLoop>,
+    request_cost: u64,
+    /// What serving the requests sent to it takes (millionths of a core), and its CPU
+    /// time so far: for the run started at the first time, the nanoseconds used before
+    /// the second.
+    load: u64,
+    cpu_account: (Millis, Millis, u64),
     /// How far this instance runs from its model: percent of its CPU, permille of its
     /// memory (a steady pace of its own, from its container ID).
     pace: (u64, u64),
@@ -271,7 +280,7 @@ impl Container {
     /// throttled at its limit, memory in whole pages.
     fn measured(&self) -> usage::Usage {
         let (cpu_pct, memory_permille) = self.pace;
-        let mut cpu = self.usage.cpu.saturating_mul(cpu_pct) / 100;
+        let mut cpu = (self.usage.cpu.saturating_add(self.load)).saturating_mul(cpu_pct) / 100;
         if let Some(limit) = self.cpu_limit {
             cpu = cpu.min(limit);
         }
@@ -280,6 +289,28 @@ impl Container {
             memory = memory.min(limit);
         }
         usage::Usage { cpu, memory }
+    }
+
+    /// The CPU time (nanoseconds) its process has used by `now` in the run that started
+    /// at `started_at`: millionths of a core for each millisecond.
+    fn cpu_time(&self, started_at: Millis, now: Millis) -> u64 {
+        let (since, before) = match self.cpu_account {
+            (run, since, before) if run == started_at => (since, before),
+            _ => (started_at, 0),
+        };
+        let ran = u64::try_from(now - since).unwrap_or(0);
+        before.saturating_add(self.measured().cpu.saturating_mul(ran))
+    }
+
+    /// Serves requests that take `load` millionths of a core from `now` on.
+    fn set_load(&mut self, load: u64, now: Millis) {
+        if load == self.load {
+            return;
+        }
+        if let State::Running { started_at, .. } = self.state {
+            self.cpu_account = (started_at, now, self.cpu_time(started_at, now));
+        }
+        self.load = load;
     }
 
     /// Its command and arguments with `$(VAR)` references to its environment expanded.
@@ -747,6 +778,10 @@ fn container_from_spec(c: &Value, pod_security: &Value, admitted: Millis) -> Con
             .and_then(crate::quantity::parse)
             .and_then(|milli| u64::try_from(milli.saturating_mul(1000)).ok()),
         usage: usage::Usage::default(),
+        client: None,
+        request_cost: 0,
+        load: 0,
+        cpu_account: (0, 0, 0),
         pace: (100, 1000),
         probes,
         ports,
@@ -903,20 +938,61 @@ impl Kubelet {
                     continue;
                 };
                 let used = c.measured();
-                let ran = u64::try_from(now - started_at).unwrap_or(0);
                 out.push(ContainerStats {
                     namespace: rt.namespace.clone(),
                     pod: rt.name.clone(),
                     container: c.name.clone(),
                     started_at,
-                    // What starting took, then millionths of a core for `ran`
-                    // milliseconds, in nanoseconds.
-                    cpu_ns: STARTUP_CPU_NS + used.cpu.saturating_mul(ran),
+                    cpu_ns: STARTUP_CPU_NS + c.cpu_time(started_at, now),
                     memory: used.memory,
                 });
             }
         }
         out
+    }
+
+    /// The request loops its running containers run, with their pods' namespaces.
+    pub fn request_loops(&self) -> impl Iterator<Item = (&str, &usage::RequestLoop)> + '_ {
+        self.pods.values().flat_map(|rt| {
+            rt.containers
+                .iter()
+                .filter(|c| matches!(c.state, State::Running { exit: None, .. }))
+                .filter_map(|c| c.client.as_ref())
+                .map(|l| (rt.namespace.as_str(), l))
+        })
+    }
+
+    /// How a pod serves a request, if its first container runs: what one costs
+    /// (millionths of a core-second) and how fast it goes (millionths of a core: its CPU
+    /// limit, one core at most).
+    pub fn serving(&self, namespace: &str, pod: &str) -> Option<(u64, u64)> {
+        let rt = self
+            .pods
+            .values()
+            .find(|rt| rt.namespace == namespace && rt.name == pod)?;
+        let c = rt.containers.first()?;
+        if !matches!(c.state, State::Running { exit: None, .. }) {
+            return None;
+        }
+        let speed = c
+            .cpu_limit
+            .map_or(usage::CORE, |l| l.min(usage::CORE))
+            .max(1);
+        Some((c.request_cost, speed))
+    }
+
+    /// Sets what serving requests takes each pod's first container from `now` on
+    /// (millionths of a core, by namespace and pod name; none for those not listed).
+    pub fn set_loads(&mut self, loads: &BTreeMap<(String, String), u64>, now: Millis) {
+        for rt in self.pods.values_mut() {
+            let load = loads
+                .get(&(rt.namespace.clone(), rt.name.clone()))
+                .copied()
+                .unwrap_or(0);
+            if let Some(c) = rt.containers.first_mut() {
+                c.set_load(load, now);
+            }
+        }
     }
 
     /// Marks images as already present (pre-pulled on a fresh node).
@@ -2010,6 +2086,8 @@ impl Kubelet {
                             // by the kernel as soon as it has.
                             let argv = process::argv(&command, &args);
                             c.usage = usage::usage(img, &argv);
+                            c.client = usage::request_loop(&argv);
+                            c.request_cost = usage::request_cost(img);
                             c.oom = c.memory_limit.is_some_and(|limit| c.usage.memory > limit);
                             match b {
                                 Behaviour::Forever { .. } | Behaviour::Exits { .. } if c.oom => {

@@ -6,6 +6,7 @@
 //! kill).
 
 use super::images::Image;
+use crate::clock::Millis;
 
 const MI: u64 = 1024 * 1024;
 /// One core, in millionths.
@@ -60,6 +61,7 @@ fn at_rest(repository: &str) -> Usage {
         "metrics-server" => (3_000, 19),
         "tomcat" => (2_000, 120),
         "python" | "node" => (200, 10),
+        "hpa-example" => (1_000, 11),
         _ => (0, 1),
     };
     Usage {
@@ -104,6 +106,71 @@ fn stress(args: &[String]) -> Usage {
     }
 }
 
+/// A loop that sends HTTP requests one after another, as a load generator does (the
+/// HPA walkthrough's `while sleep 0.01; do wget -q -O- http://php-apache; done`): the
+/// host and port it asks, and how long it pauses between requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLoop {
+    pub host: String,
+    pub port: u16,
+    pub pause: Millis,
+}
+
+/// The request loop a container's command line runs, if it is one: a shell loop
+/// (`while`, `until` or `for`) around `wget` or `curl` of an `http://` or `https://`
+/// URL, its pauses the `sleep`s in it.
+pub fn request_loop(argv: &[String]) -> Option<RequestLoop> {
+    let script = argv.join(" ");
+    let words: Vec<&str> = script
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let looping = words
+        .iter()
+        .any(|w| matches!(*w, "while" | "until" | "for"));
+    let fetches = words
+        .iter()
+        .any(|w| matches!(w.rsplit('/').next(), Some("wget" | "curl")));
+    if !looping || !fetches {
+        return None;
+    }
+    let (url, default_port) = words.iter().find_map(|w| {
+        w.strip_prefix("http://")
+            .map(|u| (u, 80))
+            .or_else(|| w.strip_prefix("https://").map(|u| (u, 443)))
+    })?;
+    let authority = url.split('/').next().unwrap_or("");
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().ok()?),
+        None => (authority, default_port),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let pause = words
+        .windows(2)
+        .filter(|w| w[0] == "sleep")
+        .filter_map(|w| w[1].parse::<f64>().ok())
+        .map(|s| (s * 1000.0) as Millis)
+        .sum();
+    Some(RequestLoop {
+        host: host.to_string(),
+        port,
+        pause,
+    })
+}
+
+/// What a server's process spends on one request, in millionths of a core-second:
+/// hpa-example's page computes a million square roots (about a tenth of a core-second);
+/// other servers answer in half a millisecond.
+pub fn request_cost(image: &Image) -> u64 {
+    match image.repository.rsplit('/').next() {
+        Some("hpa-example") => 100_000,
+        _ => 500,
+    }
+}
+
 /// A memory quantity of a manifest (`100Mi`) in bytes.
 pub fn bytes(quantity: &serde_json::Value) -> Option<u64> {
     quantity
@@ -133,6 +200,32 @@ fn size(s: &str) -> Option<u64> {
 mod tests {
     use super::super::images::pull;
     use super::*;
+
+    #[test]
+    fn request_loops() {
+        let argv = |s: &str| vec!["/bin/sh".to_string(), "-c".to_string(), s.to_string()];
+        let walkthrough = "while sleep 0.01; do wget -q -O- http://php-apache; done";
+        assert_eq!(
+            request_loop(&argv(walkthrough)),
+            Some(RequestLoop {
+                host: "php-apache".into(),
+                port: 80,
+                pause: 10
+            })
+        );
+        let curl = "while true; do curl -s http://web.prod.svc:8080/x; sleep 1; done";
+        let got = request_loop(&argv(curl)).expect("a loop");
+        assert_eq!(
+            (got.host.as_str(), got.port, got.pause),
+            ("web.prod.svc", 8080, 1000)
+        );
+        assert_eq!(request_loop(&argv("wget -q -O- http://php-apache")), None);
+        assert_eq!(request_loop(&argv("while true; do sleep 1; done")), None);
+        assert_eq!(
+            request_loop(&argv("while true; do wget http://:x; done")),
+            None
+        );
+    }
 
     #[test]
     fn stress_holds_what_it_asks_for() {

@@ -136,7 +136,11 @@ fn samples(items: &[Value], resource: &str, container: Option<&str>) -> BTreeMap
         }
         let values: Option<Vec<i128>> = containers
             .iter()
-            .map(|c| c["usage"][resource].as_str().and_then(quantity::parse))
+            .map(|c| {
+                c["usage"][resource]
+                    .as_str()
+                    .and_then(quantity::milli_value)
+            })
             .collect();
         let Some(values) = values else { continue };
         out.insert(
