@@ -24,15 +24,23 @@ fn scaled(s: &str, up: bool) -> Option<i128> {
     if num.is_empty() || num == "." {
         return None;
     }
-    // Whole numbers of the small units, exactly.
-    let divisor = match suffix {
-        "n" => Some(1_000_000),
-        "u" => Some(1_000),
+    // Whole numbers, exactly: milli-units are n * multiplier / divisor.
+    let exact: Option<(i128, i128)> = match suffix {
+        "n" => Some((1, 1_000_000)),
+        "u" => Some((1, 1_000)),
+        "m" => Some((1, 1)),
+        "" => Some((1_000, 1)),
+        "k" => Some((1_000_000, 1)),
+        "M" => Some((1_000_000_000, 1)),
+        "Ki" => Some((1_024_000, 1)),
+        "Mi" => Some((1_048_576_000, 1)),
+        "Gi" => Some((1_073_741_824_000, 1)),
         _ => None,
     };
-    if let (Some(d), Ok(n)) = (divisor, num.parse::<i128>()) {
-        let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
-        let carry = if up { r != 0 } else { r * 2 >= d };
+    if let (Some((multiplier, divisor)), Ok(n)) = (exact, num.parse::<i64>()) {
+        let n = i128::from(n) * multiplier;
+        let (q, r) = (n.div_euclid(divisor), n.rem_euclid(divisor));
+        let carry = if up { r != 0 } else { r * 2 >= divisor };
         return Some(q + i128::from(carry));
     }
     let value: f64 = num.parse().ok()?;

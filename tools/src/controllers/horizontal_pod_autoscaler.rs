@@ -22,14 +22,30 @@ use crate::describe::time_of;
 use crate::quantity;
 use crate::time::{Millis, SECOND};
 
-/// `--horizontal-pod-autoscaler-tolerance`.
-const TOLERANCE: f64 = 0.1;
-/// `--horizontal-pod-autoscaler-downscale-stabilization`.
-const DOWNSCALE_WINDOW: Millis = 300 * SECOND;
-/// `--horizontal-pod-autoscaler-cpu-initialization-period`.
-const CPU_INITIALIZATION: Millis = 300 * SECOND;
-/// `--horizontal-pod-autoscaler-initial-readiness-delay`.
-const READINESS_DELAY: Millis = 30 * SECOND;
+/// The controller manager's options for it (`--horizontal-pod-autoscaler-*`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Options {
+    /// `--horizontal-pod-autoscaler-tolerance`.
+    pub tolerance: f64,
+    /// `--horizontal-pod-autoscaler-downscale-stabilization`.
+    pub downscale_stabilization: Millis,
+    /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
+    pub cpu_initialization_period: Millis,
+    /// `--horizontal-pod-autoscaler-initial-readiness-delay`.
+    pub initial_readiness_delay: Millis,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tolerance: 0.1,
+            downscale_stabilization: 300 * SECOND,
+            cpu_initialization_period: 300 * SECOND,
+            initial_readiness_delay: 30 * SECOND,
+        }
+    }
+}
 
 /// A replica count the controller recommended, and when.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -67,11 +83,14 @@ pub struct Request {
     pub metrics: Result<Vec<Value>, String>,
     pub history: History,
     pub now: Millis,
+    #[serde(default)]
+    pub options: Options,
 }
 
-/// What the sync does: record `events`; write `rescale` to the target's scale (on
-/// failure record `New size: ...; error: ...` and write `failed_status` instead); write
-/// `status` if it changed; keep `history`.
+/// What the sync does: record `events`; write `rescale` (the new size and why) to the
+/// target's scale (on failure record `New size: ...; error: ...` and write
+/// `failed_status` instead, its `{error}` replaced by the error); write `status` if it
+/// changed; keep `history`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Decision {
     pub events: Vec<[String; 3]>,
@@ -181,6 +200,7 @@ fn group_pods(
     samples: &BTreeMap<String, Sample>,
     resource: &str,
     now: Millis,
+    options: &Options,
 ) -> Groups {
     let mut g = Groups {
         ready: 0,
@@ -207,10 +227,10 @@ fn group_pods(
             let started = time_of(&pod["status"]["startTime"]);
             let unready = match (ready_condition(pod), started) {
                 (Some((ready, since)), Some(start)) => {
-                    if start + CPU_INITIALIZATION > now {
+                    if start + options.cpu_initialization_period > now {
                         !ready || sample.at < since + sample.window
                     } else {
-                        !ready && start + READINESS_DELAY > since
+                        !ready && start + options.initial_readiness_delay > since
                     }
                 }
                 _ => true,
@@ -280,7 +300,7 @@ struct Tolerances {
 }
 
 impl Tolerances {
-    fn of(hpa: &Value) -> Self {
+    fn of(hpa: &Value, default: f64) -> Self {
         let side = |rules: &str| {
             hpa["spec"]["behavior"][rules]["tolerance"]
                 .as_str()
@@ -291,7 +311,7 @@ impl Tolerances {
                         .map(|f| f.to_string())
                 })
                 .and_then(|q| quantity::parse(&q))
-                .map_or(TOLERANCE, |milli| milli as f64 / 1000.0)
+                .map_or(default, |milli| milli as f64 / 1000.0)
         };
         Tolerances {
             down: side("scaleDown"),
@@ -341,12 +361,12 @@ fn resource_replicas(
     if pods.is_empty() {
         return Err("no pods returned by selector while calculating replica count".into());
     }
-    let groups = group_pods(pods, &metrics, resource, q.now);
+    let groups = group_pods(pods, &metrics, resource, q.now, &q.options);
     metrics.retain(|p, _| !groups.ignored.contains(p) && !groups.unready.contains(p));
     if metrics.is_empty() {
         return Err("did not receive metrics for targeted pods (pods might be unready)".into());
     }
-    let tolerances = Tolerances::of(&q.hpa);
+    let tolerances = Tolerances::of(&q.hpa, q.options.tolerance);
     let requests = match target {
         Target::Utilization(_) => requests(pods, resource, container)?,
         Target::Average(_) => BTreeMap::new(),
@@ -390,18 +410,20 @@ fn resource_replicas(
         return Ok(proposal((usage_ratio * groups.ready as f64).ceil() as i64));
     }
     let mut values = values;
+    // Missing pods count as using their request (or the target, if higher) on a
+    // scale-down and nothing on a scale-up; at a ratio of exactly 1 they are left out.
     for p in &groups.missing {
-        let filled = if usage_ratio < 1.0 {
-            match target {
+        if usage_ratio < 1.0 {
+            let filled = match target {
                 Target::Utilization(t) => {
                     requests.get(p).copied().unwrap_or(0) * (*t).max(100) / 100
                 }
                 Target::Average(t) => *t,
-            }
-        } else {
-            0
-        };
-        values.insert(p.clone(), filled);
+            };
+            values.insert(p.clone(), filled);
+        } else if usage_ratio > 1.0 {
+            values.insert(p.clone(), 0);
+        }
     }
     if scale_up_with_unready {
         for p in &groups.unready {
@@ -535,8 +557,8 @@ fn compute_metric(q: &Request, pods: &[Value], current: i64, spec: &Value) -> Co
 
 /// `stabilizeRecommendation` (no behavior): the highest recommendation of the last
 /// five minutes, this one included.
-fn stabilize(history: &mut History, desired: i64, now: Millis) -> i64 {
-    let cutoff = now - DOWNSCALE_WINDOW;
+fn stabilize(history: &mut History, desired: i64, now: Millis, window: Millis) -> i64 {
+    let cutoff = now - window;
     let mut highest = desired;
     let mut old = None;
     for (i, r) in history.recommendations.iter().enumerate() {
@@ -566,6 +588,7 @@ fn stabilize_with_behavior(
     current: i64,
     desired: i64,
     now: Millis,
+    downscale_window: Millis,
 ) -> i64 {
     let window = |rules: &str, default: i64| {
         behavior[rules]["stabilizationWindowSeconds"]
@@ -574,7 +597,7 @@ fn stabilize_with_behavior(
             * SECOND
     };
     let up_cutoff = now - window("scaleUp", 0);
-    let down_cutoff = now - window("scaleDown", DOWNSCALE_WINDOW / SECOND);
+    let down_cutoff = now - window("scaleDown", downscale_window / SECOND);
     let (mut up, mut down) = (desired, desired);
     let mut old = None;
     for (i, r) in history.recommendations.iter().enumerate() {
@@ -696,7 +719,8 @@ fn normalize(
     let behavior = &q.hpa["spec"]["behavior"];
     let now = q.now;
     let (stabilized, limited) = if behavior.is_object() {
-        let stabilized = stabilize_with_behavior(history, behavior, current, desired, now);
+        let window = q.options.downscale_stabilization;
+        let stabilized = stabilize_with_behavior(history, behavior, current, desired, now, window);
         if stabilized != desired {
             if desired >= current {
                 st.set("AbleToScale", true, "ScaleUpStabilized", "recent recommendations were lower than current one, applying the lowest recent recommendation".into());
@@ -742,7 +766,7 @@ fn normalize(
         };
         (stabilized, limited)
     } else {
-        let stabilized = stabilize(history, desired, now);
+        let stabilized = stabilize(history, desired, now, q.options.downscale_stabilization);
         if stabilized != desired {
             st.set("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into());
         } else {
@@ -791,7 +815,6 @@ fn normalize(
 
 /// The status `setStatus` writes.
 fn status_of(
-    hpa: &Value,
     current: i64,
     desired: i64,
     metrics: Value,
@@ -808,7 +831,6 @@ fn status_of(
     if !conditions.is_empty() {
         status["conditions"] = json!(conditions);
     }
-    let _ = hpa;
     status
 }
 
@@ -897,35 +919,32 @@ pub fn decide(q: &Request) -> Decision {
                 d.events
                     .push(event("Warning", "FailedComputeMetricsReplicas", error));
                 let desired = old["desiredReplicas"].as_i64().unwrap_or(0);
-                d.status = status_of(hpa, current, desired, statuses, &st.conditions, last_scale);
+                d.status = status_of(current, desired, statuses, &st.conditions, last_scale);
                 return d;
             }
         }
     };
     let rescale = desired != current && !(current == 0 && min != 0);
     if rescale {
-        d.failed_status = {
-            let mut failed = st.conditions.clone();
-            let mut f = Status {
-                conditions: std::mem::take(&mut failed),
-                now: &now_stamp,
-            };
-            f.set(
-                "AbleToScale",
-                false,
-                "FailedUpdateScale",
-                "the HPA controller was unable to update the target scale: {error}".into(),
-            );
-            let previous = old["desiredReplicas"].as_i64().unwrap_or(0);
-            status_of(
-                hpa,
-                current,
-                previous,
-                metric_statuses.clone(),
-                &f.conditions,
-                last_scale.clone(),
-            )
+        // On failure the condition says why and the desired count stays.
+        let mut failed = Status {
+            conditions: st.conditions.clone(),
+            now: &now_stamp,
         };
+        failed.set(
+            "AbleToScale",
+            false,
+            "FailedUpdateScale",
+            "the HPA controller was unable to update the target scale: {error}".into(),
+        );
+        let previous = old["desiredReplicas"].as_i64().unwrap_or(0);
+        d.failed_status = status_of(
+            current,
+            previous,
+            metric_statuses.clone(),
+            &failed.conditions,
+            last_scale.clone(),
+        );
         st.set(
             "AbleToScale",
             true,
@@ -940,7 +959,6 @@ pub fn decide(q: &Request) -> Decision {
         store_scale_event(&mut d.history, &spec["behavior"], current, desired, q.now);
         d.rescale = Some((desired, reason));
         d.status = status_of(
-            hpa,
             current,
             desired,
             metric_statuses,
@@ -949,7 +967,6 @@ pub fn decide(q: &Request) -> Decision {
         );
     } else {
         d.status = status_of(
-            hpa,
             current,
             current,
             metric_statuses,

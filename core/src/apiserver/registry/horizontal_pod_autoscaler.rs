@@ -96,12 +96,18 @@ impl Strategy for HorizontalPodAutoscaler {
                 METRIC_TYPES,
             ));
             if let Some(r) = &m.resource {
-                if r.target.type_ == "Utilization"
-                    && r.target.average_utilization.is_none_or(|u| u < 1)
-                {
+                let utilization = r.target.average_utilization;
+                if utilization.is_none() && r.target.average_value.is_none() {
                     errs.push(FieldError::required(format!(
                         "spec.metrics[{i}].resource.target.averageUtilization"
                     )).with_detail("Required value: must set either a target raw value or a target utilization"));
+                }
+                if let Some(u) = utilization.filter(|u| *u < 1) {
+                    errs.push(FieldError::invalid_raw(
+                        format!("spec.metrics[{i}].resource.target.averageUtilization"),
+                        &u.to_string(),
+                        "must be greater than 0",
+                    ));
                 }
             }
         }
