@@ -249,8 +249,9 @@ pub fn pod_template(template: &Value) -> Option<String> {
     call("pod_template", template)
 }
 
-/// A controller's decision for one sync (`kubarium_tools::controllers`), as JSON; None
-/// when the tools are not loaded.
+/// A decision the tools module makes, as JSON: a controller's for one sync
+/// (`kubarium_tools::controllers`), the eviction subresource's (`eviction`); None when
+/// the tools are not loaded.
 pub fn reconcile(controller: &str, request: &Value) -> Option<Value> {
     call(controller, request)
 }

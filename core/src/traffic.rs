@@ -2,7 +2,7 @@
 //! generator (a container looping over HTTP requests, `kubelet::usage::request_loop`)
 //! sends one request at a time to a Service, named as cluster DNS resolves it from the
 //! client's namespace (`php-apache`, `php-apache.default`, `...svc`,
-//! `...svc.cluster.local`) or by its cluster IP, on one of its ports; the requests are
+//! `...svc.cluster.local`), on one of its ports; the requests are
 //! spread evenly over the Service's ready pods, as kube-proxy spreads them. A request
 //! takes its server its cost over its speed (its CPU limit, one core at most), so a
 //! client sends one each pause plus that time, and each server's CPU rises by its share
@@ -18,19 +18,16 @@ use crate::apiserver::ApiServer;
 use crate::kubelet::usage::RequestLoop;
 use crate::kubelet::Kubelet;
 
-/// The Service a client's request loop reaches, if there is one with that port.
+/// The Service a client's request loop reaches, if there is one with that port: the
+/// host is `<service>[.<namespace>[.svc[.cluster.local]]]`.
 fn service(api: &ApiServer, ns: &str, client: &RequestLoop) -> Option<Value> {
-    let parts: Vec<&str> = client.host.split('.').collect();
-    let found = match parts.as_slice() {
-        [name] => api.get(resources::services(), ns, name).ok(),
-        [name, ns] | [name, ns, "svc"] | [name, ns, "svc", "cluster", "local"] => {
-            api.get(resources::services(), ns, name).ok()
-        }
-        _ => api
-            .list(resources::services(), None)
-            .into_iter()
-            .find(|s| s["spec"]["clusterIP"] == client.host.as_str()),
-    }?;
+    let mut parts = client.host.splitn(3, '.');
+    let name = parts.next()?;
+    let ns = parts.next().unwrap_or(ns);
+    if !matches!(parts.next(), None | Some("svc" | "svc.cluster.local")) {
+        return None;
+    }
+    let found = api.get(resources::services(), ns, name).ok()?;
     let has_port = found["spec"]["ports"]
         .as_array()
         .into_iter()
@@ -65,17 +62,17 @@ fn ready_pods(api: &ApiServer, svc: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// What serving requests takes each pod now (millionths of a core, by namespace and
-/// pod name).
-pub fn loads(api: &ApiServer, kubelets: &[Kubelet]) -> BTreeMap<(String, String), u64> {
-    let mut loads: BTreeMap<(String, String), u64> = BTreeMap::new();
+/// What serving requests takes each pod now (millionths of a core, by
+/// `namespace/name`).
+pub fn loads(api: &ApiServer, kubelets: &[Kubelet]) -> BTreeMap<String, u64> {
+    let mut loads: BTreeMap<String, u64> = BTreeMap::new();
     for k in kubelets.iter().filter(|k| k.running()) {
         for (ns, client) in k.request_loops() {
             let Some(svc) = service(api, ns, client) else {
                 continue;
             };
-            // Each server: its namespace and name, a request's cost and its speed.
-            let servers: Vec<(String, String, u64, u64)> = ready_pods(api, &svc)
+            // Each server: its `namespace/name`, a request's cost and its speed.
+            let servers: Vec<(String, u64, u64)> = ready_pods(api, &svc)
                 .iter()
                 .filter_map(|p| {
                     let (ns, name) = (
@@ -85,7 +82,7 @@ pub fn loads(api: &ApiServer, kubelets: &[Kubelet]) -> BTreeMap<(String, String)
                     let node = p["spec"]["nodeName"].as_str()?;
                     let kubelet = kubelets.iter().find(|k| k.node == node && k.running())?;
                     let (cost, speed) = kubelet.serving(ns, name)?;
-                    Some((ns.to_string(), name.to_string(), cost, speed))
+                    Some((format!("{ns}/{name}"), cost, speed))
                 })
                 .collect();
             let n = servers.len() as u64;
@@ -95,12 +92,12 @@ pub fn loads(api: &ApiServer, kubelets: &[Kubelet]) -> BTreeMap<(String, String)
             // A request's mean time (microseconds), and one cycle of the loop.
             let serve: u64 = servers
                 .iter()
-                .map(|(_, _, cost, speed)| cost.saturating_mul(1_000_000) / speed)
+                .map(|(_, cost, speed)| cost.saturating_mul(1_000_000) / speed)
                 .sum::<u64>()
                 / n;
             let cycle = (client.pause.max(0) as u64).saturating_mul(1000) + serve.max(1);
-            for (ns, name, cost, _) in servers {
-                *loads.entry((ns, name)).or_default() += cost.saturating_mul(1_000_000) / cycle / n;
+            for (pod, cost, _) in servers {
+                *loads.entry(pod).or_default() += cost.saturating_mul(1_000_000) / cycle / n;
             }
         }
     }

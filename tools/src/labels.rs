@@ -30,6 +30,36 @@ pub fn selector_string(
         .join(",")
 }
 
+/// Whether a `metav1.LabelSelector` (as JSON) selects an object with `labels`: a null
+/// selector selects nothing, an empty one everything.
+pub fn selects(sel: &Value, labels: &Value) -> bool {
+    if sel.is_null() {
+        return false;
+    }
+    let by_labels = sel["matchLabels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .all(|(k, v)| labels[k] == *v);
+    let by_expressions = sel["matchExpressions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|e| {
+            let have = labels[e["key"].as_str().unwrap_or("")].as_str();
+            let values = e["values"].as_array();
+            let listed = |h: &str| values.is_some_and(|vs| vs.iter().any(|v| v == h));
+            match e["operator"].as_str() {
+                Some("In") => have.is_some_and(listed),
+                Some("NotIn") => have.is_none_or(|h| !listed(h)),
+                Some("Exists") => have.is_some(),
+                Some("DoesNotExist") => have.is_none(),
+                _ => false,
+            }
+        });
+    by_labels && by_expressions
+}
+
 /// A node's ROLES column.
 pub fn node_roles(node: &Value) -> String {
     let mut roles: Vec<String> = node["metadata"]["labels"]

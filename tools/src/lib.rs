@@ -17,6 +17,7 @@ pub mod crictl;
 pub mod cron;
 pub mod debug;
 pub mod describe;
+pub mod eviction;
 pub mod explain;
 pub mod expose;
 pub mod find;
@@ -85,6 +86,7 @@ pub fn call(name: &str, request: &str) -> String {
         "file" => answer(request, |name: &String| bootstrap::file(name)),
         "yaml" => answer(request, yaml::decode),
         "ps" => answer(request, ps::run),
+        "request_loop" => answer(request, |argv: &Vec<String>| ps::request_loop(argv)),
         "debug" => answer(request, debug::plan),
         "expose" => answer(request, expose::service),
         "generate" => answer(request, generators::build),
@@ -96,6 +98,7 @@ pub fn call(name: &str, request: &str) -> String {
         "daemonset" => answer(request, controllers::daemon_set::decide),
         "statefulset" => answer(request, controllers::stateful_set::decide),
         "disruption" => answer(request, controllers::disruption::decide),
+        "eviction" => answer(request, eviction::decide),
         "horizontal_pod_autoscaler" => {
             answer(request, controllers::horizontal_pod_autoscaler::decide)
         }

@@ -125,15 +125,9 @@ impl HorizontalPodAutoscalerController {
                     SOURCE,
                 );
                 status = d["failed_status"].take();
-                for c in status["conditions"].as_array_mut().into_iter().flatten() {
-                    if c["reason"] == "FailedUpdateScale" {
-                        let m = c["message"]
-                            .as_str()
-                            .unwrap_or("")
-                            .replace("{error}", &e.message);
-                        c["message"] = json!(m);
-                    }
-                }
+                // AbleToScale, set first in every sync, says why.
+                let why = &mut status["conditions"][0]["message"];
+                *why = json!(format!("{}{}", why.as_str().unwrap_or(""), e.message));
             }
         }
         if status != hpa["status"] {

@@ -110,7 +110,7 @@ pub fn read(ctx: &Ctx<'_>, files: &[String]) -> Result<Vec<Doc>, String> {
             continue;
         }
         if super::urls::is_url(f) {
-            docs.extend(parse_documents(super::urls::fetch(f)?, f)?);
+            docs.extend(parse_documents(&super::urls::fetch(f)?, f)?);
             continue;
         }
         let path = fs::resolve(ctx.cwd, f);

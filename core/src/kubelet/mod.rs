@@ -982,13 +982,11 @@ impl Kubelet {
     }
 
     /// Sets what serving requests takes each pod's first container from `now` on
-    /// (millionths of a core, by namespace and pod name; none for those not listed).
-    pub fn set_loads(&mut self, loads: &BTreeMap<(String, String), u64>, now: Millis) {
+    /// (millionths of a core, by `namespace/name`; none for those not listed).
+    pub fn set_loads(&mut self, loads: &BTreeMap<String, u64>, now: Millis) {
         for rt in self.pods.values_mut() {
-            let load = loads
-                .get(&(rt.namespace.clone(), rt.name.clone()))
-                .copied()
-                .unwrap_or(0);
+            let key = format!("{}/{}", rt.namespace, rt.name);
+            let load = loads.get(&key).copied().unwrap_or(0);
             if let Some(c) = rt.containers.first_mut() {
                 c.set_load(load, now);
             }

@@ -116,48 +116,14 @@ pub struct RequestLoop {
     pub pause: Millis,
 }
 
-/// The request loop a container's command line runs, if it is one: a shell loop
-/// (`while`, `until` or `for`) around `wget` or `curl` of an `http://` or `https://`
-/// URL, its pauses the `sleep`s in it.
+/// The request loop a container's command line runs, if it is one
+/// (`kubarium_tools::ps::request_loop` reads it).
 pub fn request_loop(argv: &[String]) -> Option<RequestLoop> {
-    let script = argv.join(" ");
-    let words: Vec<&str> = script
-        .split(|c: char| c.is_whitespace() || c == ';')
-        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let looping = words
-        .iter()
-        .any(|w| matches!(*w, "while" | "until" | "for"));
-    let fetches = words
-        .iter()
-        .any(|w| matches!(w.rsplit('/').next(), Some("wget" | "curl")));
-    if !looping || !fetches {
-        return None;
-    }
-    let (url, default_port) = words.iter().find_map(|w| {
-        w.strip_prefix("http://")
-            .map(|u| (u, 80))
-            .or_else(|| w.strip_prefix("https://").map(|u| (u, 443)))
-    })?;
-    let authority = url.split('/').next().unwrap_or("");
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse().ok()?),
-        None => (authority, default_port),
-    };
-    if host.is_empty() {
-        return None;
-    }
-    let pause = words
-        .windows(2)
-        .filter(|w| w[0] == "sleep")
-        .filter_map(|w| w[1].parse::<f64>().ok())
-        .map(|s| (s * 1000.0) as Millis)
-        .sum();
+    let found = crate::tools::reconcile("request_loop", &serde_json::json!(argv))?;
     Some(RequestLoop {
-        host: host.to_string(),
-        port,
-        pause,
+        host: found[0].as_str()?.to_string(),
+        port: u16::try_from(found[1].as_u64()?).ok()?,
+        pause: found[2].as_i64()?,
     })
 }
 
@@ -200,32 +166,6 @@ fn size(s: &str) -> Option<u64> {
 mod tests {
     use super::super::images::pull;
     use super::*;
-
-    #[test]
-    fn request_loops() {
-        let argv = |s: &str| vec!["/bin/sh".to_string(), "-c".to_string(), s.to_string()];
-        let walkthrough = "while sleep 0.01; do wget -q -O- http://php-apache; done";
-        assert_eq!(
-            request_loop(&argv(walkthrough)),
-            Some(RequestLoop {
-                host: "php-apache".into(),
-                port: 80,
-                pause: 10
-            })
-        );
-        let curl = "while true; do curl -s http://web.prod.svc:8080/x; sleep 1; done";
-        let got = request_loop(&argv(curl)).expect("a loop");
-        assert_eq!(
-            (got.host.as_str(), got.port, got.pause),
-            ("web.prod.svc", 8080, 1000)
-        );
-        assert_eq!(request_loop(&argv("wget -q -O- http://php-apache")), None);
-        assert_eq!(request_loop(&argv("while true; do sleep 1; done")), None);
-        assert_eq!(
-            request_loop(&argv("while true; do wget http://:x; done")),
-            None
-        );
-    }
 
     #[test]
     fn stress_holds_what_it_asks_for() {

@@ -8,6 +8,8 @@
 //! disruptions, `SyncFailed`) when the expected count cannot be worked out.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use super::{name, ready_since, scaled, stamp, terminating};
@@ -17,14 +19,17 @@ use crate::time::{Millis, SECOND};
 /// How long an eviction's pod may take to be deleted before the budget counts it again.
 const DELETION_TIMEOUT: Millis = 120 * SECOND;
 
-/// What a sync reads: the budget, the pods its selector picks (by name), the scale of
-/// their controllers when the budget needs it (their sum and the pods without a
-/// controller, or why it could not be had), and now (Unix milliseconds).
+/// What a sync reads: the budget, the pods its selector picks (by name), and now (Unix
+/// milliseconds); when the budget counts its pods' controllers' scale, what the finders
+/// look through: the namespace's objects of each kind they know (by kind:
+/// `ReplicationController`, `ReplicaSet`, `Deployment`, `StatefulSet`) and, under
+/// `scales`, each other controller's Scale by uid (`{"scale": ...}`, null when it is
+/// gone) or why it has none (`{"error": ...}`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
     pub pdb: Value,
     pub pods: Vec<Value>,
-    pub scale: Option<Result<(i64, Vec<String>), String>>,
+    pub controllers: Option<Value>,
     pub now: Millis,
 }
 
@@ -38,13 +43,6 @@ pub struct Decision {
     pub status: Option<Value>,
     pub requeue: Option<Millis>,
     pub failed: bool,
-}
-
-/// Whether the budget needs its pods' controllers' scale (a percentage or
-/// `maxUnavailable`).
-pub fn needs_scale(pdb: &Value) -> bool {
-    let spec = &pdb["spec"];
-    !spec["maxUnavailable"].is_null() || spec["minAvailable"].is_string()
 }
 
 fn event(type_: &str, reason: &str, message: String) -> [String; 3] {
@@ -82,16 +80,113 @@ pub fn allowed_condition(allowed: i64, observed: &Value) -> Value {
         "observedGeneration": observed})
 }
 
+/// The controller reference of an object.
+fn controller(obj: &Value) -> Option<&Value> {
+    obj["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
+}
+
+/// The object of `kind` (in a group the finder accepts) that `reference` names, with its
+/// uid.
+fn find<'a>(controllers: &'a Value, kind: &str, reference: &Value) -> Option<&'a Value> {
+    let group = reference["apiVersion"]
+        .as_str()?
+        .split_once('/')
+        .map_or("", |(g, _)| g);
+    let groups: &[&str] = if kind == "ReplicationController" {
+        &[""]
+    } else {
+        &["apps", "extensions"]
+    };
+    if reference["kind"] != kind || !groups.contains(&group) {
+        return None;
+    }
+    controllers[kind].as_array()?.iter().find(|o| {
+        o["metadata"]["name"] == reference["name"] && o["metadata"]["uid"] == reference["uid"]
+    })
+}
+
+/// A pod's controller and its scale, as upstream's finders look for it in turn
+/// (ReplicationController, Deployment through its ReplicaSet, ReplicaSet, StatefulSet,
+/// then the scale subresource); Ok(None) when there is none.
+fn find_controller(
+    controllers: &Value,
+    reference: &Value,
+) -> Result<Option<(String, i64)>, String> {
+    let found = |o: &Value| {
+        let replicas = o["spec"]["replicas"].as_i64().unwrap_or(1);
+        Some((super::uid(o).to_string(), replicas))
+    };
+    if let Some(rc) = find(controllers, "ReplicationController", reference) {
+        return Ok(found(rc));
+    }
+    if let Some(rs) = find(controllers, "ReplicaSet", reference) {
+        match controller(rs) {
+            Some(owner) if owner["kind"] == "Deployment" => {
+                if let Some(d) = find(controllers, "Deployment", owner) {
+                    return Ok(found(d));
+                }
+                // Its Deployment gone, the scale subresource finds the ReplicaSet.
+                return Ok(found(rs));
+            }
+            _ => return Ok(found(rs)),
+        }
+    }
+    if let Some(set) = find(controllers, "StatefulSet", reference) {
+        return Ok(found(set));
+    }
+    let entry = &controllers["scales"][reference["uid"].as_str().unwrap_or("")];
+    if let Some(e) = entry["error"].as_str() {
+        return Err(e.to_string());
+    }
+    let scale = &entry["scale"];
+    Ok(
+        (scale["metadata"]["uid"] == reference["uid"] && !scale.is_null()).then(|| {
+            (
+                super::uid(scale).to_string(),
+                scale["spec"]["replicas"].as_i64().unwrap_or(0),
+            )
+        }),
+    )
+}
+
+/// The sum of the scales of the pods' controllers, and the pods without one.
+fn expected_scale(q: &Request) -> Result<(i64, Vec<String>), String> {
+    let Some(controllers) = &q.controllers else {
+        return Ok((0, vec![]));
+    };
+    let mut scales: BTreeMap<String, i64> = BTreeMap::new();
+    let mut unmanaged = vec![];
+    for pod in &q.pods {
+        let Some(reference) = controller(pod) else {
+            unmanaged.push(name(pod).to_string());
+            continue;
+        };
+        if reference["uid"]
+            .as_str()
+            .is_some_and(|u| scales.contains_key(u))
+        {
+            continue;
+        }
+        match find_controller(controllers, reference)? {
+            Some((uid, n)) => scales.insert(uid, n),
+            None => return Err(format!("found no controllers for pod \"{}\"", name(pod))),
+        };
+    }
+    Ok((scales.values().sum(), unmanaged))
+}
+
 /// The expected pods and how many of them must stay healthy.
 fn expected(q: &Request) -> Result<(i64, i64, Vec<String>), String> {
     let spec = &q.pdb["spec"];
-    let of_scale = || q.scale.clone().unwrap_or(Ok((0, vec![])));
     if !spec["maxUnavailable"].is_null() {
-        let (count, unmanaged) = of_scale()?;
+        let (count, unmanaged) = expected_scale(q)?;
         let max = scaled(&spec["maxUnavailable"], count, true);
         Ok((count, (count - max).max(0), unmanaged))
     } else if spec["minAvailable"].is_string() {
-        let (count, unmanaged) = of_scale()?;
+        let (count, unmanaged) = expected_scale(q)?;
         Ok((count, scaled(&spec["minAvailable"], count, true), unmanaged))
     } else if let Some(min) = spec["minAvailable"].as_i64() {
         Ok((q.pods.len() as i64, min, vec![]))

@@ -89,8 +89,8 @@ pub struct Request {
 
 /// What the sync does: record `events`; write `rescale` (the new size and why) to the
 /// target's scale (on failure record `New size: ...; error: ...` and write
-/// `failed_status` instead, its `{error}` replaced by the error); write `status` if it
-/// changed; keep `history`.
+/// `failed_status` instead, the error added to its first condition's message); write
+/// `status` if it changed; keep `history`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Decision {
     pub events: Vec<[String; 3]>,
@@ -935,7 +935,7 @@ pub fn decide(q: &Request) -> Decision {
             "AbleToScale",
             false,
             "FailedUpdateScale",
-            "the HPA controller was unable to update the target scale: {error}".into(),
+            "the HPA controller was unable to update the target scale: ".into(),
         );
         let previous = old["desiredReplicas"].as_i64().unwrap_or(0);
         d.failed_status = status_of(
