@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::controllers::disruption::allowed_condition;
-use crate::controllers::stamp;
+use crate::controllers::{set_condition, stamp};
 use crate::time::Millis;
 
 /// Past this many evictions the disruption controller has not yet confirmed, a budget
@@ -144,18 +144,8 @@ pub fn decide(q: &Request) -> Decision {
     budget["status"]["disruptionsAllowed"] = json!(allowed - 1);
     if allowed == 1 {
         let observed = budget["status"]["observedGeneration"].clone();
-        let cond = allowed_condition(0, &observed);
-        let conditions = budget["status"]["conditions"].as_array_mut();
-        if let Some(c) =
-            conditions.and_then(|cs| cs.iter_mut().find(|c| c["type"] == "DisruptionAllowed"))
-        {
-            let since = if c["status"] == cond["status"] {
-                c["lastTransitionTime"].clone()
-            } else {
-                stamp(q.now)
-            };
-            *c = cond;
-            c["lastTransitionTime"] = since;
+        if let Some(cs) = budget["status"]["conditions"].as_array_mut() {
+            set_condition(cs, allowed_condition(0, &observed), q.now);
         }
     }
     let pod = q.pod["metadata"]["name"].as_str().unwrap_or("");

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::{name, ready_since, scaled, stamp, terminating};
+use super::{name, ready_since, scaled, terminating};
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
 
@@ -47,25 +47,6 @@ pub struct Decision {
 
 fn event(type_: &str, reason: &str, message: String) -> [String; 3] {
     [type_.into(), reason.into(), message]
-}
-
-/// Sets the condition of `type_` as `meta.SetStatusCondition` does: the transition time
-/// moves only when the status changes.
-fn set_condition(conditions: &mut Vec<Value>, mut cond: Value, now: Millis) {
-    match conditions.iter_mut().find(|c| c["type"] == cond["type"]) {
-        Some(c) => {
-            cond["lastTransitionTime"] = if c["status"] == cond["status"] {
-                c["lastTransitionTime"].clone()
-            } else {
-                stamp(now)
-            };
-            *c = cond;
-        }
-        None => {
-            cond["lastTransitionTime"] = stamp(now);
-            conditions.push(cond);
-        }
-    }
 }
 
 /// The `DisruptionAllowed` condition for `allowed` disruptions (SufficientPods or
@@ -215,7 +196,7 @@ pub fn decide(q: &Request) -> Decision {
             let cond = json!({"type": "DisruptionAllowed", "status": "False",
                 "reason": "SyncFailed", "message": e,
                 "observedGeneration": old["observedGeneration"]});
-            set_condition(&mut conditions, cond, q.now);
+            super::set_condition(&mut conditions, cond, q.now);
             let mut status = old.clone();
             status["disruptionsAllowed"] = json!(0);
             status["conditions"] = Value::Array(conditions);
@@ -269,7 +250,7 @@ pub fn decide(q: &Request) -> Decision {
         (healthy - desired).max(0)
     };
     let generation = &pdb["metadata"]["generation"];
-    set_condition(
+    super::set_condition(
         &mut conditions,
         allowed_condition(allowed, generation),
         q.now,

@@ -104,33 +104,36 @@ fn event(type_: &str, reason: &str, message: String) -> [String; 3] {
     [type_.into(), reason.into(), message]
 }
 
-/// The status being built, as `setCondition` keeps conditions: in the order first set,
-/// the transition time moving only when the status does.
-struct Status<'a> {
+/// The status being built: its conditions in the order first set (`setCondition`).
+struct Status {
     conditions: Vec<Value>,
-    now: &'a Value,
+    now: Millis,
 }
 
-impl Status<'_> {
+impl Status {
     fn set(&mut self, type_: &str, status: bool, reason: &str, message: String) {
         let status = if status { "True" } else { "False" };
-        let cond = |since: Value| {
-            json!({"type": type_, "status": status, "lastTransitionTime": since,
-                "reason": reason, "message": message})
-        };
-        match self.conditions.iter_mut().find(|c| c["type"] == type_) {
-            Some(c) => {
-                let since = if c["status"] == status {
-                    c["lastTransitionTime"].clone()
-                } else {
-                    self.now.clone()
-                };
-                *c = cond(since);
-            }
-            None => self.conditions.push(cond(self.now.clone())),
-        }
+        let cond = json!({"type": type_, "status": status, "reason": reason, "message": message});
+        super::set_condition(&mut self.conditions, cond, self.now);
     }
 }
+
+/// AbleToScale's reasons and messages as normalization sets them.
+const UP_STABILIZED: (&str, &str) = (
+    "ScaleUpStabilized",
+    "recent recommendations were lower than current one, applying the lowest recent recommendation",
+);
+const DOWN_STABILIZED: (&str, &str) = ("ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation");
+const READY: (&str, &str) = ("ReadyForNewScale", "recommended size matches current size");
+/// ScalingLimited's when the rate limits bind.
+const UP_LIMIT: (&str, &str) = (
+    "ScaleUpLimit",
+    "the desired replica count is increasing faster than the maximum scale rate",
+);
+const DOWN_LIMIT: (&str, &str) = (
+    "ScaleDownLimit",
+    "the desired replica count is decreasing faster than the maximum scale rate",
+);
 
 /// A metric's value of each pod (milli-units) with its sample's time and window.
 struct Sample {
@@ -710,92 +713,61 @@ const TOO_MANY: &str = "the desired replica count is more than the maximum repli
 fn normalize(
     q: &Request,
     history: &mut History,
-    st: &mut Status<'_>,
+    st: &mut Status,
     current: i64,
     desired: i64,
     min: i64,
     max: i64,
 ) -> i64 {
     let behavior = &q.hpa["spec"]["behavior"];
-    let now = q.now;
-    let (stabilized, limited) = if behavior.is_object() {
-        let window = q.options.downscale_stabilization;
-        let stabilized = stabilize_with_behavior(history, behavior, current, desired, now, window);
-        if stabilized != desired {
-            if desired >= current {
-                st.set("AbleToScale", true, "ScaleUpStabilized", "recent recommendations were lower than current one, applying the lowest recent recommendation".into());
-            } else {
-                st.set("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into());
-            }
-        } else {
-            st.set(
-                "AbleToScale",
-                true,
-                "ReadyForNewScale",
-                "recommended size matches current size".into(),
-            );
-        }
-        let limited = if stabilized > current {
-            let limit =
-                policy_limit(&behavior["scaleUp"], history, current, true, now).max(current);
-            let (allowed, reason, message) = if max > limit {
-                (
-                    limit,
-                    "ScaleUpLimit",
-                    "the desired replica count is increasing faster than the maximum scale rate",
-                )
-            } else {
-                (max, "TooManyReplicas", TOO_MANY)
-            };
-            (stabilized > allowed).then_some((allowed, reason, message))
-        } else if stabilized < current {
-            let limit =
-                policy_limit(&behavior["scaleDown"], history, current, false, now).min(current);
-            let (allowed, reason, message) = if min < limit {
-                (
-                    limit,
-                    "ScaleDownLimit",
-                    "the desired replica count is decreasing faster than the maximum scale rate",
-                )
-            } else {
-                (min, "TooFewReplicas", TOO_FEW)
-            };
-            (stabilized < allowed).then_some((allowed, reason, message))
-        } else {
-            None
-        };
-        (stabilized, limited)
+    let (now, window) = (q.now, q.options.downscale_stabilization);
+    let with_behavior = behavior.is_object();
+    let stabilized = if with_behavior {
+        stabilize_with_behavior(history, behavior, current, desired, now, window)
     } else {
-        let stabilized = stabilize(history, desired, now, q.options.downscale_stabilization);
-        if stabilized != desired {
-            st.set("AbleToScale", true, "ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation".into());
-        } else {
-            st.set(
-                "AbleToScale",
-                true,
-                "ReadyForNewScale",
-                "recommended size matches current size".into(),
-            );
-        }
-        let up_limit = (2 * current).max(4);
-        let (allowed, reason, message) = if max > up_limit {
-            (
-                up_limit,
-                "ScaleUpLimit",
-                "the desired replica count is increasing faster than the maximum scale rate",
-            )
-        } else {
-            (max, "TooManyReplicas", TOO_MANY)
-        };
-        let limited = if stabilized < min {
-            Some((min, "TooFewReplicas", TOO_FEW))
-        } else if stabilized > allowed {
-            Some((allowed, reason, message))
+        stabilize(history, desired, now, window)
+    };
+    let (reason, message) = match stabilized.cmp(&desired) {
+        std::cmp::Ordering::Equal => READY,
+        _ if with_behavior && desired >= current => UP_STABILIZED,
+        _ => DOWN_STABILIZED,
+    };
+    st.set("AbleToScale", true, reason, message.into());
+    // The most replicas allowed now and the least, each with why it binds.
+    let (up, down) = if with_behavior {
+        let up = policy_limit(&behavior["scaleUp"], history, current, true, now).max(current);
+        let down = policy_limit(&behavior["scaleDown"], history, current, false, now).min(current);
+        (up, down)
+    } else {
+        ((2 * current).max(4), min)
+    };
+    let most = if max > up {
+        (up, UP_LIMIT)
+    } else {
+        (max, ("TooManyReplicas", TOO_MANY))
+    };
+    let least = if min < down {
+        (down, DOWN_LIMIT)
+    } else {
+        (min, ("TooFewReplicas", TOO_FEW))
+    };
+    // Without a behavior min is checked first; with one only the direction's bound.
+    let limited = if with_behavior {
+        if stabilized > current && stabilized > most.0 {
+            Some(most)
+        } else if stabilized < current && stabilized < least.0 {
+            Some(least)
         } else {
             None
-        };
-        (stabilized, limited)
+        }
+    } else if stabilized < min {
+        Some(least)
+    } else if stabilized > most.0 {
+        Some(most)
+    } else {
+        None
     };
+    let limited = limited.map(|(n, (reason, message))| (n, reason, message));
     match limited {
         Some((n, reason, message)) => {
             st.set("ScalingLimited", true, reason, message.into());
@@ -837,10 +809,9 @@ fn status_of(
 pub fn decide(q: &Request) -> Decision {
     let hpa = &q.hpa;
     let old = &hpa["status"];
-    let now_stamp = stamp(q.now);
     let mut st = Status {
         conditions: old["conditions"].as_array().cloned().unwrap_or_default(),
-        now: &now_stamp,
+        now: q.now,
     };
     let mut d = Decision {
         history: q.history.clone(),
@@ -929,7 +900,7 @@ pub fn decide(q: &Request) -> Decision {
         // On failure the condition says why and the desired count stays.
         let mut failed = Status {
             conditions: st.conditions.clone(),
-            now: &now_stamp,
+            now: q.now,
         };
         failed.set(
             "AbleToScale",
@@ -963,7 +934,7 @@ pub fn decide(q: &Request) -> Decision {
             desired,
             metric_statuses,
             &st.conditions,
-            now_stamp.clone(),
+            stamp(q.now),
         );
     } else {
         d.status = status_of(
@@ -983,7 +954,7 @@ fn compute_replicas(
     q: &Request,
     scale: &Value,
     current: i64,
-    st: &mut Status<'_>,
+    st: &mut Status,
     events: &mut Vec<[String; 3]>,
 ) -> Result<(i64, String, Value), (Value, String)> {
     let specs: Vec<Value> = q.hpa["spec"]["metrics"]

@@ -75,6 +75,25 @@ pub fn go_label_selector(sel: &Value) -> String {
     format!("&LabelSelector{{MatchLabels:map[string]string{{{labels}}},MatchExpressions:[]LabelSelectorRequirement{{{exprs}}},}}")
 }
 
+/// Sets the condition of `type_` as `meta.SetStatusCondition` does: the transition time
+/// moves only when the status changes.
+pub fn set_condition(conditions: &mut Vec<Value>, mut cond: Value, now: Millis) {
+    match conditions.iter_mut().find(|c| c["type"] == cond["type"]) {
+        Some(c) => {
+            cond["lastTransitionTime"] = if c["status"] == cond["status"] {
+                c["lastTransitionTime"].clone()
+            } else {
+                stamp(now)
+            };
+            *c = cond;
+        }
+        None => {
+            cond["lastTransitionTime"] = stamp(now);
+            conditions.push(cond);
+        }
+    }
+}
+
 /// A ControllerRevision's template (its data patches the owner's template whole).
 pub fn revision_template(rev: &Value) -> Value {
     let mut t = rev["data"]["spec"]["template"].clone();
