@@ -68,6 +68,8 @@ pub struct Cluster {
     compact_next: i64,
     /// Whether some pod serves requests (`traffic`), as last worked out.
     serving: bool,
+    /// The add-ons whose pods run, as last looked up.
+    add_ons: Vec<&'static str>,
 }
 
 /// How old the default cluster is when it is handed over: twelve minutes after
@@ -87,6 +89,7 @@ impl Cluster {
             compacted_at: 0,
             compact_next: 0,
             serving: false,
+            add_ons: vec![],
         }
     }
 
@@ -170,14 +173,35 @@ impl Cluster {
             .any(|k| k.runs_static(component.binary()))
     }
 
-    /// Which components run, each looked up once.
-    fn running(&self) -> [(Component, bool); 3] {
+    /// Which components run, each looked up once: the control plane's, and the add-ons
+    /// (which need the API server they talk to) as last looked up.
+    fn running(&self) -> Vec<(Component, bool)> {
+        let api = self.up(Component::ApiServer);
+        let add_ons = self.add_ons.iter().map(|&a| (Component::AddOn(a), api));
         [
             Component::ApiServer,
             Component::ControllerManager,
             Component::Scheduler,
         ]
         .map(|c| (c, self.up(c)))
+        .into_iter()
+        .chain(add_ons)
+        .collect()
+    }
+
+    /// Looks up which of the controllers' add-ons have a running pod.
+    fn find_add_ons(&mut self) {
+        let wanted = self.controllers.iter().filter_map(|c| match c.component() {
+            Component::AddOn(image) => Some(image),
+            _ => None,
+        });
+        let running = wanted
+            .filter(|&image| {
+                let mut kubelets = self.kubelets.iter().filter(|k| k.running());
+                kubelets.any(|k| k.running_image(image).is_some())
+            })
+            .collect();
+        self.add_ons = running;
     }
 
     /// Writes into each machine's files what commands run in its containers changed
@@ -216,6 +240,7 @@ impl Cluster {
         self.write_host_paths();
         self.run_systemd();
         self.boot_due();
+        self.find_add_ons();
         for _ in 0..64 {
             let before = self.api.store.revision();
             let running = self.running();

@@ -37,6 +37,7 @@ pub mod klog;
 pub mod kubectl_args;
 pub mod labels;
 pub mod pod_security;
+pub mod program;
 pub mod ps;
 pub mod quantity;
 pub mod reference;
@@ -51,6 +52,7 @@ pub mod time;
 pub mod tls;
 pub mod top;
 pub mod value;
+pub mod vpa;
 pub mod yaml;
 
 use command::CmdResult;
@@ -102,6 +104,10 @@ pub fn call(name: &str, request: &str) -> String {
         "horizontal_pod_autoscaler" => {
             answer(request, controllers::horizontal_pod_autoscaler::decide)
         }
+        "vpa-recommender" => answer(request, vpa::recommender::step),
+        "vpa-updater" => answer(request, vpa::updater::step),
+        "vpa-admission-controller" => answer(request, vpa::admission_controller::step),
+        "vpa-admission-controller/webhook" => answer(request, vpa::admission_controller::webhook),
         "pod_template" => answer(request, describe::template),
         "component_check" => answer(request, components::check),
         "pod_security" => answer(request, pod_security::violations),

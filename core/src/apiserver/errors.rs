@@ -25,6 +25,8 @@ pub enum Reason {
     Timeout,
     /// 503: the server cannot serve now.
     ServiceUnavailable,
+    /// 400 with no reason: a webhook's refusal.
+    Unspecified,
 }
 
 impl Reason {
@@ -35,7 +37,7 @@ impl Reason {
             Reason::AlreadyExists | Reason::Conflict => 409,
             Reason::Invalid => 422,
             Reason::Forbidden => 403,
-            Reason::BadRequest => 400,
+            Reason::BadRequest | Reason::Unspecified => 400,
             Reason::MethodNotAllowed => 405,
             Reason::InternalError => 500,
             Reason::Expired => 410,
@@ -64,14 +66,29 @@ impl Reason {
             "TooManyRequests" => Reason::TooManyRequests,
             "Timeout" => Reason::Timeout,
             "ServiceUnavailable" => Reason::ServiceUnavailable,
+            "" => Reason::Unspecified,
             _ => Reason::InternalError,
+        }
+    }
+}
+
+impl Reason {
+    /// How kubectl starts an error from the server: `Error from server (NotFound)`, or
+    /// without a reason `Error from server`.
+    pub fn from_server(self) -> String {
+        match self {
+            Reason::Unspecified => "Error from server".into(),
+            r => format!("Error from server ({r})"),
         }
     }
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        match self {
+            Reason::Unspecified => Ok(()),
+            r => fmt::Debug::fmt(r, f),
+        }
     }
 }
 
@@ -356,6 +373,9 @@ impl ApiError {
             "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": self.message, "reason": self.reason.to_string(),
         });
+        if self.reason == Reason::Unspecified {
+            status.as_object_mut().map(|o| o.remove("reason"));
+        }
         if !details.is_empty() {
             status["details"] = Value::Object(details);
         }
@@ -416,7 +436,7 @@ impl ApiError {
                     s
                 }
             }
-            r => format!("Error from server ({r}): {}", self.message),
+            r => format!("{}: {}", r.from_server(), self.message),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! reacts to the changes its informers deliver from the store's watch (relisting only
 //! when its history was compacted away), and its reconcile steps are idempotent.
 
+pub mod add_on;
 pub mod api_service_availability;
 pub mod cluster_role_aggregation;
 pub mod controller_utils;
@@ -56,12 +57,15 @@ pub trait Controller: std::fmt::Debug {
     fn clone_box(&self) -> Box<dyn Controller>;
 }
 
-/// The control-plane binaries, each run as a static pod.
+/// The control-plane binaries, each run as a static pod, and the add-ons a learner
+/// installs, each run by a pod of its image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Component {
     ApiServer,
     ControllerManager,
     Scheduler,
+    /// An add-on, by its image's name (the last part of the repository).
+    AddOn(&'static str),
 }
 
 impl Component {
@@ -71,6 +75,7 @@ impl Component {
             Component::ApiServer => "kube-apiserver",
             Component::ControllerManager => "kube-controller-manager",
             Component::Scheduler => "kube-scheduler",
+            Component::AddOn(image) => image,
         }
     }
 }
@@ -111,6 +116,10 @@ pub fn defaults() -> Vec<Box<dyn Controller>> {
         Box::new(crd_naming::CrdNamingController::default()),
         Box::new(crd_finalizer::CrdFinalizer::default()),
         Box::new(api_service_availability::ApiServiceAvailability::default()),
+        // The Vertical Pod Autoscaler's programs, once a learner installs them.
+        Box::new(add_on::AddOnProgram::new("vpa-recommender")),
+        Box::new(add_on::AddOnProgram::new("vpa-updater")),
+        Box::new(add_on::AddOnProgram::new("vpa-admission-controller")),
     ]
 }
 

@@ -204,7 +204,8 @@ fn with_source(e: &ApiError, verb: &str, source: &str) -> String {
     match e.reason {
         crate::apiserver::errors::Reason::Invalid => e.kubectl_message(),
         r => format!(
-            "Error from server ({r}): error when {verb} \"{source}\": {}",
+            "{}: error when {verb} \"{source}\": {}",
+            r.from_server(),
             e.message
         ),
     }

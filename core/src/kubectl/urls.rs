@@ -1,13 +1,23 @@
 //! `-f URL` offline: Kubarium has no network, so kubectl reads a small table of
 //! well-known URLs from copies written for Kubarium (the same objects, names, images and
 //! arguments as the originals); any other URL fails as kubectl fails without a network.
-//! Later capabilities add their own (metrics-server, a CNI, ingress-nginx, ...).
+//! Later capabilities add their own (a CNI, ingress-nginx, ...).
 
 /// Where the Kubernetes documentation's examples are published.
 const EXAMPLE_ROOTS: [&str; 3] = [
     "k8s.io/examples/",
     "kubernetes.io/examples/",
     "raw.githubusercontent.com/kubernetes/website/main/content/en/examples/",
+];
+
+/// Where the Vertical Pod Autoscaler's manifests are published: its repository's deploy
+/// folder at the refs whose copies are 1.7.1's (the default branch, the release branch
+/// and the release's tags).
+const VPA_ROOTS: [&str; 4] = [
+    "raw.githubusercontent.com/kubernetes/autoscaler/master/vertical-pod-autoscaler/deploy/",
+    "raw.githubusercontent.com/kubernetes/autoscaler/vpa-release-1.7/vertical-pod-autoscaler/deploy/",
+    "raw.githubusercontent.com/kubernetes/autoscaler/vertical-pod-autoscaler-1.7.1/vertical-pod-autoscaler/deploy/",
+    "raw.githubusercontent.com/kubernetes/autoscaler/vertical-pod-autoscaler/v1.7.1/vertical-pod-autoscaler/deploy/",
 ];
 
 /// Whether an `-f` argument is a URL.
@@ -19,11 +29,12 @@ pub fn is_url(f: &str) -> bool {
 /// the host's name does not resolve).
 pub fn fetch(url: &str) -> Result<String, String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    // The copies of the documentation's examples (`kubarium_tools::bootstrap`).
-    let found = EXAMPLE_ROOTS
-        .iter()
-        .find_map(|root| rest.strip_prefix(root))
-        .and_then(|path| crate::tools::bootstrap_file(&format!("examples/{path}")));
+    // The copies kept in `kubarium_tools::bootstrap`.
+    let copy = |roots: &[&str], folder: &str| {
+        let path = roots.iter().find_map(|root| rest.strip_prefix(root))?;
+        crate::tools::bootstrap_file(&format!("{folder}/{path}"))
+    };
+    let found = copy(&EXAMPLE_ROOTS, "examples").or_else(|| copy(&VPA_ROOTS, "vpa"));
     found.ok_or_else(|| {
         let host = rest.split(['/', ':', '?']).next().unwrap_or(rest);
         format!(

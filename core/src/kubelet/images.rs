@@ -261,6 +261,25 @@ pub const IMAGES: &[Image] = &[
         size_bytes: 51_219_740,
         entrypoint: SERVER,
     },
+    // The Vertical Pod Autoscaler's components (`kubectl apply -f` of its deploy folder).
+    Image {
+        repository: "registry.k8s.io/autoscaling/vpa-recommender",
+        tags: &["1.7.1", "1.7.0", "1.6.0", "1.5.1"],
+        size_bytes: 24_117_248,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/autoscaling/vpa-updater",
+        tags: &["1.7.1", "1.7.0", "1.6.0", "1.5.1"],
+        size_bytes: 22_544_384,
+        entrypoint: SERVER,
+    },
+    Image {
+        repository: "registry.k8s.io/autoscaling/vpa-admission-controller",
+        tags: &["1.7.1", "1.7.0", "1.6.0", "1.5.1"],
+        size_bytes: 22_020_096,
+        entrypoint: SERVER,
+    },
     Image {
         repository: "registry.k8s.io/hpa-example",
         tags: &["latest"],

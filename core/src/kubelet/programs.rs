@@ -233,6 +233,10 @@ pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
         site: Site::Paths { ok, other },
     };
     const HEALTH: &[&str] = &["/healthz", "/livez", "/readyz"];
+    const VPA: Site = Site::Paths {
+        ok: &["/health-check", "/metrics"],
+        other: 404,
+    };
     match image.repository.rsplit('/').next().unwrap_or("") {
         "nginx" => vec![(80, http(NGINX))],
         "httpd" => vec![(80, http(HTTPD))],
@@ -280,6 +284,14 @@ pub fn listeners(image: &Image, argv: &[String]) -> Vec<(u16, Listener)> {
             vec![(port_flag(argv, "secure-port", 10257), https(HEALTH, 403))]
         }
         "kube-scheduler" => vec![(port_flag(argv, "secure-port", 10259), https(HEALTH, 403))],
+        // The Vertical Pod Autoscaler's components: health and metrics on their
+        // Prometheus port (`--address`), the admission controller's webhook on 8000.
+        "vpa-recommender" => vec![(port_flag(argv, "address", 8942), http(VPA))],
+        "vpa-updater" => vec![(port_flag(argv, "address", 8943), http(VPA))],
+        "vpa-admission-controller" => vec![
+            (port_flag(argv, "address", 8944), http(VPA)),
+            (port_flag(argv, "port", 8000), https(&[], 404)),
+        ],
         "metrics-server" => {
             let m = crate::metrics_server::Options::from_args(argv);
             vec![(

@@ -2,7 +2,8 @@
 //! the first paint (the cluster is built once it is in): the RBAC bootstrap policy with
 //! kubeadm's RBAC objects (`rbac.json`; its README says where the facts come from) and
 //! the add-ons kubeadm and the labs install in kube-system (kube-proxy, CoreDNS,
-//! metrics-server).
+//! metrics-server), the documentation's examples and the Vertical Pod Autoscaler's
+//! manifests (served offline for `kubectl apply -f URL`).
 
 /// One of the files by name.
 pub fn file(name: &str) -> Option<&'static str> {
@@ -27,6 +28,17 @@ pub fn file(name: &str) -> Option<&'static str> {
         }
         "examples/service/nginx-service.yaml" => {
             include_str!("examples/service-nginx-service.yaml")
+        }
+        // The Vertical Pod Autoscaler 1.7.1's deploy/ folder, by file name.
+        "vpa/vpa-v1-crd-gen.yaml" => include_str!("vpa/vpa-v1-crd-gen.yaml"),
+        "vpa/vpa-rbac.yaml" => include_str!("vpa/vpa-rbac.yaml"),
+        "vpa/recommender-deployment.yaml" => include_str!("vpa/recommender-deployment.yaml"),
+        "vpa/updater-deployment.yaml" => include_str!("vpa/updater-deployment.yaml"),
+        "vpa/admission-controller-deployment.yaml" => {
+            include_str!("vpa/admission-controller-deployment.yaml")
+        }
+        "vpa/admission-controller-service.yaml" => {
+            include_str!("vpa/admission-controller-service.yaml")
         }
         _ => return None,
     })

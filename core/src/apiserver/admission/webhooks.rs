@@ -1,15 +1,23 @@
 //! MutatingAdmissionWebhook and ValidatingAdmissionWebhook: the webhooks whose rules and
-//! selectors match a request are called. Kubarium cannot reach webhook servers yet (the
-//! networking issue brings simulated ones), so each matching call fails as it would with
-//! no server behind it, and the webhook's failurePolicy decides: Fail refuses the request
-//! with the API server's error, Ignore admits it.
+//! selectors match a request are called. A webhook whose Service selects a ready pod
+//! running a program Kubarium has (the VPA admission controller) is served by that
+//! program, stepped in the tools module with its reads answered from the store; its
+//! patch mutates the object and its refusal refuses the request. Other webhook servers
+//! cannot be reached yet (the networking issue brings simulated ones), so each matching
+//! call fails as it would with no server behind it, and the webhook's failurePolicy
+//! decides: Fail refuses the request with the API server's error, Ignore admits it.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::matching::{rule_matches, selectors_match};
 use super::Attributes;
 use crate::apiserver::errors::{ApiError, Reason};
+use crate::apiserver::request::{parse_path, Target};
 use crate::apiserver::resources;
+use crate::store::Store;
+
+/// The webhook servers Kubarium runs, by their image's name.
+const SERVERS: [&str; 1] = ["vpa-admission-controller"];
 
 /// Whether a webhook's rules and selectors match the request.
 fn matches(attrs: &Attributes<'_>, webhook: &Value, obj: &Value) -> bool {
@@ -48,7 +56,163 @@ fn call_error(attrs: &Attributes<'_>, webhook: &Value) -> String {
     }
 }
 
-/// Calls the webhooks of every configuration of `plural` that match the request.
+/// The program serving a webhook: one of `SERVERS` run by a ready pod its Service selects.
+fn server(store: &Store, webhook: &Value) -> Option<&'static str> {
+    let svc = &webhook["clientConfig"]["service"];
+    let ns = svc["namespace"].as_str()?;
+    let service = store.get(&resources::services().key(ns, svc["name"].as_str()?))?;
+    let selector = service.value()["spec"]["selector"].clone();
+    let selected = |pod: &Value| {
+        selector.as_object().is_some_and(|s| {
+            !s.is_empty() && s.iter().all(|(k, v)| pod["metadata"]["labels"][k] == *v)
+        })
+    };
+    let ready = |pod: &Value| {
+        let mut conditions = pod["status"]["conditions"].as_array().into_iter().flatten();
+        conditions.any(|c| c["type"] == "Ready" && c["status"] == "True")
+    };
+    store
+        .range(&resources::pods().prefix(Some(ns)))
+        .map(|kv| kv.value())
+        .filter(|pod| selected(pod) && ready(pod))
+        .find_map(|pod| {
+            let images = pod["spec"]["containers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            SERVERS.into_iter().find(|s| {
+                images.iter().any(|c| {
+                    let image = c["image"].as_str().unwrap_or("");
+                    let repo = image.split('@').next().unwrap_or("");
+                    let repo = repo
+                        .rsplit_once(':')
+                        .filter(|(_, t)| !t.contains('/'))
+                        .map_or(repo, |(r, _)| r);
+                    repo.rsplit('/').next() == Some(s)
+                })
+            })
+        })
+}
+
+/// What a read of `path` gives from the store: an object, a list or a 404.
+fn read(store: &Store, path: &str) -> (u16, Value) {
+    let found = match parse_path(path) {
+        Target::Resource(info) if info.subresource.is_empty() => {
+            let catalog = crate::apiserver::custom_resources::catalog(store);
+            catalog
+                .find(&info.group, &info.version, &info.resource)
+                .and_then(|r| {
+                    let ns = Some(info.namespace.as_str()).filter(|n| !n.is_empty());
+                    if info.name.is_empty() {
+                        let items: Vec<Value> = store
+                            .range(&r.prefix(ns))
+                            .map(|kv| (*kv.value()).clone())
+                            .collect();
+                        Some(json!({"items": items}))
+                    } else {
+                        let key = r.key(ns.unwrap_or(""), &info.name);
+                        store.get(&key).map(|kv| (*kv.value()).clone())
+                    }
+                })
+        }
+        _ => None,
+    };
+    found.map_or((404, json!({"message": "not found"})), |v| (200, v))
+}
+
+/// Asks a program to review the request; its answer (`allowed`, `patch`, `warnings`,
+/// `status`), or None when the tools module is not loaded.
+fn review(attrs: &Attributes<'_>, program: &str, obj: &Value) -> Option<Value> {
+    let r = attrs.resource;
+    let review = json!({
+        "operation": attrs.operation.as_str(),
+        "namespace": attrs.namespace,
+        "resource": {"group": r.group, "version": r.version, "resource": r.plural},
+        "object": obj,
+        "oldObject": attrs.old,
+        "dryRun": attrs.dry_run,
+    });
+    let mut exchanges = vec![];
+    for _ in 0..8 {
+        let tick = json!({"now": 0, "review": review, "exchanges": exchanges});
+        let step = crate::tools::reconcile(&format!("{program}/webhook"), &tick)?;
+        if !step["response"].is_null() {
+            return Some(step["response"].clone());
+        }
+        for request in step["requests"].as_array().into_iter().flatten() {
+            let (code, body) = read(attrs.store, request["path"].as_str().unwrap_or(""));
+            exchanges.push(json!({"request": request, "code": code, "body": body}));
+        }
+    }
+    None
+}
+
+/// Runs the mutating webhooks Kubarium serves that match the request on the object (as
+/// JSON); returns their warnings, or the refusal.
+pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, ApiError> {
+    let mut warnings = vec![];
+    if attrs.resource.group == "admissionregistration.k8s.io" {
+        return Ok(warnings);
+    }
+    let Some(configs) = resources::find(
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+    ) else {
+        return Ok(warnings);
+    };
+    let webhooks: Vec<Value> = attrs
+        .store
+        .range(&configs.prefix(None))
+        .flat_map(|kv| {
+            kv.value()["webhooks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    for webhook in webhooks {
+        let Some(program) = server(attrs.store, &webhook) else {
+            continue;
+        };
+        if !matches(attrs, &webhook, obj) {
+            continue;
+        }
+        let Some(answer) = review(attrs, program, obj) else {
+            continue;
+        };
+        let name = webhook["name"].as_str().unwrap_or("");
+        if answer["allowed"] != true {
+            let message = answer["status"]["message"].as_str().unwrap_or("");
+            return Err(ApiError::new(
+                Reason::Unspecified,
+                format!("admission webhook \"{name}\" denied the request: {message}"),
+            ));
+        }
+        if let Ok(ops) = serde_json::from_value::<json_patch::Patch>(answer["patch"].clone()) {
+            let mut patched = obj.clone();
+            if json_patch::patch(&mut patched, &ops).is_ok() {
+                *obj = patched;
+            }
+        }
+        let texts = answer["warnings"].as_array().into_iter().flatten();
+        warnings.extend(texts.filter_map(Value::as_str).map(String::from));
+    }
+    Ok(warnings)
+}
+
+/// Whether any mutating webhook is configured (what `mutate` could act on).
+pub fn configured(store: &Store) -> bool {
+    resources::find(
+        "admissionregistration.k8s.io",
+        "v1",
+        "mutatingwebhookconfigurations",
+    )
+    .is_some_and(|r| store.range(&r.prefix(None)).next().is_some())
+}
+
+/// Calls the webhooks of every configuration of `plural` that match the request (those
+/// Kubarium serves were called by `mutate`).
 pub fn admit(attrs: &Attributes<'_>, obj: &Value, plural: &str) -> Result<(), ApiError> {
     // Webhooks never intercept the objects that configure admission.
     if attrs.resource.group == "admissionregistration.k8s.io" {
@@ -59,7 +223,10 @@ pub fn admit(attrs: &Attributes<'_>, obj: &Value, plural: &str) -> Result<(), Ap
     };
     for kv in attrs.store.range(&configs.prefix(None)) {
         for webhook in kv.value()["webhooks"].as_array().into_iter().flatten() {
-            if !matches(attrs, webhook, obj) || webhook["failurePolicy"] == "Ignore" {
+            if !matches(attrs, webhook, obj)
+                || webhook["failurePolicy"] == "Ignore"
+                || server(attrs.store, webhook).is_some()
+            {
                 continue;
             }
             return Err(ApiError::new(

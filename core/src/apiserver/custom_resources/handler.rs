@@ -148,6 +148,28 @@ fn spec_part(rest: &Map<String, Value>, status_subresource: bool) -> Map<String,
     )
 }
 
+/// Runs the mutating webhooks Kubarium serves on a custom resource, before its schema
+/// judges it (as the API server orders them).
+fn call_webhooks(
+    attrs: &admission::Attributes<'_>,
+    meta: &mut ObjectMeta,
+    rest: &mut Map<String, Value>,
+) -> Result<Vec<String>, ApiError> {
+    if !attrs.plugins.on("MutatingAdmissionWebhook")
+        || !admission::webhooks::configured(attrs.store)
+    {
+        return Ok(vec![]);
+    }
+    let mut value = assemble(meta, rest);
+    let warnings = admission::webhooks::mutate(attrs, &mut value)?;
+    if let Value::Object(mut m) = value {
+        let new_meta = m.remove("metadata").unwrap_or(Value::Null);
+        *meta = crate::apiserver::decode::typed(new_meta).unwrap_or_else(|_| meta.clone());
+        *rest = m;
+    }
+    Ok(warnings)
+}
+
 fn blocks_deletion(meta: &ObjectMeta) -> bool {
     meta.finalizers.as_ref().is_some_and(|f| !f.is_empty())
 }
@@ -178,6 +200,12 @@ impl ApiServer {
         if def.status {
             rest.remove("status");
         }
+        let mut warnings = warnings;
+        {
+            let attrs =
+                admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts);
+            warnings.extend(call_webhooks(&attrs, &mut meta, &mut rest)?);
+        }
         let errs = validate(&def, &meta, &rest, None);
         if !errs.is_empty() {
             return Err(ApiError::invalid_in(r.group, r.kind, &name, errs));
@@ -191,7 +219,6 @@ impl ApiServer {
         if self.store.get(&key).is_some() {
             return Err(ApiError::already_exists(&r.group_resource(), &name));
         }
-        let mut warnings = warnings;
         warnings.extend(admission::validate(&attrs, &assemble(&meta, &rest))?);
         meta.uid = Some(self.rng.uuid());
         meta.creation_timestamp = Some(to_time(self.now()));
@@ -264,6 +291,13 @@ impl ApiServer {
                 Some(s) => rest.insert("status".into(), s.clone()),
                 None => rest.remove("status"),
             };
+        }
+        if !status {
+            let old = assemble(&old_meta, &old_rest);
+            let attrs =
+                admission::Attributes::new(r, namespace, &name, &self.store, &self.admission, opts)
+                    .updating(&old, false);
+            warnings.extend(call_webhooks(&attrs, &mut meta, &mut rest)?);
         }
         let errs = validate(&def, &meta, &rest, Some(&old_rest));
         if !errs.is_empty() {
