@@ -548,55 +548,15 @@ impl Cluster {
     }
 }
 
+/// The Node object a node's kubelet registers (`kubarium_tools::bootstrap::node`; the
+/// cluster is built once the tools module is in).
 fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> Value {
-    let mut labels = json!({
-        "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-        "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
-    });
-    let mut taints = json!([]);
-    if spec.control_plane {
-        labels["node-role.kubernetes.io/control-plane"] = json!("");
-        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
-        taints = json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
-    }
+    let ids = [rng.uuid(), rng.uuid().replace('-', ""), rng.uuid()];
     let cidr = format!("{}0/24", spec.pod_prefix());
-    let condition = |type_: &str, status: &str, reason: &str, message: &str| {
-        json!({"type": type_, "status": status, "reason": reason, "message": message,
-               "lastHeartbeatTime": crate::clock::to_time(now), "lastTransitionTime": crate::clock::to_time(now)})
-    };
-    let mut node = json!({
-        "apiVersion": "v1", "kind": "Node",
-        "metadata": {
-            "name": spec.name,
-            "labels": labels,
-            "annotations": {
-                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
-                "node.alpha.kubernetes.io/ttl": "0",
-                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
-            },
-        },
-        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
-        "status": {
-            "addresses": [{"type": "InternalIP", "address": spec.ip}, {"type": "Hostname", "address": spec.name}],
-            "capacity": {"cpu": "2", "ephemeral-storage": "20134592Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "4015876Ki", "pods": "110"},
-            "allocatable": {"cpu": "2", "ephemeral-storage": "18556039957", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "3913476Ki", "pods": "110"},
-            "conditions": [
-                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
-            ],
-            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
-            "nodeInfo": {
-                "architecture": "amd64", "bootID": rng.uuid(), "containerRuntimeVersion": "containerd://1.7.27",
-                "kernelVersion": crate::version::KERNEL_VERSION, "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
-                "machineID": rng.uuid().replace('-', ""), "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
-                "systemUUID": rng.uuid(),
-            },
-        },
+    let request = json!({
+        "name": spec.name, "control_plane": spec.control_plane, "cidr": cidr, "ip": spec.ip,
+        "time": crate::clock::to_time(now), "ids": ids,
+        "kernel": crate::version::KERNEL_VERSION, "kubelet": KUBERNETES_VERSION,
     });
-    if spec.control_plane {
-        node["spec"]["taints"] = taints;
-    }
-    node
+    crate::tools::reconcile("node", &request).unwrap_or_default()
 }

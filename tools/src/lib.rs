@@ -38,6 +38,7 @@ pub mod kubectl_args;
 pub mod labels;
 pub mod pod_security;
 pub mod program;
+pub mod programs;
 pub mod ps;
 pub mod quantity;
 pub mod reference;
@@ -53,6 +54,7 @@ pub mod tls;
 pub mod top;
 pub mod value;
 pub mod vpa;
+pub mod webhook_configuration;
 pub mod yaml;
 
 use command::CmdResult;
@@ -86,6 +88,9 @@ pub fn call(name: &str, request: &str) -> String {
     match name {
         "regex" => answer(request, regex::is_match),
         "file" => answer(request, |name: &String| bootstrap::file(name)),
+        "node" => answer(request, bootstrap::node::object),
+        "startup" => answer(request, programs::startup),
+        "webhook_configuration" => answer(request, webhook_configuration::validate),
         "yaml" => answer(request, yaml::decode),
         "ps" => answer(request, ps::run),
         "request_loop" => answer(request, |argv: &Vec<String>| ps::request_loop(argv)),

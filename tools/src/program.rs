@@ -139,7 +139,7 @@ pub struct Step {
     /// How long until the next loop (when the loop is over).
     pub next: Millis,
     /// For a webhook: its AdmissionReview response (`allowed`, `patch` as JSON patch
-    /// operations, `warnings`, `status`).
+    /// operations, `warnings`, `status`) and, as `object`, the object its patch makes.
     #[serde(skip_serializing_if = "Value::is_null")]
     pub response: Value,
 }

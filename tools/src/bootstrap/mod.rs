@@ -5,6 +5,8 @@
 //! metrics-server), the documentation's examples and the Vertical Pod Autoscaler's
 //! manifests (served offline for `kubectl apply -f URL`).
 
+pub mod node;
+
 /// One of the files by name.
 pub fn file(name: &str) -> Option<&'static str> {
     Some(match name {

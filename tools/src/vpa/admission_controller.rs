@@ -125,7 +125,16 @@ pub fn step(tick: &Tick) -> Step {
 /// The webhook: a pod's patch, or a VPA's defaults and verdict.
 pub fn webhook(tick: &Tick) -> Step {
     let review = &tick.review;
-    let obj = &review["object"];
+    // The API server has set the object's namespace by the time webhooks see it.
+    let mut obj = review["object"].clone();
+    if obj["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("")
+        .is_empty()
+    {
+        obj["metadata"]["namespace"] = review["namespace"].clone();
+    }
+    let obj = &obj;
     let response = if review["resource"]["resource"] == "verticalpodautoscalers" {
         vpa_verdict(obj)
     } else {
@@ -136,9 +145,21 @@ pub fn webhook(tick: &Tick) -> Step {
         json!({"allowed": true, "patch": pod_patch(&Cluster::read(tick), tick, obj)})
     };
     Step {
-        response,
+        response: with_object(response, obj),
         ..Step::default()
     }
+}
+
+/// A webhook response with the object its patch makes (unchanged if it cannot apply).
+fn with_object(mut response: Value, obj: &Value) -> Value {
+    let mut patched = obj.clone();
+    if let Ok(ops) = serde_json::from_value::<json_patch::Patch>(response["patch"].clone()) {
+        if json_patch::patch(&mut patched, &ops).is_err() {
+            patched = obj.clone();
+        }
+    }
+    response["object"] = patched;
+    response
 }
 
 /// JSON patch operation `add`.

@@ -144,16 +144,6 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
     if on("DefaultIngressClass") {
         default_ingress_class::admit(attrs, obj);
     }
-    // The webhooks Kubarium serves see a new pod as JSON (their warnings are dropped).
-    if on("MutatingAdmissionWebhook") && webhooks::configured(attrs.store) {
-        if let Some(pod) = obj.downcast_mut::<k8s_openapi::api::core::v1::Pod>() {
-            let mut v = serde_json::to_value(&*pod).unwrap_or_default();
-            webhooks::mutate(attrs, &mut v)?;
-            if let Ok(p) = serde_json::from_value(v) {
-                *pod = p;
-            }
-        }
-    }
     Ok(())
 }
 

@@ -120,8 +120,8 @@ fn read(store: &Store, path: &str) -> (u16, Value) {
     found.map_or((404, json!({"message": "not found"})), |v| (200, v))
 }
 
-/// Asks a program to review the request; its answer (`allowed`, `patch`, `warnings`,
-/// `status`), or None when the tools module is not loaded.
+/// Asks a program to review the request; its answer (`allowed`, the patched `object`,
+/// `warnings`, `status`), or None when the tools module is not loaded.
 fn review(attrs: &Attributes<'_>, program: &str, obj: &Value) -> Option<Value> {
     let r = attrs.resource;
     let review = json!({
@@ -148,10 +148,13 @@ fn review(attrs: &Attributes<'_>, program: &str, obj: &Value) -> Option<Value> {
 }
 
 /// Runs the mutating webhooks Kubarium serves that match the request on the object (as
-/// JSON); returns their warnings, or the refusal.
+/// JSON; Kubarium calls them before the built-in plugins); returns their warnings, or
+/// the refusal.
 pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, ApiError> {
     let mut warnings = vec![];
-    if attrs.resource.group == "admissionregistration.k8s.io" {
+    if attrs.resource.group == "admissionregistration.k8s.io"
+        || !attrs.plugins.on("MutatingAdmissionWebhook")
+    {
         return Ok(warnings);
     }
     let Some(configs) = resources::find(
@@ -161,9 +164,12 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, Ap
     ) else {
         return Ok(warnings);
     };
-    let webhooks: Vec<Value> = attrs
-        .store
-        .range(&configs.prefix(None))
+    let prefix = configs.prefix(None);
+    let mut configs = attrs.store.range(&prefix).peekable();
+    if configs.peek().is_none() {
+        return Ok(warnings);
+    }
+    let webhooks: Vec<Value> = configs
         .flat_map(|kv| {
             kv.value()["webhooks"]
                 .as_array()
@@ -189,11 +195,8 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, Ap
                 format!("admission webhook \"{name}\" denied the request: {message}"),
             ));
         }
-        if let Ok(ops) = serde_json::from_value::<json_patch::Patch>(answer["patch"].clone()) {
-            let mut patched = obj.clone();
-            if json_patch::patch(&mut patched, &ops).is_ok() {
-                *obj = patched;
-            }
+        if answer["object"].is_object() {
+            *obj = answer["object"].clone();
         }
         let texts = answer["warnings"].as_array().into_iter().flatten();
         warnings.extend(texts.filter_map(Value::as_str).map(String::from));

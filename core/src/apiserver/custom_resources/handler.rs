@@ -155,13 +155,12 @@ fn call_webhooks(
     meta: &mut ObjectMeta,
     rest: &mut Map<String, Value>,
 ) -> Result<Vec<String>, ApiError> {
-    if !attrs.plugins.on("MutatingAdmissionWebhook")
-        || !admission::webhooks::configured(attrs.store)
-    {
-        return Ok(vec![]);
-    }
-    let mut value = assemble(meta, rest);
+    let original = assemble(meta, rest);
+    let mut value = original.clone();
     let warnings = admission::webhooks::mutate(attrs, &mut value)?;
+    if value == original {
+        return Ok(warnings);
+    }
     if let Value::Object(mut m) = value {
         let new_meta = m.remove("metadata").unwrap_or(Value::Null);
         *meta = crate::apiserver::decode::typed(new_meta).unwrap_or_else(|_| meta.clone());

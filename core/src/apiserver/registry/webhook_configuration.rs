@@ -1,6 +1,6 @@
 //! Mutating and ValidatingWebhookConfiguration strategies: the webhook defaults kube-apiserver
 //! sets (failurePolicy Fail, matchPolicy Equivalent, everything selectors, 10s timeouts,
-//! port 443) and the mistakes it refuses (unqualified names, no client, no side effects).
+//! port 443) and the mistakes it refuses (judged in the tools module).
 
 use k8s_openapi::api::admissionregistration::v1::{
     MutatingWebhookConfiguration, ValidatingWebhookConfiguration,
@@ -30,206 +30,18 @@ macro_rules! default_webhook {
     }};
 }
 
-/// Validates the webhooks of a configuration (as JSON: both kinds share the fields).
+/// Validates the webhooks of a configuration (as JSON: both kinds share the fields), in
+/// the tools module (`kubarium_tools::webhook_configuration`; learners create
+/// configurations once it is in).
 fn validate_webhooks(webhooks: &[Value], mutating: bool) -> Vec<FieldError> {
-    let mut errs = vec![];
-    for (i, w) in webhooks.iter().enumerate() {
-        let at = format!("webhooks[{i}]");
-        let name = w["name"].as_str().unwrap_or("");
-        if name.is_empty() {
-            errs.push(FieldError::required(format!("{at}.name")));
-        } else if name.split('.').count() < 3 {
-            errs.push(FieldError::invalid(
-                format!("{at}.name"),
-                name,
-                "should be a domain with at least three segments separated by dots",
-            ));
-        } else if webhooks[..i].iter().any(|o| o["name"] == w["name"]) {
-            errs.push(FieldError::duplicate(format!("{at}.name"), name));
-        }
-        let client = &w["clientConfig"];
-        match (client["url"].as_str(), client["service"].as_object()) {
-            (Some(_), Some(_)) | (None, None) => errs.push(
-                FieldError::required(format!("{at}.clientConfig"))
-                    .with_detail("Required value: exactly one of url or service is required"),
-            ),
-            (Some(url), None) => errs.extend(url_error(&format!("{at}.clientConfig.url"), url)),
-            (None, Some(svc)) => {
-                for key in ["name", "namespace"] {
-                    if svc
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .is_empty()
-                    {
-                        errs.push(FieldError::required(format!(
-                            "{at}.clientConfig.service.{key}"
-                        )));
-                    }
-                }
-                if let Some(p) = svc
-                    .get("port")
-                    .and_then(Value::as_i64)
-                    .filter(|p| !(1..=65535).contains(p))
-                {
-                    errs.push(FieldError::invalid_raw(
-                        format!("{at}.clientConfig.service.port"),
-                        &p.to_string(),
-                        "port is not valid: must be between 1 and 65535, inclusive",
-                    ));
-                }
-                if let Some(path) = svc
-                    .get("path")
-                    .and_then(Value::as_str)
-                    .filter(|p| !p.starts_with('/'))
-                {
-                    errs.push(FieldError::invalid(
-                        format!("{at}.clientConfig.service.path"),
-                        path,
-                        "must start with a '/'",
-                    ));
-                }
-            }
-        }
-        let side_effects = w["sideEffects"].as_str().unwrap_or("");
-        if side_effects.is_empty() {
-            errs.push(
-                FieldError::required(format!("{at}.sideEffects"))
-                    .with_detail("Required value: must specify one of None, NoneOnDryRun"),
-            );
-        } else {
-            errs.extend(FieldError::one_of(
-                format!("{at}.sideEffects"),
-                Some(side_effects),
-                &["None", "NoneOnDryRun"],
-            ));
-        }
-        let versions: Vec<&str> = w["admissionReviewVersions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let versions_at = format!("{at}.admissionReviewVersions");
-        if versions.is_empty() {
-            errs.push(
-                FieldError::required(versions_at)
-                    .with_detail("Required value: must specify one of v1, v1beta1"),
-            );
-        } else {
-            for (k, v) in versions.iter().enumerate() {
-                if versions[..k].contains(v) {
-                    errs.push(FieldError::invalid(
-                        format!("{versions_at}[{k}]"),
-                        v,
-                        "duplicate version",
-                    ));
-                }
-            }
-            if !versions.iter().any(|v| matches!(*v, "v1" | "v1beta1")) {
-                errs.push(FieldError::invalid_raw(
-                    versions_at,
-                    &serde_json::to_string(&versions).unwrap_or_default(),
-                    "must include at least one of v1, v1beta1",
-                ));
-            }
-        }
-        errs.extend(FieldError::one_of(
-            format!("{at}.failurePolicy"),
-            w["failurePolicy"].as_str(),
-            &["Fail", "Ignore"],
-        ));
-        errs.extend(FieldError::one_of(
-            format!("{at}.matchPolicy"),
-            w["matchPolicy"].as_str(),
-            &["Equivalent", "Exact"],
-        ));
-        if mutating {
-            errs.extend(FieldError::one_of(
-                format!("{at}.reinvocationPolicy"),
-                w["reinvocationPolicy"].as_str(),
-                &["IfNeeded", "Never"],
-            ));
-        }
-        if let Some(t) = w["timeoutSeconds"]
-            .as_i64()
-            .filter(|t| !(1..=30).contains(t))
-        {
-            errs.push(FieldError::invalid_raw(
-                format!("{at}.timeoutSeconds"),
-                &t.to_string(),
-                "the timeout value must be between 1 and 30 seconds",
-            ));
-        }
-        for (j, rule) in w["rules"].as_array().into_iter().flatten().enumerate() {
-            let r = format!("{at}.rules[{j}]");
-            for field in ["operations", "apiGroups", "apiVersions", "resources"] {
-                if rule[field].as_array().is_none_or(Vec::is_empty) {
-                    errs.push(FieldError::required(format!("{r}.{field}")));
-                }
-            }
-            errs.extend(FieldError::one_of(
-                format!("{r}.scope"),
-                rule["scope"].as_str(),
-                &["*", "Cluster", "Namespaced"],
-            ));
-            for (k, op) in rule["operations"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                errs.extend(FieldError::one_of(
-                    format!("{r}.operations[{k}]"),
-                    op.as_str(),
-                    &["*", "CONNECT", "CREATE", "DELETE", "UPDATE"],
-                ));
-            }
-        }
-    }
-    errs
-}
-
-/// ValidateWebhookURL with https required.
-fn url_error(field: &str, url: &str) -> Option<FieldError> {
-    const FORMAT: &str = "desired format: https://host[/path]";
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Some(FieldError::invalid(
-            field,
-            "",
-            &format!("'https' is the only allowed URL scheme; {FORMAT}"),
-        ));
-    };
-    if scheme != "https" {
-        return Some(FieldError::invalid(
-            field,
-            scheme,
-            &format!("'https' is the only allowed URL scheme; {FORMAT}"),
-        ));
-    }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() {
-        return Some(FieldError::invalid(
-            field,
-            "",
-            &format!("host must be specified; {FORMAT}"),
-        ));
-    }
-    if rest.contains('?') {
-        return Some(FieldError::invalid(
-            field,
-            url,
-            &format!("query parameters are not permitted in the URL; {FORMAT}"),
-        ));
-    }
-    if rest.contains('#') {
-        return Some(FieldError::invalid(
-            field,
-            url,
-            &format!("fragments are not permitted in the URL; {FORMAT}"),
-        ));
-    }
-    None
+    let request = serde_json::json!({"webhooks": webhooks, "mutating": mutating});
+    let errs = crate::tools::reconcile("webhook_configuration", &request).unwrap_or_default();
+    let errs = errs.as_array().into_iter().flatten();
+    errs.map(|e| FieldError {
+        field: e[0].as_str().unwrap_or("").into(),
+        detail: e[1].as_str().unwrap_or("").into(),
+    })
+    .collect()
 }
 
 fn webhooks_json<T: serde::Serialize>(webhooks: &Option<Vec<T>>) -> Vec<Value> {
