@@ -130,6 +130,24 @@ impl Histogram {
         self.total += other.total;
     }
 
+    /// The histogram as a checkpoint keeps it: bucket weights scaled so the largest is
+    /// 10000 (those that round to 0 dropped), the total and the reference time.
+    pub fn checkpoint(&self) -> serde_json::Value {
+        let max = self.weights.values().copied().fold(0.0, f64::max);
+        let weights: serde_json::Map<String, serde_json::Value> = self
+            .weights
+            .iter()
+            .map(|(b, w)| (b.to_string(), (w * 10_000.0 / max).round()))
+            .filter(|(_, w)| *w > 0.0)
+            .map(|(b, w)| (b, serde_json::json!(w as u32)))
+            .collect();
+        serde_json::json!({
+            "bucketWeights": weights,
+            "referenceTimestamp": self.reference.map(crate::controllers::stamp),
+            "totalWeight": self.total,
+        })
+    }
+
     /// The value below which `p` of the weight lies: the end of the bucket where the
     /// cumulative weight reaches it (0 for an empty histogram).
     pub fn percentile(&self, buckets: Buckets, p: f64) -> f64 {

@@ -18,6 +18,9 @@ use crate::program::{Request, Step, Tick};
 use crate::time::{Millis, SECOND};
 
 const METRICS: &str = "/apis/metrics.k8s.io/v1beta1/pods";
+const CHECKPOINTS: &str = "/apis/autoscaling.k8s.io/v1/verticalpodautoscalercheckpoints";
+/// How often checkpoints of VPAs that are gone are deleted.
+const CHECKPOINT_GC: Millis = 10 * INTERVAL;
 const INTERVAL: Millis = 60 * SECOND;
 const MEMORY_WINDOW: Millis = 24 * 60 * INTERVAL;
 /// The CPU sample weight (`minSampleWeight`).
@@ -78,6 +81,57 @@ impl Aggregate {
 struct State {
     containers: BTreeMap<String, Container>,
     aggregates: BTreeMap<String, Aggregate>,
+    /// When orphaned checkpoints were last deleted.
+    checkpoint_gc: Millis,
+    /// The checkpoints being written this loop, by path (created if they are new).
+    #[serde(default)]
+    writing: BTreeMap<String, Value>,
+}
+
+impl Aggregate {
+    /// The checkpoint of what a VPA's container has gathered.
+    fn checkpoint(&self, vpa: &Value, container: &str, now: Millis) -> Value {
+        let stamp = |t: Option<Millis>| t.map(crate::controllers::stamp);
+        json!({
+            "apiVersion": "autoscaling.k8s.io/v1", "kind": "VerticalPodAutoscalerCheckpoint",
+            "metadata": {"name": format!("{}-{container}", name(vpa)), "namespace": namespace(vpa)},
+            "spec": {"containerName": container, "vpaObjectName": name(vpa)},
+            "status": {
+                "cpuHistogram": self.cpu.checkpoint(),
+                "firstSampleStart": stamp(self.first),
+                "lastSampleStart": stamp(self.last),
+                "lastUpdateTime": crate::controllers::stamp(now),
+                "memoryHistogram": self.memory.checkpoint(),
+                "totalSamplesCount": self.samples,
+                "version": "v3",
+            },
+        })
+    }
+}
+
+/// The follow-up of a loop's writes: the checkpoints that did not exist are created.
+fn after_writes(tick: &Tick, mut state: State) -> Step {
+    let writing = std::mem::take(&mut state.writing);
+    let requests = tick
+        .exchanges
+        .iter()
+        .filter(|e| e.request.method == "PATCH" && e.code == 404)
+        .filter_map(|e| {
+            let obj = writing.get(&e.request.path)?;
+            let ns = namespace(obj);
+            let path = format!(
+                "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints"
+            );
+            Some(Request::post(path, obj.clone()))
+        })
+        .filter(|r| !tick.exchanges.iter().any(|e| e.request == *r))
+        .collect();
+    Step {
+        requests,
+        state: json!(state),
+        next: INTERVAL,
+        ..Step::default()
+    }
 }
 
 /// A float amount as the recommender stores it: truncated, within 0..1e14 (NaN is 0).
@@ -243,15 +297,10 @@ pub fn step(tick: &Tick) -> Step {
             ..Step::default()
         };
     };
-    let done = Step {
-        state: tick.state.clone(),
-        next: INTERVAL,
-        ..Step::default()
-    };
     if tick.exchanges.iter().any(|e| e.request.method != "GET") {
-        return done;
+        return after_writes(tick, state);
     }
-    let reads = super::pending_reads(tick, &[METRICS, super::PODS]);
+    let reads = super::pending_reads(tick, &[METRICS, super::PODS, CHECKPOINTS]);
     if !reads.is_empty() {
         return Step::reads(reads, tick.state.clone());
     }
@@ -318,11 +367,41 @@ pub fn step(tick: &Tick) -> Step {
             }
         }
         let new = status(vpa, &selector, matched, recommend(vpa, &merged), tick.now);
+        for (container, a) in &merged {
+            let checkpoint = a.checkpoint(vpa, container, tick.now);
+            let path = format!(
+                "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints/{}",
+                name(&checkpoint)
+            );
+            let ops = json!([{"op": "replace", "path": "/status", "value": checkpoint["status"]}]);
+            requests.push(Request::json_patch(path.clone(), ops));
+            state.writing.insert(path, checkpoint);
+        }
         if new != vpa["status"] {
             requests.push(Request::json_patch(
                 format!("{}/status", vpa_path(vpa)),
                 json!([{"op": "add", "path": "/status", "value": new}]),
             ));
+        }
+    }
+    // Checkpoints of VPAs that are gone are deleted every ten minutes.
+    if state.checkpoint_gc == 0 {
+        state.checkpoint_gc = tick.now;
+    } else if tick.now - state.checkpoint_gc >= CHECKPOINT_GC {
+        state.checkpoint_gc = tick.now;
+        for c in tick.items(CHECKPOINTS) {
+            let owner = &c["spec"]["vpaObjectName"];
+            let kept = cluster
+                .vpas
+                .iter()
+                .any(|v| namespace(v) == namespace(&c) && v["metadata"]["name"] == *owner);
+            if !kept {
+                let ns = namespace(&c);
+                requests.push(Request::delete(format!(
+                    "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints/{}",
+                    name(&c)
+                )));
+            }
         }
     }
     Step {

@@ -435,6 +435,7 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 out.out(custom_columns::print(cols, &objs, p.on("no-headers")));
             }
         }
+        // One object asked for and not found: kubectl reports only that.
         f if f.starts_with("jsonpath=") => {
             let template = &f["jsonpath=".len()..];
             let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
@@ -444,14 +445,14 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
                 json!({"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}})
             };
             match jsonpath::render(template, &value) {
-                Ok(text) => out.out(text),
                 Err(e) => {
                     return fail(format!("error: error parsing jsonpath {template}, {e}"));
                 }
+                Ok(_) if single && total == 0 && !errors.is_empty() => {}
+                Ok(text) => out.out(text),
             }
         }
         f if f.starts_with("go-template=") => {
-            // One object asked for and not found: kubectl reports only that.
             if !(single && total == 0 && !errors.is_empty()) {
                 let template = &f["go-template=".len()..];
                 let objs: Vec<Value> = sections.into_iter().flat_map(|(_, o)| o).collect();
