@@ -189,19 +189,20 @@ impl Cluster {
         .collect()
     }
 
-    /// Looks up which of the controllers' add-ons have a running pod.
+    /// Looks up which of the controllers' add-ons have a running pod, and tells each
+    /// when it started.
     fn find_add_ons(&mut self) {
-        let wanted = self.controllers.iter().filter_map(|c| match c.component() {
-            Component::AddOn(image) => Some(image),
-            _ => None,
-        });
-        let running = wanted
-            .filter(|&image| {
-                let mut kubelets = self.kubelets.iter().filter(|k| k.running());
-                kubelets.any(|k| k.running_image(image).is_some())
-            })
-            .collect();
-        self.add_ons = running;
+        self.add_ons.clear();
+        for c in self.controllers.iter_mut() {
+            let Component::AddOn(image) = c.component() else {
+                continue;
+            };
+            let mut kubelets = self.kubelets.iter().filter(|k| k.running());
+            if let Some((started, argv)) = kubelets.find_map(|k| k.running_image(image)) {
+                c.add_on_running(started, &argv);
+                self.add_ons.push(image);
+            }
+        }
     }
 
     /// Writes into each machine's files what commands run in its containers changed
@@ -548,15 +549,56 @@ impl Cluster {
     }
 }
 
-/// The Node object a node's kubelet registers (`kubarium_tools::bootstrap::node`; the
-/// cluster is built once the tools module is in).
 fn node_object(spec: &NodeSpec<'_>, now: Millis, rng: &mut crate::rng::Rng) -> Value {
+    let time = crate::clock::to_time(now);
     let ids = [rng.uuid(), rng.uuid().replace('-', ""), rng.uuid()];
     let cidr = format!("{}0/24", spec.pod_prefix());
-    let request = json!({
-        "name": spec.name, "control_plane": spec.control_plane, "cidr": cidr, "ip": spec.ip,
-        "time": crate::clock::to_time(now), "ids": ids,
-        "kernel": crate::version::KERNEL_VERSION, "kubelet": KUBERNETES_VERSION,
+    let mut labels = json!({
+        "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": spec.name, "kubernetes.io/os": "linux",
     });
-    crate::tools::reconcile("node", &request).unwrap_or_default()
+    if spec.control_plane {
+        labels["node-role.kubernetes.io/control-plane"] = json!("");
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
+    }
+    let condition = |type_: &str, status: &str, reason: &str, message: &str| {
+        json!({"type": type_, "status": status, "reason": reason, "message": message,
+               "lastHeartbeatTime": time, "lastTransitionTime": time})
+    };
+    let mut node = json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {
+            "name": spec.name,
+            "labels": labels,
+            "annotations": {
+                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
+        "status": {
+            "addresses": [{"type": "InternalIP", "address": spec.ip}, {"type": "Hostname", "address": spec.name}],
+            "capacity": {"cpu": "2", "ephemeral-storage": "20134592Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "4015876Ki", "pods": "110"},
+            "allocatable": {"cpu": "2", "ephemeral-storage": "18556039957", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "3913476Ki", "pods": "110"},
+            "conditions": [
+                condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                condition("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                condition("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                condition("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {
+                "architecture": "amd64", "bootID": ids[0], "containerRuntimeVersion": "containerd://1.7.27",
+                "kernelVersion": crate::version::KERNEL_VERSION, "kubeProxyVersion": "", "kubeletVersion": KUBERNETES_VERSION,
+                "machineID": ids[1], "operatingSystem": "linux", "osImage": "Ubuntu 24.04.2 LTS",
+                "systemUUID": ids[2],
+            },
+        },
+    });
+    if spec.control_plane {
+        node["spec"]["taints"] =
+            json!([{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]);
+    }
+    node
 }

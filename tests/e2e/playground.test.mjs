@@ -427,3 +427,38 @@ test('a DaemonSet puts a pod on each worker in the browser (its decisions come f
     server.close();
   }
 });
+
+test('autoscaling in the browser: the HPA walkthrough scales php-apache under load on the map; the Vertical Pod Autoscaler installs from its manifests and recommends', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="true"] #prompt');
+    await run(page, 'kubectl apply -f https://k8s.io/examples/application/php-apache.yaml');
+    await page.waitForSelector('text=service/php-apache created');
+    await run(page, 'kubectl autoscale deployment php-apache --cpu=50% --min=1 --max=10');
+    await page.waitForSelector('text=horizontalpodautoscaler.autoscaling/php-apache autoscaled');
+    await run(page, 'kubectl run load-generator --image=busybox:1.28 --restart=Never -- /bin/sh -c "while sleep 0.01; do wget -q -O- http://php-apache; done"');
+    await page.waitForSelector('text=pod/load-generator created');
+    await run(page, 'sleep 90; kubectl get hpa');
+    await page.waitForFunction(() => /php-apache\s+Deployment\/php-apache\s+cpu: \d+%\/50%\s+1\s+10\s+[4-9]\s/.test(document.querySelector('.screen').innerText), null, { timeout: 60000 });
+    await page.waitForFunction(() => document.querySelectorAll('g.chip[data-pod^="default/php-apache-"][data-status="Running"]').length >= 4, null, { timeout: 30000 });
+    await page.screenshot({ path: path.join(shots, 'autoscaling-hpa.png') });
+    const B = 'https://raw.githubusercontent.com/kubernetes/autoscaler/vpa-release-1.7/vertical-pod-autoscaler/deploy';
+    await run(page, 'kubectl create secret generic vpa-tls-certs -n kube-system --from-literal=caCert.pem=ca --from-literal=serverCert.pem=cert --from-literal=serverKey.pem=key');
+    await page.waitForSelector('text=secret/vpa-tls-certs created');
+    for (const f of ['vpa-v1-crd-gen', 'vpa-rbac', 'recommender-deployment', 'updater-deployment', 'admission-controller-deployment', 'admission-controller-service']) {
+      await run(page, `kubectl apply -f ${B}/${f}.yaml > /dev/null && echo applied ${f}`);
+      await page.waitForSelector(`text=applied ${f}`);
+    }
+    await run(page, `echo '{"apiVersion":"autoscaling.k8s.io/v1","kind":"VerticalPodAutoscaler","metadata":{"name":"php-apache"},"spec":{"targetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"php-apache"},"updatePolicy":{"updateMode":"Off"}}}' | kubectl apply -f -`);
+    await page.waitForSelector('text=verticalpodautoscaler.autoscaling.k8s.io/php-apache created');
+    await run(page, 'sleep 150; kubectl get vpa');
+    await page.waitForFunction(() => /php-apache\s+Off\s+\d+m\s+250Mi\s+True/.test(document.querySelector('.screen').innerText), null, { timeout: 60000 });
+    await page.waitForSelector('g.node g.chip[data-pod^="kube-system/vpa-recommender-"][data-status="Running"]');
+    await page.screenshot({ path: path.join(shots, 'autoscaling-vpa.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -88,7 +88,6 @@ pub fn call(name: &str, request: &str) -> String {
     match name {
         "regex" => answer(request, regex::is_match),
         "file" => answer(request, |name: &String| bootstrap::file(name)),
-        "node" => answer(request, bootstrap::node::object),
         "startup" => answer(request, programs::startup),
         "webhook_configuration" => answer(request, webhook_configuration::validate),
         "yaml" => answer(request, yaml::decode),

@@ -94,6 +94,9 @@ pub struct Tick {
     /// For a webhook: the AdmissionReview's request.
     #[serde(default)]
     pub review: Value,
+    /// The program's arguments.
+    #[serde(default)]
+    pub argv: Vec<String>,
 }
 
 impl Tick {
@@ -110,6 +113,30 @@ impl Tick {
             .filter(|e| e.ok())
             .and_then(|e| e.body["items"].as_array().cloned())
             .unwrap_or_default()
+    }
+
+    /// The value of a `--name=value` (or `--name value`) argument.
+    pub fn flag(&self, name: &str) -> Option<&str> {
+        let long = format!("--{name}");
+        self.argv.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix(&long).and_then(|rest| match rest {
+                "" => self.argv.get(i + 1).map(String::as_str),
+                r => r.strip_prefix('='),
+            })
+        })
+    }
+
+    /// A numeric argument, or its default.
+    pub fn number(&self, name: &str, default: f64) -> f64 {
+        self.flag(name)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// A duration argument (Go's syntax) in milliseconds, or its default.
+    pub fn duration(&self, name: &str, default: Millis) -> Millis {
+        let d = self.flag(name).and_then(crate::cron::go_duration_ms);
+        d.filter(|&d| d > 0).unwrap_or(default)
     }
 
     /// The reads among `paths` not made yet.

@@ -437,22 +437,7 @@ impl ApiServer {
         if resource.custom {
             return self.create_custom(resource, namespace, body, opts);
         }
-        let mut body = body;
-        let name = body["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let attrs = admission::Attributes::new(
-            resource,
-            namespace,
-            &name,
-            &self.store,
-            &self.admission,
-            opts,
-        );
-        let warnings = admission::webhooks::mutate(&attrs, &mut body)?;
-        let created: Result<(Value, Vec<String>), ApiError> =
-            with_kind!(resource, T => self.create_typed::<T>(resource, namespace, body, opts));
-        let (obj, mut more) = created?;
-        more.extend(warnings);
-        Ok((obj, more))
+        with_kind!(resource, T => self.create_typed::<T>(resource, namespace, body, opts))
     }
 
     /// NamespaceAutoProvision (off by default): a create in a namespace that does not

@@ -49,6 +49,10 @@ pub trait Controller: std::fmt::Debug {
         Component::ControllerManager
     }
 
+    /// For an add-on's program, told each settle while its pod runs: when its container
+    /// started and its arguments.
+    fn add_on_running(&mut self, _started: Millis, _argv: &[String]) {}
+
     /// When it next has work without any change (a requeue after a delay).
     fn next_wake(&self) -> Option<Millis> {
         None

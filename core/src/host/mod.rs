@@ -1,5 +1,6 @@
 //! The machines under the nodes. Each has its own files: what the packages and `kubeadm`
-//! left there (`kubeadm/`, listed in `kubeadm/PATHS.tsv`) and what the learner writes. The
+//! left there (listed in `kubeadm/PATHS.tsv`, the templates kept in the tools module's
+//! `bootstrap/kubeadm/`, which the cluster is built after) and what the learner writes. The
 //! learner's shell runs on one of them; its kubelet reads its configuration and static pod
 //! manifests from them.
 
@@ -26,39 +27,6 @@ pub struct Host {
     /// When it boots again, after a `reboot`.
     pub boot_at: Option<Millis>,
 }
-
-/// The kubeadm templates, by the name `PATHS.tsv` gives them.
-const TEMPLATES: &[(&str, &str)] = &[
-    ("etcd.yaml", include_str!("kubeadm/etcd.yaml")),
-    (
-        "kube-apiserver.yaml",
-        include_str!("kubeadm/kube-apiserver.yaml"),
-    ),
-    (
-        "kube-controller-manager.yaml",
-        include_str!("kubeadm/kube-controller-manager.yaml"),
-    ),
-    (
-        "kube-scheduler.yaml",
-        include_str!("kubeadm/kube-scheduler.yaml"),
-    ),
-    (
-        "kubelet-config.yaml",
-        include_str!("kubeadm/kubelet-config.yaml"),
-    ),
-    (
-        "kubeadm-flags.env",
-        include_str!("kubeadm/kubeadm-flags.env"),
-    ),
-    (
-        "instance-config.yaml",
-        include_str!("kubeadm/instance-config.yaml"),
-    ),
-    ("10-kubeadm.conf", include_str!("kubeadm/10-kubeadm.conf")),
-    ("kubelet.service", include_str!("kubeadm/kubelet.service")),
-    ("default-kubelet", include_str!("kubeadm/default-kubelet")),
-    ("crictl.yaml", include_str!("kubeadm/crictl.yaml")),
-];
 
 const PATHS: &str = include_str!("kubeadm/PATHS.tsv");
 
@@ -118,8 +86,8 @@ impl Host {
                 let _ = host.fs.mkdir(dir, true);
                 continue;
             }
-            let text = match TEMPLATES.iter().find(|(n, _)| *n == template) {
-                Some((_, t)) => fill(t),
+            let text = match crate::tools::bootstrap_file(&format!("kubeadm/{template}")) {
+                Some(t) => fill(&t),
                 // Files whose contents Kubarium does not model yet are left out rather
                 // than shown empty: certificates and keys, binaries, sockets.
                 None => continue,

@@ -279,27 +279,37 @@ pub fn answer(
     }
 }
 
-/// The files an image brings besides every image's own, with their text.
+/// The files an image brings besides every image's own, with their text (kept in the
+/// tools module's `bootstrap/images/`, read once it is in).
 pub fn image_files(image: &Image) -> &'static [(&'static str, &'static str)] {
-    match image.repository {
-        "nginx" => &[
-            (
-                "/usr/share/nginx/html/index.html",
-                include_str!("files/nginx-index.html"),
+    type Files = &'static [(&'static str, &'static str)];
+    static NGINX: std::sync::OnceLock<Files> = std::sync::OnceLock::new();
+    static HTTPD: std::sync::OnceLock<Files> = std::sync::OnceLock::new();
+    let (cell, names): (&std::sync::OnceLock<Files>, &[(&'static str, &str)]) =
+        match image.repository {
+            "nginx" => (
+                &NGINX,
+                &[
+                    ("/usr/share/nginx/html/index.html", "nginx-index.html"),
+                    ("/usr/share/nginx/html/50x.html", "nginx-50x.html"),
+                    ("/etc/nginx/conf.d/default.conf", "nginx-default.conf"),
+                ],
             ),
-            (
-                "/usr/share/nginx/html/50x.html",
-                include_str!("files/nginx-50x.html"),
+            "httpd" => (
+                &HTTPD,
+                &[("/usr/local/apache2/htdocs/index.html", "httpd-index.html")],
             ),
-            (
-                "/etc/nginx/conf.d/default.conf",
-                include_str!("files/nginx-default.conf"),
-            ),
-        ],
-        "httpd" => &[(
-            "/usr/local/apache2/htdocs/index.html",
-            include_str!("files/httpd-index.html"),
-        )],
-        _ => &[],
+            _ => return &[],
+        };
+    if let Some(files) = cell.get() {
+        return files;
+    }
+    let read = |(path, name): &(&'static str, &str)| {
+        let text = crate::tools::bootstrap_file(&format!("images/{name}"))?;
+        Some((*path, &*Box::leak(text.into_boxed_str())))
+    };
+    match names.iter().map(read).collect::<Option<Vec<_>>>() {
+        Some(files) => cell.get_or_init(|| Box::leak(files.into_boxed_slice())),
+        None => &[],
     }
 }

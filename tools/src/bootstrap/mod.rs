@@ -2,10 +2,9 @@
 //! the first paint (the cluster is built once it is in): the RBAC bootstrap policy with
 //! kubeadm's RBAC objects (`rbac.json`; its README says where the facts come from) and
 //! the add-ons kubeadm and the labs install in kube-system (kube-proxy, CoreDNS,
-//! metrics-server), the documentation's examples and the Vertical Pod Autoscaler's
-//! manifests (served offline for `kubectl apply -f URL`).
-
-pub mod node;
+//! metrics-server), the files kubeadm writes on nodes and images bring, the
+//! documentation's examples and the Vertical Pod Autoscaler's manifests (served offline
+//! for `kubectl apply -f URL`).
 
 /// One of the files by name.
 pub fn file(name: &str) -> Option<&'static str> {
@@ -31,6 +30,26 @@ pub fn file(name: &str) -> Option<&'static str> {
         "examples/service/nginx-service.yaml" => {
             include_str!("examples/service-nginx-service.yaml")
         }
+        // What kubeadm and its packages write on a node (`core/src/host/kubeadm/PATHS.tsv`
+        // says where; SOURCES.tsv there says where each comes from).
+        "kubeadm/etcd.yaml" => include_str!("kubeadm/etcd.yaml"),
+        "kubeadm/kube-apiserver.yaml" => include_str!("kubeadm/kube-apiserver.yaml"),
+        "kubeadm/kube-controller-manager.yaml" => {
+            include_str!("kubeadm/kube-controller-manager.yaml")
+        }
+        "kubeadm/kube-scheduler.yaml" => include_str!("kubeadm/kube-scheduler.yaml"),
+        "kubeadm/kubelet-config.yaml" => include_str!("kubeadm/kubelet-config.yaml"),
+        "kubeadm/kubeadm-flags.env" => include_str!("kubeadm/kubeadm-flags.env"),
+        "kubeadm/instance-config.yaml" => include_str!("kubeadm/instance-config.yaml"),
+        "kubeadm/10-kubeadm.conf" => include_str!("kubeadm/10-kubeadm.conf"),
+        "kubeadm/kubelet.service" => include_str!("kubeadm/kubelet.service"),
+        "kubeadm/default-kubelet" => include_str!("kubeadm/default-kubelet"),
+        "kubeadm/crictl.yaml" => include_str!("kubeadm/crictl.yaml"),
+        // The files images bring (their servers' pages and configuration).
+        "images/nginx-index.html" => include_str!("images/nginx-index.html"),
+        "images/nginx-50x.html" => include_str!("images/nginx-50x.html"),
+        "images/nginx-default.conf" => include_str!("images/nginx-default.conf"),
+        "images/httpd-index.html" => include_str!("images/httpd-index.html"),
         // The Vertical Pod Autoscaler 1.7.1's deploy/ folder, by file name.
         "vpa/vpa-v1-crd-gen.yaml" => include_str!("vpa/vpa-v1-crd-gen.yaml"),
         "vpa/vpa-rbac.yaml" => include_str!("vpa/vpa-rbac.yaml"),

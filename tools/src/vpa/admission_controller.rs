@@ -75,9 +75,8 @@ pub fn step(tick: &Tick) -> Step {
             if tick.read(CONFIG).is_some_and(|e| e.ok()) && !made("DELETE") {
                 return Step::reads(vec![Request::delete(CONFIG)], tick.state.clone());
             }
-            let ca = tick
-                .read(SECRET)
-                .map(|e| e.body["data"]["caCert.pem"].clone());
+            let secret = tick.read(SECRET).filter(|e| e.ok());
+            let ca = secret.map(|e| e.body["data"]["caCert.pem"].clone());
             let body = configuration(&ca.unwrap_or(Value::Null));
             Step::reads(vec![Request::post(CONFIGS, body)], tick.state.clone())
         }
@@ -97,15 +96,12 @@ pub fn step(tick: &Tick) -> Step {
                         .as_str()
                         .is_some_and(|i| i.contains("/vpa-admission-controller:"))
             });
-            let spec = json!({
-                "holderIdentity": me.map(name).unwrap_or("vpa-admission-controller"),
-                "leaseDurationSeconds": 10,
-                "renewTime": micro_time(tick.now),
-            });
+            let holder = me.map(name).unwrap_or("vpa-admission-controller");
             let request = match tick.read(LEASE) {
                 Some(e) if e.ok() => {
                     let mut lease = e.body.clone();
-                    lease["spec"] = spec;
+                    lease["spec"]["holderIdentity"] = json!(holder);
+                    lease["spec"]["renewTime"] = micro_time(tick.now);
                     Request::put(LEASE, lease)
                 }
                 _ => Request::post(
@@ -113,7 +109,7 @@ pub fn step(tick: &Tick) -> Step {
                     json!({
                         "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": "vpa-admission-controller", "namespace": "kube-system"},
-                        "spec": spec,
+                        "spec": {"holderIdentity": holder, "leaseDurationSeconds": 10},
                     }),
                 ),
             };
@@ -169,12 +165,9 @@ fn add(path: String, value: Value) -> Value {
 
 /// The patch for a new pod.
 fn pod_patch(cluster: &Cluster, tick: &Tick, pod: &Value) -> Vec<Value> {
-    let vpas: Vec<(Value, Value)> = cluster
-        .vpas
-        .iter()
-        .filter(|v| update_mode(v) != "Off" && !v["spec"]["targetRef"].is_null())
-        .filter_map(|v| Some((v.clone(), cluster.selector(tick, v, &mut vec![]).ok()?)))
-        .collect();
+    let vpas = cluster.resolved(tick, |v| {
+        update_mode(v) != "Off" && !v["spec"]["targetRef"].is_null()
+    });
     let Some(vpa) = cluster.controlling(pod, &vpas) else {
         return vec![];
     };
@@ -182,61 +175,28 @@ fn pod_patch(cluster: &Cluster, tick: &Tick, pod: &Value) -> Vec<Value> {
     if pod["metadata"]["annotations"].is_null() {
         patch.push(add("/metadata/annotations".into(), json!({})));
     }
-    let ns = namespace(pod);
-    let range = capping::container_limit_range(&cluster.limit_ranges, ns);
-    let mut updates = vec![];
+    let range = capping::container_limit_range(&cluster.limit_ranges, namespace(pod));
     let has_recommendation = !vpa["status"]["recommendation"].is_null();
+    let mut updates = vec![];
     for (i, c) in pod["spec"]["containers"]
         .as_array()
         .into_iter()
         .flatten()
         .enumerate()
     {
-        let res = &c["resources"];
-        let (mut ops, mut notes) = (vec![], vec![]);
-        let (requests, limits) = (&res["requests"], &res["limits"]);
-        if requests.is_null() && limits.is_null() {
-            ops.push(add(format!("/spec/containers/{i}/resources"), json!({})));
-        }
         let capped = has_recommendation
             .then(|| capping::container(vpa, c, range.as_ref()))
             .flatten();
-        if let Some((rec, capping_notes)) = capped {
-            notes.extend(capping_notes);
-            let new: Resources = rec["target"]
-                .as_object()
-                .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default();
-            let mut new_limits = None;
-            if !capping::requests_only(vpa, c["name"].as_str().unwrap_or("")) {
-                let (l, limit_notes) = capping::limits(c, &new, range.as_ref());
-                if l.is_some() {
-                    notes.extend(limit_notes);
-                }
-                new_limits = l;
+        let (requests, limits, mut notes) = match capped {
+            Some((rec, capping_notes)) => {
+                let (requests, limits, limit_notes) =
+                    capping::new_resources(vpa, c, &rec, range.as_ref());
+                (requests, limits, [capping_notes, limit_notes].concat())
             }
-            for (field, kind, list, current) in [
-                ("requests", "request", Some(new), requests),
-                ("limits", "limit", new_limits, limits),
-            ] {
-                let Some(list) = list.filter(|l| !l.is_empty()) else {
-                    continue;
-                };
-                if current.is_null() {
-                    ops.push(add(
-                        format!("/spec/containers/{i}/resources/{field}"),
-                        json!({}),
-                    ));
-                }
-                for (r, q) in list {
-                    ops.push(add(
-                        format!("/spec/containers/{i}/resources/{field}/{r}"),
-                        q,
-                    ));
-                    notes.push(format!("{r} {kind}"));
-                }
-            }
-        }
+            None => (Resources::new(), None, vec![]),
+        };
+        let (ops, items) = capping::patch_ops(i, &c["resources"], requests, limits);
+        notes.extend(items);
         if !ops.is_empty() {
             patch.extend(ops);
             updates.push(format!("container {i}: {}", notes.join(", ")));
@@ -263,104 +223,150 @@ fn pod_patch(cluster: &Cluster, tick: &Tick, pod: &Value) -> Vec<Value> {
     patch
 }
 
-/// A VPA's defaults (an update policy of Recreate) and the errors that refuse it.
+/// Whether a quantity is a whole number of milli-units (of units, for `unit` 1000).
+fn whole(q: &Value, unit: i128) -> bool {
+    let text = q
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| q.to_string());
+    let negated = text
+        .strip_prefix('-')
+        .map_or_else(|| format!("-{text}"), String::from);
+    let up = crate::quantity::milli_value(&text);
+    let down = crate::quantity::milli_value(&negated).map(|m| -m);
+    up.is_some() && up == down && up.is_some_and(|m| m % unit == 0)
+}
+
+/// A VPA's defaults (an update policy of Recreate) and the field errors that refuse it.
 fn vpa_verdict(vpa: &Value) -> Value {
     let spec = &vpa["spec"];
-    let mut errs: Vec<String> = vec![];
+    let mut errs: Vec<(String, String)> = vec![];
+    let mut err = |field: String, detail: String| errs.push((field, detail));
     let policy = &spec["updatePolicy"];
     const MODES: &str = "\"InPlace\", \"InPlaceOrRecreate\", \"Initial\", \"Off\", \"Recreate\"";
     let field = "spec.updatePolicy";
     if policy.is_object() {
         match policy["updateMode"].as_str() {
-            None => errs.push(format!(
-                "{field}.updateMode: Required value: updateMode is required if UpdatePolicy is used"
-            )),
-            Some("InPlace") => errs.push(format!("{field}.updateMode: Forbidden: in order to use UpdateMode InPlace, you must enable feature gate InPlace in the admission-controller args")),
+            None => err(
+                format!("{field}.updateMode"),
+                "Required value: updateMode is required if UpdatePolicy is used".into(),
+            ),
+            Some("InPlace") => err(format!("{field}.updateMode"), "Forbidden: in order to use UpdateMode InPlace, you must enable feature gate InPlace in the admission-controller args".into()),
             Some("Auto" | "InPlaceOrRecreate" | "Initial" | "Off" | "Recreate") => {}
-            Some(m) => errs.push(format!(
-                "{field}.updateMode: Unsupported value: \"{m}\": supported values: {MODES}"
-            )),
+            Some(m) => err(
+                format!("{field}.updateMode"),
+                format!("Unsupported value: \"{m}\": supported values: {MODES}"),
+            ),
         }
         if let Some(n) = policy["minReplicas"].as_i64().filter(|&n| n <= 0) {
-            errs.push(format!(
-                "{field}.minReplicas: Invalid value: {n}: minReplicas has to be positive"
-            ));
+            err(
+                format!("{field}.minReplicas"),
+                format!("Invalid value: {n}: minReplicas has to be positive"),
+            );
         }
         if !policy["evictAfterOOMSeconds"].is_null() {
-            errs.push(format!("{field}.evictAfterOOMSeconds: Forbidden: not supported when feature flag PerVPAConfig is disabled"));
+            err(
+                format!("{field}.evictAfterOOMSeconds"),
+                "Forbidden: not supported when feature flag PerVPAConfig is disabled".into(),
+            );
         }
     }
     let policies = spec["resourcePolicy"]["containerPolicies"].as_array();
     for (i, p) in policies.into_iter().flatten().enumerate() {
         let f = format!("spec.resourcePolicy.containerPolicies[{i}]");
         if p["containerName"].as_str().unwrap_or("").is_empty() {
-            errs.push(format!("{f}.containerName: Required value"));
+            err(format!("{f}.containerName"), "Required value".into());
         }
         match p["mode"].as_str() {
             None | Some("Auto" | "Off") => {}
-            Some(m) => errs.push(format!(
-                "{f}.mode: Unsupported value: \"{m}\": supported values: \"Auto\", \"Off\""
-            )),
+            Some(m) => err(
+                format!("{f}.mode"),
+                format!("Unsupported value: \"{m}\": supported values: \"Auto\", \"Off\""),
+            ),
         }
-        for bound in ["minAllowed", "maxAllowed"] {
-            for (r, q) in p[bound].as_object().into_iter().flatten() {
-                let text = q
-                    .as_str()
-                    .map(String::from)
-                    .unwrap_or_else(|| q.to_string());
-                let whole = match r.as_str() {
-                    "cpu" => crate::quantity::parse(&text)
-                        .zip(crate::quantity::milli_value(&text))
-                        .is_some_and(|(a, b)| a == b)
-                        .then_some(())
-                        .ok_or("must be a whole number of milli CPUs"),
-                    "memory" => (milli(q) % 1000 == 0)
-                        .then_some(())
-                        .ok_or("must be a whole number of bytes"),
-                    _ => Ok(()),
-                };
-                if let Err(why) = whole {
-                    errs.push(format!(
-                        "{f}.{bound}[{r}]: Invalid value: \"{text}\": {why}"
-                    ));
-                }
+        let show = |q: &Value| {
+            q.as_str()
+                .map(String::from)
+                .unwrap_or_else(|| q.to_string())
+        };
+        let resources = ["minAllowed", "maxAllowed"]
+            .iter()
+            .flat_map(|b| {
+                p[*b]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(r, _)| r.clone())
+            })
+            .collect::<std::collections::BTreeSet<String>>();
+        for r in resources {
+            let (min, max) = (&p["minAllowed"][&r], &p["maxAllowed"][&r]);
+            let (unit, why) = match r.as_str() {
+                "cpu" => (1, "must be a whole number of milli CPUs"),
+                "memory" => (1000, "must be a whole number of bytes"),
+                _ => (0, ""),
+            };
+            if unit != 0 && !min.is_null() && !whole(min, unit) {
+                err(
+                    format!("{f}.minAllowed[{r}]"),
+                    format!("Invalid value: \"{}\": {why}", show(min)),
+                );
             }
-        }
-        for (r, max) in p["maxAllowed"].as_object().into_iter().flatten() {
-            let min = &p["minAllowed"][r];
-            if !min.is_null() && milli(max) < milli(min) {
-                let show = |q: &Value| capping::canonical(q).as_str().unwrap_or("").to_string();
-                errs.push(format!(
-                    "{f}.maxAllowed[{r}]: Invalid value: \"{}\": max resource for {r} is lower than min of \"{}\"",
-                    show(max),
-                    show(min)
-                ));
+            if !min.is_null() && !max.is_null() && milli(max) < milli(min) {
+                err(
+                    format!("{f}.maxAllowed[{r}]"),
+                    format!(
+                        "Invalid value: \"{}\": max resource for {r} is lower than min of \"{}\"",
+                        show(&capping::canonical(max)),
+                        show(&capping::canonical(min))
+                    ),
+                );
+            }
+            if unit != 0 && !max.is_null() && !whole(max, unit) {
+                err(
+                    format!("{f}.maxAllowed[{r}]"),
+                    format!("Invalid value: \"{}\": {why}", show(max)),
+                );
             }
         }
         if p["mode"] == "Off" && p["controlledValues"] == "RequestsAndLimits" {
-            errs.push(format!("{f}.controlledValues: Forbidden: controlledValues shouldn't be specified if container scaling mode is off"));
+            err(format!("{f}.controlledValues"), "Forbidden: controlledValues shouldn't be specified if container scaling mode is off".into());
         }
+        for gated in [
+            "oomBumpUpRatio",
+            "oomMinBumpUp",
+            "memoryAggregationIntervalSeconds",
+            "memoryAggregationIntervalCount",
+        ] {
+            if !p[gated].is_null() {
+                err(
+                    format!("{f}.{gated}"),
+                    "Forbidden: not supported when feature flag PerVPAConfig is disabled".into(),
+                );
+            }
+        }
+        if !p["startupBoost"].is_null() {
+            err(format!("{f}.startupBoost"), "Forbidden: in order to use startupBoost, you must enable feature gate CPUStartupBoost in the admission-controller args".into());
+        }
+    }
+    if !spec["startupBoost"].is_null() {
+        err("spec.startupBoost".into(), "Forbidden: in order to use startupBoost, you must enable feature gate CPUStartupBoost in the admission-controller args".into());
     }
     if let Some(n) = spec["recommenders"]
         .as_array()
         .map(Vec::len)
         .filter(|&n| n > 1)
     {
-        errs.push(format!(
-            "spec.recommenders: Too many: {n}: must have at most 1 item"
-        ));
+        err(
+            "spec.recommenders".into(),
+            format!("Too many: {n}: must have at most 1 item"),
+        );
     }
     if !errs.is_empty() {
-        let list = if errs.len() == 1 {
-            errs.remove(0)
-        } else {
-            format!("[{}]", errs.join(", "))
-        };
-        let message = format!(
-            "VerticalPodAutoscaler.autoscaling.k8s.io \"{}\" is invalid: {list}",
-            name(vpa)
-        );
-        return json!({"allowed": false, "status": {"message": message}});
+        return json!({"allowed": false, "status": {
+            "reason": "Invalid",
+            "details": {"group": "autoscaling.k8s.io", "kind": "VerticalPodAutoscaler", "name": name(vpa), "causes": errs},
+        }});
     }
     let mut patch = vec![];
     if policy.is_null() {

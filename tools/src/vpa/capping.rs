@@ -15,7 +15,8 @@ pub type Resources = BTreeMap<String, Value>;
 
 const RESOURCES: [&str; 2] = ["cpu", "memory"];
 
-fn list(v: &Value) -> Resources {
+/// A resource list as `Resources`.
+pub fn list(v: &Value) -> Resources {
     v.as_object()
         .map(|o| o.iter().map(|(k, q)| (k.clone(), q.clone())).collect())
         .unwrap_or_default()
@@ -63,30 +64,62 @@ pub fn container_limit_range(limit_ranges: &[Value], ns: &str) -> Option<Value> 
     found.then_some(item)
 }
 
-/// `a * b / c` for the resource (CPU in milli-units, memory in bytes), rounded down.
-fn proportional(resource: &str, a: &Value, b: &Value, c: &Value) -> Option<i128> {
+/// `a * b / c` for the resource (CPU in milli-units, memory in bytes), rounded down, in
+/// milli-units; true when it had to be capped to int64.
+fn proportional(resource: &str, a: &Value, b: &Value, c: &Value) -> Option<(i128, bool)> {
     let unit = if resource == "cpu" { 1 } else { 1000 };
     let (a, b, c) = (milli(a) / unit, milli(b) / unit, milli(c) / unit);
-    (c != 0).then(|| a * b / c * unit)
+    if c == 0 {
+        return None;
+    }
+    let max = i128::from(i64::MAX);
+    Some(match a.checked_mul(b).map(|p| p / c) {
+        Some(q) if q <= max => (q * unit, false),
+        _ => (max * unit, true),
+    })
+}
+
+/// Whether a quantity is written in a binary format.
+fn binary(q: &Value) -> bool {
+    q.as_str().is_some_and(crate::quantity::is_binary)
 }
 
 /// The request a LimitRange bound on limits allows, keeping the container's ratio of
-/// limit to request (None: no bound).
+/// limit to request, in the request's format (None: no bound).
 fn boundary_request(
     resource: &str,
     request: &Value,
     limit: &Value,
     bound: &Value,
     default: &Value,
-) -> Option<i128> {
+) -> Option<Value> {
     let limit = if milli(limit) == 0 { default } else { limit };
     if milli(limit) == 0 {
         return None;
     }
     if milli(request) == 0 {
-        return Some(milli(bound));
+        return Some(bound.clone());
     }
-    proportional(resource, request, bound, limit)
+    proportional(resource, request, bound, limit).map(|(m, _)| show(m, binary(request)))
+}
+
+/// Raises each resource to the policy's minAllowed and lowers it to its maxAllowed (the
+/// max wins); notes what was capped when `notes` is given.
+pub fn apply_policy(rec: &mut Resources, policy: &Value, mut notes: Option<&mut Vec<String>>) {
+    for (r, q) in rec.iter_mut() {
+        for (bound, below, what) in [
+            ("minAllowed", true, "capped to minAllowed"),
+            ("maxAllowed", false, "capped to maxAllowed"),
+        ] {
+            let b = &policy[bound][r];
+            if milli(b) != 0 && (milli(q) < milli(b)) == below && milli(q) != milli(b) {
+                *q = canonical(b);
+                if let Some(n) = notes.as_deref_mut() {
+                    n.push(format!("{r} {what}"));
+                }
+            }
+        }
+    }
 }
 
 /// Caps one of a container's recommended lists (`requests`/`limits` are the
@@ -100,7 +133,7 @@ fn cap_list(
     requests_only: bool,
     mut notes: Option<&mut Vec<String>>,
 ) {
-    let mut note = |r: &str, what: &str| {
+    let note = |r: &str, what: &str, notes: &mut Option<&mut Vec<String>>| {
         if let Some(n) = notes.as_deref_mut() {
             n.push(format!("{r} {what}"));
         }
@@ -117,35 +150,29 @@ fn cap_list(
                     &lr["default"][r],
                 )
             };
-            let min = bound("min").unwrap_or(0).max(milli(&lr["min"][r]));
-            if min != 0 && milli(q) < min {
-                *q = show(min, r == "memory");
-                note(r, "capped to fit Min in container LimitRange");
+            // The request may go no lower than the LimitRange's min either.
+            let mut min = bound("min").unwrap_or(Value::Null);
+            if milli(&lr["min"][r]) > milli(&min) {
+                min = lr["min"][r].clone();
             }
-            if let Some(max) = bound("max").filter(|&m| m != 0 && milli(q) > m) {
-                *q = show(max, r == "memory");
-                note(r, "capped to fit Max in container LimitRange");
+            if milli(&min) != 0 && milli(q) < milli(&min) {
+                *q = canonical(&min);
+                note(r, "capped to fit Min in container LimitRange", &mut notes);
+            }
+            if let Some(max) = bound("max").filter(|m| milli(m) != 0 && milli(q) > milli(m)) {
+                *q = canonical(&max);
+                note(r, "capped to fit Max in container LimitRange", &mut notes);
             }
         }
     }
     if let Some(p) = policy {
-        for (r, q) in rec.iter_mut() {
-            let (min, max) = (&p["minAllowed"][r], &p["maxAllowed"][r]);
-            if milli(min) != 0 && milli(q) < milli(min) {
-                *q = canonical(min);
-                note(r, "capped to minAllowed");
-            }
-            if milli(max) != 0 && milli(q) > milli(max) {
-                *q = canonical(max);
-                note(r, "capped to maxAllowed");
-            }
-        }
+        apply_policy(rec, p, notes.as_deref_mut());
     }
     if requests_only {
         for (r, q) in rec.iter_mut() {
             if !limits[r].is_null() && milli(q) > milli(&limits[r]) {
                 *q = canonical(&limits[r]);
-                note(r, "capped to container limit");
+                note(r, "capped to container limit", &mut notes);
             }
         }
     }
@@ -177,37 +204,42 @@ pub fn container(vpa: &Value, c: &Value, range: Option<&Value>) -> Option<(Value
 }
 
 /// The limit that keeps a container's limit-to-request ratio for a new request, or the
-/// note on why it gets none.
+/// note on why it gets none (with the limit it gets anyway, if any).
 fn proportional_limit(
     resource: &str,
     limit: &Value,
     request: &Value,
     new: &Value,
     default: &Value,
-) -> Result<Value, String> {
+) -> Result<Value, (Value, String)> {
     let limit = if milli(limit) == 0 && !default.is_null() {
         default
     } else {
         limit
     };
+    let not_set = |why: &str| {
+        Err((
+            Value::Null,
+            format!("{resource}: limit NOT set since {why} is nil or 0"),
+        ))
+    };
     if milli(limit) == 0 {
-        return Err(format!(
-            "{resource}: limit NOT set since originalLimit is nil or 0"
-        ));
+        return not_set("originalLimit");
     }
     if milli(new) == 0 {
-        return Err(format!(
-            "{resource}: limit NOT set since recommendedRequest is nil or 0"
-        ));
+        return not_set("recommendedRequest");
     }
     if milli(request) == 0 || milli(request) == milli(limit) {
         return Ok(new.clone());
     }
-    let m = proportional(resource, limit, new, request).unwrap_or(0);
-    Ok(show(
-        m,
-        limit.as_str().is_some_and(crate::quantity::is_binary),
-    ))
+    let (m, capped) = proportional(resource, limit, new, request).unwrap_or((0, false));
+    let q = show(m, binary(limit));
+    if capped {
+        let note =
+            format!("{resource}: failed to keep limit to request ratio; capping limit to int64");
+        return Err((q, note));
+    }
+    Ok(q)
 }
 
 /// The limits for a container's new requests (None when it gets none) and the notes.
@@ -225,13 +257,71 @@ pub fn limits(
             Ok(q) => {
                 out.insert(r.into(), q);
             }
-            Err(note) => notes.push(note),
+            Err((q, note)) => {
+                if !q.is_null() {
+                    out.insert(r.into(), q);
+                }
+                notes.push(note);
+            }
         }
     }
     if out.is_empty() {
         return (None, vec![]);
     }
     (Some(out), notes)
+}
+
+/// The JSON patch operations that give container `i` (whose resources are `current`)
+/// new requests and limits, and the notes on them (`cpu request`, `memory limit`).
+pub fn patch_ops(
+    i: usize,
+    current: &Value,
+    requests: Resources,
+    limits: Option<Resources>,
+) -> (Vec<Value>, Vec<String>) {
+    let add = |path: String, value: Value| json!({"op": "add", "path": path, "value": value});
+    let (mut ops, mut notes) = (vec![], vec![]);
+    if current["requests"].is_null() && current["limits"].is_null() {
+        ops.push(add(format!("/spec/containers/{i}/resources"), json!({})));
+    }
+    for (field, kind, list) in [
+        ("requests", "request", Some(requests)),
+        ("limits", "limit", limits),
+    ] {
+        let Some(list) = list.filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        if current[field].is_null() {
+            ops.push(add(
+                format!("/spec/containers/{i}/resources/{field}"),
+                json!({}),
+            ));
+        }
+        for (r, q) in list {
+            ops.push(add(
+                format!("/spec/containers/{i}/resources/{field}/{r}"),
+                q,
+            ));
+            notes.push(format!("{r} {kind}"));
+        }
+    }
+    (ops, notes)
+}
+
+/// A container's new requests (its capped target) and limits (in proportion, unless the
+/// policy keeps them), with the notes on the limits.
+pub fn new_resources(
+    vpa: &Value,
+    c: &Value,
+    rec: &Value,
+    range: Option<&Value>,
+) -> (Resources, Option<Resources>, Vec<String>) {
+    let requests = list(&rec["target"]);
+    if requests_only(vpa, c["name"].as_str().unwrap_or("")) {
+        return (requests, None, vec![]);
+    }
+    let (limits, notes) = limits(c, &requests, range);
+    (requests, limits, notes)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The recommender's decaying histograms: exponential buckets (the first `first` wide,
-//! each next 5% wider, up to `max`), sample weights that double every half-life (24 h)
+//! each next 5% wider, `count` of them), sample weights that double every half-life (24 h)
 //! relative to a reference time, and percentiles read as the upper boundary of the
 //! bucket where the cumulative weight reaches them.
 

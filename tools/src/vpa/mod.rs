@@ -187,6 +187,14 @@ impl Cluster {
         parse_selector(text).ok_or_else(|| unhandled(&format!("couldn't parse selector {text}")))
     }
 
+    /// The VPAs `keep` picks, each with its target's selector (those without one are
+    /// left out).
+    pub fn resolved(&self, tick: &Tick, keep: impl Fn(&Value) -> bool) -> Vec<(Value, Value)> {
+        let vpas = self.vpas.iter().filter(|v| keep(v));
+        vpas.filter_map(|v| Some((v.clone(), self.selector(tick, v, &mut vec![]).ok()?)))
+            .collect()
+    }
+
     /// The VPA that controls a pod, among `vpas` (already resolved to selectors): one
     /// whose target is the pod's topmost controller and whose selector picks the pod;
     /// the oldest, then the first by name.
@@ -258,6 +266,17 @@ pub fn container_policy<'a>(vpa: &'a Value, container: &str) -> Option<&'a Value
         .iter()
         .find(|p| p["containerName"] == container)
         .or_else(|| policies.iter().find(|p| p["containerName"] == "*"))
+}
+
+/// The path of a VPA's checkpoint (or, with no name, of its namespace's checkpoints).
+pub fn checkpoint_path(ns: &str, name: &str) -> String {
+    let path =
+        format!("/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints");
+    if name.is_empty() {
+        path
+    } else {
+        format!("{path}/{name}")
+    }
 }
 
 /// A quantity in milli-units as Go's MilliValue gives it (0 when unreadable).

@@ -23,13 +23,37 @@ const CHECKPOINTS: &str = "/apis/autoscaling.k8s.io/v1/verticalpodautoscalerchec
 const CHECKPOINT_GC: Millis = 10 * INTERVAL;
 const INTERVAL: Millis = 60 * SECOND;
 const MEMORY_WINDOW: Millis = 24 * 60 * INTERVAL;
+/// The recommender's options, from its arguments.
+struct Options {
+    interval: Millis,
+    min_cpu_milli: f64,
+    min_memory: f64,
+    margin: f64,
+    target_cpu: f64,
+    target_memory: f64,
+    oom_ratio: f64,
+    oom_min_bump: f64,
+}
+
+impl Options {
+    fn of(tick: &Tick) -> Self {
+        Options {
+            interval: tick.duration("recommender-interval", INTERVAL),
+            min_cpu_milli: tick.number("pod-recommendation-min-cpu-millicores", 25.0),
+            min_memory: tick.number("pod-recommendation-min-memory-mb", 250.0) * 1024.0 * 1024.0,
+            margin: tick.number("recommendation-margin-fraction", MARGIN),
+            target_cpu: tick.number("target-cpu-percentile", 0.9),
+            target_memory: tick.number("target-memory-percentile", 0.9),
+            oom_ratio: tick.number("oom-bump-up-ratio", 1.2),
+            oom_min_bump: tick.number("oom-min-bump-up-bytes", 104_857_600.0),
+        }
+    }
+}
+
 /// The CPU sample weight (`minSampleWeight`).
 const CPU_WEIGHT: f64 = 0.1;
 const MARGIN: f64 = 0.15;
 const MAX_AMOUNT: i64 = 100_000_000_000_000;
-/// A pod's least recommendation, split over its containers.
-const POD_MIN_CPU_MILLI: i64 = 25;
-const POD_MIN_MEMORY: i64 = 250 * 1024 * 1024;
 
 /// One container of one pod, as last sampled.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -39,6 +63,43 @@ struct Container {
     last_memory: Option<Millis>,
     window_end: Option<Millis>,
     peak: f64,
+    oom_peak: f64,
+    /// When the last OOM kill it recorded ended.
+    last_oom: Option<Millis>,
+}
+
+impl Container {
+    /// Adds a memory sample (an OOM's as such) as the window's peak, when it is one.
+    fn add_memory(&mut self, a: &mut Aggregate, t: Millis, usage: f64, oom: bool) {
+        if !oom && self.last_memory.is_some_and(|last| t < last) {
+            return;
+        }
+        self.last_memory = Some(t);
+        let end = *self.window_end.get_or_insert(t);
+        let max = self.peak.max(self.oom_peak);
+        let add = if t < end {
+            if max != 0.0 && usage > max {
+                a.memory.subtract(MEMORY, max, 1.0, end);
+                true
+            } else {
+                false
+            }
+        } else {
+            let end = end + (t - end) / MEMORY_WINDOW * MEMORY_WINDOW + MEMORY_WINDOW;
+            self.window_end = Some(end);
+            (self.peak, self.oom_peak) = (0.0, 0.0);
+            true
+        };
+        if add {
+            let end = self.window_end.unwrap_or(t);
+            a.memory.add(MEMORY, usage, 1.0, end);
+            if oom {
+                self.oom_peak = usage;
+            } else {
+                self.peak = usage;
+            }
+        }
+    }
 }
 
 /// What the pods of one namespace, container name and label set have gathered.
@@ -110,7 +171,7 @@ impl Aggregate {
 }
 
 /// The follow-up of a loop's writes: the checkpoints that did not exist are created.
-fn after_writes(tick: &Tick, mut state: State) -> Step {
+fn after_writes(tick: &Tick, mut state: State, interval: Millis) -> Step {
     let writing = std::mem::take(&mut state.writing);
     let requests = tick
         .exchanges
@@ -118,18 +179,17 @@ fn after_writes(tick: &Tick, mut state: State) -> Step {
         .filter(|e| e.request.method == "PATCH" && e.code == 404)
         .filter_map(|e| {
             let obj = writing.get(&e.request.path)?;
-            let ns = namespace(obj);
-            let path = format!(
-                "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints"
-            );
-            Some(Request::post(path, obj.clone()))
+            Some(Request::post(
+                super::checkpoint_path(namespace(obj), ""),
+                obj.clone(),
+            ))
         })
         .filter(|r| !tick.exchanges.iter().any(|e| e.request == *r))
         .collect();
     Step {
         requests,
         state: json!(state),
-        next: INTERVAL,
+        next: interval,
         ..Step::default()
     }
 }
@@ -145,10 +205,16 @@ fn amount(x: f64) -> i64 {
     }
 }
 
-/// One estimate (millicores, bytes) of an aggregate.
-fn estimate(a: &Aggregate, p: f64, confidence: Option<(f64, f64)>, min: (i64, i64)) -> (i64, i64) {
+/// One estimate (millicores, bytes) of an aggregate at percentiles `p` (CPU, memory).
+fn estimate(
+    a: &Aggregate,
+    o: &Options,
+    p: (f64, f64),
+    confidence: Option<(f64, f64)>,
+    min: (i64, i64),
+) -> (i64, i64) {
     let scale = |x: i64| {
-        let with_margin = x + amount(x as f64 * MARGIN);
+        let with_margin = x + amount(x as f64 * o.margin);
         match confidence {
             Some((multiplier, exponent)) => {
                 amount(with_margin as f64 * (1.0 + multiplier / a.confidence()).powf(exponent))
@@ -156,8 +222,8 @@ fn estimate(a: &Aggregate, p: f64, confidence: Option<(f64, f64)>, min: (i64, i6
             None => with_margin,
         }
     };
-    let cpu = scale(amount(a.cpu.percentile(CPU, p) * 1000.0));
-    let memory = scale(amount(a.memory.percentile(MEMORY, p)));
+    let cpu = scale(amount(a.cpu.percentile(CPU, p.0) * 1000.0));
+    let memory = scale(amount(a.memory.percentile(MEMORY, p.1)));
     (cpu.max(min.0), memory.max(min.1))
 }
 
@@ -180,35 +246,23 @@ fn resources(cpu: i64, memory: i64, controlled: &[String]) -> Value {
     Value::Object(out)
 }
 
-/// Raises each resource to the policy's minAllowed and lowers it to its maxAllowed.
-fn cap(mut r: Value, policy: Option<&Value>) -> Value {
-    let Some(p) = policy else { return r };
-    if let Some(o) = r.as_object_mut() {
-        for (res, q) in o.iter_mut() {
-            let v = super::milli(q);
-            let min = super::milli(&p["minAllowed"][res]);
-            let max = super::milli(&p["maxAllowed"][res]);
-            if min != 0 && v < min {
-                *q = p["minAllowed"][res].clone();
-            } else if max != 0 && v > max {
-                *q = p["maxAllowed"][res].clone();
-            }
-        }
+/// A recommended list within the container policy's bounds.
+fn cap(r: Value, policy: Option<&Value>) -> Value {
+    let mut list = super::capping::list(&r);
+    if let Some(p) = policy {
+        super::capping::apply_policy(&mut list, p, None);
     }
-    r
+    json!(list)
 }
 
 /// The recommendation for a VPA from what its pods gathered, by container name.
-fn recommend(vpa: &Value, merged: &BTreeMap<String, Aggregate>) -> Vec<Value> {
+fn recommend(vpa: &Value, merged: &BTreeMap<String, Aggregate>, o: &Options) -> Vec<Value> {
     let live: Vec<(&String, &Aggregate)> = merged
         .iter()
         .filter(|(c, _)| container_policy(vpa, c).is_none_or(|p| p["mode"] != "Off"))
         .collect();
     let n = live.len().max(1) as f64;
-    let min = (
-        amount(POD_MIN_CPU_MILLI as f64 / n),
-        amount(POD_MIN_MEMORY as f64 / n),
-    );
+    let min = (amount(o.min_cpu_milli / n), amount(o.min_memory / n));
     live.into_iter()
         .map(|(container, a)| {
             let policy = container_policy(vpa, container);
@@ -220,9 +274,9 @@ fn recommend(vpa: &Value, merged: &BTreeMap<String, Aggregate>) -> Vec<Value> {
                         .collect()
                 })
                 .unwrap_or_else(|| vec!["cpu".into(), "memory".into()]);
-            let (tc, tm) = estimate(a, 0.9, None, min);
-            let (lc, lm) = estimate(a, 0.5, Some((0.001, -2.0)), min);
-            let (uc, um) = estimate(a, 0.95, Some((1.0, 1.0)), min);
+            let (tc, tm) = estimate(a, o, (o.target_cpu, o.target_memory), None, min);
+            let (lc, lm) = estimate(a, o, (0.5, 0.5), Some((0.001, -2.0)), min);
+            let (uc, um) = estimate(a, o, (0.95, 0.95), Some((1.0, 1.0)), min);
             let target = resources(tc, tm, &controlled);
             json!({
                 "containerName": container,
@@ -289,16 +343,21 @@ fn status(
 
 /// One step of the recommender's loop.
 pub fn step(tick: &Tick) -> Step {
+    let options = Options::of(tick);
     let Ok(mut state) = serde_json::from_value::<State>(tick.state.clone()) else {
         // Started: the first loop comes one interval later.
+        let state = State {
+            checkpoint_gc: tick.now,
+            ..State::default()
+        };
         return Step {
-            state: json!(State::default()),
-            next: INTERVAL,
+            state: json!(state),
+            next: options.interval,
             ..Step::default()
         };
     };
     if tick.exchanges.iter().any(|e| e.request.method != "GET") {
-        return after_writes(tick, state);
+        return after_writes(tick, state, options.interval);
     }
     let reads = super::pending_reads(tick, &[METRICS, super::PODS, CHECKPOINTS]);
     if !reads.is_empty() {
@@ -334,6 +393,7 @@ pub fn step(tick: &Tick) -> Step {
     }
     state.containers = live;
     add_samples(&mut state, &tick.items(METRICS));
+    record_ooms(&mut state, &pods, &options);
     // Aggregates with no samples left by pods that are gone are dropped.
     let used: Vec<&String> = state.containers.values().map(|c| &c.aggregate).collect();
     let keep: Vec<String> = state
@@ -366,13 +426,30 @@ pub fn step(tick: &Tick) -> Step {
                 merged.entry(a.container.clone()).or_default().merge(a);
             }
         }
-        let new = status(vpa, &selector, matched, recommend(vpa, &merged), tick.now);
-        for (container, a) in &merged {
+        let new = status(
+            vpa,
+            &selector,
+            matched,
+            recommend(vpa, &merged, &options),
+            tick.now,
+        );
+        // Checkpoints leave out the peaks of memory windows still open.
+        let mut saved = merged.clone();
+        for c in state.containers.values() {
+            let (Some(a), Some(end)) = (state.aggregates.get(&c.aggregate), c.window_end) else {
+                continue;
+            };
+            let max = c.peak.max(c.oom_peak);
+            if let Some(s) = saved
+                .get_mut(&a.container)
+                .filter(|_| a.namespace == ns && picks(&a.labels) && max > 0.0)
+            {
+                s.memory.subtract(MEMORY, max, 1.0, end);
+            }
+        }
+        for (container, a) in &saved {
             let checkpoint = a.checkpoint(vpa, container, tick.now);
-            let path = format!(
-                "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints/{}",
-                name(&checkpoint)
-            );
+            let path = super::checkpoint_path(ns, name(&checkpoint));
             let ops = json!([{"op": "replace", "path": "/status", "value": checkpoint["status"]}]);
             requests.push(Request::json_patch(path.clone(), ops));
             state.writing.insert(path, checkpoint);
@@ -385,9 +462,7 @@ pub fn step(tick: &Tick) -> Step {
         }
     }
     // Checkpoints of VPAs that are gone are deleted every ten minutes.
-    if state.checkpoint_gc == 0 {
-        state.checkpoint_gc = tick.now;
-    } else if tick.now - state.checkpoint_gc >= CHECKPOINT_GC {
+    if tick.now - state.checkpoint_gc >= CHECKPOINT_GC {
         state.checkpoint_gc = tick.now;
         for c in tick.items(CHECKPOINTS) {
             let owner = &c["spec"]["vpaObjectName"];
@@ -396,10 +471,9 @@ pub fn step(tick: &Tick) -> Step {
                 .iter()
                 .any(|v| namespace(v) == namespace(&c) && v["metadata"]["name"] == *owner);
             if !kept {
-                let ns = namespace(&c);
-                requests.push(Request::delete(format!(
-                    "/apis/autoscaling.k8s.io/v1/namespaces/{ns}/verticalpodautoscalercheckpoints/{}",
-                    name(&c)
+                requests.push(Request::delete(super::checkpoint_path(
+                    namespace(&c),
+                    name(&c),
                 )));
             }
         }
@@ -407,8 +481,52 @@ pub fn step(tick: &Tick) -> Step {
     Step {
         requests,
         state: json!(state),
-        next: INTERVAL,
+        next: options.interval,
         ..Step::default()
+    }
+}
+
+/// Records each container OOM-killed since it was last seen as a memory sample above
+/// what it had: its request or peak, raised by 20% and at least 100Mi.
+fn record_ooms(state: &mut State, pods: &[&Value], o: &Options) {
+    for pod in pods {
+        for cs in pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let t = &cs["lastState"]["terminated"];
+            let Some(at) =
+                crate::describe::time_of(&t["finishedAt"]).filter(|_| t["reason"] == "OOMKilled")
+            else {
+                continue;
+            };
+            let cname = cs["name"].as_str().unwrap_or("");
+            let key = format!("{}/{}/{cname}", namespace(pod), name(pod));
+            let Some(c) = state
+                .containers
+                .get_mut(&key)
+                .filter(|c| c.last_oom.is_none_or(|l| at > l))
+            else {
+                continue;
+            };
+            c.last_oom = Some(at);
+            // Too old for the current window.
+            if c.window_end.is_some_and(|end| at < end - MEMORY_WINDOW) {
+                continue;
+            }
+            let spec = pod["spec"]["containers"].as_array().into_iter().flatten();
+            let request = spec
+                .filter(|s| s["name"] == cname)
+                .map(|s| (super::milli(&s["resources"]["requests"]["memory"]) / 1000) as f64)
+                .next()
+                .unwrap_or(0.0);
+            let used = request.max(c.peak);
+            let needed = (used + o.oom_min_bump).max(used * o.oom_ratio);
+            if let Some(a) = state.aggregates.get_mut(&c.aggregate) {
+                c.add_memory(a, at, needed, true);
+            }
+        }
     }
 }
 
@@ -449,23 +567,7 @@ fn add_samples(state: &mut State, metrics: &[Value]) {
                 container.last_cpu = Some(t);
             }
             let memory = (super::milli(&c["usage"]["memory"]) / 1000) as f64;
-            if container.last_memory.is_some_and(|last| t < last) {
-                continue;
-            }
-            container.last_memory = Some(t);
-            let end = *container.window_end.get_or_insert(t);
-            if t < end {
-                if container.peak != 0.0 && memory > container.peak {
-                    a.memory.subtract(MEMORY, container.peak, 1.0, end);
-                    a.memory.add(MEMORY, memory, 1.0, end);
-                    container.peak = memory;
-                }
-            } else {
-                let end = end + (t - end) / MEMORY_WINDOW * MEMORY_WINDOW + MEMORY_WINDOW;
-                container.window_end = Some(end);
-                a.memory.add(MEMORY, memory, 1.0, end);
-                container.peak = memory;
-            }
+            container.add_memory(a, t, memory, false);
         }
     }
 }

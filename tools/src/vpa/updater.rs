@@ -1,36 +1,60 @@
 //! The VPA updater (`--updater-interval=1m`, its first loop a minute after it starts):
 //! while the admission controller's Lease is fresh, for each VPA in Recreate, Auto or
 //! InPlaceOrRecreate mode it picks the pods whose requests are outside the recommended
-//! range (or, after 12 hours, at least 10% off the target), scale-ups first, and
-//! evicts them through the Eviction API (their controller recreates them and the
-//! admission controller sets the new requests) as far as each controller's replicas
-//! allow (at least two live pods; at most half of them at once); InPlaceOrRecreate
-//! resizes them in place instead, and evicts those whose resize is infeasible or stays
-//! deferred for five minutes.
+//! range, that were OOM-killed soon after starting, or (after 12 hours) are at least
+//! 10% off the target, scale-ups first, and evicts them through the Eviction API (their
+//! controller recreates them and the admission controller sets the new requests) as far
+//! as each controller's replicas allow (`--min-replicas` 2 live pods at least; at most
+//! `--eviction-tolerance` half of them at once); InPlaceOrRecreate resizes them in place
+//! instead, and evicts those whose resize fails, is infeasible, or stays deferred for
+//! five minutes.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::capping::{self, Resources};
+use super::capping;
 use super::{milli, namespace, update_mode, Cluster, PODS};
 use crate::controllers::{controller_of, name, uid};
 use crate::describe::time_of;
-use crate::program::{object_ref, Request, Step, Tick};
+use crate::program::{object_ref, Exchange, Request, Step, Tick};
 use crate::time::{Millis, SECOND};
 
-const INTERVAL: Millis = 60 * SECOND;
 const LEASE: &str =
     "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/vpa-admission-controller";
-const MIN_REPLICAS: i64 = 2;
-const TOLERANCE: f64 = 0.5;
-const LIFETIME_THRESHOLD: Millis = 12 * 3_600 * SECOND;
-const MIN_DIFF: f64 = 0.1;
+/// How long the admission controller's status stays valid.
+const STATUS_TIMEOUT: Millis = 60 * SECOND;
 const DEFERRED_TIMEOUT: Millis = 5 * 60 * SECOND;
 const IN_PROGRESS_TIMEOUT: Millis = 3_600 * SECOND;
+/// A container OOM-killed this soon after starting gets its pod updated.
+const QUICK_OOM: Millis = 10 * 60 * SECOND;
 
 fn pod_path(pod: &Value) -> String {
     format!("/api/v1/namespaces/{}/pods/{}", namespace(pod), name(pod))
+}
+
+/// The updater's options, from its arguments.
+struct Options {
+    interval: Millis,
+    min_replicas: i64,
+    tolerance: f64,
+    min_diff: f64,
+    lifetime: Millis,
+}
+
+impl Options {
+    fn of(tick: &Tick) -> Self {
+        Options {
+            interval: tick.duration("updater-interval", 60 * SECOND),
+            min_replicas: tick.number("min-replicas", 2.0) as i64,
+            tolerance: tick.number("eviction-tolerance", 0.5),
+            min_diff: tick.number("pod-update-threshold", 0.1),
+            lifetime: tick.duration(
+                "in-recommendation-bounds-eviction-lifetime-threshold",
+                12 * 3_600 * SECOND,
+            ),
+        }
+    }
 }
 
 /// How a pod's resources compare with its capped recommendation.
@@ -50,11 +74,15 @@ fn current<'a>(pod: &'a Value, c: &'a Value) -> &'a Value {
         .map_or(&c["resources"], |s| &s["resources"])
 }
 
-/// The capped recommendations of a pod's containers, by container index.
+/// The containers the admission controller observed (all, without its annotation).
+fn observed(pod: &Value, container: &str) -> bool {
+    let list = pod["metadata"]["annotations"]["vpaObservedContainers"].as_str();
+    list.is_none_or(|l| l.split(", ").any(|c| c == container))
+}
+
+/// The capped recommendations of a pod's containers: each container's index, the
+/// container with its current resources, and its recommendation.
 fn recommendations(vpa: &Value, pod: &Value, range: Option<&Value>) -> Vec<(usize, Value, Value)> {
-    let observed: Option<Vec<&str>> = pod["metadata"]["annotations"]["vpaObservedContainers"]
-        .as_str()
-        .map(|s| s.split(", ").collect());
     let mut out = vec![];
     for (i, c) in pod["spec"]["containers"]
         .as_array()
@@ -62,8 +90,7 @@ fn recommendations(vpa: &Value, pod: &Value, range: Option<&Value>) -> Vec<(usiz
         .flatten()
         .enumerate()
     {
-        let cname = c["name"].as_str().unwrap_or("");
-        if observed.as_ref().is_some_and(|o| !o.contains(&cname)) {
+        if !observed(pod, c["name"].as_str().unwrap_or("")) {
             continue;
         }
         let mut c = c.clone();
@@ -107,45 +134,78 @@ fn priority(recs: &[(usize, Value, Value)]) -> Priority {
     p
 }
 
+/// Whether one of a pod's observed containers (not switched off) was OOM-killed soon
+/// after it started.
+fn quick_oom(vpa: &Value, pod: &Value) -> bool {
+    let statuses = pod["status"]["containerStatuses"]
+        .as_array()
+        .into_iter()
+        .flatten();
+    statuses.into_iter().any(|cs| {
+        let cname = cs["name"].as_str().unwrap_or("");
+        let off = super::container_policy(vpa, cname).is_some_and(|p| p["mode"] == "Off");
+        let t = &cs["lastState"]["terminated"];
+        let quick = match (time_of(&t["startedAt"]), time_of(&t["finishedAt"])) {
+            (Some(s), Some(f)) => f - s < QUICK_OOM,
+            _ => false,
+        };
+        observed(pod, cname) && !off && t["reason"] == "OOMKilled" && quick
+    })
+}
+
+/// Whether a pod's change meets the VPA's eviction requirements (each must see some
+/// container's target move the way it asks; containers lacking a request pass).
+fn meets_requirements(vpa: &Value, recs: &[(usize, Value, Value)]) -> bool {
+    let requirements = vpa["spec"]["updatePolicy"]["evictionRequirements"].as_array();
+    requirements.into_iter().flatten().all(|req| {
+        recs.iter().any(|(_, c, rec)| {
+            let resources = req["resources"].as_array().into_iter().flatten();
+            resources.filter_map(Value::as_str).any(|r| {
+                let (request, target) = (&c["resources"]["requests"][r], &rec["target"][r]);
+                if request.is_null() {
+                    return true;
+                }
+                match req["changeRequirement"].as_str() {
+                    Some("TargetHigherThanRequests") => milli(target) > milli(request),
+                    Some("TargetLowerThanRequests") => milli(target) < milli(request),
+                    _ => false,
+                }
+            })
+        })
+    })
+}
+
+/// The replicas a pod's creator (its direct controller) is configured with; None when
+/// it cannot be told (the group is then left alone).
+fn configured(cluster: &Cluster, pod: &Value, live: i64) -> Option<i64> {
+    let (kind, owner, _) = controller_of(pod)?;
+    let obj = cluster.controller(kind, namespace(pod), owner);
+    match kind {
+        "ReplicaSet" | "ReplicationController" | "StatefulSet" => {
+            obj?["spec"]["replicas"].as_i64().filter(|&n| n > 0)
+        }
+        "DaemonSet" => obj?["status"]["numberReady"].as_i64().filter(|&n| n > 0),
+        "Job" => Some(live),
+        _ => Some(0),
+    }
+}
+
 /// What the updater does with one pod.
 enum Action {
     Evict,
     Resize,
 }
 
-/// The replicas a pod's creator (its direct controller) is configured with.
-fn configured(cluster: &Cluster, pod: &Value, live: i64) -> i64 {
-    let Some((kind, owner, _)) = controller_of(pod) else {
-        return 0;
-    };
-    let obj = cluster.controller(kind, namespace(pod), owner);
-    match kind {
-        "ReplicaSet" | "ReplicationController" | "StatefulSet" => obj
-            .and_then(|o| o["spec"]["replicas"].as_i64())
-            .unwrap_or(0),
-        "DaemonSet" => obj
-            .and_then(|o| o["status"]["numberReady"].as_i64())
-            .unwrap_or(0),
-        "Job" => live,
-        _ => 0,
-    }
-}
-
 /// One step of the updater's loop.
 pub fn step(tick: &Tick) -> Step {
+    let options = Options::of(tick);
     if tick.state.is_null() {
         return Step {
             state: json!({"resizing": {}}),
-            next: INTERVAL,
+            next: options.interval,
             ..Step::default()
         };
     }
-    let done = |state: Value, events| Step {
-        state,
-        events,
-        next: INTERVAL,
-        ..Step::default()
-    };
     let mut reads = tick.missing(&[LEASE.to_string()]);
     if reads.is_empty() {
         reads = super::pending_reads(tick, &[PODS]);
@@ -154,28 +214,28 @@ pub fn step(tick: &Tick) -> Step {
         return Step::reads(reads, tick.state.clone());
     }
     let cluster = Cluster::read(tick);
-    let writes: Vec<_> = tick
-        .exchanges
-        .iter()
-        .filter(|e| e.request.method != "GET")
-        .collect();
-    if !writes.is_empty() {
-        return after_writes(tick, &cluster, &writes);
+    if tick.exchanges.iter().any(|e| e.request.method != "GET") {
+        return after_writes(tick, &cluster, options.interval);
     }
+    let done = |state: Value| Step {
+        state,
+        next: options.interval,
+        ..Step::default()
+    };
     // The admission controller must have renewed its status within the last minute.
     let lease = tick.read(LEASE).filter(|e| e.ok()).map(|e| &e.body);
-    let fresh = |t: &Value| time_of(t).is_some_and(|t| t + INTERVAL > tick.now);
+    let fresh = |t: &Value| time_of(t).is_some_and(|t| t + STATUS_TIMEOUT > tick.now);
     if !lease.is_some_and(|l| {
         fresh(&l["metadata"]["creationTimestamp"]) || fresh(&l["spec"]["renewTime"])
     }) {
-        return done(tick.state.clone(), vec![]);
+        return done(tick.state.clone());
     }
-    let vpas: Vec<(Value, Value)> = cluster
-        .vpas
-        .iter()
-        .filter(|v| matches!(update_mode(v), "Recreate" | "Auto" | "InPlaceOrRecreate"))
-        .filter_map(|v| Some((v.clone(), cluster.selector(tick, v, &mut vec![]).ok()?)))
-        .collect();
+    let vpas = cluster.resolved(tick, |v| {
+        matches!(
+            update_mode(v),
+            "Recreate" | "Auto" | "InPlaceOrRecreate" | "InPlace"
+        )
+    });
     let live: Vec<&Value> = cluster
         .pods
         .iter()
@@ -190,8 +250,11 @@ pub fn step(tick: &Tick) -> Step {
         .cloned()
         .unwrap_or_default();
     let mut requests = vec![];
+    // The VPA each write is for, by the pod's path.
+    let mut acting = serde_json::Map::new();
     for (vpa, _) in &vpas {
-        if vpa["status"]["recommendation"].is_null() {
+        // InPlace needs a feature gate that is off.
+        if vpa["status"]["recommendation"].is_null() || update_mode(vpa) == "InPlace" {
             continue;
         }
         let pods: Vec<&Value> = live
@@ -203,31 +266,33 @@ pub fn step(tick: &Tick) -> Step {
                     .is_some_and(|v| uid(v) == uid(vpa))
             })
             .collect();
-        // The pods of each creator, and how many of them may go.
-        let mut groups: BTreeMap<String, (i64, i64, i64, i64)> = BTreeMap::new();
+        // The pods of each creator: live, pending, configured replicas, taken this loop.
+        let mut groups: BTreeMap<String, (i64, i64, Option<i64>, i64)> = BTreeMap::new();
         for p in &pods {
             let g = groups.entry(creator(p)).or_default();
             g.0 += 1;
             g.1 += i64::from(p["status"]["phase"] == "Pending");
         }
-        let required = vpa["spec"]["updatePolicy"]["minReplicas"]
-            .as_i64()
-            .unwrap_or(MIN_REPLICAS);
         for p in &pods {
             if let Some(g) = groups.get_mut(&creator(p)) {
                 g.2 = configured(&cluster, p, g.0);
             }
         }
+        let required = vpa["spec"]["updatePolicy"]["minReplicas"]
+            .as_i64()
+            .unwrap_or(options.min_replicas);
         let range = capping::container_limit_range(&cluster.limit_ranges, namespace(vpa));
-        let mut candidates: Vec<(&Value, Priority, Action)> = vec![];
         let in_place = update_mode(vpa) == "InPlaceOrRecreate";
+        let mut candidates: Vec<(&Value, Priority, Action)> = vec![];
         for p in &pods {
             let recs = recommendations(vpa, p, range.as_ref());
             let prio = priority(&recs);
+            let oom = quick_oom(vpa, p);
             let started = time_of(&p["status"]["startTime"]);
-            let accepted = prio.outside
-                || (started.is_some_and(|s| tick.now >= s + LIFETIME_THRESHOLD)
-                    && prio.diff >= MIN_DIFF);
+            let old = started.is_some_and(|s| tick.now >= s + options.lifetime);
+            let accepted = (prio.outside || oom || (old && prio.diff >= options.min_diff))
+                && !(oom && prio.diff == 0.0)
+                && meets_requirements(vpa, &recs);
             if !accepted {
                 continue;
             }
@@ -254,17 +319,26 @@ pub fn step(tick: &Tick) -> Step {
                 continue;
             };
             let (live_n, pending, replicas, taken) = *g;
-            if live_n < required {
+            let Some(replicas) = replicas.filter(|_| live_n >= required) else {
                 continue;
-            }
-            let tolerance = (replicas as f64 * TOLERANCE) as i64;
+            };
+            let tolerance = (replicas as f64 * options.tolerance) as i64;
             let running = live_n - pending;
             let disruptable = running - taken > replicas - tolerance
                 || (replicas == running && tolerance == 0 && taken == 0);
-            if !(disruptable || p["status"]["phase"] == "Pending") {
+            let pending_pod = p["status"]["phase"] == "Pending";
+            let allowed = match action {
+                Action::Evict => disruptable || pending_pod,
+                Action::Resize => disruptable && !pending_pod,
+            };
+            if !allowed {
                 continue;
             }
-            g.3 += i64::from(p["status"]["phase"] != "Pending");
+            g.3 += i64::from(!pending_pod);
+            acting.insert(
+                pod_path(p),
+                object_ref(vpa, "autoscaling.k8s.io/v1", "VerticalPodAutoscaler"),
+            );
             requests.extend(match action {
                 Action::Evict => vec![eviction(p)],
                 Action::Resize => resize(vpa, p, range.as_ref()),
@@ -272,13 +346,11 @@ pub fn step(tick: &Tick) -> Step {
         }
     }
     if requests.is_empty() {
-        return done(json!({"resizing": resizing}), vec![]);
+        return done(json!({"resizing": resizing}));
     }
     // Its writes' answers start after what it has seen.
-    Step::reads(
-        requests,
-        json!({"resizing": resizing, "seen": tick.exchanges.len()}),
-    )
+    let state = json!({"resizing": resizing, "seen": tick.exchanges.len(), "acting": acting});
+    Step::reads(requests, state)
 }
 
 /// Who created a pod: its controller's kind and name.
@@ -320,121 +392,81 @@ fn resize_state(
         .or_insert_with(|| json!(now))
         .as_i64()
         .unwrap_or(now);
-    let reason = c["reason"].as_str().unwrap_or("");
+    let (reason, message) = (
+        c["reason"].as_str().unwrap_or(""),
+        c["message"].as_str().unwrap_or(""),
+    );
     Some(match (c["type"].as_str(), reason) {
         (Some("PodResizePending"), "Deferred") => now - since > DEFERRED_TIMEOUT,
         (Some("PodResizePending"), _) => true,
-        (_, "") => {
-            c["message"].as_str().unwrap_or("").is_empty() && now - since > IN_PROGRESS_TIMEOUT
-        }
+        (_, "") if message.is_empty() => now - since > IN_PROGRESS_TIMEOUT,
         _ => true,
     })
 }
 
-/// The requests that resize a pod in place to its capped targets (and limits in
-/// proportion): its resize, then its annotation.
+/// The resize that gives a pod its capped targets (and limits in proportion).
 fn resize(vpa: &Value, pod: &Value, range: Option<&Value>) -> Vec<Request> {
     let mut ops = vec![];
     for (i, c, rec) in recommendations(vpa, pod, range) {
-        let new: Resources = rec["target"]
-            .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
-        let limits = if capping::requests_only(vpa, c["name"].as_str().unwrap_or("")) {
-            None
-        } else {
-            capping::limits(&c, &new, range).0
-        };
-        let res = &pod["spec"]["containers"][i]["resources"];
-        if res.is_null() {
-            ops.push(json!({"op": "add", "path": format!("/spec/containers/{i}/resources"), "value": {}}));
-        }
-        for (field, list) in [("requests", Some(new)), ("limits", limits)] {
-            let Some(list) = list.filter(|l| !l.is_empty()) else {
-                continue;
-            };
-            if res[field].is_null() {
-                ops.push(json!({"op": "add", "path": format!("/spec/containers/{i}/resources/{field}"), "value": {}}));
-            }
-            for (r, q) in list {
-                ops.push(json!({"op": "add", "path": format!("/spec/containers/{i}/resources/{field}/{r}"), "value": q}));
-            }
-        }
+        let (requests, limits, _) = capping::new_resources(vpa, &c, &rec, range);
+        let current = &pod["spec"]["containers"][i]["resources"];
+        ops.extend(capping::patch_ops(i, current, requests, limits).0);
     }
     if ops.is_empty() {
         return vec![];
     }
-    let mut annotate = vec![];
-    if pod["metadata"]["annotations"].is_null() {
-        annotate.push(json!({"op": "add", "path": "/metadata/annotations", "value": {}}));
-    }
-    annotate.push(
-        json!({"op": "add", "path": "/metadata/annotations/vpaInPlaceUpdated", "value": "true"}),
-    );
-    vec![
-        Request::json_patch(format!("{}/resize", pod_path(pod)), json!(ops)),
-        Request::json_patch(pod_path(pod), json!(annotate)),
-    ]
+    vec![Request::json_patch(
+        format!("{}/resize", pod_path(pod)),
+        json!(ops),
+    )]
 }
 
-/// After its writes: the events of those that went through, and an eviction for each
-/// pod whose resize failed.
-fn after_writes(tick: &Tick, cluster: &Cluster, writes: &[&crate::program::Exchange]) -> Step {
+/// After its writes: the events of those that went through, the annotation of pods
+/// resized, and an eviction for each pod whose resize failed.
+fn after_writes(tick: &Tick, cluster: &Cluster, interval: Millis) -> Step {
     let mut events = vec![];
     let mut requests = vec![];
-    let pod_named = |path: &str| {
-        cluster
+    // Only the answers after what it has seen are new.
+    let seen = tick.state["seen"].as_u64().unwrap_or(0) as usize;
+    let new: &[Exchange] = tick.exchanges.get(seen..).unwrap_or_default();
+    let acting = &tick.state["acting"];
+    for e in new {
+        let path = e.request.path.as_str();
+        let Some(pod) = cluster
             .pods
             .iter()
             .find(|p| path.starts_with(&format!("{}/", pod_path(p))))
-    };
-    let vpas: Vec<(Value, Value)> = cluster
-        .vpas
-        .iter()
-        .filter_map(|v| Some((v.clone(), cluster.selector(tick, v, &mut vec![]).ok()?)))
-        .collect();
-    // Only the answers after what it has seen are new.
-    let seen = tick.state["seen"].as_u64().unwrap_or(0) as usize;
-    let new = tick.exchanges.get(seen..).unwrap_or_default();
-    let already_evicting = |p: &Value| {
-        writes
-            .iter()
-            .any(|e| e.request.path == format!("{}/eviction", pod_path(p)))
-    };
-    for e in new {
-        let Some(pod) = pod_named(&e.request.path) else {
+        else {
             continue;
         };
-        let vpa = cluster.controlling(pod, &vpas);
         let pod_ref = object_ref(pod, "v1", "Pod");
-        let path = e.request.path.as_str();
         if path.ends_with("/eviction") && e.ok() {
-            events.push((
-                pod_ref,
-                "Normal".into(),
-                "EvictedByVPA".into(),
-                "Pod was evicted by VPA Updater to apply resource recommendation.".into(),
-            ));
-            if let Some(v) = vpa {
-                events.push((
-                    object_ref(v, "autoscaling.k8s.io/v1", "VerticalPodAutoscaler"),
-                    "Normal".into(),
-                    "EvictedPod".into(),
-                    format!(
-                        "VPA Updater evicted Pod {} to apply resource recommendation.",
-                        name(pod)
-                    ),
-                ));
+            let text = "Pod was evicted by VPA Updater to apply resource recommendation.";
+            events.push((pod_ref, "Normal".into(), "EvictedByVPA".into(), text.into()));
+            let vpa = &acting[pod_path(pod)];
+            if vpa.is_object() {
+                let text = format!(
+                    "VPA Updater evicted Pod {} to apply resource recommendation.",
+                    name(pod)
+                );
+                events.push((vpa.clone(), "Normal".into(), "EvictedPod".into(), text));
             }
         } else if path.ends_with("/resize") {
             if e.ok() {
+                let mut ops = vec![];
+                if pod["metadata"]["annotations"].is_null() {
+                    ops.push(json!({"op": "add", "path": "/metadata/annotations", "value": {}}));
+                }
+                ops.push(json!({"op": "add", "path": "/metadata/annotations/vpaInPlaceUpdated", "value": "true"}));
+                requests.push(Request::json_patch(pod_path(pod), json!(ops)));
+                let text = "Pod was resized in place by VPA Updater.";
                 events.push((
                     pod_ref,
                     "Normal".into(),
                     "InPlaceResizedByVPA".into(),
-                    "Pod was resized in place by VPA Updater.".into(),
+                    text.into(),
                 ));
-            } else if !already_evicting(pod) {
+            } else {
                 requests.push(eviction(pod));
             }
         }
@@ -442,13 +474,13 @@ fn after_writes(tick: &Tick, cluster: &Cluster, writes: &[&crate::program::Excha
     let mut state = tick.state.clone();
     state["seen"] = json!(tick.exchanges.len());
     if requests.is_empty() {
-        state.as_object_mut().map(|o| o.remove("seen"));
+        state = json!({"resizing": tick.state["resizing"]});
     }
     Step {
         requests,
         state,
         events,
-        next: INTERVAL,
+        next: interval,
         ..Step::default()
     }
 }

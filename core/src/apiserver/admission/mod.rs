@@ -144,6 +144,18 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut dyn Any, rng: &mut Rng) -> Resul
     if on("DefaultIngressClass") {
         default_ingress_class::admit(attrs, obj);
     }
+    // The webhooks Kubarium serves see a new pod as JSON, after the built-in plugins
+    // (their warnings are dropped; custom resources call them themselves).
+    if let Some(pod) = obj.downcast_mut::<k8s_openapi::api::core::v1::Pod>() {
+        let mut v = super::decode::untyped(&*pod);
+        let before = v.clone();
+        webhooks::mutate(attrs, &mut v)?;
+        if v != before {
+            if let Ok(p) = super::decode::typed(v) {
+                *pod = p;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::matching::{rule_matches, selectors_match};
 use super::Attributes;
-use crate::apiserver::errors::{ApiError, Reason};
+use crate::apiserver::errors::{ApiError, FieldError, Reason};
 use crate::apiserver::request::{parse_path, Target};
 use crate::apiserver::resources;
 use crate::store::Store;
@@ -76,19 +76,15 @@ fn server(store: &Store, webhook: &Value) -> Option<&'static str> {
         .map(|kv| kv.value())
         .filter(|pod| selected(pod) && ready(pod))
         .find_map(|pod| {
-            let images = pod["spec"]["containers"]
+            let containers = pod["spec"]["containers"]
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
             SERVERS.into_iter().find(|s| {
-                images.iter().any(|c| {
-                    let image = c["image"].as_str().unwrap_or("");
-                    let repo = image.split('@').next().unwrap_or("");
-                    let repo = repo
-                        .rsplit_once(':')
-                        .filter(|(_, t)| !t.contains('/'))
-                        .map_or(repo, |(r, _)| r);
-                    repo.rsplit('/').next() == Some(s)
+                containers.iter().any(|c| {
+                    let image =
+                        crate::kubelet::images::parse_reference(c["image"].as_str().unwrap_or(""));
+                    image.repository.rsplit('/').next() == Some(s)
                 })
             })
         })
@@ -132,19 +128,11 @@ fn review(attrs: &Attributes<'_>, program: &str, obj: &Value) -> Option<Value> {
         "oldObject": attrs.old,
         "dryRun": attrs.dry_run,
     });
-    let mut exchanges = vec![];
-    for _ in 0..8 {
-        let tick = json!({"now": 0, "review": review, "exchanges": exchanges});
-        let step = crate::tools::reconcile(&format!("{program}/webhook"), &tick)?;
-        if !step["response"].is_null() {
-            return Some(step["response"].clone());
-        }
-        for request in step["requests"].as_array().into_iter().flatten() {
-            let (code, body) = read(attrs.store, request["path"].as_str().unwrap_or(""));
-            exchanges.push(json!({"request": request, "code": code, "body": body}));
-        }
-    }
-    None
+    let tick = json!({"now": 0, "review": review});
+    let step = crate::controllers::add_on::step(&format!("{program}/webhook"), tick, |req| {
+        read(attrs.store, req["path"].as_str().unwrap_or(""))
+    })?;
+    Some(step["response"].clone()).filter(|r| !r.is_null())
 }
 
 /// Runs the mutating webhooks Kubarium serves that match the request on the object (as
@@ -164,12 +152,9 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, Ap
     ) else {
         return Ok(warnings);
     };
-    let prefix = configs.prefix(None);
-    let mut configs = attrs.store.range(&prefix).peekable();
-    if configs.peek().is_none() {
-        return Ok(warnings);
-    }
-    let webhooks: Vec<Value> = configs
+    let webhooks: Vec<Value> = attrs
+        .store
+        .range(&configs.prefix(None))
         .flat_map(|kv| {
             kv.value()["webhooks"]
                 .as_array()
@@ -178,22 +163,36 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, Ap
         })
         .collect();
     for webhook in webhooks {
-        let Some(program) = server(attrs.store, &webhook) else {
-            continue;
-        };
         if !matches(attrs, &webhook, obj) {
             continue;
         }
+        let Some(program) = server(attrs.store, &webhook) else {
+            continue;
+        };
         let Some(answer) = review(attrs, program, obj) else {
             continue;
         };
-        let name = webhook["name"].as_str().unwrap_or("");
         if answer["allowed"] != true {
-            let message = answer["status"]["message"].as_str().unwrap_or("");
-            return Err(ApiError::new(
-                Reason::Unspecified,
-                format!("admission webhook \"{name}\" denied the request: {message}"),
-            ));
+            // The program's Invalid status, prefixed by the API server.
+            let d = &answer["status"]["details"];
+            let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+            let causes = d["causes"].as_array().into_iter().flatten();
+            let causes = causes.map(|c| FieldError {
+                field: text(&c[0]),
+                detail: text(&c[1]),
+            });
+            let mut e = ApiError::invalid_in(
+                &text(&d["group"]),
+                &text(&d["kind"]),
+                &text(&d["name"]),
+                causes.collect(),
+            );
+            let webhook_name = webhook["name"].as_str().unwrap_or("");
+            e.message = format!(
+                "admission webhook \"{webhook_name}\" denied the request: {}",
+                e.message
+            );
+            return Err(e);
         }
         if answer["object"].is_object() {
             *obj = answer["object"].clone();
@@ -202,16 +201,6 @@ pub fn mutate(attrs: &Attributes<'_>, obj: &mut Value) -> Result<Vec<String>, Ap
         warnings.extend(texts.filter_map(Value::as_str).map(String::from));
     }
     Ok(warnings)
-}
-
-/// Whether any mutating webhook is configured (what `mutate` could act on).
-pub fn configured(store: &Store) -> bool {
-    resources::find(
-        "admissionregistration.k8s.io",
-        "v1",
-        "mutatingwebhookconfigurations",
-    )
-    .is_some_and(|r| store.range(&r.prefix(None)).next().is_some())
 }
 
 /// Calls the webhooks of every configuration of `plural` that match the request (those

@@ -255,7 +255,7 @@ fn raw(p: &Parsed, path: &str, ctx: &mut Ctx<'_>) -> CmdResult {
         CmdResult::ok(body)
     } else {
         let e = ApiError::from_status(&resp.body);
-        fail(format!("{}: {}", e.reason.from_server(), e.message))
+        fail(format!("Error from server ({}): {}", e.reason, e.message))
     }
 }
 
