@@ -100,6 +100,7 @@ pub fn call(name: &str, request: &str) -> String {
         "set" => answer(request, set::run),
         "crictl" => answer(request, crictl::answer),
         "job" => answer(request, controllers::job::decide),
+        "job_validation" => answer(request, controllers::job::validate),
         "cronjob" => answer(request, controllers::cron_job::decide),
         "daemonset" => answer(request, controllers::daemon_set::decide),
         "statefulset" => answer(request, controllers::stateful_set::decide),

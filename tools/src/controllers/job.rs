@@ -4,6 +4,11 @@
 //! pods to delete or create for `parallelism` and `completions` (one per index for
 //! Indexed jobs), after the back-off that failures earn (10 s doubling up to 10
 //! minutes); beyond `backoffLimit`, as after `activeDeadlineSeconds`, the job fails.
+//! A `podFailurePolicy` judges each failed pod first (FailJob, FailIndex, Ignore or
+//! Count); with `backoffLimitPerIndex` each index of an Indexed job has its own count
+//! and back-off (the failed pod kept until its replacement runs), failed indexes are not
+//! run again and fail the job once the rest are done or `maxFailedIndexes` is passed;
+//! a `successPolicy` ends it with success as soon as its indexes have succeeded.
 //! `suspend` deletes the running pods (uncounted) and resuming starts the deadline over.
 
 use std::collections::BTreeSet;
@@ -15,6 +20,9 @@ use super::{deletion_order, is_active, name, pod_from_template, ready_since, sta
 use crate::describe::time_of;
 use crate::time::{Millis, SECOND};
 
+/// The annotations with an index's earlier failures that counted, and that were ignored.
+const FAILURES: &str = "batch.kubernetes.io/job-index-failure-count";
+const IGNORED: &str = "batch.kubernetes.io/job-index-ignored-failure-count";
 /// The finalizer that keeps a pod until the controller has counted it.
 pub const TRACKING: &str = "batch.kubernetes.io/job-tracking";
 /// The annotation and label with an Indexed job's pod's index.
@@ -136,6 +144,112 @@ fn condition_at(type_: &str, status: &str, reason: &str, message: &str, now: Mil
         "lastTransitionTime": stamp(now), "reason": reason, "message": message})
 }
 
+/// What a podFailurePolicy makes of a failed pod: the FailJob message, whether the
+/// failure counts, and the action of the rule it matched.
+fn judge(spec: &Value, pod: &Value) -> (Option<String>, bool, Option<String>) {
+    let Some(rules) = spec["podFailurePolicy"]["rules"].as_array() else {
+        return (None, true, None);
+    };
+    let (ns, pod_name) = (
+        pod["metadata"]["namespace"].as_str().unwrap_or(""),
+        name(pod),
+    );
+    for (i, rule) in rules.iter().enumerate() {
+        let on_codes = &rule["onExitCodes"];
+        let matched = if on_codes.is_object() {
+            // The first terminated container (then init container) whose non-zero exit
+            // code the rule names.
+            let values: Vec<i64> = on_codes["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            let wanted = |code: i64| match on_codes["operator"].as_str() {
+                Some("In") => values.contains(&code),
+                Some("NotIn") => !values.contains(&code),
+                _ => false,
+            };
+            let statuses = |list: &str| pod["status"][list].as_array().cloned().unwrap_or_default();
+            let pick = |list: Vec<Value>| {
+                list.into_iter().find_map(|c| {
+                    let code = c["state"]["terminated"]["exitCode"].as_i64()?;
+                    let named = on_codes["containerName"]
+                        .as_str()
+                        .is_none_or(|n| c["name"] == n);
+                    (code != 0 && named && wanted(code))
+                        .then(|| (c["name"].as_str().unwrap_or("").to_string(), code))
+                })
+            };
+            pick(statuses("containerStatuses")).or_else(|| pick(statuses("initContainerStatuses"))).map(|(c, code)| {
+                format!("Container {c} for pod {ns}/{pod_name} failed with exit code {code} matching FailJob rule at index {i}")
+            })
+        } else {
+            let patterns = rule["onPodConditions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let conditions = pod["status"]["conditions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            conditions.iter().find_map(|c| {
+                let hit = patterns.iter().any(|p| {
+                    p["type"] == c["type"] && c["status"] == p["status"].as_str().unwrap_or("True")
+                });
+                hit.then(|| {
+                    let t = c["type"].as_str().unwrap_or("");
+                    format!(
+                        "Pod {ns}/{pod_name} has condition {t} matching FailJob rule at index {i}"
+                    )
+                })
+            })
+        };
+        let Some(message) = matched else {
+            continue;
+        };
+        match rule["action"].as_str() {
+            Some("FailJob") => return (Some(message), true, Some("FailJob".into())),
+            Some("Ignore") => return (None, false, Some("Ignore".into())),
+            Some(a @ ("Count" | "FailIndex")) => return (None, true, Some(a.into())),
+            // An action it does not know: the next rule is tried.
+            _ => {}
+        }
+    }
+    (None, true, None)
+}
+
+/// One of a pod's index failure-count annotations (0 when absent or unreadable).
+fn count_of(pod: &Value, annotation: &str) -> i64 {
+    let text = pod["metadata"]["annotations"][annotation]
+        .as_str()
+        .unwrap_or("");
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| (0..=i64::from(i32::MAX)).contains(n))
+        .unwrap_or(0)
+}
+
+/// The first successPolicy rule the succeeded indexes meet: its position.
+fn success_rule(spec: &Value, completed: &BTreeSet<i64>, completions: i64) -> Option<usize> {
+    let rules = spec["successPolicy"]["rules"].as_array()?;
+    rules.iter().position(|rule| {
+        let count = rule["succeededCount"].as_i64();
+        match rule["succeededIndexes"].as_str() {
+            Some(text) => {
+                let wanted: BTreeSet<i64> = parse_indexes(text)
+                    .into_iter()
+                    .filter(|i| *i < completions)
+                    .collect();
+                let contains = wanted.intersection(completed).count() as i64;
+                !wanted.is_empty()
+                    && (contains == wanted.len() as i64 || count.is_some_and(|c| contains >= c))
+            }
+            None => count.is_some_and(|c| completed.len() as i64 >= c),
+        }
+    })
+}
+
 /// The decision of one sync of `q.job`.
 pub fn decide(q: &Request) -> Decision {
     let (job, pods, now) = (&q.job, &q.pods, q.now);
@@ -159,10 +273,73 @@ pub fn decide(q: &Request) -> Decision {
         ..Decision::default()
     };
     let record = &mut d.backoff;
+    let per_index = spec["backoffLimitPerIndex"].as_i64().filter(|_| indexed);
+    let in_range = |i: i64| completions.is_some_and(|c| i < c);
+    // Each failed pod's verdict, by name.
+    let verdicts: std::collections::BTreeMap<&str, (Option<String>, bool, Option<String>)> = pods
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Failed")
+        .map(|p| (name(p), judge(spec, p)))
+        .collect();
+    let counts = |p: &Value| verdicts.get(name(p)).is_none_or(|v| v.1);
+    // Indexes failed for good: as the status says, and those whose failed pod used up the
+    // index's failures (or matched FailIndex).
+    let mut failed_indexes = parse_indexes(old["failedIndexes"].as_str().unwrap_or(""));
+    let active_indexes: BTreeSet<i64> = pods
+        .iter()
+        .filter(|p| is_active(p))
+        .filter_map(index_of)
+        .collect();
+    // For each index still to run and with nothing running, its latest failure is kept
+    // (with its finalizer) until a replacement runs: the replacement's counts come from it.
+    let mut kept: std::collections::BTreeMap<i64, &Value> = std::collections::BTreeMap::new();
+    if let Some(limit) = per_index {
+        for pod in pods
+            .iter()
+            .filter(|p| has_tracking(p) && ended(p, only_failed) == Some(false))
+        {
+            let Some(i) = index_of(pod).filter(|i| in_range(*i)) else {
+                continue;
+            };
+            let fail_index = verdicts
+                .get(name(pod))
+                .is_some_and(|v| v.2.as_deref() == Some("FailIndex"));
+            if fail_index || (counts(pod) && count_of(pod, FAILURES) >= limit) {
+                failed_indexes.insert(i);
+            }
+        }
+        for pod in pods
+            .iter()
+            .filter(|p| has_tracking(p) && ended(p, only_failed) == Some(false))
+        {
+            let Some(i) = index_of(pod).filter(|i| in_range(*i)) else {
+                continue;
+            };
+            if completed.contains(&i) || failed_indexes.contains(&i) || active_indexes.contains(&i)
+            {
+                continue;
+            }
+            let weight = |p: &Value| {
+                (
+                    count_of(p, FAILURES) + count_of(p, IGNORED),
+                    finished_at(p).unwrap_or(0),
+                )
+            };
+            if kept.get(&i).is_none_or(|k| weight(pod) > weight(k)) {
+                kept.insert(i, pod);
+            }
+        }
+    }
+    let targeted = condition(job, "FailureTarget").is_some();
     for pod in pods.iter().filter(|p| has_tracking(p)) {
         let Some(success) = ended(pod, only_failed) else {
             continue;
         };
+        if !targeted
+            && index_of(pod).is_some_and(|i| kept.get(&i).is_some_and(|k| name(k) == name(pod)))
+        {
+            continue;
+        }
         if succeeding && !success && pod["status"]["phase"] != "Failed" {
             // Let go uncounted.
         } else if success {
@@ -172,7 +349,10 @@ pub fn decide(q: &Request) -> Decision {
             }
             *record = (0, 0);
         } else {
-            failed += 1;
+            // Ignored failures do not count, but they do lengthen the back-off.
+            if counts(pod) {
+                failed += 1;
+            }
             *record = (record.0 + 1, finished_at(pod).unwrap_or(now).max(record.1));
         }
         d.release.push(name(pod).to_string());
@@ -242,32 +422,70 @@ pub fn decide(q: &Request) -> Decision {
     if target.is_none() && condition(job, "SuccessCriteriaMet").is_none() {
         // With OnFailure, the restarts of running pods count against the limit.
         let restarts_exceed = restarts > 0 && (backoff_limit == 0 || restarts >= backoff_limit);
-        let why = if failed > backoff_limit || restarts_exceed {
+        // A failed pod (counted or not) that matches a FailJob rule fails the job first.
+        let fail_job = pods
+            .iter()
+            .find_map(|p| verdicts.get(name(p)).and_then(|v| v.0.clone()));
+        let succeeded_indexes: BTreeSet<i64> =
+            completed.iter().copied().filter(|i| in_range(*i)).collect();
+        let why = if let Some(message) = fail_job {
+            Some(("PodFailurePolicy", message))
+        } else if failed > backoff_limit || restarts_exceed {
             Some((
                 "BackoffLimitExceeded",
-                "Job has reached the specified backoff limit",
+                "Job has reached the specified backoff limit".into(),
             ))
         } else if deadline.is_some_and(|d| now >= d) && !suspended {
             Some((
                 "DeadlineExceeded",
-                "Job was active longer than specified deadline",
+                "Job was active longer than specified deadline".into(),
             ))
+        } else if per_index.is_some()
+            && spec["maxFailedIndexes"]
+                .as_i64()
+                .is_some_and(|m| failed_indexes.len() as i64 > m)
+        {
+            Some((
+                "MaxFailedIndexesExceeded",
+                "Job has exceeded the specified maximal number of failed indexes".into(),
+            ))
+        } else if per_index.is_some()
+            && !failed_indexes.is_empty()
+            && completions
+                .is_some_and(|c| (failed_indexes.len() + succeeded_indexes.len()) as i64 >= c)
+        {
+            Some(("FailedIndexes", "Job has failed indexes".into()))
         } else {
             None
         };
         if let Some((reason, message)) = why {
-            let c = condition_at("FailureTarget", "True", reason, message, now);
+            let c = condition_at("FailureTarget", "True", reason, &message, now);
             conditions.push(c.clone());
             target = Some(c);
+        } else if let Some(rule) = (indexed && !succeeded_indexes.is_empty())
+            .then(|| success_rule(spec, &succeeded_indexes, completions.unwrap_or(0)))
+            .flatten()
+        {
+            let message = format!("Matched rules at index {rule}");
+            conditions.push(condition_at(
+                "SuccessCriteriaMet",
+                "True",
+                "SuccessPolicy",
+                &message,
+                now,
+            ));
         }
     }
     let done = match completions {
         Some(c) => succeeded >= c,
         None => succeeded > 0 && active.is_empty(),
     };
-    let success =
-        condition(job, "SuccessCriteriaMet").is_some() || (target.is_none() && done && !suspended);
-    if success && condition(job, "SuccessCriteriaMet").is_none() {
+    let criteria_met = |cs: &[Value]| {
+        cs.iter()
+            .any(|c| c["type"] == "SuccessCriteriaMet" && c["status"] == "True")
+    };
+    let success = criteria_met(&conditions) || (target.is_none() && done && !suspended);
+    if success && !criteria_met(&conditions) {
         conditions.push(condition_at(
             "SuccessCriteriaMet",
             "True",
@@ -307,13 +525,36 @@ pub fn decide(q: &Request) -> Decision {
     } else if running < want {
         let ready_at =
             last_failure + (BACKOFF << failures.saturating_sub(1).min(6)).min(MAX_BACKOFF);
-        if failures > 0 && now < ready_at {
+        if per_index.is_none() && failures > 0 && now < ready_at {
             d.requeue = Some(ready_at);
         } else {
-            let taken: BTreeSet<i64> = active.iter().filter_map(|p| index_of(p)).collect();
+            let mut taken: BTreeSet<i64> = active.iter().filter_map(|p| index_of(p)).collect();
+            if only_failed {
+                let stopping = pods.iter().filter(|p| {
+                    terminating(p)
+                        && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+                });
+                taken.extend(stopping.filter_map(index_of));
+            }
+            // With a limit per index, an index waits out the back-off of its kept failure.
+            let index_ready_at = |i: &i64| {
+                kept.get(i).map(|k| {
+                    let n = count_of(k, FAILURES) + count_of(k, IGNORED) + 1;
+                    finished_at(k).unwrap_or(now)
+                        + (BACKOFF << (n - 1).clamp(0, 6)).min(MAX_BACKOFF)
+                })
+            };
             let free: Vec<i64> = (0..completions.unwrap_or(0))
-                .filter(|i| !completed.contains(i) && !taken.contains(i))
+                .filter(|i| {
+                    !completed.contains(i) && !taken.contains(i) && !failed_indexes.contains(i)
+                })
                 .collect();
+            let (free, waiting): (Vec<i64>, Vec<i64>) = free
+                .into_iter()
+                .partition(|i| index_ready_at(i).is_none_or(|t| t <= now));
+            if let Some(t) = waiting.iter().filter_map(index_ready_at).min() {
+                d.requeue = Some(t);
+            }
             let n = (want - running).min(BURST);
             let indexes: Vec<Option<i64>> = if indexed {
                 free.into_iter().take(n).map(Some).collect()
@@ -329,6 +570,19 @@ pub fn decide(q: &Request) -> Decision {
                 let mut pod = template.clone();
                 if let Some(i) = index {
                     with_index(&mut pod, name(job), i);
+                    if per_index.is_some() {
+                        // The index's counts, carried on from the failure it replaces.
+                        let (mut fails, mut ignored) = (0, 0);
+                        if let Some(k) = kept.get(&i) {
+                            let counted = counts(k);
+                            fails = count_of(k, FAILURES) + i64::from(counted);
+                            ignored = count_of(k, IGNORED) + i64::from(!counted);
+                        }
+                        pod["metadata"]["annotations"][FAILURES] = json!(fails.to_string());
+                        if ignored > 0 {
+                            pod["metadata"]["annotations"][IGNORED] = json!(ignored.to_string());
+                        }
+                    }
                 }
                 d.create.push(pod);
             }
@@ -348,13 +602,13 @@ pub fn decide(q: &Request) -> Decision {
                 d.last_events.push(event("Warning", reason, message));
             }
         } else if success && condition(job, "Complete").is_none() {
-            conditions.push(condition_at(
-                "Complete",
-                "True",
-                "CompletionsReached",
-                "Reached expected number of succeeded pods",
-                now,
-            ));
+            // Complete says what SuccessCriteriaMet said.
+            let met = conditions
+                .iter()
+                .find(|c| c["type"] == "SuccessCriteriaMet");
+            let text = |f: &str| met.and_then(|c| c[f].as_str()).unwrap_or("").to_string();
+            let (reason, message) = (text("reason"), text("message"));
+            conditions.push(condition_at("Complete", "True", &reason, &message, now));
             completion_time = stamp(now);
             d.last_events
                 .push(event("Normal", "Completed", "Job completed"));
@@ -372,6 +626,7 @@ pub fn decide(q: &Request) -> Decision {
         "succeeded": succeeded,
         "failed": failed,
         "completedIndexes": if indexed { json!(format_indexes(&completed)) } else { Value::Null },
+        "failedIndexes": per_index.map(|_| format_indexes(&failed_indexes)),
         "uncountedTerminatedPods": {},
         "ready": ready,
         "terminating": terminating_pods,
@@ -382,7 +637,7 @@ pub fn decide(q: &Request) -> Decision {
             !v.is_null()
                 && (matches!(
                     k.as_str(),
-                    "ready" | "terminating" | "uncountedTerminatedPods"
+                    "ready" | "terminating" | "uncountedTerminatedPods" | "failedIndexes"
                 ) || (v != &json!(0) && v != &json!("")))
         });
     }
@@ -416,6 +671,272 @@ fn with_index(pod: &mut Value, job: &str, index: i64) {
             }
         }
     }
+}
+
+/// A Job's spec to validate, and on update the spec it replaces.
+#[derive(Deserialize)]
+pub struct Validation {
+    pub spec: Value,
+    #[serde(default)]
+    pub old: Value,
+}
+
+/// What the API server refuses in a Job's failure and success policies and per-index
+/// limits, or (given the old spec) the changes to them it refuses (field and detail, in
+/// its order); the core adds them to its own checks.
+pub fn validate(v: &Validation) -> Vec<(String, String)> {
+    let (spec, old) = (&v.spec, &v.old);
+    let mut errs: Vec<(String, String)> = vec![];
+    let mut err = |f: String, d: String| errs.push((f, d));
+    if old.is_object() {
+        for field in [
+            "completionMode",
+            "podFailurePolicy",
+            "backoffLimitPerIndex",
+            "successPolicy",
+        ] {
+            if spec[field] != old[field] {
+                err(
+                    format!("spec.{field}"),
+                    format!("Invalid value: {}: field is immutable", spec[field]),
+                );
+            }
+        }
+        return errs;
+    }
+    let indexed = spec["completionMode"] == "Indexed";
+    let completions = spec["completions"].as_i64();
+    let per_index = spec["backoffLimitPerIndex"].as_i64();
+    for (field, v) in [
+        ("backoffLimitPerIndex", per_index),
+        ("maxFailedIndexes", spec["maxFailedIndexes"].as_i64()),
+    ] {
+        if let Some(n) = v.filter(|n| *n < 0) {
+            err(
+                format!("spec.{field}"),
+                format!("Invalid value: {n}: must be greater than or equal to 0"),
+            );
+        }
+    }
+    if !spec["maxFailedIndexes"].is_null() && per_index.is_none() {
+        err(
+            "spec.backoffLimitPerIndex".into(),
+            "Required value: when maxFailedIndexes is specified".into(),
+        );
+    }
+    if indexed {
+        if let (Some(m), Some(c)) = (spec["maxFailedIndexes"].as_i64(), completions) {
+            if m > c {
+                err(
+                    "spec.maxFailedIndexes".into(),
+                    format!("Invalid value: {m}: must be less than or equal to completions"),
+                );
+            }
+        }
+    } else {
+        for field in ["backoffLimitPerIndex", "maxFailedIndexes"] {
+            if let Some(n) = spec[field].as_i64() {
+                err(
+                    format!("spec.{field}"),
+                    format!("Invalid value: {n}: requires indexed completion mode"),
+                );
+            }
+        }
+    }
+    let policy = &spec["podFailurePolicy"];
+    let containers: Vec<&str> = ["containers", "initContainers"]
+        .iter()
+        .flat_map(|l| {
+            spec["template"]["spec"][*l]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    for (i, rule) in policy["rules"].as_array().into_iter().flatten().enumerate() {
+        let at = format!("spec.podFailurePolicy.rules[{i}]");
+        match rule["action"].as_str() {
+            None | Some("") => err(format!("{at}.action"), "Required value: valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]".into()),
+            Some("FailIndex") if per_index.is_none() => {
+                err(format!("{at}.action"), "Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set".into())
+            }
+            Some("Count" | "FailIndex" | "FailJob" | "Ignore") => {}
+            Some(a) => err(format!("{at}.action"), format!("Unsupported value: \"{a}\": supported values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"")),
+        }
+        let codes = &rule["onExitCodes"];
+        let conditions = rule["onPodConditions"].as_array().filter(|c| !c.is_empty());
+        if codes.is_object() {
+            let at = format!("{at}.onExitCodes");
+            let operator = codes["operator"].as_str().unwrap_or("");
+            match operator {
+                "" => err(
+                    format!("{at}.operator"),
+                    "Required value: valid values: [\"In\" \"NotIn\"]".into(),
+                ),
+                "In" | "NotIn" => {}
+                o => err(
+                    format!("{at}.operator"),
+                    format!("Unsupported value: \"{o}\": supported values: \"In\", \"NotIn\""),
+                ),
+            }
+            if let Some(c) = codes["containerName"]
+                .as_str()
+                .filter(|c| !containers.contains(c))
+            {
+                err(format!("{at}.containerName"), format!("Invalid value: \"{c}\": must be one of the container or initContainer names in the pod template"));
+            }
+            let values: Vec<i64> = codes["values"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_i64)
+                .collect();
+            if values.is_empty() {
+                err(
+                    format!("{at}.values"),
+                    "Invalid value: []: at least one value is required".into(),
+                );
+            }
+            for (j, v) in values.iter().enumerate() {
+                if operator == "In" && *v == 0 {
+                    err(
+                        format!("{at}.values[{j}]"),
+                        "Invalid value: 0: must not be 0 for the In operator".into(),
+                    );
+                }
+                if values[..j].contains(v) {
+                    err(format!("{at}.values[{j}]"), format!("Duplicate value: {v}"));
+                }
+            }
+            if values.windows(2).any(|w| w[0] > w[1]) {
+                let list: Vec<String> = values.iter().map(i64::to_string).collect();
+                err(
+                    format!("{at}.values"),
+                    format!("Invalid value: [{}]: must be ordered", list.join(",")),
+                );
+            }
+        }
+        for (j, c) in conditions.into_iter().flatten().enumerate() {
+            match c["status"].as_str() {
+                None | Some("True" | "False" | "Unknown") => {}
+                Some(s) => err(format!("{at}.onPodConditions[{j}].status"), format!("Unsupported value: \"{s}\": supported values: \"False\", \"True\", \"Unknown\"")),
+            }
+        }
+        match (codes.is_object(), conditions.is_some()) {
+            (true, true) => err(
+                at,
+                "Invalid value: specifying both OnExitCodes and OnPodConditions is not supported"
+                    .into(),
+            ),
+            (false, false) => err(
+                at,
+                "Invalid value: specifying one of OnExitCodes and OnPodConditions is required"
+                    .into(),
+            ),
+            _ => {}
+        }
+    }
+    let success = &spec["successPolicy"];
+    if success.is_object() {
+        if !indexed {
+            err(
+                "spec.successPolicy".into(),
+                "Invalid value: requires indexed completion mode".into(),
+            );
+        } else {
+            let rules = success["rules"].as_array().cloned().unwrap_or_default();
+            if rules.is_empty() {
+                err("spec.successPolicy.rules".into(), "Required value: at least one rules must be specified when the successPolicy is specified".into());
+            }
+            for (i, r) in rules.iter().enumerate() {
+                let at = format!("spec.successPolicy.rules[{i}]");
+                let (text, count) = (r["succeededIndexes"].as_str(), r["succeededCount"].as_i64());
+                if text.is_none() && count.is_none() {
+                    err(at.clone(), "Required value: at least one of succeededCount or succeededIndexes must be specified".into());
+                }
+                let mut size = None;
+                if let Some(t) = text {
+                    match strict_indexes(t, completions.unwrap_or(0)) {
+                        Ok(n) => size = Some(n),
+                        Err(e) => err(
+                            format!("{at}.succeededIndexes"),
+                            format!("Invalid value: \"{t}\": error parsing succeededIndexes: {e}"),
+                        ),
+                    }
+                }
+                if let Some(c) = count {
+                    if c < 0 {
+                        err(
+                            format!("{at}.succeededCount"),
+                            format!("Invalid value: {c}: must be greater than or equal to 0"),
+                        );
+                    } else if completions.is_some_and(|n| c > n) {
+                        err(format!("{at}.succeededCount"), format!("Invalid value: {c}: must be less than or equal to {} (the number of specified completions)", completions.unwrap_or(0)));
+                    } else if let Some(k) = size.filter(|k| c > *k) {
+                        err(format!("{at}.succeededCount"), format!("Invalid value: {c}: must be less than or equal to {k} (the number of indexes in the specified succeededIndexes field)"));
+                    }
+                }
+            }
+        }
+    }
+    let replacement = spec["podReplacementPolicy"].as_str();
+    if policy.is_object() {
+        if let Some(r) = replacement.filter(|r| *r != "Failed") {
+            err(
+                "spec.podReplacementPolicy".into(),
+                format!("Unsupported value: \"{r}\": supported values: \"Failed\""),
+            );
+        }
+        let restart = spec["template"]["spec"]["restartPolicy"]
+            .as_str()
+            .unwrap_or("");
+        if !restart.is_empty() && restart != "Never" && restart != "Always" {
+            err("spec.template.spec.restartPolicy".into(), format!("Invalid value: \"{restart}\": only \"Never\" is supported when podFailurePolicy is specified"));
+        }
+    } else if let Some(r) = replacement.filter(|r| !matches!(*r, "Failed" | "TerminatingOrFailed"))
+    {
+        err(
+            "spec.podReplacementPolicy".into(),
+            format!(
+                "Unsupported value: \"{r}\": supported values: \"Failed\", \"TerminatingOrFailed\""
+            ),
+        );
+    }
+    errs
+}
+
+/// The number of indexes a successPolicy's `succeededIndexes` names, or why it cannot
+/// be read (as the API server parses it).
+fn strict_indexes(text: &str, completions: i64) -> Result<i64, String> {
+    let mut total = 0;
+    let mut previous: Option<i64> = None;
+    for part in text.split(',').filter(|p| !p.is_empty()) {
+        let bounds: Vec<&str> = part.split('-').collect();
+        if bounds.len() > 2 {
+            return Err(format!("the fragment \"{part}\" violates the requirement that an index interval can have at most two parts separated by '-'"));
+        }
+        let mut nums = vec![];
+        for b in &bounds {
+            let n: i64 = b
+                .parse()
+                .map_err(|_| format!("cannot convert string to integer for index: \"{b}\""))?;
+            if n >= completions {
+                return Err(format!("too large index: \"{b}\""));
+            }
+            nums.push(n);
+        }
+        let (a, z) = (nums[0], *nums.last().unwrap_or(&nums[0]));
+        if let Some(p) = previous.filter(|p| *p >= a) {
+            return Err(format!("non-increasing order, previous: {p}, current: {a}"));
+        }
+        if a > z {
+            return Err(format!("non-increasing order, previous: {a}, current: {z}"));
+        }
+        total += z - a + 1;
+        previous = Some(z);
+    }
+    Ok(total)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! NonIndexed, replacement of terminating or failed pods), the selector and labels the API
 //! server generates from the Job's uid, validation, and what may change after creation.
 
-use k8s_openapi::api::batch::v1::{Job, JobStatus};
+use k8s_openapi::api::batch::v1::{Job, JobSpec, JobStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::workload::{
@@ -12,6 +12,20 @@ use crate::apiserver::errors::FieldError;
 use crate::apiserver::strategy::{spec_and_status, Ctx, Strategy};
 
 const COMPLETION_MODES: &[&str] = &["Indexed", "NonIndexed"];
+
+/// What the API server refuses in the failure and success policies and per-index limits
+/// (and, on update, changes to them), judged in the tools module
+/// (`kubarium_tools::controllers::job::validate`).
+fn policy_errors(spec: &JobSpec, old: Option<&JobSpec>) -> Vec<FieldError> {
+    let request = serde_json::json!({"spec": spec, "old": old});
+    let errs = crate::tools::reconcile("job_validation", &request).unwrap_or_default();
+    let errs = errs.as_array().into_iter().flatten();
+    errs.map(|e| FieldError {
+        field: e[0].as_str().unwrap_or("").into(),
+        detail: e[1].as_str().unwrap_or("").into(),
+    })
+    .collect()
+}
 
 impl Strategy for Job {
     const HAS_GENERATION: bool = true;
@@ -36,6 +50,15 @@ impl Strategy for Job {
         };
         spec.pod_replacement_policy
             .get_or_insert_with(|| replacement.into());
+        if let Some(policy) = spec.pod_failure_policy.as_mut() {
+            let patterns = policy
+                .rules
+                .iter_mut()
+                .flat_map(|r| r.on_pod_conditions.iter_mut().flatten());
+            for p in patterns {
+                p.status.get_or_insert_with(|| "True".into());
+            }
+        }
         default_template(&mut spec.template);
         self.status = Some(JobStatus::default());
     }
@@ -128,6 +151,7 @@ impl Strategy for Job {
                 );
             }
         }
+        errs.extend(policy_errors(spec, None));
         errs.extend(validate_template(
             &spec.template,
             "spec.template",
@@ -157,6 +181,7 @@ impl Strategy for Job {
                 "field is immutable",
             ));
         }
+        errs.extend(policy_errors(new, Some(old)));
         if new.template != old.template && new.suspend != Some(true) {
             errs.push(FieldError::invalid_raw(
                 "spec.template",
