@@ -256,6 +256,18 @@ pub fn reconcile(controller: &str, request: &Value) -> Option<Value> {
     call(controller, request)
 }
 
+/// The field errors a validation in the tools module finds (it answers field and
+/// detail pairs); none while the tools are not loaded.
+pub fn field_errors(name: &str, request: &Value) -> Vec<crate::apiserver::errors::FieldError> {
+    let errs = reconcile(name, request).unwrap_or_default();
+    let errs = errs.as_array().into_iter().flatten();
+    errs.map(|e| crate::apiserver::errors::FieldError {
+        field: e[0].as_str().unwrap_or("").into(),
+        detail: e[1].as_str().unwrap_or("").into(),
+    })
+    .collect()
+}
+
 /// The next step of `kubectl set` (a `kubarium_tools::set::Answer`, read as JSON: its
 /// typed decoder would weigh more than the command); None when the tools are not loaded.
 pub fn set(request: &kubarium_tools::set::Request) -> Option<Value> {

@@ -159,12 +159,7 @@ fn judge(spec: &Value, pod: &Value) -> (Option<String>, bool, Option<String>) {
         let matched = if on_codes.is_object() {
             // The first terminated container (then init container) whose non-zero exit
             // code the rule names.
-            let values: Vec<i64> = on_codes["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_i64)
-                .collect();
+            let values = exit_codes(on_codes);
             let wanted = |code: i64| match on_codes["operator"].as_str() {
                 Some("In") => values.contains(&code),
                 Some("NotIn") => !values.contains(&code),
@@ -217,6 +212,12 @@ fn judge(spec: &Value, pod: &Value) -> (Option<String>, bool, Option<String>) {
         }
     }
     (None, true, None)
+}
+
+/// The exit codes an `onExitCodes` requirement lists.
+fn exit_codes(requirement: &Value) -> Vec<i64> {
+    let values = requirement["values"].as_array().into_iter().flatten();
+    values.filter_map(Value::as_i64).collect()
 }
 
 /// One of a pod's index failure-count annotations (0 when absent or unreadable).
@@ -786,12 +787,7 @@ pub fn validate(v: &Validation) -> Vec<(String, String)> {
             {
                 err(format!("{at}.containerName"), format!("Invalid value: \"{c}\": must be one of the container or initContainer names in the pod template"));
             }
-            let values: Vec<i64> = codes["values"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_i64)
-                .collect();
+            let values = exit_codes(codes);
             if values.is_empty() {
                 err(
                     format!("{at}.values"),

@@ -18,13 +18,7 @@ const COMPLETION_MODES: &[&str] = &["Indexed", "NonIndexed"];
 /// (`kubarium_tools::controllers::job::validate`).
 fn policy_errors(spec: &JobSpec, old: Option<&JobSpec>) -> Vec<FieldError> {
     let request = serde_json::json!({"spec": spec, "old": old});
-    let errs = crate::tools::reconcile("job_validation", &request).unwrap_or_default();
-    let errs = errs.as_array().into_iter().flatten();
-    errs.map(|e| FieldError {
-        field: e[0].as_str().unwrap_or("").into(),
-        detail: e[1].as_str().unwrap_or("").into(),
-    })
-    .collect()
+    crate::tools::field_errors("job_validation", &request)
 }
 
 impl Strategy for Job {

@@ -35,13 +35,7 @@ macro_rules! default_webhook {
 /// configurations once it is in).
 fn validate_webhooks(webhooks: &[Value], mutating: bool) -> Vec<FieldError> {
     let request = serde_json::json!({"webhooks": webhooks, "mutating": mutating});
-    let errs = crate::tools::reconcile("webhook_configuration", &request).unwrap_or_default();
-    let errs = errs.as_array().into_iter().flatten();
-    errs.map(|e| FieldError {
-        field: e[0].as_str().unwrap_or("").into(),
-        detail: e[1].as_str().unwrap_or("").into(),
-    })
-    .collect()
+    crate::tools::field_errors("webhook_configuration", &request)
 }
 
 fn webhooks_json<T: serde::Serialize>(webhooks: &Option<Vec<T>>) -> Vec<Value> {
