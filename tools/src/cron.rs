@@ -1,7 +1,10 @@
 //! Cron schedules as robfig/cron's standard parser reads them (which CronJobs use): five
 //! fields (minute, hour, day of month, month, day of week) of values, ranges, steps and
 //! names, the `@hourly`-style descriptors and `@every DURATION`; and the next time a
-//! schedule fires, in UTC.
+//! schedule fires, on the wall clock of a time zone.
+
+use crate::time::Civil;
+use crate::time_zone::Zone;
 
 /// The range of each of the five standard fields.
 const FIELDS: [(u32, u32); 5] = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
@@ -168,47 +171,108 @@ impl Schedule {
         Ok(Schedule::Fields(bits))
     }
 
-    /// The first time the schedule fires after `after` (Unix seconds, UTC), within five
-    /// years.
-    pub fn next(&self, after: i64) -> Option<i64> {
+    /// The first time the schedule fires after `after` (Unix seconds) on the wall clock
+    /// of `zone`, within five years: robfig/cron's `SpecSchedule.Next`, which steps
+    /// months and days on that clock (from midnight, nudged by an hour where daylight
+    /// saving moves midnight) and hours and minutes in elapsed time: a time that a
+    /// daylight saving change skips does not fire that day, one it repeats fires twice.
+    pub fn next(&self, after: i64, zone: &Zone) -> Option<i64> {
         let bits = match self {
             Schedule::Every(secs) => return Some(after + secs),
             Schedule::Fields(bits) => bits,
         };
         let has = |field: usize, v: i64| bits[field] & (1 << v) != 0;
-        let start = after.div_euclid(60) + 1;
-        let (mut day, mut from) = (start.div_euclid(1440), start.rem_euclid(1440));
-        for _ in 0..5 * 366 {
-            let date = crate::time::civil(day * 86_400);
-            let (dom_ok, dow_ok) = (has(2, date.day), has(4, date.weekday));
-            let day_ok = if (bits[2] | bits[4]) & STAR != 0 {
-                dom_ok && dow_ok
+        let day_matches = |c: &Civil| {
+            let (dom, dow) = (has(2, c.day), has(4, c.weekday));
+            if (bits[2] | bits[4]) & STAR != 0 {
+                dom && dow
             } else {
-                dom_ok || dow_ok
-            };
-            if has(3, date.month) && day_ok {
-                for minute in from..1440 {
-                    if has(1, minute / 60) && has(0, minute % 60) {
-                        return Some((day * 1440 + minute) * 60);
-                    }
+                dom || dow
+            }
+        };
+        let mut t = after + 1;
+        let mut added = false;
+        let year_limit = zone.civil(t).year + 5;
+        'wrap: loop {
+            let mut c = zone.civil(t);
+            if c.year > year_limit {
+                return None;
+            }
+            while !has(3, c.month) {
+                if !added {
+                    added = true;
+                    t = zone.date(c.year, c.month, 1, 0, 0, 0);
+                    c = zone.civil(t);
+                }
+                t = zone.date(c.year, c.month + 1, c.day, c.hour, c.minute, c.second);
+                c = zone.civil(t);
+                if c.month == 1 {
+                    continue 'wrap;
                 }
             }
-            day += 1;
-            from = 0;
+            while !day_matches(&c) {
+                if !added {
+                    added = true;
+                    t = zone.date(c.year, c.month, c.day, 0, 0, 0);
+                    c = zone.civil(t);
+                }
+                t = zone.date(c.year, c.month, c.day + 1, c.hour, c.minute, c.second);
+                c = zone.civil(t);
+                if c.hour != 0 {
+                    t += if c.hour > 12 { 24 - c.hour } else { -c.hour } * 3600;
+                    c = zone.civil(t);
+                }
+                if c.day == 1 {
+                    continue 'wrap;
+                }
+            }
+            while !has(1, c.hour) {
+                if !added {
+                    added = true;
+                    t = zone.date(c.year, c.month, c.day, c.hour, 0, 0);
+                }
+                t += 3600;
+                c = zone.civil(t);
+                if c.hour == 0 {
+                    continue 'wrap;
+                }
+            }
+            while !has(0, c.minute) {
+                if !added {
+                    added = true;
+                    t -= t.rem_euclid(60);
+                }
+                t += 60;
+                c = zone.civil(t);
+                if c.minute == 0 {
+                    continue 'wrap;
+                }
+            }
+            // Seconds: a standard schedule fires at second 0.
+            if c.second != 0 {
+                added = true;
+                t += 60 - c.second;
+                continue 'wrap;
+            }
+            return Some(t);
         }
-        None
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::Schedule;
+    use crate::time_zone::Zone;
 
     /// 2026-01-05T08:12:00Z, a Monday.
     const T: i64 = 1_767_600_720;
 
     fn next(spec: &str, after: i64) -> i64 {
-        Schedule::parse(spec).unwrap().next(after).unwrap() - after
+        Schedule::parse(spec)
+            .unwrap()
+            .next(after, &Zone::utc())
+            .unwrap()
+            - after
     }
 
     #[test]
@@ -235,5 +299,47 @@ mod tests {
         assert_eq!(next("@monthly", T), (26 * 1440 + 15 * 60 + 48) * 60);
         // Day of month or day of week when neither is `*`: the 10th, or a Wednesday.
         assert_eq!(next("0 0 10 * 3", T), (1440 + 15 * 60 + 48) * 60);
+    }
+
+    fn runs(spec: &str, zone: &str, mut after: i64, n: usize) -> Vec<String> {
+        let (s, z) = (Schedule::parse(spec).unwrap(), Zone::load(zone).unwrap());
+        (0..n)
+            .map(|_| {
+                after = s.next(after, &z).unwrap();
+                z.rfc3339(after)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn follows_the_wall_clock_of_a_time_zone() {
+        // 2026-03-07T08:00:00Z; New York moves to daylight time on the 8th at 02:00.
+        let t = 1_772_870_400;
+        assert_eq!(
+            runs("0 9 * * *", "America/New_York", t, 3),
+            [
+                "2026-03-07T09:00:00-05:00",
+                "2026-03-08T09:00:00-04:00",
+                "2026-03-09T09:00:00-04:00"
+            ]
+        );
+        // The skipped 02:30 does not fire that day.
+        assert_eq!(
+            runs("30 2 * * *", "America/New_York", t - 3 * 3600, 2),
+            ["2026-03-07T02:30:00-05:00", "2026-03-09T02:30:00-04:00"]
+        );
+        // The repeated 01:30 on 2026-11-01 fires twice.
+        assert_eq!(
+            runs("30 1 * * *", "America/New_York", 1_793_491_200, 3),
+            [
+                "2026-11-01T01:30:00-04:00",
+                "2026-11-01T01:30:00-05:00",
+                "2026-11-02T01:30:00-05:00"
+            ]
+        );
+        assert_eq!(
+            runs("0 0 1 * *", "Asia/Kolkata", T, 2),
+            ["2026-02-01T00:00:00+05:30", "2026-03-01T00:00:00+05:30"]
+        );
     }
 }

@@ -50,6 +50,7 @@ pub mod sort;
 pub mod tabwriter;
 pub mod tar;
 pub mod time;
+pub mod time_zone;
 pub mod tls;
 pub mod top;
 pub mod value;
@@ -102,6 +103,7 @@ pub fn call(name: &str, request: &str) -> String {
         "job" => answer(request, controllers::job::decide),
         "job_validation" => answer(request, controllers::job::validate),
         "cronjob" => answer(request, controllers::cron_job::decide),
+        "cronjob_validation" => answer(request, controllers::cron_job::validate),
         "daemonset" => answer(request, controllers::daemon_set::decide),
         "statefulset" => answer(request, controllers::stateful_set::decide),
         "disruption" => answer(request, controllers::disruption::decide),

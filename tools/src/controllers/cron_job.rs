@@ -4,8 +4,8 @@
 //! epoch>` from the template, unless the CronJob is suspended, the start is later than
 //! `startingDeadlineSeconds` allows, or a run is still going and the concurrency policy
 //! forbids another (Forbid) or wants it replaced (Replace); and the finished jobs beyond
-//! the history limits, oldest first. Schedules run in UTC: a CronJob naming another time
-//! zone does not run, and says so.
+//! the history limits, oldest first. Schedules follow the wall clock of `timeZone` (UTC
+//! without one); a zone the database does not know stops the CronJob, with an event.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -14,6 +14,7 @@ use super::{controller_ref, name, stamp, terminating};
 use crate::cron::Schedule;
 use crate::describe::{rfc1123z, time_of};
 use crate::time::{Millis, SECOND};
+use crate::time_zone::Zone;
 
 /// More missed start times than this are not looked through.
 const MAX_MISSED: usize = 100;
@@ -105,17 +106,21 @@ pub fn decide(q: &Request) -> Decision {
     }
 
     let spec = &cj["spec"];
-    let mut suspended = spec["suspend"] == true || terminating(cj);
-    if let Some(zone) = spec["timeZone"]
-        .as_str()
-        .filter(|z| !matches!(*z, "UTC" | "Etc/UTC"))
-    {
-        // Honest rather than wrong: other zones' rules are not here yet.
-        d.events.push(event("Warning", "UnsupportedTimeZone", format!("timeZone {zone:?} is not supported in Kubarium yet (only UTC is): the CronJob does not run")));
-        suspended = true;
-    }
+    let suspended = spec["suspend"] == true || terminating(cj);
+    let zone = match spec["timeZone"].as_str().map(Zone::load).transpose() {
+        Ok(zone) => Some(zone.unwrap_or_else(Zone::utc)),
+        Err(e) => {
+            let zone = spec["timeZone"].as_str().unwrap_or("");
+            d.events.push(event(
+                "Warning",
+                "UnknownTimeZone",
+                format!("invalid timeZone: {zone:?}: {e}"),
+            ));
+            None
+        }
+    };
     let schedule = Schedule::parse(spec["schedule"].as_str().unwrap_or(""));
-    if let (Ok(schedule), false) = (schedule, suspended) {
+    if let (Ok(schedule), Some(zone), false) = (schedule, zone, suspended) {
         // The most recent start time since the last one (or since the CronJob was made).
         let since = time_of(&status["lastScheduleTime"])
             .or_else(|| time_of(&cj["metadata"]["creationTimestamp"]))
@@ -123,7 +128,7 @@ pub fn decide(q: &Request) -> Decision {
         let deadline = spec["startingDeadlineSeconds"].as_i64();
         let mut t = deadline.map_or(since, |s| since.max(now - s));
         let (mut due, mut missed) = (None, 0);
-        while let Some(next) = schedule.next(t).filter(|n| *n <= now) {
+        while let Some(next) = schedule.next(t, &zone).filter(|n| *n <= now) {
             due = Some(next);
             missed += 1;
             t = next;
@@ -132,14 +137,14 @@ pub fn decide(q: &Request) -> Decision {
         if missed > MAX_MISSED {
             d.events.push(event("Warning", "TooManyMissedTimes", "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew".into()));
         }
-        d.requeue = schedule.next(now).map(|n| n * SECOND + 100);
+        d.requeue = schedule.next(now, &zone).map(|n| n * SECOND + 100);
         if let Some(at) = due {
             let job_name = format!("{}-{}", name(cj), at / 60);
             if q.jobs.iter().any(|j| name(j) == job_name) {
                 // A run already made for this time is not made again.
                 status["lastScheduleTime"] = stamp(at * SECOND);
             } else {
-                start(cj, &active, at, job_name, &mut d, now);
+                start(cj, &active, (at, &zone), job_name, &mut d, now);
             }
         }
     }
@@ -165,9 +170,16 @@ pub fn decide(q: &Request) -> Decision {
     d
 }
 
-/// The run scheduled `at` (Unix seconds), as the deadline and the concurrency policy
-/// allow.
-fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decision, now: i64) {
+/// The run scheduled `at` (Unix seconds; its annotation written on the clock of `zone`),
+/// as the deadline and the concurrency policy allow.
+fn start(
+    cj: &Value,
+    active: &[&Value],
+    (at, zone): (i64, &Zone),
+    job_name: String,
+    d: &mut Decision,
+    now: i64,
+) {
     let spec = &cj["spec"];
     if spec["startingDeadlineSeconds"]
         .as_i64()
@@ -193,7 +205,7 @@ fn start(cj: &Value, active: &[&Value], at: i64, job_name: String, d: &mut Decis
     }
     let template = &spec["jobTemplate"];
     let mut annotations = template["metadata"]["annotations"].clone();
-    annotations[SCHEDULED] = stamp(at * SECOND);
+    annotations[SCHEDULED] = json!(zone.rfc3339(at));
     let mut metadata = json!({
         "name": job_name,
         "annotations": annotations,
@@ -233,4 +245,75 @@ fn cleanup(cj: &Value, jobs: &[Value]) -> Vec<String> {
         out.extend(done.into_iter().take(excess).map(|j| name(j).to_string()));
     }
     out
+}
+
+/// The API server's checks of a CronJob's `schedule`, `startingDeadlineSeconds` and
+/// `timeZone` (the request holds those three), as field and detail pairs.
+pub fn validate(spec: &Value) -> Vec<(String, String)> {
+    let mut errs = vec![];
+    let invalid = |field: &str, value: &Value, why: String| {
+        (
+            format!("spec.{field}"),
+            format!("Invalid value: {value}: {why}"),
+        )
+    };
+    match spec["schedule"].as_str().unwrap_or("") {
+        "" => errs.push(("spec.schedule".into(), "Required value".into())),
+        s if s.contains("TZ") => errs.push(invalid(
+            "schedule",
+            &spec["schedule"],
+            "cannot use TZ or CRON_TZ in schedule, use timeZone field instead".into(),
+        )),
+        s => errs.extend(
+            Schedule::parse(s)
+                .err()
+                .map(|e| invalid("schedule", &spec["schedule"], e)),
+        ),
+    }
+    if let Some(n) = spec["startingDeadlineSeconds"].as_i64().filter(|n| *n < 0) {
+        errs.push(invalid(
+            "startingDeadlineSeconds",
+            &n.into(),
+            "must be greater than or equal to 0".into(),
+        ));
+    }
+    errs.extend(time_zone_errors(&spec["timeZone"]));
+    errs
+}
+
+/// `spec.timeZone`'s checks: a name, each of whose parts is 1-14 letters, digits or
+/// `.-_+` (not `.`, `..` or starting with `-`), naming a zone Go's `time.LoadLocation`
+/// finds, and not `Local`.
+fn time_zone_errors(value: &Value) -> Vec<(String, String)> {
+    let Some(zone) = value.as_str() else {
+        return vec![];
+    };
+    let invalid = |why: String| {
+        let detail = format!("Invalid value: {value}: {why}");
+        ("spec.timeZone".to_string(), detail)
+    };
+    if zone.is_empty() {
+        return vec![invalid("timeZone must be nil or non-empty string".into())];
+    }
+    let part_ok = |p: &str| {
+        !matches!(p, "." | "..")
+            && !p.starts_with('-')
+            && (1..=14).contains(&p.len())
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+    };
+    if !zone.split('/').all(part_ok) {
+        return vec![invalid(format!("unknown time zone {zone}"))];
+    }
+    let mut errs = vec![];
+    if zone.eq_ignore_ascii_case("Local") {
+        errs.push(invalid(
+            "timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones"
+                .into(),
+        ));
+    }
+    if let Err(e) = Zone::load(zone) {
+        errs.push(invalid(e));
+    }
+    errs
 }

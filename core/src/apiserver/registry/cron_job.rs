@@ -1,5 +1,6 @@
 //! CronJob strategy: batch/v1 defaults (Allow, three successful and one failed Job kept),
-//! the schedule (`kubarium_tools::cron`), and the Job template.
+//! the schedule and time zone (checked by `kubarium_tools::controllers::cron_job`), and the
+//! Job template.
 
 use k8s_openapi::api::batch::v1::{CronJob, CronJobStatus};
 
@@ -29,30 +30,18 @@ impl Strategy for CronJob {
         let Some(spec) = &self.spec else {
             return vec![FieldError::required("spec.schedule")];
         };
-        let mut errs = vec![];
-        if spec.schedule.is_empty() {
-            errs.push(FieldError::required("spec.schedule"));
-        } else if spec.schedule.contains("TZ") {
-            errs.push(FieldError::invalid(
-                "spec.schedule",
-                &spec.schedule,
-                "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
-            ));
-        } else if let Err(e) = kubarium_tools::cron::Schedule::parse(&spec.schedule) {
-            errs.push(FieldError::invalid("spec.schedule", &spec.schedule, &e));
-        }
+        // The schedule, the starting deadline and the time zone are judged in the tools
+        // module, where the cron parser and the time zone database are.
+        let request = serde_json::json!({
+            "schedule": spec.schedule,
+            "startingDeadlineSeconds": spec.starting_deadline_seconds,
+            "timeZone": spec.time_zone,
+        });
+        let mut errs = crate::tools::field_errors("cronjob_validation", &request);
         errs.extend(FieldError::one_of(
             "spec.concurrencyPolicy",
             spec.concurrency_policy.as_deref(),
             CONCURRENCY,
-        ));
-        errs.extend(non_negative(
-            spec.successful_jobs_history_limit,
-            "spec.successfulJobsHistoryLimit",
-        ));
-        errs.extend(non_negative(
-            spec.failed_jobs_history_limit,
-            "spec.failedJobsHistoryLimit",
         ));
         match &spec.job_template.spec {
             Some(js) => errs.extend(validate_template(
@@ -65,6 +54,14 @@ impl Strategy for CronJob {
                 "spec.jobTemplate.spec.template.spec.containers",
             )),
         }
+        errs.extend(non_negative(
+            spec.successful_jobs_history_limit,
+            "spec.successfulJobsHistoryLimit",
+        ));
+        errs.extend(non_negative(
+            spec.failed_jobs_history_limit,
+            "spec.failedJobsHistoryLimit",
+        ));
         errs
     }
 
