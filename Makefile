@@ -48,8 +48,9 @@ bench: dist
 	cargo run --quiet --profile bench-native -p kubarium-cli --bin kubarium-bench
 	$(MAKE) scale-browser
 
-## The scale benchmark (1,000 nodes, 30,000 pods, 10 virtual minutes) in headless
-## Chromium, built with the page's release profile (SCALE="NODES PODS MINUTES" for another size).
+## The scale benchmarks in headless Chromium, built with the page's release profile: a
+## 1,000-replica Deployment rolled out on 20 nodes (ROLLOUT="NODES REPLICAS" for another
+## size), and 1,000 nodes with 30,000 pods for 10 virtual minutes (SCALE="NODES PODS MINUTES").
 scale-browser: tools browser-tools
 	cargo build --release --quiet $(WASM) -p kubarium-web-bench
 	wasm-bindgen --target web --no-typescript --out-dir target/web-bench target/wasm32-unknown-unknown/release/kubarium_web_bench.wasm

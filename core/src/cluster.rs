@@ -70,6 +70,8 @@ pub struct Cluster {
     serving: bool,
     /// The add-ons whose pods run, as last looked up.
     add_ons: Vec<&'static str>,
+    /// Real time per control loop, when a benchmark asks for it.
+    pub loop_times: Option<crate::scale::LoopTimes>,
 }
 
 /// How old the default cluster is when it is handed over: twelve minutes after
@@ -90,6 +92,7 @@ impl Cluster {
             compact_next: 0,
             serving: false,
             add_ons: vec![],
+            loop_times: None,
         }
     }
 
@@ -245,8 +248,10 @@ impl Cluster {
         for _ in 0..64 {
             let before = self.api.store.revision();
             let running = self.running();
+            let mut timer = self.loop_times.as_mut().map(|t| t.start(&self.api));
             if running.contains(&(Component::Scheduler, true)) {
                 self.scheduler.sync(&mut self.api, &mut self.recorder);
+                timer.iter_mut().for_each(|t| t.lap("scheduler", &self.api));
             }
             for k in self.kubelets.iter_mut() {
                 let files = match self.hosts.iter().find(|h| h.name == k.node) {
@@ -255,11 +260,16 @@ impl Cluster {
                 };
                 k.sync(&mut self.api, &mut self.recorder, files);
             }
+            timer.iter_mut().for_each(|t| t.lap("kubelets", &self.api));
             let now = self.api.now();
             self.api.metrics_server.sync(&self.kubelets, now);
+            timer
+                .iter_mut()
+                .for_each(|t| t.lap("metrics-server", &self.api));
             for c in self.controllers.iter_mut() {
                 if running.contains(&(c.component(), true)) {
                     c.sync(&mut self.api, &mut self.recorder);
+                    timer.iter_mut().for_each(|t| t.lap(c.name(), &self.api));
                 }
             }
             if self.api.store.revision() == before {

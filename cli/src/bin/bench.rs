@@ -345,7 +345,32 @@ fn http_surface() {
     );
 }
 
+/// Milliseconds since the benchmark started (the rollout benchmark's clock).
+fn millis() -> f64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
+
+/// A `replicas`-pod Deployment created and rolled out on `nodes` nodes.
+fn rollout(nodes: usize, replicas: i64) {
+    let (_, report) = kubarium_core::scale::rollout(nodes, replicas, millis);
+    for line in report.lines(nodes, replicas) {
+        println!("{line}");
+    }
+}
+
 fn main() {
+    // `kubarium-bench rollout NODES REPLICAS` runs only the rollout benchmark.
+    if std::env::args().nth(1).as_deref() == Some("rollout") {
+        let n = |i: usize, d: usize| {
+            std::env::args()
+                .nth(i)
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(d)
+        };
+        rollout(n(2, 20), n(3, 1000) as i64);
+        return;
+    }
     // `kubarium-bench scale NODES PODS MINUTES` runs only the scale benchmark.
     if std::env::args().nth(1).as_deref() == Some("scale") {
         let n = |i: usize, d: usize| {
@@ -484,5 +509,6 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0
     );
     println!("budget: any kubectl command at lesson scale under 16 ms");
+    rollout(20, 1000);
     scale(1000, 30_000, 10);
 }

@@ -5,6 +5,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 pub use kubarium_tools::controllers::{
     controller_of, controller_ref, is_active, key, name, pod_from_template, terminating, uid,
@@ -189,6 +190,22 @@ impl OwnedPods {
             .into_iter()
             .flatten()
             .filter_map(|p| api.get(resources::pods(), ns, p).ok())
+            .collect()
+    }
+
+    /// The same pods shared with the store, not copied (without their
+    /// `resourceVersion`): for reading many pods often.
+    pub fn shared(&self, api: &ApiServer, owner: &str) -> Vec<Rc<Value>> {
+        let (ns, pods) = (
+            owner.split_once('/').map_or("", |(ns, _)| ns),
+            resources::pods(),
+        );
+        self.owned
+            .get(owner)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| api.store.get(&pods.key(ns, p)))
+            .map(|kv| kv.value())
             .collect()
     }
 }

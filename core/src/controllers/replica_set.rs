@@ -5,6 +5,7 @@
 //! ones number `replicas`, and reports what it counts in the status.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
@@ -121,20 +122,20 @@ impl ReplicaSetController {
 
     /// The pods the set controls after claiming: its own that still match, and the
     /// orphans it adopts.
-    fn claim(&mut self, api: &mut ApiServer, set: &Value, sel: &LabelSelector) -> Vec<Value> {
+    fn claim(&mut self, api: &mut ApiServer, set: &Value, sel: &LabelSelector) -> Vec<Rc<Value>> {
         let k = key(set);
         let ns = set["metadata"]["namespace"]
             .as_str()
             .unwrap_or("")
             .to_string();
         let mut pods = vec![];
-        for pod in self.owned.get(api, &k) {
+        for pod in self.owned.shared(api, &k) {
             if controller_of(&pod).map(|c| c.2) != Some(uid(set)) {
                 continue;
             }
             if selector_matches(sel, &labels(&pod)) || terminating(set) {
                 pods.push(pod);
-            } else {
+            } else if let Ok(pod) = api.get(resources::pods(), &ns, name(&pod)) {
                 set_owner_references(api, resources::pods(), &pod, |refs| {
                     refs.retain(|r| r["uid"] != uid(set))
                 });
@@ -158,7 +159,7 @@ impl ReplicaSetController {
             let adopted =
                 set_owner_references(api, resources::pods(), &pod, |refs| refs.push(reference));
             if let Some(adopted) = adopted {
-                pods.push(adopted);
+                pods.push(Rc::new(adopted));
             }
         }
         pods
@@ -172,7 +173,7 @@ impl ReplicaSetController {
         };
         let sel = selector_of(&set);
         let pods = self.claim(api, &set, &sel);
-        let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
+        let active: Vec<&Value> = pods.iter().map(|p| &**p).filter(|p| is_active(p)).collect();
         let want = set["spec"]["replicas"].as_i64().unwrap_or(1).max(0) as usize;
         let mut failure = None;
         if active.len() < want && !terminating(&set) {
@@ -183,15 +184,18 @@ impl ReplicaSetController {
             failure = err.map(|e| ("FailedCreate", e));
         } else if active.len() > want {
             let now = api.now();
+            // Each pod's rank: how many of the active pods share its node.
+            let mut on_node: BTreeMap<&str, i32> = BTreeMap::new();
+            for p in &active {
+                if let Some(node) = p["spec"]["nodeName"].as_str() {
+                    *on_node.entry(node).or_default() += 1;
+                }
+            }
             let mut ranked: Vec<(&Value, i32)> = active
                 .iter()
                 .map(|p| {
-                    let node = &p["spec"]["nodeName"];
-                    let rank = active
-                        .iter()
-                        .filter(|q| !node.is_null() && q["spec"]["nodeName"] == *node)
-                        .count() as i32;
-                    (*p, rank)
+                    let node = p["spec"]["nodeName"].as_str();
+                    (*p, node.map_or(0, |n| on_node[n]))
                 })
                 .collect();
             kubarium_tools::sort::by(&mut ranked, |a, b| deletion_order(a.0, b.0, a.1, b.1, now));
@@ -204,20 +208,20 @@ impl ReplicaSetController {
                 }
             }
         }
-        self.update_status(api, &set, &pods, failure);
+        self.update_status(api, &set, &active, &pods, failure);
     }
 
     fn update_status(
         &mut self,
         api: &mut ApiServer,
         set: &Value,
-        pods: &[Value],
+        active: &[&Value],
+        pods: &[Rc<Value>],
         failure: Option<(&str, String)>,
     ) {
         let now = api.now();
         let min_ready = set["spec"]["minReadySeconds"].as_i64().unwrap_or(0);
         let template_labels = &set["spec"]["template"]["metadata"]["labels"];
-        let active: Vec<&Value> = pods.iter().filter(|p| is_active(p)).collect();
         let count = |f: &dyn Fn(&Value) -> bool| active.iter().filter(|p| f(p)).count() as i64;
         let fully_labeled = count(&|p| {
             template_labels

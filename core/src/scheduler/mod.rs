@@ -5,6 +5,7 @@ pub mod framework;
 pub mod plugins;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::Value;
@@ -168,7 +169,7 @@ impl Scheduler {
     /// Reads changes, requeues what they may have unblocked, and schedules the queue.
     pub fn sync(&mut self, api: &mut ApiServer, rec: &mut Recorder) {
         let mut cluster_changed = false;
-        let watched: Vec<(crate::store::EventType, Value)> =
+        let watched: Vec<(crate::store::EventType, Rc<Value>)> =
             match api.store.watch("/registry/", self.last_revision) {
                 Ok(evs) => evs
                     .iter()
@@ -176,13 +177,13 @@ impl Scheduler {
                         e.kv.key.starts_with("/registry/pods/")
                             || e.kv.key.starts_with("/registry/nodes/")
                     })
-                    .map(|e| (e.kind, (*e.kv.value()).clone()))
+                    .map(|e| (e.kind, e.kv.value()))
                     .collect(),
                 Err(_) => {
                     cluster_changed = true;
                     api.store
                         .range("/registry/pods/")
-                        .map(|kv| (crate::store::EventType::Put, (*kv.value()).clone()))
+                        .map(|kv| (crate::store::EventType::Put, kv.value()))
                         .collect()
                 }
             };
