@@ -151,17 +151,34 @@ pub fn selector_matches(
     sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
     labels: &std::collections::BTreeMap<String, String>,
 ) -> bool {
+    selects(sel, &|k| labels.get(k).map(String::as_str))
+}
+
+/// Whether the selector selects `obj` by its `metadata.labels`, read in place.
+pub fn selector_matches_object(
+    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    obj: &serde_json::Value,
+) -> bool {
+    let labels = &obj["metadata"]["labels"];
+    selects(sel, &|k| labels.get(k).and_then(serde_json::Value::as_str))
+}
+
+fn selects<'a>(
+    sel: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    get: &dyn Fn(&str) -> Option<&'a str>,
+) -> bool {
     let by_labels = sel
         .match_labels
         .iter()
         .flatten()
-        .all(|(k, v)| labels.get(k) == Some(v));
+        .all(|(k, v)| get(k) == Some(v.as_str()));
     let by_expressions = sel.match_expressions.iter().flatten().all(|e| {
         let values = e.values.as_deref().unwrap_or(&[]);
-        let have = labels.get(&e.key);
+        let have = get(&e.key);
+        let listed = |h: &str| values.iter().any(|v| v == h);
         match e.operator.as_str() {
-            "In" => have.is_some_and(|h| values.contains(h)),
-            "NotIn" => have.is_none_or(|h| !values.contains(h)),
+            "In" => have.is_some_and(listed),
+            "NotIn" => have.is_none_or(|h| !listed(h)),
             "Exists" => have.is_some(),
             "DoesNotExist" => have.is_none(),
             _ => false,

@@ -120,7 +120,8 @@ pub fn go_duration_ms(s: &str) -> Option<i64> {
                 _ => 1e-9,
             };
     }
-    Some((total * 1000.0) as i64)
+    // Go's durations are int64 nanoseconds: longer ones do not parse.
+    (total * 1e9 <= i64::MAX as f64).then_some((total * 1000.0) as i64)
 }
 
 /// A Go duration (`1h30m`, `90s`) in whole seconds.
@@ -254,7 +255,8 @@ impl Schedule {
                 t += 60 - c.second;
                 continue 'wrap;
             }
-            return Some(t);
+            // Never earlier than asked (callers step from one run to the next).
+            return (t > after).then_some(t);
         }
     }
 }
@@ -287,6 +289,10 @@ mod tests {
             "end of range (61) above maximum (59): 61"
         );
         assert_eq!(Schedule::parse("@every 1h30m"), Ok(Schedule::Every(5400)));
+        assert_eq!(
+            Schedule::parse("@every 3000000h").unwrap_err(),
+            "failed to parse duration @every 3000000h: time: invalid duration \"3000000h\""
+        );
     }
 
     #[test]

@@ -11,16 +11,16 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{json, Value};
 
 use super::controller_utils::{
-    controller_of, controller_ref, create_pods, delete_pod, deletion_order, is_active,
-    is_available, key, labels, name, pod_from_template, ready_since, selector_of,
-    set_owner_references, take_due, terminating, uid, OwnedPods,
+    controller_of, controller_ref, create_pods, delete_pod, deletion_order, is_active, key, labels,
+    name, pod_from_template, ready_since, selector_of, set_owner_references, take_due, terminating,
+    uid, OwnedPods,
 };
 use super::{Controller, Informer};
 use crate::apiserver::resources::{self, Resource};
 use crate::apiserver::ApiServer;
 use crate::clock::{to_time, Millis, SECOND};
 use crate::events::{ObjectRef, Recorder, Source};
-use crate::labels::selector_matches;
+use crate::labels::{selector_matches, selector_matches_object};
 use crate::store::EventType;
 
 /// The most pods one sync creates or deletes (upstream's burstReplicas).
@@ -133,7 +133,7 @@ impl ReplicaSetController {
             if controller_of(&pod).map(|c| c.2) != Some(uid(set)) {
                 continue;
             }
-            if selector_matches(sel, &labels(&pod)) || terminating(set) {
+            if selector_matches_object(sel, &pod) || terminating(set) {
                 pods.push(pod);
             } else if let Ok(pod) = api.get(resources::pods(), &ns, name(&pod)) {
                 set_owner_references(api, resources::pods(), &pod, |refs| {
@@ -185,17 +185,18 @@ impl ReplicaSetController {
         } else if active.len() > want {
             let now = api.now();
             // Each pod's rank: how many of the active pods share its node.
-            let mut on_node: BTreeMap<&str, i32> = BTreeMap::new();
+            let mut on_node: BTreeMap<String, usize> = BTreeMap::new();
             for p in &active {
                 if let Some(node) = p["spec"]["nodeName"].as_str() {
-                    *on_node.entry(node).or_default() += 1;
+                    *on_node.entry(node.to_string()).or_default() += 1;
                 }
             }
             let mut ranked: Vec<(&Value, i32)> = active
                 .iter()
                 .map(|p| {
                     let node = p["spec"]["nodeName"].as_str();
-                    (*p, node.map_or(0, |n| on_node[n]))
+                    let rank = node.and_then(|n| on_node.get(n)).copied().unwrap_or(0);
+                    (*p, rank as i32)
                 })
                 .collect();
             kubarium_tools::sort::by(&mut ranked, |a, b| deletion_order(a.0, b.0, a.1, b.1, now));
@@ -230,8 +231,13 @@ impl ReplicaSetController {
                 .flatten()
                 .all(|(k, v)| p["metadata"]["labels"][k] == *v)
         });
-        let ready = count(&|p| ready_since(p).is_some());
-        let available = count(&|p| is_available(p, min_ready, now));
+        // When each became ready, read once.
+        let since: Vec<Millis> = active.iter().filter_map(|p| ready_since(p)).collect();
+        let ready = since.len() as i64;
+        let available = since
+            .iter()
+            .filter(|t| min_ready <= 0 || **t + min_ready * SECOND <= now)
+            .count() as i64;
         let terminating_pods = pods
             .iter()
             .filter(|p| {
@@ -240,9 +246,8 @@ impl ReplicaSetController {
             })
             .count() as i64;
         // A pod ready but not yet for minReadySeconds brings the set back then.
-        let due = active
+        let due = since
             .iter()
-            .filter_map(|p| ready_since(p))
             .map(|t| t + min_ready * SECOND)
             .filter(|t| *t > now)
             .min();

@@ -156,8 +156,11 @@ impl NodeInfo {
 
     /// Accounts for a pod placed on this node.
     pub fn add_pod(&mut self, pod: &Pod) {
-        let r = requests_of(pod, false);
-        let nz = requests_of(pod, true);
+        self.add(&requests_of(pod, false), &requests_of(pod, true));
+    }
+
+    /// Accounts for a pod's requests, plain and with the scoring defaults.
+    pub fn add(&mut self, r: &Resources, nz: &Resources) {
         for (total, add) in [(&mut self.requested, r), (&mut self.non_zero_requested, nz)] {
             total.milli_cpu = total.milli_cpu.saturating_add(add.milli_cpu);
             total.memory = total.memory.saturating_add(add.memory);

@@ -16,7 +16,7 @@ use crate::apiserver::resources;
 use crate::apiserver::ApiServer;
 use crate::clock::{Millis, MINUTE};
 use crate::events::{ObjectRef, Recorder, Source};
-use framework::{Code, FilterPlugin, NodeInfo, ScorePlugin, Status};
+use framework::{Code, FilterPlugin, NodeInfo, Resources, ScorePlugin, Status};
 
 pub const SCHEDULER_NAME: &str = "default-scheduler";
 /// How long a pod may sit in the unschedulable pool before it is retried anyway.
@@ -46,6 +46,10 @@ pub struct Scheduler {
     /// Its own randomness (ties between nodes), apart from the API server's, so that
     /// what else the cluster creates does not change its choices.
     rng: crate::rng::Rng,
+    /// What each bound, unfinished pod takes of its node (node, requests, requests with
+    /// the scoring defaults), kept up to date from the watch as upstream's scheduler
+    /// cache is, so that a cycle does not read every pod again.
+    placed: BTreeMap<String, (String, Resources, Resources)>,
 }
 
 fn filters() -> Vec<Box<dyn FilterPlugin>> {
@@ -152,6 +156,7 @@ impl Scheduler {
             unschedulable: BTreeMap::new(),
             diagnoses: BTreeMap::new(),
             rng: crate::rng::Rng::new(seed ^ crate::rng::fnv1a("kube-scheduler")),
+            placed: BTreeMap::new(),
         }
     }
 
@@ -181,6 +186,7 @@ impl Scheduler {
                     .collect(),
                 Err(_) => {
                     cluster_changed = true;
+                    self.placed.clear();
                     api.store
                         .range("/registry/pods/")
                         .map(|kv| (crate::store::EventType::Put, kv.value()))
@@ -198,6 +204,7 @@ impl Scheduler {
                 obj["metadata"]["namespace"].as_str().unwrap_or(""),
                 obj["metadata"]["name"].as_str().unwrap_or("")
             );
+            self.track(&key, &obj, kind == crate::store::EventType::Delete);
             match kind {
                 crate::store::EventType::Delete => {
                     self.unschedulable.remove(&key);
@@ -272,6 +279,14 @@ impl Scheduler {
                         if let Some(info) = nodes.iter_mut().find(|n| n.name() == node) {
                             info.add_pod(&pod);
                         }
+                        // Assumed placed, as upstream's cache assumes a bound pod: the
+                        // bind's own change is not read back.
+                        let usage = (
+                            node.clone(),
+                            framework::pod_requests(&pod),
+                            NodeInfo::non_zero_requests(&pod),
+                        );
+                        self.placed.insert(key.clone(), usage);
                         rec.record(
                             api,
                             &ObjectRef::of(&value),
@@ -302,6 +317,33 @@ impl Scheduler {
         self.last_revision = api.store.revision();
     }
 
+    /// Follows a pod's change in `placed`.
+    fn track(&mut self, key: &str, pod: &Value, gone: bool) {
+        let node = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty());
+        let finished = matches!(
+            pod["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        let typed = match node {
+            Some(_) if !gone && !finished => serde_json::from_value::<Pod>(pod.clone()).ok(),
+            _ => None,
+        };
+        match (node, typed) {
+            (Some(node), Some(typed)) => {
+                let usage = (
+                    node.to_string(),
+                    framework::pod_requests(&typed),
+                    NodeInfo::non_zero_requests(&typed),
+                );
+                self.placed.insert(key.to_string(), usage);
+            }
+            _ => {
+                self.placed.remove(key);
+            }
+        }
+    }
+
+    /// The nodes with what their pods take.
     fn snapshot(&self, api: &ApiServer) -> Vec<NodeInfo> {
         let mut infos: Vec<NodeInfo> = api
             .list_typed::<Node>(resources::nodes(), None)
@@ -314,20 +356,9 @@ impl Scheduler {
                 .enumerate()
                 .map(|(i, n)| (n.name().to_string(), i)),
         );
-        for pod in api.list_typed::<Pod>(resources::pods(), None) {
-            let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
-                continue;
-            };
-            let phase = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .unwrap_or("");
-            if phase == "Succeeded" || phase == "Failed" {
-                continue;
-            }
-            if let Some(info) = index.get(&node).and_then(|&i| infos.get_mut(i)) {
-                info.add_pod(&pod);
+        for (node, requests, non_zero) in self.placed.values() {
+            if let Some(info) = index.get(node).and_then(|&i| infos.get_mut(i)) {
+                info.add(requests, non_zero);
             }
         }
         infos
