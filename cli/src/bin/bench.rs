@@ -359,27 +359,23 @@ fn rollout(nodes: usize, replicas: i64) {
     }
 }
 
+/// The command line's argument `i` as a number, `default` without one.
+fn arg(i: usize, default: usize) -> usize {
+    std::env::args()
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     // `kubarium-bench rollout NODES REPLICAS` runs only the rollout benchmark.
     if std::env::args().nth(1).as_deref() == Some("rollout") {
-        let n = |i: usize, d: usize| {
-            std::env::args()
-                .nth(i)
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(d)
-        };
-        rollout(n(2, 20), n(3, 1000) as i64);
+        rollout(arg(2, 20), arg(3, 1000) as i64);
         return;
     }
     // `kubarium-bench scale NODES PODS MINUTES` runs only the scale benchmark.
     if std::env::args().nth(1).as_deref() == Some("scale") {
-        let n = |i: usize, d: usize| {
-            std::env::args()
-                .nth(i)
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(d)
-        };
-        scale(n(2, 1000), n(3, 30_000), n(4, 10) as i64);
+        scale(arg(2, 1000), arg(3, 30_000), arg(4, 10) as i64);
         return;
     }
     // `kubarium-bench command LINE N` runs LINE N times in the cluster of ~300 objects
