@@ -46,10 +46,30 @@ pub struct Scheduler {
     /// Its own randomness (ties between nodes), apart from the API server's, so that
     /// what else the cluster creates does not change its choices.
     rng: crate::rng::Rng,
-    /// What each bound, unfinished pod takes of its node (node, requests, requests with
-    /// the scoring defaults), kept up to date from the watch as upstream's scheduler
-    /// cache is, so that a cycle does not read every pod again.
-    placed: BTreeMap<String, (String, Resources, Resources)>,
+    /// What each bound, unfinished pod takes of its node, kept up to date from the watch
+    /// as upstream's scheduler cache is, so that a cycle does not read every pod again.
+    placed: BTreeMap<String, Placed>,
+}
+
+/// A bound pod in the scheduler's cache: its node, the generation of its spec, and its
+/// requests, plain and with the scoring defaults.
+#[derive(Debug, Clone)]
+struct Placed {
+    node: String,
+    generation: i64,
+    requests: Resources,
+    non_zero: Resources,
+}
+
+impl Placed {
+    fn of(node: &str, pod: &Pod) -> Placed {
+        Placed {
+            node: node.to_string(),
+            generation: pod.metadata.generation.unwrap_or(0),
+            requests: framework::pod_requests(pod),
+            non_zero: NodeInfo::non_zero_requests(pod),
+        }
+    }
 }
 
 fn filters() -> Vec<Box<dyn FilterPlugin>> {
@@ -281,12 +301,7 @@ impl Scheduler {
                         }
                         // Assumed placed, as upstream's cache assumes a bound pod: the
                         // bind's own change is not read back.
-                        let usage = (
-                            node.clone(),
-                            framework::pod_requests(&pod),
-                            NodeInfo::non_zero_requests(&pod),
-                        );
-                        self.placed.insert(key.clone(), usage);
+                        self.placed.insert(key.clone(), Placed::of(&node, &pod));
                         rec.record(
                             api,
                             &ObjectRef::of(&value),
@@ -324,18 +339,21 @@ impl Scheduler {
             pod["status"]["phase"].as_str(),
             Some("Succeeded" | "Failed")
         );
+        let generation = pod["metadata"]["generation"].as_i64().unwrap_or(0);
+        let same = |p: &Placed| Some(p.node.as_str()) == node && p.generation == generation;
+        if !gone && !finished && self.placed.get(key).is_some_and(same) {
+            // A status change: the spec, and with it the requests, are as they were (a
+            // resize bumps the generation).
+            return;
+        }
         let typed = match node {
             Some(_) if !gone && !finished => serde_json::from_value::<Pod>(pod.clone()).ok(),
             _ => None,
         };
         match (node, typed) {
             (Some(node), Some(typed)) => {
-                let usage = (
-                    node.to_string(),
-                    framework::pod_requests(&typed),
-                    NodeInfo::non_zero_requests(&typed),
-                );
-                self.placed.insert(key.to_string(), usage);
+                self.placed
+                    .insert(key.to_string(), Placed::of(node, &typed));
             }
             _ => {
                 self.placed.remove(key);
@@ -356,9 +374,9 @@ impl Scheduler {
                 .enumerate()
                 .map(|(i, n)| (n.name().to_string(), i)),
         );
-        for (node, requests, non_zero) in self.placed.values() {
-            if let Some(info) = index.get(node).and_then(|&i| infos.get_mut(i)) {
-                info.add(requests, non_zero);
+        for p in self.placed.values() {
+            if let Some(info) = index.get(&p.node).and_then(|&i| infos.get_mut(i)) {
+                info.add(&p.requests, &p.non_zero);
             }
         }
         infos

@@ -251,12 +251,6 @@ fn cleanup(cj: &Value, jobs: &[Value]) -> Vec<String> {
 /// `timeZone` (the request holds those three), as field and detail pairs.
 pub fn validate(spec: &Value) -> Vec<(String, String)> {
     let mut errs = vec![];
-    let invalid = |field: &str, value: &Value, why: String| {
-        (
-            format!("spec.{field}"),
-            format!("Invalid value: {value}: {why}"),
-        )
-    };
     match spec["schedule"].as_str().unwrap_or("") {
         "" => errs.push(("spec.schedule".into(), "Required value".into())),
         s if s.contains("TZ") => errs.push(invalid(
@@ -281,6 +275,14 @@ pub fn validate(spec: &Value) -> Vec<(String, String)> {
     errs
 }
 
+/// A field error on `spec.<field>`: `Invalid value: <value as JSON>: <why>`.
+fn invalid(field: &str, value: &Value, why: String) -> (String, String) {
+    (
+        format!("spec.{field}"),
+        format!("Invalid value: {value}: {why}"),
+    )
+}
+
 /// `spec.timeZone`'s checks: a name, each of whose parts is 1-14 letters, digits or
 /// `.-_+` (not `.`, `..` or starting with `-`), naming a zone Go's `time.LoadLocation`
 /// finds, and not `Local`.
@@ -288,10 +290,7 @@ fn time_zone_errors(value: &Value) -> Vec<(String, String)> {
     let Some(zone) = value.as_str() else {
         return vec![];
     };
-    let invalid = |why: String| {
-        let detail = format!("Invalid value: {value}: {why}");
-        ("spec.timeZone".to_string(), detail)
-    };
+    let invalid = |why: String| invalid("timeZone", value, why);
     if zone.is_empty() {
         return vec![invalid("timeZone must be nil or non-empty string".into())];
     }
