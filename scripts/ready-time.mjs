@@ -1,6 +1,6 @@
 // Opens the built site 5 times in headless Chromium and prints the time from navigation
 // to a ready prompt (on the screen and taking keys; median and all runs; budget: under
-// 1 s), and to commands running (the cluster built and the extras module in; lines typed
+// 1 s), and to commands running (the engine module in and the cluster built; lines typed
 // before then wait for them).
 import path from 'node:path';
 import { chromium } from 'playwright-core';

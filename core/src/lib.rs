@@ -15,6 +15,7 @@ pub mod kubectl;
 pub mod kubelet;
 pub mod labels;
 pub mod metrics_server;
+pub mod playground;
 pub mod printers;
 pub use kubarium_tools::quantity;
 pub use kubarium_tools::reference;

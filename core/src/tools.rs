@@ -1,7 +1,7 @@
 //! The seam to `kubarium-tools` (the text utilities, kubectl's help texts, its Go
-//! template printer, the Go types of the API and TLS key pairs): native
-//! builds call it directly (the `tools` feature); the browser installs `Tools` backed by
-//! the module it loads after the first paint, and runs no command before it has.
+//! template printer, the Go types of the API and TLS key pairs): called directly when
+//! linked in (the `tools` feature, which every front end enables), or through `Tools` a
+//! front end installs.
 
 use std::cell::RefCell;
 use std::rc::Rc;

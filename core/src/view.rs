@@ -8,7 +8,7 @@ use crate::cluster::Cluster;
 use crate::printers::table::{node_roles, node_status, pod_status};
 
 /// How the map colours a pod.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Health {
     Running,
     Starting,
@@ -29,7 +29,7 @@ impl Health {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PodView {
     pub namespace: String,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct PodView {
     pub system: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeView {
     pub name: String,
     pub roles: String,
@@ -49,7 +49,7 @@ pub struct NodeView {
     pub pods: Vec<PodView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     /// Pods no node has (yet).

@@ -115,7 +115,7 @@ test('a ValidatingAdmissionPolicy denies with its CEL rule, and kubectl explain 
     await page.goto(url);
     await page.waitForSelector('body[data-started="true"] #prompt');
     const startedMs = Date.now() - start;
-    console.log(`page open to commands running (extras module loaded): ${startedMs} ms`);
+    console.log(`page open to commands running (engine module loaded): ${startedMs} ms`);
     fs.writeFileSync(path.join(shots, 'started-ms.txt'), `${startedMs}\n`);
     const policy = [
       'apiVersion: admissionregistration.k8s.io/v1', 'kind: ValidatingAdmissionPolicy',

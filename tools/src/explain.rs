@@ -25,13 +25,6 @@ pub fn render(r: &Request) -> String {
     .output(&r.schema, &r.path, &[])
 }
 
-/// [`render`] as the browser's second module serves it: a [`Request`] in JSON in.
-pub fn serve(request: &str) -> String {
-    serde_json::from_str::<Request>(request)
-        .map(|r| render(&r))
-        .unwrap_or_default()
-}
-
 /// Wraps `s` at `limit` columns as go-wordwrap's WrapString does: only at spaces, long
 /// words overflow, existing line breaks stay.
 fn wrap(limit: usize, s: &str) -> String {

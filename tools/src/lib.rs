@@ -43,7 +43,6 @@ pub mod ps;
 pub mod quantity;
 pub mod reference;
 pub mod regex;
-pub mod remote;
 pub mod sed;
 pub mod set;
 pub mod sort;

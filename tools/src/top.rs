@@ -32,13 +32,6 @@ pub fn print(r: &Request) -> String {
     }
 }
 
-/// [`print`] as the browser's second module serves it: a [`Request`] in JSON in.
-pub fn serve(request: &str) -> String {
-    serde_json::from_str::<Request>(request)
-        .map(|r| print(&r))
-        .unwrap_or_default()
-}
-
 /// kubectl's tab writer for top: minimum width 6, padding 3.
 fn align(text: &str) -> String {
     crate::tabwriter::align(text, 6, 3)

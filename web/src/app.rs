@@ -2,16 +2,15 @@
 
 use gloo_timers::callback::Interval;
 use kubarium_core::clock::Millis;
-use kubarium_core::session::Session;
-use kubarium_core::view::cluster_view;
+use kubarium_core::playground::{Reply, Request, State, Step};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::storage::{self, Step};
+use crate::engine::{self, Crash};
 use crate::terminal::Scrollback;
-use crate::{editor, map};
+use crate::{editor, map, panic, storage};
 
 const TICK_MS: u32 = 250;
 const DEFAULT_SEED: u64 = 1;
@@ -27,18 +26,20 @@ pub enum Msg {
     EditDone(bool),
     Reset,
     Focus,
-    /// The prompt is on the screen: build the cluster, then load the extras module.
+    /// The prompt is on the screen: load the engine module.
     Boot,
-    /// The extras module (CEL, OpenAPI schemas, the tools) finished loading (or could not
-    /// be loaded).
-    ExtrasLoaded(Result<(), String>),
+    /// The engine module (the cluster) finished loading (or could not be loaded).
+    EngineLoaded(Result<(), String>),
 }
 
 pub struct App {
-    session: Session,
+    /// The cluster's state as of the engine's last reply (none drawn before it is built).
+    state: State,
     seed: u64,
     steps: Vec<Step>,
     scrollback: Scrollback,
+    /// Lines typed at the prompt, oldest first (from the saved session on a reload).
+    history: Vec<String>,
     history_pos: Option<usize>,
     playing: bool,
     speed: u32,
@@ -49,17 +50,18 @@ pub struct App {
     input: NodeRef,
     screen: NodeRef,
     _ticker: Interval,
-    /// Whether commands run yet: they wait for the extras module, so that a policy is
-    /// always judged the same way.
+    /// Whether commands run yet: they wait for the engine module.
     started: bool,
+    /// The engine module did not load, or crashed: nothing more runs.
+    stopped: bool,
     /// The saved session, replayed once commands run.
     saved: Vec<Step>,
     /// Lines typed before commands run.
     pending: Vec<String>,
 }
 
-/// Why nothing runs when the tools module did not load.
-const TOOLS_MISSING: &str = "The cluster cannot run without it (its YAML reader, so the control plane's static pods and every manifest, its bootstrap data and the workload controllers' decisions are there): reload the page.";
+/// Why nothing runs when the engine module did not load.
+const ENGINE_MISSING: &str = "The cluster runs in that module: reload the page.";
 
 fn banner() -> String {
     format!(
@@ -75,27 +77,60 @@ impl App {
         storage::save(self.seed, &self.steps);
     }
 
+    /// Sends a request to the engine: shows what it printed and takes its state. A crash
+    /// of the engine stops the page (the crash notice offers to carry on without the step).
+    fn send(&mut self, request: &Request) -> Option<Reply> {
+        if self.stopped {
+            return None;
+        }
+        match engine::call(request) {
+            Ok(reply) => {
+                for shown in &reply.shown {
+                    self.scrollback.show(shown);
+                }
+                self.state = reply.state.clone();
+                Some(reply)
+            }
+            Err(Crash(why)) => {
+                self.stopped = true;
+                panic::show(&why);
+                None
+            }
+        }
+    }
+
+    /// The file an editor has open, as the engine last said (after a command, or a save
+    /// that was refused and opens again with the reasons at the top).
+    fn open_editor(&mut self) {
+        self.edit = self
+            .state
+            .editing
+            .as_ref()
+            .map(|e| (e.file.clone(), e.text.clone()));
+    }
+
     fn run_line(&mut self, line: &str) {
-        let prompt = self.session.prompt();
-        self.scrollback.push("cmd", format!("{prompt}{line}"));
-        if !kubarium_core::tools::loaded() {
-            // The cluster cannot run without the module: nothing is recorded.
-            self.scrollback.push("err", format!("{TOOLS_MISSING}\n"));
+        if !line.trim().is_empty() && self.history.last().map(String::as_str) != Some(line) {
+            self.history.push(line.to_string());
+        }
+        if self.stopped {
+            let prompt = self.state.prompt.clone();
+            self.scrollback.push("cmd", format!("{prompt}{line}"));
+            self.scrollback.push("err", format!("{ENGINE_MISSING}\n"));
             return;
         }
-        self.record(Step::Line(self.session.cluster.now(), line.to_string()));
-        let out = self.session.input(line);
-        self.scrollback.output(&out);
-        self.edit = self.session.editing();
+        self.record(Step::Line(self.state.now, line.to_string()));
+        self.send(&Request::Input {
+            line: line.to_string(),
+        });
+        self.open_editor();
     }
 
     /// The editor of `kubectl edit` or `vi` closes, with `text` saved or without saving.
     fn close_editor(&mut self, text: Option<String>) {
-        self.record(Step::Edit(self.session.cluster.now(), text.clone()));
-        let out = self.session.save_edit(text);
-        self.scrollback.output(&out);
-        // A refused edit opens again, with the reasons at the top.
-        self.edit = self.session.editing();
+        self.record(Step::Edit(self.state.now, text.clone()));
+        self.send(&Request::SaveEdit { text });
+        self.open_editor();
     }
 
     fn input_value(&self) -> String {
@@ -118,7 +153,8 @@ impl App {
         });
         match &self.edit {
             Some((file, text)) => {
-                let (title, status) = match self.session.editing_file() {
+                let editor = self.state.editing.as_ref().and_then(|e| e.editor.clone());
+                let (title, status) = match editor {
                     Some((editor, host)) => (
                         editor.to_string(),
                         format!("Save writes the file on {host}; Cancel (or Ctrl-C in the terminal) closes the editor without saving."),
@@ -153,7 +189,7 @@ impl App {
     }
 
     fn clock_text(&self) -> String {
-        let t: Millis = self.session.cluster.now();
+        let t: Millis = self.state.now;
         let secs = kubarium_core::clock::epoch_seconds() + t / 1000;
         let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
         format!("{h:02}:{m:02}:{s:02}")
@@ -180,19 +216,26 @@ impl Component for App {
         let ticker = Interval::new(TICK_MS, move || link.send_message(Msg::Tick));
         let (saved_seed, saved, dropped) = storage::load();
         let seed = saved_seed.unwrap_or(DEFAULT_SEED);
-        // The cluster is built once the prompt has been painted and the tools module is in
-        // (`Msg::Boot`, `Msg::ExtrasLoaded`).
-        let session = Session::unbooted(seed);
+        let history = saved
+            .iter()
+            .filter_map(|s| match s {
+                Step::Line(_, l) if !l.trim().is_empty() => Some(l.clone()),
+                _ => None,
+            })
+            .collect();
+        // The cluster is built once the prompt has been painted and the engine module is
+        // in (`Msg::Boot`, `Msg::EngineLoaded`).
         let mut scrollback = Scrollback::default();
         scrollback.push("banner", banner());
         if let Some(line) = dropped {
             scrollback.push("err", format!("Kubarium crashed on the last command of your saved session, so it was left out: {line}\n"));
         }
         App {
-            session,
+            state: State::default(),
             seed,
             steps: vec![],
             scrollback,
+            history,
             history_pos: None,
             playing: true,
             speed: 1,
@@ -203,6 +246,7 @@ impl Component for App {
             screen: NodeRef::default(),
             _ticker: ticker,
             started: false,
+            stopped: false,
             saved,
             pending: vec![],
         }
@@ -213,33 +257,34 @@ impl Component for App {
             Msg::Boot => {
                 let link = ctx.link().clone();
                 yew::platform::spawn_local(async move {
-                    link.send_message(Msg::ExtrasLoaded(crate::extras::load().await));
+                    link.send_message(Msg::EngineLoaded(engine::load().await));
                 });
                 false
             }
-            Msg::ExtrasLoaded(loaded) => {
-                // The controllers decide in the tools module: the cluster is built once it
-                // is in.
-                self.session = Session::new(self.seed);
-                if let Err(e) = loaded {
-                    self.scrollback.push(
-                        "err",
-                        format!("Kubarium's tools module did not load ({e}). {TOOLS_MISSING}\n"),
-                    );
+            Msg::EngineLoaded(loaded) => {
+                self.steps = std::mem::take(&mut self.saved);
+                match loaded {
+                    // The saved session is replayed as the cluster is built.
+                    Ok(()) => {
+                        let boot = Request::Boot {
+                            seed: self.seed,
+                            steps: self.steps.clone(),
+                        };
+                        if self.send(&boot).is_some() {
+                            storage::save(self.seed, &self.steps);
+                        }
+                    }
+                    // Without the module the saved session waits, kept, for a reload.
+                    Err(e) => {
+                        self.stopped = true;
+                        self.scrollback.push(
+                            "err",
+                            format!(
+                                "Kubarium's engine module did not load ({e}). {ENGINE_MISSING}\n"
+                            ),
+                        );
+                    }
                 }
-                let saved = std::mem::take(&mut self.saved);
-                // Without the module the saved session waits, kept, for a reload.
-                let replayed = if kubarium_core::tools::loaded() {
-                    storage::replay(&mut self.session, &saved)
-                } else {
-                    vec![]
-                };
-                for (label, out) in replayed {
-                    self.scrollback.push("cmd", label);
-                    self.scrollback.output(&out);
-                }
-                self.steps = saved;
-                storage::save(self.seed, &self.steps);
                 self.started = true;
                 for line in std::mem::take(&mut self.pending) {
                     self.run_line(&line);
@@ -248,16 +293,12 @@ impl Component for App {
                 true
             }
             Msg::Tick => {
-                if !self.playing || !self.started {
+                if !self.playing || !self.started || self.stopped {
                     return false;
                 }
-                self.session.tick(i64::from(TICK_MS * self.speed));
-                // A command running in the foreground (`kubectl get -w`) prints as the
-                // cluster changes.
-                if self.session.busy() {
-                    let out = self.session.poll();
-                    self.scrollback.output(&out);
-                }
+                self.send(&Request::Tick {
+                    ms: Millis::from(TICK_MS * self.speed),
+                });
                 true
             }
             Msg::TogglePlay => {
@@ -290,57 +331,37 @@ impl Component for App {
                 self.close_editor(text.filter(|_| save));
                 true
             }
-            Msg::Apply if !self.started => {
-                self.yaml_status = Some((
-                    false,
-                    "The cluster is still starting; apply again in a moment.".into(),
-                ));
-                true
-            }
             Msg::Apply => {
-                if !self.started {
+                if !self.started || self.stopped {
                     self.yaml_status = Some((
                         false,
-                        "The cluster is still starting: apply again in a moment.".into(),
+                        "The cluster is not running: apply again once it is.".into(),
                     ));
                     return true;
                 }
                 let yaml = self.yaml.clone();
-                if let Err(e) = kubarium_core::kubectl::manifest::check_syntax(&yaml) {
-                    self.yaml_status = Some((
-                        false,
-                        format!("line {}, column {}: {}", e.line, e.column, e.message),
-                    ));
+                self.record(Step::Apply(self.state.now, yaml.clone()));
+                let Some(reply) = self.send(&Request::Apply { yaml }) else {
                     return true;
+                };
+                // A manifest that is not YAML was not applied: not a step either.
+                if reply.shown.is_empty() {
+                    self.steps.pop();
+                    storage::save(self.seed, &self.steps);
                 }
-                self.scrollback
-                    .push("cmd", "# kubectl apply -f - (from the editor)");
-                self.record(Step::Apply(self.session.cluster.now(), yaml.clone()));
-                let out = self.session.apply_manifest(&yaml);
-                let err = out
-                    .chunks
-                    .iter()
-                    .filter(|(s, _)| *s == kubarium_core::command::Stream::Err)
-                    .map(|(_, t)| t.clone())
-                    .collect::<String>();
-                self.yaml_status = Some(if err.is_empty() {
-                    (true, out.text().trim().to_string())
-                } else {
-                    (
-                        false,
-                        editor::locate(&yaml, &err).unwrap_or_else(|| err.trim().to_string()),
-                    )
-                });
-                self.scrollback.output(&out);
+                self.yaml_status = reply.applied;
                 true
             }
             Msg::Reset => {
                 storage::clear();
                 self.steps.clear();
-                self.session = Session::new(self.seed);
                 self.edit = None;
                 self.scrollback = Scrollback::default();
                 self.scrollback.push("banner", banner());
+                self.send(&Request::Boot {
+                    seed: self.seed,
+                    steps: vec![],
+                });
                 storage::save(self.seed, &self.steps);
                 true
             }
@@ -349,7 +370,7 @@ impl Component for App {
                 let ctrl = e.ctrl_key();
                 match key.as_str() {
                     // As in a terminal, nothing runs until the foreground command ends.
-                    "Enter" if self.session.busy() => {
+                    "Enter" if self.state.busy => {
                         e.prevent_default();
                         false
                     }
@@ -367,7 +388,7 @@ impl Component for App {
                     }
                     "ArrowUp" | "ArrowDown" => {
                         e.prevent_default();
-                        let hist = &self.session.shell.history;
+                        let hist = &self.history;
                         if hist.is_empty() {
                             return false;
                         }
@@ -385,10 +406,15 @@ impl Component for App {
                     "Tab" => {
                         e.prevent_default();
                         let line = self.input_value();
-                        let (completed, candidates) = self.session.complete(&line);
+                        let Some((completed, candidates)) = self
+                            .send(&Request::Complete { line: line.clone() })
+                            .and_then(|r| r.completion)
+                        else {
+                            return false;
+                        };
                         self.set_input(&completed);
                         if candidates.len() > 1 {
-                            let prompt = self.session.prompt();
+                            let prompt = self.state.prompt.clone();
                             self.scrollback.push("cmd", format!("{prompt}{line}"));
                             self.scrollback
                                 .push("out", format!("{}\n", candidates.join("  ")));
@@ -402,19 +428,18 @@ impl Component for App {
                         self.close_editor(None);
                         true
                     }
-                    "c" if ctrl && self.session.busy() => {
+                    "c" if ctrl && self.state.busy => {
                         e.prevent_default();
-                        let out = self.session.interrupt();
-                        self.scrollback.output(&out);
+                        self.send(&Request::Interrupt);
                         self.scrollback.push("out", "^C\n");
                         true
                     }
                     "c" if ctrl => {
                         e.prevent_default();
                         let line = self.input_value();
-                        let prompt = self.session.prompt();
+                        let prompt = self.state.prompt.clone();
                         self.scrollback.push("cmd", format!("{prompt}{line}^C"));
-                        self.session.interrupt();
+                        self.send(&Request::Interrupt);
                         self.set_input("");
                         true
                     }
@@ -438,8 +463,8 @@ impl Component for App {
                 let _ = i.focus();
             }
             set_body_flag("data-ready");
-            // The cluster is built, and then the extras module loaded, once the prompt is
-            // on the screen: a frame, then a task after it.
+            // The engine module is loaded, and the cluster built, once the prompt is on
+            // the screen: a frame, then a task after it.
             let link = ctx.link().clone();
             let boot = Closure::once_into_js(move || {
                 gloo_timers::callback::Timeout::new(0, move || link.send_message(Msg::Boot))
@@ -453,7 +478,6 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
-        let view = cluster_view(&self.session.cluster);
         let speed_button = |s: u32| {
             let active = self.playing && self.speed == s;
             html! { <button class={classes!("speed", active.then_some("active"))} onclick={link.callback(move |_| Msg::Speed(s))}>{ format!("{s}x") }</button> }
@@ -477,7 +501,7 @@ impl Component for App {
                         <div class="screen" ref={self.screen.clone()}>
                             { self.scrollback.view() }
                             <div class="prompt-line">
-                                <span class="prompt">{ self.session.prompt() }</span>
+                                <span class="prompt">{ self.state.prompt.clone() }</span>
                                 <input id="prompt" ref={self.input.clone()} type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
                                     aria-label="Command" onkeydown={link.callback(Msg::Key)} />
                             </div>
@@ -486,7 +510,7 @@ impl Component for App {
                     <aside>
                         <section class="map-panel">
                             <h2>{"Cluster"}</h2>
-                            { map::view(&view) }
+                            { map::view(&self.state.view) }
                             <div class="legend">
                                 <span class="dot running"></span>{"Running"}
                                 <span class="dot starting"></span>{"Starting"}

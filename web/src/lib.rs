@@ -1,9 +1,9 @@
 //! Kubarium's browser playground: a Yew app around the core's Session. Only presentation
-//! and browser IO live here; the cluster is in kubarium-core.
+//! and browser IO live here; the cluster runs in the engine module (kubarium-web-engine).
 
 pub mod app;
 mod editor;
-mod extras;
+mod engine;
 mod map;
 mod panic;
 mod storage;

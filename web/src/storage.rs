@@ -1,29 +1,14 @@
-//! Autosave: the session is the seed plus the commands typed and when (virtual time);
-//! replaying them rebuilds the same cluster, because the core is deterministic.
+//! The session kept in the browser's localStorage: the seed and the steps the learner
+//! took (lines typed, manifests applied, edits saved), replayed by the engine on load. A
+//! crash marks the session so the step that caused it is left out of the next replay.
 
-use kubarium_core::clock::Millis;
-use kubarium_core::session::Session;
+use kubarium_core::playground::Step;
 use serde_json::{json, Value};
 
 const KEY: &str = "kubarium.session.v1";
 const CRASH_KEY: &str = "kubarium.crashed";
-/// Saved sessions larger than this are ignored (defensive decoding).
 const MAX_BYTES: usize = 4 * 1024 * 1024;
-/// At most this many steps are replayed.
 const MAX_STEPS: usize = 5_000;
-/// One step may move the clock at most this far (a week, like `sleep`'s limit).
-const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
-
-/// One recorded step.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// A line typed at the prompt, at a virtual time.
-    Line(Millis, String),
-    /// A manifest applied from the editor.
-    Apply(Millis, String),
-    /// The editor of `kubectl edit` closed: with the text saved, or without saving.
-    Edit(Millis, Option<String>),
-}
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -56,8 +41,7 @@ pub fn mark_crash() {
     }
 }
 
-/// Loads the saved steps; if the last run crashed, the last step is dropped and returned
-/// separately so the UI can say so.
+/// The saved seed and steps, and the step left out because it crashed the last session.
 pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
     let Some(s) = storage() else {
         return (None, vec![], None);
@@ -104,37 +88,4 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
         None
     };
     (seed, steps, dropped)
-}
-
-/// Replays steps into a session, returning each step's output for the terminal. A step
-/// never moves the clock backwards, nor more than a week forwards.
-pub fn replay(
-    session: &mut Session,
-    steps: &[Step],
-) -> Vec<(String, kubarium_core::command::Output)> {
-    let mut outputs = vec![];
-    for step in steps {
-        let (Step::Line(t, _) | Step::Apply(t, _) | Step::Edit(t, _)) = step;
-        let gap = t
-            .saturating_sub(session.cluster.now())
-            .clamp(0, MAX_STEP_GAP);
-        session.tick(gap);
-        let (label, out) = match step {
-            Step::Line(_, line) => (format!("{}{line}", session.prompt()), session.input(line)),
-            Step::Apply(_, yaml) => (
-                "# kubectl apply -f - (from the editor)".to_string(),
-                session.apply_manifest(yaml),
-            ),
-            Step::Edit(_, text) => (
-                "# kubectl edit: the editor closed".to_string(),
-                session.save_edit(text.clone()),
-            ),
-        };
-        outputs.push((label, out));
-    }
-    // A reload ends what was running in the foreground (`kubectl get -w`).
-    if session.busy() {
-        let _ = session.interrupt();
-    }
-    outputs
 }

@@ -1,6 +1,7 @@
 //! The terminal's scrollback: what was typed and what came back, by stream.
 
 use kubarium_core::command::{Output, Stream};
+use kubarium_core::playground::Shown;
 use yew::prelude::*;
 
 /// Lines kept in the scrollback.
@@ -50,6 +51,14 @@ impl Scrollback {
                 text.clone(),
             );
         }
+    }
+
+    /// A block the engine sent: its command line echoed, then its output.
+    pub fn show(&mut self, shown: &Shown) {
+        if let Some(command) = &shown.command {
+            self.push("cmd", command.clone());
+        }
+        self.output(&shown.output);
     }
 
     pub fn view(&self) -> Html {

@@ -1,6 +1,7 @@
-//! The app mounted in a real browser without its tools module: the map shows the nodes,
-//! and the page, and a command typed at the prompt, say that the cluster cannot run
-//! without the module. (The browser tests in tests/e2e run the app with it.)
+//! The app mounted in a real browser without its engine module (the cluster): the prompt
+//! shows at once, and the page, and a command typed at it, say that the cluster cannot run
+//! without the module; nothing is lost. (The browser tests in tests/e2e run the app with
+//! it.)
 
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
@@ -52,24 +53,41 @@ async fn wait_for(root: &Element, selector: &str) {
 }
 
 #[wasm_bindgen_test]
-async fn map_and_prompt() {
+async fn prompt_without_the_engine() {
     let root = mount();
     wait_for(&root, "#prompt").await;
-    // The cluster is built once the prompt has been painted and the tools module tried.
-    wait_for(&root, "g.node").await;
-    let nodes = root.query_selector_all("g.node").expect("query");
-    assert_eq!(nodes.length(), 3, "one card per node");
-    // Nothing serves the tools module here: the page says the cluster cannot run without
-    // it (the browser tests run it with the module), and a command typed gets that answer.
+    // The engine module is loaded once the prompt has been painted; nothing serves it here.
+    for _ in 0..200 {
+        if root
+            .text_content()
+            .unwrap_or_default()
+            .contains("engine module did not load")
+        {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+    }
     let text = root.text_content().unwrap_or_default();
     assert!(
-        text.contains("Kubarium's tools module did not load"),
-        "the page says the tools module did not load: {text}"
+        text.contains("Kubarium's engine module did not load"),
+        "the page says the engine module did not load: {text}"
+    );
+    assert!(
+        root.query_selector("g.node").ok().flatten().is_none(),
+        "no cluster is drawn without the engine"
     );
     type_line(&root, "kubectl get nodes").await;
     let text = root.text_content().unwrap_or_default();
     assert!(
-        text.contains("kubectl get nodesThe cluster cannot run without it"),
-        "a command without the tools module: {text}"
+        text.contains("kubectl get nodesThe cluster runs in that module: reload the page."),
+        "a command without the engine module: {text}"
+    );
+    // The line is not recorded: the saved session still has no steps.
+    let saved = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("kubarium.session.v1").ok().flatten());
+    assert!(
+        saved.as_deref().is_none_or(|s| s.contains("\"log\":[]")),
+        "nothing recorded: {saved:?}"
     );
 }

@@ -1,7 +1,6 @@
 //! The CEL seam: ValidatingAdmissionPolicies check and evaluate their expressions through
-//! a `CelEngine`. Native builds link `kubarium-cel` (the `cel` feature); the browser
-//! installs an engine backed by the CEL module it loads after the first paint, and runs
-//! no command before it has.
+//! a `CelEngine`: `kubarium-cel` when linked in (the `cel` feature, which every front end
+//! enables), or one a front end installs.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -2,9 +2,9 @@
 //! group-version, a document with the component schemas of its kinds and the paths that
 //! carry each resource's group-version-kind, as kube-apiserver serves them; `kubectl
 //! explain` reads them. Built-in kinds' schemas (with every field's description) come
-//! from a `SchemaSource`: native builds link `kubarium-openapi` (the `openapi` feature);
-//! the browser installs one backed by the module it loads after the first paint. Custom
-//! resources' schemas come from their CRDs.
+//! from a `SchemaSource`: `kubarium-openapi` when linked in (the `openapi` feature, which
+//! every front end enables), or one a front end installs. Custom resources' schemas come
+//! from their CRDs.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;

@@ -143,13 +143,6 @@ pub fn template(t: &serde_json::Value) -> String {
     out
 }
 
-pub fn serve(request: &str) -> String {
-    match serde_json::from_str::<Request>(request) {
-        Ok(r) => describe(&r),
-        Err(e) => format!("error: {e}\n"),
-    }
-}
-
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
 }

@@ -45,22 +45,6 @@ pub fn kubectl_print(template: &str, data: &Value, allow_missing: bool) -> Outco
     }
 }
 
-/// Runs a request given as JSON (`{"template", "data", "allow_missing"}`); answers the
-/// `Outcome` as JSON. For the browser's second module.
-pub fn serve(request: &str) -> String {
-    #[derive(Deserialize)]
-    struct Request {
-        template: String,
-        data: Value,
-        allow_missing: bool,
-    }
-    let outcome = match serde_json::from_str::<Request>(request) {
-        Ok(r) => kubectl_print(&r.template, &r.data, r.allow_missing),
-        Err(e) => Outcome::Unparsable(format!("bad template request: {e}")),
-    };
-    serde_json::to_string(&outcome).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,10 +144,3 @@ pub fn typed(value: &serde_json::Value) -> Option<Typed> {
         json: json.indented(),
     })
 }
-
-/// `typed` across the browser's module boundary: an object's JSON in, the `Typed` (or
-/// null) out as JSON.
-pub fn serve(request: &str) -> String {
-    let answer = serde_json::from_str(request).ok().as_ref().and_then(typed);
-    serde_json::to_string(&answer).unwrap_or_default()
-}

@@ -1,0 +1,265 @@
+//! The browser playground's link to its cluster: the page (the first WebAssembly module,
+//! presentation only) sends requests as JSON to the engine module, which holds the one
+//! Session and answers each with what the terminal shows and the state the page draws.
+//! Both modules share these types; only the engine module runs [`Engine::handle`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::Millis;
+use crate::command::{Output, Stream};
+use crate::session::Session;
+use crate::view::{cluster_view, ClusterView};
+
+/// The longest stretch of virtual time replayed between two saved steps (a week): a
+/// tampered log cannot make the replay run for ever.
+const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
+
+/// What the learner did, with the virtual time at which they did it: a session is saved,
+/// and rebuilt, as these inputs (never as the cluster's internal state).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Step {
+    /// A line typed at the prompt.
+    Line(Millis, String),
+    /// A manifest applied from the editor panel.
+    Apply(Millis, String),
+    /// The editor closed, saving this text (or not).
+    Edit(Millis, Option<String>),
+}
+
+impl Step {
+    pub fn at(&self) -> Millis {
+        let (Step::Line(t, _) | Step::Apply(t, _) | Step::Edit(t, _)) = self;
+        *t
+    }
+}
+
+/// What the page asks of its cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Request {
+    /// Builds a fresh cluster from `seed` and replays `steps` on it.
+    Boot { seed: u64, steps: Vec<Step> },
+    /// A line typed at the prompt.
+    Input { line: String },
+    /// A manifest from the editor panel, applied as `kubectl apply -f -`.
+    Apply { yaml: String },
+    /// The editor of `kubectl edit` or `vi` closed, saving `text` or not.
+    SaveEdit { text: Option<String> },
+    /// Real time passed (times the speed): the clock moves, a foreground command prints.
+    Tick { ms: Millis },
+    /// Ctrl-C.
+    Interrupt,
+    /// Tab: completes the line's last word.
+    Complete { line: String },
+}
+
+/// A block of the terminal: the command line echoed (if any), then its output.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Shown {
+    pub command: Option<String>,
+    pub output: Output,
+}
+
+/// The file an editor has open: `kubectl edit`'s object, or a node's file under `vi`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Editing {
+    pub file: String,
+    pub text: String,
+    /// For `vi`, `vim` or `nano`: the editor's name and the machine the file is on.
+    pub editor: Option<(String, String)>,
+}
+
+/// What the page draws: the prompt, the clock, an open editor and the map.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub prompt: String,
+    /// A command runs in the foreground (`kubectl get -w`): lines wait.
+    pub busy: bool,
+    /// Virtual milliseconds since the cluster's clock started.
+    pub now: Millis,
+    pub editing: Option<Editing>,
+    pub view: ClusterView,
+}
+
+/// The engine's answer to one request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub shown: Vec<Shown>,
+    pub state: State,
+    /// For `Complete`: the new line and the candidates to list when more than one fits.
+    pub completion: Option<(String, Vec<String>)>,
+    /// For `Apply`: whether it went through, and what to say under the editor (errors
+    /// located at their line where possible). A manifest that is not YAML is not applied
+    /// (and is not a step of the session).
+    pub applied: Option<(bool, String)>,
+}
+
+/// The engine module's one session.
+pub struct Engine {
+    session: Session,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            session: Session::unbooted(1),
+        }
+    }
+}
+
+impl Engine {
+    /// Answers one request given as JSON (a request that does not parse gets an error
+    /// block and the state as it was).
+    pub fn serve(&mut self, request: &str) -> String {
+        let reply = match serde_json::from_str::<Request>(request) {
+            Ok(r) => self.handle(r),
+            Err(e) => {
+                let mut output = Output::default();
+                output.err(format!("kubarium: bad request from the page: {e}\n"));
+                Reply {
+                    shown: vec![Shown {
+                        command: None,
+                        output,
+                    }],
+                    state: self.state(),
+                    ..Reply::default()
+                }
+            }
+        };
+        serde_json::to_string(&reply).unwrap_or_default()
+    }
+
+    pub fn handle(&mut self, request: Request) -> Reply {
+        let mut reply = Reply::default();
+        let s = &mut self.session;
+        match request {
+            Request::Boot { seed, steps } => {
+                self.session = Session::new(seed);
+                reply.shown = self.replay(&steps);
+            }
+            Request::Input { line } => {
+                let command = Some(format!("{}{line}", s.prompt()));
+                let output = s.input(&line);
+                reply.shown.push(Shown { command, output });
+            }
+            Request::Apply { yaml } => match crate::kubectl::manifest::check_syntax(&yaml) {
+                Err(e) => {
+                    let at = format!("line {}, column {}: {}", e.line, e.column, e.message);
+                    reply.applied = Some((false, at));
+                }
+                Ok(()) => {
+                    let output = s.apply_manifest(&yaml);
+                    reply.applied = Some(apply_status(&yaml, &output));
+                    reply.shown.push(Shown {
+                        command: Some(APPLY_LABEL.to_string()),
+                        output,
+                    });
+                }
+            },
+            Request::SaveEdit { text } => {
+                let output = s.save_edit(text);
+                reply.shown.push(Shown {
+                    command: None,
+                    output,
+                });
+            }
+            Request::Tick { ms } => {
+                s.tick(ms.clamp(0, MAX_STEP_GAP));
+                // A command running in the foreground prints as the cluster changes.
+                if s.busy() {
+                    let output = s.poll();
+                    reply.shown.push(Shown {
+                        command: None,
+                        output,
+                    });
+                }
+            }
+            Request::Interrupt => {
+                let output = s.interrupt();
+                reply.shown.push(Shown {
+                    command: None,
+                    output,
+                });
+            }
+            Request::Complete { line } => reply.completion = Some(s.complete(&line)),
+        }
+        reply
+            .shown
+            .retain(|b| b.command.is_some() || !b.output.chunks.is_empty() || b.output.clear);
+        reply.state = self.state();
+        reply
+    }
+
+    fn state(&self) -> State {
+        let s = &self.session;
+        State {
+            prompt: s.prompt(),
+            busy: s.busy(),
+            now: s.cluster.now(),
+            editing: s.editing().map(|(file, text)| Editing {
+                file,
+                text,
+                editor: s
+                    .editing_file()
+                    .map(|(e, host)| (e.to_string(), host.to_string())),
+            }),
+            view: cluster_view(&s.cluster),
+        }
+    }
+
+    /// Replays saved steps, each at its time (the gaps between them bounded), and shows
+    /// what each printed; a command left running at the end is stopped.
+    fn replay(&mut self, steps: &[Step]) -> Vec<Shown> {
+        let s = &mut self.session;
+        let mut shown = vec![];
+        for step in steps {
+            s.tick(
+                step.at()
+                    .saturating_sub(s.cluster.now())
+                    .clamp(0, MAX_STEP_GAP),
+            );
+            let (command, output) = match step {
+                Step::Line(_, line) => (format!("{}{line}", s.prompt()), s.input(line)),
+                Step::Apply(_, yaml) => (APPLY_LABEL.to_string(), s.apply_manifest(yaml)),
+                Step::Edit(_, text) => (EDIT_LABEL.to_string(), s.save_edit(text.clone())),
+            };
+            shown.push(Shown {
+                command: Some(command),
+                output,
+            });
+        }
+        if s.busy() {
+            let _ = s.interrupt();
+        }
+        shown
+    }
+}
+
+/// How the terminal shows a manifest applied from the editor, and an edit saved on replay.
+const APPLY_LABEL: &str = "# kubectl apply -f - (from the editor)";
+const EDIT_LABEL: &str = "# kubectl edit: the editor closed";
+
+/// What the editor panel says after an apply: its output, or its errors with an unknown
+/// field's line and column found in the manifest.
+fn apply_status(yaml: &str, output: &Output) -> (bool, String) {
+    let err: String = output
+        .chunks
+        .iter()
+        .filter(|(s, _)| *s == Stream::Err)
+        .map(|(_, t)| t.as_str())
+        .collect();
+    if err.is_empty() {
+        return (true, output.text().trim().to_string());
+    }
+    let located = err
+        .split("unknown field \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|field| {
+            let (line, col) = crate::kubectl::manifest::locate_field(yaml, field)?;
+            Some(format!(
+                "line {line}, column {col}: unknown field \"{field}\""
+            ))
+        });
+    (false, located.unwrap_or_else(|| err.trim().to_string()))
+}

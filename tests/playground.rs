@@ -1,0 +1,205 @@
+//! The page's link to its cluster, as the page speaks it (JSON requests to the engine
+//! module, JSON replies): a saved session replays to the same cluster as typing it, bad
+//! requests and manifests lose nothing, and the editor panel's apply says where a
+//! mistake is.
+
+use kubarium_core::playground::{Engine, Reply, Request, Step};
+use kubarium_core::session::Session;
+
+fn ask(engine: &mut Engine, request: &Request) -> Reply {
+    let json = serde_json::to_string(request).expect("request as JSON");
+    serde_json::from_str(&engine.serve(&json)).expect("reply as JSON")
+}
+
+fn booted(steps: Vec<Step>) -> (Engine, Reply) {
+    let mut engine = Engine::default();
+    let reply = ask(&mut engine, &Request::Boot { seed: 1, steps });
+    (engine, reply)
+}
+
+fn text(reply: &Reply) -> String {
+    reply.shown.iter().map(|s| s.output.text()).collect()
+}
+
+#[test]
+fn a_saved_session_replays_to_the_cluster_typing_it_builds() {
+    let lines = [
+        "kubectl create deployment web --image=nginx --replicas=2",
+        "sleep 20",
+        "kubectl get pods -o wide",
+    ];
+    let mut typed = Session::new(1);
+    let mut expected = String::new();
+    for line in lines {
+        expected.push_str(&typed.input(line).text());
+    }
+    let steps = lines.iter().map(|l| Step::Line(0, l.to_string())).collect();
+    let (_, reply) = booted(steps);
+    assert_eq!(text(&reply), expected);
+    assert_eq!(
+        reply.shown[0].command.as_deref(),
+        Some("controlplane:~$ kubectl create deployment web --image=nginx --replicas=2")
+    );
+    let web_pods = reply
+        .state
+        .view
+        .nodes
+        .iter()
+        .flat_map(|n| &n.pods)
+        .filter(|p| p.name.starts_with("web-"))
+        .count();
+    assert_eq!(
+        web_pods, 2,
+        "the map shows the replayed pods: {:?}",
+        reply.state.view
+    );
+    assert_eq!(reply.state.prompt, "controlplane:~$ ");
+}
+
+#[test]
+fn a_bad_request_answers_an_error_and_changes_nothing() {
+    let (mut engine, before) = booted(vec![]);
+    for bad in [
+        "",
+        "{",
+        "{\"op\":\"format_disk\"}",
+        "{\"op\":\"input\"}",
+        "[1,2]",
+        "{\"op\":\"tick\",\"ms\":\"soon\"}",
+    ] {
+        let reply: Reply = serde_json::from_str(&engine.serve(bad)).expect("reply as JSON");
+        assert!(
+            text(&reply).starts_with("kubarium: bad request from the page: "),
+            "{bad}: {}",
+            text(&reply)
+        );
+        assert_eq!(reply.state, before.state, "{bad}");
+    }
+}
+
+#[test]
+fn the_editor_panel_apply_locates_mistakes_and_applies_good_manifests() {
+    let (mut engine, _) = booted(vec![]);
+    let reply = ask(
+        &mut engine,
+        &Request::Apply {
+            yaml: "kind: Pod\nmetadata: [\n".into(),
+        },
+    );
+    let (ok, status) = reply.applied.clone().expect("apply status");
+    assert!(!ok && status.starts_with("line "), "{status}");
+    assert!(
+        reply.shown.is_empty(),
+        "YAML that does not parse is not applied"
+    );
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    imagee: x\n";
+    let reply = ask(&mut engine, &Request::Apply { yaml: pod.into() });
+    assert_eq!(
+        reply.applied,
+        Some((
+            false,
+            "line 9, column 5: unknown field \"spec.containers[0].imagee\"".to_string()
+        )),
+        "kubectl validates strictly: {}",
+        text(&reply)
+    );
+    let reply = ask(
+        &mut engine,
+        &Request::Apply {
+            yaml: pod.replace("    imagee: x\n", ""),
+        },
+    );
+    assert_eq!(reply.applied, Some((true, "pod/web created".to_string())));
+    assert_eq!(
+        reply.shown[0].command.as_deref(),
+        Some("# kubectl apply -f - (from the editor)")
+    );
+}
+
+#[test]
+fn completion_watch_interrupt_and_the_editor_round_trip() {
+    let (mut engine, _) = booted(vec![]);
+    let reply = ask(
+        &mut engine,
+        &Request::Complete {
+            line: "kubectl descr".into(),
+        },
+    );
+    assert_eq!(
+        reply.completion,
+        Some(("kubectl describe ".to_string(), vec![]))
+    );
+    let reply = ask(
+        &mut engine,
+        &Request::Complete {
+            line: "kubectl get no".into(),
+        },
+    );
+    assert_eq!(
+        reply.completion,
+        Some((
+            "kubectl get node".to_string(),
+            vec!["node".to_string(), "nodes".to_string()]
+        ))
+    );
+    ask(
+        &mut engine,
+        &Request::Input {
+            line: "kubectl run w --image=nginx".into(),
+        },
+    );
+    let reply = ask(
+        &mut engine,
+        &Request::Input {
+            line: "kubectl get pods -w".into(),
+        },
+    );
+    assert!(
+        reply.state.busy && reply.state.prompt.is_empty(),
+        "{:?}",
+        reply.state
+    );
+    let mut streamed = String::new();
+    for _ in 0..40 {
+        streamed.push_str(&text(&ask(&mut engine, &Request::Tick { ms: 250 })));
+    }
+    assert!(
+        streamed.contains("Running"),
+        "rows stream as the pod starts: {streamed}"
+    );
+    let reply = ask(&mut engine, &Request::Interrupt);
+    assert!(!reply.state.busy && reply.state.prompt == "controlplane:~$ ");
+    let reply = ask(
+        &mut engine,
+        &Request::Input {
+            line: "kubectl edit pod w".into(),
+        },
+    );
+    let editing = reply.state.editing.clone().expect("the editor opens");
+    assert!(
+        editing.text.contains("name: w\n") && editing.editor.is_none(),
+        "{editing:?}"
+    );
+    let changed = editing
+        .text
+        .replacen("labels:\n", "labels:\n    tier: front\n", 1);
+    let reply = ask(
+        &mut engine,
+        &Request::SaveEdit {
+            text: Some(changed),
+        },
+    );
+    assert_eq!(text(&reply), "pod/w edited\n");
+    assert!(reply.state.editing.is_none());
+    let reply = ask(
+        &mut engine,
+        &Request::Input {
+            line: "vi notes.txt".into(),
+        },
+    );
+    let editing = reply.state.editing.expect("vi opens the editor");
+    assert_eq!(
+        editing.editor,
+        Some(("vi".to_string(), "controlplane".to_string()))
+    );
+}
