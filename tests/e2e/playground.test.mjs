@@ -462,3 +462,62 @@ test('autoscaling in the browser: the HPA walkthrough scales php-apache under lo
     server.close();
   }
 });
+
+test('the prompt edits as bash: Ctrl-R finds a command, Ctrl-A/E/W/K/U/Y and Alt-B/F edit it, a pasted heredoc runs line by line, history and the favicon survive a reload', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl get pods -n kube-system');
+    await page.waitForSelector('text=etcd-controlplane');
+    await run(page, 'clear');
+    // Ctrl-R: the prompt becomes the search, the line the newest match.
+    await page.press('#prompt', 'Control+r');
+    await page.keyboard.type('kube-sys');
+    await page.waitForSelector('.prompt:has-text("(reverse-i-search)`kube-sys\': ")');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get pods -n kube-system');
+    await page.screenshot({ path: path.join(shots, 'reverse-search.png') });
+    // Escape leaves it in the line to edit: Ctrl-W kills the namespace, Ctrl-Y puts it back.
+    await page.press('#prompt', 'Escape');
+    assert.equal((await page.locator('.prompt').innerText()).trim(), 'controlplane:~$');
+    await page.press('#prompt', 'Control+e');
+    await page.press('#prompt', 'Control+w');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get pods -n ');
+    await page.keyboard.type('default ');
+    await page.press('#prompt', 'Control+y');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get pods -n default kube-system');
+    // Alt-B twice lands on "default"; Ctrl-K kills to the end; Ctrl-A and Ctrl-U kill nothing before.
+    await page.press('#prompt', 'Alt+b');
+    await page.press('#prompt', 'Alt+b');
+    await page.press('#prompt', 'Alt+b');
+    await page.press('#prompt', 'Alt+f');
+    await page.press('#prompt', 'Control+k');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get pods -n default');
+    await page.press('#prompt', 'Enter');
+    await page.waitForSelector('text=No resources found in default namespace.');
+    // A paste of several lines runs each, a heredoc included.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text', 'cat <<EOF > pasted.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: pasted\nspec:\n  containers:\n  - name: web\n    image: nginx\nEOF\nkubectl apply -f pasted.yaml\nkubectl get pod pas');
+      document.querySelector('#prompt').dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForSelector('text=pod/pasted created');
+    // The last line, without its newline, waits at the prompt.
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get pod pas');
+    // History survives a reload; the icon and the manifest are served.
+    await page.reload();
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await page.press('#prompt', 'ArrowUp');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl apply -f pasted.yaml');
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector('link[rel=manifest]').href;
+      const icon = await fetch(document.querySelector('link[rel=icon]').href);
+      return { name: (await (await fetch(link)).json()).short_name, icon: icon.headers.get('content-type') };
+    });
+    assert.deepEqual(manifest, { name: 'Kubarium', icon: 'image/svg+xml' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -9,6 +9,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use crate::engine::{self, Crash};
+use crate::line_editor::{Keystroke, Line, LineEditor, Outcome};
 use crate::terminal::Scrollback;
 use crate::{editor, map, panic, storage};
 
@@ -17,6 +18,8 @@ const DEFAULT_SEED: u64 = 1;
 
 pub enum Msg {
     Key(KeyboardEvent),
+    /// Text pasted at the prompt: each line ends as if Enter were pressed.
+    Paste(String),
     Tick,
     TogglePlay,
     Speed(u32),
@@ -41,6 +44,9 @@ pub struct App {
     /// Lines typed at the prompt, oldest first (from the saved session on a reload).
     history: Vec<String>,
     history_pos: Option<usize>,
+    /// The line being typed when Up first went into the history, given back by Down.
+    draft: String,
+    line_editor: LineEditor,
     playing: bool,
     speed: u32,
     yaml: String,
@@ -141,8 +147,48 @@ impl App {
     }
 
     fn set_input(&self, v: &str) {
+        self.set_line(&Line::new(v, v.chars().count()));
+    }
+
+    /// The prompt's line and its cursor (the input's selection counts UTF-16 units).
+    fn input_line(&self) -> Line {
+        let Some(i) = self.input.cast::<HtmlInputElement>() else {
+            return Line::default();
+        };
+        let text = i.value();
+        let units = i.selection_start().ok().flatten().unwrap_or(0) as usize;
+        let mut seen = 0;
+        let cursor = text
+            .chars()
+            .take_while(|c| {
+                seen += c.len_utf16();
+                seen <= units
+            })
+            .count();
+        Line::new(&text, cursor)
+    }
+
+    fn set_line(&self, line: &Line) {
         if let Some(i) = self.input.cast::<HtmlInputElement>() {
-            i.set_value(v);
+            i.set_value(&line.text);
+            let units: usize = line
+                .text
+                .chars()
+                .take(line.cursor)
+                .map(char::len_utf16)
+                .sum();
+            let units = units as u32;
+            let _ = i.set_selection_range(units, units);
+        }
+    }
+
+    /// A line entered at the prompt: it runs, or waits for the engine.
+    fn enter(&mut self, line: String) {
+        self.history_pos = None;
+        if self.started {
+            self.run_line(&line);
+        } else {
+            self.pending.push(line);
         }
     }
 
@@ -237,6 +283,8 @@ impl Component for App {
             scrollback,
             history,
             history_pos: None,
+            draft: String::new(),
+            line_editor: LineEditor::default(),
             playing: true,
             speed: 1,
             yaml: editor::EXAMPLE.to_string(),
@@ -365,7 +413,47 @@ impl Component for App {
                 storage::save(self.seed, &self.steps);
                 true
             }
+            Msg::Paste(text) => {
+                let line = self.input_line();
+                let chars: Vec<char> = line.text.chars().collect();
+                let before: String = chars[..line.cursor].iter().collect();
+                let after: String = chars[line.cursor..].iter().collect();
+                let text = format!("{before}{}{after}", text.replace("\r\n", "\n"));
+                let mut lines: Vec<&str> = text.split('\n').collect();
+                let last = lines.pop().unwrap_or_default();
+                for l in lines {
+                    self.enter(l.to_string());
+                }
+                self.set_line(&Line::new(
+                    last,
+                    last.chars().count() - after.chars().count(),
+                ));
+                true
+            }
             Msg::Key(e) => {
+                let stroke = Keystroke {
+                    key: e.key(),
+                    code: e.code(),
+                    ctrl: e.ctrl_key(),
+                    alt: e.alt_key(),
+                };
+                match self
+                    .line_editor
+                    .key(&stroke, &self.input_line(), &self.history)
+                {
+                    Outcome::Pass => {}
+                    Outcome::Edit(line) => {
+                        e.prevent_default();
+                        self.set_line(&line);
+                        return true;
+                    }
+                    Outcome::Run(line) => {
+                        e.prevent_default();
+                        self.set_input("");
+                        self.enter(line);
+                        return true;
+                    }
+                }
                 let key = e.key();
                 let ctrl = e.ctrl_key();
                 match key.as_str() {
@@ -378,28 +466,28 @@ impl Component for App {
                         e.prevent_default();
                         let line = self.input_value();
                         self.set_input("");
-                        self.history_pos = None;
-                        if self.started {
-                            self.run_line(&line);
-                        } else {
-                            self.pending.push(line);
-                        }
+                        self.enter(line);
                         true
                     }
                     "ArrowUp" | "ArrowDown" => {
                         e.prevent_default();
-                        let hist = &self.history;
-                        if hist.is_empty() {
+                        if self.history.is_empty() {
                             return false;
                         }
+                        let last = self.history.len() - 1;
                         let pos = match (key.as_str(), self.history_pos) {
-                            ("ArrowUp", None) => Some(hist.len() - 1),
+                            ("ArrowUp", None) => {
+                                self.draft = self.input_value();
+                                Some(last)
+                            }
                             ("ArrowUp", Some(p)) => Some(p.saturating_sub(1)),
-                            ("ArrowDown", Some(p)) if p + 1 < hist.len() => Some(p + 1),
+                            ("ArrowDown", Some(p)) if p < last => Some(p + 1),
+                            ("ArrowDown", None) => return false,
                             _ => None,
                         };
                         self.history_pos = pos;
-                        let v = pos.map(|p| hist[p].clone()).unwrap_or_default();
+                        // Past the newest entry, Down gives back the line being typed.
+                        let v = pos.map_or_else(|| self.draft.clone(), |p| self.history[p].clone());
                         self.set_input(&v);
                         false
                     }
@@ -485,6 +573,16 @@ impl Component for App {
         let status = self.yaml_status.as_ref().map(|(ok, text)| {
             html! { <div class={classes!("yaml-status", if *ok { "ok" } else { "error" })}>{ text }</div> }
         });
+        // A paste of several lines runs them one by one, as in a terminal.
+        let onpaste = link.batch_callback(|e: Event| {
+            let text = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+                .and_then(|d| d.get_data("text").ok())
+                .filter(|t| t.contains('\n'))?;
+            e.prevent_default();
+            Some(Msg::Paste(text))
+        });
         html! {
             <div class="app">
                 <header>
@@ -501,9 +599,9 @@ impl Component for App {
                         <div class="screen" ref={self.screen.clone()}>
                             { self.scrollback.view() }
                             <div class="prompt-line">
-                                <span class="prompt">{ self.state.prompt.clone() }</span>
+                                <span class="prompt">{ self.line_editor.search_prompt().unwrap_or_else(|| self.state.prompt.clone()) }</span>
                                 <input id="prompt" ref={self.input.clone()} type="text" autocomplete="off" autocapitalize="off" spellcheck="false"
-                                    aria-label="Command" onkeydown={link.callback(Msg::Key)} />
+                                    aria-label="Command" onkeydown={link.callback(Msg::Key)} {onpaste} />
                             </div>
                         </div>
                     </section>

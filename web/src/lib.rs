@@ -4,6 +4,7 @@
 pub mod app;
 mod editor;
 mod engine;
+mod line_editor;
 mod map;
 mod panic;
 mod storage;
