@@ -11,9 +11,16 @@ fn ask(engine: &mut Engine, request: &Request) -> Reply {
     serde_json::from_str(&engine.serve(&json)).expect("reply as JSON")
 }
 
-fn booted(steps: Vec<Step>) -> (Engine, Reply) {
+fn booted(steps: Vec<Step>, now: i64) -> (Engine, Reply) {
     let mut engine = Engine::default();
-    let reply = ask(&mut engine, &Request::Boot { seed: 1, steps });
+    let reply = ask(
+        &mut engine,
+        &Request::Boot {
+            seed: 1,
+            steps,
+            now,
+        },
+    );
     (engine, reply)
 }
 
@@ -22,7 +29,7 @@ fn text(reply: &Reply) -> String {
 }
 
 #[test]
-fn a_saved_session_replays_to_the_cluster_typing_it_builds() {
+fn a_saved_session_replays_to_the_cluster_typing_it_builds_and_its_clock() {
     let lines = [
         "kubectl create deployment web --image=nginx --replicas=2",
         "sleep 20",
@@ -34,7 +41,10 @@ fn a_saved_session_replays_to_the_cluster_typing_it_builds() {
         expected.push_str(&typed.input(line).text());
     }
     let steps = lines.iter().map(|l| Step::Line(0, l.to_string())).collect();
-    let (_, reply) = booted(steps);
+    // The clock runs on to where it was left (time skipped after the last step).
+    let later = typed.cluster.now() + 600_000;
+    let (_, reply) = booted(steps, later);
+    assert_eq!(reply.state.now, later);
     assert_eq!(text(&reply), expected);
     assert_eq!(
         reply.shown[0].command.as_deref(),
@@ -58,7 +68,7 @@ fn a_saved_session_replays_to_the_cluster_typing_it_builds() {
 
 #[test]
 fn a_bad_request_answers_an_error_and_changes_nothing() {
-    let (mut engine, before) = booted(vec![]);
+    let (mut engine, before) = booted(vec![], 0);
     for bad in [
         "",
         "{",
@@ -79,7 +89,7 @@ fn a_bad_request_answers_an_error_and_changes_nothing() {
 
 #[test]
 fn the_editor_panel_apply_locates_mistakes_and_applies_good_manifests() {
-    let (mut engine, _) = booted(vec![]);
+    let (mut engine, _) = booted(vec![], 0);
     let reply = ask(
         &mut engine,
         &Request::Apply {
@@ -118,7 +128,7 @@ fn the_editor_panel_apply_locates_mistakes_and_applies_good_manifests() {
 
 #[test]
 fn completion_watch_interrupt_and_the_editor_round_trip() {
-    let (mut engine, _) = booted(vec![]);
+    let (mut engine, _) = booted(vec![], 0);
     let reply = ask(
         &mut engine,
         &Request::Complete {

@@ -37,8 +37,14 @@ impl Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    /// Builds a fresh cluster from `seed` and replays `steps` on it.
-    Boot { seed: u64, steps: Vec<Step> },
+    /// Builds a fresh cluster from `seed`, replays `steps` on it, and lets its clock run
+    /// on to `now` (time the learner let pass or skipped after the last step).
+    Boot {
+        seed: u64,
+        steps: Vec<Step>,
+        #[serde(default)]
+        now: Millis,
+    },
     /// A line typed at the prompt.
     Input { line: String },
     /// A manifest from the editor panel, applied as `kubectl apply -f -`.
@@ -133,9 +139,11 @@ impl Engine {
         let mut reply = Reply::default();
         let s = &mut self.session;
         match request {
-            Request::Boot { seed, steps } => {
+            Request::Boot { seed, steps, now } => {
                 self.session = Session::new(seed);
                 reply.shown = self.replay(&steps);
+                let s = &mut self.session;
+                s.tick(now.saturating_sub(s.cluster.now()).clamp(0, MAX_STEP_GAP));
             }
             Request::Input { line } => {
                 let command = Some(format!("{}{line}", s.prompt()));

@@ -521,3 +521,88 @@ test('the prompt edits as bash: Ctrl-R finds a command, Ctrl-A/E/W/K/U/Y and Alt
     server.close();
   }
 });
+
+test('the layout: dark and light themes kept across reloads, panels resized and collapsed, the clock stepped and skipped, 1280x720 and a tablet', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const server = await serve(root);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+  });
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  try {
+    // A system that prefers dark gets the dark theme; 1280x720 fits without scrolling.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=3');
+    await page.locator('g.chip[data-status="Running"][data-pod^="default/web-"]').nth(2).waitFor({ timeout: 30000 });
+    const overflow = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    assert.deepEqual(overflow, [1280, 720], 'nothing overflows the window');
+    await page.screenshot({ path: path.join(shots, 'layout-1280-dark.png') });
+    // The clock: paused, a step moves it one second, the skips 30 s and 5 min.
+    await page.click('button.play');
+    const clock = async () => {
+      const [h, m, s] = (await page.locator('.clock').innerText()).split(':').map(Number);
+      return h * 3600 + m * 60 + s;
+    };
+    const t0 = await clock();
+    await page.click('button.step');
+    assert.equal(await clock(), t0 + 1);
+    await page.click('button.skip >> text=+30s');
+    await page.click('button.skip >> text=+5m');
+    assert.equal(await clock(), t0 + 331);
+    // The splitter: dragged to 40% of the width, and kept.
+    const bar = await page.locator('.splitter.vertical').boundingBox();
+    await page.mouse.move(bar.x + 3, bar.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(512, bar.y + 220, { steps: 4 });
+    await page.mouse.up();
+    const width = async () => (await page.locator('section.terminal').boundingBox()).width;
+    assert.ok(Math.abs(await width() - 512) < 8, `terminal ${await width()} px wide`);
+    // The light theme, and panels collapsed, kept across a reload.
+    await page.click('button.theme');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
+    await page.click('button.toggle >> text=Editor');
+    assert.equal(await page.locator('.yaml-panel').count(), 0);
+    await page.reload();
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    assert.equal(await page.getAttribute('html', 'data-theme'), 'light');
+    assert.equal(await page.locator('.yaml-panel').count(), 0);
+    assert.ok(Math.abs(await width() - 512) < 8, `terminal ${await width()} px wide after the reload`);
+    // The time skipped after the last command is kept too.
+    assert.ok(await clock() >= t0 + 331, `the clock after the reload: ${await clock()} s`);
+    await page.screenshot({ path: path.join(shots, 'layout-1280-light-map-only.png') });
+    // Both panels hidden: the terminal has the whole width; kubectl edit brings the editor back.
+    await page.click('button.toggle >> text=Map');
+    assert.equal(await width(), 1280);
+    await run(page, 'kubectl edit deployment web');
+    await page.waitForSelector('.yaml-panel.editing textarea');
+    await page.click('.yaml-panel.editing button.cancel');
+    // Shift-Tab leaves the prompt for the page's controls.
+    await page.focus('#prompt');
+    await page.keyboard.press('Shift+Tab');
+    assert.notEqual(await page.evaluate(() => document.activeElement.id), 'prompt');
+    assert.deepEqual(errors, []);
+    await context.close();
+    // A tablet in portrait: the terminal above the map, nothing wider than the screen.
+    const tablet = await browser.newContext({ viewport: { width: 820, height: 1180 }, colorScheme: 'dark', hasTouch: true });
+    const tab = await tablet.newPage();
+    await tab.goto(url);
+    await tab.waitForSelector('body[data-started="true"] #prompt');
+    await run(tab, 'kubectl get nodes');
+    await tab.waitForSelector('text=control-plane');
+    const [term, map] = [await tab.locator('section.terminal').boundingBox(), await tab.locator('.map-panel').boundingBox()];
+    assert.ok(map.y >= term.y + term.height, 'the map is below the terminal');
+    assert.equal(await tab.evaluate(() => document.documentElement.scrollWidth), 820);
+    await tab.screenshot({ path: path.join(shots, 'tablet.png') });
+    await tablet.close();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -1,14 +1,16 @@
-//! Kubarium's browser playground: a Yew app around the core's Session. Only presentation
-//! and browser IO live here; the cluster runs in the engine module (kubarium-web-engine).
+//! Kubarium's browser playground: a Yew app that draws the cluster the engine module
+//! (kubarium-web-engine) runs. Only presentation and browser IO live here: one state and
+//! its reducer (`state.rs`), the components that draw it (`components/`), and the
+//! services for the engine, storage and crashes.
 
 pub mod app;
-mod editor;
+mod components;
 mod engine;
 mod line_editor;
-mod map;
 mod panic;
+mod scrollback;
+mod state;
 mod storage;
-mod terminal;
 
 /// Starts the app in the page body.
 pub fn start() {

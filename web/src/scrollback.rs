@@ -16,6 +16,8 @@ pub struct Block {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Scrollback {
     pub blocks: Vec<Block>,
+    /// Counts changes, so the terminal scrolls down only when something was printed.
+    pub version: u64,
 }
 
 impl Scrollback {
@@ -24,6 +26,7 @@ impl Scrollback {
         if text.is_empty() {
             return;
         }
+        self.version += 1;
         self.blocks.push(Block { class, text });
         if self.blocks.len() > MAX_BLOCKS {
             let excess = self.blocks.len() - MAX_BLOCKS;
@@ -34,7 +37,7 @@ impl Scrollback {
     /// Appends a command's output, or clears the screen if it asked to.
     pub fn output(&mut self, out: &Output) {
         if out.clear {
-            self.blocks.clear();
+            self.clear();
         }
         for (stream, text) in &out.chunks {
             // Output that did not end its line goes on on the same line.
@@ -44,6 +47,7 @@ impl Scrollback {
                 .filter(|b| b.class != "cmd" && b.class != "banner" && !b.text.ends_with('\n'))
             {
                 last.text.push_str(text);
+                self.version += 1;
                 continue;
             }
             self.push(
@@ -51,6 +55,11 @@ impl Scrollback {
                 text.clone(),
             );
         }
+    }
+
+    pub fn clear(&mut self) {
+        self.blocks.clear();
+        self.version += 1;
     }
 
     /// A block the engine sent: its command line echoed, then its output.

@@ -1,6 +1,9 @@
 //! The live cluster map: one SVG card per node with its pods as chips coloured by status,
 //! and the pods no node has taken yet.
 
+use std::rc::Rc;
+
+use kubarium_core::playground::State;
 use kubarium_core::view::{ClusterView, PodView};
 use yew::prelude::*;
 
@@ -85,9 +88,52 @@ pub fn view(v: &ClusterView) -> Html {
         }
     });
     html! {
-        <svg class="map" viewBox={format!("0 0 {width} {height}")} width="100%" preserveAspectRatio="xMidYMin meet" role="img" aria-label="Cluster map">
+        <svg class="map" viewBox={format!("0 0 {width} {height}")} width="100%" preserveAspectRatio="xMidYMin meet" aria-hidden="true">
             { for cards }
             { pending.unwrap_or_default() }
         </svg>
+    }
+}
+
+/// What the map shows, said in words for screen readers.
+fn summary(v: &ClusterView) -> String {
+    let nodes: Vec<String> = v
+        .nodes
+        .iter()
+        .map(|n| format!("{} {} with {} pods", n.name, n.status, n.pods.len()))
+        .collect();
+    let mut text = format!("{} nodes: {}.", v.nodes.len(), nodes.join("; "));
+    if !v.pending.is_empty() {
+        text.push_str(&format!(" {} pods not scheduled.", v.pending.len()));
+    }
+    text
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub cluster: Rc<State>,
+    pub started: bool,
+}
+
+#[function_component(MapPanel)]
+pub fn map_panel(p: &Props) -> Html {
+    let v = &p.cluster.view;
+    html! {
+        <section class="map-panel" aria-label="Cluster map">
+            <h2>{"Cluster"}</h2>
+            if v.nodes.is_empty() {
+                <p class="map-wait">{ if p.started { "No nodes." } else { "Starting the cluster…" } }</p>
+            } else {
+                <p class="sr-only">{ summary(v) }</p>
+                { view(v) }
+            }
+            <div class="legend" aria-hidden="true">
+                <span class="dot running"></span>{"Running"}
+                <span class="dot starting"></span>{"Starting"}
+                <span class="dot failing"></span>{"Failing"}
+                <span class="dot terminating"></span>{"Terminating"}
+                <span class="dot done"></span>{"Completed"}
+            </div>
+        </section>
     }
 }

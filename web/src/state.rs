@@ -1,0 +1,391 @@
+//! The playground's one state and its reducer: every change the learner or the clock
+//! makes is an `Action`, reduced here; the components only draw the state and dispatch.
+//! The cluster itself is the engine's: actions that touch it send a request
+//! (`engine.rs`) and take the reply's state, and the steps the learner takes are saved as
+//! they are taken (`storage.rs`).
+
+use std::rc::Rc;
+
+use kubarium_core::clock::Millis;
+use kubarium_core::playground::{Reply, Request, State, Step};
+use yew::Reducible;
+
+use crate::engine::{self, Crash};
+use crate::scrollback::Scrollback;
+use crate::{panic, storage};
+
+/// The seed of a fresh cluster.
+const DEFAULT_SEED: u64 = 1;
+
+/// Why nothing runs when the engine module did not load.
+const ENGINE_MISSING: &str = "The cluster runs in that module: reload the page.";
+
+/// The terminal's first lines.
+pub fn banner() -> String {
+    format!(
+        "Welcome to Kubarium: a Kubernetes {} cluster simulated in your browser.\n\
+controlplane, node01 and node02 are ready. Try:  kubectl get nodes   kubectl run nginx --image=nginx   kubectl get pods -o wide\n",
+        kubarium_core::version::release()
+    )
+}
+
+/// The page's panels that can be collapsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Map,
+    Editor,
+}
+
+/// How the screen is divided, kept across reloads with the theme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Layout {
+    /// The terminal's share of the width, in percent (the map and editor have the rest).
+    pub terminal: f64,
+    /// The map's share of the right column's height, in percent.
+    pub map: f64,
+    pub map_open: bool,
+    pub editor_open: bool,
+    pub dark: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            terminal: 55.0,
+            map: 60.0,
+            map_open: true,
+            editor_open: true,
+            dark: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The engine module finished loading (or could not be loaded).
+    EngineLoaded(Result<(), String>),
+    /// A line entered at the prompt.
+    Enter(String),
+    /// Tab on this line.
+    Complete(String),
+    /// Ctrl-C with this much typed.
+    Interrupt(String),
+    /// Ctrl-L.
+    ClearScreen,
+    /// The page's timer: real time passes, times the speed.
+    Tick,
+    TogglePlay,
+    Speed(u32),
+    /// Moves the clock on by this much at once (step, skip ahead).
+    Advance(Millis),
+    ManifestInput(String),
+    Apply,
+    EditInput(String),
+    /// The editor of `kubectl edit` or `vi` closes: saving its text (true) or not.
+    EditDone(bool),
+    /// A fresh cluster (the page asked the learner first).
+    Reset,
+    Toggle(Panel),
+    ToggleTheme,
+    /// The splitters moved: the terminal's width and the map's height, in percent.
+    Resize {
+        terminal: f64,
+        map: f64,
+    },
+}
+
+/// The one state of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Playground {
+    pub seed: u64,
+    /// The cluster as of the engine's last reply (empty before it is built).
+    pub cluster: Rc<State>,
+    pub scrollback: Rc<Scrollback>,
+    /// Lines entered at the prompt, oldest first (from the saved session on a reload).
+    pub history: Rc<Vec<String>>,
+    /// What the learner did: saved as they do it, replayed on a reload.
+    steps: Rc<Vec<Step>>,
+    /// The saved session, replayed once the engine is in.
+    saved: Rc<Vec<Step>>,
+    /// Lines entered before the engine was in.
+    pending: Rc<Vec<String>>,
+    pub playing: bool,
+    pub speed: u32,
+    /// The engine is in: lines run.
+    pub started: bool,
+    /// The engine did not load, or crashed: nothing more runs.
+    pub stopped: bool,
+    /// The manifest panel's text and what its last apply said.
+    pub manifest: Rc<String>,
+    pub manifest_status: Option<(bool, String)>,
+    /// While `kubectl edit` or `vi` waits: its file and the text in the editor.
+    pub edit: Option<Rc<(String, String)>>,
+    /// The line Tab completed, numbered so the prompt takes each one once.
+    pub completion: Option<(u32, String)>,
+    pub layout: Layout,
+}
+
+impl Playground {
+    /// The page as it opens: the saved session waiting for the engine.
+    pub fn open() -> Playground {
+        let (seed, saved, dropped) = storage::load();
+        let history = saved
+            .iter()
+            .filter_map(|s| match s {
+                Step::Line(_, l) if !l.trim().is_empty() => Some(l.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut scrollback = Scrollback::default();
+        scrollback.push("banner", banner());
+        if let Some(line) = dropped {
+            scrollback.push("err", format!("Kubarium crashed on the last command of your saved session, so it was left out: {line}\n"));
+        }
+        Playground {
+            seed: seed.unwrap_or(DEFAULT_SEED),
+            cluster: Rc::default(),
+            scrollback: Rc::new(scrollback),
+            history: Rc::new(history),
+            steps: Rc::default(),
+            saved: Rc::new(saved),
+            pending: Rc::default(),
+            playing: true,
+            speed: 1,
+            started: false,
+            stopped: false,
+            manifest: Rc::new(crate::components::editor_panel::EXAMPLE.to_string()),
+            manifest_status: None,
+            edit: None,
+            completion: None,
+            layout: storage::load_layout(),
+        }
+    }
+
+    fn scrollback(&mut self) -> &mut Scrollback {
+        Rc::make_mut(&mut self.scrollback)
+    }
+
+    fn record(&mut self, step: Step) {
+        Rc::make_mut(&mut self.steps).push(step);
+        storage::save(self.seed, &self.steps);
+    }
+
+    /// Sends a request to the engine: shows what it printed and takes its state. A crash
+    /// of the engine stops the page (the crash notice offers to carry on without the step).
+    fn send(&mut self, request: &Request) -> Option<Reply> {
+        if self.stopped {
+            return None;
+        }
+        match engine::call(request) {
+            Ok(mut reply) => {
+                for shown in &reply.shown {
+                    self.scrollback().show(shown);
+                }
+                self.cluster = Rc::new(std::mem::take(&mut reply.state));
+                Some(reply)
+            }
+            Err(Crash(why)) => {
+                self.stopped = true;
+                panic::show(&why);
+                None
+            }
+        }
+    }
+
+    /// The file an editor has open, as the engine last said (after a command, or a save
+    /// that was refused and opens again with the reasons at the top).
+    fn open_editor(&mut self) {
+        self.edit = self
+            .cluster
+            .editing
+            .as_ref()
+            .map(|e| Rc::new((e.file.clone(), e.text.clone())));
+        // An editor opening shows its panel.
+        self.layout.editor_open |= self.edit.is_some();
+    }
+
+    fn run_line(&mut self, line: String) {
+        if !line.trim().is_empty() && self.history.last() != Some(&line) {
+            Rc::make_mut(&mut self.history).push(line.clone());
+        }
+        if self.stopped {
+            let echo = format!("{}{line}", self.cluster.prompt);
+            self.scrollback().push("cmd", echo);
+            self.scrollback().push("err", format!("{ENGINE_MISSING}\n"));
+            return;
+        }
+        self.record(Step::Line(self.cluster.now, line.clone()));
+        self.send(&Request::Input { line });
+        self.open_editor();
+    }
+
+    /// The editor closes, with `text` saved or without saving.
+    fn close_editor(&mut self, text: Option<String>) {
+        self.record(Step::Edit(self.cluster.now, text.clone()));
+        self.send(&Request::SaveEdit { text });
+        self.open_editor();
+    }
+
+    fn engine_loaded(&mut self, loaded: Result<(), String>) {
+        let saved = std::mem::take(&mut self.saved);
+        self.steps = saved.clone();
+        match loaded {
+            // The saved session is replayed as the cluster is built.
+            Ok(()) => {
+                let boot = Request::Boot {
+                    seed: self.seed,
+                    steps: saved.to_vec(),
+                    now: storage::load_clock(),
+                };
+                if self.send(&boot).is_some() {
+                    storage::save(self.seed, &self.steps);
+                }
+            }
+            // Without the module the saved session waits, kept, for a reload.
+            Err(e) => {
+                self.stopped = true;
+                self.scrollback().push(
+                    "err",
+                    format!("Kubarium's engine module did not load ({e}). {ENGINE_MISSING}\n"),
+                );
+            }
+        }
+        self.started = true;
+        for line in std::mem::take(Rc::make_mut(&mut self.pending)) {
+            self.run_line(line);
+        }
+    }
+
+    fn apply(&mut self) {
+        if !self.started || self.stopped {
+            self.manifest_status = Some((
+                false,
+                "The cluster is not running: apply again once it is.".into(),
+            ));
+            return;
+        }
+        let yaml = self.manifest.to_string();
+        self.record(Step::Apply(self.cluster.now, yaml.clone()));
+        let Some(reply) = self.send(&Request::Apply { yaml }) else {
+            return;
+        };
+        // A manifest that is not YAML was not applied: not a step either.
+        if reply.shown.is_empty() {
+            Rc::make_mut(&mut self.steps).pop();
+            storage::save(self.seed, &self.steps);
+        }
+        self.manifest_status = reply.applied;
+    }
+
+    fn interrupt(&mut self, line: String) {
+        if self.edit.is_some() {
+            self.scrollback().push("out", "^C\n");
+            self.close_editor(None);
+        } else if self.cluster.busy {
+            self.send(&Request::Interrupt);
+            self.scrollback().push("out", "^C\n");
+        } else {
+            let echo = format!("{}{line}^C", self.cluster.prompt);
+            self.scrollback().push("cmd", echo);
+            self.send(&Request::Interrupt);
+        }
+    }
+
+    fn complete(&mut self, line: String) {
+        let Some((completed, candidates)) = self
+            .send(&Request::Complete { line: line.clone() })
+            .and_then(|r| r.completion)
+        else {
+            return;
+        };
+        if candidates.len() > 1 {
+            let echo = format!("{}{line}", self.cluster.prompt);
+            self.scrollback().push("cmd", echo);
+            self.scrollback()
+                .push("out", format!("{}\n", candidates.join("  ")));
+        }
+        let n = self.completion.as_ref().map_or(0, |(n, _)| n + 1);
+        self.completion = Some((n, completed));
+    }
+
+    fn reset(&mut self) {
+        storage::clear();
+        self.steps = Rc::default();
+        self.edit = None;
+        self.scrollback = Rc::default();
+        self.scrollback().push("banner", banner());
+        self.send(&Request::Boot {
+            seed: self.seed,
+            steps: vec![],
+            now: 0,
+        });
+        storage::save(self.seed, &self.steps);
+    }
+
+    fn advance(&mut self, ms: Millis) {
+        if self.started && self.send(&Request::Tick { ms }).is_some() {
+            storage::save_clock(self.cluster.now);
+        }
+    }
+}
+
+impl Reducible for Playground {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = Rc::unwrap_or_clone(self);
+        match action {
+            Action::EngineLoaded(loaded) => s.engine_loaded(loaded),
+            // As in a terminal, nothing runs until the foreground command ends.
+            Action::Enter(_) if s.cluster.busy => {}
+            Action::Enter(line) if !s.started => Rc::make_mut(&mut s.pending).push(line),
+            Action::Enter(line) => s.run_line(line),
+            Action::Complete(line) => s.complete(line),
+            Action::Interrupt(line) => s.interrupt(line),
+            Action::ClearScreen => s.scrollback().clear(),
+            Action::Tick if s.playing && !s.stopped => {
+                s.advance(crate::app::TICK_MS * Millis::from(s.speed))
+            }
+            Action::Tick => {}
+            Action::TogglePlay => s.playing = !s.playing,
+            Action::Speed(speed) => {
+                s.speed = speed;
+                s.playing = true;
+            }
+            Action::Advance(ms) => s.advance(ms),
+            Action::ManifestInput(text) => {
+                s.manifest = Rc::new(text);
+                s.manifest_status = None;
+            }
+            Action::Apply => s.apply(),
+            Action::EditInput(text) => {
+                if let Some(edit) = s.edit.as_mut() {
+                    Rc::make_mut(edit).1 = text;
+                }
+            }
+            Action::EditDone(save) => {
+                let text = s.edit.as_ref().map(|e| e.1.clone());
+                s.close_editor(text.filter(|_| save));
+            }
+            Action::Reset => s.reset(),
+            Action::Toggle(panel) => {
+                let open = match panel {
+                    Panel::Map => &mut s.layout.map_open,
+                    Panel::Editor => &mut s.layout.editor_open,
+                };
+                *open = !*open;
+                storage::save_layout(&s.layout);
+            }
+            Action::ToggleTheme => {
+                s.layout.dark = !s.layout.dark;
+                storage::save_layout(&s.layout);
+            }
+            Action::Resize { terminal, map } => {
+                s.layout.terminal = terminal.clamp(20.0, 80.0);
+                s.layout.map = map.clamp(15.0, 85.0);
+                storage::save_layout(&s.layout);
+            }
+        }
+        Rc::new(s)
+    }
+}
