@@ -213,3 +213,88 @@ fn completion_watch_interrupt_and_the_editor_round_trip() {
         Some(("vi".to_string(), "controlplane".to_string()))
     );
 }
+
+#[test]
+fn the_inspector_reads_an_object_and_changes_nothing() {
+    let run = |inspect: bool| {
+        let (mut engine, _) = booted(vec![], 0);
+        ask(
+            &mut engine,
+            &Request::Input {
+                line: "kubectl run w --image=nginx".into(),
+            },
+        );
+        let mut seen = None;
+        if inspect {
+            let reply = ask(
+                &mut engine,
+                &Request::Inspect {
+                    kind: "Pod".into(),
+                    namespace: Some("default".into()),
+                    name: "w".into(),
+                },
+            );
+            seen = reply.inspection;
+            let node = ask(
+                &mut engine,
+                &Request::Inspect {
+                    kind: "Node".into(),
+                    namespace: None,
+                    name: "node01".into(),
+                },
+            );
+            let node = node.inspection.expect("the node");
+            assert!(
+                node.title == "node/node01"
+                    && node.describe.starts_with("Name:               node01\n"),
+                "{node:?}"
+            );
+        }
+        let after = ask(
+            &mut engine,
+            &Request::Input {
+                line: "sleep 30; kubectl get events -A | wc -l; kubectl get pods -A -o wide".into(),
+            },
+        );
+        (seen, text(&after), after.state)
+    };
+    let (seen, inspected, state) = run(true);
+    let seen = seen.expect("the pod");
+    assert_eq!(seen.title, "pod/w -n default");
+    assert!(
+        seen.describe
+            .starts_with("Name:             w\nNamespace:        default\n"),
+        "{}",
+        seen.describe
+    );
+    assert!(
+        seen.yaml.starts_with("apiVersion: v1\nkind: Pod\n"),
+        "{}",
+        seen.yaml
+    );
+    let (_, plain, plain_state) = run(false);
+    assert_eq!(
+        inspected, plain,
+        "inspecting is not a step: the cluster goes on the same"
+    );
+    assert_eq!(state, plain_state);
+    // The map's view of the nodes: what they can give and what is asked of them.
+    let node = state
+        .view
+        .nodes
+        .iter()
+        .find(|n| n.name == "controlplane")
+        .expect("controlplane");
+    assert_eq!(node.cpu.1, 2000);
+    assert!(
+        node.cpu.0 > 0 && node.taints == ["node-role.kubernetes.io/control-plane:NoSchedule"],
+        "{node:?}"
+    );
+    let names: Vec<&str> = state
+        .view
+        .control_plane
+        .iter()
+        .map(|c| c.status.as_str())
+        .collect();
+    assert_eq!(names, ["Running"; 4]);
+}

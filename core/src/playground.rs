@@ -57,6 +57,21 @@ pub enum Request {
     Interrupt,
     /// Tab: completes the line's last word.
     Complete { line: String },
+    /// An object clicked on the map: its description and YAML (read only; not a step).
+    Inspect {
+        kind: String,
+        namespace: Option<String>,
+        name: String,
+    },
+}
+
+/// An object as the side panel shows it: `kubectl describe` and `kubectl get -o yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Inspection {
+    /// `pod/web` (with `-n NAMESPACE` where it has one), as kubectl would name it.
+    pub title: String,
+    pub describe: String,
+    pub yaml: String,
 }
 
 /// A block of the terminal: the command line echoed (if any), then its output.
@@ -98,6 +113,8 @@ pub struct Reply {
     /// located at their line where possible). A manifest that is not YAML is not applied
     /// (and is not a step of the session).
     pub applied: Option<(bool, String)>,
+    /// For `Inspect`.
+    pub inspection: Option<Inspection>,
 }
 
 /// The engine module's one session.
@@ -190,6 +207,29 @@ impl Engine {
                 });
             }
             Request::Complete { line } => reply.completion = Some(s.complete(&line)),
+            Request::Inspect {
+                kind,
+                namespace,
+                name,
+            } => {
+                let target = format!("{}/{name}", kind.to_lowercase());
+                let mut args = vec![target.as_str()];
+                if let Some(ns) = &namespace {
+                    args.extend(["-n", ns.as_str()]);
+                }
+                let read = |s: &mut Session, verb: &[&str]| {
+                    let all: Vec<&str> = verb.iter().chain(&args).copied().collect();
+                    s.kubectl(&all, None).text()
+                };
+                reply.inspection = Some(Inspection {
+                    title: match &namespace {
+                        Some(ns) => format!("{target} -n {ns}"),
+                        None => target.clone(),
+                    },
+                    describe: read(s, &["describe"]),
+                    yaml: read(s, &["get", "-o", "yaml"]),
+                });
+            }
         }
         reply
             .shown

@@ -142,12 +142,20 @@ impl Session {
 impl Session {
     /// Applies a manifest from the editor (`kubectl apply -f -`), returning the output.
     pub fn apply_manifest(&mut self, text: &str) -> Output {
-        let args: Vec<String> = ["apply", "-f", "-"].iter().map(|s| s.to_string()).collect();
+        let out = self.kubectl(&["apply", "-f", "-"], Some(text));
+        self.cluster.settle();
+        out
+    }
+
+    /// Runs kubectl with these arguments outside the shell (nothing in its history), as
+    /// the page's panels do.
+    pub fn kubectl(&mut self, args: &[&str], stdin: Option<&str>) -> Output {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut ctx = crate::kubectl::Ctx {
             cluster: &mut self.cluster,
             host: &self.shell.host,
             cwd: &self.shell.cwd,
-            stdin: Some(text.to_string()),
+            stdin: stdin.map(str::to_string),
             foreground: false,
             stream: None,
             follow: None,
@@ -156,8 +164,6 @@ impl Session {
             attach: None,
             run: None,
         };
-        let res = crate::kubectl::run(&args, &mut ctx);
-        self.cluster.settle();
-        res.output
+        crate::kubectl::run(&args, &mut ctx).output
     }
 }

@@ -1,9 +1,13 @@
-//! Plain data about the cluster for the UI's map: nodes with their pods, pending pods,
-//! and a colour class per pod status.
+//! Plain data about the cluster for the UI's map: nodes with what they can give and what
+//! is asked of them, their pods grouped by owner, pending pods, the control plane's
+//! components, and a colour class per pod status.
 
 use serde_json::Value;
 
-use crate::apiserver::resources;
+use std::rc::Rc;
+
+use crate::apiserver::resources::{self, Resource};
+use crate::apiserver::ApiServer;
 use crate::cluster::Cluster;
 use crate::printers::table::{node_roles, node_status, pod_status};
 
@@ -33,6 +37,9 @@ impl Health {
 pub struct PodView {
     pub namespace: String,
     pub name: String,
+    /// Its controllers, outermost first (`["Deployment/web", "ReplicaSet/web-5d4f"]`;
+    /// `["Node/controlplane"]` for a static pod's mirror); empty for a bare pod.
+    pub owners: Vec<String>,
     /// The STATUS column kubectl shows.
     pub status: String,
     pub ready: String,
@@ -46,6 +53,17 @@ pub struct NodeView {
     pub roles: String,
     pub status: String,
     pub ip: String,
+    pub version: String,
+    /// Millicores: what the pods on it request (as `kubectl describe node` adds them up)
+    /// and what it can give.
+    pub cpu: (i64, i64),
+    /// Bytes, likewise.
+    pub memory: (i64, i64),
+    /// `key=value:Effect`.
+    pub taints: Vec<String>,
+    /// Conditions that say something is wrong (MemoryPressure, DiskPressure, PIDPressure,
+    /// NetworkUnavailable).
+    pub problems: Vec<String>,
     pub pods: Vec<PodView>,
 }
 
@@ -54,6 +72,88 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     /// Pods no node has (yet).
     pub pending: Vec<PodView>,
+    /// The control plane's components (etcd, API server, controller manager, scheduler)
+    /// as their static pods report them.
+    pub control_plane: Vec<ComponentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ComponentView {
+    pub name: String,
+    /// The pod's STATUS (`Running`, `CrashLoopBackOff`), or `Missing` with no pod.
+    pub status: String,
+    pub health: Health,
+}
+
+/// The control plane's components, by their static pods' `component` label.
+const COMPONENTS: [&str; 4] = [
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+];
+
+/// What the pods on a node request of a resource, in its thousandths (as describe node's
+/// "Allocated resources" adds the containers up).
+fn requested(pod: &Value, resource: &str) -> i128 {
+    pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["resources"]["requests"][resource].as_str())
+        .filter_map(crate::quantity::parse)
+        .fold(0, i128::saturating_add)
+}
+
+fn allocatable(node: &Value, resource: &str) -> i128 {
+    node["status"]["allocatable"][resource]
+        .as_str()
+        .and_then(crate::quantity::parse)
+        .unwrap_or(0)
+}
+
+fn milli_to_i64(milli: i128, per_unit: i128) -> i64 {
+    i64::try_from(milli / per_unit).unwrap_or(i64::MAX)
+}
+
+/// The objects of a resource as stored, shared with the store (not copied).
+fn stored(api: &ApiServer, resource: &Resource) -> Vec<Rc<Value>> {
+    api.store
+        .range(&resource.prefix(None))
+        .map(|kv| kv.value())
+        .collect()
+}
+
+/// The pod's controllers, outermost first: a ReplicaSet's Deployment, a Job's CronJob.
+/// `parents` keeps the parents found, as many pods share one.
+fn owners(
+    api: &ApiServer,
+    pod: &Value,
+    parents: &mut Vec<(String, Option<String>)>,
+) -> Vec<String> {
+    let Some((kind, name, _)) = kubarium_tools::controllers::controller_of(pod) else {
+        return vec![];
+    };
+    let owner = format!("{kind}/{name}");
+    let resource = match kind {
+        "ReplicaSet" => resources::replica_sets(),
+        "Job" => resources::jobs(),
+        _ => return vec![owner],
+    };
+    let key = resource.key(pod["metadata"]["namespace"].as_str().unwrap_or(""), name);
+    let parent = match parents.iter().find(|(k, _)| *k == key) {
+        Some((_, parent)) => parent.clone(),
+        None => {
+            let parent = api.store.get(&key).and_then(|kv| {
+                let value = kv.value();
+                let (kind, name, _) = kubarium_tools::controllers::controller_of(&value)?;
+                Some(format!("{kind}/{name}"))
+            });
+            parents.push((key, parent.clone()));
+            parent
+        }
+    };
+    parent.into_iter().chain([owner]).collect()
 }
 
 fn health(status: &str, pod: &Value) -> Health {
@@ -79,22 +179,50 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
     let now = cluster.now();
     let api = &cluster.api;
     let mut view = ClusterView::default();
-    for n in api.list(resources::nodes(), None) {
+    for n in stored(api, resources::nodes()) {
         let ip = n["status"]["addresses"]
             .as_array()
             .and_then(|a| a.iter().find(|x| x["type"] == "InternalIP"))
             .and_then(|x| x["address"].as_str())
             .unwrap_or("")
             .to_string();
+        let taints = n["spec"]["taints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let s = |f: &str| t[f].as_str().unwrap_or("");
+                match s("value") {
+                    "" => format!("{}:{}", s("key"), s("effect")),
+                    v => format!("{}={v}:{}", s("key"), s("effect")),
+                }
+            })
+            .collect();
+        let problems = n["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["type"] != "Ready" && c["status"] == "True")
+            .filter_map(|c| c["type"].as_str().map(str::to_string))
+            .collect();
         view.nodes.push(NodeView {
             name: n["metadata"]["name"].as_str().unwrap_or("").to_string(),
             roles: node_roles(&n),
             status: node_status(&n),
             ip,
+            version: n["status"]["nodeInfo"]["kubeletVersion"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            cpu: (0, milli_to_i64(allocatable(&n, "cpu"), 1)),
+            memory: (0, milli_to_i64(allocatable(&n, "memory"), 1000)),
+            taints,
+            problems,
             pods: vec![],
         });
     }
-    for p in api.list(resources::pods(), None) {
+    let mut parents = vec![];
+    for p in stored(api, resources::pods()) {
         let (status, ready, _) = pod_status(&p, now);
         let namespace = p["metadata"]["namespace"]
             .as_str()
@@ -102,6 +230,7 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
             .to_string();
         let pv = PodView {
             system: namespace == "kube-system",
+            owners: owners(api, &p, &mut parents),
             namespace,
             name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
             health: health(&status, &p),
@@ -110,9 +239,63 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
         };
         let node = p["spec"]["nodeName"].as_str().unwrap_or("");
         match view.nodes.iter_mut().find(|n| n.name == node) {
-            Some(n) => n.pods.push(pv),
+            Some(n) => {
+                if !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
+                    n.cpu.0 = n
+                        .cpu
+                        .0
+                        .saturating_add(milli_to_i64(requested(&p, "cpu"), 1));
+                    n.memory.0 = n
+                        .memory
+                        .0
+                        .saturating_add(milli_to_i64(requested(&p, "memory"), 1000));
+                }
+                n.pods.push(pv)
+            }
             None => view.pending.push(pv),
         }
     }
+    // A node's pods by owner (a Deployment's together), the system's last.
+    for n in &mut view.nodes {
+        crate::sort::by(&mut n.pods, |a, b| {
+            (a.system, &a.owners, &a.name).cmp(&(b.system, &b.owners, &b.name))
+        });
+    }
+    view.control_plane = COMPONENTS
+        .iter()
+        .map(|name| component(&view, name))
+        .collect();
     view
+}
+
+/// A control-plane component as its static pods on the control-plane nodes show it (the
+/// least healthy of them where there are several).
+fn component(view: &ClusterView, name: &str) -> ComponentView {
+    let pods = view
+        .nodes
+        .iter()
+        .filter(|n| n.roles.contains("control-plane"))
+        .flat_map(|n| {
+            let mirror = format!("{name}-{}", n.name);
+            n.pods.iter().filter(move |p| p.system && p.name == mirror)
+        });
+    let rank = |h: Health| match h {
+        Health::Running => 0,
+        Health::Done => 1,
+        Health::Starting => 2,
+        Health::Terminating => 3,
+        Health::Failing => 4,
+    };
+    pods.max_by_key(|p| rank(p.health)).map_or(
+        ComponentView {
+            name: name.to_string(),
+            status: "Missing".to_string(),
+            health: Health::Failing,
+        },
+        |p| ComponentView {
+            name: name.to_string(),
+            status: p.status.clone(),
+            health: p.health,
+        },
+    )
 }

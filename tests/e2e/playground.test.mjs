@@ -606,3 +606,53 @@ test('the layout: dark and light themes kept across reloads, panels resized and 
     server.close();
   }
 });
+
+test('the map: the control plane strip turns red when the scheduler\'s manifest goes, node cards show requests, taints and pods grouped by owner, and a pod or node opens in the inspector', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    for (const c of ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
+      await page.waitForSelector(`.control-plane .component.running[data-component="${c}"]`);
+    }
+    const deployment = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 2',
+      '  selector:', '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web',
+      '    spec:', '      containers:', '      - name: web', '        image: nginx', '        resources:', '          requests:',
+      '            cpu: 500m', '            memory: 256Mi',
+    ].join('\n');
+    await page.fill('.yaml-panel textarea', deployment);
+    await page.click('button.apply');
+    await page.waitForSelector('.yaml-status.ok');
+    await run(page, 'kubectl taint node node01 dedicated=lab:NoSchedule');
+    await page.waitForSelector('text=node/node01 tainted');
+    await page.locator('g.chip[data-status="Running"][data-pod^="default/web-"]').nth(1).waitFor({ timeout: 30000 });
+    // The workers' cards: a group label for the Deployment's pods, the taint, CPU requested.
+    await page.waitForSelector('g.node[data-node="node01"] .node-taints:has-text("dedicated=lab:NoSchedule")');
+    assert.match(await page.locator('svg.map').innerHTML(), /Deployment web › ReplicaSet web-[a-z0-9]+/);
+    const cpu = await page.locator('g.node[data-node="node02"] .bar title').first().textContent();
+    assert.match(cpu, /^CPU requested: (500m|1) of 2 \(\d+%\)$/);
+    // A pod opens in the inspector: its description, then its YAML; Escape closes it.
+    await page.locator('g.chip[data-pod^="default/web-"]').first().click();
+    await page.waitForSelector('.inspector .inspector-body:has-text("Controlled By:  ReplicaSet/web-")');
+    await page.screenshot({ path: path.join(shots, 'inspector.png') });
+    await page.click('.inspector button.tab >> text=YAML');
+    await page.waitForSelector('.inspector .inspector-body:has-text("kind: Pod")');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.inspector').count(), 0);
+    // A node by keyboard: focus its header and press Enter.
+    await page.focus('g.node[data-node="node01"] .node-head');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.inspector .inspector-body:has-text("Taints:             dedicated=lab:NoSchedule")');
+    await page.click('.inspector button.close');
+    // The scheduler's manifest moved away: its static pod goes and the strip says so.
+    await run(page, 'mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/');
+    await page.waitForSelector('.control-plane .component.failing[data-component="kube-scheduler"]', { timeout: 30000 });
+    await page.screenshot({ path: path.join(shots, 'map.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use crate::components::editor_panel::EditorPanel;
 use crate::components::header::Header;
+use crate::components::inspector::Inspector;
 use crate::components::map::MapPanel;
 use crate::components::splitter::Splitter;
 use crate::components::terminal::Terminal;
@@ -114,10 +115,13 @@ pub fn app() -> Html {
                     <Splitter vertical=true value={layout.terminal} onchange={resize_terminal} label="Resize the terminal" />
                     <aside class={classes!((layout.map_open && layout.editor_open).then_some("both"))}>
                         if layout.map_open {
-                            <MapPanel cluster={cluster.clone()} started={state.started} />
+                            <MapPanel cluster={cluster.clone()} started={state.started} dispatch={dispatch.clone()} />
                         }
                         if layout.map_open && layout.editor_open {
                             <Splitter vertical=false value={layout.map} onchange={resize_map} label="Resize the map" />
+                        }
+                        if let Some(open) = state.inspector.clone() {
+                            <Inspector {open} dispatch={dispatch.clone()} />
                         }
                         if layout.editor_open {
                             <EditorPanel manifest={state.manifest.clone()} status={state.manifest_status.clone()}

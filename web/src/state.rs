@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use kubarium_core::clock::Millis;
-use kubarium_core::playground::{Reply, Request, State, Step};
+use kubarium_core::playground::{Inspection, Reply, Request, State, Step};
 use yew::Reducible;
 
 use crate::engine::{self, Crash};
@@ -60,6 +60,24 @@ impl Default for Layout {
     }
 }
 
+/// An object the learner opened from the map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+/// The inspector: an object's description or YAML as of when it was opened (or
+/// refreshed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspector {
+    pub target: Target,
+    pub inspection: Rc<Inspection>,
+    /// Showing the YAML (else the description).
+    pub yaml: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The engine module finished loading (or could not be loaded).
@@ -92,6 +110,11 @@ pub enum Action {
         terminal: f64,
         map: f64,
     },
+    /// Opens (or refreshes) an object in the inspector.
+    Inspect(Target),
+    /// Shows the inspector's YAML (true) or description.
+    InspectorTab(bool),
+    CloseInspector,
 }
 
 /// The one state of the page.
@@ -122,6 +145,7 @@ pub struct Playground {
     pub edit: Option<Rc<(String, String)>>,
     /// The line Tab completed, numbered so the prompt takes each one once.
     pub completion: Option<(u32, String)>,
+    pub inspector: Option<Inspector>,
     pub layout: Layout,
 }
 
@@ -157,6 +181,7 @@ impl Playground {
             manifest_status: None,
             edit: None,
             completion: None,
+            inspector: None,
             layout: storage::load_layout(),
         }
     }
@@ -322,6 +347,25 @@ impl Playground {
         storage::save(self.seed, &self.steps);
     }
 
+    fn inspect(&mut self, target: Target) {
+        let request = Request::Inspect {
+            kind: target.kind.clone(),
+            namespace: target.namespace.clone(),
+            name: target.name.clone(),
+        };
+        if let Some(inspection) = self.send(&request).and_then(|r| r.inspection) {
+            let yaml = self
+                .inspector
+                .as_ref()
+                .is_some_and(|i| i.target == target && i.yaml);
+            self.inspector = Some(Inspector {
+                target,
+                inspection: Rc::new(inspection),
+                yaml,
+            });
+        }
+    }
+
     fn advance(&mut self, ms: Millis) {
         if self.started && self.send(&Request::Tick { ms }).is_some() {
             storage::save_clock(self.cluster.now);
@@ -380,6 +424,13 @@ impl Reducible for Playground {
                 s.layout.dark = !s.layout.dark;
                 storage::save_layout(&s.layout);
             }
+            Action::Inspect(target) => s.inspect(target),
+            Action::InspectorTab(yaml) => {
+                if let Some(i) = s.inspector.as_mut() {
+                    i.yaml = yaml;
+                }
+            }
+            Action::CloseInspector => s.inspector = None,
             Action::Resize { terminal, map } => {
                 s.layout.terminal = terminal.clamp(20.0, 80.0);
                 s.layout.map = map.clamp(15.0, 85.0);

@@ -3,6 +3,7 @@
 
 pub mod editor_panel;
 pub mod header;
+pub mod inspector;
 pub mod map;
 pub mod splitter;
 pub mod terminal;
