@@ -298,3 +298,115 @@ fn the_inspector_reads_an_object_and_changes_nothing() {
         .collect();
     assert_eq!(names, ["Running"; 4]);
 }
+
+/// Links made by earlier releases (tests/links/*.link) must keep opening to the cluster
+/// they were made from.
+#[test]
+fn stored_links_from_earlier_releases_still_open() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("links");
+    let mut opened = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/links") {
+        let path = entry.expect("entry").path();
+        let link = std::fs::read_to_string(&path).expect("link");
+        let mut engine = Engine::default();
+        let reply = ask(
+            &mut engine,
+            &Request::Open {
+                link: link.trim().to_string(),
+                fallback: Default::default(),
+            },
+        );
+        let saved = match reply.opened {
+            Some(Ok(saved)) => saved,
+            other => panic!("{}: {other:?}", path.display()),
+        };
+        assert_eq!(
+            reply.shown.len(),
+            saved.log.len(),
+            "{}: every step replayed",
+            path.display()
+        );
+        assert_eq!(
+            reply.state.now,
+            saved.now,
+            "{}: the clock where it was left",
+            path.display()
+        );
+        opened += 1;
+    }
+    assert!(opened >= 1);
+    // The first link: a lesson's worth of work, in 526 characters.
+    let link = std::fs::read_to_string(dir.join("k1-shop.link")).expect("k1-shop.link");
+    assert!(
+        link.trim().len() < 2_000,
+        "a typical lesson state fits in 2,000 characters"
+    );
+    let mut engine = Engine::default();
+    ask(
+        &mut engine,
+        &Request::Open {
+            link,
+            fallback: Default::default(),
+        },
+    );
+    let reply = ask(&mut engine, &Request::Input { line: "kubectl get deploy,svc,cm -n shop --no-headers; kubectl get node node02 -o jsonpath='{.spec.taints[0].key}'".into() });
+    let out = text(&reply);
+    assert!(
+        out.starts_with("deployment.apps/web   5/5   5     5"),
+        "{out}"
+    );
+    assert!(
+        out.contains("service/web   ClusterIP")
+            && out.contains("configmap/settings   2")
+            && out.ends_with("dedicated"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bad_link_says_why_and_the_learners_own_session_goes_on() {
+    let own = kubarium_core::playground::Saved {
+        seed: 1,
+        now: 0,
+        log: vec![Step::Line(0, "kubectl create namespace mine".into())],
+    };
+    for bad in [
+        "k1.AAAA",
+        "k1.",
+        "k7.abc",
+        "<script>alert(1)</script>",
+        "k1.%%%",
+    ] {
+        let mut engine = Engine::default();
+        let reply = ask(
+            &mut engine,
+            &Request::Open {
+                link: bad.into(),
+                fallback: own.clone(),
+            },
+        );
+        assert!(
+            matches!(&reply.opened, Some(Err(why)) if !why.is_empty()),
+            "{bad}: {:?}",
+            reply.opened
+        );
+        assert_eq!(
+            text(&reply),
+            "namespace/mine created\n",
+            "{bad}: the own session replayed"
+        );
+    }
+    // A link made now opens to the same cluster.
+    let mut engine = Engine::default();
+    let made = ask(&mut engine, &Request::Link { saved: own.clone() })
+        .link
+        .expect("a link");
+    let reply = ask(
+        &mut Engine::default(),
+        &Request::Open {
+            link: made,
+            fallback: Default::default(),
+        },
+    );
+    assert_eq!(reply.opened, Some(Ok(own)));
+}

@@ -14,9 +14,14 @@ use crate::view::{cluster_view, ClusterView};
 /// tampered log cannot make the replay run for ever.
 const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
 
+pub mod link;
+
 /// What the learner did, with the virtual time at which they did it: a session is saved,
-/// and rebuilt, as these inputs (never as the cluster's internal state).
+/// and rebuilt, as these inputs (never as the cluster's internal state). Written as
+/// `[time, "line", text]`, `[time, "apply", yaml]`, `[time, "edit", text or null]`, in
+/// the browser's storage and in links alike.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "RawStep", try_from = "RawStep")]
 pub enum Step {
     /// A line typed at the prompt.
     Line(Millis, String),
@@ -24,6 +29,41 @@ pub enum Step {
     Apply(Millis, String),
     /// The editor closed, saving this text (or not).
     Edit(Millis, Option<String>),
+}
+
+type RawStep = (Millis, String, Option<String>);
+
+impl From<Step> for RawStep {
+    fn from(step: Step) -> RawStep {
+        match step {
+            Step::Line(t, l) => (t, "line".into(), Some(l)),
+            Step::Apply(t, y) => (t, "apply".into(), Some(y)),
+            Step::Edit(t, e) => (t, "edit".into(), e),
+        }
+    }
+}
+
+impl TryFrom<RawStep> for Step {
+    type Error = String;
+
+    fn try_from((t, kind, text): RawStep) -> Result<Step, String> {
+        match (kind.as_str(), text) {
+            ("line", Some(l)) => Ok(Step::Line(t, l)),
+            ("apply", Some(y)) => Ok(Step::Apply(t, y)),
+            ("edit", e) => Ok(Step::Edit(t, e)),
+            (kind, _) => Err(format!("unknown step {kind:?}")),
+        }
+    }
+}
+
+/// A session as inputs: the seed, the steps, and the time the clock ran on to after the
+/// last of them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub seed: u64,
+    #[serde(default)]
+    pub now: Millis,
+    pub log: Vec<Step>,
 }
 
 impl Step {
@@ -57,6 +97,11 @@ pub enum Request {
     Interrupt,
     /// Tab: completes the line's last word.
     Complete { line: String },
+    /// Opens a shared link: its session is replayed, or (a bad link) `fallback` is, and
+    /// the reply says why the link could not be read.
+    Open { link: String, fallback: Saved },
+    /// The link that rebuilds this session.
+    Link { saved: Saved },
     /// An object clicked on the map: its description and YAML (read only; not a step).
     Inspect {
         kind: String,
@@ -115,6 +160,10 @@ pub struct Reply {
     pub applied: Option<(bool, String)>,
     /// For `Inspect`.
     pub inspection: Option<Inspection>,
+    /// For `Open`: the session the link held, or why it could not be read.
+    pub opened: Option<Result<Saved, String>>,
+    /// For `Link`.
+    pub link: Option<String>,
 }
 
 /// The engine module's one session.
@@ -156,12 +205,14 @@ impl Engine {
         let mut reply = Reply::default();
         let s = &mut self.session;
         match request {
-            Request::Boot { seed, steps, now } => {
-                self.session = Session::new(seed);
-                reply.shown = self.replay(&steps);
-                let s = &mut self.session;
-                s.tick(now.saturating_sub(s.cluster.now()).clamp(0, MAX_STEP_GAP));
+            Request::Boot { seed, steps, now } => reply.shown = self.boot(seed, &steps, now),
+            Request::Open { link, fallback } => {
+                let opened = link::decode(&link);
+                let saved = opened.as_ref().unwrap_or(&fallback);
+                reply.shown = self.boot(saved.seed, &saved.log, saved.now);
+                reply.opened = Some(opened);
             }
+            Request::Link { saved } => reply.link = Some(link::encode(&saved)),
             Request::Input { line } => {
                 let command = Some(format!("{}{line}", s.prompt()));
                 let output = s.input(&line);
@@ -253,6 +304,15 @@ impl Engine {
             }),
             view: cluster_view(&s.cluster),
         }
+    }
+
+    /// A fresh cluster with the saved steps replayed and its clock run on to `now`.
+    fn boot(&mut self, seed: u64, steps: &[Step], now: Millis) -> Vec<Shown> {
+        self.session = Session::new(seed);
+        let shown = self.replay(steps);
+        let s = &mut self.session;
+        s.tick(now.saturating_sub(s.cluster.now()).clamp(0, MAX_STEP_GAP));
+        shown
     }
 
     /// Replays saved steps, each at its time (the gaps between them bounded), and shows

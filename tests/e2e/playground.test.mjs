@@ -656,3 +656,78 @@ test('the map: the control plane strip turns red when the scheduler\'s manifest 
     server.close();
   }
 });
+
+test('share by link: a link made opens the same cluster in a fresh browser; damaged, cut, oversized and hostile links say why and lose nothing; a stored link from an earlier release still opens', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl create deployment shared --image=nginx --replicas=2');
+    await page.waitForSelector('text=deployment.apps/shared created');
+    await run(page, 'kubectl label node node01 picked=yes');
+    await page.waitForSelector('text=node/node01 labeled');
+    await page.locator('g.chip[data-status="Running"][data-pod^="default/shared-"]').nth(1).waitFor({ timeout: 30000 });
+    await page.click('button.share-button');
+    const link = await page.inputValue('.share-link');
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#k1\.[A-Za-z0-9_-]+$/);
+    assert.ok(link.length < 2000, `${link.length} characters`);
+    await page.screenshot({ path: path.join(shots, 'share.png') });
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.share').count(), 0);
+
+    // A fresh browser (no storage) opening the link gets the same cluster.
+    const other = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const fresh = await other.newPage();
+    const otherErrors = [];
+    fresh.on('console', (m) => { if (m.type() === 'error') otherErrors.push(m.text()); });
+    await fresh.goto(link);
+    await fresh.waitForSelector('body[data-started="true"] #prompt');
+    await fresh.waitForSelector('text=Opened a shared cluster: 2 steps replayed.');
+    assert.equal(new URL(fresh.url()).hash, '', 'the link is taken from the address bar');
+    await run(fresh, 'kubectl get deploy shared --no-headers; kubectl get nodes -l picked=yes --no-headers');
+    await fresh.waitForFunction(() => /shared\s+2\/2\s+2\s+2/.test(document.querySelector('.screen').innerText) && /node01\s+Ready/.test(document.querySelector('.screen').innerText), null, { timeout: 30000 });
+    // A reload continues from the browser's storage.
+    await fresh.reload();
+    await fresh.waitForSelector('body[data-started="true"] #prompt');
+    await run(fresh, 'kubectl get deploy shared --no-headers');
+    await fresh.waitForFunction(() => /shared\s+2\/2/.test(document.querySelector('.screen').innerText));
+    assert.deepEqual(otherErrors, []);
+
+    // Bad links: each says why; the learner's own session (here: the shared one) goes on.
+    const token = link.split('#')[1];
+    const bad = [
+      [`#${token.slice(0, token.length / 2)}`, 'the link is damaged'],
+      [`#${token.slice(0, -6)}XXXXXX`, 'the link is damaged'],
+      [`#k1.${'A'.repeat(300000)}`, 'the link is too long'],
+      ['#k9.abc', 'the link was made by a newer Kubarium (format k9'],
+      ['#k1.<img src=x onerror=alert(1)>', 'the link is damaged'],
+    ];
+    for (const [hash, why] of bad) {
+      await fresh.goto(`${url}${hash}`);
+      await fresh.waitForSelector('body[data-started="true"] #prompt');
+      await fresh.waitForSelector(`text=Kubarium could not open the link you followed: ${why}`);
+      await fresh.waitForSelector('text=Your own session continues.');
+      assert.equal(await fresh.locator('img').count(), 0, 'nothing in a link is read as HTML');
+    }
+    await run(fresh, 'kubectl get deploy shared --no-headers');
+    await fresh.waitForFunction(() => /shared\s+2\/2/.test(document.querySelector('.screen').innerText));
+    await fresh.screenshot({ path: path.join(shots, 'bad-link.png') });
+    assert.deepEqual(otherErrors, []);
+    await other.close();
+
+    // A link stored from an earlier release.
+    const stored = fs.readFileSync(path.resolve('tests/links/k1-shop.link'), 'utf8').trim();
+    const third = await browser.newContext();
+    const old = await third.newPage();
+    await old.goto(`${url}#${stored}`);
+    await old.waitForSelector('body[data-started="true"] #prompt');
+    await run(old, 'kubectl get deploy -n shop --no-headers');
+    await old.waitForFunction(() => /web\s+5\/5/.test(document.querySelector('.screen').innerText), null, { timeout: 30000 });
+    await third.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -70,6 +70,20 @@ pub fn app() -> Html {
             set_body_flag("data-started");
         }
     });
+    // A link pasted into the address bar of an open page opens, as it would in a new tab.
+    use_effect_with((), |_| {
+        let reload = Closure::<dyn Fn()>::new(|| {
+            if let Some(w) = web_sys::window() {
+                if w.location().hash().is_ok_and(|h| h.starts_with("#k")) {
+                    let _ = w.location().reload();
+                }
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            w.set_onhashchange(Some(reload.as_ref().unchecked_ref()));
+        }
+        move || drop(reload)
+    });
     use_effect_with(state.layout.dark, |dark| {
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
@@ -107,7 +121,7 @@ pub fn app() -> Html {
     let cluster = state.cluster.clone();
     html! {
         <div class={classes!("app", (!aside).then_some("terminal-only"))} {style}>
-            <Header now={cluster.now} playing={state.playing} speed={state.speed} {layout} dispatch={dispatch.clone()} />
+            <Header now={cluster.now} playing={state.playing} speed={state.speed} {layout} share={state.share.clone()} dispatch={dispatch.clone()} />
             <main>
                 <Terminal prompt={cluster.prompt.clone()} busy={cluster.busy} scrollback={state.scrollback.clone()}
                     history={state.history.clone()} completion={state.completion.clone()} dispatch={dispatch.clone()} />

@@ -7,6 +7,7 @@ pub mod app;
 mod components;
 mod engine;
 mod line_editor;
+mod link;
 mod panic;
 mod scrollback;
 mod state;

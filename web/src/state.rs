@@ -7,7 +7,7 @@
 use std::rc::Rc;
 
 use kubarium_core::clock::Millis;
-use kubarium_core::playground::{Inspection, Reply, Request, State, Step};
+use kubarium_core::playground::{Inspection, Reply, Request, Saved, State, Step};
 use yew::Reducible;
 
 use crate::engine::{self, Crash};
@@ -27,6 +27,17 @@ pub fn banner() -> String {
 controlplane, node01 and node02 are ready. Try:  kubectl get nodes   kubectl run nginx --image=nginx   kubectl get pods -o wide\n",
         kubarium_core::version::release()
     )
+}
+
+/// The lines typed in these steps: the prompt's history.
+fn lines(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Line(_, l) if !l.trim().is_empty() => Some(l.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The page's panels that can be collapsed.
@@ -110,6 +121,9 @@ pub enum Action {
         terminal: f64,
         map: f64,
     },
+    /// Makes the link that rebuilds this session (and shows it to copy).
+    Share,
+    CloseShare,
     /// Opens (or refreshes) an object in the inspector.
     Inspect(Target),
     /// Shows the inspector's YAML (true) or description.
@@ -146,6 +160,8 @@ pub struct Playground {
     /// The line Tab completed, numbered so the prompt takes each one once.
     pub completion: Option<(u32, String)>,
     pub inspector: Option<Inspector>,
+    /// The share link made, shown to copy.
+    pub share: Option<String>,
     pub layout: Layout,
 }
 
@@ -153,13 +169,7 @@ impl Playground {
     /// The page as it opens: the saved session waiting for the engine.
     pub fn open() -> Playground {
         let (seed, saved, dropped) = storage::load();
-        let history = saved
-            .iter()
-            .filter_map(|s| match s {
-                Step::Line(_, l) if !l.trim().is_empty() => Some(l.clone()),
-                _ => None,
-            })
-            .collect();
+        let history = lines(&saved);
         let mut scrollback = Scrollback::default();
         scrollback.push("banner", banner());
         if let Some(line) = dropped {
@@ -182,6 +192,7 @@ impl Playground {
             edit: None,
             completion: None,
             inspector: None,
+            share: None,
             layout: storage::load_layout(),
         }
     }
@@ -255,15 +266,25 @@ impl Playground {
         let saved = std::mem::take(&mut self.saved);
         self.steps = saved.clone();
         match loaded {
-            // The saved session is replayed as the cluster is built.
+            // A shared link's session is replayed as the cluster is built, else the saved one.
             Ok(()) => {
-                let boot = Request::Boot {
+                let own = Saved {
                     seed: self.seed,
-                    steps: saved.to_vec(),
                     now: storage::load_clock(),
+                    log: saved.to_vec(),
                 };
-                if self.send(&boot).is_some() {
-                    storage::save(self.seed, &self.steps);
+                match crate::link::take() {
+                    Some(link) => self.open_link(link, own),
+                    None => {
+                        let boot = Request::Boot {
+                            seed: own.seed,
+                            steps: own.log,
+                            now: own.now,
+                        };
+                        if self.send(&boot).is_some() {
+                            storage::save(self.seed, &self.steps);
+                        }
+                    }
                 }
             }
             // Without the module the saved session waits, kept, for a reload.
@@ -278,6 +299,54 @@ impl Playground {
         self.started = true;
         for line in std::mem::take(Rc::make_mut(&mut self.pending)) {
             self.run_line(line);
+        }
+    }
+
+    /// Opens a shared link: its session replaces the saved one; a link that cannot be read
+    /// says why, and the learner's own session goes on.
+    fn open_link(&mut self, link: String, own: Saved) {
+        let request = Request::Open {
+            link,
+            fallback: own,
+        };
+        let Some(opened) = self.send(&request).and_then(|r| r.opened) else {
+            return;
+        };
+        match opened {
+            Ok(saved) => {
+                self.seed = saved.seed;
+                self.history = Rc::new(lines(&saved.log));
+                self.steps = Rc::new(saved.log);
+                storage::save(self.seed, &self.steps);
+                storage::save_clock(self.cluster.now);
+                let note = format!(
+                    "# Opened a shared cluster: {} steps replayed. Your work from here is saved in this browser.\n",
+                    self.steps.len()
+                );
+                self.scrollback().push("banner", note);
+            }
+            Err(why) => {
+                let note = format!(
+                    "Kubarium could not open the link you followed: {why}. {}\n",
+                    if self.steps.is_empty() {
+                        "A fresh cluster was started."
+                    } else {
+                        "Your own session continues."
+                    }
+                );
+                self.scrollback().push("err", note);
+            }
+        }
+    }
+
+    fn share(&mut self) {
+        let saved = Saved {
+            seed: self.seed,
+            now: self.cluster.now,
+            log: self.steps.to_vec(),
+        };
+        if let Some(link) = self.send(&Request::Link { saved }).and_then(|r| r.link) {
+            self.share = Some(crate::link::url(&link));
         }
     }
 
@@ -431,6 +500,8 @@ impl Reducible for Playground {
                 }
             }
             Action::CloseInspector => s.inspector = None,
+            Action::Share => s.share(),
+            Action::CloseShare => s.share = None,
             Action::Resize { terminal, map } => {
                 s.layout.terminal = terminal.clamp(20.0, 80.0);
                 s.layout.map = map.clamp(15.0, 85.0);

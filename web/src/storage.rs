@@ -18,16 +18,9 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn save(seed: u64, steps: &[Step]) {
-    let log: Vec<Value> = steps
-        .iter()
-        .map(|s| match s {
-            Step::Line(t, l) => json!([t, "line", l]),
-            Step::Apply(t, y) => json!([t, "apply", y]),
-            Step::Edit(t, e) => json!([t, "edit", e]),
-        })
-        .collect();
+    let session = json!({"seed": seed, "log": steps});
     if let Some(s) = storage() {
-        let _ = s.set_item(KEY, &json!({"seed": seed, "log": log}).to_string());
+        let _ = s.set_item(KEY, &session.to_string());
     }
 }
 
@@ -78,20 +71,12 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
         return (None, vec![], None);
     };
     let seed = v["seed"].as_u64();
+    // Each step read on its own: one this release cannot read loses only itself.
     let mut steps: Vec<Step> = v["log"]
         .as_array()
         .map(|a| {
             a.iter()
-                .filter_map(|e| {
-                    let t = e[0].as_i64()?;
-                    let text = e[2].as_str().map(str::to_string);
-                    match e[1].as_str()? {
-                        "line" => Some(Step::Line(t, text?)),
-                        "apply" => Some(Step::Apply(t, text?)),
-                        "edit" => Some(Step::Edit(t, text)),
-                        _ => None,
-                    }
-                })
+                .filter_map(|e| serde_json::from_value(e.clone()).ok())
                 .collect()
         })
         .unwrap_or_default();

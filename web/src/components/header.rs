@@ -4,6 +4,7 @@
 use kubarium_core::clock::{Millis, SECOND};
 use yew::prelude::*;
 
+use crate::components::share::Share;
 use crate::state::{Action, Layout, Panel};
 
 #[derive(Properties, PartialEq)]
@@ -13,6 +14,8 @@ pub struct Props {
     pub playing: bool,
     pub speed: u32,
     pub layout: Layout,
+    /// The share link made, while its box is open.
+    pub share: Option<String>,
     pub dispatch: Callback<Action>,
 }
 
@@ -81,8 +84,12 @@ pub fn header(p: &Props) -> Html {
                 <button class="theme" onclick={act(Action::ToggleTheme)}
                     aria-label={if dark { "Switch to the light theme" } else { "Switch to the dark theme" }}
                     title={if dark { "Light theme" } else { "Dark theme" }}>{ if dark { "☀" } else { "☾" } }</button>
+                <button class="share-button" onclick={act(Action::Share)} title="A link that rebuilds this cluster">{"Share"}</button>
                 <button class="reset" onclick={reset} title="Start over with a fresh cluster">{"Reset"}</button>
             </div>
+            if let Some(url) = p.share.clone() {
+                <Share url={url} dispatch={p.dispatch.clone()} />
+            }
         </header>
     }
 }

@@ -5,5 +5,6 @@ pub mod editor_panel;
 pub mod header;
 pub mod inspector;
 pub mod map;
+pub mod share;
 pub mod splitter;
 pub mod terminal;
