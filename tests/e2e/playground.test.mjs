@@ -731,3 +731,28 @@ test('share by link: a link made opens the same cluster in a fresh browser; dama
     server.close();
   }
 });
+
+test('offline: after the first visit the page reloads and runs the saved session without a network', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl create namespace offline');
+    await page.waitForSelector('text=namespace/offline created');
+    // The service worker keeps every file the page loaded, the engine's included.
+    await page.waitForFunction(async () => {
+      const keys = await (await caches.open('kubarium-v1')).keys();
+      return keys.some((k) => /kubarium-web-engine_bg\.wasm$/.test(k.url)) && keys.some((k) => new URL(k.url).pathname === '/');
+    }, null, { timeout: 30000, polling: 250 });
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl get ns offline --no-headers');
+    await page.waitForFunction(() => /offline\s+Active/.test(document.querySelector('.screen').innerText));
+    await page.context().setOffline(false);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

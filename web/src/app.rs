@@ -68,6 +68,7 @@ pub fn app() -> Html {
     use_effect_with(state.started, |started| {
         if *started {
             set_body_flag("data-started");
+            crate::offline::keep_offline();
         }
     });
     // A link pasted into the address bar of an open page opens, as it would in a new tab.

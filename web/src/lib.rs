@@ -8,6 +8,7 @@ mod components;
 mod engine;
 mod line_editor;
 mod link;
+mod offline;
 mod panic;
 mod scrollback;
 mod state;
