@@ -27,6 +27,13 @@ extern "C" {
 /// The module as trunk writes it beside the page.
 const MODULE: &str = "kubarium-web-engine.js";
 
+/// Whether the module is in (requests before then are not sent).
+static LOADED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn loaded() -> bool {
+    LOADED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A JavaScript error as text.
 fn text(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
@@ -38,7 +45,9 @@ fn text(e: &JsValue) -> String {
 
 /// Loads the module; the error says why it could not be.
 pub async fn load() -> Result<(), String> {
-    load_engine(MODULE).await.map_err(|e| text(&e))
+    load_engine(MODULE).await.map_err(|e| text(&e))?;
+    LOADED.store(true, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
 }
 
 /// Why a call failed: the module crashed (with the panic's message), or was never loaded.

@@ -209,7 +209,9 @@ impl Playground {
     /// Sends a request to the engine: shows what it printed and takes its state. A crash
     /// of the engine stops the page (the crash notice offers to carry on without the step).
     fn send(&mut self, request: &Request) -> Option<Reply> {
-        if self.stopped {
+        // Before the engine is in (a Tab, Share or click in the first moments) nothing is
+        // asked of it.
+        if self.stopped || !engine::loaded() {
             return None;
         }
         match engine::call(request) {
@@ -406,6 +408,8 @@ impl Playground {
         storage::clear();
         self.steps = Rc::default();
         self.edit = None;
+        self.inspector = None;
+        self.share = None;
         self.scrollback = Rc::default();
         self.scrollback().push("banner", banner());
         self.send(&Request::Boot {

@@ -24,10 +24,7 @@ pub struct Props {
 
 #[function_component(EditorPanel)]
 pub fn editor_panel(p: &Props) -> Html {
-    let act = |a: Action| {
-        let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
-    };
+    let act = |a: Action| super::on_click(&p.dispatch, a);
     let editing = p.edit.is_some();
     let oninput = {
         let d = p.dispatch.clone();

@@ -39,10 +39,7 @@ fn confirm_reset() -> bool {
 
 #[function_component(Header)]
 pub fn header(p: &Props) -> Html {
-    let act = |a: Action| {
-        let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
-    };
+    let act = |a: Action| super::on_click(&p.dispatch, a);
     let speed_button = |s: u32| {
         let active = p.playing && p.speed == s;
         html! {

@@ -13,10 +13,7 @@ pub struct Props {
 
 #[function_component(Inspector)]
 pub fn inspector(p: &Props) -> Html {
-    let act = |a: Action| {
-        let d = p.dispatch.clone();
-        Callback::from(move |_: MouseEvent| d.emit(a.clone()))
-    };
+    let act = |a: Action| super::on_click(&p.dispatch, a);
     let onkeydown = {
         let d = p.dispatch.clone();
         Callback::from(move |e: KeyboardEvent| {

@@ -8,3 +8,13 @@ pub mod map;
 pub mod share;
 pub mod splitter;
 pub mod terminal;
+
+use yew::{Callback, MouseEvent};
+
+use crate::state::Action;
+
+/// A click that dispatches `action`.
+pub fn on_click(dispatch: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let d = dispatch.clone();
+    Callback::from(move |_: MouseEvent| d.emit(action.clone()))
+}
