@@ -50,20 +50,45 @@ fn a_saved_session_replays_to_the_cluster_typing_it_builds_and_its_clock() {
         reply.shown[0].command.as_deref(),
         Some("controlplane:~$ kubectl create deployment web --image=nginx --replicas=2")
     );
-    let web_pods = reply
+    let view = reply
         .state
         .view
+        .as_ref()
+        .expect("the first reply has the view");
+    let web_pods = view
         .nodes
         .iter()
         .flat_map(|n| &n.pods)
         .filter(|p| p.name.starts_with("web-"))
         .count();
-    assert_eq!(
-        web_pods, 2,
-        "the map shows the replayed pods: {:?}",
-        reply.state.view
-    );
+    assert_eq!(web_pods, 2, "the map shows the replayed pods: {view:?}");
     assert_eq!(reply.state.prompt, "controlplane:~$ ");
+}
+
+#[test]
+fn the_view_is_sent_only_when_it_changed() {
+    let (mut engine, boot) = booted(vec![], 0);
+    assert!(boot.state.view.is_some());
+    let read = ask(
+        &mut engine,
+        &Request::Input {
+            line: "kubectl get pods -A".into(),
+        },
+    );
+    assert_eq!(read.state.view, None, "a read changes nothing on the map");
+    assert_eq!(ask(&mut engine, &Request::Tick { ms: 0 }).state.view, None);
+    let run = ask(
+        &mut engine,
+        &Request::Input {
+            line: "kubectl run w --image=nginx".into(),
+        },
+    );
+    let pending = run.state.view.expect("a new pod is on the map");
+    assert!(pending
+        .pending
+        .iter()
+        .chain(pending.nodes.iter().flat_map(|n| &n.pods))
+        .any(|p| p.name == "w"));
 }
 
 #[test]
@@ -83,7 +108,14 @@ fn a_bad_request_answers_an_error_and_changes_nothing() {
             "{bad}: {}",
             text(&reply)
         );
-        assert_eq!(reply.state, before.state, "{bad}");
+        assert_eq!(
+            reply.state,
+            kubarium_core::playground::State {
+                view: None,
+                ..before.state.clone()
+            },
+            "{bad}"
+        );
     }
 }
 
@@ -279,8 +311,8 @@ fn the_inspector_reads_an_object_and_changes_nothing() {
     );
     assert_eq!(state, plain_state);
     // The map's view of the nodes: what they can give and what is asked of them.
-    let node = state
-        .view
+    let view = state.view.as_ref().expect("the view changed");
+    let node = view
         .nodes
         .iter()
         .find(|n| n.name == "controlplane")
@@ -290,8 +322,7 @@ fn the_inspector_reads_an_object_and_changes_nothing() {
         node.cpu.0 > 0 && node.taints == ["node-role.kubernetes.io/control-plane:NoSchedule"],
         "{node:?}"
     );
-    let names: Vec<&str> = state
-        .view
+    let names: Vec<&str> = view
         .control_plane
         .iter()
         .map(|c| c.status.as_str())

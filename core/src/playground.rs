@@ -144,7 +144,8 @@ pub struct State {
     /// Virtual milliseconds since the cluster's clock started.
     pub now: Millis,
     pub editing: Option<Editing>,
-    pub view: ClusterView,
+    /// The map's view, or None when it is as in the last reply (most ticks and reads).
+    pub view: Option<ClusterView>,
 }
 
 /// The engine's answer to one request.
@@ -169,12 +170,15 @@ pub struct Reply {
 /// The engine module's one session.
 pub struct Engine {
     session: Session,
+    /// The view last sent, so an unchanged one is not sent again.
+    sent: Option<ClusterView>,
 }
 
 impl Default for Engine {
     fn default() -> Self {
         Engine {
             session: Session::unbooted(1),
+            sent: None,
         }
     }
 }
@@ -289,7 +293,12 @@ impl Engine {
         reply
     }
 
-    fn state(&self) -> State {
+    fn state(&mut self) -> State {
+        let view = cluster_view(&self.session.cluster);
+        let view = (self.sent.as_ref() != Some(&view)).then(|| {
+            self.sent = Some(view.clone());
+            view
+        });
         let s = &self.session;
         State {
             prompt: s.prompt(),
@@ -302,7 +311,7 @@ impl Engine {
                     .editing_file()
                     .map(|(e, host)| (e.to_string(), host.to_string())),
             }),
-            view: cluster_view(&s.cluster),
+            view,
         }
     }
 

@@ -130,7 +130,7 @@ pub fn app() -> Html {
                     <Splitter vertical=true value={layout.terminal} onchange={resize_terminal} label="Resize the terminal" />
                     <aside class={classes!((layout.map_open && layout.editor_open).then_some("both"))}>
                         if layout.map_open {
-                            <MapPanel cluster={cluster.clone()} started={state.started} dispatch={dispatch.clone()} />
+                            <MapPanel view={state.view.clone()} started={state.started} dispatch={dispatch.clone()} />
                         }
                         if layout.map_open && layout.editor_open {
                             <Splitter vertical=false value={layout.map} onchange={resize_map} label="Resize the map" />

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use kubarium_core::clock::Millis;
 use kubarium_core::playground::{Inspection, Reply, Request, Saved, State, Step};
+use kubarium_core::view::ClusterView;
 use yew::Reducible;
 
 use crate::engine::{self, Crash};
@@ -137,6 +138,9 @@ pub struct Playground {
     pub seed: u64,
     /// The cluster as of the engine's last reply (empty before it is built).
     pub cluster: Rc<State>,
+    /// The map's view, kept as it was when a reply does not change it (the same `Rc`,
+    /// so the map is not drawn again).
+    pub view: Rc<ClusterView>,
     pub scrollback: Rc<Scrollback>,
     /// Lines entered at the prompt, oldest first (from the saved session on a reload).
     pub history: Rc<Vec<String>>,
@@ -178,6 +182,7 @@ impl Playground {
         Playground {
             seed: seed.unwrap_or(DEFAULT_SEED),
             cluster: Rc::default(),
+            view: Rc::default(),
             scrollback: Rc::new(scrollback),
             history: Rc::new(history),
             steps: Rc::default(),
@@ -218,6 +223,9 @@ impl Playground {
             Ok(mut reply) => {
                 for shown in &reply.shown {
                     self.scrollback().show(shown);
+                }
+                if let Some(view) = reply.state.view.take() {
+                    self.view = Rc::new(view);
                 }
                 self.cluster = Rc::new(std::mem::take(&mut reply.state));
                 Some(reply)

@@ -5,7 +5,6 @@
 
 use std::rc::Rc;
 
-use kubarium_core::playground::State;
 use kubarium_core::view::{ClusterView, NodeView, PodView};
 use yew::prelude::*;
 
@@ -283,14 +282,14 @@ fn control_plane(v: &ClusterView) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub cluster: Rc<State>,
+    pub view: Rc<ClusterView>,
     pub started: bool,
     pub dispatch: Callback<Action>,
 }
 
 #[function_component(MapPanel)]
 pub fn map_panel(p: &Props) -> Html {
-    let v = &p.cluster.view;
+    let v = &p.view;
     html! {
         <section class="map-panel" aria-label="Cluster map">
             <h2>{"Cluster"}{ control_plane(v) }</h2>
