@@ -126,6 +126,16 @@ pub struct Shown {
     pub output: Output,
 }
 
+impl Shown {
+    /// Output with no command line echoed before it.
+    fn bare(output: Output) -> Shown {
+        Shown {
+            command: None,
+            output,
+        }
+    }
+}
+
 /// The file an editor has open: `kubectl edit`'s object, or a node's file under `vi`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Editing {
@@ -193,10 +203,7 @@ impl Engine {
                 let mut output = Output::default();
                 output.err(format!("kubarium: bad request from the page: {e}\n"));
                 Reply {
-                    shown: vec![Shown {
-                        command: None,
-                        output,
-                    }],
+                    shown: vec![Shown::bare(output)],
                     state: self.state(),
                     ..Reply::default()
                 }
@@ -237,29 +244,17 @@ impl Engine {
                 }
             },
             Request::SaveEdit { text } => {
-                let output = s.save_edit(text);
-                reply.shown.push(Shown {
-                    command: None,
-                    output,
-                });
+                reply.shown.push(Shown::bare(s.save_edit(text)));
             }
             Request::Tick { ms } => {
                 s.tick(ms.clamp(0, MAX_STEP_GAP));
                 // A command running in the foreground prints as the cluster changes.
                 if s.busy() {
-                    let output = s.poll();
-                    reply.shown.push(Shown {
-                        command: None,
-                        output,
-                    });
+                    reply.shown.push(Shown::bare(s.poll()));
                 }
             }
             Request::Interrupt => {
-                let output = s.interrupt();
-                reply.shown.push(Shown {
-                    command: None,
-                    output,
-                });
+                reply.shown.push(Shown::bare(s.interrupt()));
             }
             Request::Complete { line } => reply.completion = Some(s.complete(&line)),
             Request::Inspect {

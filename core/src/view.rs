@@ -93,18 +93,6 @@ const COMPONENTS: [&str; 4] = [
     "kube-scheduler",
 ];
 
-/// What the pods on a node request of a resource, in its thousandths (as describe node's
-/// "Allocated resources" adds the containers up).
-fn requested(pod: &Value, resource: &str) -> i128 {
-    pod["spec"]["containers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["resources"]["requests"][resource].as_str())
-        .filter_map(crate::quantity::parse)
-        .fold(0, i128::saturating_add)
-}
-
 fn allocatable(node: &Value, resource: &str) -> i128 {
     node["status"]["allocatable"][resource]
         .as_str()
@@ -241,14 +229,14 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
         match view.nodes.iter_mut().find(|n| n.name == node) {
             Some(n) => {
                 if !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
-                    n.cpu.0 = n
-                        .cpu
-                        .0
-                        .saturating_add(milli_to_i64(requested(&p, "cpu"), 1));
-                    n.memory.0 = n
-                        .memory
-                        .0
-                        .saturating_add(milli_to_i64(requested(&p, "memory"), 1000));
+                    n.cpu.0 = n.cpu.0.saturating_add(milli_to_i64(
+                        crate::quantity::pod_total(&p, "requests", "cpu"),
+                        1,
+                    ));
+                    n.memory.0 = n.memory.0.saturating_add(milli_to_i64(
+                        crate::quantity::pod_total(&p, "requests", "memory"),
+                        1000,
+                    ));
                 }
                 n.pods.push(pv)
             }

@@ -143,6 +143,18 @@ pub fn format_memory(milli: i128) -> String {
     bytes.to_string()
 }
 
+/// What a pod's containers ask for of a resource under `kind` (`requests` or `limits`),
+/// in thousandths of its unit, added up as `kubectl describe node` does for its
+/// "Non-terminated Pods" and "Allocated resources".
+pub fn pod_total(pod: &serde_json::Value, kind: &str, resource: &str) -> i128 {
+    pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["resources"][kind][resource].as_str().and_then(parse))
+        .fold(0, i128::saturating_add)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

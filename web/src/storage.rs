@@ -11,7 +11,6 @@ const CRASH_KEY: &str = "kubarium.crashed";
 /// The cluster's clock, kept apart from the log as it moves on every tick.
 const CLOCK_KEY: &str = "kubarium.clock.v1";
 const MAX_BYTES: usize = 4 * 1024 * 1024;
-const MAX_STEPS: usize = 5_000;
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -80,7 +79,7 @@ pub fn load() -> (Option<u64>, Vec<Step>, Option<String>) {
                 .collect()
         })
         .unwrap_or_default();
-    steps.truncate(MAX_STEPS);
+    steps.truncate(kubarium_core::playground::link::MAX_STEPS);
     let dropped = if crashed {
         steps.pop().map(|s| match s {
             Step::Line(_, l) => l,

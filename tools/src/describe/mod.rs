@@ -615,14 +615,6 @@ pub fn node(
         };
         format!("{amount} ({pct}%)")
     };
-    let sum = |p: &Value, kind: &str, res: &str| -> i128 {
-        p["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| c["resources"][kind][res].as_str().and_then(quantity::parse))
-            .fold(0, i128::saturating_add)
-    };
     // Requests and limits of cpu and memory, per pod and in total.
     let columns = [
         ("requests", "cpu"),
@@ -634,7 +626,7 @@ pub fn node(
     for p in &active {
         let mut cells = vec![];
         for (i, (kind, res)) in columns.iter().enumerate() {
-            let v = sum(p, kind, res);
+            let v = quantity::pod_total(p, kind, res);
             totals[i] = totals[i].saturating_add(v);
             cells.push(cell(v, res));
         }
