@@ -441,3 +441,153 @@ fn a_bad_link_says_why_and_the_learners_own_session_goes_on() {
     );
     assert_eq!(reply.opened, Some(Ok(own)));
 }
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.27\n    imagePullPolicy: IfNotPresent\n";
+
+/// The editor's problems for `text`, as (line, column, message).
+fn lint(engine: &mut Engine, text: &str) -> Vec<(usize, usize, String)> {
+    let reply = ask(engine, &Request::Lint { text: text.into() });
+    reply
+        .problems
+        .expect("problems")
+        .into_iter()
+        .map(|p| (p.line, p.column, p.message))
+        .collect()
+}
+
+#[test]
+fn the_editor_finds_problems_where_they_are_as_the_server_would() {
+    let (mut engine, _) = booted(vec![], 0);
+    assert_eq!(lint(&mut engine, POD), []);
+    let cases = [
+        (
+            POD.replace("    image:", "    imagee:"),
+            vec![(8, 5, "unknown field \"spec.containers[0].imagee\"")],
+        ),
+        (
+            POD.replace("IfNotPresent", "Sometimes"),
+            vec![(9, 5, "spec.containers[0].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"")],
+        ),
+        (
+            POD.replace("    image: nginx:1.27\n", ""),
+            vec![(7, 5, "spec.containers[0].image: Required value")],
+        ),
+        (
+            POD.replace("kind: Pod", "kind: Pood"),
+            vec![(2, 1, "resource mapping not found for name: \"web\" namespace: \"\" from \"STDIN\": no matches for kind \"Pood\" in version \"v1\"\nensure CRDs are installed first")],
+        ),
+        (
+            POD.replace("  name: web\nspec", "  name: web\n spec"),
+            vec![(5, 2, "did not find expected key")],
+        ),
+        (
+            format!("{POD}---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: \"3\"\n"),
+            vec![(16, 3, "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32")],
+        ),
+    ];
+    for (text, want) in cases {
+        let want: Vec<(usize, usize, String)> = want
+            .into_iter()
+            .map(|(l, c, m)| (l, c, m.to_string()))
+            .collect();
+        assert_eq!(lint(&mut engine, &text), want, "{text}");
+    }
+}
+
+#[test]
+fn the_editor_offers_what_the_schema_allows_where_the_cursor_is() {
+    let (mut engine, _) = booted(vec![], 0);
+    let mut at = |text: &str, line: usize, column: usize| {
+        ask(
+            &mut engine,
+            &Request::Assist {
+                text: text.into(),
+                line,
+                column,
+            },
+        )
+        .assist
+        .expect("assist")
+    };
+    // On a key: its documentation, and the fields not yet written beside it.
+    let image = at(POD, 8, 7);
+    assert_eq!(image.path, "Pod.spec.containers[]");
+    let field = image.field.expect("image's documentation");
+    assert_eq!(
+        (field.name.as_str(), field.kind.as_str()),
+        ("image", "string")
+    );
+    assert!(
+        field.description.starts_with("Container image name."),
+        "{}",
+        field.description
+    );
+    assert!(
+        image.candidates.contains(&"image".to_string())
+            && image.candidates.contains(&"resources".to_string())
+            && !image.candidates.contains(&"name".to_string()),
+        "{:?}",
+        image.candidates
+    );
+    // After a key's colon: its values.
+    let policy = at(POD, 9, 22);
+    assert_eq!(policy.candidates, ["Always", "Never", "IfNotPresent"]);
+    // A new line in spec: the pod spec's fields, by the typed prefix's place.
+    let text = POD.replace("spec:\n", "spec:\n  tol\n");
+    let spec = at(&text, 6, 6);
+    assert_eq!(
+        (spec.path.as_str(), spec.prefix.as_str()),
+        ("Pod.spec", "tol")
+    );
+    assert!(spec.candidates.contains(&"tolerations".to_string()));
+    assert!(!spec.candidates.contains(&"containers".to_string()));
+    // The kinds of an apiVersion.
+    let kinds = at("apiVersion: apps/v1\nkind: \n", 2, 7);
+    assert_eq!(
+        kinds.candidates,
+        [
+            "ControllerRevision",
+            "DaemonSet",
+            "Deployment",
+            "ReplicaSet",
+            "StatefulSet"
+        ]
+    );
+}
+
+#[test]
+fn dry_runs_and_diffs_from_the_editor_change_nothing() {
+    let run = |try_it: bool| {
+        let (mut engine, _) = booted(vec![], 0);
+        let mut seen = String::new();
+        if try_it {
+            for diff in [false, true] {
+                let reply = ask(
+                    &mut engine,
+                    &Request::Try {
+                        yaml: format!("{POD}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n"),
+                        diff,
+                    },
+                );
+                seen.push_str(&text(&reply));
+            }
+            lint(&mut engine, POD);
+        }
+        let after = ask(
+            &mut engine,
+            &Request::Input {
+                line: "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nEOF\nkubectl expose pod etcd-controlplane -n kube-system --port 80 --type NodePort --name e; sleep 5; kubectl get cm,pods,svc -A; kubectl get cm c -o yaml".into(),
+            },
+        );
+        (seen, text(&after), after.state)
+    };
+    let (seen, tried, state) = run(true);
+    assert!(
+        seen.starts_with("pod/web created (server dry run)\n"),
+        "{seen}"
+    );
+    assert!(seen.contains("+  name: web\n"), "{seen}");
+    let (_, plain, plain_state) = run(false);
+    assert_eq!(tried, plain);
+    assert_eq!(state, plain_state);
+}

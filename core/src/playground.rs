@@ -14,6 +14,7 @@ use crate::view::{cluster_view, ClusterView};
 /// tampered log cannot make the replay run for ever.
 const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
 
+pub mod assist;
 pub mod link;
 
 /// What the learner did, with the virtual time at which they did it: a session is saved,
@@ -102,6 +103,19 @@ pub enum Request {
     Open { link: String, fallback: Saved },
     /// The link that rebuilds this session.
     Link { saved: Saved },
+    /// The editor's text changed: its problems, each at its line (read only; not a step).
+    Lint { text: String },
+    /// The cursor (or the mouse) rests at 1-based `line` and `column` of the editor's text:
+    /// the schema's fields, values and documentation there (read only; not a step).
+    Assist {
+        text: String,
+        line: usize,
+        column: usize,
+    },
+    /// The editor's manifest applied as a server-side dry run, or diffed against the live
+    /// objects (`kubectl apply --dry-run=server -f -`, `kubectl diff -f -`); shown in the
+    /// terminal, changing nothing (not a step).
+    Try { yaml: String, diff: bool },
     /// An object clicked on the map: its description and YAML (read only; not a step).
     Inspect {
         kind: String,
@@ -171,6 +185,10 @@ pub struct Reply {
     pub applied: Option<(bool, String)>,
     /// For `Inspect`.
     pub inspection: Option<Inspection>,
+    /// For `Lint`.
+    pub problems: Option<Vec<assist::Problem>>,
+    /// For `Assist`.
+    pub assist: Option<assist::Assist>,
     /// For `Open`: the session the link held, or why it could not be read.
     pub opened: Option<Result<Saved, String>>,
     /// For `Link`.
@@ -257,6 +275,21 @@ impl Engine {
                 reply.shown.push(Shown::bare(s.interrupt()));
             }
             Request::Complete { line } => reply.completion = Some(s.complete(&line)),
+            Request::Lint { text } => reply.problems = Some(assist::lint(s, &text)),
+            Request::Assist { text, line, column } => {
+                reply.assist = Some(assist::assist(s, &text, line, column));
+            }
+            Request::Try { yaml, diff } => {
+                let args: &[&str] = if diff {
+                    &["diff", "-f", "-"]
+                } else {
+                    &["apply", "--dry-run=server", "-f", "-"]
+                };
+                reply.shown.push(Shown {
+                    command: Some(format!("# kubectl {} (from the editor)", args.join(" "))),
+                    output: s.kubectl(args, Some(&yaml)),
+                });
+            }
             Request::Inspect {
                 kind,
                 namespace,

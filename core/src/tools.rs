@@ -237,6 +237,20 @@ pub fn yaml(
     call("yaml", &(text, duplicates))
 }
 
+/// Where each field of each document of `text` is (`kubarium_tools::yaml::positions`).
+pub fn yaml_positions(
+    text: &str,
+) -> Option<Result<Vec<kubarium_tools::yaml::Positions>, kubarium_tools::yaml::YamlError>> {
+    call("yaml_positions", &text)
+}
+
+/// The fields an object may have at a path of a schema (`kubarium_tools::explain::fields`).
+pub fn explain_fields(
+    request: &kubarium_tools::explain::Request,
+) -> Option<Vec<kubarium_tools::explain::Field>> {
+    call::<_, Option<_>>("explain_fields", request).flatten()
+}
+
 /// A file of the data a fresh cluster is built from (`kubarium_tools::bootstrap`); None
 /// when the tools are not loaded.
 pub fn bootstrap_file(name: &str) -> Option<String> {

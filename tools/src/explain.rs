@@ -25,6 +25,83 @@ pub fn render(r: &Request) -> String {
     .output(&r.schema, &r.path, &[])
 }
 
+/// A field as an editor offers it: its name, its type as explain shows it, whether it is
+/// required, its description, and the values it takes where the schema lists them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub required: bool,
+    pub description: String,
+    pub values: Vec<String>,
+}
+
+/// The fields an object may have at `r.path` (sequences' items entered on the way, one
+/// segment a map's key), sorted by name; None when the path leads nowhere.
+pub fn fields(r: &Request) -> Option<Vec<Field>> {
+    let doc = serde_json::json!({"components": {"schemas": r.schemas}});
+    let d = Doc {
+        doc: &doc,
+        recursive: false,
+    };
+    let at = d.reach(&r.schema, &r.path, 0)?;
+    let mut out = vec![];
+    d.collect(at, &mut out, 0);
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.dedup_by(|a, b| a.name == b.name);
+    Some(out)
+}
+
+/// The values a description names for its field: `One of Always, Never, IfNotPresent.`,
+/// `Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer.`, `Supports
+/// "TCP", "UDP", and "SCTP".`
+fn described_values(description: &str) -> Vec<String> {
+    const LEADS: [&str; 5] = [
+        "One of ",
+        "one of ",
+        "Valid values are ",
+        "Valid options are ",
+        "Supports ",
+    ];
+    let Some(rest) = LEADS
+        .iter()
+        .find_map(|lead| description.split_once(lead).map(|(_, r)| r))
+    else {
+        return vec![];
+    };
+    let list = rest
+        .split(". ")
+        .next()
+        .unwrap_or(rest)
+        .trim_end_matches('.');
+    let words: Vec<String> = list
+        .split(',')
+        .flat_map(|w| w.split(" or "))
+        .flat_map(|w| w.split(" and "))
+        .map(|w| {
+            w.trim()
+                .trim_start_matches("and ")
+                .trim_start_matches("or ")
+        })
+        .map(|w| {
+            w.trim_matches(|c| c == '"' || c == '`' || c == '\'')
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let plain = |w: &String| {
+        w.len() <= 40
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+    };
+    if words.len() >= 2 && words.iter().all(plain) {
+        words
+    } else {
+        vec![]
+    }
+}
+
 /// Wraps `s` at `limit` columns as go-wordwrap's WrapString does: only at spaces, long
 /// words overflow, existing line breaks stay.
 fn wrap(limit: usize, s: &str) -> String {
@@ -237,6 +314,74 @@ impl Doc<'_> {
         out
     }
 
+    /// The schema `path` leads to from `schema` (resolved), following refs, allOf,
+    /// sequences' items and (consuming a segment, the key) maps' values.
+    fn reach<'s>(&'s self, schema: &'s Value, path: &[String], depth: usize) -> Option<&'s Value> {
+        if depth > 64 {
+            return None;
+        }
+        let s = self.resolved(schema);
+        let Some((first, rest)) = path.split_first() else {
+            return Some(s);
+        };
+        if let Some(sub) = s["properties"].get(first.as_str()) {
+            return self.reach(sub, rest, depth + 1);
+        }
+        if s.get("items").is_some_and(|i| !i.is_null()) {
+            return self.reach(&s["items"], path, depth + 1);
+        }
+        if s["additionalProperties"].is_object() {
+            return self.reach(&s["additionalProperties"], rest, depth + 1);
+        }
+        s["allOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|sub| self.reach(sub, path, depth + 1))
+    }
+
+    /// The fields of an object schema (through allOf and sequences' items).
+    fn collect(&self, schema: &Value, out: &mut Vec<Field>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        let s = self.resolved(schema);
+        if let Some(props) = s["properties"].as_object() {
+            for (name, field) in props {
+                let description = self.description(field).trim().to_string();
+                let kind = self.type_guess(field);
+                let mut values: Vec<String> = self.resolved(field)["enum"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect();
+                if values.is_empty() {
+                    values = if kind == "boolean" {
+                        vec!["true".into(), "false".into()]
+                    } else {
+                        described_values(&description)
+                    };
+                }
+                out.push(Field {
+                    name: name.clone(),
+                    required: s["required"]
+                        .as_array()
+                        .is_some_and(|r| r.iter().any(|x| x == name.as_str())),
+                    kind,
+                    description,
+                    values,
+                });
+            }
+        }
+        for sub in s["allOf"].as_array().into_iter().flatten() {
+            self.collect(sub, out, depth + 1);
+        }
+        if s.get("items").is_some_and(|i| !i.is_null()) {
+            self.collect(&s["items"], out, depth + 1);
+        }
+    }
+
     /// Follows `path` from `schema`, then prints what it reaches (empty when a field on
     /// the way does not exist).
     fn output(&self, schema: &Value, path: &[String], history: &[String]) -> String {
@@ -293,6 +438,24 @@ impl Doc<'_> {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn values_named_in_descriptions() {
+        let v = super::described_values;
+        assert_eq!(
+            v("Image pull policy. One of Always, Never, IfNotPresent. Defaults to Always."),
+            ["Always", "Never", "IfNotPresent"]
+        );
+        assert_eq!(
+            v("Defaults to ClusterIP. Valid options are ExternalName, ClusterIP, NodePort, and LoadBalancer. More"),
+            ["ExternalName", "ClusterIP", "NodePort", "LoadBalancer"]
+        );
+        assert_eq!(
+            v("The protocol. Supports \"TCP\", \"UDP\", and \"SCTP\". Default is TCP."),
+            ["TCP", "UDP", "SCTP"]
+        );
+        assert!(v("One of the containers must be ready for the pod to start.").is_empty());
+    }
 
     #[test]
     fn wraps_as_go_wordwrap() {

@@ -91,6 +91,8 @@ pub fn call(name: &str, request: &str) -> String {
         "startup" => answer(request, programs::startup),
         "webhook_configuration" => answer(request, webhook_configuration::validate),
         "yaml" => answer(request, yaml::decode),
+        "yaml_positions" => answer(request, yaml::positions),
+        "explain_fields" => answer(request, explain::fields),
         "ps" => answer(request, ps::run),
         "request_loop" => answer(request, |argv: &Vec<String>| ps::request_loop(argv)),
         "debug" => answer(request, debug::plan),

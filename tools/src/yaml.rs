@@ -235,6 +235,86 @@ pub fn documents_with(text: &str, duplicates: DuplicateKeys) -> Result<Vec<Value
     Ok(docs)
 }
 
+/// The fields of one document and where each is: (path, line, column).
+pub type Positions = Vec<(String, usize, usize)>;
+
+/// Where each field of each document of `text` is, as Kubernetes names fields in its
+/// errors (`spec.containers[0].image`): a mapping key's position, or a sequence item's,
+/// 1-based (line, column). What an editor needs to put the server's errors on their line.
+pub fn positions(text: &String) -> Result<Vec<Positions>, YamlError> {
+    /// A collection being read: a mapping (and the key whose value comes next) or a
+    /// sequence (and the index of its next item).
+    enum Open {
+        Map { path: String, key: Option<String> },
+        Seq { path: String, next: usize },
+    }
+    let mut parser = libyaml::Parser::new(text.as_bytes());
+    let mut docs = vec![];
+    let mut fields = vec![];
+    let mut stack: Vec<Open> = vec![];
+    let at = |m: libyaml::Mark| {
+        let n = |v: u64| usize::try_from(v).unwrap_or(usize::MAX - 1) + 1;
+        (n(m.line), n(m.column))
+    };
+    loop {
+        let (event, mark) = parser.next()?;
+        // The path of a value starting here (recording a sequence item's position), or
+        // None when this scalar is a key.
+        let value_path = |stack: &mut Vec<Open>, fields: &mut Vec<(String, usize, usize)>| {
+            match stack.last_mut() {
+                None => Some(String::new()),
+                Some(Open::Map { path, key }) => key.take().map(|k| join(path, &k)),
+                Some(Open::Seq { path, next }) => {
+                    let p = format!("{path}[{next}]");
+                    *next += 1;
+                    let (l, c) = at(mark);
+                    fields.push((p.clone(), l, c));
+                    Some(p)
+                }
+            }
+        };
+        match event {
+            libyaml::Event::StreamEnd => break,
+            libyaml::Event::DocumentStart => stack.clear(),
+            libyaml::Event::DocumentEnd => docs.push(std::mem::take(&mut fields)),
+            libyaml::Event::Scalar { value, .. } => {
+                if value_path(&mut stack, &mut fields).is_none() {
+                    if let Some(Open::Map { path, key }) = stack.last_mut() {
+                        let (l, c) = at(mark);
+                        fields.push((join(path, &value), l, c));
+                        *key = Some(value);
+                    }
+                }
+            }
+            libyaml::Event::Alias { .. } => {
+                let _ = value_path(&mut stack, &mut fields);
+            }
+            libyaml::Event::MappingStart { .. } | libyaml::Event::SequenceStart { .. } => {
+                // A collection as a key has no field path; its contents are skipped.
+                let path = value_path(&mut stack, &mut fields).unwrap_or_else(|| "?".into());
+                stack.push(match event {
+                    libyaml::Event::MappingStart { .. } => Open::Map { path, key: None },
+                    _ => Open::Seq { path, next: 0 },
+                });
+            }
+            libyaml::Event::CollectionEnd => {
+                stack.pop();
+            }
+            libyaml::Event::Other => {}
+        }
+    }
+    Ok(docs)
+}
+
+/// A field's path under `path` (`spec` + `containers` -> `spec.containers`).
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
 /// The few calls into `unsafe-libyaml` (libyaml 0.2.5 translated to Rust, the parser
 /// under serde_yaml), wrapped so that the rest of the module is safe code.
 mod libyaml {
@@ -1465,6 +1545,17 @@ fn go_sharp_v(go: &Go, top: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_name_fields_as_kubernetes_does() {
+        let text = "kind: Pod\nspec:\n  containers:\n  - name: web\n    imagee: nginx\n---\nkind: Service\n".to_string();
+        let docs = positions(&text).unwrap();
+        assert_eq!(docs.len(), 2);
+        let find = |d: usize, p: &str| docs[d].iter().find(|f| f.0 == p).map(|f| (f.1, f.2));
+        assert_eq!(find(0, "spec.containers[0]"), Some((4, 5)));
+        assert_eq!(find(0, "spec.containers[0].imagee"), Some((5, 5)));
+        assert_eq!(find(1, "kind"), Some((7, 1)));
+    }
     use serde_json::json;
 
     fn one(text: &str) -> Value {

@@ -226,10 +226,18 @@ impl ApiServer {
                 return self.pod_exec(target, &req.query, stdin, attach, kubelets);
             }
         }
-        match self.route(req) {
+        // A dry run leaves no trace, not even in the random numbers the next request gets
+        // (its UID, a generated name): what the learner tries out must not change the
+        // cluster they go on with.
+        let rng = (req.param("dryRun").is_some()).then(|| self.rng.clone());
+        let response = match self.route(req) {
             Ok(r) => r,
             Err(e) => Response::error(&e),
+        };
+        if let Some(rng) = rng {
+            self.rng = rng;
         }
+        response
     }
 
     fn route(&mut self, req: &Request) -> Result<Response, ApiError> {

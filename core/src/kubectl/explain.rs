@@ -9,6 +9,7 @@ use super::flags::Parsed;
 use super::{fail, resource_type, Ctx};
 use crate::apiserver::request::Request;
 use crate::apiserver::resources::Resource;
+use crate::cluster::Cluster;
 use crate::command::{CmdResult, Output};
 
 /// The group-version-kind the document's paths give resource `r`.
@@ -75,47 +76,9 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
             }
         }
     }
-    let mut client = client::connect(ctx.cluster);
-    let index = match client.send(Request::get("/openapi/v3")).into_result() {
-        Ok(v) => v,
-        Err(e) => return fail(e.kubectl_message()),
-    };
-    let gv = if r.group.is_empty() {
-        format!("api/{}", r.version)
-    } else {
-        format!("apis/{}/{}", r.group, r.version)
-    };
-    let Some(url) = index["paths"][&gv]["serverRelativeURL"].as_str() else {
-        return fail(format!(
-            "error: couldn't find resource for \"{}\"",
-            gvr_string(r.group, r.version, r.plural)
-        ));
-    };
-    let url = url.split('?').next().unwrap_or(url).to_string();
-    let doc = match client.send(Request::get(url)).into_result() {
-        Ok(v) => v,
-        Err(e) => return fail(e.kubectl_message()),
-    };
-    let Some(gvk) = gvk_of(&doc, r) else {
-        return fail(format!(
-            "error: GVR ({}) not found in OpenAPI schema",
-            gvr_string(r.group, r.version, r.plural)
-        ));
-    };
-    let schema = doc["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .find(|(_, s)| {
-            s["x-kubernetes-group-version-kind"]
-                .as_array()
-                .is_some_and(|l| l.contains(&gvk))
-        });
-    let Some((_, schema)) = schema else {
-        return fail(format!(
-            "error: GVK {} not found in OpenAPI schema",
-            gvk_go(&gvk)
-        ));
+    let (gvk, schema, schemas) = match served_schema(ctx.cluster, r) {
+        Ok(found) => found,
+        Err(e) => return fail(e),
     };
     // The header is out before the template finds out whether the field exists.
     let mut header = String::new();
@@ -130,8 +93,8 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
     // What the schema refers to, for the renderer loaded after the first paint (the
     // browser loads it before any command runs).
     let request = kubarium_tools::explain::Request {
-        schemas: reachable(&doc, schema),
-        schema: schema.clone(),
+        schemas,
+        schema,
         path: path.clone(),
         recursive: p.on("recursive"),
     };
@@ -149,6 +112,58 @@ pub fn run(p: &Parsed, ctx: &mut Ctx<'_>) -> CmdResult {
         };
     }
     CmdResult::ok(format!("{header}{body}\n"))
+}
+
+/// Kind `r`'s schema as the server's OpenAPI v3 document has it, with its
+/// group-version-kind and the schemas it refers to (what `explain` and the editor read).
+pub fn served_schema(
+    cluster: &mut Cluster,
+    r: &Resource,
+) -> Result<(Value, Value, serde_json::Map<String, Value>), String> {
+    let mut client = client::connect(cluster);
+    let index = client
+        .send(Request::get("/openapi/v3"))
+        .into_result()
+        .map_err(|e| e.kubectl_message())?;
+    let gv = if r.group.is_empty() {
+        format!("api/{}", r.version)
+    } else {
+        format!("apis/{}/{}", r.group, r.version)
+    };
+    let Some(url) = index["paths"][&gv]["serverRelativeURL"].as_str() else {
+        return Err(format!(
+            "error: couldn't find resource for \"{}\"",
+            gvr_string(r.group, r.version, r.plural)
+        ));
+    };
+    let url = url.split('?').next().unwrap_or(url).to_string();
+    let doc = client
+        .send(Request::get(url))
+        .into_result()
+        .map_err(|e| e.kubectl_message())?;
+    let Some(gvk) = gvk_of(&doc, r) else {
+        return Err(format!(
+            "error: GVR ({}) not found in OpenAPI schema",
+            gvr_string(r.group, r.version, r.plural)
+        ));
+    };
+    let schema = doc["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find(|(_, s)| {
+            s["x-kubernetes-group-version-kind"]
+                .as_array()
+                .is_some_and(|l| l.contains(&gvk))
+        });
+    let Some((_, schema)) = schema else {
+        return Err(format!(
+            "error: GVK {} not found in OpenAPI schema",
+            gvk_go(&gvk)
+        ));
+    };
+    let schemas = reachable(&doc, schema);
+    Ok((gvk, schema.clone(), schemas))
 }
 
 /// The schemas of a document that `schema` refers to, directly or through others.
