@@ -208,6 +208,78 @@ test('kubectl get -w streams rows until Ctrl-C; kubectl edit opens the YAML pane
   }
 });
 
+test('the editor: vi pod.yaml with vi keys, a mistake marked at its line as it is typed, completion and documentation from the schema, :wq saves, then dry run, diff and apply', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl run web --image=nginx --dry-run=client -o yaml > pod.yaml');
+    await run(page, 'vi pod.yaml');
+    const area = page.locator('.yaml-panel.editing .code-text textarea');
+    await area.waitFor();
+    await area.focus();
+    // vi starts in Normal mode: / finds, i inserts, and the mistake is marked as typed.
+    await page.keyboard.type('/image:');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('i');
+    await page.keyboard.type('x');
+    await page.locator('.gutter .problem').waitFor();
+    assert.equal(await page.locator('.gutter .problem').innerText(), '●9'.replace('●', ''));
+    assert.equal(await page.locator('.problems').innerText(), 'Line 9, column 5 unknown field "spec.containers[0].ximage"');
+    assert.equal(await page.locator('.code-status .vi-line').innerText(), '-- INSERT --');
+    await page.screenshot({ path: path.join(shots, 'editor-problem.png') });
+    // Esc steps back onto the x, and x deletes it: the problem goes.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('x');
+    await page.locator('.problems').waitFor({ state: 'detached' });
+    // o opens a line in the container; what the schema allows there is offered.
+    await page.keyboard.type('/name: web');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('o');
+    await page.keyboard.type('imagePu');
+    await page.locator('.completion li.selected >> text=imagePullPolicy').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('IfN');
+    await page.locator('.completion li.selected >> text=IfNotPresent').waitFor();
+    await page.screenshot({ path: path.join(shots, 'editor-completion.png') });
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    const saved = await area.inputValue();
+    assert.match(saved, /\n    imagePullPolicy: IfNotPresent\n/);
+    // The mouse resting on a key shows its documentation.
+    const lines = saved.split('\n');
+    const at = lines.findIndex((l) => l.includes('imagePullPolicy'));
+    const box = await page.locator('.code-text').boundingBox();
+    const ch = (await page.locator('.ruler').boundingBox()).width / 10;
+    await page.mouse.move(box.x + 8 + ch * 7, box.y + 8 + 18 * at + 9);
+    await page.locator('.field-doc.hover >> text=Image pull policy.').waitFor();
+    await page.screenshot({ path: path.join(shots, 'editor-docs.png') });
+    // :q refuses to lose the change; :wq writes the file.
+    await page.keyboard.type(':q');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.code-status .vi-line').innerText(), 'E37: No write since last change (add ! to override)');
+    await page.keyboard.type(':wq');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.yaml-panel:not(.editing)');
+    await run(page, 'grep -c "imagePullPolicy: IfNotPresent" pod.yaml');
+    await page.waitForFunction(() => /grep -c .*\n1\n/.test(document.querySelector('.screen').innerText));
+    // The manifest panel: a dry run and a diff change nothing; apply creates.
+    await page.click('button.try >> text=Dry run');
+    await page.waitForSelector('text=pod/web created (server dry run)');
+    await run(page, 'kubectl apply -f pod.yaml');
+    await page.waitForSelector('text=pod/web created');
+    await page.fill('.yaml-panel .code-text textarea', saved.replace('image: nginx\n', 'image: nginx:1.27\n'));
+    await page.click('button.try >> text=Diff');
+    await page.waitForFunction(() => /\n\+\s+- image: nginx:1\.27\n/.test(document.querySelector('.screen').innerText));
+    await page.screenshot({ path: path.join(shots, 'editor-diff.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
 test('ssh to node01: its prompt, a static pod from its manifests directory, its kubelet under systemctl, and crictl on the control plane', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();
@@ -274,7 +346,7 @@ test('vi opens a node file in the editor panel and saving writes it; a powered-o
     await page.waitForSelector('.yaml-panel.editing textarea');
     const text = await page.inputValue('.yaml-panel.editing textarea');
     assert.match(text, /- kube-scheduler/);
-    assert.equal(await page.locator('.yaml-panel.editing .yaml-status').innerText(), 'Save writes the file on controlplane; Cancel (or Ctrl-C in the terminal) closes the editor without saving.');
+    assert.equal(await page.locator('.yaml-panel.editing .yaml-file').innerText(), '/etc/kubernetes/manifests/kube-scheduler.yaml · on controlplane · Save or :wq writes it · Cancel, :q! or Ctrl-C in the terminal leaves it unsaved');
     await page.fill('.yaml-panel.editing textarea', text.replace('- --leader-elect=true', '- --leader-elect=true\n    - --v=2'));
     await page.screenshot({ path: path.join(shots, 'vi.png') });
     await page.click('.yaml-panel.editing button.apply');

@@ -141,6 +141,7 @@ pub fn app() -> Html {
                         if layout.editor_open {
                             <EditorPanel manifest={state.manifest.clone()} status={state.manifest_status.clone()}
                                 edit={state.edit.clone()} editor={cluster.editing.as_ref().and_then(|e| e.editor.clone())}
+                                problems={state.problems.clone()} assist={state.assist.clone()} hover={state.hover.clone()}
                                 dispatch={dispatch.clone()} />
                         }
                     </aside>

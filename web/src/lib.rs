@@ -5,6 +5,7 @@
 
 pub mod app;
 mod components;
+mod editor;
 mod engine;
 mod line_editor;
 mod link;

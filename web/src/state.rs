@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use kubarium_core::clock::Millis;
+use kubarium_core::playground::assist::{Assist, Problem};
 use kubarium_core::playground::{Inspection, Reply, Request, Saved, State, Step};
 use kubarium_core::view::ClusterView;
 use yew::Reducible;
@@ -113,6 +114,18 @@ pub enum Action {
     EditInput(String),
     /// The editor of `kubectl edit` or `vi` closes: saving its text (true) or not.
     EditDone(bool),
+    /// The editor's text, checked by the cluster (its problems shown at their lines).
+    Lint,
+    /// The schema's help at a 1-based line and column of the editor's text: for the
+    /// cursor, or (`hover`) for the mouse.
+    Assist {
+        line: usize,
+        column: usize,
+        hover: bool,
+    },
+    /// The editor's text tried as a server-side dry run, or diffed (true) with the live
+    /// objects, in the terminal.
+    Try(bool),
     /// A fresh cluster (the page asked the learner first).
     Reset,
     Toggle(Panel),
@@ -161,6 +174,11 @@ pub struct Playground {
     pub manifest_status: Option<(bool, String)>,
     /// While `kubectl edit` or `vi` waits: its file and the text in the editor.
     pub edit: Option<Rc<(String, String)>>,
+    /// The problems the cluster found in the editor's text, and the text they are of.
+    pub problems: Rc<(String, Vec<Problem>)>,
+    /// The schema's help where the editor's cursor is, and where the mouse rests.
+    pub assist: Option<Rc<Assist>>,
+    pub hover: Option<Rc<Assist>>,
     /// The line Tab completed, numbered so the prompt takes each one once.
     pub completion: Option<(u32, String)>,
     pub inspector: Option<Inspector>,
@@ -195,6 +213,9 @@ impl Playground {
             manifest: Rc::new(crate::components::editor_panel::EXAMPLE.to_string()),
             manifest_status: None,
             edit: None,
+            problems: Rc::default(),
+            assist: None,
+            hover: None,
             completion: None,
             inspector: None,
             share: None,
@@ -381,6 +402,37 @@ impl Playground {
         self.manifest_status = reply.applied;
     }
 
+    /// The text in the editor panel: the file an editor has open, else the manifest.
+    pub fn editor_text(&self) -> &str {
+        self.edit
+            .as_ref()
+            .map_or(self.manifest.as_str(), |e| e.1.as_str())
+    }
+
+    fn lint(&mut self) {
+        let text = self.editor_text().to_string();
+        let problems = self
+            .send(&Request::Lint { text: text.clone() })
+            .and_then(|r| r.problems)
+            .unwrap_or_default();
+        self.problems = Rc::new((text, problems));
+    }
+
+    fn assist(&mut self, line: usize, column: usize, hover: bool) {
+        let text = self.editor_text().to_string();
+        let Some(assist) = self
+            .send(&Request::Assist { text, line, column })
+            .and_then(|r| r.assist)
+        else {
+            return;
+        };
+        if hover {
+            self.hover = Some(Rc::new(assist));
+        } else {
+            self.assist = Some(Rc::new(assist));
+        }
+    }
+
     fn interrupt(&mut self, line: String) {
         if self.edit.is_some() {
             self.scrollback().push("out", "^C\n");
@@ -492,6 +544,17 @@ impl Reducible for Playground {
                 let text = s.edit.as_ref().map(|e| e.1.clone());
                 s.close_editor(text.filter(|_| save));
             }
+            Action::Lint if s.started && !s.stopped => s.lint(),
+            Action::Assist {
+                line,
+                column,
+                hover,
+            } if s.started && !s.stopped => s.assist(line, column, hover),
+            Action::Try(diff) if s.started && !s.stopped => {
+                let yaml = s.editor_text().to_string();
+                s.send(&Request::Try { yaml, diff });
+            }
+            Action::Lint | Action::Assist { .. } | Action::Try(_) => {}
             Action::Reset => s.reset(),
             Action::Toggle(panel) => {
                 let open = match panel {

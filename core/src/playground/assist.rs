@@ -34,6 +34,8 @@ pub struct Assist {
     pub candidates: Vec<String>,
     /// The word before the cursor that a candidate replaces.
     pub prefix: String,
+    /// The candidates are values (after `key: `), not keys.
+    pub at_value: bool,
 }
 
 /// Every problem in `text`, in order of line.
@@ -333,6 +335,7 @@ pub fn assist(s: &mut Session, text: &str, line: usize, column: usize) -> Assist
     let in_value = line_shape
         .as_ref()
         .is_some_and(|sh| sh.key.is_some() && column > sh.content + sh.key.map_or(0, str::len));
+    assist.at_value = in_value;
     assist.prefix = typed
         .rsplit([' ', '-', ':'])
         .next()

@@ -1,6 +1,7 @@
 //! The page's parts: function components that draw a slice of the one state
 //! (`state.rs`) and dispatch actions.
 
+pub mod code_editor;
 pub mod editor_panel;
 pub mod header;
 pub mod inspector;
