@@ -22,6 +22,15 @@ pub enum Health {
 }
 
 impl Health {
+    /// Every health, in the order of [`NodeView::counts`].
+    pub const ALL: [Health; 5] = [
+        Health::Running,
+        Health::Starting,
+        Health::Failing,
+        Health::Terminating,
+        Health::Done,
+    ];
+
     pub fn class(self) -> &'static str {
         match self {
             Health::Running => "running",
@@ -64,14 +73,22 @@ pub struct NodeView {
     /// Conditions that say something is wrong (MemoryPressure, DiskPressure, PIDPressure,
     /// NetworkUnavailable).
     pub problems: Vec<String>,
+    /// Its pods (in a summarized view, only the control plane's static pods).
     pub pods: Vec<PodView>,
+    /// How many of its pods are in each [`Health`] (in the order of `Health::ALL`).
+    pub counts: [u32; 5],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ClusterView {
     pub nodes: Vec<NodeView>,
-    /// Pods no node has (yet).
+    /// Pods no node has (yet); in a summarized view only the first [`PENDING_SHOWN`].
     pub pending: Vec<PodView>,
+    /// How many pods no node has.
+    pub pending_total: usize,
+    /// Too large a cluster to list every pod (more than [`DETAIL_NODES`] nodes or
+    /// [`DETAIL_PODS`] pods): nodes carry their pods' counts only.
+    pub summarized: bool,
     /// The control plane's components (etcd, API server, controller manager, scheduler)
     /// as their static pods report them.
     pub control_plane: Vec<ComponentView>,
@@ -84,6 +101,12 @@ pub struct ComponentView {
     pub status: String,
     pub health: Health,
 }
+
+/// The most nodes and pods a view lists one by one; beyond either it is summarized.
+pub const DETAIL_NODES: usize = 50;
+pub const DETAIL_PODS: usize = 1500;
+/// The pending pods a summarized view lists.
+pub const PENDING_SHOWN: usize = 100;
 
 /// The control plane's components, by their static pods' `component` label.
 const COMPONENTS: [&str; 4] = [
@@ -207,41 +230,63 @@ pub fn cluster_view(cluster: &Cluster) -> ClusterView {
             taints,
             problems,
             pods: vec![],
+            counts: [0; 5],
         });
     }
+    let index: std::collections::HashMap<String, usize> = view
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.clone(), i))
+        .collect();
+    let pods = stored(api, resources::pods());
+    view.summarized = view.nodes.len() > DETAIL_NODES || pods.len() > DETAIL_PODS;
     let mut parents = vec![];
-    for p in stored(api, resources::pods()) {
+    for p in pods {
         let (status, ready, _) = pod_status(&p, now);
-        let namespace = p["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let pv = PodView {
-            system: namespace == "kube-system",
-            owners: owners(api, &p, &mut parents),
-            namespace,
+        let health = health(&status, &p);
+        let node = index
+            .get(p["spec"]["nodeName"].as_str().unwrap_or(""))
+            .and_then(|&i| view.nodes.get_mut(i));
+        let namespace = p["metadata"]["namespace"].as_str().unwrap_or("");
+        let system = namespace == "kube-system";
+        // A summarized view lists the control plane's static pods (its strip reads them)
+        // and the first pending pods; it counts the rest.
+        let listed = !view.summarized
+            || match &node {
+                Some(n) => system && n.roles.contains("control-plane"),
+                None => view.pending.len() < PENDING_SHOWN,
+            };
+        let pv = listed.then(|| PodView {
+            system,
+            owners: if view.summarized {
+                vec![]
+            } else {
+                owners(api, &p, &mut parents)
+            },
+            namespace: namespace.to_string(),
             name: p["metadata"]["name"].as_str().unwrap_or("").to_string(),
-            health: health(&status, &p),
+            health,
             status,
             ready,
+        });
+        let Some(n) = node else {
+            view.pending_total += 1;
+            view.pending.extend(pv);
+            continue;
         };
-        let node = p["spec"]["nodeName"].as_str().unwrap_or("");
-        match view.nodes.iter_mut().find(|n| n.name == node) {
-            Some(n) => {
-                if !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
-                    n.cpu.0 = n.cpu.0.saturating_add(milli_to_i64(
-                        crate::quantity::pod_total(&p, "requests", "cpu"),
-                        1,
-                    ));
-                    n.memory.0 = n.memory.0.saturating_add(milli_to_i64(
-                        crate::quantity::pod_total(&p, "requests", "memory"),
-                        1000,
-                    ));
-                }
-                n.pods.push(pv)
-            }
-            None => view.pending.push(pv),
+        n.counts[Health::ALL.iter().position(|h| *h == health).unwrap_or(0)] += 1;
+        if !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed")) {
+            n.cpu.0 = n.cpu.0.saturating_add(milli_to_i64(
+                crate::quantity::pod_total(&p, "requests", "cpu"),
+                1,
+            ));
+            n.memory.0 = n.memory.0.saturating_add(milli_to_i64(
+                crate::quantity::pod_total(&p, "requests", "memory"),
+                1000,
+            ));
         }
+        n.pods.extend(pv);
     }
     // A node's pods by owner (a Deployment's together), the system's last.
     for n in &mut view.nodes {

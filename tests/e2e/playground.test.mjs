@@ -729,6 +729,34 @@ test('the map: the control plane strip turns red when the scheduler\'s manifest 
   }
 });
 
+test('a large cluster: past 50 nodes the map shows a tile per node with its pods by health and the totals, draws only the rows in view, and a tile opens its node', async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubarium node add --count 117');
+    await page.waitForSelector('text=117 nodes (node03 to node119) joined the cluster');
+    await run(page, 'kubectl create deployment web --image=nginx --replicas=40; sleep 60');
+    await page.waitForFunction(() => /120 nodes \(120 Ready\) · \d+ pods on nodes: \d+ running/.test(document.querySelector('.fleet-totals')?.innerText || ''), null, { timeout: 60000 });
+    const totals = await page.locator('.fleet-totals').innerText();
+    assert.match(totals, /^120 nodes \(120 Ready\) · \d+ pods on nodes: \d+ running$/);
+    // Only the rows in view (and a few more) are drawn.
+    const drawn = await page.locator('.fleet .tile').count();
+    assert.ok(drawn > 0 && drawn < 120, `${drawn} tiles drawn`);
+    await page.screenshot({ path: path.join(shots, 'map-large.png') });
+    await page.locator('.map-panel').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+    await page.locator('.tile[data-node="node99"]').waitFor();
+    await page.click('.tile[data-node="node99"]');
+    await page.waitForSelector('.inspector-title >> text=node/node99');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
 test('share by link: a link made opens the same cluster in a fresh browser; damaged, cut, oversized and hostile links say why and lose nothing; a stored link from an earlier release still opens', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();

@@ -11,11 +11,15 @@ const CONSOLE_USAGE: &str =
     "Kubarium's console: what a cloud console does with the cluster's machines.
 
 Usage:
-  kubarium node add              add a worker, joined with kubeadm join (node03, node04, ...)
+  kubarium node add [--count N]  add a worker (or N, up to 5000), joined with kubeadm join (node03, ...)
   kubarium node poweroff NAME    power machine NAME off
   kubarium node poweron NAME     power machine NAME on
   kubarium node reboot NAME      power machine NAME off and on again
 ";
+
+/// The most workers one `kubarium node add --count` adds (Kubernetes' published limit is
+/// 5,000 nodes a cluster).
+const MAX_ADDED: usize = 5000;
 
 fn not_yet(out: &mut Output, what: &str) -> i32 {
     out.err(format!("error: {what} is not supported in Kubarium yet\n"));
@@ -58,6 +62,25 @@ pub fn console(cluster: &mut Cluster, args: &[String], out: &mut Output) -> i32 
         ["node", "add"] => {
             let name = cluster.add_worker();
             out.out(format!("{name} joined the cluster\n"));
+            return 0;
+        }
+        ["node", "add", "--count", n] => {
+            let count = match n.parse::<usize>() {
+                Ok(c @ 1..=MAX_ADDED) => c,
+                _ => {
+                    out.err(format!(
+                        "kubarium: --count must be a number from 1 to {MAX_ADDED}, not \"{n}\"\n"
+                    ));
+                    return 1;
+                }
+            };
+            let names: Vec<String> = (0..count).map(|_| cluster.add_worker()).collect();
+            let said = match names.as_slice() {
+                [one] => one.clone(),
+                [first, .., last] => format!("{} nodes ({first} to {last})", names.len()),
+                [] => String::new(),
+            };
+            out.out(format!("{said} joined the cluster\n"));
             return 0;
         }
         ["node", "poweroff", name] => cluster.power_off(name, false).map(|()| "powered off"),

@@ -6,8 +6,11 @@
 use std::rc::Rc;
 
 use kubarium_core::view::{ClusterView, NodeView, PodView};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use super::fleet::{fleet, totals, Viewport};
 use crate::state::{Action, Target};
 
 const CARD_W: i32 = 232;
@@ -290,11 +293,61 @@ pub struct Props {
 #[function_component(MapPanel)]
 pub fn map_panel(p: &Props) -> Html {
     let v = &p.view;
+    // For a large cluster's tiles: the part of the panel in view, measured after each
+    // drawing and on scrolling.
+    let panel = use_node_ref();
+    let tiles = use_node_ref();
+    let viewport = use_state_eq(Viewport::default);
+    let measure = {
+        let panel = panel.clone();
+        let tiles = tiles.clone();
+        let viewport = viewport.clone();
+        move || {
+            let (Some(p), Some(t)) = (panel.cast::<HtmlElement>(), tiles.cast::<HtmlElement>())
+            else {
+                return;
+            };
+            viewport.set(Viewport {
+                top: f64::from(p.scroll_top()),
+                height: f64::from(p.client_height()),
+                width: f64::from(t.client_width()),
+                offset: f64::from(t.offset_top()),
+            });
+        }
+    };
+    {
+        let measure = measure.clone();
+        use_effect(measure);
+    }
+    // Scrolling: a listener of the panel's own (scroll events do not bubble to where Yew
+    // listens).
+    {
+        let panel = panel.clone();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(measure);
+            let element = panel.cast::<HtmlElement>();
+            if let Some(e) = &element {
+                let _ =
+                    e.add_event_listener_with_callback("scroll", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(e) = element {
+                    let _ = e.remove_event_listener_with_callback(
+                        "scroll",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     html! {
-        <section class="map-panel" aria-label="Cluster map">
+        <section class="map-panel" aria-label="Cluster map" ref={panel}>
             <h2>{"Cluster"}{ control_plane(v) }</h2>
             if v.nodes.is_empty() {
                 <p class="map-wait">{ if p.started { "No nodes." } else { "Starting the cluster…" } }</p>
+            } else if v.summarized {
+                <p class="fleet-totals" role="status">{ totals(v) }</p>
+                <div ref={tiles}>{ fleet(v, *viewport, &p.dispatch) }</div>
             } else {
                 <p class="sr-only">{ summary(v) }</p>
                 { view(v, &p.dispatch) }

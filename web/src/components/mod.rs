@@ -3,6 +3,7 @@
 
 pub mod code_editor;
 pub mod editor_panel;
+pub mod fleet;
 pub mod header;
 pub mod inspector;
 pub mod map;
