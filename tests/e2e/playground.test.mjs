@@ -587,6 +587,17 @@ test('the prompt edits as bash: Ctrl-R finds a command, Ctrl-A/E/W/K/U/Y and Alt
       return { name: (await (await fetch(link)).json()).short_name, icon: icon.headers.get('content-type') };
     });
     assert.deepEqual(manifest, { name: 'Kubarium', icon: 'image/svg+xml' });
+    // Tab as readline does it: the common part first, the list on a Tab after one that
+    // changed nothing.
+    await page.fill('#prompt', 'kubectl get no');
+    await page.press('#prompt', 'Tab');
+    await page.waitForFunction(() => document.querySelector('#prompt').value === 'kubectl get node');
+    await page.press('#prompt', 'Tab');
+    await page.waitForTimeout(200);
+    assert.ok(!(await page.locator('.screen').innerText()).includes('node  nodes'));
+    await page.press('#prompt', 'Tab');
+    await page.waitForSelector('text=node  nodes');
+    assert.equal(await page.inputValue('#prompt'), 'kubectl get node');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

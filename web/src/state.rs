@@ -97,8 +97,9 @@ pub enum Action {
     EngineLoaded(Result<(), String>),
     /// A line entered at the prompt.
     Enter(String),
-    /// Tab on this line.
-    Complete(String),
+    /// Tab on this line; `again` when the Tab before it changed nothing (the candidates
+    /// are listed then, as readline lists them).
+    Complete { line: String, again: bool },
     /// Ctrl-C with this much typed.
     Interrupt(String),
     /// Ctrl-L.
@@ -447,14 +448,14 @@ impl Playground {
         }
     }
 
-    fn complete(&mut self, line: String) {
+    fn complete(&mut self, line: String, again: bool) {
         let Some((completed, candidates)) = self
             .send(&Request::Complete { line: line.clone() })
             .and_then(|r| r.completion)
         else {
             return;
         };
-        if candidates.len() > 1 {
+        if candidates.len() > 1 && again {
             let echo = format!("{}{line}", self.cluster.prompt);
             self.scrollback().push("cmd", echo);
             self.scrollback()
@@ -517,7 +518,7 @@ impl Reducible for Playground {
             Action::Enter(_) if s.cluster.busy => {}
             Action::Enter(line) if !s.started => Rc::make_mut(&mut s.pending).push(line),
             Action::Enter(line) => s.run_line(line),
-            Action::Complete(line) => s.complete(line),
+            Action::Complete { line, again } => s.complete(line, again),
             Action::Interrupt(line) => s.interrupt(line),
             Action::ClearScreen => s.scrollback().clear(),
             Action::Tick if s.playing && !s.stopped => {

@@ -101,10 +101,18 @@ pub fn terminal(p: &Props) -> Html {
         });
     }
 
+    // The line as the last key, a Tab, found it (readline lists the candidates on a Tab
+    // that follows a Tab which changed nothing).
+    let tabbed: Rc<RefCell<Option<String>>> = use_mut_ref(|| None);
     let onkeydown = {
         let (input, editor, browsing) = (input.clone(), editor.clone(), browsing.clone());
         let (history, dispatch, busy) = (p.history.clone(), p.dispatch.clone(), p.busy);
         Callback::from(move |e: KeyboardEvent| {
+            let tab_before = if e.key() == "Shift" {
+                tabbed.borrow().clone()
+            } else {
+                tabbed.borrow_mut().take()
+            };
             let stroke = Keystroke {
                 key: e.key(),
                 code: e.code(),
@@ -165,7 +173,10 @@ pub fn terminal(p: &Props) -> Html {
                 // Shift-Tab leaves the terminal, as keyboard users expect.
                 (_, "Tab") if !e.shift_key() => {
                     e.prevent_default();
-                    dispatch.emit(Action::Complete(value()));
+                    let line = value();
+                    let again = tab_before.as_ref() == Some(&line);
+                    *tabbed.borrow_mut() = Some(line.clone());
+                    dispatch.emit(Action::Complete { line, again });
                 }
                 (true, "c") => {
                     e.prevent_default();
