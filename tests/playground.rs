@@ -591,3 +591,61 @@ fn dry_runs_and_diffs_from_the_editor_change_nothing() {
     assert_eq!(tried, plain);
     assert_eq!(state, plain_state);
 }
+
+#[test]
+fn the_cluster_exports_as_a_bundle_that_apply_takes_back() {
+    let lines = [
+        "kubectl create namespace prod",
+        "kubectl create deployment web --image=nginx --replicas=2 -n prod",
+        "kubectl expose deployment web --port 80 -n prod",
+        "kubectl create configmap settings --from-literal=mode=fast -n prod",
+        "kubectl run solo --image=busybox -- sleep 3600",
+        "sleep 30",
+    ];
+    let steps = lines.iter().map(|l| Step::Line(0, l.to_string())).collect();
+    let (mut engine, _) = booted(steps, 0);
+    let bundle = ask(&mut engine, &Request::Export { seed: 1 })
+        .bundle
+        .expect("a bundle");
+    let kinds: Vec<&str> = bundle
+        .lines()
+        .filter_map(|l| l.strip_prefix("kind: "))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Namespace", "ConfigMap", "Deployment", "Pod", "Service"],
+        "{bundle}"
+    );
+    for server_filled in [
+        "uid:",
+        "resourceVersion:",
+        "status:",
+        "clusterIP",
+        "last-applied",
+    ] {
+        assert!(
+            !bundle.contains(server_filled),
+            "{server_filled} in {bundle}"
+        );
+    }
+    // A fresh cluster takes it back, and then exports the same bundle.
+    let (mut fresh, _) = booted(vec![], 0);
+    let applied = ask(
+        &mut fresh,
+        &Request::Apply {
+            yaml: bundle.clone(),
+        },
+    );
+    assert_eq!(
+        text(&applied),
+        "namespace/prod created\nconfigmap/settings created\ndeployment.apps/web created\npod/solo created\nservice/web created\n"
+    );
+    ask(
+        &mut fresh,
+        &Request::Input {
+            line: "sleep 30".into(),
+        },
+    );
+    let again = ask(&mut fresh, &Request::Export { seed: 1 }).bundle;
+    assert_eq!(again.as_deref(), Some(bundle.as_str()));
+}

@@ -15,6 +15,7 @@ use crate::view::{cluster_view, ClusterView};
 const MAX_STEP_GAP: Millis = 7 * 24 * 3600 * 1000;
 
 pub mod assist;
+pub mod bundle;
 pub mod link;
 
 /// What the learner did, with the virtual time at which they did it: a session is saved,
@@ -116,6 +117,9 @@ pub enum Request {
     /// objects (`kubectl apply --dry-run=server -f -`, `kubectl diff -f -`); shown in the
     /// terminal, changing nothing (not a step).
     Try { yaml: String, diff: bool },
+    /// The learner's objects as a YAML bundle for `kubectl apply -f` (read only; not a
+    /// step); `seed` is the session's, whose fresh cluster's objects are left out.
+    Export { seed: u64 },
     /// An object clicked on the map: its description and YAML (read only; not a step).
     Inspect {
         kind: String,
@@ -185,6 +189,8 @@ pub struct Reply {
     pub applied: Option<(bool, String)>,
     /// For `Inspect`.
     pub inspection: Option<Inspection>,
+    /// For `Export`.
+    pub bundle: Option<String>,
     /// For `Lint`.
     pub problems: Option<Vec<assist::Problem>>,
     /// For `Assist`.
@@ -276,6 +282,7 @@ impl Engine {
             }
             Request::Complete { line } => reply.completion = Some(s.complete(&line)),
             Request::Lint { text } => reply.problems = Some(assist::lint(s, &text)),
+            Request::Export { seed } => reply.bundle = Some(bundle::export(s, seed)),
             Request::Assist { text, line, column } => {
                 reply.assist = Some(assist::assist(s, &text, line, column));
             }

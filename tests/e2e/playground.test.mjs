@@ -768,6 +768,33 @@ test('a large cluster: past 50 nodes the map shows a tile per node with its pods
   }
 });
 
+test('export downloads the objects made as a YAML bundle; import in a fresh browser applies it and the same objects come back', async () => {
+  const { server, browser, page, errors, url } = await open();
+  try {
+    await page.goto(url);
+    await page.waitForSelector('body[data-started="true"] #prompt');
+    await run(page, 'kubectl create namespace shop; kubectl create deployment cart --image=nginx --replicas=2 -n shop; kubectl expose deployment cart --port 80 -n shop');
+    await page.waitForSelector('text=service/cart exposed');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button.export')]);
+    assert.equal(download.suggestedFilename(), 'kubarium-cluster.yaml');
+    const bundle = fs.readFileSync(await download.path(), 'utf8');
+    assert.deepEqual(bundle.split('\n').filter((l) => l.startsWith('kind: ')), ['kind: Namespace', 'kind: Deployment', 'kind: Service']);
+    await page.waitForSelector('text=# Exported 3 objects to kubarium-cluster.yaml');
+    const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    fresh.on('pageerror', (e) => errors.push(String(e)));
+    await fresh.goto(url);
+    await fresh.waitForSelector('body[data-started="true"] #prompt');
+    await fresh.setInputFiles('label.import input', { name: 'kubarium-cluster.yaml', mimeType: 'application/yaml', buffer: Buffer.from(bundle) });
+    await fresh.waitForSelector('text=service/cart created');
+    await run(fresh, 'sleep 20; kubectl get deploy -n shop --no-headers');
+    await fresh.waitForFunction(() => /cart\s+2\/2/.test(document.querySelector('.screen').innerText));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});
+
 test('share by link: a link made opens the same cluster in a fresh browser; damaged, cut, oversized and hostile links say why and lose nothing; a stored link from an earlier release still opens', async () => {
   fs.mkdirSync(shots, { recursive: true });
   const { server, browser, page, errors, url } = await open();

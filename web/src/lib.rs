@@ -4,6 +4,7 @@
 //! services for the engine, storage and crashes.
 
 pub mod app;
+mod bundle_file;
 mod components;
 mod editor;
 mod engine;

@@ -99,7 +99,10 @@ pub enum Action {
     Enter(String),
     /// Tab on this line; `again` when the Tab before it changed nothing (the candidates
     /// are listed then, as readline lists them).
-    Complete { line: String, again: bool },
+    Complete {
+        line: String,
+        again: bool,
+    },
     /// Ctrl-C with this much typed.
     Interrupt(String),
     /// Ctrl-L.
@@ -136,6 +139,10 @@ pub enum Action {
         terminal: f64,
         map: f64,
     },
+    /// Downloads the learner's objects as a YAML bundle.
+    Export,
+    /// A bundle (or any manifest) read from a file: put in the manifest panel and applied.
+    Import(String),
     /// Makes the link that rebuilds this session (and shows it to copy).
     Share,
     CloseShare,
@@ -434,6 +441,27 @@ impl Playground {
         }
     }
 
+    fn export(&mut self) {
+        let request = Request::Export { seed: self.seed };
+        let Some(bundle) = self.send(&request).and_then(|r| r.bundle) else {
+            return;
+        };
+        let said = if bundle.is_empty() {
+            "# Export: you have made no objects yet, so there is nothing to download.\n".to_string()
+        } else {
+            match crate::bundle_file::download(&bundle) {
+                Ok(()) => format!(
+                    "# Exported {} objects to {} (kubectl apply -f {} rebuilds them; Import in this page does too).\n",
+                    bundle.matches("\nkind: ").count(),
+                    crate::bundle_file::NAME,
+                    crate::bundle_file::NAME
+                ),
+                Err(e) => format!("# Export failed: {e}.\n"),
+            }
+        };
+        self.scrollback().push("banner", said);
+    }
+
     fn interrupt(&mut self, line: String) {
         if self.edit.is_some() {
             self.scrollback().push("out", "^C\n");
@@ -577,6 +605,12 @@ impl Reducible for Playground {
             }
             Action::CloseInspector => s.inspector = None,
             Action::Share => s.share(),
+            Action::Export => s.export(),
+            Action::Import(text) => {
+                s.manifest = Rc::new(text);
+                s.layout.editor_open = true;
+                s.apply();
+            }
             Action::CloseShare => s.share = None,
             Action::Resize { terminal, map } => {
                 s.layout.terminal = terminal.clamp(20.0, 80.0);

@@ -61,6 +61,18 @@ pub fn header(p: &Props) -> Html {
             }
         })
     };
+    let import = {
+        let d = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(text) = crate::bundle_file::read(&input).await {
+                    d.emit(Action::Import(text));
+                }
+            });
+        })
+    };
     let dark = p.layout.dark;
     html! {
         <header>
@@ -82,6 +94,9 @@ pub fn header(p: &Props) -> Html {
                     aria-label={if dark { "Switch to the light theme" } else { "Switch to the dark theme" }}
                     title={if dark { "Light theme" } else { "Dark theme" }}>{ if dark { "☀" } else { "☾" } }</button>
                 <button class="share-button" onclick={act(Action::Share)} title="A link that rebuilds this cluster">{"Share"}</button>
+                <button class="export" onclick={act(Action::Export)} title="Download the objects you made as a YAML file that kubectl apply -f takes back">{"Export"}</button>
+                <label class="import button" title="Apply a YAML file (an exported cluster, or any manifest)">{"Import"}
+                    <input type="file" class="sr-only" accept=".yaml,.yml,.json,application/yaml,text/yaml" onchange={import} /></label>
                 <button class="reset" onclick={reset} title="Start over with a fresh cluster">{"Reset"}</button>
             </div>
             if let Some(url) = p.share.clone() {
