@@ -13,7 +13,7 @@ use web_sys::{HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::editor::highlight::highlight;
-use crate::editor::text::{self, History};
+use crate::editor::text::{self, chars_before, units_of, History};
 use crate::editor::vi::{Effect, Mode, Vi};
 use crate::state::Action;
 
@@ -38,21 +38,6 @@ pub struct Props {
     /// vi's `:wq` and `:q`: close, saving this text or not.
     pub on_close: Callback<Option<String>>,
     pub dispatch: Callback<Action>,
-}
-
-/// The characters of `text` before UTF-16 offset `units` (a textarea's selection).
-fn chars_before(text: &str, units: u32) -> usize {
-    let mut seen = 0u32;
-    text.chars()
-        .take_while(|c| {
-            seen += c.len_utf16() as u32;
-            seen <= units
-        })
-        .count()
-}
-
-fn units_of(text: &str, chars: usize) -> u32 {
-    text.chars().take(chars).map(|c| c.len_utf16() as u32).sum()
 }
 
 /// The textarea's selection, in characters.

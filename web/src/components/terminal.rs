@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::editor::text::{chars_before, units_of};
 use crate::line_editor::{Keystroke, Line, LineEditor, Outcome};
 use crate::scrollback::Scrollback;
 use crate::state::Action;
@@ -30,28 +31,15 @@ fn read_line(input: &NodeRef) -> Line {
         return Line::default();
     };
     let text = i.value();
-    let units = i.selection_start().ok().flatten().unwrap_or(0) as usize;
-    let mut seen = 0;
-    let cursor = text
-        .chars()
-        .take_while(|c| {
-            seen += c.len_utf16();
-            seen <= units
-        })
-        .count();
+    let cursor = chars_before(&text, i.selection_start().ok().flatten().unwrap_or(0));
     Line::new(&text, cursor)
 }
 
 fn write_line(input: &NodeRef, line: &Line) {
     if let Some(i) = input.cast::<HtmlInputElement>() {
         i.set_value(&line.text);
-        let units: usize = line
-            .text
-            .chars()
-            .take(line.cursor)
-            .map(char::len_utf16)
-            .sum();
-        let _ = i.set_selection_range(units as u32, units as u32);
+        let units = units_of(&line.text, line.cursor);
+        let _ = i.set_selection_range(units, units);
     }
 }
 

@@ -1,6 +1,22 @@
 //! Text positions (in characters), the editor's indentation rules (two spaces; Enter
 //! keeps the line's indentation and adds a level after `key:`), and its undo history.
 
+/// The characters of `text` before UTF-16 offset `units` (an input's selection).
+pub fn chars_before(text: &str, units: u32) -> usize {
+    let mut seen = 0u32;
+    text.chars()
+        .take_while(|c| {
+            seen += c.len_utf16() as u32;
+            seen <= units
+        })
+        .count()
+}
+
+/// The UTF-16 offset of character `chars` of `text`.
+pub fn units_of(text: &str, chars: usize) -> u32 {
+    text.chars().take(chars).map(|c| c.len_utf16() as u32).sum()
+}
+
 /// The character index where the line holding character `at` starts.
 pub fn line_start(chars: &[char], at: usize) -> usize {
     let at = at.min(chars.len());
