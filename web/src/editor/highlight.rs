@@ -153,6 +153,7 @@ fn scalar(v: &str) -> Token {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn classes(text: &str) -> Vec<Vec<(Token, &str)>> {
         let lines = highlight(text);
@@ -163,7 +164,7 @@ mod tests {
             .collect()
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn keys_values_marks_and_comments() {
         use Token::*;
         let lines = classes("  - name: \"web\" # the app\n    replicas: 3\n---\n    ok: true");
@@ -186,7 +187,7 @@ mod tests {
         assert_eq!(lines[3][4], (Lit, "true"));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn block_scalars_are_text_until_the_indentation_returns() {
         let lines = classes("data:\n  s: |\n    a: b # c\n\n    d\n  t: 1");
         assert_eq!(lines[2], [(Token::Str, "    a: b # c")]);
@@ -194,7 +195,7 @@ mod tests {
         assert_eq!(lines[5][1], (Token::Key, "t"));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn the_pieces_are_the_whole_line() {
         for line in [
             "a: 'x # y'  # z",

@@ -198,12 +198,13 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn enter_keeps_indentation_and_opens_blocks() {
         let t = chars("spec:\n  containers:\n  - name: web");
         assert_eq!(newline(&t, 5), "\n  ");
@@ -211,7 +212,7 @@ mod tests {
         assert_eq!(newline(&t, t.len()), "\n    ");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn lines_and_columns() {
         let t = chars("ab\ncdé\n");
         assert_eq!(line_col(&t, 5), (1, 2));
@@ -219,7 +220,7 @@ mod tests {
         assert_eq!((line_start(&t, 4), line_end(&t, 4)), (3, 6));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn tab_and_shift_tab_move_the_selected_lines() {
         let (t, a, b) = shift_lines("a\nb\nc", 2, 4, false);
         assert_eq!((t.as_str(), a, b), ("a\n  b\n  c", 4, 8));
@@ -229,7 +230,7 @@ mod tests {
         assert_eq!((t.as_str(), a), ("x", 0));
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn undo_takes_back_a_word_at_a_time() {
         let mut h = History::new("", 0);
         for (i, t) in ["a", "ab", "ab ", "ab c"].iter().enumerate() {

@@ -372,6 +372,7 @@ fn word_back(chars: &[char], at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     /// Types `keys` (space-separated key names) into vi from `cursor` of `text`, applying
     /// moves and changes; the text, cursor and effects that were not moves or changes.
@@ -397,7 +398,7 @@ mod tests {
         (text, cursor, other)
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn dd_yy_p_and_counts() {
         let t = "a\nb\nc\nd";
         assert_eq!(run(t, 2, "d d").0, "a\nc\nd");
@@ -408,7 +409,7 @@ mod tests {
         assert_eq!(run(t, 0, "x").0, "\nb\nc\nd");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn insert_escape_and_open_lines() {
         let (t, c, _) = run("  ab", 2, "A c Escape");
         assert_eq!((t.as_str(), c), ("  abc", 4));
@@ -419,7 +420,7 @@ mod tests {
         assert_eq!(run("ab", 0, "i").2, []);
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn motions_and_search() {
         assert_eq!(run("one two\nthree", 0, "w").1, 4);
         assert_eq!(run("one two\nthree", 0, "j $").1, 12);
@@ -432,7 +433,7 @@ mod tests {
         );
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn colon_commands() {
         assert_eq!(run("a", 0, ": w q Enter").2, [Effect::WriteQuit]);
         assert_eq!(run("a", 0, ": q ! Enter").2, [Effect::ForceQuit]);
