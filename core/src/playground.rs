@@ -408,7 +408,7 @@ fn apply_status(yaml: &str, output: &Output) -> (bool, String) {
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .and_then(|field| {
-            let (line, col) = crate::kubectl::manifest::locate_field(yaml, field)?;
+            let (line, col) = assist::locate(yaml, field)?;
             Some(format!(
                 "line {line}, column {col}: unknown field \"{field}\""
             ))

@@ -217,20 +217,6 @@ pub struct Located {
     pub message: String,
 }
 
-/// Finds the line of the first key named like the last segment of `field`
-/// (`spec.containers[0].imagee` -> the `imagee:` line).
-pub fn locate_field(text: &str, field: &str) -> Option<(usize, usize)> {
-    let last = field.rsplit('.').next()?.split('[').next()?;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
-        if trimmed.starts_with(&format!("{last}:")) {
-            let col = line.len() - trimmed.len() + 1;
-            return Some((i + 1, col));
-        }
-    }
-    None
-}
-
 /// Checks YAML syntax without touching the cluster (lines count from the start of the
 /// text, as the editor shows them).
 pub fn check_syntax(text: &str) -> Result<(), Located> {

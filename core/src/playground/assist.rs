@@ -72,6 +72,17 @@ pub fn lint(s: &mut Session, text: &str) -> Vec<Problem> {
     problems
 }
 
+/// Where field `path` (`spec.containers[0].imagee`) is written in the first document of
+/// `text` that has it, or the nearest field above it.
+pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    let docs = crate::tools::yaml_positions(text)?.ok()?;
+    let doc = docs
+        .iter()
+        .find(|fields| fields.iter().any(|f| f.0 == path))
+        .or(docs.first())?;
+    Some(Locator(doc).find(path))
+}
+
 /// Where a document's fields are.
 struct Locator<'a>(&'a [(String, usize, usize)]);
 
